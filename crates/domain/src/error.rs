@@ -1,0 +1,20 @@
+//! The one error type of the domain crate: what can be wrong with a value a user gave.
+
+/// A value refused by validation. Each variant carries what a user needs to correct it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    #[error("coordinate out of range: longitude {lon}, latitude {lat} (longitude −180…180, latitude −90…90)")]
+    CoordinateRange { lon: f64, lat: f64 },
+    #[error("position {lon}, {lat} is outside Hechuan district (105.96–106.68 E, 29.84–30.39 N); are longitude and latitude swapped?")]
+    OutsideDistrict { lon: f64, lat: f64 },
+    #[error("unknown {what} code: {code:?}")]
+    UnknownCode { what: &'static str, code: String },
+    #[error("invalid GB/T 38565-2020 material code {0:?}: expected 1, 3, 5 or 7 digits starting with 1, 2 or 3")]
+    MaterialCode(String),
+    #[error("{field} must not be empty")]
+    Empty { field: &'static str },
+    #[error("{field} is {value}, which is not allowed: {reason}")]
+    OutOfRange { field: &'static str, value: i64, reason: &'static str },
+    #[error("invalid id {0:?}")]
+    Id(String),
+}

@@ -1,0 +1,26 @@
+//! yitu's pure domain model: the resources on the one map, their enumerations and validation,
+//! the district outline, and the demonstration dataset. No IO, no async, no database: it builds
+//! for wasm32 so the ui shares it.
+
+pub mod demo;
+pub mod depot;
+pub mod district;
+pub mod error;
+pub mod expert;
+pub mod hazard;
+pub mod id;
+pub mod label;
+pub mod layer;
+pub mod material;
+pub mod position;
+pub mod resource;
+pub mod rng;
+pub mod shelter;
+pub mod stock;
+pub mod team;
+pub mod town;
+
+pub use error::Error;
+pub use id::EntityId;
+pub use layer::Layer;
+pub use position::LonLat;

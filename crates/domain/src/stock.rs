@@ -1,0 +1,129 @@
+//! Stock as a ledger of movements. Quantities are never a number two offline writers overwrite:
+//! each movement is an entry, entries merge by union, and the balance is a fold over them.
+
+use crate::material::MaterialCode;
+use crate::EntityId;
+use serde::{Deserialize, Serialize};
+
+crate::labelled_enum! {
+    /// A movement of stock.
+    MoveKind {
+        Receive => ("receive", "入库", "Receive"),
+        Issue => ("issue", "出库", "Issue"),
+        Reserve => ("reserve", "预留", "Reserve"),
+        Release => ("release", "释放预留", "Release"),
+        Recount => ("recount", "盘点调整", "Recount"),
+    }
+}
+
+/// A stock line of a depot: which material it holds, in what unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StockLine {
+    pub depot_id: EntityId,
+    pub code: MaterialCode,
+    pub name: String,
+    pub unit: String,
+    /// ISO date (YYYY-MM-DD) after which the material must be rotated, where it expires.
+    #[serde(default)]
+    pub expiry: Option<String>,
+}
+
+/// One movement. `quantity` is positive, except for a recount, where it is the signed
+/// difference found (counted minus expected).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    pub id: EntityId,
+    pub depot_id: EntityId,
+    pub code: MaterialCode,
+    pub kind: MoveKind,
+    pub quantity: i64,
+    pub at_ms: i64,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// What a fold of entries gives for one (depot, code).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balance {
+    /// Physically in the depot.
+    pub on_hand: i64,
+    /// Promised to a decision but not yet issued.
+    pub reserved: i64,
+}
+
+impl Balance {
+    /// What may still be promised.
+    pub fn available(&self) -> i64 {
+        self.on_hand - self.reserved
+    }
+
+    /// Applies one movement. Order does not matter: every movement is a sum, so replicas that
+    /// hold the same set of entries hold the same balance.
+    pub fn apply(mut self, kind: MoveKind, quantity: i64) -> Self {
+        match kind {
+            MoveKind::Receive => self.on_hand += quantity,
+            MoveKind::Issue => self.on_hand -= quantity,
+            MoveKind::Recount => self.on_hand += quantity,
+            MoveKind::Reserve => self.reserved += quantity,
+            MoveKind::Release => self.reserved -= quantity,
+        }
+        self
+    }
+
+    pub fn fold<'a>(entries: impl IntoIterator<Item = &'a LedgerEntry>) -> Self {
+        entries
+            .into_iter()
+            .fold(Self::default(), |b, e| b.apply(e.kind, e.quantity))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(n: u8, kind: MoveKind, quantity: i64) -> LedgerEntry {
+        LedgerEntry {
+            id: EntityId::v7(n as u64, [n; 10]),
+            depot_id: EntityId::v7(0, [0; 10]),
+            code: MaterialCode::parse("1010101").unwrap(),
+            kind,
+            quantity,
+            at_ms: n as i64,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn fold_of_each_kind() {
+        let cases = [
+            ("receive", vec![entry(1, MoveKind::Receive, 100)], 100, 0),
+            ("issue", vec![entry(1, MoveKind::Receive, 100), entry(2, MoveKind::Issue, 30)], 70, 0),
+            ("reserve", vec![entry(1, MoveKind::Receive, 100), entry(2, MoveKind::Reserve, 40)], 100, 40),
+            (
+                "release",
+                vec![entry(1, MoveKind::Receive, 10), entry(2, MoveKind::Reserve, 4), entry(3, MoveKind::Release, 4)],
+                10,
+                0,
+            ),
+            ("recount down", vec![entry(1, MoveKind::Receive, 10), entry(2, MoveKind::Recount, -3)], 7, 0),
+        ];
+        for (name, entries, on_hand, reserved) in cases {
+            let b = Balance::fold(&entries);
+            assert_eq!((b.on_hand, b.reserved), (on_hand, reserved), "{name}");
+        }
+    }
+
+    #[test]
+    fn order_does_not_change_the_balance() {
+        let mut entries = vec![
+            entry(1, MoveKind::Receive, 50),
+            entry(2, MoveKind::Issue, 20),
+            entry(3, MoveKind::Reserve, 5),
+            entry(4, MoveKind::Recount, -1),
+        ];
+        let forward = Balance::fold(&entries);
+        entries.reverse();
+        assert_eq!(Balance::fold(&entries), forward);
+        assert_eq!(forward.available(), 24);
+    }
+}

@@ -1,0 +1,48 @@
+//! The replica's one error type.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot create the data folder {path}")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot open the database {path}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot bring the database schema up to date")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error")]
+    Db(#[from] sqlx::Error),
+    #[error("record {id} in the database cannot be read")]
+    Corrupt {
+        id: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error(transparent)]
+    Invalid(#[from] yitu_domain::Error),
+    #[error("no {what} with id {id}")]
+    NotFound { what: &'static str, id: String },
+}
+
+impl Error {
+    /// A stable code for the ui and the command line, so they never show a Debug dump.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::DataDir { .. } => "data_dir",
+            Self::Open { .. } => "open",
+            Self::Migrate(_) => "migrate",
+            Self::Db(_) => "db",
+            Self::Corrupt { .. } => "corrupt",
+            Self::Invalid(_) => "invalid",
+            Self::NotFound { .. } => "not_found",
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! yitu's local store on the desktop: one SQLite file per data folder holding the towns, the five
+//! registries and the stock ledger. Opening it creates the file and runs the migrations.
+
+mod error;
+pub mod registry;
+pub mod seed;
+pub mod stats;
+pub mod stock;
+
+pub use error::Error;
+pub use stats::Stats;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The file name of the database inside a data folder.
+pub const DB_FILE: &str = "yitu.sqlite";
+/// The app's identifier: the platform data folder is `<data dir>/<identifier>`, as Tauri does it,
+/// so the desktop and the `yitu` command find the same database by default.
+pub const APP_IDENTIFIER: &str = "org.yitu.desktop";
+
+/// The default data folder: `~/.local/share/org.yitu.desktop` on Linux, the matching folder
+/// elsewhere.
+pub fn default_data_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join(APP_IDENTIFIER))
+}
+
+/// A handle on the replica's database. Cheap to clone: the pool is shared.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if need be) the database in `data_dir` and brings its schema up to date.
+    pub async fn open(data_dir: &Path) -> Result<Self, Error> {
+        std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir { path: data_dir.to_owned(), source })?;
+        let path = data_dir.join(DB_FILE);
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            // WAL lets the map read while an import writes; NORMAL is durable across app crashes
+            // (not power loss of the last transaction), the usual trade for a desktop store.
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|source| Error::Open { path: path.clone(), source })?;
+        sqlx::migrate!("../../migrations/replica").run(&pool).await?;
+        Ok(Self { pool, path })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes the pool, checkpointing the WAL so the file alone holds everything.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,78 @@
+//! Reading the registries: records by layer or id, as domain values or as GeoJSON, and towns.
+
+use crate::{Error, Store};
+use serde::Serialize;
+use yitu_domain::resource::Resource;
+use yitu_domain::{demo, EntityId, Layer};
+
+/// A town as the store knows it, with its schematic position.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TownRow {
+    pub code: String,
+    pub name: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+}
+
+impl Store {
+    /// Every live record of a layer, in id (creation) order.
+    pub async fn resources(&self, layer: Layer) -> Result<Vec<Resource>, Error> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, body FROM resource WHERE layer = ? AND retired = 0 ORDER BY id")
+                .bind(layer.code())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(|(id, body)| decode(id, &body)).collect()
+    }
+
+    /// One record by id, retired or not.
+    pub async fn resource(&self, id: EntityId) -> Result<Resource, Error> {
+        let id = id.to_string();
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM resource WHERE id = ?")
+            .bind(&id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match body {
+            Some(body) => decode(id, &body),
+            None => Err(Error::NotFound { what: "record", id }),
+        }
+    }
+
+    /// A layer as an RFC 7946 FeatureCollection (WGS-84 points, the record id as feature id).
+    /// Demo data says so in a foreign member and on every feature.
+    pub async fn feature_collection(&self, layer: Layer) -> Result<geojson::FeatureCollection, Error> {
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT id, body, demo FROM resource WHERE layer = ? AND retired = 0 ORDER BY id")
+                .bind(layer.code())
+                .fetch_all(&self.pool)
+                .await?;
+        let mut any_demo = false;
+        let mut features = Vec::with_capacity(rows.len());
+        for (id, body, is_demo) in rows {
+            let mut f = decode(id, &body)?.to_feature();
+            if is_demo != 0 {
+                any_demo = true;
+                if let Some(p) = f.properties.as_mut() {
+                    p.insert("demo".into(), true.into());
+                }
+            }
+            features.push(f);
+        }
+        let mut members = serde_json::Map::new();
+        members.insert("name".into(), layer.code().into());
+        if any_demo {
+            members.insert("notice".into(), demo::NOTICE_ZH.into());
+        }
+        Ok(geojson::FeatureCollection { bbox: None, features, foreign_members: Some(members) })
+    }
+
+    pub async fn towns(&self) -> Result<Vec<TownRow>, Error> {
+        let rows: Vec<(String, String, Option<f64>, Option<f64>)> =
+            sqlx::query_as("SELECT code, name, lon, lat FROM town ORDER BY code").fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|(code, name, lon, lat)| TownRow { code, name, lon, lat }).collect())
+    }
+}
+
+fn decode(id: String, body: &str) -> Result<Resource, Error> {
+    serde_json::from_str(body).map_err(|source| Error::Corrupt { id, source })
+}

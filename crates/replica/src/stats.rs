@@ -1,0 +1,48 @@
+//! Counts per layer and per kind: what the layer panel shows and `yitu stats` prints.
+
+use crate::{Error, Store};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use yitu_domain::Layer;
+
+/// Counts of live (not retired) records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub layers: BTreeMap<String, LayerStats>,
+    pub towns: i64,
+    pub stock_lines: i64,
+    pub ledger_entries: i64,
+    /// Whether any of it is demonstration data (演示数据).
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LayerStats {
+    pub total: i64,
+    pub by_kind: BTreeMap<String, i64>,
+}
+
+impl Store {
+    pub async fn stats(&self) -> Result<Stats, Error> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT layer, kind, count(*) FROM resource WHERE retired = 0 GROUP BY layer, kind",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut layers: BTreeMap<String, LayerStats> =
+            Layer::ALL.iter().map(|l| (l.code().to_owned(), LayerStats::default())).collect();
+        for (layer, kind, n) in rows {
+            let entry = layers.entry(layer).or_default();
+            entry.total += n;
+            entry.by_kind.insert(kind, n);
+        }
+        let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool).await };
+        Ok(Stats {
+            layers,
+            towns: count("SELECT count(*) FROM town").await?,
+            stock_lines: count("SELECT count(*) FROM stock_line").await?,
+            ledger_entries: count("SELECT count(*) FROM ledger_entry").await?,
+            demo: self.has_demo().await?,
+        })
+    }
+}

@@ -1,0 +1,46 @@
+//! A depot's stock: its lines with the balance folded from the ledger.
+
+use crate::{Error, Store};
+use serde::Serialize;
+use yitu_domain::material::MaterialCode;
+use yitu_domain::stock::{Balance, MoveKind};
+use yitu_domain::EntityId;
+
+/// One stock line of a depot with its balance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StockRow {
+    pub code: String,
+    pub category: &'static str,
+    pub name: String,
+    pub unit: String,
+    pub expiry: Option<String>,
+    pub balance: Balance,
+}
+
+impl Store {
+    /// The stock of a depot, by material code. The fold happens here, in Rust, from the entries
+    /// themselves, so the balance is the same function the domain tests check.
+    pub async fn stock(&self, depot_id: EntityId) -> Result<Vec<StockRow>, Error> {
+        let depot = depot_id.to_string();
+        let lines: Vec<(String, String, String, Option<String>)> =
+            sqlx::query_as("SELECT code, name, unit, expiry FROM stock_line WHERE depot_id = ? ORDER BY code")
+                .bind(&depot)
+                .fetch_all(&self.pool)
+                .await?;
+        let entries: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT code, kind, quantity FROM ledger_entry WHERE depot_id = ?")
+                .bind(&depot)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut rows = Vec::with_capacity(lines.len());
+        for (code, name, unit, expiry) in lines {
+            let material = MaterialCode::parse(&code)?;
+            let mut balance = Balance::default();
+            for (_, kind, quantity) in entries.iter().filter(|(c, _, _)| *c == code) {
+                balance = balance.apply(MoveKind::from_code(kind)?, *quantity);
+            }
+            rows.push(StockRow { category: material.category_zh(), code, name, unit, expiry, balance });
+        }
+        Ok(rows)
+    }
+}

@@ -1,0 +1,120 @@
+//! The replica on a real SQLite file: migrations from empty, demo seeding, stats, exports.
+
+use std::collections::HashSet;
+use yitu_domain::district::District;
+use yitu_domain::resource::Resource;
+use yitu_domain::{demo, Layer};
+use yitu_replica::Store;
+
+async fn fresh() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    (dir, store)
+}
+
+#[tokio::test]
+async fn migrations_run_on_an_empty_folder_and_again_on_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("a/b");
+    let store = Store::open(&nested).await.unwrap();
+    assert!(store.path().exists());
+    assert!(store.is_empty().await.unwrap());
+    store.close().await;
+    let again = Store::open(&nested).await.unwrap();
+    assert!(again.is_empty().await.unwrap());
+}
+
+#[tokio::test]
+async fn seeding_twice_changes_nothing() {
+    let (_dir, store) = fresh().await;
+    let first = store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
+    assert!(first.resources_inserted > 400);
+    let stats = store.stats().await.unwrap();
+    let export = store.feature_collection(Layer::Shelters).await.unwrap();
+    let second = store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
+    assert_eq!((second.resources_inserted, second.ledger_entries_inserted), (0, 0));
+    assert_eq!(store.stats().await.unwrap(), stats);
+    assert_eq!(store.feature_collection(Layer::Shelters).await.unwrap(), export);
+}
+
+#[tokio::test]
+async fn stats_equal_what_was_seeded() {
+    let (_dir, store) = fresh().await;
+    store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
+    let data = demo::generate(demo::DEFAULT_SEED);
+    let stats = store.stats().await.unwrap();
+    for layer in Layer::ALL {
+        let expected: Vec<&Resource> = data.resources.iter().filter(|r| r.layer() == *layer).collect();
+        let got = &stats.layers[layer.code()];
+        assert_eq!(got.total as usize, expected.len(), "{layer}");
+        for (kind, n) in &got.by_kind {
+            assert_eq!(*n as usize, expected.iter().filter(|r| r.kind_code() == kind).count(), "{layer}/{kind}");
+        }
+    }
+    assert_eq!(stats.layers["shelters"].total, 165);
+    assert_eq!(stats.towns, 30);
+    assert_eq!(stats.stock_lines as usize, data.stock_lines.len());
+    assert_eq!(stats.ledger_entries as usize, data.ledger.len());
+    assert!(stats.demo);
+}
+
+#[tokio::test]
+async fn every_seeded_point_read_back_is_inside_the_district() {
+    let (_dir, store) = fresh().await;
+    store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
+    let district = District::hechuan();
+    for layer in Layer::ALL {
+        let records = store.resources(*layer).await.unwrap();
+        assert!(!records.is_empty(), "{layer}");
+        for r in records {
+            assert!(district.contains(r.location()), "{} {} at {:?}", layer, r.name(), r.location());
+        }
+    }
+}
+
+#[tokio::test]
+async fn export_is_valid_rfc7946_geojson_with_ids() {
+    let (_dir, store) = fresh().await;
+    store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
+    for layer in Layer::ALL {
+        let text = store.feature_collection(*layer).await.unwrap().to_string();
+        // Parse back from text, as another GIS would.
+        let parsed: geojson::GeoJson = text.parse().expect("valid GeoJSON");
+        let fc = geojson::FeatureCollection::try_from(parsed).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["type"], "FeatureCollection");
+        assert!(value.get("crs").is_none(), "RFC 7946 has no crs member");
+        let mut ids = HashSet::new();
+        for f in &value["features"].as_array().unwrap()[..] {
+            assert_eq!(f["geometry"]["type"], "Point");
+            let c = f["geometry"]["coordinates"].as_array().unwrap();
+            let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            assert!((105.9..106.8).contains(&lon) && (29.8..30.5).contains(&lat), "lon,lat order");
+            assert!(ids.insert(f["id"].as_str().unwrap().to_owned()));
+            assert_eq!(f["properties"]["demo"], true);
+        }
+        assert_eq!(fc.features.len(), ids.len());
+    }
+}
+
+#[tokio::test]
+async fn a_depot_stock_is_the_fold_of_its_ledger() {
+    let (_dir, store) = fresh().await;
+    store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
+    let data = demo::generate(demo::DEFAULT_SEED);
+    let depots = store.resources(Layer::Depots).await.unwrap();
+    let district_depot = depots
+        .iter()
+        .find(|r| matches!(r, Resource::Depot(d) if d.level == yitu_domain::depot::DepotLevel::District))
+        .unwrap();
+    let stock = store.stock(district_depot.id()).await.unwrap();
+    assert!(!stock.is_empty());
+    for row in &stock {
+        let expected = yitu_domain::stock::Balance::fold(
+            data.ledger.iter().filter(|e| e.depot_id == district_depot.id() && e.code.as_str() == row.code),
+        );
+        assert_eq!(row.balance, expected, "{}", row.code);
+    }
+    let quilts = stock.iter().find(|r| r.code == "1010301").unwrap();
+    assert!(quilts.balance.on_hand >= 5_000, "district reserve covers 5,000 people");
+}

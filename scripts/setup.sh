@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing yitu needs on a fresh Debian 12 machine, and skips
+# whatever is already there, so a second run costs seconds. Tools built from crates.io go under
+# $YITU_TOOLS (default ~/.cache/yitu-tools), outside the checkout, so a clean clone reuses them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+YITU_TOOLS="${YITU_TOOLS:-$HOME/.cache/yitu-tools}"
+export PATH="$YITU_TOOLS/bin:$PATH"
+step() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# --- Debian packages -------------------------------------------------------------------------
+APT_PACKAGES=(
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
+  libjavascriptcoregtk-4.1-dev build-essential pkg-config xvfb webkit2gtk-driver imagemagick
+  xdotool fonts-noto-cjk
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js and npm: the machine's own if present (NodeSource's nodejs carries npm), else Debian's.
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "apt-get install ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# --- Rust targets and tools -------------------------------------------------------------------
+rustup target list --installed | grep -qx wasm32-unknown-unknown || {
+  step "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+
+# The wasm-bindgen CLI must match the library in Cargo.lock exactly, or trunk tries to download one.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock 2>/dev/null || true)
+WB_VERSION="${WB_VERSION:-0.2.130}"
+
+install_tool() { # name version binary [--locked]
+  local name=$1 version=$2 bin=$3 locked=${4:-}
+  if [ -x "$YITU_TOOLS/bin/$bin" ] && "$YITU_TOOLS/bin/$bin" --version 2>/dev/null | grep -q "$version"; then
+    return
+  fi
+  step "cargo install $name $version (cached under $YITU_TOOLS)"
+  cargo install $locked --root "$YITU_TOOLS" "$name" --version "$version"
+}
+install_tool tauri-driver 2.1.0 tauri-driver --locked
+install_tool wasm-bindgen-cli "$WB_VERSION" wasm-bindgen
+install_tool trunk 0.21.14 trunk --locked
+
+# --- npm packages (MapLibre GL, binaryen's wasm-opt) -------------------------------------------
+if [ -f ui/package.json ]; then
+  if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    step "npm ci in ui/"
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+step "ready (tools in $YITU_TOOLS)"
