@@ -1,0 +1,108 @@
+//! `yitu`: the store of the desktop app, used and checked without a window.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use yitu_domain::{demo, Layer};
+use yitu_replica::Store;
+
+#[derive(Parser)]
+#[command(name = "yitu", version, about = "一图 yitu — Hechuan emergency one-map, headless")]
+struct Cli {
+    /// Data folder holding yitu.sqlite (default: the platform data folder, as the app uses).
+    #[arg(long, global = true, env = "YITU_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load the demonstration dataset (演示数据) of Hechuan; loading it again changes nothing.
+    SeedDemo {
+        #[arg(long, default_value_t = demo::DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// Counts per layer and per kind.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a layer (teams, experts, depots, shelters, hazards) as RFC 7946 GeoJSON.
+    Export {
+        layer: String,
+        #[arg(long, value_enum, default_value_t = Format::Geojson)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Geojson,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("yitu: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let data_dir = match cli.data_dir {
+        Some(d) => d,
+        None => yitu_replica::default_data_dir().context("no platform data folder: pass --data-dir")?,
+    };
+    let store = Store::open(&data_dir).await.with_context(|| format!("opening the store in {}", data_dir.display()))?;
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::SeedDemo { seed } => {
+            let report = store.seed_demo(seed).await?;
+            writeln!(
+                out,
+                "演示数据 / demo data (seed {seed}): {} records and {} ledger entries added",
+                report.resources_inserted, report.ledger_entries_inserted
+            )?;
+        }
+        Command::Stats { json } => {
+            let stats = store.stats().await?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &stats)?;
+                writeln!(out)?;
+            } else {
+                for layer in Layer::ALL {
+                    let s = &stats.layers[layer.code()];
+                    writeln!(out, "{} {}: {}", layer.zh(), layer.en(), s.total)?;
+                    for (kind, n) in &s.by_kind {
+                        writeln!(out, "    {kind}: {n}")?;
+                    }
+                }
+                writeln!(out, "towns: {}, stock lines: {}, ledger entries: {}", stats.towns, stats.stock_lines, stats.ledger_entries)?;
+                if stats.demo {
+                    writeln!(out, "{}", demo::NOTICE_ZH)?;
+                }
+            }
+        }
+        Command::Export { layer, format: Format::Geojson, out: file } => {
+            let Ok(layer) = Layer::from_code(&layer) else {
+                bail!("unknown layer {layer:?}: one of teams, experts, depots, shelters, hazards");
+            };
+            let text = store.feature_collection(layer).await?.to_string();
+            match file {
+                Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
+                None => writeln!(out, "{text}")?,
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! yitu's desktop shell: opens the local store and shows the one map in a Tauri window.
+//! Commands are thin: decode, one store call, a typed error (see `command`).
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod command;
+mod startup;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("YITU_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    startup::prepare_webview_environment();
+    let data_dir_arg = startup::data_dir_from_args(std::env::args().skip(1));
+
+    tauri::Builder::default()
+        .setup(move |app| {
+            let state = tauri::async_runtime::block_on(startup::open_store(app, data_dir_arg.clone()));
+            tauri::Manager::manage(app, state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            command::app_info,
+            command::stats,
+            command::layer_features,
+            command::resource,
+            command::depot_stock,
+            command::base_map,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the window could not be started");
+}

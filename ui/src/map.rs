@@ -1,0 +1,248 @@
+//! Every call into MapLibre GL: thin bindings of our own, the base map (outline, neighbours,
+//! rivers) and the five resource layers with their data-driven styles.
+
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use yitu_domain::Layer;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `maplibregl.Map`, resolved at call time from the global the loader module sets.
+    #[wasm_bindgen(js_namespace = maplibregl, js_name = Map)]
+    #[derive(Clone)]
+    pub type Map;
+    #[wasm_bindgen(constructor, js_namespace = maplibregl, js_class = "Map", catch)]
+    fn new(options: &JsValue) -> Result<Map, JsValue>;
+    #[wasm_bindgen(method)]
+    fn on(this: &Map, event: &str, handler: &js_sys::Function);
+    #[wasm_bindgen(method)]
+    fn once(this: &Map, event: &str, handler: &js_sys::Function);
+    #[wasm_bindgen(method, js_name = addSource)]
+    fn add_source(this: &Map, id: &str, source: &JsValue);
+    #[wasm_bindgen(method, js_name = addLayer)]
+    fn add_layer(this: &Map, layer: &JsValue);
+    #[wasm_bindgen(method, js_name = addImage)]
+    fn add_image(this: &Map, id: &str, image: &JsValue, options: &JsValue);
+    #[wasm_bindgen(method, js_name = setLayoutProperty)]
+    fn set_layout_property(this: &Map, layer: &str, name: &str, value: &JsValue);
+    #[wasm_bindgen(method, js_name = queryRenderedFeatures)]
+    fn query_rendered_features(this: &Map, point: &JsValue, options: &JsValue) -> js_sys::Array;
+    #[wasm_bindgen(method, js_name = getCanvas)]
+    fn get_canvas(this: &Map) -> web_sys::HtmlElement;
+    #[wasm_bindgen(method, js_name = addControl)]
+    fn add_control(this: &Map, control: &JsValue, position: &str);
+    #[wasm_bindgen(method)]
+    fn resize(this: &Map);
+
+    #[wasm_bindgen(js_namespace = maplibregl, js_name = NavigationControl)]
+    type NavigationControl;
+    #[wasm_bindgen(constructor, js_namespace = maplibregl, js_class = "NavigationControl")]
+    fn new(options: &JsValue) -> NavigationControl;
+    #[wasm_bindgen(js_namespace = maplibregl, js_name = ScaleControl)]
+    type ScaleControl;
+    #[wasm_bindgen(constructor, js_namespace = maplibregl, js_class = "ScaleControl")]
+    fn new(options: &JsValue) -> ScaleControl;
+}
+
+/// The district's measured extent, the view the map opens on.
+const DISTRICT_BOUNDS: [[f64; 2]; 2] = [[105.964, 29.847], [106.674, 30.380]];
+
+/// The resource layers in drawing order: hazards at the bottom, teams on top.
+pub const DRAW_ORDER: [Layer; 5] = [Layer::Hazards, Layer::Shelters, Layer::Depots, Layer::Experts, Layer::Teams];
+
+/// What the base map is drawn from: GeoJSON text of the shipped layers.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct BaseMap {
+    pub outline: String,
+    pub neighbours: String,
+    pub rivers: String,
+}
+
+fn js(v: &Value) -> JsValue {
+    js_sys::JSON::parse(&v.to_string()).expect("serde_json writes valid JSON")
+}
+
+/// Whether this webview offers WebGL 2, which MapLibre 6 requires.
+pub fn has_webgl2() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return false };
+    let Ok(canvas) = doc.create_element("canvas") else { return false };
+    let Ok(canvas) = canvas.dyn_into::<web_sys::HtmlCanvasElement>() else { return false };
+    matches!(canvas.get_context("webgl2"), Ok(Some(_)))
+}
+
+/// Whether the loader module has made `window.maplibregl` available yet.
+pub fn library_loaded() -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"maplibregl".into()).ok())
+        .is_some_and(|v| !v.is_undefined())
+}
+
+/// Creates the map in `container` with an empty background style; layers come on `load`.
+pub fn create(container: &web_sys::HtmlElement, attribution: &str) -> Result<Map, String> {
+    let options = js(&json!({
+        "style": {
+            "version": 8,
+            "sources": {},
+            "layers": [{ "id": "background", "type": "background", "paint": { "background-color": "#e9edf1" } }]
+        },
+        "bounds": DISTRICT_BOUNDS,
+        "fitBoundsOptions": { "padding": 24 },
+        "attributionControl": { "compact": false, "customAttribution": attribution },
+        "maxZoom": 18,
+        "minZoom": 6,
+    }));
+    js_sys::Reflect::set(&options, &"container".into(), container).map_err(|e| format!("{e:?}"))?;
+    let map = Map::new(&options).map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
+    map.add_control(&NavigationControl::new(&js(&json!({ "showCompass": false }))), "top-right");
+    map.add_control(&ScaleControl::new(&js(&json!({ "unit": "metric" }))), "bottom-right");
+    // For the end-to-end tests and for a developer at the console.
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &"__yituMap".into(), &map);
+    }
+    Ok(map)
+}
+
+/// Runs `f` once the map's style has loaded.
+pub fn on_load(map: &Map, f: impl FnOnce() + 'static) {
+    let cb = Closure::once_into_js(f);
+    map.once("load", cb.unchecked_ref());
+}
+
+/// Runs `f` the next time the map has finished drawing everything it has.
+pub fn on_idle(map: &Map, f: impl FnOnce() + 'static) {
+    let cb = Closure::once_into_js(f);
+    map.once("idle", cb.unchecked_ref());
+}
+
+/// Adds the shipped base layers: neighbouring districts, the district outline, rivers.
+pub fn add_base(map: &Map, base: &BaseMap) {
+    let parse = |text: &str| js_sys::JSON::parse(text).unwrap_or(JsValue::NULL);
+    for (id, text) in [("neighbours", &base.neighbours), ("outline", &base.outline), ("rivers", &base.rivers)] {
+        let source = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&source, &"type".into(), &"geojson".into());
+        let _ = js_sys::Reflect::set(&source, &"data".into(), &parse(text));
+        map.add_source(id, &source);
+    }
+    for layer in [
+        json!({ "id": "neighbours-fill", "type": "fill", "source": "neighbours",
+                "filter": ["!=", ["get", "adcode"], "500117"],
+                "paint": { "fill-color": "#dde2e7" } }),
+        json!({ "id": "neighbours-line", "type": "line", "source": "neighbours",
+                "paint": { "line-color": "#9aa5b1", "line-width": 0.8 } }),
+        json!({ "id": "outline-fill", "type": "fill", "source": "outline",
+                "paint": { "fill-color": "#fbfaf5" } }),
+        json!({ "id": "rivers", "type": "line", "source": "rivers",
+                "layout": { "line-cap": "round", "line-join": "round" },
+                "paint": { "line-color": "#6fa8dc", "line-width": ["interpolate", ["linear"], ["zoom"], 8, 2, 13, 5] } }),
+        json!({ "id": "outline-line", "type": "line", "source": "outline",
+                "paint": { "line-color": "#37474f", "line-width": 2.5 } }),
+    ] {
+        map.add_layer(&js(&layer));
+    }
+}
+
+/// The disc colour of a feature: teams by readiness, hazards by level, the rest one colour each.
+pub fn colour_expression(layer: Layer) -> Value {
+    match layer {
+        Layer::Teams => json!(["match", ["get", "status"],
+            "standby", "#2e7d32", "deployed", "#c62828", "on_duty", "#1565c0",
+            "resting", "#f9a825", "unavailable", "#757575", "#2e7d32"]),
+        Layer::Hazards => json!(["match", ["get", "level"],
+            "1", "#b71c1c", "2", "#e65100", "3", "#f9a825", "4", "#1e88e5", "#e65100"]),
+        _ => json!(base_colour(layer)),
+    }
+}
+
+/// The colour a layer is known by (legend, panel).
+pub fn base_colour(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Teams => "#2e7d32",
+        Layer::Experts => "#6a1b9a",
+        Layer::Depots => "#ef6c00",
+        Layer::Shelters => "#00838f",
+        Layer::Hazards => "#e65100",
+    }
+}
+
+/// The two map layers (disc and pictogram) that draw a resource layer.
+pub fn style_layers(layer: Layer) -> [String; 2] {
+    [format!("{}-disc", layer.code()), format!("{}-icon", layer.code())]
+}
+
+/// Adds a resource layer: a GeoJSON source and its disc and pictogram layers.
+pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
+    let source = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&source, &"type".into(), &"geojson".into());
+    let _ = js_sys::Reflect::set(&source, &"data".into(), data);
+    map.add_source(layer.code(), &source);
+    if let Some(image) = crate::symbols::pictogram(layer) {
+        map.add_image(&format!("{}-pictogram", layer.code()), &image, &js(&json!({ "pixelRatio": 2 })));
+    }
+    let [disc, icon] = style_layers(layer);
+    map.add_layer(&js(&json!({
+        "id": disc, "type": "circle", "source": layer.code(),
+        "paint": {
+            "circle-color": colour_expression(layer),
+            "circle-radius": ["interpolate", ["linear"], ["zoom"], 8, 7, 11, 10, 15, 14],
+            "circle-stroke-color": "#ffffff",
+            "circle-stroke-width": 1.5,
+        }
+    })));
+    map.add_layer(&js(&json!({
+        "id": icon, "type": "symbol", "source": layer.code(),
+        "layout": {
+            "icon-image": format!("{}-pictogram", layer.code()),
+            "icon-size": ["interpolate", ["linear"], ["zoom"], 8, 0.6, 11, 0.85, 15, 1.2],
+            "icon-allow-overlap": true,
+            "icon-ignore-placement": true,
+        }
+    })));
+}
+
+/// Shows or hides a resource layer.
+pub fn set_visible(map: &Map, layer: Layer, visible: bool) {
+    let value: JsValue = if visible { "visible".into() } else { "none".into() };
+    for id in style_layers(layer) {
+        map.set_layout_property(&id, "visibility", &value);
+    }
+}
+
+/// Calls `f(layer, id)` when a resource symbol is clicked, and shows a pointer over symbols.
+pub fn on_pick(map: &Map, f: impl Fn(Layer, String) + 'static) {
+    let discs: Vec<String> = DRAW_ORDER.iter().map(|l| style_layers(*l)[0].clone()).collect();
+    let query_options = js(&json!({ "layers": discs }));
+    let hit = {
+        let map = map.clone();
+        let query_options = query_options.clone();
+        move |event: &JsValue| -> Option<(Layer, String)> {
+            let point = js_sys::Reflect::get(event, &"point".into()).ok()?;
+            let features = map.query_rendered_features(&point, &query_options);
+            let first = features.get(0);
+            if first.is_undefined() {
+                return None;
+            }
+            let props = js_sys::Reflect::get(&first, &"properties".into()).ok()?;
+            let id = js_sys::Reflect::get(&props, &"id".into()).ok()?.as_string()?;
+            let layer = js_sys::Reflect::get(&props, &"layer".into()).ok()?.as_string()?;
+            Some((Layer::from_code(&layer).ok()?, id))
+        }
+    };
+    let hit = std::rc::Rc::new(hit);
+    let on_click = {
+        let hit = hit.clone();
+        Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
+            if let Some((layer, id)) = hit(&e) {
+                f(layer, id);
+            }
+        })
+    };
+    map.on("click", on_click.as_ref().unchecked_ref());
+    on_click.forget(); // lives as long as the map, which lives as long as the window
+    let canvas = map.get_canvas();
+    let on_move = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
+        let cursor = if hit(&e).is_some() { "pointer" } else { "" };
+        let _ = canvas.style().set_property("cursor", cursor);
+    });
+    map.on("mousemove", on_move.as_ref().unchecked_ref());
+    on_move.forget();
+}
