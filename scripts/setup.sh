@@ -13,7 +13,7 @@ step() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   libjavascriptcoregtk-4.1-dev build-essential pkg-config xvfb webkit2gtk-driver imagemagick
-  xdotool fonts-noto-cjk
+  xdotool fonts-noto-cjk libssl-dev
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -28,7 +28,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# --- Rust targets and tools -------------------------------------------------------------------
+# --- Rust toolchain, targets and tools -----------------------------------------------------------
+command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup (https://rustup.rs) first" >&2; exit 1; }
+for c in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^$c" || { step "rustup component add $c"; rustup component add "$c"; }
+done
+# --- targets and tools -------------------------------------------------------------------
 rustup target list --installed | grep -qx wasm32-unknown-unknown || {
   step "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
 

@@ -16,20 +16,29 @@ pub struct CommandError {
 impl From<yitu_replica::Error> for CommandError {
     fn from(e: yitu_replica::Error) -> Self {
         tracing::warn!(error = ?e, "command failed");
-        Self { code: e.code(), message: error_chain(&e) }
+        Self {
+            code: e.code(),
+            message: error_chain(&e),
+        }
     }
 }
 
 impl From<yitu_domain::Error> for CommandError {
     fn from(e: yitu_domain::Error) -> Self {
-        Self { code: "invalid", message: e.to_string() }
+        Self {
+            code: "invalid",
+            message: e.to_string(),
+        }
     }
 }
 
 type Reply<T> = Result<T, CommandError>;
 
 fn store<'a>(state: &'a State<'_, AppState>) -> Reply<&'a Store> {
-    state.store.as_ref().map_err(|e| CommandError { code: "store_unavailable", message: e.clone() })
+    state.store.as_ref().map_err(|e| CommandError {
+        code: "store_unavailable",
+        message: e.clone(),
+    })
 }
 
 #[derive(Serialize)]
@@ -65,18 +74,27 @@ pub async fn stats(state: State<'_, AppState>) -> Reply<yitu_replica::Stats> {
 }
 
 #[tauri::command]
-pub async fn layer_features(state: State<'_, AppState>, layer: String) -> Reply<geojson::FeatureCollection> {
+pub async fn layer_features(
+    state: State<'_, AppState>,
+    layer: String,
+) -> Reply<geojson::FeatureCollection> {
     let layer = Layer::from_code(&layer)?;
     Ok(store(&state)?.feature_collection(layer).await?)
 }
 
 #[tauri::command]
-pub async fn resource(state: State<'_, AppState>, id: String) -> Reply<yitu_domain::resource::Resource> {
+pub async fn resource(
+    state: State<'_, AppState>,
+    id: String,
+) -> Reply<yitu_domain::resource::Resource> {
     Ok(store(&state)?.resource(EntityId::parse(&id)?).await?)
 }
 
 #[tauri::command]
-pub async fn depot_stock(state: State<'_, AppState>, id: String) -> Reply<Vec<yitu_replica::stock::StockRow>> {
+pub async fn depot_stock(
+    state: State<'_, AppState>,
+    id: String,
+) -> Reply<Vec<yitu_replica::stock::StockRow>> {
     Ok(store(&state)?.stock(EntityId::parse(&id)?).await?)
 }
 

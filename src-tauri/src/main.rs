@@ -8,7 +8,10 @@ mod startup;
 
 fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("YITU_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("YITU_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     startup::prepare_webview_environment();
@@ -16,7 +19,8 @@ fn main() {
 
     tauri::Builder::default()
         .setup(move |app| {
-            let state = tauri::async_runtime::block_on(startup::open_store(app, data_dir_arg.clone()));
+            let state =
+                tauri::async_runtime::block_on(startup::open_store(app, data_dir_arg.clone()));
             tauri::Manager::manage(app, state);
             Ok(())
         })

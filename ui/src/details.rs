@@ -27,7 +27,9 @@ pub struct Balance {
 type Field = (&'static str, &'static str, &'static str, String);
 
 fn town_name(code: &str) -> String {
-    town::by_code(code).map(|t| t.name).unwrap_or_else(|| code.to_owned())
+    town::by_code(code)
+        .map(|t| t.name)
+        .unwrap_or_else(|| code.to_owned())
 }
 
 /// The fields of a record, in the order a duty officer reads them.
@@ -39,19 +41,48 @@ pub fn fields(r: &Resource, lang: Lang) -> Vec<Field> {
         Resource::Team(t) => vec![
             ("kind", "类型", "Kind", pick(t.kind.zh(), t.kind.en())),
             ("unit", "所属单位", "Unit", t.unit.clone()),
-            ("status", "状态", "Status", pick(t.status.zh(), t.status.en())),
-            ("specialties", "专业", "Specialties",
-                list(t.specialties.iter().map(|s| lang.t(s.zh(), s.en())).collect())),
+            (
+                "status",
+                "状态",
+                "Status",
+                pick(t.status.zh(), t.status.en()),
+            ),
+            (
+                "specialties",
+                "专业",
+                "Specialties",
+                list(
+                    t.specialties
+                        .iter()
+                        .map(|s| lang.t(s.zh(), s.en()))
+                        .collect(),
+                ),
+            ),
             ("headcount", "人数", "Headcount", t.headcount.to_string()),
             ("equipment", "装备", "Equipment", t.equipment.join("、")),
             ("leader", "负责人", "Leader", t.leader.clone()),
             ("duty_phone", "值班电话", "Duty phone", t.duty_phone.clone()),
         ],
         Resource::Expert(e) => vec![
-            ("field", "专业领域", "Field", pick(e.field.zh(), e.field.en())),
-            ("organisation", "单位", "Organisation", e.organisation.clone()),
+            (
+                "field",
+                "专业领域",
+                "Field",
+                pick(e.field.zh(), e.field.en()),
+            ),
+            (
+                "organisation",
+                "单位",
+                "Organisation",
+                e.organisation.clone(),
+            ),
             ("title", "职称", "Title", e.title.clone()),
-            ("availability", "状态", "Availability", pick(e.availability.zh(), e.availability.en())),
+            (
+                "availability",
+                "状态",
+                "Availability",
+                pick(e.availability.zh(), e.availability.en()),
+            ),
             ("phone", "电话", "Phone", e.phone.clone()),
         ],
         Resource::Depot(d) => vec![
@@ -61,12 +92,37 @@ pub fn fields(r: &Resource, lang: Lang) -> Vec<Field> {
         ],
         Resource::Shelter(s) => vec![
             ("grade", "级别", "Grade", pick(s.grade.zh(), s.grade.en())),
-            ("class", "类型（时长）", "Class (duration)", pick(s.class.zh(), s.class.en())),
-            ("space", "场所类型", "Space", pick(s.space.zh(), s.space.en())),
-            ("status", "状态", "Status", pick(s.status.zh(), s.status.en())),
-            ("capacity", "容纳人数", "Capacity (people)", s.capacity.to_string()),
+            (
+                "class",
+                "类型（时长）",
+                "Class (duration)",
+                pick(s.class.zh(), s.class.en()),
+            ),
+            (
+                "space",
+                "场所类型",
+                "Space",
+                pick(s.space.zh(), s.space.en()),
+            ),
+            (
+                "status",
+                "状态",
+                "Status",
+                pick(s.status.zh(), s.status.en()),
+            ),
+            (
+                "capacity",
+                "容纳人数",
+                "Capacity (people)",
+                s.capacity.to_string(),
+            ),
             ("occupancy", "已安置", "Occupancy", s.occupancy.to_string()),
-            ("free_capacity", "剩余容量", "Free places", s.free_capacity().to_string()),
+            (
+                "free_capacity",
+                "剩余容量",
+                "Free places",
+                s.free_capacity().to_string(),
+            ),
             ("area_m2", "面积（㎡）", "Area (m²)", s.area_m2.to_string()),
             ("facilities", "设施", "Facilities", s.facilities.join("、")),
             ("manager", "管理人", "Manager", s.manager.clone()),
@@ -74,19 +130,49 @@ pub fn fields(r: &Resource, lang: Lang) -> Vec<Field> {
         ],
         Resource::Hazard(h) => vec![
             ("kind", "类型", "Kind", pick(h.kind.zh(), h.kind.en())),
-            ("level", "等级", "Level", match lang {
-                Lang::Zh => h.level.label_zh(h.kind).to_owned(),
-                Lang::En => h.level.en().to_owned(),
-            }),
-            ("threatened_people", "威胁人数", "People threatened", h.threatened_people.to_string()),
-            ("threatened_households", "威胁户数", "Households threatened", h.threatened_households.to_string()),
-            ("status", "状态", "Status", pick(h.status.zh(), h.status.en())),
+            (
+                "level",
+                "等级",
+                "Level",
+                match lang {
+                    Lang::Zh => h.level.label_zh(h.kind).to_owned(),
+                    Lang::En => h.level.en().to_owned(),
+                },
+            ),
+            (
+                "threatened_people",
+                "威胁人数",
+                "People threatened",
+                h.threatened_people.to_string(),
+            ),
+            (
+                "threatened_households",
+                "威胁户数",
+                "Households threatened",
+                h.threatened_households.to_string(),
+            ),
+            (
+                "status",
+                "状态",
+                "Status",
+                pick(h.status.zh(), h.status.en()),
+            ),
             ("monitor", "群测群防员", "Monitor", h.monitor.clone()),
-            ("monitor_phone", "监测员电话", "Monitor phone", h.monitor_phone.clone()),
+            (
+                "monitor_phone",
+                "监测员电话",
+                "Monitor phone",
+                h.monitor_phone.clone(),
+            ),
         ],
     };
     f.push(("town", "所属镇街", "Town", town_name(r.town_code())));
-    f.push(("location", "位置（WGS-84，示意）", "Position (WGS-84, schematic)", format!("{:.5}, {:.5}", loc.lon, loc.lat)));
+    f.push((
+        "location",
+        "位置（WGS-84，示意）",
+        "Position (WGS-84, schematic)",
+        format!("{:.5}, {:.5}", loc.lon, loc.lat),
+    ));
     f.push(("id", "编号", "ID", r.id().to_string()));
     f
 }

@@ -48,7 +48,13 @@ extern "C" {
 const DISTRICT_BOUNDS: [[f64; 2]; 2] = [[105.964, 29.847], [106.674, 30.380]];
 
 /// The resource layers in drawing order: hazards at the bottom, teams on top.
-pub const DRAW_ORDER: [Layer; 5] = [Layer::Hazards, Layer::Shelters, Layer::Depots, Layer::Experts, Layer::Teams];
+pub const DRAW_ORDER: [Layer; 5] = [
+    Layer::Hazards,
+    Layer::Shelters,
+    Layer::Depots,
+    Layer::Experts,
+    Layer::Teams,
+];
 
 /// What the base map is drawn from: GeoJSON text of the shipped layers.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -64,9 +70,15 @@ fn js(v: &Value) -> JsValue {
 
 /// Whether this webview offers WebGL 2, which MapLibre 6 requires.
 pub fn has_webgl2() -> bool {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return false };
-    let Ok(canvas) = doc.create_element("canvas") else { return false };
-    let Ok(canvas) = canvas.dyn_into::<web_sys::HtmlCanvasElement>() else { return false };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let Ok(canvas) = doc.create_element("canvas") else {
+        return false;
+    };
+    let Ok(canvas) = canvas.dyn_into::<web_sys::HtmlCanvasElement>() else {
+        return false;
+    };
     matches!(canvas.get_context("webgl2"), Ok(Some(_)))
 }
 
@@ -93,8 +105,14 @@ pub fn create(container: &web_sys::HtmlElement, attribution: &str) -> Result<Map
     }));
     js_sys::Reflect::set(&options, &"container".into(), container).map_err(|e| format!("{e:?}"))?;
     let map = Map::new(&options).map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
-    map.add_control(&NavigationControl::new(&js(&json!({ "showCompass": false }))), "top-right");
-    map.add_control(&ScaleControl::new(&js(&json!({ "unit": "metric" }))), "bottom-right");
+    map.add_control(
+        &NavigationControl::new(&js(&json!({ "showCompass": false }))),
+        "top-right",
+    );
+    map.add_control(
+        &ScaleControl::new(&js(&json!({ "unit": "metric" }))),
+        "bottom-right",
+    );
     // For the end-to-end tests and for a developer at the console.
     if let Some(w) = web_sys::window() {
         let _ = js_sys::Reflect::set(&w, &"__yituMap".into(), &map);
@@ -117,7 +135,11 @@ pub fn on_idle(map: &Map, f: impl FnOnce() + 'static) {
 /// Adds the shipped base layers: neighbouring districts, the district outline, rivers.
 pub fn add_base(map: &Map, base: &BaseMap) {
     let parse = |text: &str| js_sys::JSON::parse(text).unwrap_or(JsValue::NULL);
-    for (id, text) in [("neighbours", &base.neighbours), ("outline", &base.outline), ("rivers", &base.rivers)] {
+    for (id, text) in [
+        ("neighbours", &base.neighbours),
+        ("outline", &base.outline),
+        ("rivers", &base.rivers),
+    ] {
         let source = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&source, &"type".into(), &"geojson".into());
         let _ = js_sys::Reflect::set(&source, &"data".into(), &parse(text));
@@ -144,11 +166,34 @@ pub fn add_base(map: &Map, base: &BaseMap) {
 /// The disc colour of a feature: teams by readiness, hazards by level, the rest one colour each.
 pub fn colour_expression(layer: Layer) -> Value {
     match layer {
-        Layer::Teams => json!(["match", ["get", "status"],
-            "standby", "#2e7d32", "deployed", "#c62828", "on_duty", "#1565c0",
-            "resting", "#f9a825", "unavailable", "#757575", "#2e7d32"]),
-        Layer::Hazards => json!(["match", ["get", "level"],
-            "1", "#b71c1c", "2", "#e65100", "3", "#f9a825", "4", "#1e88e5", "#e65100"]),
+        Layer::Teams => json!([
+            "match",
+            ["get", "status"],
+            "standby",
+            "#2e7d32",
+            "deployed",
+            "#c62828",
+            "on_duty",
+            "#1565c0",
+            "resting",
+            "#f9a825",
+            "unavailable",
+            "#757575",
+            "#2e7d32"
+        ]),
+        Layer::Hazards => json!([
+            "match",
+            ["get", "level"],
+            "1",
+            "#b71c1c",
+            "2",
+            "#e65100",
+            "3",
+            "#f9a825",
+            "4",
+            "#1e88e5",
+            "#e65100"
+        ]),
         _ => json!(base_colour(layer)),
     }
 }
@@ -166,7 +211,10 @@ pub fn base_colour(layer: Layer) -> &'static str {
 
 /// The two map layers (disc and pictogram) that draw a resource layer.
 pub fn style_layers(layer: Layer) -> [String; 2] {
-    [format!("{}-disc", layer.code()), format!("{}-icon", layer.code())]
+    [
+        format!("{}-disc", layer.code()),
+        format!("{}-icon", layer.code()),
+    ]
 }
 
 /// Adds a resource layer: a GeoJSON source and its disc and pictogram layers.
@@ -176,7 +224,11 @@ pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
     let _ = js_sys::Reflect::set(&source, &"data".into(), data);
     map.add_source(layer.code(), &source);
     if let Some(image) = crate::symbols::pictogram(layer) {
-        map.add_image(&format!("{}-pictogram", layer.code()), &image, &js(&json!({ "pixelRatio": 2 })));
+        map.add_image(
+            &format!("{}-pictogram", layer.code()),
+            &image,
+            &js(&json!({ "pixelRatio": 2 })),
+        );
     }
     let [disc, icon] = style_layers(layer);
     map.add_layer(&js(&json!({
@@ -201,7 +253,11 @@ pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
 
 /// Shows or hides a resource layer.
 pub fn set_visible(map: &Map, layer: Layer, visible: bool) {
-    let value: JsValue = if visible { "visible".into() } else { "none".into() };
+    let value: JsValue = if visible {
+        "visible".into()
+    } else {
+        "none".into()
+    };
     for id in style_layers(layer) {
         map.set_layout_property(&id, "visibility", &value);
     }
@@ -209,7 +265,10 @@ pub fn set_visible(map: &Map, layer: Layer, visible: bool) {
 
 /// Calls `f(layer, id)` when a resource symbol is clicked, and shows a pointer over symbols.
 pub fn on_pick(map: &Map, f: impl Fn(Layer, String) + 'static) {
-    let discs: Vec<String> = DRAW_ORDER.iter().map(|l| style_layers(*l)[0].clone()).collect();
+    let discs: Vec<String> = DRAW_ORDER
+        .iter()
+        .map(|l| style_layers(*l)[0].clone())
+        .collect();
     let query_options = js(&json!({ "layers": discs }));
     let hit = {
         let map = map.clone();
@@ -222,8 +281,12 @@ pub fn on_pick(map: &Map, f: impl Fn(Layer, String) + 'static) {
                 return None;
             }
             let props = js_sys::Reflect::get(&first, &"properties".into()).ok()?;
-            let id = js_sys::Reflect::get(&props, &"id".into()).ok()?.as_string()?;
-            let layer = js_sys::Reflect::get(&props, &"layer".into()).ok()?.as_string()?;
+            let id = js_sys::Reflect::get(&props, &"id".into())
+                .ok()?
+                .as_string()?;
+            let layer = js_sys::Reflect::get(&props, &"layer".into())
+                .ok()?
+                .as_string()?;
             Some((Layer::from_code(&layer).ok()?, id))
         }
     };

@@ -11,7 +11,12 @@ pub const SIZE: u32 = 40;
 /// Draws the pictogram of a layer: shield (teams), person (experts), crate (depots),
 /// house (shelters), warning triangle (hazards).
 pub fn pictogram(layer: Layer) -> Option<ImageData> {
-    let canvas: HtmlCanvasElement = web_sys::window()?.document()?.create_element("canvas").ok()?.dyn_into().ok()?;
+    let canvas: HtmlCanvasElement = web_sys::window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
     canvas.set_width(SIZE);
     canvas.set_height(SIZE);
     let cx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
@@ -22,13 +27,24 @@ pub fn pictogram(layer: Layer) -> Option<ImageData> {
     let poly = |pts: &[(f64, f64)]| {
         cx.begin_path();
         for (i, (x, y)) in pts.iter().enumerate() {
-            if i == 0 { cx.move_to(x * s, y * s) } else { cx.line_to(x * s, y * s) }
+            if i == 0 {
+                cx.move_to(x * s, y * s)
+            } else {
+                cx.line_to(x * s, y * s)
+            }
         }
         cx.close_path();
     };
     match layer {
         Layer::Teams => {
-            poly(&[(0.5, 0.14), (0.8, 0.26), (0.76, 0.58), (0.5, 0.86), (0.24, 0.58), (0.2, 0.26)]);
+            poly(&[
+                (0.5, 0.14),
+                (0.8, 0.26),
+                (0.76, 0.58),
+                (0.5, 0.86),
+                (0.24, 0.58),
+                (0.2, 0.26),
+            ]);
             cx.fill();
         }
         Layer::Experts => {
@@ -36,7 +52,13 @@ pub fn pictogram(layer: Layer) -> Option<ImageData> {
             let _ = cx.arc(0.5 * s, 0.32 * s, 0.14 * s, 0.0, std::f64::consts::TAU);
             cx.fill();
             cx.begin_path();
-            let _ = cx.arc(0.5 * s, 0.86 * s, 0.3 * s, std::f64::consts::PI, std::f64::consts::TAU);
+            let _ = cx.arc(
+                0.5 * s,
+                0.86 * s,
+                0.3 * s,
+                std::f64::consts::PI,
+                std::f64::consts::TAU,
+            );
             cx.fill();
         }
         Layer::Depots => {
@@ -45,7 +67,15 @@ pub fn pictogram(layer: Layer) -> Option<ImageData> {
             cx.fill_rect(0.22 * s, 0.44 * s, 0.56 * s, 0.05 * s);
         }
         Layer::Shelters => {
-            poly(&[(0.5, 0.16), (0.84, 0.48), (0.74, 0.48), (0.74, 0.82), (0.26, 0.82), (0.26, 0.48), (0.16, 0.48)]);
+            poly(&[
+                (0.5, 0.16),
+                (0.84, 0.48),
+                (0.74, 0.48),
+                (0.74, 0.82),
+                (0.26, 0.82),
+                (0.26, 0.48),
+                (0.16, 0.48),
+            ]);
             cx.fill();
         }
         Layer::Hazards => {
@@ -79,7 +109,8 @@ pub fn data_url(layer: Layer, background: &str) -> String {
         overlay.set_height(SIZE);
         let ox: CanvasRenderingContext2d = overlay.get_context("2d").ok()??.dyn_into().ok()?;
         ox.put_image_data(&image, 0.0, 0.0).ok()?;
-        cx.draw_image_with_html_canvas_element(&overlay, 0.0, 0.0).ok()?;
+        cx.draw_image_with_html_canvas_element(&overlay, 0.0, 0.0)
+            .ok()?;
         canvas.to_data_url().ok()
     };
     draw().unwrap_or_default()

@@ -24,10 +24,14 @@ pub async fn invoke_js(cmd: &str, args: impl Serialize) -> Result<JsValue, CallE
     let args = js_sys::JSON::parse(&serde_json::to_string(&args).expect("arguments serialize"))
         .unwrap_or(JsValue::UNDEFINED);
     invoke_raw(cmd, args).await.map_err(|e| {
-        json_of(&e).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_else(|| CallError {
-            code: "ipc".into(),
-            message: e.as_string().unwrap_or_else(|| "the desktop shell did not answer".into()),
-        })
+        json_of(&e)
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_else(|| CallError {
+                code: "ipc".into(),
+                message: e
+                    .as_string()
+                    .unwrap_or_else(|| "the desktop shell did not answer".into()),
+            })
     })
 }
 
@@ -35,7 +39,10 @@ pub async fn invoke_js(cmd: &str, args: impl Serialize) -> Result<JsValue, CallE
 pub async fn invoke<T: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<T, CallError> {
     let value = invoke_js(cmd, args).await?;
     let text = json_of(&value).unwrap_or_else(|| "null".into());
-    serde_json::from_str(&text).map_err(|e| CallError { code: "decode".into(), message: e.to_string() })
+    serde_json::from_str(&text).map_err(|e| CallError {
+        code: "decode".into(),
+        message: e.to_string(),
+    })
 }
 
 fn json_of(v: &JsValue) -> Option<String> {

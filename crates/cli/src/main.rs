@@ -8,7 +8,11 @@ use yitu_domain::{demo, Layer};
 use yitu_replica::Store;
 
 #[derive(Parser)]
-#[command(name = "yitu", version, about = "一图 yitu — Hechuan emergency one-map, headless")]
+#[command(
+    name = "yitu",
+    version,
+    about = "一图 yitu — Hechuan emergency one-map, headless"
+)]
 struct Cli {
     /// Data folder holding yitu.sqlite (default: the platform data folder, as the app uses).
     #[arg(long, global = true, env = "YITU_DATA_DIR")]
@@ -60,9 +64,13 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> Result<()> {
     let data_dir = match cli.data_dir {
         Some(d) => d,
-        None => yitu_replica::default_data_dir().context("no platform data folder: pass --data-dir")?,
+        None => {
+            yitu_replica::default_data_dir().context("no platform data folder: pass --data-dir")?
+        }
     };
-    let store = Store::open(&data_dir).await.with_context(|| format!("opening the store in {}", data_dir.display()))?;
+    let store = Store::open(&data_dir)
+        .await
+        .with_context(|| format!("opening the store in {}", data_dir.display()))?;
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::SeedDemo { seed } => {
@@ -86,19 +94,28 @@ async fn run(cli: Cli) -> Result<()> {
                         writeln!(out, "    {kind}: {n}")?;
                     }
                 }
-                writeln!(out, "towns: {}, stock lines: {}, ledger entries: {}", stats.towns, stats.stock_lines, stats.ledger_entries)?;
+                writeln!(
+                    out,
+                    "towns: {}, stock lines: {}, ledger entries: {}",
+                    stats.towns, stats.stock_lines, stats.ledger_entries
+                )?;
                 if stats.demo {
                     writeln!(out, "{}", demo::NOTICE_ZH)?;
                 }
             }
         }
-        Command::Export { layer, format: Format::Geojson, out: file } => {
+        Command::Export {
+            layer,
+            format: Format::Geojson,
+            out: file,
+        } => {
             let Ok(layer) = Layer::from_code(&layer) else {
                 bail!("unknown layer {layer:?}: one of teams, experts, depots, shelters, hazards");
             };
             let text = store.feature_collection(layer).await?.to_string();
             match file {
-                Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?,
                 None => writeln!(out, "{text}")?,
             }
         }

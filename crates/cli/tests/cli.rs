@@ -3,14 +3,23 @@
 use std::process::Command;
 
 fn yitu(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_yitu")).arg("--data-dir").arg(dir).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_yitu"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn seed_stats_and_export_on_a_fresh_folder() {
     let dir = tempfile::tempdir().unwrap();
     let seeded = yitu(dir.path(), &["seed-demo"]);
-    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
     assert!(String::from_utf8_lossy(&seeded.stdout).contains("演示数据"));
 
     let stats = yitu(dir.path(), &["stats", "--json"]);
@@ -24,7 +33,10 @@ fn seed_stats_and_export_on_a_fresh_folder() {
     assert!(export.status.success());
     let fc: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
     assert_eq!(fc["type"], "FeatureCollection");
-    assert_eq!(fc["features"].as_array().unwrap().len() as u64, stats["layers"]["hazards"]["total"].as_u64().unwrap());
+    assert_eq!(
+        fc["features"].as_array().unwrap().len() as u64,
+        stats["layers"]["hazards"]["total"].as_u64().unwrap()
+    );
 }
 
 #[test]
@@ -33,13 +45,20 @@ fn an_unknown_layer_is_refused_with_a_reason() {
     let out = yitu(dir.path(), &["export", "volcanoes"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown layer") && err.contains("shelters"), "{err}");
+    assert!(
+        err.contains("unknown layer") && err.contains("shelters"),
+        "{err}"
+    );
 }
 
 #[test]
 fn the_data_dir_can_come_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_yitu")).env("YITU_DATA_DIR", dir.path()).arg("seed-demo").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_yitu"))
+        .env("YITU_DATA_DIR", dir.path())
+        .arg("seed-demo")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(dir.path().join("yitu.sqlite").exists());
 }

@@ -23,7 +23,10 @@ pub const NOTICE_ZH: &str = "演示数据：位置为示意，名称与电话为
 pub const NOTICE_EN: &str = "Demonstration data: schematic positions, invented names and phones; only the top level of the GB/T 38565-2020 material codes is real, lower levels are placeholders.";
 
 /// Hechuan's old town at the Jialing–Fu confluence: the centre the urban streets ring.
-const CITY_CENTRE: LonLat = LonLat { lon: 106.275, lat: 29.985 };
+const CITY_CENTRE: LonLat = LonLat {
+    lon: 106.275,
+    lat: 29.985,
+};
 /// 2026-01-01T00:00:00Z: ids and ledger times count from here, so the data is reproducible.
 const EPOCH_MS: u64 = 1_767_225_600_000;
 
@@ -50,41 +53,149 @@ struct Material {
 
 /// The demo catalogue. Top-level digits follow GB/T 38565-2020; the rest are placeholders.
 const CATALOGUE: &[Material] = &[
-    Material { code: "1010101", name: "救灾帐篷", unit: "顶", per_100_people: 25, shelf_months: 0 },
-    Material { code: "1010201", name: "折叠床", unit: "张", per_100_people: 100, shelf_months: 0 },
-    Material { code: "1010301", name: "棉被", unit: "床", per_100_people: 100, shelf_months: 0 },
-    Material { code: "1020101", name: "瓶装饮用水", unit: "箱", per_100_people: 60, shelf_months: 18 },
-    Material { code: "1020201", name: "方便食品", unit: "箱", per_100_people: 60, shelf_months: 12 },
-    Material { code: "1030101", name: "应急照明灯", unit: "个", per_100_people: 10, shelf_months: 0 },
-    Material { code: "2010101", name: "冲锋舟", unit: "艘", per_100_people: 0, shelf_months: 0 },
-    Material { code: "2010201", name: "救生衣", unit: "件", per_100_people: 0, shelf_months: 0 },
-    Material { code: "2020101", name: "油锯", unit: "台", per_100_people: 0, shelf_months: 0 },
-    Material { code: "2020201", name: "风力灭火机", unit: "台", per_100_people: 0, shelf_months: 0 },
-    Material { code: "2030101", name: "发电机组", unit: "台", per_100_people: 0, shelf_months: 0 },
-    Material { code: "2040101", name: "排水泵", unit: "台", per_100_people: 0, shelf_months: 0 },
-    Material { code: "2050101", name: "卫星电话", unit: "部", per_100_people: 0, shelf_months: 0 },
-    Material { code: "3010101", name: "编织袋", unit: "条", per_100_people: 0, shelf_months: 0 },
-    Material { code: "3010201", name: "土工布", unit: "平方米", per_100_people: 0, shelf_months: 0 },
-    Material { code: "3020101", name: "砂石料", unit: "立方米", per_100_people: 0, shelf_months: 0 },
+    Material {
+        code: "1010101",
+        name: "救灾帐篷",
+        unit: "顶",
+        per_100_people: 25,
+        shelf_months: 0,
+    },
+    Material {
+        code: "1010201",
+        name: "折叠床",
+        unit: "张",
+        per_100_people: 100,
+        shelf_months: 0,
+    },
+    Material {
+        code: "1010301",
+        name: "棉被",
+        unit: "床",
+        per_100_people: 100,
+        shelf_months: 0,
+    },
+    Material {
+        code: "1020101",
+        name: "瓶装饮用水",
+        unit: "箱",
+        per_100_people: 60,
+        shelf_months: 18,
+    },
+    Material {
+        code: "1020201",
+        name: "方便食品",
+        unit: "箱",
+        per_100_people: 60,
+        shelf_months: 12,
+    },
+    Material {
+        code: "1030101",
+        name: "应急照明灯",
+        unit: "个",
+        per_100_people: 10,
+        shelf_months: 0,
+    },
+    Material {
+        code: "2010101",
+        name: "冲锋舟",
+        unit: "艘",
+        per_100_people: 0,
+        shelf_months: 0,
+    },
+    Material {
+        code: "2010201",
+        name: "救生衣",
+        unit: "件",
+        per_100_people: 0,
+        shelf_months: 0,
+    },
+    Material {
+        code: "2020101",
+        name: "油锯",
+        unit: "台",
+        per_100_people: 0,
+        shelf_months: 0,
+    },
+    Material {
+        code: "2020201",
+        name: "风力灭火机",
+        unit: "台",
+        per_100_people: 0,
+        shelf_months: 0,
+    },
+    Material {
+        code: "2030101",
+        name: "发电机组",
+        unit: "台",
+        per_100_people: 0,
+        shelf_months: 0,
+    },
+    Material {
+        code: "2040101",
+        name: "排水泵",
+        unit: "台",
+        per_100_people: 0,
+        shelf_months: 0,
+    },
+    Material {
+        code: "2050101",
+        name: "卫星电话",
+        unit: "部",
+        per_100_people: 0,
+        shelf_months: 0,
+    },
+    Material {
+        code: "3010101",
+        name: "编织袋",
+        unit: "条",
+        per_100_people: 0,
+        shelf_months: 0,
+    },
+    Material {
+        code: "3010201",
+        name: "土工布",
+        unit: "平方米",
+        per_100_people: 0,
+        shelf_months: 0,
+    },
+    Material {
+        code: "3020101",
+        name: "砂石料",
+        unit: "立方米",
+        per_100_people: 0,
+        shelf_months: 0,
+    },
 ];
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭",
-    "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "邓", "许", "傅", "沈", "曾", "彭", "吕", "蒋", "蔡",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "邓", "许", "傅", "沈", "曾",
+    "彭", "吕", "蒋", "蔡",
 ];
 const GIVEN: &[&str] = &[
-    "建", "国", "明", "华", "军", "平", "志", "强", "伟", "芳", "丽", "敏", "静", "勇", "杰", "涛", "斌", "红",
-    "霞", "波", "刚", "辉", "鹏", "宇", "婷", "磊", "洋", "琴", "燕", "鑫", "川", "渝", "嘉", "涪",
+    "建", "国", "明", "华", "军", "平", "志", "强", "伟", "芳", "丽", "敏", "静", "勇", "杰", "涛",
+    "斌", "红", "霞", "波", "刚", "辉", "鹏", "宇", "婷", "磊", "洋", "琴", "燕", "鑫", "川", "渝",
+    "嘉", "涪",
 ];
 
 /// Generates the dataset. Pure: the same seed gives the same dataset, byte for byte.
 pub fn generate(seed: u64) -> DemoDataset {
     let district = District::hechuan();
-    let mut g = Gen { rng: SplitMix64::new(seed), district, next_ms: EPOCH_MS };
+    let mut g = Gen {
+        rng: SplitMix64::new(seed),
+        district,
+        next_ms: EPOCH_MS,
+    };
     let towns = town::all();
     let villages = town::villages();
     let town_anchors = g.town_anchors(&towns);
-    let anchor = |code: &str| town_anchors.iter().find(|(c, _)| c == code).map(|(_, p)| *p).unwrap_or(CITY_CENTRE);
+    let anchor = |code: &str| {
+        town_anchors
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, p)| *p)
+            .unwrap_or(CITY_CENTRE)
+    };
 
     let mut resources = Vec::new();
     g.teams(&towns, &anchor, &mut resources);
@@ -94,7 +205,13 @@ pub fn generate(seed: u64) -> DemoDataset {
     g.shelters(&towns, &anchor, &mut resources);
     g.hazards(&towns, &villages, &anchor, &mut resources);
 
-    DemoDataset { towns, town_anchors, resources, stock_lines, ledger }
+    DemoDataset {
+        towns,
+        town_anchors,
+        resources,
+        stock_lines,
+        ledger,
+    }
 }
 
 struct Gen {
@@ -112,7 +229,8 @@ impl Gen {
     fn person(&mut self) -> String {
         let mut name = (*self.rng.pick(SURNAMES)).to_owned();
         for _ in 0..self.rng.int(1, 2) {
-            name.push_str(*self.rng.pick(GIVEN));
+            let given: &&str = self.rng.pick(GIVEN);
+            name.push_str(given);
         }
         name
     }
@@ -159,11 +277,19 @@ impl Gen {
         while lat < b.max().y {
             let mut lon = b.min().x + step / 2.0;
             while lon < b.max().x {
-                let p = LonLat { lon: round6(lon), lat: round6(lat) };
+                let p = LonLat {
+                    lon: round6(lon),
+                    lat: round6(lat),
+                };
                 // Keep anchors a little way inside the border so their teams fit around them.
                 let inside_margin = [(0.02, 0.0), (-0.02, 0.0), (0.0, 0.02), (0.0, -0.02)]
                     .iter()
-                    .all(|(dx, dy)| self.district.contains(LonLat { lon: p.lon + dx, lat: p.lat + dy }));
+                    .all(|(dx, dy)| {
+                        self.district.contains(LonLat {
+                            lon: p.lon + dx,
+                            lat: p.lat + dy,
+                        })
+                    });
                 if inside_margin {
                     candidates.push(p);
                 }
@@ -179,8 +305,15 @@ impl Gen {
                 CITY_CENTRE
             } else {
                 let a = (i as f64 - 1.0) * std::f64::consts::TAU / (streets.len() as f64 - 1.0);
-                let p = LonLat { lon: round6(CITY_CENTRE.lon + 0.05 * a.cos()), lat: round6(CITY_CENTRE.lat + 0.04 * a.sin()) };
-                if self.district.contains(p) { p } else { self.near(CITY_CENTRE, 3.0) }
+                let p = LonLat {
+                    lon: round6(CITY_CENTRE.lon + 0.05 * a.cos()),
+                    lat: round6(CITY_CENTRE.lat + 0.04 * a.sin()),
+                };
+                if self.district.contains(p) {
+                    p
+                } else {
+                    self.near(CITY_CENTRE, 3.0)
+                }
             };
             anchors.push((t.code.clone(), p));
         }
@@ -189,8 +322,14 @@ impl Gen {
                 .iter()
                 .copied()
                 .max_by(|a, b| {
-                    let da = anchors.iter().map(|(_, p)| p.distance_m(*a)).fold(f64::MAX, f64::min);
-                    let db = anchors.iter().map(|(_, p)| p.distance_m(*b)).fold(f64::MAX, f64::min);
+                    let da = anchors
+                        .iter()
+                        .map(|(_, p)| p.distance_m(*a))
+                        .fold(f64::MAX, f64::min);
+                    let db = anchors
+                        .iter()
+                        .map(|(_, p)| p.distance_m(*b))
+                        .fold(f64::MAX, f64::min);
                     da.total_cmp(&db)
                 })
                 .unwrap_or(CITY_CENTRE);
@@ -244,37 +383,186 @@ impl Gen {
         let centre_town = towns[0].code.clone();
         // The plan: 区级综合救援队伍 2 支.
         for (name, specs) in [
-            ("合川区综合应急救援大队", vec![Flood, Water, Collapse, Mountain, Geological]),
-            ("合川区综合应急救援二大队", vec![ForestFire, Hazmat, Collapse, Medical]),
+            (
+                "合川区综合应急救援大队",
+                vec![Flood, Water, Collapse, Mountain, Geological],
+            ),
+            (
+                "合川区综合应急救援二大队",
+                vec![ForestFire, Hazmat, Collapse, Medical],
+            ),
         ] {
             let p = self.near(CITY_CENTRE, 4.0);
             let headcount = self.rng.int(80, 150);
-            let team = self.team(name.into(), TeamKind::Comprehensive, "区应急管理局", specs, headcount,
-                &["救援车", "冲锋舟", "生命探测仪", "破拆工具组", "无人机", "卫星通信车"], &centre_town, p);
+            let team = self.team(
+                name.into(),
+                TeamKind::Comprehensive,
+                "区应急管理局",
+                specs,
+                headcount,
+                &[
+                    "救援车",
+                    "冲锋舟",
+                    "生命探测仪",
+                    "破拆工具组",
+                    "无人机",
+                    "卫星通信车",
+                ],
+                &centre_town,
+                p,
+            );
             out.push(team);
         }
         // The plan: 部门救援队伍 20 支.
-        const DEPARTMENTAL: &[(&str, &str, &[Specialty], &[&str], bool)] = &[
-            ("防汛抢险队", "区水利局", &[Flood, Water], &["冲锋舟", "排水泵", "编织袋"], false),
-            ("第二防汛抢险队", "区水利局", &[Flood, Water], &["冲锋舟", "救生衣"], true),
-            ("地质灾害应急队", "区规划和自然资源局", &[Geological, Mountain], &["裂缝计", "无人机", "全站仪"], false),
-            ("地质灾害监测应急分队", "区规划和自然资源局", &[Geological], &["GNSS 监测仪", "无人机"], true),
-            ("森林消防专业队", "区林业局", &[ForestFire], &["风力灭火机", "油锯", "水泵"], true),
-            ("第二森林消防专业队", "区林业局", &[ForestFire, Mountain], &["风力灭火机", "二号工具"], true),
-            ("紧急医学救援队", "区卫生健康委", &[Medical], &["救护车", "移动手术单元"], false),
-            ("水上搜救队", "区交通局", &[Water], &["搜救艇", "潜水装具"], false),
-            ("公路抢通队", "区交通局", &[Collapse], &["挖掘机", "装载机"], true),
-            ("建筑抢险队", "区住房城乡建委", &[Collapse], &["破拆工具组", "支撑设备"], false),
-            ("危化品应急救援队", "区经济信息委", &[Hazmat], &["防化服", "侦检仪", "堵漏器材"], false),
-            ("矿山救护队", "区应急管理局", &[Mining, Collapse], &["正压氧气呼吸器", "气体检测仪"], true),
-            ("市政排涝队", "区城市管理局", &[Flood], &["排水泵车", "发电机组"], false),
-            ("供水抢修队", "区水务集团", &[Flood], &["抢修车", "管材"], false),
-            ("燃气抢险队", "区燃气公司", &[Hazmat], &["燃气检测仪", "抢修车"], false),
-            ("电力抢修队", "国网合川供电公司", &[Comms], &["发电车", "抢修车"], false),
-            ("应急通信保障队", "区通信运营商联合", &[Comms], &["卫星通信车", "便携基站"], false),
-            ("抗旱服务队", "区农业农村委", &[Flood], &["抽水机", "运水车"], true),
-            ("红十字救护队", "区红十字会", &[Medical], &["急救包", "担架"], false),
-            ("气象应急保障队", "区气象局", &[Comms], &["移动气象站"], false),
+        // (name, department, specialties, equipment, based in a rural town)
+        type Departmental = (
+            &'static str,
+            &'static str,
+            &'static [Specialty],
+            &'static [&'static str],
+            bool,
+        );
+        const DEPARTMENTAL: &[Departmental] = &[
+            (
+                "防汛抢险队",
+                "区水利局",
+                &[Flood, Water],
+                &["冲锋舟", "排水泵", "编织袋"],
+                false,
+            ),
+            (
+                "第二防汛抢险队",
+                "区水利局",
+                &[Flood, Water],
+                &["冲锋舟", "救生衣"],
+                true,
+            ),
+            (
+                "地质灾害应急队",
+                "区规划和自然资源局",
+                &[Geological, Mountain],
+                &["裂缝计", "无人机", "全站仪"],
+                false,
+            ),
+            (
+                "地质灾害监测应急分队",
+                "区规划和自然资源局",
+                &[Geological],
+                &["GNSS 监测仪", "无人机"],
+                true,
+            ),
+            (
+                "森林消防专业队",
+                "区林业局",
+                &[ForestFire],
+                &["风力灭火机", "油锯", "水泵"],
+                true,
+            ),
+            (
+                "第二森林消防专业队",
+                "区林业局",
+                &[ForestFire, Mountain],
+                &["风力灭火机", "二号工具"],
+                true,
+            ),
+            (
+                "紧急医学救援队",
+                "区卫生健康委",
+                &[Medical],
+                &["救护车", "移动手术单元"],
+                false,
+            ),
+            (
+                "水上搜救队",
+                "区交通局",
+                &[Water],
+                &["搜救艇", "潜水装具"],
+                false,
+            ),
+            (
+                "公路抢通队",
+                "区交通局",
+                &[Collapse],
+                &["挖掘机", "装载机"],
+                true,
+            ),
+            (
+                "建筑抢险队",
+                "区住房城乡建委",
+                &[Collapse],
+                &["破拆工具组", "支撑设备"],
+                false,
+            ),
+            (
+                "危化品应急救援队",
+                "区经济信息委",
+                &[Hazmat],
+                &["防化服", "侦检仪", "堵漏器材"],
+                false,
+            ),
+            (
+                "矿山救护队",
+                "区应急管理局",
+                &[Mining, Collapse],
+                &["正压氧气呼吸器", "气体检测仪"],
+                true,
+            ),
+            (
+                "市政排涝队",
+                "区城市管理局",
+                &[Flood],
+                &["排水泵车", "发电机组"],
+                false,
+            ),
+            (
+                "供水抢修队",
+                "区水务集团",
+                &[Flood],
+                &["抢修车", "管材"],
+                false,
+            ),
+            (
+                "燃气抢险队",
+                "区燃气公司",
+                &[Hazmat],
+                &["燃气检测仪", "抢修车"],
+                false,
+            ),
+            (
+                "电力抢修队",
+                "国网合川供电公司",
+                &[Comms],
+                &["发电车", "抢修车"],
+                false,
+            ),
+            (
+                "应急通信保障队",
+                "区通信运营商联合",
+                &[Comms],
+                &["卫星通信车", "便携基站"],
+                false,
+            ),
+            (
+                "抗旱服务队",
+                "区农业农村委",
+                &[Flood],
+                &["抽水机", "运水车"],
+                true,
+            ),
+            (
+                "红十字救护队",
+                "区红十字会",
+                &[Medical],
+                &["急救包", "担架"],
+                false,
+            ),
+            (
+                "气象应急保障队",
+                "区气象局",
+                &[Comms],
+                &["移动气象站"],
+                false,
+            ),
         ];
         for (name, unit, specs, equipment, rural) in DEPARTMENTAL {
             let (town_code, p) = if *rural {
@@ -285,8 +573,16 @@ impl Gen {
                 (centre_town.clone(), self.near(CITY_CENTRE, 6.0))
             };
             let headcount = self.rng.int(15, 60);
-            let team = self.team(format!("{unit}{name}"), TeamKind::Professional, unit, specs.to_vec(), headcount,
-                equipment, &town_code, p);
+            let team = self.team(
+                format!("{unit}{name}"),
+                TeamKind::Professional,
+                unit,
+                specs.to_vec(),
+                headcount,
+                equipment,
+                &town_code,
+                p,
+            );
             out.push(team);
         }
         // The plan: 镇街救援队伍 30 支, one per town, near its town.
@@ -299,43 +595,114 @@ impl Gen {
             }
             let p = self.near(anchor(&t.code), 1.5);
             let headcount = self.rng.int(20, 50);
-            let team = self.team(format!("{}应急救援队", t.name), TeamKind::Grassroots, &t.name, specs, headcount,
-                &["救援车", "救生衣", "对讲机"], &t.code, p);
+            let team = self.team(
+                format!("{}应急救援队", t.name),
+                TeamKind::Grassroots,
+                &t.name,
+                specs,
+                headcount,
+                &["救援车", "救生衣", "对讲机"],
+                &t.code,
+                p,
+            );
             out.push(team);
         }
         // Beyond the plan's count: volunteer organisations and militia.
         for (name, kind, specs) in [
-            ("合川雄鹰应急救援志愿队", TeamKind::Social, vec![Mountain, Water]),
+            (
+                "合川雄鹰应急救援志愿队",
+                TeamKind::Social,
+                vec![Mountain, Water],
+            ),
             ("涪江水上救援志愿队", TeamKind::Social, vec![Water]),
-            ("嘉陵山地搜救志愿队", TeamKind::Social, vec![Mountain, Collapse]),
+            (
+                "嘉陵山地搜救志愿队",
+                TeamKind::Social,
+                vec![Mountain, Collapse],
+            ),
             ("合川红十字志愿救护队", TeamKind::Social, vec![Medical]),
-            ("合川区民兵应急连", TeamKind::Militia, vec![Flood, ForestFire]),
+            (
+                "合川区民兵应急连",
+                TeamKind::Militia,
+                vec![Flood, ForestFire],
+            ),
             ("合川区民兵抢险排", TeamKind::Militia, vec![Flood, Collapse]),
         ] {
             let t = self.town_of(towns);
             let p = self.near(anchor(&t.code), 3.0);
             let headcount = self.rng.int(12, 90);
-            let unit = if kind == TeamKind::Militia { "区人武部" } else { "社会组织" };
-            let team = self.team(name.into(), kind, unit, specs, headcount, &["对讲机", "急救包"], &t.code, p);
+            let unit = if kind == TeamKind::Militia {
+                "区人武部"
+            } else {
+                "社会组织"
+            };
+            let team = self.team(
+                name.into(),
+                kind,
+                unit,
+                specs,
+                headcount,
+                &["对讲机", "急救包"],
+                &t.code,
+                p,
+            );
             out.push(team);
         }
     }
 
-    fn experts(&mut self, towns: &[Town], anchor: &dyn Fn(&str) -> LonLat, out: &mut Vec<Resource>) {
+    fn experts(
+        &mut self,
+        towns: &[Town],
+        anchor: &dyn Fn(&str) -> LonLat,
+        out: &mut Vec<Resource>,
+    ) {
         let orgs: &[(ExpertField, &[&str])] = &[
-            (ExpertField::Geology, &["区规划和自然资源局", "重庆市地勘局合川分队", "区地质环境监测站"]),
-            (ExpertField::WaterResources, &["区水利局", "区水文站", "区水利设计院"]),
+            (
+                ExpertField::Geology,
+                &[
+                    "区规划和自然资源局",
+                    "重庆市地勘局合川分队",
+                    "区地质环境监测站",
+                ],
+            ),
+            (
+                ExpertField::WaterResources,
+                &["区水利局", "区水文站", "区水利设计院"],
+            ),
             (ExpertField::Meteorology, &["区气象局", "区气象台"]),
-            (ExpertField::Hazmat, &["区经济信息委", "合川工业园区管委会", "区化工企业安全服务中心"]),
+            (
+                ExpertField::Hazmat,
+                &[
+                    "区经济信息委",
+                    "合川工业园区管委会",
+                    "区化工企业安全服务中心",
+                ],
+            ),
             (ExpertField::Fire, &["区消防救援支队", "区应急管理局"]),
-            (ExpertField::Medicine, &["区人民医院", "区中医院", "区疾控中心"]),
-            (ExpertField::Structure, &["区住房城乡建委", "区建筑设计院", "区建设工程质量检测中心"]),
+            (
+                ExpertField::Medicine,
+                &["区人民医院", "区中医院", "区疾控中心"],
+            ),
+            (
+                ExpertField::Structure,
+                &["区住房城乡建委", "区建筑设计院", "区建设工程质量检测中心"],
+            ),
             (ExpertField::Forestry, &["区林业局", "区林场"]),
             (ExpertField::Mining, &["区应急管理局", "区煤矿安全服务中心"]),
             (ExpertField::Transport, &["区交通局", "区公路事务中心"]),
-            (ExpertField::SpecialEquipment, &["区市场监管局", "区特种设备检测所"]),
+            (
+                ExpertField::SpecialEquipment,
+                &["区市场监管局", "区特种设备检测所"],
+            ),
         ];
-        let titles = ["正高级工程师", "高级工程师", "工程师", "副教授", "主任医师", "副主任医师"];
+        let titles = [
+            "正高级工程师",
+            "高级工程师",
+            "工程师",
+            "副教授",
+            "主任医师",
+            "副主任医师",
+        ];
         for (field, org_list) in orgs {
             for _ in 0..4 {
                 let id = self.id();
@@ -353,8 +720,11 @@ impl Gen {
                     let p = self.near(anchor(&t.code), 2.0);
                     (t.code, p)
                 };
-                let availability =
-                    self.rng.weighted(&[(Availability::Available, 80), (Availability::Engaged, 10), (Availability::Away, 10)]);
+                let availability = self.rng.weighted(&[
+                    (Availability::Available, 80),
+                    (Availability::Engaged, 10),
+                    (Availability::Away, 10),
+                ]);
                 let phone = self.phone();
                 out.push(Resource::Expert(Expert {
                     id,
@@ -385,18 +755,47 @@ impl Gen {
         // Stocked for the number of people it should shelter (the plan: district ≥ 5,000 people,
         // towns ≥ 200), and a share of equipment.
         let mut plan = vec![
-            ("重庆市应急物资储备库合川区域库".to_owned(), DepotLevel::City, towns[0].code.clone(), self.near(CITY_CENTRE, 8.0), 3000u32, 1.0),
-            ("合川区应急物资储备库".to_owned(), DepotLevel::District, towns[0].code.clone(), self.near(CITY_CENTRE, 4.0), 5600, 1.0),
+            (
+                "重庆市应急物资储备库合川区域库".to_owned(),
+                DepotLevel::City,
+                towns[0].code.clone(),
+                self.near(CITY_CENTRE, 8.0),
+                3000u32,
+                1.0,
+            ),
+            (
+                "合川区应急物资储备库".to_owned(),
+                DepotLevel::District,
+                towns[0].code.clone(),
+                self.near(CITY_CENTRE, 4.0),
+                5600,
+                1.0,
+            ),
         ];
         for t in towns {
             let people = self.rng.int(150, 420);
             let p = self.near(anchor(&t.code), 1.0);
-            plan.push((format!("{}应急物资储备库", t.name), DepotLevel::Town, t.code.clone(), p, people, 0.5));
+            plan.push((
+                format!("{}应急物资储备库", t.name),
+                DepotLevel::Town,
+                t.code.clone(),
+                p,
+                people,
+                0.5,
+            ));
         }
         for i in 0..40 {
-            let v = &villages[(i * villages.len() / 40 + self.rng.int(0, 5) as usize) % villages.len()];
+            let v =
+                &villages[(i * villages.len() / 40 + self.rng.int(0, 5) as usize) % villages.len()];
             let p = self.near(anchor(&v.town_code), 4.0);
-            plan.push((format!("{}应急物资储备点", v.short_name()), DepotLevel::Village, v.town_code.clone(), p, self.rng.int(20, 60), 0.2));
+            plan.push((
+                format!("{}应急物资储备点", v.short_name()),
+                DepotLevel::Village,
+                v.town_code.clone(),
+                p,
+                self.rng.int(20, 60),
+                0.2,
+            ));
         }
 
         for (name, level, town_code, location, people, equipment_share) in plan {
@@ -428,7 +827,13 @@ impl Gen {
                     let month = self.rng.int(1, m.shelf_months) + 1;
                     format!("{}-{:02}-28", 2026 + (month - 1) / 12, (month - 1) % 12 + 1)
                 });
-                lines.push(StockLine { depot_id, code: code.clone(), name: m.name.into(), unit: m.unit.into(), expiry });
+                lines.push(StockLine {
+                    depot_id,
+                    code: code.clone(),
+                    name: m.name.into(),
+                    unit: m.unit.into(),
+                    expiry,
+                });
                 let received_ms = self.next_ms as i64;
                 ledger.push(LedgerEntry {
                     id: self.id(),
@@ -456,7 +861,12 @@ impl Gen {
         (depots, lines, ledger)
     }
 
-    fn shelters(&mut self, towns: &[Town], anchor: &dyn Fn(&str) -> LonLat, out: &mut Vec<Resource>) {
+    fn shelters(
+        &mut self,
+        towns: &[Town],
+        anchor: &dyn Fn(&str) -> LonLat,
+        out: &mut Vec<Resource>,
+    ) {
         const PLACES: &[(&str, SpaceType)] = &[
             ("中心小学", SpaceType::Outdoor),
             ("中学操场", SpaceType::Outdoor),
@@ -470,7 +880,10 @@ impl Gen {
             ("农贸市场", SpaceType::Outdoor),
         ];
         // The plan counts 165 shelters; streets hold more of them than towns.
-        let mut per_town: Vec<u32> = towns.iter().map(|t| if t.is_street() { 9 } else { 4 }).collect();
+        let mut per_town: Vec<u32> = towns
+            .iter()
+            .map(|t| if t.is_street() { 9 } else { 4 })
+            .collect();
         let mut total: u32 = per_town.iter().sum();
         let mut i = 0;
         let n_towns = per_town.len();
@@ -509,9 +922,21 @@ impl Gen {
                 // Room per person: ~1.5 m² in the open, ~3 m² indoors.
                 let per_person = if space == SpaceType::Indoor { 3.0 } else { 1.5 };
                 let capacity = (f64::from(area_m2) / per_person / 10.0).round() as u32 * 10;
-                let status = self.rng.weighted(&[(ShelterStatus::Ready, 92), (ShelterStatus::Open, 5), (ShelterStatus::Closed, 3)]);
-                let occupancy = if status == ShelterStatus::Open { self.rng.int(0, capacity / 2) } else { 0 };
-                let mut facilities = vec!["应急供水".to_owned(), "应急照明".to_owned(), "应急厕所".to_owned()];
+                let status = self.rng.weighted(&[
+                    (ShelterStatus::Ready, 92),
+                    (ShelterStatus::Open, 5),
+                    (ShelterStatus::Closed, 3),
+                ]);
+                let occupancy = if status == ShelterStatus::Open {
+                    self.rng.int(0, capacity / 2)
+                } else {
+                    0
+                };
+                let mut facilities = vec![
+                    "应急供水".to_owned(),
+                    "应急照明".to_owned(),
+                    "应急厕所".to_owned(),
+                ];
                 if class != ShelterClass::Emergency {
                     facilities.extend(["医疗救护点".to_owned(), "物资储备点".to_owned()]);
                 }
@@ -541,7 +966,13 @@ impl Gen {
         }
     }
 
-    fn hazards(&mut self, towns: &[Town], villages: &[Village], anchor: &dyn Fn(&str) -> LonLat, out: &mut Vec<Resource>) {
+    fn hazards(
+        &mut self,
+        towns: &[Town],
+        villages: &[Village],
+        anchor: &dyn Fn(&str) -> LonLat,
+        out: &mut Vec<Resource>,
+    ) {
         use HazardKind::*;
         let mix: &[(HazardKind, u32)] = &[
             (Landslide, 52),
@@ -570,7 +1001,11 @@ impl Gen {
                     MajorHazardSource => {
                         let t = self.town_of(towns);
                         let p = self.near(anchor(&t.code), 3.0);
-                        (t.code.clone(), format!("{}某企业第{}号储罐区", t.name, n), p)
+                        (
+                            t.code.clone(),
+                            format!("{}某企业第{}号储罐区", t.name, n),
+                            p,
+                        )
                     }
                     _ => {
                         let v = self.rng.pick(villages).clone();
@@ -579,7 +1014,8 @@ impl Gen {
                     }
                 };
                 let people = if kind.is_geological() {
-                    self.rng.weighted(&[(0u32, 0), (1, 70), (2, 22), (3, 6), (4, 2)])
+                    self.rng
+                        .weighted(&[(0u32, 0), (1, 70), (2, 22), (3, 6), (4, 2)])
                 } else {
                     self.rng.weighted(&[(1u32, 40), (2, 35), (3, 18), (4, 7)])
                 };
@@ -592,10 +1028,18 @@ impl Gen {
                 let level = if kind.is_geological() {
                     RiskLevel::geological_from_people(threatened_people)
                 } else {
-                    self.rng.weighted(&[(RiskLevel::I, 5), (RiskLevel::II, 20), (RiskLevel::III, 35), (RiskLevel::IV, 40)])
+                    self.rng.weighted(&[
+                        (RiskLevel::I, 5),
+                        (RiskLevel::II, 20),
+                        (RiskLevel::III, 35),
+                        (RiskLevel::IV, 40),
+                    ])
                 };
-                let status =
-                    self.rng.weighted(&[(HazardStatus::Monitoring, 80), (HazardStatus::Treating, 15), (HazardStatus::Resolved, 5)]);
+                let status = self.rng.weighted(&[
+                    (HazardStatus::Monitoring, 80),
+                    (HazardStatus::Treating, 15),
+                    (HazardStatus::Resolved, 5),
+                ]);
                 let id = self.id();
                 out.push(Resource::Hazard(Hazard {
                     id,
@@ -633,7 +1077,14 @@ mod tests {
     fn counts_follow_the_plan() {
         let d = generate(DEFAULT_SEED);
         assert_eq!(d.towns.len(), 30);
-        let teams: Vec<&Team> = d.resources.iter().filter_map(|r| match r { Resource::Team(t) => Some(t), _ => None }).collect();
+        let teams: Vec<&Team> = d
+            .resources
+            .iter()
+            .filter_map(|r| match r {
+                Resource::Team(t) => Some(t),
+                _ => None,
+            })
+            .collect();
         let by_kind = |k: TeamKind| teams.iter().filter(|t| t.kind == k).count();
         assert_eq!(by_kind(TeamKind::Comprehensive), 2);
         assert_eq!(by_kind(TeamKind::Professional), 20);
@@ -642,8 +1093,14 @@ mod tests {
         assert!(count(&d, Layer::Experts) >= 40);
         assert_eq!(count(&d, Layer::Shelters), 165);
         assert!(count(&d, Layer::Hazards) >= 120);
-        let levels: HashSet<_> =
-            d.resources.iter().filter_map(|r| match r { Resource::Depot(x) => Some(x.level), _ => None }).collect();
+        let levels: HashSet<_> = d
+            .resources
+            .iter()
+            .filter_map(|r| match r {
+                Resource::Depot(x) => Some(x.level),
+                _ => None,
+            })
+            .collect();
         assert_eq!(levels.len(), 4, "depots at all four levels");
     }
 
@@ -655,10 +1112,21 @@ mod tests {
             let team: Vec<&Team> = d
                 .resources
                 .iter()
-                .filter_map(|r| match r { Resource::Team(x) if x.kind == TeamKind::Grassroots && x.town_code == t.code => Some(x), _ => None })
+                .filter_map(|r| match r {
+                    Resource::Team(x)
+                        if x.kind == TeamKind::Grassroots && x.town_code == t.code =>
+                    {
+                        Some(x)
+                    }
+                    _ => None,
+                })
                 .collect();
             assert_eq!(team.len(), 1, "{}", t.name);
-            assert!(team[0].location.distance_m(anchors[&t.code]) <= 1_600.0, "{} too far from its town", t.name);
+            assert!(
+                team[0].location.distance_m(anchors[&t.code]) <= 1_600.0,
+                "{} too far from its town",
+                t.name
+            );
         }
     }
 
@@ -674,7 +1142,12 @@ mod tests {
         let district = District::hechuan();
         let mut ids = HashSet::new();
         for r in &d.resources {
-            assert!(district.contains(r.location()), "{} at {:?}", r.name(), r.location());
+            assert!(
+                district.contains(r.location()),
+                "{} at {:?}",
+                r.name(),
+                r.location()
+            );
             assert!(ids.insert(r.id()), "duplicate id {}", r.id());
         }
         for (code, p) in &d.town_anchors {
@@ -687,15 +1160,29 @@ mod tests {
         let d = generate(DEFAULT_SEED);
         let mut balances: HashMap<(EntityId, String), i64> = HashMap::new();
         for e in &d.ledger {
-            let b = balances.entry((e.depot_id, e.code.to_string())).or_default();
-            *b = crate::stock::Balance { on_hand: *b, reserved: 0 }.apply(e.kind, e.quantity).on_hand;
+            let b = balances
+                .entry((e.depot_id, e.code.to_string()))
+                .or_default();
+            *b = crate::stock::Balance {
+                on_hand: *b,
+                reserved: 0,
+            }
+            .apply(e.kind, e.quantity)
+            .on_hand;
         }
         assert!(balances.values().all(|b| *b >= 0));
-        assert_eq!(balances.len(), d.stock_lines.len(), "every line has entries and every entry a line");
+        assert_eq!(
+            balances.len(),
+            d.stock_lines.len(),
+            "every line has entries and every entry a line"
+        );
         let district_depot = d
             .resources
             .iter()
-            .find_map(|r| match r { Resource::Depot(x) if x.level == DepotLevel::District => Some(x.id), _ => None })
+            .find_map(|r| match r {
+                Resource::Depot(x) if x.level == DepotLevel::District => Some(x.id),
+                _ => None,
+            })
             .unwrap();
         // Quilts: one per person, so the district depot alone covers ≥ 5,000 people.
         assert!(balances[&(district_depot, "1010301".to_owned())] >= 5_000);
@@ -706,7 +1193,12 @@ mod tests {
         for r in &generate(DEFAULT_SEED).resources {
             if let Resource::Hazard(h) = r {
                 if h.kind.is_geological() {
-                    assert_eq!(h.level, RiskLevel::geological_from_people(h.threatened_people), "{}", h.name);
+                    assert_eq!(
+                        h.level,
+                        RiskLevel::geological_from_people(h.threatened_people),
+                        "{}",
+                        h.name
+                    );
                 }
             }
         }

@@ -43,14 +43,18 @@ impl District {
         if self.contains(p) {
             Ok(p)
         } else {
-            Err(Error::OutsideDistrict { lon: p.lon, lat: p.lat })
+            Err(Error::OutsideDistrict {
+                lon: p.lon,
+                lat: p.lat,
+            })
         }
     }
 }
 
 fn multipolygon(text: &str) -> MultiPolygon<f64> {
     let gj: geojson::GeoJson = text.parse().expect("shipped outline is valid GeoJSON");
-    let collection = geojson::FeatureCollection::try_from(gj).expect("outline is a FeatureCollection");
+    let collection =
+        geojson::FeatureCollection::try_from(gj).expect("outline is a FeatureCollection");
     let polys = collection
         .features
         .into_iter()
@@ -79,7 +83,12 @@ mod tests {
         // Yuzhong, central Chongqing, is ~50 km south.
         assert!(!d.contains(LonLat::new(106.57, 29.56).unwrap()));
         // Latitude and longitude swapped.
-        assert!(d.check(LonLat::new(29.99, 106.27).unwrap_or(LonLat { lon: 29.99, lat: 80.0 })).is_err());
+        assert!(d
+            .check(LonLat::new(29.99, 106.27).unwrap_or(LonLat {
+                lon: 29.99,
+                lat: 80.0
+            }))
+            .is_err());
     }
 
     #[test]

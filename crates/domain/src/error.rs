@@ -14,7 +14,11 @@ pub enum Error {
     #[error("{field} must not be empty")]
     Empty { field: &'static str },
     #[error("{field} is {value}, which is not allowed: {reason}")]
-    OutOfRange { field: &'static str, value: i64, reason: &'static str },
+    OutOfRange {
+        field: &'static str,
+        value: i64,
+        reason: &'static str,
+    },
     #[error("invalid id {0:?}")]
     Id(String),
 }

@@ -104,8 +104,16 @@ mod tests {
 
     #[test]
     fn geological_level_thresholds() {
-        let cases = [(0, RiskLevel::IV), (99, RiskLevel::IV), (100, RiskLevel::III), (499, RiskLevel::III),
-            (500, RiskLevel::II), (999, RiskLevel::II), (1000, RiskLevel::I), (50_000, RiskLevel::I)];
+        let cases = [
+            (0, RiskLevel::IV),
+            (99, RiskLevel::IV),
+            (100, RiskLevel::III),
+            (499, RiskLevel::III),
+            (500, RiskLevel::II),
+            (999, RiskLevel::II),
+            (1000, RiskLevel::I),
+            (50_000, RiskLevel::I),
+        ];
         for (people, level) in cases {
             assert_eq!(RiskLevel::geological_from_people(people), level, "{people}");
         }
@@ -121,7 +129,10 @@ mod tests {
     #[test]
     fn labels_parse_back_from_chinese_and_codes() {
         assert_eq!(HazardKind::from_code("泥石流"), Ok(HazardKind::DebrisFlow));
-        assert_eq!(HazardKind::from_code(" debris_flow "), Ok(HazardKind::DebrisFlow));
+        assert_eq!(
+            HazardKind::from_code(" debris_flow "),
+            Ok(HazardKind::DebrisFlow)
+        );
         assert!(HazardKind::from_code("火山").is_err());
         for k in HazardKind::ALL {
             assert_eq!(HazardKind::from_code(k.code()), Ok(*k));

@@ -73,7 +73,16 @@ mod tests {
 
     #[test]
     fn malformed_codes_are_refused() {
-        for bad in ["", "4", "0101010", "10", "1010", "101010101", "1a10101", "１０１"] {
+        for bad in [
+            "",
+            "4",
+            "0101010",
+            "10",
+            "1010",
+            "101010101",
+            "1a10101",
+            "１０１",
+        ] {
             assert!(MaterialCode::parse(bad).is_err(), "{bad:?}");
         }
     }

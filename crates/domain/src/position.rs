@@ -21,7 +21,10 @@ impl LonLat {
     /// Great-circle distance in metres (haversine, mean Earth radius), good to 0.5 % here.
     pub fn distance_m(self, other: LonLat) -> f64 {
         use geo::{Distance, Haversine, Point};
-        Haversine.distance(Point::new(self.lon, self.lat), Point::new(other.lon, other.lat))
+        Haversine.distance(
+            Point::new(self.lon, self.lat),
+            Point::new(other.lon, other.lat),
+        )
     }
 }
 
@@ -31,7 +34,12 @@ mod tests {
 
     #[test]
     fn out_of_range_and_nan_are_refused() {
-        for (lon, lat) in [(181.0, 30.0), (106.0, 91.0), (f64::NAN, 30.0), (106.0, f64::NAN)] {
+        for (lon, lat) in [
+            (181.0, 30.0),
+            (106.0, 91.0),
+            (f64::NAN, 30.0),
+            (106.0, f64::NAN),
+        ] {
             assert!(LonLat::new(lon, lat).is_err(), "{lon},{lat}");
         }
         assert!(LonLat::new(106.27, 29.99).is_ok());

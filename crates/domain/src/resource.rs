@@ -102,7 +102,10 @@ impl Resource {
     /// of the record (but the position) as properties.
     pub fn to_feature(&self) -> geojson::Feature {
         let mut value = serde_json::to_value(self).expect("resources serialize");
-        let mut props = value.as_object_mut().map(std::mem::take).unwrap_or_default();
+        let mut props = value
+            .as_object_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
         props.remove("location");
         props.insert("kind".into(), self.kind_code().into());
         let loc = self.location();
@@ -142,7 +145,10 @@ mod tests {
         assert!(!props.contains_key("location"));
         let json = serde_json::to_value(&f).unwrap();
         assert_eq!(json["geometry"]["type"], "Point");
-        assert_eq!(json["geometry"]["coordinates"], serde_json::json!([106.27, 29.99]));
+        assert_eq!(
+            json["geometry"]["coordinates"],
+            serde_json::json!([106.27, 29.99])
+        );
         let back: Resource = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(back, r);
     }

@@ -97,15 +97,43 @@ mod tests {
     fn fold_of_each_kind() {
         let cases = [
             ("receive", vec![entry(1, MoveKind::Receive, 100)], 100, 0),
-            ("issue", vec![entry(1, MoveKind::Receive, 100), entry(2, MoveKind::Issue, 30)], 70, 0),
-            ("reserve", vec![entry(1, MoveKind::Receive, 100), entry(2, MoveKind::Reserve, 40)], 100, 40),
+            (
+                "issue",
+                vec![
+                    entry(1, MoveKind::Receive, 100),
+                    entry(2, MoveKind::Issue, 30),
+                ],
+                70,
+                0,
+            ),
+            (
+                "reserve",
+                vec![
+                    entry(1, MoveKind::Receive, 100),
+                    entry(2, MoveKind::Reserve, 40),
+                ],
+                100,
+                40,
+            ),
             (
                 "release",
-                vec![entry(1, MoveKind::Receive, 10), entry(2, MoveKind::Reserve, 4), entry(3, MoveKind::Release, 4)],
+                vec![
+                    entry(1, MoveKind::Receive, 10),
+                    entry(2, MoveKind::Reserve, 4),
+                    entry(3, MoveKind::Release, 4),
+                ],
                 10,
                 0,
             ),
-            ("recount down", vec![entry(1, MoveKind::Receive, 10), entry(2, MoveKind::Recount, -3)], 7, 0),
+            (
+                "recount down",
+                vec![
+                    entry(1, MoveKind::Receive, 10),
+                    entry(2, MoveKind::Recount, -3),
+                ],
+                7,
+                0,
+            ),
         ];
         for (name, entries, on_hand, reserved) in cases {
             let b = Balance::fold(&entries);

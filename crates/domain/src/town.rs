@@ -28,7 +28,12 @@ pub fn all() -> Vec<Town> {
         .map(|line| {
             let mut cols = line.split(',');
             let code = cols.next().unwrap_or_default().trim().to_owned();
-            let name = cols.next().unwrap_or_default().trim().trim_matches('"').to_owned();
+            let name = cols
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_matches('"')
+                .to_owned();
             Town { code, name }
         })
         .collect()
@@ -48,8 +53,16 @@ mod tests {
         let towns = all();
         assert_eq!(towns.len(), 30);
         assert_eq!(towns.iter().filter(|t| t.is_street()).count(), 7);
-        assert_eq!(towns[0], Town { code: "500117001".into(), name: "合阳城街道".into() });
-        assert!(towns.iter().all(|t| t.code.len() == 9 && t.code.starts_with("500117")));
+        assert_eq!(
+            towns[0],
+            Town {
+                code: "500117001".into(),
+                name: "合阳城街道".into()
+            }
+        );
+        assert!(towns
+            .iter()
+            .all(|t| t.code.len() == 9 && t.code.starts_with("500117")));
         assert!(by_code("500117002").is_some_and(|t| t.name == "钓鱼城街道"));
     }
 }
@@ -69,7 +82,11 @@ impl Village {
     pub fn short_name(&self) -> &str {
         self.name
             .strip_suffix("居民委员会")
-            .or_else(|| self.name.strip_suffix("村民委员会").map(|_| &self.name[..self.name.len() - "民委员会".len()]))
+            .or_else(|| {
+                self.name
+                    .strip_suffix("村民委员会")
+                    .map(|_| &self.name[..self.name.len() - "民委员会".len()])
+            })
             .unwrap_or(&self.name)
     }
 }
@@ -83,9 +100,18 @@ pub fn villages() -> Vec<Village> {
         .map(|line| {
             let mut cols = line.split(',');
             let code = cols.next().unwrap_or_default().trim().to_owned();
-            let name = cols.next().unwrap_or_default().trim().trim_matches('"').to_owned();
+            let name = cols
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_matches('"')
+                .to_owned();
             let town_code = cols.next().unwrap_or_default().trim().to_owned();
-            Village { code, name, town_code }
+            Village {
+                code,
+                name,
+                town_code,
+            }
         })
         .collect()
 }
@@ -100,9 +126,17 @@ mod village_tests {
         assert_eq!(v.len(), 419);
         let towns: Vec<String> = all().into_iter().map(|t| t.code).collect();
         assert!(v.iter().all(|v| towns.contains(&v.town_code)));
-        let community = Village { code: String::new(), name: "营盘街社区居民委员会".into(), town_code: String::new() };
+        let community = Village {
+            code: String::new(),
+            name: "营盘街社区居民委员会".into(),
+            town_code: String::new(),
+        };
         assert_eq!(community.short_name(), "营盘街社区");
-        let village = Village { code: String::new(), name: "金龙村民委员会".into(), town_code: String::new() };
+        let village = Village {
+            code: String::new(),
+            name: "金龙村民委员会".into(),
+            town_code: String::new(),
+        };
         assert_eq!(village.short_name(), "金龙村");
     }
 }

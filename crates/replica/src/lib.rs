@@ -10,7 +10,9 @@ pub mod stock;
 pub use error::Error;
 pub use stats::Stats;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -36,7 +38,10 @@ pub struct Store {
 impl Store {
     /// Opens (creating if need be) the database in `data_dir` and brings its schema up to date.
     pub async fn open(data_dir: &Path) -> Result<Self, Error> {
-        std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir { path: data_dir.to_owned(), source })?;
+        std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
         let path = data_dir.join(DB_FILE);
         let options = SqliteConnectOptions::new()
             .filename(&path)
@@ -51,8 +56,13 @@ impl Store {
             .max_connections(4)
             .connect_with(options)
             .await
-            .map_err(|source| Error::Open { path: path.clone(), source })?;
-        sqlx::migrate!("../../migrations/replica").run(&pool).await?;
+            .map_err(|source| Error::Open {
+                path: path.clone(),
+                source,
+            })?;
+        sqlx::migrate!("../../migrations/replica")
+            .run(&pool)
+            .await?;
         Ok(Self { pool, path })
     }
 

@@ -17,12 +17,15 @@ pub struct TownRow {
 impl Store {
     /// Every live record of a layer, in id (creation) order.
     pub async fn resources(&self, layer: Layer) -> Result<Vec<Resource>, Error> {
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT id, body FROM resource WHERE layer = ? AND retired = 0 ORDER BY id")
-                .bind(layer.code())
-                .fetch_all(&self.pool)
-                .await?;
-        rows.into_iter().map(|(id, body)| decode(id, &body)).collect()
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, body FROM resource WHERE layer = ? AND retired = 0 ORDER BY id",
+        )
+        .bind(layer.code())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, body)| decode(id, &body))
+            .collect()
     }
 
     /// One record by id, retired or not.
@@ -40,12 +43,16 @@ impl Store {
 
     /// A layer as an RFC 7946 FeatureCollection (WGS-84 points, the record id as feature id).
     /// Demo data says so in a foreign member and on every feature.
-    pub async fn feature_collection(&self, layer: Layer) -> Result<geojson::FeatureCollection, Error> {
-        let rows: Vec<(String, String, i64)> =
-            sqlx::query_as("SELECT id, body, demo FROM resource WHERE layer = ? AND retired = 0 ORDER BY id")
-                .bind(layer.code())
-                .fetch_all(&self.pool)
-                .await?;
+    pub async fn feature_collection(
+        &self,
+        layer: Layer,
+    ) -> Result<geojson::FeatureCollection, Error> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT id, body, demo FROM resource WHERE layer = ? AND retired = 0 ORDER BY id",
+        )
+        .bind(layer.code())
+        .fetch_all(&self.pool)
+        .await?;
         let mut any_demo = false;
         let mut features = Vec::with_capacity(rows.len());
         for (id, body, is_demo) in rows {
@@ -63,13 +70,27 @@ impl Store {
         if any_demo {
             members.insert("notice".into(), demo::NOTICE_ZH.into());
         }
-        Ok(geojson::FeatureCollection { bbox: None, features, foreign_members: Some(members) })
+        Ok(geojson::FeatureCollection {
+            bbox: None,
+            features,
+            foreign_members: Some(members),
+        })
     }
 
     pub async fn towns(&self) -> Result<Vec<TownRow>, Error> {
         let rows: Vec<(String, String, Option<f64>, Option<f64>)> =
-            sqlx::query_as("SELECT code, name, lon, lat FROM town ORDER BY code").fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(|(code, name, lon, lat)| TownRow { code, name, lon, lat }).collect())
+            sqlx::query_as("SELECT code, name, lon, lat FROM town ORDER BY code")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(code, name, lon, lat)| TownRow {
+                code,
+                name,
+                lon,
+                lat,
+            })
+            .collect())
     }
 }
 

@@ -25,20 +25,28 @@ impl Store {
 
     /// Whether the store holds no resource at all (a first start).
     pub async fn is_empty(&self) -> Result<bool, Error> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM resource").fetch_one(&self.pool).await?;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM resource")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n == 0)
     }
 
     /// Whether demo data was loaded into this store.
     pub async fn has_demo(&self) -> Result<bool, Error> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM resource WHERE demo = 1").fetch_one(&self.pool).await?;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM resource WHERE demo = 1")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n > 0)
     }
 
     async fn load(&self, data: &DemoDataset, seed: u64) -> Result<SeedReport, Error> {
         let mut tx = self.pool.begin().await?;
         for t in &data.towns {
-            let anchor = data.town_anchors.iter().find(|(c, _)| *c == t.code).map(|(_, p)| *p);
+            let anchor = data
+                .town_anchors
+                .iter()
+                .find(|(c, _)| *c == t.code)
+                .map(|(_, p)| *p);
             sqlx::query("INSERT OR IGNORE INTO town (code, name, lon, lat) VALUES (?, ?, ?, ?)")
                 .bind(&t.code)
                 .bind(&t.name)
@@ -108,6 +116,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(SeedReport { resources_inserted, ledger_entries_inserted })
+        Ok(SeedReport {
+            resources_inserted,
+            ledger_entries_inserted,
+        })
     }
 }

@@ -29,14 +29,20 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        let mut layers: BTreeMap<String, LayerStats> =
-            Layer::ALL.iter().map(|l| (l.code().to_owned(), LayerStats::default())).collect();
+        let mut layers: BTreeMap<String, LayerStats> = Layer::ALL
+            .iter()
+            .map(|l| (l.code().to_owned(), LayerStats::default()))
+            .collect();
         for (layer, kind, n) in rows {
             let entry = layers.entry(layer).or_default();
             entry.total += n;
             entry.by_kind.insert(kind, n);
         }
-        let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool).await };
+        let count = |sql: &'static str| async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&self.pool)
+                .await
+        };
         Ok(Stats {
             layers,
             towns: count("SELECT count(*) FROM town").await?,

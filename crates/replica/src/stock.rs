@@ -22,11 +22,12 @@ impl Store {
     /// themselves, so the balance is the same function the domain tests check.
     pub async fn stock(&self, depot_id: EntityId) -> Result<Vec<StockRow>, Error> {
         let depot = depot_id.to_string();
-        let lines: Vec<(String, String, String, Option<String>)> =
-            sqlx::query_as("SELECT code, name, unit, expiry FROM stock_line WHERE depot_id = ? ORDER BY code")
-                .bind(&depot)
-                .fetch_all(&self.pool)
-                .await?;
+        let lines: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT code, name, unit, expiry FROM stock_line WHERE depot_id = ? ORDER BY code",
+        )
+        .bind(&depot)
+        .fetch_all(&self.pool)
+        .await?;
         let entries: Vec<(String, String, i64)> =
             sqlx::query_as("SELECT code, kind, quantity FROM ledger_entry WHERE depot_id = ?")
                 .bind(&depot)
@@ -39,7 +40,14 @@ impl Store {
             for (_, kind, quantity) in entries.iter().filter(|(c, _, _)| *c == code) {
                 balance = balance.apply(MoveKind::from_code(kind)?, *quantity);
             }
-            rows.push(StockRow { category: material.category_zh(), code, name, unit, expiry, balance });
+            rows.push(StockRow {
+                category: material.category_zh(),
+                code,
+                name,
+                unit,
+                expiry,
+                balance,
+            });
         }
         Ok(rows)
     }

@@ -32,9 +32,15 @@ async fn seeding_twice_changes_nothing() {
     let stats = store.stats().await.unwrap();
     let export = store.feature_collection(Layer::Shelters).await.unwrap();
     let second = store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
-    assert_eq!((second.resources_inserted, second.ledger_entries_inserted), (0, 0));
+    assert_eq!(
+        (second.resources_inserted, second.ledger_entries_inserted),
+        (0, 0)
+    );
     assert_eq!(store.stats().await.unwrap(), stats);
-    assert_eq!(store.feature_collection(Layer::Shelters).await.unwrap(), export);
+    assert_eq!(
+        store.feature_collection(Layer::Shelters).await.unwrap(),
+        export
+    );
 }
 
 #[tokio::test]
@@ -44,11 +50,19 @@ async fn stats_equal_what_was_seeded() {
     let data = demo::generate(demo::DEFAULT_SEED);
     let stats = store.stats().await.unwrap();
     for layer in Layer::ALL {
-        let expected: Vec<&Resource> = data.resources.iter().filter(|r| r.layer() == *layer).collect();
+        let expected: Vec<&Resource> = data
+            .resources
+            .iter()
+            .filter(|r| r.layer() == *layer)
+            .collect();
         let got = &stats.layers[layer.code()];
         assert_eq!(got.total as usize, expected.len(), "{layer}");
         for (kind, n) in &got.by_kind {
-            assert_eq!(*n as usize, expected.iter().filter(|r| r.kind_code() == kind).count(), "{layer}/{kind}");
+            assert_eq!(
+                *n as usize,
+                expected.iter().filter(|r| r.kind_code() == kind).count(),
+                "{layer}/{kind}"
+            );
         }
     }
     assert_eq!(stats.layers["shelters"].total, 165);
@@ -67,7 +81,13 @@ async fn every_seeded_point_read_back_is_inside_the_district() {
         let records = store.resources(*layer).await.unwrap();
         assert!(!records.is_empty(), "{layer}");
         for r in records {
-            assert!(district.contains(r.location()), "{} {} at {:?}", layer, r.name(), r.location());
+            assert!(
+                district.contains(r.location()),
+                "{} {} at {:?}",
+                layer,
+                r.name(),
+                r.location()
+            );
         }
     }
 }
@@ -89,7 +109,10 @@ async fn export_is_valid_rfc7946_geojson_with_ids() {
             assert_eq!(f["geometry"]["type"], "Point");
             let c = f["geometry"]["coordinates"].as_array().unwrap();
             let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
-            assert!((105.9..106.8).contains(&lon) && (29.8..30.5).contains(&lat), "lon,lat order");
+            assert!(
+                (105.9..106.8).contains(&lon) && (29.8..30.5).contains(&lat),
+                "lon,lat order"
+            );
             assert!(ids.insert(f["id"].as_str().unwrap().to_owned()));
             assert_eq!(f["properties"]["demo"], true);
         }
@@ -111,10 +134,15 @@ async fn a_depot_stock_is_the_fold_of_its_ledger() {
     assert!(!stock.is_empty());
     for row in &stock {
         let expected = yitu_domain::stock::Balance::fold(
-            data.ledger.iter().filter(|e| e.depot_id == district_depot.id() && e.code.as_str() == row.code),
+            data.ledger
+                .iter()
+                .filter(|e| e.depot_id == district_depot.id() && e.code.as_str() == row.code),
         );
         assert_eq!(row.balance, expected, "{}", row.code);
     }
     let quilts = stock.iter().find(|r| r.code == "1010301").unwrap();
-    assert!(quilts.balance.on_hand >= 5_000, "district reserve covers 5,000 people");
+    assert!(
+        quilts.balance.on_hand >= 5_000,
+        "district reserve covers 5,000 people"
+    );
 }

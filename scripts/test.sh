@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# README's second command: installs whatever is missing, then builds and tests everything,
+# including the real desktop app in its real webview (WebKitGTK via tauri-driver, on a virtual
+# display the test starts itself). Screenshots of each end-to-end step: target/screenshots/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { printf '\n\033[1m[test]\033[0m %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+
+step "setup"
+./scripts/setup.sh
+export PATH="${YITU_TOOLS:-$HOME/.cache/yitu-tools}/bin:$PATH"
+
+step "format"
+cargo fmt --all --check
+
+step "ui: trunk build (wasm32)"
+./scripts/build-ui.sh
+
+step "domain stays pure: no tokio, sqlx or tauri in its dependency tree, and it builds for wasm32"
+if cargo tree -p yitu-domain -e normal --prefix none | grep -E '^(tokio|sqlx|tauri)[ -]'; then
+  echo "yitu-domain must not depend on IO crates" >&2; exit 1
+fi
+cargo check -p yitu-domain --target wasm32-unknown-unknown --quiet
+
+step "clippy (warnings are errors)"
+cargo clippy --workspace --exclude yitu-ui --all-targets --quiet -- -D warnings
+cargo clippy -p yitu-ui --target wasm32-unknown-unknown --quiet -- -D warnings
+
+step "build binaries for the system tests"
+cargo build -p yitu-desktop -p yitu-cli
+
+step "tests: unit, store, command line, end-to-end in the real webview"
+# --nocapture: the end-to-end test prints its figures (cold start, memory) and screenshot paths.
+cargo test --workspace --exclude yitu-ui -- --nocapture
+
+step "done: all checks passed; screenshots in target/screenshots/"

@@ -1,0 +1,264 @@
+//! The real desktop app in its real webview (WebKitGTK through tauri-driver), on a fresh data
+//! folder: the map shows, the panel counts match `yitu stats`, a layer toggles off and on, a
+//! shelter's details show its capacity, and the interface switches to English. A screenshot of
+//! each step goes to target/screenshots/.
+
+use anyhow::{bail, Context, Result};
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use yitu_system_tests::{binary, resident_kb, Driver};
+
+async fn screenshot(d: &Driver, name: &str) -> Result<()> {
+    // Let the webview paint what the last step changed.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let path = d.screenshot(name)?;
+    eprintln!("screenshot: {}", path.display());
+    Ok(())
+}
+
+/// Polls a script until it returns something other than null/false, or fails after `within`.
+async fn wait_for(
+    c: &Client,
+    what: &str,
+    script: &str,
+    args: Vec<Value>,
+    within: Duration,
+) -> Result<Value> {
+    let start = Instant::now();
+    loop {
+        let v = c.execute(script, args.clone()).await?;
+        if !(v.is_null() || v == json!(false)) {
+            return Ok(v);
+        }
+        if start.elapsed() > within {
+            bail!("timed out after {within:?} waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The text of the first element matching `css`, read by script: WebKitWebDriver's own
+/// "get element text" was seen to hang once the map had been clicked.
+async fn text(c: &Client, css: &str) -> Result<String> {
+    let v = c
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : null",
+            vec![json!(css)],
+        )
+        .await?;
+    v.as_str()
+        .map(|s| s.trim().to_owned())
+        .with_context(|| format!("no element {css}"))
+}
+
+fn yitu(data_dir: &std::path::Path, args: &[&str]) -> Result<Value> {
+    let out = Command::new(binary("yitu")?)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "yitu {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+const RENDERED: &str =
+    "return window.__yituMap.queryRenderedFeatures({layers: [arguments[0]]}).length";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_one_map_opens_counts_toggles_and_shows_details() -> Result<()> {
+    let app = binary("yitu-desktop")?;
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start()?;
+
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert(
+        "tauri:options".into(),
+        json!({ "application": app, "args": ["--data-dir", data.path()] }),
+    );
+    let started = Instant::now();
+    let c = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .context("WebDriver session")?;
+    // A hung webview must fail the test, not stall CI.
+    let result = match tokio::time::timeout(
+        Duration::from_secs(240),
+        run(&c, &driver, data.path(), started),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(_) => Err(anyhow::anyhow!(
+            "the end-to-end run did not finish within 240 s"
+        )),
+    };
+    if result.is_err() {
+        let _ = screenshot(&driver, "failure.png").await;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(15), c.close()).await;
+    result
+}
+
+async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instant) -> Result<()> {
+    // 1. The map of the district, from the local database the app created and seeded.
+    wait_for(
+        c,
+        "the map to be ready",
+        "return document.querySelector('#map[data-state=ready]') !== null",
+        vec![],
+        Duration::from_secs(90),
+    )
+    .await
+    .map_err(|e| {
+        e.context(format!(
+            "map state: {:?}",
+            std::fs::read_dir(data_dir).map(|d| d.count())
+        ))
+    })?;
+    eprintln!(
+        "figure: cold start to map ready {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    let (app_kb, webkit_kb) = resident_kb(&data_dir.display().to_string());
+    eprintln!(
+        "figure: resident memory app {} MiB, webview processes {} MiB",
+        app_kb / 1024,
+        webkit_kb / 1024
+    );
+    let badge = text(c, "#demo-badge").await?;
+    assert!(badge.contains("演示数据"), "demo badge: {badge:?}");
+    let problem = c
+        .execute(
+            "return document.querySelector('#map-problem') === null",
+            vec![],
+        )
+        .await?;
+    assert_eq!(problem, json!(true), "no map problem banner");
+    screenshot(d, "01-map.png").await?;
+
+    // 2. Each layer's count in the panel equals what `yitu stats` reads from the same file.
+    let stats = yitu(data_dir, &["stats", "--json"])?;
+    for layer in ["teams", "experts", "depots", "shelters", "hazards"] {
+        let shown = text(c, &format!("li[data-layer={layer}] .count")).await?;
+        let expected = stats["layers"][layer]["total"]
+            .as_i64()
+            .context("stats total")?;
+        assert!(expected > 0, "{layer} has records");
+        assert_eq!(shown.trim(), expected.to_string(), "count of {layer}");
+        let drawn = c
+            .execute(RENDERED, vec![json!(format!("{layer}-disc"))])
+            .await?;
+        assert!(drawn.as_i64().unwrap_or(0) > 0, "{layer} symbols drawn");
+    }
+
+    // 3. Shelters off: their symbols are gone; on again: back.
+    let toggle = "li[data-layer=shelters] input[type=checkbox]";
+    c.find(Locator::Css(toggle)).await?.click().await?;
+    let shelters = vec![json!("shelters-disc")];
+    wait_for(
+        c,
+        "shelters to disappear",
+        &RENDERED.replace("return ", "return 0 === "),
+        shelters.clone(),
+        Duration::from_secs(10),
+    )
+    .await
+    .or_else(|_| -> Result<Value> {
+        bail!("shelter symbols still drawn after toggling the layer off")
+    })?;
+    let others = c.execute(RENDERED, vec![json!("teams-disc")]).await?;
+    assert!(others.as_i64().unwrap_or(0) > 0, "teams stay drawn");
+    screenshot(d, "02-shelters-off.png").await?;
+    c.find(Locator::Css(toggle)).await?.click().await?;
+    wait_for(
+        c,
+        "shelters to come back",
+        &RENDERED.replace("return ", "return 0 < "),
+        shelters,
+        Duration::from_secs(10),
+    )
+    .await?;
+
+    // 4. Click a shelter that nothing covers; its details show the capacity the database holds.
+    let target = wait_for(
+        c,
+        "an unobstructed shelter",
+        r#"const m = window.__yituMap;
+           const discs = ['hazards-disc','shelters-disc','depots-disc','experts-disc','teams-disc'];
+           const rect = m.getCanvas().getBoundingClientRect();
+           for (const f of m.queryRenderedFeatures({layers: ['shelters-disc']})) {
+             const p = m.project(f.geometry.coordinates);
+             if (p.x < 20 || p.y < 20 || p.x > rect.width - 20 || p.y > rect.height - 20) continue;
+             const top = m.queryRenderedFeatures([[p.x - 8, p.y - 8], [p.x + 8, p.y + 8]], {layers: discs});
+             if (top.length === 1 && top[0].properties.id === f.properties.id) {
+               return {id: f.properties.id, x: rect.left + p.x, y: rect.top + p.y};
+             }
+           }
+           return null;"#,
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let id = target["id"].as_str().context("shelter id")?.to_owned();
+    let (x, y) = (
+        target["x"].as_f64().context("x")?,
+        target["y"].as_f64().context("y")?,
+    );
+    let click = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: x.round(),
+            y: y.round(),
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(click).await?;
+    c.release_actions().await?;
+    let shown = wait_for(
+        c,
+        "the shelter's details",
+        "const td = document.querySelector('#details tr[data-field=capacity] td'); return td ? td.textContent : null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let exported = yitu(data_dir, &["export", "shelters", "--format", "geojson"])?;
+    let feature = exported["features"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["id"] == json!(id)))
+        .context("clicked shelter in the export")?;
+    assert_eq!(
+        shown.as_str().map(str::trim),
+        Some(feature["properties"]["capacity"].to_string().as_str()),
+        "capacity"
+    );
+    let name = text(c, "#details h2").await?;
+    assert_eq!(
+        name,
+        feature["properties"]["name"].as_str().unwrap_or_default()
+    );
+    screenshot(d, "03-shelter-details.png").await?;
+
+    // 5. English: panel and details switch language.
+    c.find(Locator::Css("#lang-en")).await?.click().await?;
+    let label = text(c, "li[data-layer=shelters] .name").await?;
+    assert_eq!(label, "Shelters");
+    let th = text(c, "#details tr[data-field=capacity] th").await?;
+    assert_eq!(th, "Capacity (people)");
+    screenshot(d, "04-english.png").await?;
+    Ok(())
+}
