@@ -27,8 +27,10 @@ step "clippy (warnings are errors)"
 cargo clippy --workspace --exclude yitu-ui --all-targets --quiet -- -D warnings
 cargo clippy -p yitu-ui --target wasm32-unknown-unknown --quiet -- -D warnings
 
-step "build binaries for the system tests"
-cargo build -p yitu-desktop -p yitu-cli
+step "build: binaries the system tests drive, and the tests themselves"
+# --all-targets builds with the same features as `cargo test` (dev-dependencies included), so the
+# test step below reuses this build instead of compiling the dependency tree a second time.
+cargo build --workspace --exclude yitu-ui --all-targets
 
 step "tests: unit, store, command line, end-to-end in the real webview"
 # --nocapture: the end-to-end test prints its figures (cold start, memory) and screenshot paths.

@@ -1,11 +1,13 @@
 //! `yitu`: the store of the desktop app, used and checked without a window.
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 use yitu_domain::{demo, Layer};
 use yitu_replica::Store;
+
+mod dispatch;
 
 #[derive(Parser)]
 #[command(
@@ -41,6 +43,69 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// The nearest resources to a point, for dispatch (JSON).
+    Nearest {
+        #[command(subcommand)]
+        what: NearestKind,
+    },
+    /// Hazard points and shelters within a radius of a point, with totals (JSON).
+    Within {
+        /// longitude,latitude in WGS-84 degrees.
+        #[arg(long)]
+        at: String,
+        #[arg(long)]
+        radius_km: f64,
+    },
+}
+
+/// Where to look from and how many to list.
+#[derive(Args)]
+struct Near {
+    /// The point: longitude,latitude in WGS-84 degrees, e.g. 106.27,29.99.
+    #[arg(long)]
+    at: String,
+    /// How many to list.
+    #[arg(short, default_value_t = 5)]
+    k: usize,
+}
+
+#[derive(Subcommand)]
+enum NearestKind {
+    /// Teams on standby (待命), optionally of a specialty or kind.
+    Teams {
+        #[command(flatten)]
+        near: Near,
+        /// e.g. water / 水上救援, forest_fire / 森林灭火.
+        #[arg(long)]
+        specialty: Option<String>,
+        /// e.g. professional / 专业应急救援队伍.
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Experts of a field, with their availability.
+    Experts {
+        #[command(flatten)]
+        near: Near,
+        /// e.g. geology / 地质.
+        #[arg(long)]
+        field: Option<String>,
+    },
+    /// Depots that can still promise at least MIN of a GB/T 38565 material code (any level).
+    Depots {
+        #[command(flatten)]
+        near: Near,
+        #[arg(long)]
+        code: String,
+        #[arg(long, default_value_t = 1)]
+        min: i64,
+    },
+    /// Shelters with at least MIN-FREE free places.
+    Shelters {
+        #[command(flatten)]
+        near: Near,
+        #[arg(long, default_value_t = 1)]
+        min_free: u32,
     },
 }
 
@@ -118,6 +183,16 @@ async fn run(cli: Cli) -> Result<()> {
                     .with_context(|| format!("writing {}", path.display()))?,
                 None => writeln!(out, "{text}")?,
             }
+        }
+        Command::Nearest { what } => {
+            let report = dispatch::nearest(&store, what).await?;
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        Command::Within { at, radius_km } => {
+            let report = dispatch::within(&store, &at, radius_km).await?;
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
         }
     }
     store.close().await;

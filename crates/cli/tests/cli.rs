@@ -62,3 +62,193 @@ fn the_data_dir_can_come_from_the_environment() {
     assert!(out.status.success());
     assert!(dir.path().join("yitu.sqlite").exists());
 }
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn nearest_water_team_is_on_standby_and_nearest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(yitu(dir.path(), &["seed-demo"]).status.success());
+    let at = "106.30,30.10";
+    let got = json_of(&yitu(
+        dir.path(),
+        &[
+            "nearest",
+            "teams",
+            "--at",
+            at,
+            "--specialty",
+            "水上救援",
+            "-k",
+            "5",
+        ],
+    ));
+    let results = got["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    let distances: Vec<f64> = results
+        .iter()
+        .map(|r| r["distance_m"].as_f64().unwrap())
+        .collect();
+    assert!(
+        distances.windows(2).all(|w| w[0] <= w[1]),
+        "nearest first: {distances:?}"
+    );
+    for r in results {
+        assert_eq!(r["status"], "standby");
+        assert!(r["specialties"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("water")));
+    }
+    assert!(got["assumption"]["zh"]
+        .as_str()
+        .unwrap()
+        .contains("绕行系数"));
+
+    // Against the export: no standby water team is nearer than the first answer.
+    let teams = json_of(&yitu(dir.path(), &["export", "teams"]));
+    let (lon, lat) = (106.30f64, 30.10f64);
+    let nearest_export = teams["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["properties"]["status"] == "standby"
+                && f["properties"]["specialties"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&serde_json::json!("water"))
+        })
+        .map(|f| {
+            let c = &f["geometry"]["coordinates"];
+            let (x, y) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            // Equirectangular is plenty to pick the nearest at district scale.
+            (
+                ((x - lon) * lat.to_radians().cos()).powi(2) + (y - lat).powi(2),
+                f["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .unwrap();
+    assert_eq!(results[0]["id"], nearest_export.1);
+}
+
+#[test]
+fn depots_shelters_and_within_answer_with_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(yitu(dir.path(), &["seed-demo"]).status.success());
+    let depots = json_of(&yitu(
+        dir.path(),
+        &[
+            "nearest",
+            "depots",
+            "--at",
+            "106.27,29.99",
+            "--code",
+            "1010301",
+            "--min",
+            "3000",
+        ],
+    ));
+    let results = depots["results"].as_array().unwrap();
+    assert!(
+        !results.is_empty(),
+        "the district depot holds quilts for thousands"
+    );
+    for r in results {
+        let held: i64 = r["holdings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["available"].as_i64().unwrap())
+            .sum();
+        assert!(held >= 3000, "{r}");
+    }
+    let shelters = json_of(&yitu(
+        dir.path(),
+        &[
+            "nearest",
+            "shelters",
+            "--at",
+            "106.27,29.99",
+            "--min-free",
+            "500",
+        ],
+    ));
+    for r in shelters["results"].as_array().unwrap() {
+        assert!(r["free_capacity"].as_u64().unwrap() >= 500);
+    }
+    let within = json_of(&yitu(
+        dir.path(),
+        &["within", "--at", "106.27,29.99", "--radius-km", "5"],
+    ));
+    let hazards = within["hazards"]["results"].as_array().unwrap();
+    assert_eq!(
+        within["hazards"]["count"].as_u64().unwrap() as usize,
+        hazards.len()
+    );
+    let sum: u64 = hazards
+        .iter()
+        .map(|h| h["threatened_people"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        within["hazards"]["threatened_people"].as_u64().unwrap(),
+        sum
+    );
+    assert!(hazards
+        .iter()
+        .all(|h| h["distance_m"].as_f64().unwrap() <= 5000.0));
+}
+
+#[test]
+fn bad_points_and_unknown_names_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, says) in [
+        (
+            vec!["nearest", "teams", "--at", "29.99,106.27"],
+            "coordinate out of range",
+        ),
+        (
+            vec!["nearest", "teams", "--at", "116.40,39.90"],
+            "outside Hechuan",
+        ),
+        (
+            vec![
+                "nearest",
+                "teams",
+                "--at",
+                "106.27,29.99",
+                "--specialty",
+                "游泳",
+            ],
+            "expected one of",
+        ),
+        (
+            vec![
+                "nearest",
+                "depots",
+                "--at",
+                "106.27,29.99",
+                "--code",
+                "9999",
+            ],
+            "GB/T 38565",
+        ),
+        (
+            vec!["within", "--at", "106.27,29.99", "--radius-km", "-1"],
+            "radius",
+        ),
+    ] {
+        let out = yitu(dir.path(), &args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}

@@ -38,6 +38,27 @@ impl District {
         self.detailed.bounding_rect().expect("outline is not empty")
     }
 
+    /// Refuses a position farther than `margin_km` outside the district's bounding box: an
+    /// incident just over the border is still worked from here, one in another province is a
+    /// typing error (often latitude and longitude swapped).
+    pub fn check_near(&self, p: LonLat, margin_km: f64) -> Result<LonLat, Error> {
+        let b = self.bounds();
+        let dlat = margin_km / 111.2;
+        let dlon = margin_km / (111.2 * p.lat.to_radians().cos().max(0.1));
+        let near = p.lon >= b.min().x - dlon
+            && p.lon <= b.max().x + dlon
+            && p.lat >= b.min().y - dlat
+            && p.lat <= b.max().y + dlat;
+        if near {
+            Ok(p)
+        } else {
+            Err(Error::OutsideDistrict {
+                lon: p.lon,
+                lat: p.lat,
+            })
+        }
+    }
+
     /// Refuses a position that is not inside the district (with a hint about swapped axes).
     pub fn check(&self, p: LonLat) -> Result<LonLat, Error> {
         if self.contains(p) {

@@ -3,12 +3,16 @@
 /// A value refused by validation. Each variant carries what a user needs to correct it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
-    #[error("coordinate out of range: longitude {lon}, latitude {lat} (longitude −180…180, latitude −90…90)")]
+    #[error("coordinate out of range: longitude {lon}, latitude {lat} (longitude −180…180, latitude −90…90; give longitude first)")]
     CoordinateRange { lon: f64, lat: f64 },
     #[error("position {lon}, {lat} is outside Hechuan district (105.96–106.68 E, 29.84–30.39 N); are longitude and latitude swapped?")]
     OutsideDistrict { lon: f64, lat: f64 },
-    #[error("unknown {what} code: {code:?}")]
-    UnknownCode { what: &'static str, code: String },
+    #[error("unknown {what} {code:?}; expected one of: {expected}")]
+    UnknownCode {
+        what: &'static str,
+        code: String,
+        expected: String,
+    },
     #[error("invalid GB/T 38565-2020 material code {0:?}: expected 1, 3, 5 or 7 digits starting with 1, 2 or 3")]
     MaterialCode(String),
     #[error("{field} must not be empty")]

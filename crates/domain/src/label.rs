@@ -30,7 +30,11 @@ macro_rules! labelled_enum {
                     .iter()
                     .copied()
                     .find(|v| v.code() == s || v.zh() == s || v.en().eq_ignore_ascii_case(s))
-                    .ok_or_else(|| $crate::Error::UnknownCode { what: stringify!($name), code: s.to_owned() })
+                    .ok_or_else(|| $crate::Error::UnknownCode {
+                        what: stringify!($name),
+                        code: s.to_owned(),
+                        expected: Self::ALL.iter().map(|v| format!("{} ({})", v.code(), v.zh())).collect::<Vec<_>>().join(", "),
+                    })
             }
         }
 

@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod depot;
+pub mod dispatch;
 pub mod district;
 pub mod error;
 pub mod expert;

@@ -97,3 +97,16 @@ impl Store {
 fn decode(id: String, body: &str) -> Result<Resource, Error> {
     serde_json::from_str(body).map_err(|source| Error::Corrupt { id, source })
 }
+
+impl Store {
+    /// Every live record of every layer (for analyses that index them all at once).
+    pub async fn all_resources(&self) -> Result<Vec<Resource>, Error> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, body FROM resource WHERE retired = 0 ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(id, body)| decode(id, &body))
+            .collect()
+    }
+}

@@ -52,3 +52,56 @@ impl Store {
         Ok(rows)
     }
 }
+
+/// What a depot holds of one material, for dispatch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Holding {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub available: i64,
+}
+
+impl Store {
+    /// For every depot with stock lines under the material code `prefix` (a GB/T 38565 code at
+    /// any level), what it can still promise of each, folded from the ledger.
+    pub async fn holdings(
+        &self,
+        prefix: &MaterialCode,
+    ) -> Result<std::collections::HashMap<EntityId, Vec<Holding>>, Error> {
+        let pattern = format!("{}%", prefix.as_str());
+        let lines: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT l.depot_id, l.code, l.name, l.unit FROM stock_line l
+             JOIN resource r ON r.id = l.depot_id AND r.retired = 0
+             WHERE l.code LIKE ? ORDER BY l.depot_id, l.code",
+        )
+        .bind(&pattern)
+        .fetch_all(&self.pool)
+        .await?;
+        let entries: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT depot_id, code, kind, quantity FROM ledger_entry WHERE code LIKE ?",
+        )
+        .bind(&pattern)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: std::collections::HashMap<EntityId, Vec<Holding>> = Default::default();
+        for (depot, code, name, unit) in lines {
+            let mut balance = Balance::default();
+            for (_, _, kind, quantity) in entries
+                .iter()
+                .filter(|(d, c, _, _)| *d == depot && *c == code)
+            {
+                balance = balance.apply(MoveKind::from_code(kind)?, *quantity);
+            }
+            out.entry(EntityId::parse(&depot)?)
+                .or_default()
+                .push(Holding {
+                    code,
+                    name,
+                    unit,
+                    available: balance.available(),
+                });
+        }
+        Ok(out)
+    }
+}
