@@ -1,6 +1,7 @@
 //! The real desktop app in its real webview (WebKitGTK through tauri-driver), on a fresh data
 //! folder: the map shows, the panel counts match `yitu stats`, a layer toggles off and on, a
-//! shelter's details show its capacity, and the interface switches to English. A screenshot of
+//! shelter's details show its capacity, the interface switches to English, and a picked point
+//! lists the nearest standby water-rescue team first and rings it on the map. A screenshot of
 //! each step goes to target/screenshots/.
 
 use anyhow::{bail, Context, Result};
@@ -260,5 +261,90 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     let th = text(c, "#details tr[data-field=capacity] th").await?;
     assert_eq!(th, "Capacity (people)");
     screenshot(d, "04-english.png").await?;
+
+    // 6. Pick a point; the nearest standby water-rescue team is listed first and ringed.
+    c.find(Locator::Css("#pick-point")).await?.click().await?;
+    let spot = c
+        .execute(
+            "const m = window.__yituMap; const r = m.getCanvas().getBoundingClientRect();
+             const p = m.project([106.33, 30.12]); return {x: r.left + p.x, y: r.top + p.y};",
+            vec![],
+        )
+        .await?;
+    let (x, y) = (
+        spot["x"].as_f64().context("x")?,
+        spot["y"].as_f64().context("y")?,
+    );
+    let click = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: x.round(),
+            y: y.round(),
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(click).await?;
+    c.release_actions().await?;
+    wait_for(
+        c,
+        "the briefing",
+        "return document.querySelector('#briefing ol.teams li') !== null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    c.find(Locator::Css("#briefing-specialty"))
+        .await?
+        .select_by_value("water")
+        .await?;
+    let at = text(c, "#briefing .layer-name").await?;
+    let at = at
+        .split(" (")
+        .next()
+        .context("coordinates")?
+        .replace(' ', "");
+    let expected = yitu(
+        data_dir,
+        &[
+            "nearest",
+            "teams",
+            "--at",
+            &at,
+            "--specialty",
+            "water",
+            "-k",
+            "1",
+        ],
+    )?;
+    let expected_id = expected["results"][0]["id"]
+        .as_str()
+        .context("a standby water team exists")?
+        .to_owned();
+    wait_for(
+        c,
+        "the nearest water team first",
+        "const li = document.querySelector('#briefing ol.teams li'); return li && li.dataset.id === arguments[0]",
+        vec![json!(expected_id)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    wait_for(
+        c,
+        "the team ringed on the map",
+        "return window.__yituMap.queryRenderedFeatures({layers: ['highlight']}).some(f => f.properties.id === arguments[0])",
+        vec![json!(expected_id)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let assumption = text(c, "#briefing .assumption").await?;
+    assert!(
+        assumption.contains("1.4"),
+        "the detour assumption is stated: {assumption}"
+    );
+    screenshot(d, "05-nearest-water-team.png").await?;
     Ok(())
 }

@@ -98,6 +98,23 @@ pub async fn depot_stock(
     Ok(store(&state)?.stock(EntityId::parse(&id)?).await?)
 }
 
+/// The dispatch briefing for a point picked on the map.
+#[tauri::command]
+pub async fn briefing(
+    state: State<'_, AppState>,
+    lon: f64,
+    lat: f64,
+    specialty: Option<String>,
+) -> Reply<serde_json::Value> {
+    let at = yitu_domain::district::District::hechuan()
+        .check_near(yitu_domain::LonLat::new(lon, lat)?, 20.0)?;
+    let specialty = specialty
+        .filter(|s| !s.is_empty())
+        .map(|s| yitu_domain::team::Specialty::from_code(&s))
+        .transpose()?;
+    Ok(store(&state)?.briefing(at, specialty).await?)
+}
+
 /// The shipped base-map layers, as GeoJSON text the map parses itself.
 #[derive(Serialize)]
 pub struct BaseMap {

@@ -31,6 +31,7 @@ fn main() {
             command::resource,
             command::depot_stock,
             command::base_map,
+            command::briefing,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be started");

@@ -1,6 +1,7 @@
 //! The window's layout: top bar (title, 演示数据 badge, language), the layer panel with counts
 //! and toggles, the legend, the map, and the details panel.
 
+use crate::briefing::{Ask, Briefing, BriefingPanel};
 use crate::details::{DetailsPanel, StockRow};
 use crate::i18n::Lang;
 use crate::map::{self, BaseMap, Map};
@@ -44,6 +45,13 @@ struct LayerArg<'a> {
 }
 
 #[derive(Serialize)]
+struct BriefingArgs {
+    lon: f64,
+    lat: f64,
+    specialty: Option<&'static str>,
+}
+
+#[derive(Serialize)]
 struct IdArg<'a> {
     id: &'a str,
 }
@@ -75,6 +83,10 @@ pub fn App() -> impl IntoView {
     let (record, set_record) = signal(None::<Result<Resource, String>>);
     let (stock, set_stock) = signal(Vec::<StockRow>::new());
     let (about, set_about) = signal(false);
+    // Pick mode: the next click on the map asks for a dispatch briefing at that point.
+    let pick_mode = RwSignal::new(false);
+    let ask = RwSignal::new(None::<Ask>);
+    let (briefing, set_briefing) = signal(None::<Result<Briefing, String>>);
     let webgl = map::has_webgl2();
     let map_handle = StoredValue::new_local(None::<Map>);
     let map_ref = NodeRef::<leptos::html::Div>::new();
@@ -105,7 +117,20 @@ pub fn App() -> impl IntoView {
                 Err(e) => return set_map_state.set(MapState::Failed(e)),
             };
             map_handle.set_value(Some(m.clone()));
-            map::on_pick(&m, move |layer, id| set_selected.set(Some((layer, id))));
+            map::on_click(&m, move |hit, lon, lat| {
+                if pick_mode.get_untracked() {
+                    pick_mode.set(false);
+                    set_selected.set(None);
+                    let specialty = ask.get_untracked().and_then(|a| a.specialty);
+                    ask.set(Some(Ask {
+                        lon,
+                        lat,
+                        specialty,
+                    }));
+                } else if let Some(hit) = hit {
+                    set_selected.set(Some(hit));
+                }
+            });
             let loaded = m.clone();
             map::on_load(&m, move || {
                 spawn_local(async move {
@@ -132,6 +157,47 @@ pub fn App() -> impl IntoView {
                     map::set_visible(m, *layer, *on);
                 }
             }
+        });
+    });
+
+    // A picked point (or a changed specialty) asks the store for a briefing; its teams are
+    // ringed on the map and the point marked.
+    Effect::new(move |_| {
+        let current = ask.get();
+        if map_state.get() != MapState::Ready {
+            return;
+        }
+        let Some(a) = current else {
+            map_handle.with_value(|m| {
+                if let Some(m) = m {
+                    map::set_highlight(m, &[], None)
+                }
+            });
+            return;
+        };
+        set_briefing.set(None);
+        spawn_local(async move {
+            let args = BriefingArgs {
+                lon: a.lon,
+                lat: a.lat,
+                specialty: a.specialty.map(|s| s.code()),
+            };
+            let result = invoke::<Briefing>("briefing", args)
+                .await
+                .map_err(|e| e.message);
+            if let Ok(b) = &result {
+                let ringed: Vec<(String, f64, f64)> = b
+                    .teams
+                    .iter()
+                    .map(|r| (r.id.clone(), r.location.lon, r.location.lat))
+                    .collect();
+                map_handle.with_value(|m| {
+                    if let Some(m) = m {
+                        map::set_highlight(m, &ringed, Some((a.lon, a.lat)))
+                    }
+                });
+            }
+            set_briefing.set(Some(result));
         });
     });
 
@@ -204,6 +270,14 @@ pub fn App() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ul>
+                    <button id="pick-point" class="pick" class:active=move || pick_mode.get()
+                        on:click=move |_| pick_mode.update(|p| *p = !*p)>
+                        {move || if pick_mode.get() {
+                            lang.get().t("请在地图上点击事发地点…", "Click the incident location on the map…")
+                        } else {
+                            lang.get().t("就近资源分析（选点）", "Nearest resources (pick a point)")
+                        }}
+                    </button>
                     <Legend lang=lang/>
                 </nav>
                 <section class="map-wrap">
@@ -219,9 +293,16 @@ pub fn App() -> impl IntoView {
                         </div>
                     })}
                 </section>
-                {move || selected.get().map(|_| view! {
-                    <DetailsPanel lang=lang record=record stock=stock on_close=move || set_selected.set(None)/>
-                })}
+                {move || match (selected.get(), ask.get()) {
+                    (Some(_), _) => Some(view! {
+                        <DetailsPanel lang=lang record=record stock=stock on_close=move || set_selected.set(None)/>
+                    }.into_any()),
+                    (None, Some(_)) => Some(view! {
+                        <BriefingPanel lang=lang ask=ask result=briefing
+                            on_open=move |layer, id| set_selected.set(Some((layer, id)))/>
+                    }.into_any()),
+                    (None, None) => None,
+                }}
             </main>
             {move || about.get().then(|| view! { <About lang=lang info=info on_close=move || set_about.set(false)/> })}
         </div>
@@ -245,6 +326,7 @@ async fn load_layers(m: &Map) -> Result<(), String> {
         .map_err(|e| e.message)?;
         map::add_resource_layer(m, layer, &data);
     }
+    map::add_overlays(m);
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! yitu's window: the one map of Hechuan and its panels, in Leptos (client-side rendered).
 
 mod app;
+mod briefing;
 mod details;
 mod i18n;
 mod map;

@@ -263,16 +263,17 @@ pub fn set_visible(map: &Map, layer: Layer, visible: bool) {
     }
 }
 
-/// Calls `f(layer, id)` when a resource symbol is clicked, and shows a pointer over symbols.
-pub fn on_pick(map: &Map, f: impl Fn(Layer, String) + 'static) {
+/// Calls `f(hit, lon, lat)` on every click: `hit` is the resource symbol under the pointer, if
+/// any (topmost first). Shows a pointer cursor over symbols.
+pub fn on_click(map: &Map, f: impl Fn(Option<(Layer, String)>, f64, f64) + 'static) {
     let discs: Vec<String> = DRAW_ORDER
         .iter()
+        .rev()
         .map(|l| style_layers(*l)[0].clone())
         .collect();
     let query_options = js(&json!({ "layers": discs }));
     let hit = {
         let map = map.clone();
-        let query_options = query_options.clone();
         move |event: &JsValue| -> Option<(Layer, String)> {
             let point = js_sys::Reflect::get(event, &"point".into()).ok()?;
             let features = map.query_rendered_features(&point, &query_options);
@@ -294,8 +295,14 @@ pub fn on_pick(map: &Map, f: impl Fn(Layer, String) + 'static) {
     let on_click = {
         let hit = hit.clone();
         Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
-            if let Some((layer, id)) = hit(&e) {
-                f(layer, id);
+            let lng_lat = js_sys::Reflect::get(&e, &"lngLat".into()).unwrap_or(JsValue::UNDEFINED);
+            let coord = |k: &str| {
+                js_sys::Reflect::get(&lng_lat, &k.into())
+                    .ok()
+                    .and_then(|v| v.as_f64())
+            };
+            if let (Some(lon), Some(lat)) = (coord("lng"), coord("lat")) {
+                f(hit(&e), lon, lat);
             }
         })
     };
@@ -308,4 +315,56 @@ pub fn on_pick(map: &Map, f: impl Fn(Layer, String) + 'static) {
     });
     map.on("mousemove", on_move.as_ref().unchecked_ref());
     on_move.forget();
+}
+
+/// Adds the overlay that rings highlighted resources and marks a picked point (drawn on top).
+pub fn add_overlays(map: &Map) {
+    let empty =
+        json!({ "type": "geojson", "data": { "type": "FeatureCollection", "features": [] } });
+    map.add_source("highlight", &js(&empty));
+    map.add_source("picked", &js(&empty));
+    map.add_layer(&js(&json!({
+        "id": "highlight", "type": "circle", "source": "highlight",
+        "paint": {
+            "circle-radius": ["interpolate", ["linear"], ["zoom"], 8, 13, 15, 20],
+            "circle-color": "rgba(0,0,0,0)",
+            "circle-stroke-color": "#ffd600",
+            "circle-stroke-width": 4,
+        }
+    })));
+    map.add_layer(&js(&json!({
+        "id": "picked", "type": "circle", "source": "picked",
+        "paint": { "circle-radius": 7, "circle-color": "#d50000", "circle-stroke-color": "#ffffff", "circle-stroke-width": 3 }
+    })));
+}
+
+#[wasm_bindgen]
+extern "C" {
+    type GeoJsonSource;
+    #[wasm_bindgen(method, js_name = getSource)]
+    fn get_source(this: &Map, id: &str) -> Option<GeoJsonSource>;
+    #[wasm_bindgen(method, js_name = setData)]
+    fn set_data(this: &GeoJsonSource, data: &JsValue);
+}
+
+fn points(items: &[(String, f64, f64)]) -> JsValue {
+    let features: Vec<Value> = items
+        .iter()
+        .map(|(id, lon, lat)| json!({ "type": "Feature", "properties": { "id": id }, "geometry": { "type": "Point", "coordinates": [lon, lat] } }))
+        .collect();
+    js(&json!({ "type": "FeatureCollection", "features": features }))
+}
+
+/// Rings these resources (id, lon, lat) and marks the picked point, replacing what was there.
+pub fn set_highlight(map: &Map, items: &[(String, f64, f64)], picked: Option<(f64, f64)>) {
+    if let Some(src) = map.get_source("highlight") {
+        src.set_data(&points(items));
+    }
+    if let Some(src) = map.get_source("picked") {
+        let p: Vec<(String, f64, f64)> = picked
+            .map(|(lon, lat)| ("picked".to_owned(), lon, lat))
+            .into_iter()
+            .collect();
+        src.set_data(&points(&p));
+    }
 }

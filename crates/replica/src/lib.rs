@@ -1,6 +1,7 @@
 //! yitu's local store on the desktop: one SQLite file per data folder holding the towns, the five
 //! registries and the stock ledger. Opening it creates the file and runs the migrations.
 
+pub mod dispatch;
 mod error;
 pub mod registry;
 pub mod seed;
