@@ -346,5 +346,52 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         "the detour assumption is stated: {assumption}"
     );
     screenshot(d, "05-nearest-water-team.png").await?;
+
+    // 7. Search: type a town's name, choose a shelter from the list; its details open.
+    c.find(Locator::Css("#search"))
+        .await?
+        .send_keys("钱塘")
+        .await?;
+    wait_for(
+        c,
+        "search results",
+        "return document.querySelectorAll('#search-results li[data-id]').length > 0",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let expected = yitu(data_dir, &["search", "钱塘", "--json", "--limit", "30"])?;
+    let shown = c
+        .execute("return Array.from(document.querySelectorAll('#search-results li[data-id]')).map(li => li.dataset.id)", vec![])
+        .await?;
+    let expected_ids: Vec<Value> = expected
+        .as_array()
+        .context("hits")?
+        .iter()
+        .map(|h| h["id"].clone())
+        .collect();
+    assert_eq!(
+        shown,
+        Value::Array(expected_ids),
+        "the list is what the store finds, in its order"
+    );
+    screenshot(d, "06-search.png").await?;
+    let shelter = expected
+        .as_array()
+        .and_then(|hits| hits.iter().find(|h| h["layer"] == "shelters"))
+        .context("a shelter in 钱塘")?;
+    let css = format!(
+        "#search-results li[data-id='{}']",
+        shelter["id"].as_str().unwrap_or_default()
+    );
+    c.find(Locator::Css(&css)).await?.click().await?;
+    wait_for(
+        c,
+        "the chosen shelter's details",
+        "const h = document.querySelector('#details h2'); return h && h.textContent === arguments[0]",
+        vec![shelter["name"].clone()],
+        Duration::from_secs(10),
+    )
+    .await?;
     Ok(())
 }

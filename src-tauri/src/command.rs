@@ -98,6 +98,15 @@ pub async fn depot_stock(
     Ok(store(&state)?.stock(EntityId::parse(&id)?).await?)
 }
 
+/// Records of any layer matching what the user typed.
+#[tauri::command]
+pub async fn search(
+    state: State<'_, AppState>,
+    query: String,
+) -> Reply<Vec<yitu_replica::search::Hit>> {
+    Ok(store(&state)?.search(&query, 30).await?)
+}
+
 /// The dispatch briefing for a point picked on the map.
 #[tauri::command]
 pub async fn briefing(

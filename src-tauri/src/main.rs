@@ -32,6 +32,7 @@ fn main() {
             command::depot_stock,
             command::base_map,
             command::briefing,
+            command::search,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be started");

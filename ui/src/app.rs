@@ -5,6 +5,7 @@ use crate::briefing::{Ask, Briefing, BriefingPanel};
 use crate::details::{DetailsPanel, StockRow};
 use crate::i18n::Lang;
 use crate::map::{self, BaseMap, Map};
+use crate::search::SearchBox;
 use crate::symbols;
 use crate::tauri::{invoke, invoke_js, NoArgs};
 use leptos::prelude::*;
@@ -237,6 +238,10 @@ pub fn App() -> impl IntoView {
                     view! { <span class="demo-badge" id="demo-badge" title=notice.clone()>"演示数据"
                         <small>{l.t("位置示意 · 名称电话虚构", "DEMO · schematic positions")}</small></span> }
                 })}
+                <SearchBox lang=lang on_choose=move |layer, hit| {
+                    map_handle.with_value(|m| if let Some(m) = m { map::fly_to(m, hit.lon, hit.lat) });
+                    set_selected.set(Some((layer, hit.id)));
+                }/>
                 <span class="spacer"></span>
                 <button class="about-button" on:click=move |_| set_about.update(|a| *a = !*a)>
                     {move || lang.get().t("关于", "About")}

@@ -5,6 +5,7 @@ mod briefing;
 mod details;
 mod i18n;
 mod map;
+mod search;
 mod symbols;
 mod tauri;
 

@@ -31,8 +31,8 @@ extern "C" {
     fn get_canvas(this: &Map) -> web_sys::HtmlElement;
     #[wasm_bindgen(method, js_name = addControl)]
     fn add_control(this: &Map, control: &JsValue, position: &str);
-    #[wasm_bindgen(method)]
-    fn resize(this: &Map);
+    #[wasm_bindgen(method, js_name = flyTo)]
+    fn fly_to(this: &Map, options: &JsValue);
 
     #[wasm_bindgen(js_namespace = maplibregl, js_name = NavigationControl)]
     type NavigationControl;
@@ -249,6 +249,13 @@ pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
             "icon-ignore-placement": true,
         }
     })));
+}
+
+/// Flies to a position at street zoom.
+pub fn fly_to(map: &Map, lon: f64, lat: f64) {
+    map.fly_to(&js(
+        &json!({ "center": [lon, lat], "zoom": 13, "essential": true }),
+    ));
 }
 
 /// Shows or hides a resource layer.

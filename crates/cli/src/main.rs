@@ -44,6 +44,14 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Search every layer by name, town, kind or field, or stocked material code or name.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// The nearest resources to a point, for dispatch (JSON).
     Nearest {
         #[command(subcommand)]
@@ -182,6 +190,25 @@ async fn run(cli: Cli) -> Result<()> {
                 Some(path) => std::fs::write(&path, text)
                     .with_context(|| format!("writing {}", path.display()))?,
                 None => writeln!(out, "{text}")?,
+            }
+        }
+        Command::Search { query, limit, json } => {
+            let hits = store.search(&query, limit).await?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &hits)?;
+                writeln!(out)?;
+            } else {
+                for h in &hits {
+                    let layer = Layer::from_code(h.layer).map(|l| l.zh()).unwrap_or(h.layer);
+                    writeln!(
+                        out,
+                        "{layer}\t{}\t{}\t{:.5},{:.5}\t{}",
+                        h.name, h.town, h.lon, h.lat, h.id
+                    )?;
+                }
+                if hits.is_empty() {
+                    writeln!(out, "没有找到 / nothing found: {query:?}")?;
+                }
             }
         }
         Command::Nearest { what } => {

@@ -252,3 +252,18 @@ fn bad_points_and_unknown_names_are_refused() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn search_lists_hits_or_says_nothing_was_found() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(yitu(dir.path(), &["seed-demo"]).status.success());
+    let hits = json_of(&yitu(dir.path(), &["search", "涞滩", "--json"]));
+    let hits = hits.as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert!(hits
+        .iter()
+        .all(|h| h["name"].as_str().unwrap().contains("涞滩") || h["town"] == "涞滩镇"));
+    let none = yitu(dir.path(), &["search", "火星基地"]);
+    assert!(none.status.success());
+    assert!(String::from_utf8_lossy(&none.stdout).contains("nothing found"));
+}

@@ -16,6 +16,7 @@ pub mod material;
 pub mod position;
 pub mod resource;
 pub mod rng;
+pub mod search;
 pub mod shelter;
 pub mod stock;
 pub mod team;

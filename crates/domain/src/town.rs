@@ -78,15 +78,12 @@ pub struct Village {
 }
 
 impl Village {
-    /// The name without its committee suffix: 营盘街社区居民委员会 → 营盘街社区.
+    /// The name without its committee suffix: 营盘街社区居民委员会 → 营盘街社区,
+    /// 三元村村民委员会 → 三元村 (every village here is named "…村" before the suffix).
     pub fn short_name(&self) -> &str {
         self.name
             .strip_suffix("居民委员会")
-            .or_else(|| {
-                self.name
-                    .strip_suffix("村民委员会")
-                    .map(|_| &self.name[..self.name.len() - "民委员会".len()])
-            })
+            .or_else(|| self.name.strip_suffix("村民委员会"))
             .unwrap_or(&self.name)
     }
 }
@@ -134,7 +131,7 @@ mod village_tests {
         assert_eq!(community.short_name(), "营盘街社区");
         let village = Village {
             code: String::new(),
-            name: "金龙村民委员会".into(),
+            name: "金龙村村民委员会".into(),
             town_code: String::new(),
         };
         assert_eq!(village.short_name(), "金龙村");

@@ -146,3 +146,40 @@ async fn a_depot_stock_is_the_fold_of_its_ledger() {
         "district reserve covers 5,000 people"
     );
 }
+
+#[tokio::test]
+async fn search_finds_by_name_town_kind_and_material() {
+    let (_dir, store) = fresh().await;
+    store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
+    let by_name = store.search("钱塘", 200).await.unwrap();
+    assert!(!by_name.is_empty());
+    assert!(by_name
+        .iter()
+        .all(|h| h.name.contains("钱塘") || h.town.contains("钱塘")));
+    // Names rank first.
+    assert_eq!(by_name[0].reason, yitu_domain::search::Reason::Name);
+    // Every record of the town is found through its town, and nothing else is.
+    let all = store.all_resources().await.unwrap();
+    let town_code = store
+        .towns()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "钱塘镇")
+        .unwrap()
+        .code;
+    let in_town = all.iter().filter(|r| r.town_code() == town_code).count();
+    let hits = store.search("钱塘镇", 1000).await.unwrap();
+    assert!(hits.len() >= in_town, "{} < {in_town}", hits.len());
+    let geology = store.search("地质", 1000).await.unwrap();
+    assert!(geology.iter().any(|h| h.layer == "experts"));
+    let tents = store.search("1010101", 1000).await.unwrap();
+    assert!(tents.iter().all(|h| h.layer == "depots"));
+    assert_eq!(
+        tents.len(),
+        store.resources(Layer::Depots).await.unwrap().len(),
+        "every demo depot stocks tents"
+    );
+    assert!(store.search("   ", 10).await.unwrap().is_empty());
+    assert!(store.search("火星基地", 10).await.unwrap().is_empty());
+}
