@@ -71,6 +71,15 @@ pub async fn within(store: &Store, at: &str, radius_km: f64) -> Result<Value> {
     Ok(store.within(at, radius_km * 1000.0).await?)
 }
 
+/// Answers `yitu coverage …`.
+pub async fn coverage(store: &Store, specialty: Option<String>, km: f64) -> Result<Value> {
+    let specialty = specialty.map(|s| Specialty::from_code(&s)).transpose()?;
+    if !(km.is_finite() && km > 0.0 && km <= 200.0) {
+        bail!("--km {km}: expected a distance above 0 and at most 200 km");
+    }
+    Ok(store.coverage(specialty, km * 1000.0).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

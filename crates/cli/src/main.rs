@@ -57,6 +57,14 @@ enum Command {
         #[command(subcommand)]
         what: NearestKind,
     },
+    /// Towns with no standby team of a specialty within a distance (JSON), farthest gap first.
+    Coverage {
+        /// e.g. water / 水上救援; all standby teams when absent.
+        #[arg(long)]
+        specialty: Option<String>,
+        #[arg(long)]
+        km: f64,
+    },
     /// Hazard points and shelters within a radius of a point, with totals (JSON).
     Within {
         /// longitude,latitude in WGS-84 degrees.
@@ -213,6 +221,11 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Nearest { what } => {
             let report = dispatch::nearest(&store, what).await?;
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        Command::Coverage { specialty, km } => {
+            let report = dispatch::coverage(&store, specialty, km).await?;
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }

@@ -267,3 +267,34 @@ fn search_lists_hits_or_says_nothing_was_found() {
     assert!(none.status.success());
     assert!(String::from_utf8_lossy(&none.stdout).contains("nothing found"));
 }
+
+#[test]
+fn coverage_marks_towns_beyond_reach_and_grows_with_distance() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(yitu(dir.path(), &["seed-demo"]).status.success());
+    let uncovered = |km: &str| {
+        let v = json_of(&yitu(
+            dir.path(),
+            &["coverage", "--specialty", "water", "--km", km],
+        ));
+        assert_eq!(v["towns"], 30);
+        for r in v["results"].as_array().unwrap() {
+            let d = r["nearest"]["distance_m"].as_f64().unwrap_or(f64::INFINITY);
+            assert_eq!(
+                r["covered"].as_bool().unwrap(),
+                d <= km.parse::<f64>().unwrap() * 1000.0,
+                "{r}"
+            );
+        }
+        v["uncovered"].as_u64().unwrap()
+    };
+    let (tight, loose) = (uncovered("3"), uncovered("30"));
+    assert!(
+        tight > loose,
+        "more towns are beyond 3 km than beyond 30 km ({tight} vs {loose})"
+    );
+    assert_eq!(uncovered("200"), 0);
+    assert!(!yitu(dir.path(), &["coverage", "--km", "0"])
+        .status
+        .success());
+}

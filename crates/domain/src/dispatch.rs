@@ -157,6 +157,51 @@ impl ResourceIndex {
     }
 }
 
+/// Whether a place is within reach of a resource that meets the need.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reach<'a> {
+    pub code: String,
+    pub name: String,
+    pub at: LonLat,
+    /// The nearest resource that meets the need, if there is any at all.
+    pub nearest: Option<Ranked<'a>>,
+    pub covered: bool,
+}
+
+impl ResourceIndex {
+    /// For each place (code, name, position): its nearest resource passing `keep`, and whether
+    /// that one is within `max_m`. Places beyond reach come first, farthest first.
+    pub fn coverage(
+        &self,
+        places: &[(String, String, LonLat)],
+        max_m: f64,
+        keep: impl Fn(&Resource) -> bool,
+    ) -> Vec<Reach<'_>> {
+        let mut out: Vec<Reach<'_>> = places
+            .iter()
+            .map(|(code, name, at)| {
+                let nearest = self.nearest(*at, 1, &keep).into_iter().next();
+                let covered = nearest.as_ref().is_some_and(|n| n.distance_m <= max_m);
+                Reach {
+                    code: code.clone(),
+                    name: name.clone(),
+                    at: *at,
+                    nearest,
+                    covered,
+                }
+            })
+            .collect();
+        let gap = |r: &Reach<'_>| r.nearest.as_ref().map_or(f64::INFINITY, |n| n.distance_m);
+        out.sort_by(|a, b| {
+            a.covered
+                .cmp(&b.covered)
+                .then(gap(b).total_cmp(&gap(a)))
+                .then(a.code.cmp(&b.code))
+        });
+        out
+    }
+}
+
 fn order(a: &Ranked<'_>, b: &Ranked<'_>) -> std::cmp::Ordering {
     a.distance_m
         .total_cmp(&b.distance_m)
@@ -234,6 +279,59 @@ mod tests {
             teams.len() > all.len(),
             "some demo teams are busy, and they were left out"
         );
+    }
+
+    #[test]
+    fn coverage_in_a_hand_made_case() {
+        use crate::team::{Team, TeamKind};
+        use crate::EntityId;
+        let team = |n: u8, lon: f64, status: Readiness| {
+            Resource::Team(Team {
+                id: EntityId::v7(u64::from(n), [n; 10]),
+                name: format!("team {n}"),
+                kind: TeamKind::Grassroots,
+                unit: String::new(),
+                specialties: vec![Specialty::ForestFire],
+                headcount: 10,
+                equipment: vec![],
+                town_code: String::new(),
+                location: LonLat::new(lon, 30.0).unwrap(),
+                status,
+                leader: String::new(),
+                duty_phone: String::new(),
+            })
+        };
+        // Teams at 106.00 (standby) and 106.30 (deployed): only the first counts.
+        let index = ResourceIndex::new(vec![
+            team(1, 106.00, Readiness::Standby),
+            team(2, 106.30, Readiness::Deployed),
+        ]);
+        let place = |code: &str, lon: f64| {
+            (
+                code.to_owned(),
+                code.to_owned(),
+                LonLat::new(lon, 30.0).unwrap(),
+            )
+        };
+        // 0.1° of longitude at 30° N ≈ 9.64 km.
+        let places = vec![
+            place("near", 106.05),
+            place("edge", 106.10),
+            place("far", 106.30),
+        ];
+        let standby =
+            |r: &Resource| matches!(r, Resource::Team(t) if t.status == Readiness::Standby);
+        let reach = index.coverage(&places, 10_000.0, standby);
+        let summary: Vec<(&str, bool)> =
+            reach.iter().map(|r| (r.code.as_str(), r.covered)).collect();
+        assert_eq!(summary, [("far", false), ("edge", true), ("near", true)]);
+        assert_eq!(
+            reach[0].nearest.as_ref().unwrap().resource.name(),
+            "team 1",
+            "the deployed team does not cover"
+        );
+        let nobody = index.coverage(&places, 10_000.0, |_| false);
+        assert!(nobody.iter().all(|r| !r.covered && r.nearest.is_none()));
     }
 
     #[test]

@@ -169,3 +169,38 @@ impl Store {
         }))
     }
 }
+
+impl Store {
+    /// Which towns have a standby team of `specialty` within `max_m` of their (schematic)
+    /// position, and which are beyond reach, farthest gap first.
+    pub async fn coverage(&self, specialty: Option<Specialty>, max_m: f64) -> Result<Value, Error> {
+        let index = ResourceIndex::new(self.all_resources().await?);
+        let places: Vec<(String, String, LonLat)> = self
+            .towns()
+            .await?
+            .into_iter()
+            .filter_map(|t| Some((t.code, t.name, LonLat::new(t.lon?, t.lat?).ok()?)))
+            .collect();
+        let keep = |r: &Resource| matches!(r, Resource::Team(t) if t.status == Readiness::Standby && specialty.is_none_or(|s| t.specialties.contains(&s)));
+        let reach = index.coverage(&places, max_m, keep);
+        let uncovered = reach.iter().filter(|r| !r.covered).count();
+        Ok(json!({
+            "specialty": specialty.map(|s| s.code()),
+            "max_km": max_m / 1000.0,
+            "positions": { "zh": "镇街位置为示意（非实测镇政府驻地）", "en": "town positions are schematic, not surveyed town seats" },
+            "towns": reach.len(),
+            "uncovered": uncovered,
+            "results": reach.iter().map(|r| json!({
+                "code": r.code,
+                "name": r.name,
+                "at": r.at,
+                "covered": r.covered,
+                "nearest": r.nearest.as_ref().map(|n| json!({
+                    "id": n.resource.id(),
+                    "name": n.resource.name(),
+                    "distance_m": n.distance_m.round(),
+                })),
+            })).collect::<Vec<_>>(),
+        }))
+    }
+}
