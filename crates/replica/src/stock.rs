@@ -84,22 +84,25 @@ impl Store {
         .bind(&pattern)
         .fetch_all(&self.pool)
         .await?;
+        // Fold each (depot, code) once: the entries are grouped first, so the work is linear.
+        let mut balances: std::collections::HashMap<(String, String), Balance> = Default::default();
+        for (depot, code, kind, quantity) in entries {
+            let b = balances.entry((depot, code)).or_default();
+            *b = b.apply(MoveKind::from_code(&kind)?, quantity);
+        }
         let mut out: std::collections::HashMap<EntityId, Vec<Holding>> = Default::default();
         for (depot, code, name, unit) in lines {
-            let mut balance = Balance::default();
-            for (_, _, kind, quantity) in entries
-                .iter()
-                .filter(|(d, c, _, _)| *d == depot && *c == code)
-            {
-                balance = balance.apply(MoveKind::from_code(kind)?, *quantity);
-            }
+            let available = balances
+                .get(&(depot.clone(), code.clone()))
+                .map(Balance::available)
+                .unwrap_or(0);
             out.entry(EntityId::parse(&depot)?)
                 .or_default()
                 .push(Holding {
                     code,
                     name,
                     unit,
-                    available: balance.available(),
+                    available,
                 });
         }
         Ok(out)
