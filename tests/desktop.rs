@@ -1,8 +1,8 @@
 //! The real desktop app in its real webview (WebKitGTK through tauri-driver), on a fresh data
 //! folder: the map shows, the panel counts match `yitu stats`, a layer toggles off and on, a
-//! shelter's details show its capacity, the interface switches to English, and a picked point
-//! lists the nearest standby water-rescue team first and rings it on the map. A screenshot of
-//! each step goes to target/screenshots/.
+//! shelter's details show its capacity, a picked point lists the nearest standby water-rescue team
+//! first and rings it on the map, search finds and opens a record, and the interface switches to
+//! English. A screenshot of each step goes to target/screenshots/.
 
 use anyhow::{bail, Context, Result};
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
@@ -53,6 +53,25 @@ async fn text(c: &Client, css: &str) -> Result<String> {
     v.as_str()
         .map(|s| s.trim().to_owned())
         .with_context(|| format!("no element {css}"))
+}
+
+/// A real pointer click (WebDriver actions) at a viewport position.
+async fn click_at(c: &Client, x: f64, y: f64) -> Result<()> {
+    let click = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: x.round(),
+            y: y.round(),
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(click).await?;
+    c.release_actions().await?;
+    Ok(())
 }
 
 fn yitu(data_dir: &std::path::Path, args: &[&str]) -> Result<Value> {
@@ -215,20 +234,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         target["x"].as_f64().context("x")?,
         target["y"].as_f64().context("y")?,
     );
-    let click = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveTo {
-            duration: None,
-            x: x.round(),
-            y: y.round(),
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
-    c.perform_actions(click).await?;
-    c.release_actions().await?;
+    click_at(c, x, y).await?;
     let shown = wait_for(
         c,
         "the shelter's details",
@@ -254,15 +260,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     );
     screenshot(d, "03-shelter-details.png").await?;
 
-    // 5. English: panel and details switch language.
-    c.find(Locator::Css("#lang-en")).await?.click().await?;
-    let label = text(c, "li[data-layer=shelters] .name").await?;
-    assert_eq!(label, "Shelters");
-    let th = text(c, "#details tr[data-field=capacity] th").await?;
-    assert_eq!(th, "Capacity (people)");
-    screenshot(d, "04-english.png").await?;
-
-    // 6. Pick a point; the nearest standby water-rescue team is listed first and ringed.
+    // 5. Pick a point; the nearest standby water-rescue team is listed first and ringed.
     c.find(Locator::Css("#pick-point")).await?.click().await?;
     let spot = c
         .execute(
@@ -275,20 +273,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         spot["x"].as_f64().context("x")?,
         spot["y"].as_f64().context("y")?,
     );
-    let click = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveTo {
-            duration: None,
-            x: x.round(),
-            y: y.round(),
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
-    c.perform_actions(click).await?;
-    c.release_actions().await?;
+    click_at(c, x, y).await?;
     wait_for(
         c,
         "the briefing",
@@ -345,9 +330,9 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         assumption.contains("1.4"),
         "the detour assumption is stated: {assumption}"
     );
-    screenshot(d, "05-nearest-water-team.png").await?;
+    screenshot(d, "04-nearest-water-team.png").await?;
 
-    // 7. Search: type a town's name, choose a shelter from the list; its details open.
+    // 6. Search: type a town's name, choose a shelter from the list; its details open.
     c.find(Locator::Css("#search"))
         .await?
         .send_keys("钱塘")
@@ -375,7 +360,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         Value::Array(expected_ids),
         "the list is what the store finds, in its order"
     );
-    screenshot(d, "06-search.png").await?;
+    screenshot(d, "05-search.png").await?;
     let shelter = expected
         .as_array()
         .and_then(|hits| hits.iter().find(|h| h["layer"] == "shelters"))
@@ -393,5 +378,14 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         Duration::from_secs(10),
     )
     .await?;
+    screenshot(d, "06-search-chosen.png").await?;
+
+    // 7. English: panel and details (of the shelter chosen above) switch language.
+    c.find(Locator::Css("#lang-en")).await?.click().await?;
+    let label = text(c, "li[data-layer=shelters] .name").await?;
+    assert_eq!(label, "Shelters");
+    let th = text(c, "#details tr[data-field=capacity] th").await?;
+    assert_eq!(th, "Capacity (people)");
+    screenshot(d, "07-english.png").await?;
     Ok(())
 }

@@ -88,7 +88,7 @@ mod tests {
             .iter()
             .find(|r| matches!(r, Resource::Shelter(_)) && r.name().starts_with("钱塘"))
             .unwrap();
-        let tent = vec![("1010101".to_owned(), "救灾帐篷".to_owned())];
+        let tent = [("1010101".to_owned(), "救灾帐篷".to_owned())];
         let cases = [
             ("钱塘", "钱塘镇", &[][..], Some(Reason::Name)),
             ("钱塘镇", "钱塘镇", &[][..], Some(Reason::Town)),
