@@ -12,9 +12,15 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use yitu_system_tests::{binary, resident_kb, Driver};
 
-async fn screenshot(d: &Driver, name: &str) -> Result<()> {
-    // Let the webview paint what the last step changed.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+async fn screenshot(c: &Client, d: &Driver, name: &str) -> Result<()> {
+    // The DOM updates before the map's canvas repaints (software GL is slow): wait until the map
+    // has drawn a frame and gone idle, so the picture shows what the assertions saw.
+    let idle = "const done = arguments[arguments.length - 1]; const m = window.__yituMap;
+                if (!m) { done(false); return; }
+                const timer = setTimeout(() => done(false), 5000);
+                m.once('idle', () => { clearTimeout(timer); done(true); }); m.triggerRepaint();";
+    let _ = tokio::time::timeout(Duration::from_secs(8), c.execute_async(idle, vec![])).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let path = d.screenshot(name)?;
     eprintln!("screenshot: {}", path.display());
     Ok(())
@@ -123,7 +129,7 @@ async fn the_one_map_opens_counts_toggles_and_shows_details() -> Result<()> {
         )),
     };
     if result.is_err() {
-        let _ = screenshot(&driver, "failure.png").await;
+        let _ = screenshot(&c, &driver, "failure.png").await;
     }
     let _ = tokio::time::timeout(Duration::from_secs(15), c.close()).await;
     result
@@ -164,7 +170,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         )
         .await?;
     assert_eq!(problem, json!(true), "no map problem banner");
-    screenshot(d, "01-map.png").await?;
+    screenshot(c, d, "01-map.png").await?;
 
     // 2. Each layer's count in the panel equals what `yitu stats` reads from the same file.
     let stats = yitu(data_dir, &["stats", "--json"])?;
@@ -198,7 +204,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     })?;
     let others = c.execute(RENDERED, vec![json!("teams-disc")]).await?;
     assert!(others.as_i64().unwrap_or(0) > 0, "teams stay drawn");
-    screenshot(d, "02-shelters-off.png").await?;
+    screenshot(c, d, "02-shelters-off.png").await?;
     c.find(Locator::Css(toggle)).await?.click().await?;
     wait_for(
         c,
@@ -258,7 +264,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         name,
         feature["properties"]["name"].as_str().unwrap_or_default()
     );
-    screenshot(d, "03-shelter-details.png").await?;
+    screenshot(c, d, "03-shelter-details.png").await?;
 
     // 5. Pick a point; the nearest standby water-rescue team is listed first and ringed.
     c.find(Locator::Css("#pick-point")).await?.click().await?;
@@ -330,7 +336,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         assumption.contains("1.4"),
         "the detour assumption is stated: {assumption}"
     );
-    screenshot(d, "04-nearest-water-team.png").await?;
+    screenshot(c, d, "04-nearest-water-team.png").await?;
 
     // 6. Search: type a town's name, choose a shelter from the list; its details open.
     c.find(Locator::Css("#search"))
@@ -360,7 +366,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         Value::Array(expected_ids),
         "the list is what the store finds, in its order"
     );
-    screenshot(d, "05-search.png").await?;
+    screenshot(c, d, "05-search.png").await?;
     let shelter = expected
         .as_array()
         .and_then(|hits| hits.iter().find(|h| h["layer"] == "shelters"))
@@ -378,7 +384,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         Duration::from_secs(10),
     )
     .await?;
-    screenshot(d, "06-search-chosen.png").await?;
+    screenshot(c, d, "06-search-chosen.png").await?;
 
     // 7. English: panel and details (of the shelter chosen above) switch language.
     c.find(Locator::Css("#lang-en")).await?.click().await?;
@@ -386,6 +392,6 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     assert_eq!(label, "Shelters");
     let th = text(c, "#details tr[data-field=capacity] th").await?;
     assert_eq!(th, "Capacity (people)");
-    screenshot(d, "07-english.png").await?;
+    screenshot(c, d, "07-english.png").await?;
     Ok(())
 }

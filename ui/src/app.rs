@@ -385,6 +385,11 @@ fn Legend(lang: ReadSignal<Lang>) -> impl IntoView {
                         ["Level I (gravest)", "Level II", "Level III", "Level IV"][r as usize])}</li>
                 }).collect_view()}
             </ul>
+            <h3>{move || lang.get().t("就近资源分析", "Nearest resources")}</h3>
+            <ul>
+                <li><span class="dot" style="background:#fff;border:3px solid #111;box-shadow:none"></span>{move || lang.get().t("选定地点", "Picked point")}</li>
+                <li><span class="dot" style="background:transparent;border:3px solid #ffd600;box-shadow:none"></span>{move || lang.get().t("推荐队伍", "Teams listed")}</li>
+            </ul>
             <h3>{move || lang.get().t("底图", "Base map")}</h3>
             <ul>
                 <li><span class="line" style="border-color:#37474f"></span>{move || lang.get().t("合川区界", "District boundary")}</li>

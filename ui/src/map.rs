@@ -341,7 +341,7 @@ pub fn add_overlays(map: &Map) {
     })));
     map.add_layer(&js(&json!({
         "id": "picked", "type": "circle", "source": "picked",
-        "paint": { "circle-radius": 7, "circle-color": "#d50000", "circle-stroke-color": "#ffffff", "circle-stroke-width": 3 }
+        "paint": { "circle-radius": 8, "circle-color": "#ffffff", "circle-stroke-color": "#111111", "circle-stroke-width": 5 }
     })));
 }
 
