@@ -115,8 +115,10 @@ pub async fn briefing(
     lat: f64,
     specialty: Option<String>,
 ) -> Reply<serde_json::Value> {
-    let at = yitu_domain::district::District::hechuan()
-        .check_near(yitu_domain::LonLat::new(lon, lat)?, 20.0)?;
+    let at = yitu_domain::district::District::hechuan().check_near(
+        yitu_domain::LonLat::new(lon, lat)?,
+        yitu_domain::district::WORKING_MARGIN_KM,
+    )?;
     let specialty = specialty
         .filter(|s| !s.is_empty())
         .map(|s| yitu_domain::team::Specialty::from_code(&s))

@@ -3,16 +3,13 @@
 use crate::NearestKind;
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
-use yitu_domain::district::District;
+use yitu_domain::district::{District, WORKING_MARGIN_KM};
 use yitu_domain::expert::ExpertField;
 use yitu_domain::material::MaterialCode;
 use yitu_domain::team::{Specialty, TeamKind};
 use yitu_domain::LonLat;
 use yitu_replica::dispatch::Need;
 use yitu_replica::Store;
-
-/// How far outside the district a point may be and still be worked from here.
-const MARGIN_KM: f64 = 20.0;
 
 /// Parses `LON,LAT` (also with a full-width comma or spaces) and refuses points far from Hechuan.
 pub fn parse_point(text: &str) -> Result<LonLat> {
@@ -28,7 +25,7 @@ pub fn parse_point(text: &str) -> Result<LonLat> {
         .parse()
         .with_context(|| format!("--at: latitude {lat:?} is not a number"))?;
     let p = LonLat::new(lon, lat)?;
-    Ok(District::hechuan().check_near(p, MARGIN_KM)?)
+    Ok(District::hechuan().check_near(p, WORKING_MARGIN_KM)?)
 }
 
 /// Answers `yitu nearest …`.

@@ -298,3 +298,33 @@ fn coverage_marks_towns_beyond_reach_and_grows_with_distance() {
         .status
         .success());
 }
+
+#[test]
+fn a_data_dir_that_cannot_be_used_is_named_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let out = yitu(&file, &["stats"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not-a-folder") && err.contains("data folder"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_broken_database_file_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("yitu.sqlite");
+    std::fs::write(&db, b"this is not a database").unwrap();
+    let out = yitu(dir.path(), &["stats"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("yitu.sqlite"), "{err}");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        b"this is not a database",
+        "nothing was overwritten"
+    );
+}

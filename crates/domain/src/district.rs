@@ -11,6 +11,10 @@ pub const OUTLINE_COARSE_GEOJSON: &str =
 pub const OUTLINE_DETAILED_GEOJSON: &str =
     include_str!("../../../assets/geo/hechuan_boundary_wgs84_simplified20m.geojson");
 
+/// How far outside the district a point may lie and still be worked from here (an incident just
+/// over the border); farther is taken for a typing error.
+pub const WORKING_MARGIN_KM: f64 = 20.0;
+
 /// Hechuan's outline as polygons. A position is inside the district when both shipped outlines
 /// contain it, so the demo never places a point in a sliver where the two disagree.
 #[derive(Debug, Clone)]
