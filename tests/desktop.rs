@@ -187,6 +187,61 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         assert!(drawn.as_i64().unwrap_or(0) > 0, "{layer} symbols drawn");
     }
 
+    // 2b. The pointer's position reads out in WGS-84, and in GCJ-02 (shifted ~0.5 km here) on request.
+    let spot = c
+        .execute(
+            "const m = window.__yituMap; const r = m.getCanvas().getBoundingClientRect();
+             const p = m.project([106.4, 30.2]); return {x: r.left + p.x, y: r.top + p.y};",
+            vec![],
+        )
+        .await?;
+    let (x, y) = (
+        spot["x"].as_f64().context("x")?,
+        spot["y"].as_f64().context("y")?,
+    );
+    c.perform_actions(
+        MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
+            duration: None,
+            x: x.round(),
+            y: y.round(),
+        }),
+    )
+    .await?;
+    c.release_actions().await?;
+    let read = |t: &str| -> Option<(f64, f64)> {
+        let nums: Vec<f64> = t
+            .split(|ch: char| ch == ',' || ch.is_whitespace())
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        (nums.len() >= 2).then(|| (nums[nums.len() - 2], nums[nums.len() - 1]))
+    };
+    let wgs = wait_for(c, "the cursor position", "const t = document.querySelector('#cursor-text').textContent; return t.startsWith('WGS-84') ? t : null", vec![], Duration::from_secs(5)).await?;
+    let (lon, lat) = read(wgs.as_str().unwrap_or_default()).context("cursor numbers")?;
+    // One pixel at this zoom is ~70 m: the read-out is where the pointer is.
+    assert!(
+        (lon - 106.4).abs() < 0.003 && (lat - 30.2).abs() < 0.003,
+        "cursor at {lon},{lat}"
+    );
+    c.find(Locator::Css("#cursor-crs")).await?.click().await?;
+    c.perform_actions(
+        MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
+            duration: None,
+            x: x.round(),
+            y: y.round(),
+        }),
+    )
+    .await?;
+    c.release_actions().await?;
+    let gcj = wait_for(c, "GCJ-02 read-out", "const t = document.querySelector('#cursor-text').textContent; return t.startsWith('GCJ-02') ? t : null", vec![], Duration::from_secs(5)).await?;
+    let (glon, glat) = read(gcj.as_str().unwrap_or_default()).context("GCJ numbers")?;
+    let shift_m =
+        ((glon - lon) * 111_320.0 * lat.to_radians().cos()).hypot((glat - lat) * 110_570.0);
+    assert!(
+        (400.0..560.0).contains(&shift_m),
+        "GCJ-02 shift {shift_m:.0} m (expected ~470 m over Hechuan)"
+    );
+    c.find(Locator::Css("#cursor-crs")).await?.click().await?;
+
     // 3. Shelters off: their symbols are gone; on again: back.
     let toggle = "li[data-layer=shelters] input[type=checkbox]";
     c.find(Locator::Css(toggle)).await?.click().await?;

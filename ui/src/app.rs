@@ -88,6 +88,9 @@ pub fn App() -> impl IntoView {
     let pick_mode = RwSignal::new(false);
     let ask = RwSignal::new(None::<Ask>);
     let (briefing, set_briefing) = signal(None::<Result<Briefing, String>>);
+    // The pointer's position, shown in WGS-84 or, on request, GCJ-02 (what AMap and Tencent show).
+    let (cursor, set_cursor) = signal(None::<(f64, f64)>);
+    let gcj = RwSignal::new(false);
     let webgl = map::has_webgl2();
     let map_handle = StoredValue::new_local(None::<Map>);
     let map_ref = NodeRef::<leptos::html::Div>::new();
@@ -132,6 +135,7 @@ pub fn App() -> impl IntoView {
                     set_selected.set(Some(hit));
                 }
             });
+            map::on_cursor(&m, move |lon, lat| set_cursor.set(Some((lon, lat))));
             let loaded = m.clone();
             map::on_load(&m, move || {
                 spawn_local(async move {
@@ -287,6 +291,17 @@ pub fn App() -> impl IntoView {
                 </nav>
                 <section class="map-wrap">
                     <div id="map" class="map" node_ref=map_ref data-state=state_attr></div>
+                    <div class="cursor" id="cursor">
+                        <span id="cursor-text">{move || cursor.get().map(|(lon, lat)| {
+                            let p = yitu_domain::LonLat { lon, lat };
+                            let (label, p) = if gcj.get() { ("GCJ-02", yitu_domain::crs::wgs84_to_gcj02(p)) } else { ("WGS-84", p) };
+                            format!("{label}  {:.5}, {:.5}", p.lon, p.lat)
+                        })}</span>
+                        <button id="cursor-crs" class:active=move || gcj.get() on:click=move |_| gcj.update(|g| *g = !*g)
+                            title=move || lang.get().t("切换为高德/腾讯地图坐标（GCJ-02）", "Show GCJ-02 (AMap/Tencent) coordinates")>
+                            "GCJ-02"
+                        </button>
+                    </div>
                     {move || match map_state.get() {
                         MapState::Failed(reason) => Some(view! { <MapProblem lang=lang reason=reason/> }),
                         _ => None,

@@ -324,6 +324,23 @@ pub fn on_click(map: &Map, f: impl Fn(Option<(Layer, String)>, f64, f64) + 'stat
     on_move.forget();
 }
 
+/// Calls `f(lon, lat)` as the pointer moves over the map (WGS-84).
+pub fn on_cursor(map: &Map, f: impl Fn(f64, f64) + 'static) {
+    let handler = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
+        let lng_lat = js_sys::Reflect::get(&e, &"lngLat".into()).unwrap_or(JsValue::UNDEFINED);
+        let coord = |k: &str| {
+            js_sys::Reflect::get(&lng_lat, &k.into())
+                .ok()
+                .and_then(|v| v.as_f64())
+        };
+        if let (Some(lon), Some(lat)) = (coord("lng"), coord("lat")) {
+            f(lon, lat);
+        }
+    });
+    map.on("mousemove", handler.as_ref().unchecked_ref());
+    handler.forget();
+}
+
 /// Adds the overlay that rings highlighted resources and marks a picked point (drawn on top).
 pub fn add_overlays(map: &Map) {
     let empty =

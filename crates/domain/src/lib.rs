@@ -2,6 +2,7 @@
 //! the district outline, and the demonstration dataset. No IO, no async, no database: it builds
 //! for wasm32 so the ui shares it.
 
+pub mod crs;
 pub mod demo;
 pub mod depot;
 pub mod dispatch;
