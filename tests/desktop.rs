@@ -270,6 +270,56 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     )
     .await?;
 
+    // 3b. Filters: one town, teams on standby only. The counts and the drawn symbols are what the
+    // database export says for that town, computed here independently.
+    let town = "500117120"; // 钱塘镇
+    c.find(Locator::Css("#filter-town"))
+        .await?
+        .select_by_value(town)
+        .await?;
+    c.find(Locator::Css("#filter-standby"))
+        .await?
+        .click()
+        .await?;
+    let export = |layer: &str| yitu(data_dir, &["export", layer, "--format", "geojson"]);
+    let in_town = |fc: &Value, extra: &dyn Fn(&Value) -> bool| {
+        fc["features"].as_array().map_or(0, |fs| {
+            fs.iter()
+                .filter(|f| f["properties"]["town_code"] == town && extra(&f["properties"]))
+                .count()
+        })
+    };
+    let teams = in_town(&export("teams")?, &|p| p["status"] == "standby");
+    let shelters = in_town(&export("shelters")?, &|_| true);
+    assert!(
+        teams >= 1 && shelters >= 1,
+        "the town has standby teams and shelters"
+    );
+    for (layer, expected) in [("teams", teams), ("shelters", shelters)] {
+        wait_for(
+            c,
+            &format!("{layer} filtered to {expected}"),
+            "return document.querySelector(`li[data-layer=${arguments[0]}] .count`).textContent.trim() === String(arguments[1])",
+            vec![json!(layer), json!(expected)],
+            Duration::from_secs(10),
+        )
+        .await?;
+        wait_for(c, &format!("{layer} drawn: {expected}"), "return window.__yituMap.queryRenderedFeatures({layers: [arguments[0] + '-disc']}).length === arguments[1]", vec![json!(layer), json!(expected)], Duration::from_secs(10)).await?;
+    }
+    screenshot(c, d, "02b-filtered.png").await?;
+    c.find(Locator::Css("#filter-clear")).await?.click().await?;
+    let all_shelters = stats["layers"]["shelters"]["total"]
+        .as_i64()
+        .context("total")?;
+    wait_for(
+        c,
+        "filters cleared",
+        "return document.querySelector('li[data-layer=shelters] .count').textContent.trim() === String(arguments[0])",
+        vec![json!(all_shelters)],
+        Duration::from_secs(10),
+    )
+    .await?;
+
     // 4. Click a shelter that nothing covers; its details show the capacity the database holds.
     let target = wait_for(
         c,

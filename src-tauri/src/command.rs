@@ -73,13 +73,14 @@ pub async fn stats(state: State<'_, AppState>) -> Reply<yitu_replica::Stats> {
     Ok(store(&state)?.stats().await?)
 }
 
+/// Every live record of a layer; the window filters and draws them.
 #[tauri::command]
-pub async fn layer_features(
+pub async fn resources(
     state: State<'_, AppState>,
     layer: String,
-) -> Reply<geojson::FeatureCollection> {
+) -> Reply<Vec<yitu_domain::resource::Resource>> {
     let layer = Layer::from_code(&layer)?;
-    Ok(store(&state)?.feature_collection(layer).await?)
+    Ok(store(&state)?.resources(layer).await?)
 }
 
 #[tauri::command]

@@ -27,7 +27,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             command::app_info,
             command::stats,
-            command::layer_features,
+            command::resources,
             command::resource,
             command::depot_stock,
             command::base_map,

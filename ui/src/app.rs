@@ -7,16 +7,17 @@ use crate::i18n::Lang;
 use crate::map::{self, BaseMap, Map};
 use crate::search::SearchBox;
 use crate::symbols;
-use crate::tauri::{invoke, invoke_js, NoArgs};
+use crate::tauri::{invoke, NoArgs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use yitu_domain::filter::Filter;
 use yitu_domain::hazard::RiskLevel;
 use yitu_domain::resource::Resource;
-use yitu_domain::team::Readiness;
+use yitu_domain::team::{Readiness, Specialty};
 use yitu_domain::Layer;
 
 /// What the shell says about itself and its store.
@@ -91,6 +92,10 @@ pub fn App() -> impl IntoView {
     // The pointer's position, shown in WGS-84 or, on request, GCJ-02 (what AMap and Tencent show).
     let (cursor, set_cursor) = signal(None::<(f64, f64)>);
     let gcj = RwSignal::new(false);
+    // Every record by layer as loaded, the filters set, and how many each layer shows after them.
+    let records = StoredValue::new(BTreeMap::<Layer, Vec<Resource>>::new());
+    let filter = RwSignal::new(Filter::default());
+    let (shown, set_shown) = signal(BTreeMap::<Layer, usize>::new());
     let webgl = map::has_webgl2();
     let map_handle = StoredValue::new_local(None::<Map>);
     let map_ref = NodeRef::<leptos::html::Div>::new();
@@ -140,7 +145,10 @@ pub fn App() -> impl IntoView {
             map::on_load(&m, move || {
                 spawn_local(async move {
                     match load_layers(&loaded).await {
-                        Ok(()) => {
+                        Ok(loaded_records) => {
+                            set_shown
+                                .set(loaded_records.iter().map(|(l, v)| (*l, v.len())).collect());
+                            records.set_value(loaded_records);
                             map::on_idle(&loaded, move || set_map_state.set(MapState::Ready));
                         }
                         Err(e) => set_map_state.set(MapState::Failed(e)),
@@ -163,6 +171,26 @@ pub fn App() -> impl IntoView {
                 }
             }
         });
+    });
+
+    // Filters redraw each layer from the loaded records and recount what is shown.
+    Effect::new(move |_| {
+        let f = filter.get();
+        if map_state.get() != MapState::Ready {
+            return;
+        }
+        let mut counts = BTreeMap::new();
+        records.with_value(|all| {
+            map_handle.with_value(|m| {
+                let Some(m) = m else { return };
+                for (layer, list) in all {
+                    let kept: Vec<&Resource> = list.iter().filter(|r| f.keeps(r)).collect();
+                    counts.insert(*layer, kept.len());
+                    map::set_layer_data(m, *layer, &map::features(&kept));
+                }
+            })
+        });
+        set_shown.set(counts);
     });
 
     // A picked point (or a changed specialty) asks the store for a briefing; its teams are
@@ -273,12 +301,13 @@ pub fn App() -> impl IntoView {
                                             }/>
                                         <img class="symbol" src=icon alt=""/>
                                         <span class="name">{move || lang.get().layer(layer)}</span>
-                                        <span class="count">{move || stats.with(|s| s.layers.get(layer.code()).map(|x| x.total).unwrap_or(0))}</span>
+                                        <span class="count">{move || shown.with(|c| c.get(&layer).map(|n| *n as i64)).unwrap_or_else(|| stats.with(|s| s.layers.get(layer.code()).map(|x| x.total).unwrap_or(0)))}</span>
                                     </label>
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
+                    <FilterPanel lang=lang filter=filter/>
                     <button id="pick-point" class="pick" class:active=move || pick_mode.get()
                         on:click=move |_| pick_mode.update(|p| *p = !*p)>
                         {move || if pick_mode.get() {
@@ -329,25 +358,95 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Loads the base map and each resource layer into the map.
-async fn load_layers(m: &Map) -> Result<(), String> {
+/// Loads the base map and each resource layer into the map; returns the records by layer.
+async fn load_layers(m: &Map) -> Result<BTreeMap<Layer, Vec<Resource>>, String> {
     let base = invoke::<BaseMap>("base_map", NoArgs {})
         .await
         .map_err(|e| e.message)?;
     map::add_base(m, &base);
+    let mut all = BTreeMap::new();
     for layer in map::DRAW_ORDER {
-        let data = invoke_js(
-            "layer_features",
+        let records = invoke::<Vec<Resource>>(
+            "resources",
             LayerArg {
                 layer: layer.code(),
             },
         )
         .await
         .map_err(|e| e.message)?;
-        map::add_resource_layer(m, layer, &data);
+        map::add_resource_layer(
+            m,
+            layer,
+            &map::features(&records.iter().collect::<Vec<_>>()),
+        );
+        all.insert(layer, records);
     }
     map::add_overlays(m);
-    Ok(())
+    Ok(all)
+}
+
+/// The layer filters: town for every layer, and one or two per layer kind.
+#[component]
+fn FilterPanel(lang: ReadSignal<Lang>, filter: RwSignal<Filter>) -> impl IntoView {
+    let towns = yitu_domain::town::all();
+    view! {
+        <section class="filters" id="filters">
+            <h2>{move || lang.get().t("筛选", "Filters")}</h2>
+            <label>{move || lang.get().t("镇街", "Town")}
+                <select id="filter-town" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    filter.update(|f| f.town = (!v.is_empty()).then_some(v));
+                }>
+                    <option value="" selected=move || filter.with(|f| f.town.is_none())>{move || lang.get().t("全部", "All")}</option>
+                    {towns.into_iter().map(|t| {
+                        let code = t.code.clone();
+                        view! { <option value=t.code.clone() selected=move || filter.with(|f| f.town.as_deref() == Some(code.as_str()))>{t.name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="check">
+                <input type="checkbox" id="filter-standby" prop:checked=move || filter.with(|f| f.standby_only)
+                    on:change=move |ev| { let on = event_target_checked(&ev); filter.update(|f| f.standby_only = on); }/>
+                {move || lang.get().t("队伍仅显示待命", "Teams on standby only")}
+            </label>
+            <label>{move || lang.get().t("队伍专业", "Team specialty")}
+                <select id="filter-specialty" on:change=move |ev| {
+                    let s = Specialty::from_code(&event_target_value(&ev)).ok();
+                    filter.update(|f| f.specialty = s);
+                }>
+                    <option value="" selected=move || filter.with(|f| f.specialty.is_none())>{move || lang.get().t("全部", "All")}</option>
+                    {Specialty::ALL.iter().map(|s| {
+                        let s = *s;
+                        view! { <option value=s.code() selected=move || filter.with(|f| f.specialty == Some(s))>{move || lang.get().t(s.zh(), s.en())}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{move || lang.get().t("避难场所最少空位", "Shelters: free places at least")}
+                <input type="number" id="filter-min-free" min="0" step="100"
+                    prop:value=move || filter.with(|f| f.min_free.to_string())
+                    on:change=move |ev| {
+                        let n = event_target_value(&ev).trim().parse::<u32>().unwrap_or(0);
+                        filter.update(|f| f.min_free = n);
+                    }/>
+            </label>
+            <label>{move || lang.get().t("隐患点等级不低于", "Hazards: level at least")}
+                <select id="filter-level" on:change=move |ev| {
+                    let l = RiskLevel::from_code(&event_target_value(&ev)).ok();
+                    filter.update(|f| f.gravest = l);
+                }>
+                    <option value="" selected=move || filter.with(|f| f.gravest.is_none())>{move || lang.get().t("全部", "All")}</option>
+                    {RiskLevel::ALL.iter().map(|l| {
+                        let l = *l;
+                        view! { <option value=l.code() selected=move || filter.with(|f| f.gravest == Some(l))>{move || lang.get().t(l.zh(), l.en())}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <button id="filter-clear" class="clear" disabled=move || filter.with(Filter::is_empty)
+                on:click=move |_| filter.set(Filter::default())>
+                {move || lang.get().t("清除筛选", "Clear filters")}
+            </button>
+        </section>
+    }
 }
 
 /// Runs `f` now if MapLibre is loaded, or when the loader module says it is.

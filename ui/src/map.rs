@@ -258,6 +258,24 @@ pub fn fly_to(map: &Map, lon: f64, lat: f64) {
     ));
 }
 
+/// Records as an RFC 7946 FeatureCollection for a GeoJSON source.
+pub fn features(records: &[&yitu_domain::resource::Resource]) -> JsValue {
+    let features: Vec<geojson::Feature> = records.iter().map(|r| r.to_feature()).collect();
+    let fc = geojson::FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    };
+    js_sys::JSON::parse(&fc.to_string()).unwrap_or(JsValue::NULL)
+}
+
+/// Replaces what a resource layer draws.
+pub fn set_layer_data(map: &Map, layer: Layer, data: &JsValue) {
+    if let Some(src) = map.get_source(layer.code()) {
+        src.set_data(data);
+    }
+}
+
 /// Shows or hides a resource layer.
 pub fn set_visible(map: &Map, layer: Layer, visible: bool) {
     let value: JsValue = if visible {

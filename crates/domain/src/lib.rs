@@ -9,6 +9,7 @@ pub mod dispatch;
 pub mod district;
 pub mod error;
 pub mod expert;
+pub mod filter;
 pub mod hazard;
 pub mod id;
 pub mod label;
