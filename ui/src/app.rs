@@ -499,6 +499,19 @@ fn Legend(lang: ReadSignal<Lang>) -> impl IntoView {
                         ["Level I (gravest)", "Level II", "Level III", "Level IV"][r as usize])}</li>
                 }).collect_view()}
             </ul>
+            <h3>{move || lang.get().t("避难场所（按占用）", "Shelters (by occupancy)")}</h3>
+            <ul>
+                {map::SHELTER_FILL.into_iter().zip([("空余", "Room to spare"), ("半满", "Half full"), ("将满", "Nearly full")]).map(|(c, (zh, en))| view! {
+                    <li><span class="dot" style=format!("background:{c}")></span>{move || lang.get().t(zh, en)}</li>
+                }).collect_view()}
+                <li><span class="dot" style=format!("background:{}", map::SHELTER_CLOSED)></span>{move || lang.get().t("关闭", "Closed")}</li>
+            </ul>
+            <h3>{move || lang.get().t("物资储备（按级别）", "Depots (by level)")}</h3>
+            <ul>
+                {map::DEPOT_LEVELS.into_iter().map(|(level, c)| view! {
+                    <li><span class="dot" style=format!("background:{c}")></span>{move || lang.get().t(level.zh(), level.en())}</li>
+                }).collect_view()}
+            </ul>
             <h3>{move || lang.get().t("就近资源分析", "Nearest resources")}</h3>
             <ul>
                 <li><span class="dot" style="background:#fff;border:3px solid #111;box-shadow:none"></span>{move || lang.get().t("选定地点", "Picked point")}</li>

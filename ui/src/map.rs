@@ -194,9 +194,50 @@ pub fn colour_expression(layer: Layer) -> Value {
             "#1e88e5",
             "#e65100"
         ]),
-        _ => json!(base_colour(layer)),
+        // How full: teal with room to spare, amber half full, red nearly full; grey when closed.
+        Layer::Shelters => json!([
+            "case",
+            ["==", ["get", "status"], "closed"],
+            SHELTER_CLOSED,
+            [
+                "interpolate",
+                ["linear"],
+                ["/", ["get", "occupancy"], ["max", ["get", "capacity"], 1]],
+                0,
+                SHELTER_FILL[0],
+                0.5,
+                SHELTER_FILL[1],
+                0.9,
+                SHELTER_FILL[2]
+            ]
+        ]),
+        Layer::Depots => json!([
+            "match",
+            ["get", "level"],
+            "city",
+            DEPOT_LEVELS[0].1,
+            "district",
+            DEPOT_LEVELS[1].1,
+            "town",
+            DEPOT_LEVELS[2].1,
+            "village",
+            DEPOT_LEVELS[3].1,
+            base_colour(layer)
+        ]),
+        Layer::Experts => json!(base_colour(layer)),
     }
 }
+
+/// Shelter colours at 0, 50 % and 90 % of capacity taken, for the map and the legend.
+pub const SHELTER_FILL: [&str; 3] = ["#00838f", "#f9a825", "#c62828"];
+pub const SHELTER_CLOSED: &str = "#9e9e9e";
+/// Depot colours by level, darkest for the largest reserve.
+pub const DEPOT_LEVELS: [(yitu_domain::depot::DepotLevel, &str); 4] = [
+    (yitu_domain::depot::DepotLevel::City, "#5d4037"),
+    (yitu_domain::depot::DepotLevel::District, "#d84315"),
+    (yitu_domain::depot::DepotLevel::Town, "#ef6c00"),
+    (yitu_domain::depot::DepotLevel::Village, "#ffa726"),
+];
 
 /// The colour a layer is known by (legend, panel).
 pub fn base_colour(layer: Layer) -> &'static str {
