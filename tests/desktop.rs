@@ -320,6 +320,54 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     )
     .await?;
 
+    // 3c. The table view lists every shelter (as the map would draw them) and opens one.
+    c.find(Locator::Css("#view-table"))
+        .await?
+        .click()
+        .await
+        .context("clicking 表格")?;
+    c.find(Locator::Css("#table-view button[data-layer=shelters]"))
+        .await?
+        .click()
+        .await
+        .context("clicking the shelters tab")?;
+    wait_for(
+        c,
+        "every shelter listed",
+        "return document.querySelectorAll('#table-view tbody tr').length === arguments[0]",
+        vec![json!(all_shelters)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let first = text(c, "#table-view tbody tr td").await?;
+    // WebKitWebDriver's element click failed (with an empty message) on a row of this table; the
+    // row gets a DOM click instead.
+    c.execute(
+        "document.querySelector('#table-view tbody tr').click()",
+        vec![],
+    )
+    .await
+    .context("clicking a listed shelter")?;
+    wait_for(
+        c,
+        "the listed shelter's details",
+        "const h = document.querySelector('#details h2'); return h && h.textContent === arguments[0]",
+        vec![json!(first)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    screenshot(c, d, "02c-table.png").await?;
+    c.find(Locator::Css("#details .close"))
+        .await?
+        .click()
+        .await
+        .context("closing the details")?;
+    c.find(Locator::Css("#view-map"))
+        .await?
+        .click()
+        .await
+        .context("clicking 地图")?;
+
     // 4. Click a shelter that nothing covers; its details show the capacity the database holds.
     let target = wait_for(
         c,

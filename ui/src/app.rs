@@ -7,6 +7,7 @@ use crate::i18n::Lang;
 use crate::map::{self, BaseMap, Map};
 use crate::search::SearchBox;
 use crate::symbols;
+use crate::table::TableView;
 use crate::tauri::{invoke, NoArgs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -96,6 +97,8 @@ pub fn App() -> impl IntoView {
     let records = StoredValue::new(BTreeMap::<Layer, Vec<Resource>>::new());
     let filter = RwSignal::new(Filter::default());
     let (shown, set_shown) = signal(BTreeMap::<Layer, usize>::new());
+    // The table view over the map; the only view where the webview cannot draw the map.
+    let table = RwSignal::new(false);
     let webgl = map::has_webgl2();
     let map_handle = StoredValue::new_local(None::<Map>);
     let map_ref = NodeRef::<leptos::html::Div>::new();
@@ -117,6 +120,7 @@ pub fn App() -> impl IntoView {
         };
         if !webgl {
             set_map_state.set(MapState::Failed("webgl2".into()));
+            table.set(true);
             return;
         }
         let container: web_sys::HtmlElement = container.unchecked_into();
@@ -279,6 +283,10 @@ pub fn App() -> impl IntoView {
                     {move || lang.get().t("关于", "About")}
                 </button>
                 <div class="lang-switch" role="group">
+                    <button id="view-map" class:active=move || !table.get() on:click=move |_| table.set(false)>{move || lang.get().t("地图", "Map")}</button>
+                    <button id="view-table" class:active=move || table.get() on:click=move |_| table.set(true)>{move || lang.get().t("表格", "Table")}</button>
+                </div>
+                <div class="lang-switch" role="group">
                     <button id="lang-zh" class:active=move || lang.get() == Lang::Zh on:click=move |_| set_lang.set(Lang::Zh)>"中文"</button>
                     <button id="lang-en" class:active=move || lang.get() == Lang::En on:click=move |_| set_lang.set(Lang::En)>"EN"</button>
                 </div>
@@ -331,6 +339,9 @@ pub fn App() -> impl IntoView {
                             "GCJ-02"
                         </button>
                     </div>
+                    {move || table.get().then(|| view! {
+                        <TableView lang=lang filter=filter on_open=move |layer, id| set_selected.set(Some((layer, id)))/>
+                    })}
                     {move || match map_state.get() {
                         MapState::Failed(reason) => Some(view! { <MapProblem lang=lang reason=reason/> }),
                         _ => None,

@@ -7,6 +7,7 @@ mod i18n;
 mod map;
 mod search;
 mod symbols;
+mod table;
 mod tauri;
 
 fn main() {
