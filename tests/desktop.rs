@@ -61,6 +61,31 @@ async fn text(c: &Client, css: &str) -> Result<String> {
         .with_context(|| format!("no element {css}"))
 }
 
+/// Where a WGS-84 position is on screen (viewport pixels), as the map projects it now.
+async fn screen_point(c: &Client, lon: f64, lat: f64) -> Result<(f64, f64)> {
+    let p = c
+        .execute(
+            "const m = window.__yituMap; const r = m.getCanvas().getBoundingClientRect();
+             const p = m.project([arguments[0], arguments[1]]); return [r.left + p.x, r.top + p.y];",
+            vec![json!(lon), json!(lat)],
+        )
+        .await?;
+    Ok((p[0].as_f64().context("x")?, p[1].as_f64().context("y")?))
+}
+
+/// A real pointer move (WebDriver actions) to a viewport position.
+async fn move_to(c: &Client, x: f64, y: f64) -> Result<()> {
+    let to = PointerAction::MoveTo {
+        duration: None,
+        x: x.round(),
+        y: y.round(),
+    };
+    c.perform_actions(MouseActions::new("mouse".into()).then(to))
+        .await?;
+    c.release_actions().await?;
+    Ok(())
+}
+
 /// A real pointer click (WebDriver actions) at a viewport position.
 async fn click_at(c: &Client, x: f64, y: f64) -> Result<()> {
     let click = MouseActions::new("mouse".into())
@@ -188,26 +213,8 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     }
 
     // 2b. The pointer's position reads out in WGS-84, and in GCJ-02 (shifted ~0.5 km here) on request.
-    let spot = c
-        .execute(
-            "const m = window.__yituMap; const r = m.getCanvas().getBoundingClientRect();
-             const p = m.project([106.4, 30.2]); return {x: r.left + p.x, y: r.top + p.y};",
-            vec![],
-        )
-        .await?;
-    let (x, y) = (
-        spot["x"].as_f64().context("x")?,
-        spot["y"].as_f64().context("y")?,
-    );
-    c.perform_actions(
-        MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
-            duration: None,
-            x: x.round(),
-            y: y.round(),
-        }),
-    )
-    .await?;
-    c.release_actions().await?;
+    let (x, y) = screen_point(c, 106.4, 30.2).await?;
+    move_to(c, x, y).await?;
     let read = |t: &str| -> Option<(f64, f64)> {
         let nums: Vec<f64> = t
             .split(|ch: char| ch == ',' || ch.is_whitespace())
@@ -223,15 +230,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         "cursor at {lon},{lat}"
     );
     c.find(Locator::Css("#cursor-crs")).await?.click().await?;
-    c.perform_actions(
-        MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
-            duration: None,
-            x: x.round(),
-            y: y.round(),
-        }),
-    )
-    .await?;
-    c.release_actions().await?;
+    move_to(c, x, y).await?;
     let gcj = wait_for(c, "GCJ-02 read-out", "const t = document.querySelector('#cursor-text').textContent; return t.startsWith('GCJ-02') ? t : null", vec![], Duration::from_secs(5)).await?;
     let (glon, glat) = read(gcj.as_str().unwrap_or_default()).context("GCJ numbers")?;
     let shift_m =
@@ -421,17 +420,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
 
     // 5. Pick a point; the nearest standby water-rescue team is listed first and ringed.
     c.find(Locator::Css("#pick-point")).await?.click().await?;
-    let spot = c
-        .execute(
-            "const m = window.__yituMap; const r = m.getCanvas().getBoundingClientRect();
-             const p = m.project([106.33, 30.12]); return {x: r.left + p.x, y: r.top + p.y};",
-            vec![],
-        )
-        .await?;
-    let (x, y) = (
-        spot["x"].as_f64().context("x")?,
-        spot["y"].as_f64().context("y")?,
-    );
+    let (x, y) = screen_point(c, 106.33, 30.12).await?;
     click_at(c, x, y).await?;
     wait_for(
         c,

@@ -329,6 +329,17 @@ pub fn set_visible(map: &Map, layer: Layer, visible: bool) {
     }
 }
 
+/// The WGS-84 position of a map mouse event.
+fn lng_lat(event: &JsValue) -> Option<(f64, f64)> {
+    let lng_lat = js_sys::Reflect::get(event, &"lngLat".into()).ok()?;
+    let coord = |k: &str| {
+        js_sys::Reflect::get(&lng_lat, &k.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+    };
+    Some((coord("lng")?, coord("lat")?))
+}
+
 /// Calls `f(hit, lon, lat)` on every click: `hit` is the resource symbol under the pointer, if
 /// any (topmost first). Shows a pointer cursor over symbols.
 pub fn on_click(map: &Map, f: impl Fn(Option<(Layer, String)>, f64, f64) + 'static) {
@@ -361,13 +372,7 @@ pub fn on_click(map: &Map, f: impl Fn(Option<(Layer, String)>, f64, f64) + 'stat
     let on_click = {
         let hit = hit.clone();
         Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
-            let lng_lat = js_sys::Reflect::get(&e, &"lngLat".into()).unwrap_or(JsValue::UNDEFINED);
-            let coord = |k: &str| {
-                js_sys::Reflect::get(&lng_lat, &k.into())
-                    .ok()
-                    .and_then(|v| v.as_f64())
-            };
-            if let (Some(lon), Some(lat)) = (coord("lng"), coord("lat")) {
+            if let Some((lon, lat)) = lng_lat(&e) {
                 f(hit(&e), lon, lat);
             }
         })
@@ -386,13 +391,7 @@ pub fn on_click(map: &Map, f: impl Fn(Option<(Layer, String)>, f64, f64) + 'stat
 /// Calls `f(lon, lat)` as the pointer moves over the map (WGS-84).
 pub fn on_cursor(map: &Map, f: impl Fn(f64, f64) + 'static) {
     let handler = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
-        let lng_lat = js_sys::Reflect::get(&e, &"lngLat".into()).unwrap_or(JsValue::UNDEFINED);
-        let coord = |k: &str| {
-            js_sys::Reflect::get(&lng_lat, &k.into())
-                .ok()
-                .and_then(|v| v.as_f64())
-        };
-        if let (Some(lon), Some(lat)) = (coord("lng"), coord("lat")) {
+        if let Some((lon, lat)) = lng_lat(&e) {
             f(lon, lat);
         }
     });
