@@ -235,7 +235,8 @@ impl Gen {
         name
     }
 
-    /// An invented mobile number in a range no operator assigns to the public (1390000xxxx).
+    /// An invented mobile number, always of the form 1390000xxxx so that demo phones are easy to
+    /// spot (and to purge) wherever they end up.
     fn phone(&mut self) -> String {
         format!("1390000{:04}", self.rng.int(0, 9999))
     }
