@@ -57,8 +57,25 @@ fn free_places(r: &Resource) -> u32 {
 impl Store {
     /// The `k` nearest resources to `at` that meet `need`, nearest first.
     pub async fn nearest(&self, at: LonLat, need: &Need, k: usize) -> Result<Value, Error> {
-        let index = ResourceIndex::new(self.all_resources().await?);
-        let results: Vec<Value> = match need {
+        let index = self.index().await?;
+        let results = self.ranked(&index, at, need, k).await?;
+        Ok(json!({ "at": at, "assumption": assumption(), "results": results }))
+    }
+
+    /// Every live record, indexed for dispatch: one read of the registries per question.
+    async fn index(&self) -> Result<ResourceIndex, Error> {
+        Ok(ResourceIndex::new(self.all_resources().await?))
+    }
+
+    /// The rows of a nearest-first answer from an index already built (depots read their stock).
+    async fn ranked(
+        &self,
+        index: &ResourceIndex,
+        at: LonLat,
+        need: &Need,
+        k: usize,
+    ) -> Result<Vec<Value>, Error> {
+        Ok(match need {
             Need::Teams { specialty, kind } => {
                 let keep = |r: &Resource| match r {
                     Resource::Team(t) => {
@@ -105,37 +122,40 @@ impl Store {
                     .map(|r| row(r, json!({ "free_capacity": free_places(r.resource) })))
                     .collect()
             }
-        };
-        Ok(json!({ "at": at, "assumption": assumption(), "results": results }))
+        })
     }
 
     /// Hazard points (with the people they threaten) and shelters with free places within
     /// `radius_m` of `at`, nearest first, with totals.
     pub async fn within(&self, at: LonLat, radius_m: f64) -> Result<Value, Error> {
-        let index = ResourceIndex::new(self.all_resources().await?);
-        let hazards = index.within(at, radius_m, |r| r.layer() == Layer::Hazards);
-        let shelters = index.within(at, radius_m, |r| {
-            r.layer() == Layer::Shelters && free_places(r) > 0
-        });
-        let threatened: u64 = hazards
-            .iter()
-            .map(|r| match r.resource {
-                Resource::Hazard(h) => u64::from(h.threatened_people),
-                _ => 0,
-            })
-            .sum();
-        let free: u64 = shelters
-            .iter()
-            .map(|r| u64::from(free_places(r.resource)))
-            .sum();
-        let rows = |v: &[Ranked<'_>]| v.iter().map(|r| row(r, json!({}))).collect::<Vec<_>>();
-        Ok(json!({
-            "at": at,
-            "radius_km": radius_m / 1000.0,
-            "hazards": { "count": hazards.len(), "threatened_people": threatened, "results": rows(&hazards) },
-            "shelters": { "count": shelters.len(), "free_capacity": free, "results": rows(&shelters) },
-        }))
+        Ok(around(&self.index().await?, at, radius_m))
     }
+}
+
+/// Hazard points and shelters with free places around a point, with totals.
+fn around(index: &ResourceIndex, at: LonLat, radius_m: f64) -> Value {
+    let hazards = index.within(at, radius_m, |r| r.layer() == Layer::Hazards);
+    let shelters = index.within(at, radius_m, |r| {
+        r.layer() == Layer::Shelters && free_places(r) > 0
+    });
+    let threatened: u64 = hazards
+        .iter()
+        .map(|r| match r.resource {
+            Resource::Hazard(h) => u64::from(h.threatened_people),
+            _ => 0,
+        })
+        .sum();
+    let free: u64 = shelters
+        .iter()
+        .map(|r| u64::from(free_places(r.resource)))
+        .sum();
+    let rows = |v: &[Ranked<'_>]| v.iter().map(|r| row(r, json!({}))).collect::<Vec<_>>();
+    json!({
+        "at": at,
+        "radius_km": radius_m / 1000.0,
+        "hazards": { "count": hazards.len(), "threatened_people": threatened, "results": rows(&hazards) },
+        "shelters": { "count": shelters.len(), "free_capacity": free, "results": rows(&shelters) },
+    })
 }
 
 /// How far the window's briefing looks for hazards and free shelter places.
@@ -146,26 +166,19 @@ impl Store {
     /// given), the nearest experts, the nearest shelters with free places, and the hazards and
     /// free places within [`BRIEFING_RADIUS_M`].
     pub async fn briefing(&self, at: LonLat, specialty: Option<Specialty>) -> Result<Value, Error> {
-        let teams = self
-            .nearest(
-                at,
-                &Need::Teams {
-                    specialty,
-                    kind: None,
-                },
-                5,
-            )
-            .await?;
-        let experts = self.nearest(at, &Need::Experts { field: None }, 3).await?;
-        let shelters = self.nearest(at, &Need::Shelters { min_free: 1 }, 5).await?;
-        let around = self.within(at, BRIEFING_RADIUS_M).await?;
+        // One read and one index for the four questions a click asks.
+        let index = self.index().await?;
+        let teams = Need::Teams {
+            specialty,
+            kind: None,
+        };
         Ok(json!({
             "at": at,
             "assumption": assumption(),
-            "teams": teams["results"],
-            "experts": experts["results"],
-            "shelters": shelters["results"],
-            "within": around,
+            "teams": self.ranked(&index, at, &teams, 5).await?,
+            "experts": self.ranked(&index, at, &Need::Experts { field: None }, 3).await?,
+            "shelters": self.ranked(&index, at, &Need::Shelters { min_free: 1 }, 5).await?,
+            "within": around(&index, at, BRIEFING_RADIUS_M),
         }))
     }
 }
@@ -174,7 +187,7 @@ impl Store {
     /// Which towns have a standby team of `specialty` within `max_m` of their (schematic)
     /// position, and which are beyond reach, farthest gap first.
     pub async fn coverage(&self, specialty: Option<Specialty>, max_m: f64) -> Result<Value, Error> {
-        let index = ResourceIndex::new(self.all_resources().await?);
+        let index = self.index().await?;
         let places: Vec<(String, String, LonLat)> = self
             .towns()
             .await?
