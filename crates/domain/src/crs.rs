@@ -51,19 +51,25 @@ pub fn wgs84_to_gcj02(p: LonLat) -> LonLat {
 /// GCJ-02 → WGS-84, by fixed-point iteration on the forward transform (converges to well under a
 /// millimetre in a few steps; the one-step approximation often used is off by metres).
 pub fn gcj02_to_wgs84(g: LonLat) -> LonLat {
-    let mut w = g;
+    invert(wgs84_to_gcj02, g, g)
+}
+
+/// Finds `p` with `forward(p) == target`, starting from `start`: each step moves `p` by the
+/// remaining error. Both shifts here are small and smooth, so this converges in a few steps.
+fn invert(forward: fn(LonLat) -> LonLat, target: LonLat, start: LonLat) -> LonLat {
+    let mut p = start;
     for _ in 0..30 {
-        let f = wgs84_to_gcj02(w);
-        let (dlon, dlat) = (f.lon - g.lon, f.lat - g.lat);
-        w = LonLat {
-            lon: w.lon - dlon,
-            lat: w.lat - dlat,
+        let f = forward(p);
+        let (dlon, dlat) = (f.lon - target.lon, f.lat - target.lat);
+        p = LonLat {
+            lon: p.lon - dlon,
+            lat: p.lat - dlat,
         };
         if dlon.abs() < 1e-10 && dlat.abs() < 1e-10 {
             break;
         }
     }
-    w
+    p
 }
 
 const X_PI: f64 = PI * 3000.0 / 180.0;
@@ -85,22 +91,11 @@ pub fn bd09_to_gcj02(b: LonLat) -> LonLat {
     let (x, y) = (b.lon - 0.0065, b.lat - 0.006);
     let z = (x * x + y * y).sqrt() - 0.000_02 * (y * X_PI).sin();
     let theta = y.atan2(x) - 0.000_003 * (x * X_PI).cos();
-    let mut g = LonLat {
+    let approx = LonLat {
         lon: z * theta.cos(),
         lat: z * theta.sin(),
     };
-    for _ in 0..10 {
-        let f = gcj02_to_bd09(g);
-        let (dlon, dlat) = (f.lon - b.lon, f.lat - b.lat);
-        g = LonLat {
-            lon: g.lon - dlon,
-            lat: g.lat - dlat,
-        };
-        if dlon.abs() < 1e-10 && dlat.abs() < 1e-10 {
-            break;
-        }
-    }
-    g
+    invert(gcj02_to_bd09, b, approx)
 }
 
 /// BD-09 → WGS-84.

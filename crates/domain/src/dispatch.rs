@@ -230,6 +230,25 @@ mod tests {
         v
     }
 
+    /// A hand-made team on the 30° N parallel.
+    fn team(n: u8, lon: f64, specialties: Vec<Specialty>, status: Readiness) -> Resource {
+        use crate::team::{Team, TeamKind};
+        Resource::Team(Team {
+            id: crate::EntityId::v7(u64::from(n), [n; 10]),
+            name: format!("team {n}"),
+            kind: TeamKind::Professional,
+            unit: String::new(),
+            specialties,
+            headcount: 10,
+            equipment: vec![],
+            town_code: "500117001".into(),
+            location: LonLat::new(lon, 30.0).unwrap(),
+            status,
+            leader: String::new(),
+            duty_phone: String::new(),
+        })
+    }
+
     /// Three demo datasets, made once: generating one costs more than a whole query case.
     fn datasets() -> &'static [demo::DemoDataset] {
         static DATA: std::sync::OnceLock<Vec<demo::DemoDataset>> = std::sync::OnceLock::new();
@@ -283,28 +302,10 @@ mod tests {
 
     #[test]
     fn coverage_in_a_hand_made_case() {
-        use crate::team::{Team, TeamKind};
-        use crate::EntityId;
-        let team = |n: u8, lon: f64, status: Readiness| {
-            Resource::Team(Team {
-                id: EntityId::v7(u64::from(n), [n; 10]),
-                name: format!("team {n}"),
-                kind: TeamKind::Grassroots,
-                unit: String::new(),
-                specialties: vec![Specialty::ForestFire],
-                headcount: 10,
-                equipment: vec![],
-                town_code: String::new(),
-                location: LonLat::new(lon, 30.0).unwrap(),
-                status,
-                leader: String::new(),
-                duty_phone: String::new(),
-            })
-        };
         // Teams at 106.00 (standby) and 106.30 (deployed): only the first counts.
         let index = ResourceIndex::new(vec![
-            team(1, 106.00, Readiness::Standby),
-            team(2, 106.30, Readiness::Deployed),
+            team(1, 106.00, vec![Specialty::ForestFire], Readiness::Standby),
+            team(2, 106.30, vec![Specialty::ForestFire], Readiness::Deployed),
         ]);
         let place = |code: &str, lon: f64| {
             (
@@ -336,24 +337,6 @@ mod tests {
 
     #[test]
     fn nearest_water_team_in_a_hand_made_case() {
-        use crate::team::{Team, TeamKind};
-        use crate::EntityId;
-        let team = |n: u8, lon: f64, specialties: Vec<Specialty>, status: Readiness| {
-            Resource::Team(Team {
-                id: EntityId::v7(u64::from(n), [n; 10]),
-                name: format!("team {n}"),
-                kind: TeamKind::Professional,
-                unit: String::new(),
-                specialties,
-                headcount: 10,
-                equipment: vec![],
-                town_code: "500117001".into(),
-                location: LonLat::new(lon, 30.0).unwrap(),
-                status,
-                leader: String::new(),
-                duty_phone: String::new(),
-            })
-        };
         let index = ResourceIndex::new(vec![
             team(1, 106.01, vec![Specialty::ForestFire], Readiness::Standby), // nearest, wrong specialty
             team(2, 106.02, vec![Specialty::Water], Readiness::Deployed), // right specialty, busy
