@@ -2,7 +2,11 @@
 
 use crate::NearestKind;
 use anyhow::{bail, Context, Result};
+use geojson::GeoJson;
 use serde_json::Value;
+use std::path::Path;
+use yitu_domain::area::Area;
+use yitu_domain::dispatch::Limit;
 use yitu_domain::district::{District, WORKING_MARGIN_KM};
 use yitu_domain::expert::ExpertField;
 use yitu_domain::material::MaterialCode;
@@ -68,13 +72,48 @@ pub async fn within(store: &Store, at: &str, radius_km: f64) -> Result<Value> {
     Ok(store.within(at, radius_km * 1000.0).await?)
 }
 
-/// Answers `yitu coverage …`.
-pub async fn coverage(store: &Store, specialty: Option<String>, km: f64) -> Result<Value> {
+/// Answers `yitu within --area FILE`.
+pub async fn inside(store: &Store, file: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("reading the area file {}", file.display()))?;
+    let geojson: GeoJson = text
+        .parse()
+        .with_context(|| format!("{} is not GeoJSON", file.display()))?;
+    let geometry = match geojson {
+        GeoJson::Geometry(g) => g,
+        GeoJson::Feature(f) => f.geometry.context("the feature has no geometry")?,
+        GeoJson::FeatureCollection(fc) => match fc.features.as_slice() {
+            [one] => one
+                .geometry
+                .clone()
+                .context("the feature has no geometry")?,
+            many => bail!(
+                "{}: expected one area, found {} features",
+                file.display(),
+                many.len()
+            ),
+        },
+    };
+    let area = Area::from_geojson(&geometry).with_context(|| file.display().to_string())?;
+    Ok(store.inside(&area).await?)
+}
+
+/// Answers `yitu coverage …`: by straight-line km, or by minutes of travel.
+pub async fn coverage(
+    store: &Store,
+    specialty: Option<String>,
+    km: Option<f64>,
+    minutes: Option<f64>,
+) -> Result<Value> {
     let specialty = specialty.map(|s| Specialty::from_code(&s)).transpose()?;
-    if !(km.is_finite() && km > 0.0 && km <= 200.0) {
-        bail!("--km {km}: expected a distance above 0 and at most 200 km");
-    }
-    Ok(store.coverage(specialty, km * 1000.0).await?)
+    let limit = match (km, minutes) {
+        (Some(km), None) if km.is_finite() && km > 0.0 && km <= 200.0 => Limit::Metres(km * 1000.0),
+        (Some(km), None) => bail!("--km {km}: expected a distance above 0 and at most 200 km"),
+        (None, Some(m)) if m.is_finite() && m > 0.0 && m <= 600.0 => Limit::Minutes(m),
+        (None, Some(m)) => bail!("--minutes {m}: expected a time above 0 and at most 600"),
+        _ => bail!("give --km or --minutes"),
+    };
+    Ok(store.coverage(specialty, limit).await?)
 }
 
 #[cfg(test)]

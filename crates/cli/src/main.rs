@@ -8,6 +8,7 @@ use yitu_domain::{demo, Layer};
 use yitu_replica::Store;
 
 mod dispatch;
+mod roads;
 
 #[derive(Parser)]
 #[command(
@@ -57,21 +58,36 @@ enum Command {
         #[command(subcommand)]
         what: NearestKind,
     },
-    /// Towns with no standby team of a specialty within a distance (JSON), farthest gap first.
+    /// Towns no standby team of a specialty reaches within a distance or a travel time (JSON),
+    /// worst first. Minutes are by road where a network is loaded.
     Coverage {
         /// e.g. water / 水上救援; all standby teams when absent.
         #[arg(long)]
         specialty: Option<String>,
+        /// Straight-line distance in km.
+        #[arg(long, conflicts_with = "minutes", required_unless_present = "minutes")]
+        km: Option<f64>,
+        /// Travel time in minutes (by road where loaded, else the stated estimate).
         #[arg(long)]
-        km: f64,
+        minutes: Option<f64>,
     },
-    /// Hazard points and shelters within a radius of a point, with totals (JSON).
+    /// Hazard points and shelters within a radius of a point, or inside an area, with totals
+    /// (JSON).
     Within {
         /// longitude,latitude in WGS-84 degrees.
+        #[arg(long, requires = "radius_km", required_unless_present = "area")]
+        at: Option<String>,
         #[arg(long)]
-        at: String,
-        #[arg(long)]
-        radius_km: f64,
+        radius_km: Option<f64>,
+        /// A GeoJSON file holding one Polygon (a geometry, a Feature or a FeatureCollection
+        /// with one feature), in WGS-84.
+        #[arg(long, conflicts_with = "at")]
+        area: Option<PathBuf>,
+    },
+    /// The road network used for travel times: load (replacing any), show or clear it.
+    Roads {
+        #[command(subcommand)]
+        action: RoadsAction,
     },
 }
 
@@ -123,6 +139,24 @@ enum NearestKind {
         #[arg(long, default_value_t = 1)]
         min_free: u32,
     },
+}
+
+#[derive(Subcommand)]
+enum RoadsAction {
+    /// Load road lines (GeoJSON LineString/MultiLineString with a class or speed_kmh property).
+    Load {
+        file: PathBuf,
+        /// The coordinate system of the file.
+        #[arg(long, default_value = "wgs84", value_parser = ["wgs84", "gcj02", "bd09"])]
+        crs: String,
+        /// Speed (km/h) for lines that give neither a speed nor a known class.
+        #[arg(long)]
+        default_speed: Option<f64>,
+    },
+    /// What is loaded (JSON; `null` when nothing is).
+    Show,
+    /// Forget the loaded network.
+    Clear,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -224,13 +258,42 @@ async fn run(cli: Cli) -> Result<()> {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }
-        Command::Coverage { specialty, km } => {
-            let report = dispatch::coverage(&store, specialty, km).await?;
+        Command::Coverage {
+            specialty,
+            km,
+            minutes,
+        } => {
+            let report = dispatch::coverage(&store, specialty, km, minutes).await?;
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }
-        Command::Within { at, radius_km } => {
-            let report = dispatch::within(&store, &at, radius_km).await?;
+        Command::Within {
+            at,
+            radius_km,
+            area,
+        } => {
+            let report = match (at, radius_km, area) {
+                (Some(at), Some(radius_km), None) => {
+                    dispatch::within(&store, &at, radius_km).await?
+                }
+                (None, None, Some(area)) => dispatch::inside(&store, &area).await?,
+                _ => bail!("give --at with --radius-km, or --area"),
+            };
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        Command::Roads { action } => {
+            let report = match action {
+                RoadsAction::Load {
+                    file,
+                    crs,
+                    default_speed,
+                } => roads::load(&store, &file, &crs, default_speed).await?,
+                RoadsAction::Show => serde_json::to_value(store.roads().await?.map(|r| r.info))?,
+                RoadsAction::Clear => {
+                    serde_json::json!({ "cleared": store.clear_roads().await? })
+                }
+            };
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }

@@ -10,6 +10,26 @@ use std::f64::consts::PI;
 const A: f64 = 6_378_245.0;
 const EE: f64 = 0.006_693_421_622_965_943;
 
+crate::labelled_enum! {
+    /// The coordinate system a user says a file's positions are in.
+    Crs {
+        Wgs84 => ("wgs84", "WGS-84/CGCS2000", "WGS-84/CGCS2000"),
+        Gcj02 => ("gcj02", "GCJ-02（高德、腾讯）", "GCJ-02 (AMap, Tencent)"),
+        Bd09 => ("bd09", "BD-09（百度）", "BD-09 (Baidu)"),
+    }
+}
+
+impl Crs {
+    /// The same place in WGS-84, the only system yitu stores.
+    pub fn to_wgs84(self, p: LonLat) -> LonLat {
+        match self {
+            Crs::Wgs84 => p,
+            Crs::Gcj02 => gcj02_to_wgs84(p),
+            Crs::Bd09 => bd09_to_wgs84(p),
+        }
+    }
+}
+
 /// GCJ-02 is only applied inside mainland China's rough bounding box; outside it equals WGS-84.
 fn outside_china(p: LonLat) -> bool {
     !(72.004..=137.8347).contains(&p.lon) || !(0.8293..=55.8271).contains(&p.lat)

@@ -1,7 +1,9 @@
 //! Who is nearest and free: ranking resources by geodesic distance from a point, through an
 //! R-tree, with an estimated travel time where no road network is loaded.
 
+use crate::area::Area;
 use crate::resource::Resource;
+use crate::road::{RoadNetwork, Routes, Trip};
 use crate::LonLat;
 use rstar::{primitives::GeomWithData, RTree};
 use serde::Serialize;
@@ -157,41 +159,151 @@ impl ResourceIndex {
     }
 }
 
+impl ResourceIndex {
+    /// Every resource inside `area` that passes `keep`, nearest its centroid first.
+    pub fn inside(&self, area: &Area, keep: impl Fn(&Resource) -> bool) -> Vec<Ranked<'_>> {
+        let [w, s, e, n] = area.bounds();
+        let corners = [
+            self.project(LonLat { lon: w, lat: s }),
+            self.project(LonLat { lon: e, lat: n }),
+        ];
+        let envelope = rstar::AABB::from_corners(corners[0], corners[1]);
+        let centre = area.centroid();
+        let mut found: Vec<Ranked<'_>> = self
+            .tree
+            .locate_in_envelope(&envelope)
+            .map(|e| &self.resources[e.data])
+            .filter(|r| keep(r) && area.contains(r.location()))
+            .map(|r| Ranked::new(r, centre.distance_m(r.location())))
+            .collect();
+        found.sort_by(order);
+        found
+    }
+}
+
+/// A resource ranked by driving time on a loaded road network.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Driven<'a> {
+    #[serde(flatten)]
+    pub ranked: Ranked<'a>,
+    /// The drive from the point asked about; `None` where the roads do not connect the two.
+    pub trip: Option<Trip>,
+}
+
+impl ResourceIndex {
+    /// The `k` resources passing `keep` that are quickest to reach by road from the origin of
+    /// `routes` (`at`); those the roads do not connect come last, nearest first.
+    pub fn fastest(
+        &self,
+        routes: &Routes<'_>,
+        at: LonLat,
+        k: usize,
+        keep: impl Fn(&Resource) -> bool,
+    ) -> Vec<Driven<'_>> {
+        let mut timed: Vec<(Option<f64>, Ranked<'_>)> = self
+            .within(at, f64::INFINITY, keep)
+            .into_iter()
+            .map(|r| (routes.minutes_to(r.resource.location()).map(|m| m.0), r))
+            .collect();
+        // Stable sort after the distance order: equal times keep nearest first.
+        timed.sort_by(|(a, _), (b, _)| match (a, b) {
+            (Some(a), Some(b)) => a.total_cmp(b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        timed
+            .into_iter()
+            .take(k)
+            .map(|(_, ranked)| Driven {
+                trip: routes.trip_to(ranked.resource.location()),
+                ranked,
+            })
+            .collect()
+    }
+}
+
+/// How far is within reach, for coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// Straight-line metres.
+    Metres(f64),
+    /// Minutes of travel: by road where a network is loaded, else by the stated estimate.
+    Minutes(f64),
+}
+
 /// Whether a place is within reach of a resource that meets the need.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reach<'a> {
     pub code: String,
     pub name: String,
     pub at: LonLat,
-    /// The nearest resource that meets the need, if there is any at all.
+    /// The resource that reaches it first (nearest, or quickest by road), if there is any.
     pub nearest: Option<Ranked<'a>>,
+    /// Minutes from that resource: by road when roads were used, else the estimate.
+    pub travel_min: Option<f64>,
     pub covered: bool,
 }
 
 impl ResourceIndex {
-    /// For each place (code, name, position): its nearest resource passing `keep`, and whether
-    /// that one is within `max_m`. Places beyond reach come first, farthest first.
+    /// For each place (code, name, position): the resource passing `keep` that reaches it first,
+    /// and whether that is within `limit`. With `roads` and a limit in minutes, reach is driving
+    /// time on the network (one search from all resources at once); otherwise straight-line.
+    /// Places beyond reach come first, the worst first.
     pub fn coverage(
         &self,
         places: &[(String, String, LonLat)],
-        max_m: f64,
+        limit: Limit,
+        roads: Option<&RoadNetwork>,
         keep: impl Fn(&Resource) -> bool,
     ) -> Vec<Reach<'_>> {
+        let by_road = match (limit, roads) {
+            (Limit::Minutes(_), Some(net)) => {
+                let sources: Vec<&Resource> = self.resources.iter().filter(|r| keep(r)).collect();
+                let origins: Vec<LonLat> = sources.iter().map(|r| r.location()).collect();
+                Some((sources, net.routes_from(&origins)))
+            }
+            _ => None,
+        };
         let mut out: Vec<Reach<'_>> = places
             .iter()
             .map(|(code, name, at)| {
-                let nearest = self.nearest(*at, 1, &keep).into_iter().next();
-                let covered = nearest.as_ref().is_some_and(|n| n.distance_m <= max_m);
+                let (nearest, travel_min) = match &by_road {
+                    Some((sources, routes)) => match routes.minutes_to(*at) {
+                        Some((min, i)) => (
+                            Some(Ranked::new(
+                                sources[i],
+                                at.distance_m(sources[i].location()),
+                            )),
+                            Some(min),
+                        ),
+                        None => (None, None),
+                    },
+                    None => {
+                        let n = self.nearest(*at, 1, &keep).into_iter().next();
+                        let t = n.as_ref().map(|n| n.travel_min_estimate);
+                        (n, t)
+                    }
+                };
+                let covered = match limit {
+                    Limit::Metres(m) => nearest.as_ref().is_some_and(|n| n.distance_m <= m),
+                    Limit::Minutes(t) => travel_min.is_some_and(|x| x <= t),
+                };
                 Reach {
                     code: code.clone(),
                     name: name.clone(),
                     at: *at,
                     nearest,
+                    travel_min,
                     covered,
                 }
             })
             .collect();
-        let gap = |r: &Reach<'_>| r.nearest.as_ref().map_or(f64::INFINITY, |n| n.distance_m);
+        let gap = |r: &Reach<'_>| match limit {
+            Limit::Metres(_) => r.nearest.as_ref().map_or(f64::INFINITY, |n| n.distance_m),
+            Limit::Minutes(_) => r.travel_min.unwrap_or(f64::INFINITY),
+        };
         out.sort_by(|a, b| {
             a.covered
                 .cmp(&b.covered)
@@ -278,6 +390,16 @@ mod tests {
             let inside: Vec<_> = expected.iter().filter(|r| r.distance_m <= radius_km * 1000.0).map(|r| r.resource.id()).collect();
             let got_inside: Vec<_> = index.within(at, radius_km * 1000.0, keep).iter().map(|r| r.resource.id()).collect();
             prop_assert_eq!(got_inside, inside);
+            // An irregular quadrilateral around the point: the same records as a brute filter.
+            let d = radius_km / 111.0;
+            let corner = |x: f64, y: f64| LonLat { lon: lon + x * d, lat: lat + y * d };
+            if let Ok(area) = Area::new(&[corner(-1.0, -1.0), corner(1.0, -0.7), corner(0.8, 1.0), corner(-0.4, 0.6)]) {
+                let mut expected: Vec<_> = data.resources.iter().filter(|r| keep(r) && area.contains(r.location())).map(|r| r.id()).collect();
+                let mut got: Vec<_> = index.inside(&area, keep).iter().map(|r| r.resource.id()).collect();
+                expected.sort();
+                got.sort();
+                prop_assert_eq!(got, expected);
+            }
         }
     }
 
@@ -322,7 +444,7 @@ mod tests {
         ];
         let standby =
             |r: &Resource| matches!(r, Resource::Team(t) if t.status == Readiness::Standby);
-        let reach = index.coverage(&places, 10_000.0, standby);
+        let reach = index.coverage(&places, Limit::Metres(10_000.0), None, standby);
         let summary: Vec<(&str, bool)> =
             reach.iter().map(|r| (r.code.as_str(), r.covered)).collect();
         assert_eq!(summary, [("far", false), ("edge", true), ("near", true)]);
@@ -331,7 +453,7 @@ mod tests {
             "team 1",
             "the deployed team does not cover"
         );
-        let nobody = index.coverage(&places, 10_000.0, |_| false);
+        let nobody = index.coverage(&places, Limit::Metres(10_000.0), None, |_| false);
         assert!(nobody.iter().all(|r| !r.covered && r.nearest.is_none()));
     }
 
@@ -357,5 +479,67 @@ mod tests {
             got[0].distance_m
         );
         assert!((got[0].travel_min_estimate - 4.82 * 1.4 / 40.0 * 60.0).abs() < 0.1);
+    }
+
+    #[test]
+    fn by_road_the_quickest_team_comes_first_and_unconnected_ones_last() {
+        use crate::road::{RoadLine, RoadNetwork};
+        let p = |lon: f64, lat: f64| LonLat::new(lon, lat).unwrap();
+        let road = |speed: f64, pts: Vec<LonLat>| RoadLine {
+            class: None,
+            speed_kmh: speed,
+            points: pts,
+        };
+        // A 60 km/h road along 30° N, and a separate lane by team 1 that joins nothing.
+        let net = RoadNetwork::build(&[
+            road(60.0, vec![p(106.0, 30.0), p(106.04, 30.0), p(106.08, 30.0)]),
+            road(20.0, vec![p(106.02, 30.02), p(106.021, 30.02)]),
+        ]);
+        let mut near = team(1, 106.0, vec![Specialty::Water], Readiness::Standby);
+        if let Resource::Team(t) = &mut near {
+            t.location = p(106.02, 30.02);
+        }
+        let index = ResourceIndex::new(vec![
+            near,
+            team(2, 106.08, vec![Specialty::Water], Readiness::Standby),
+        ]);
+        let at = p(106.0, 30.0);
+        let by_line = index.nearest(at, 2, |_| true);
+        assert_eq!(
+            by_line[0].resource.name(),
+            "team 1",
+            "nearer in a straight line"
+        );
+        let routes = net.routes_from(&[at]);
+        let by_road = index.fastest(&routes, at, 2, |_| true);
+        assert_eq!(by_road[0].ranked.resource.name(), "team 2");
+        let trip = by_road[0].trip.as_ref().unwrap();
+        // 0.08° of longitude at 30° N ≈ 7.71 km at 60 km/h.
+        assert!((trip.minutes - 7.71).abs() < 0.05, "{}", trip.minutes);
+        assert_eq!(trip.path.first(), Some(&at));
+        assert!(
+            trip.road_m > 7_600.0 && trip.road_m < 7_800.0,
+            "{}",
+            trip.road_m
+        );
+        assert!(by_road[1].trip.is_none(), "no road joins team 1");
+
+        // Coverage in 10 minutes by road: the town on the road is covered from team 2, the
+        // one by the lone lane is not, though team 1 stands 150 m away (team 1 is not water).
+        let places = vec![
+            ("on-road".to_owned(), "on-road".to_owned(), p(106.0, 30.0)),
+            ("lane".to_owned(), "lane".to_owned(), p(106.0215, 30.0205)),
+        ];
+        let water_standby = |r: &Resource| matches!(r, Resource::Team(t) if t.status == Readiness::Standby && t.name == "team 2");
+        let reach = index.coverage(&places, Limit::Minutes(10.0), Some(&net), water_standby);
+        let summary: Vec<(&str, bool)> =
+            reach.iter().map(|r| (r.code.as_str(), r.covered)).collect();
+        assert_eq!(summary, [("lane", false), ("on-road", true)]);
+        assert!(reach[0].travel_min.is_none());
+        assert_eq!(reach[1].nearest.as_ref().unwrap().resource.name(), "team 2");
+        // The same question without roads uses the straight-line estimate (7.71 km × 1.4 at
+        // 40 km/h = 16.2 min > 10): not covered.
+        let reach = index.coverage(&places, Limit::Minutes(10.0), None, water_standby);
+        assert!(reach.iter().all(|r| !r.covered));
     }
 }

@@ -2,6 +2,7 @@
 //! the district outline, and the demonstration dataset. No IO, no async, no database: it builds
 //! for wasm32 so the ui shares it.
 
+pub mod area;
 pub mod crs;
 pub mod demo;
 pub mod depot;
@@ -18,6 +19,7 @@ pub mod material;
 pub mod position;
 pub mod resource;
 pub mod rng;
+pub mod road;
 pub mod search;
 pub mod shelter;
 pub mod stock;

@@ -2,12 +2,17 @@
 //! lies within a radius. The ranking is the domain's (`yitu_domain::dispatch`); this module reads
 //! the records and stock it needs and shapes the answer (JSON, for the window and `yitu`).
 
+use crate::roads::{RoadInfo, Roads};
 use crate::{Error, Store};
 use serde_json::{json, Value};
-use yitu_domain::dispatch::{Ranked, ResourceIndex, ASSUMED_SPEED_KMH, DETOUR_FACTOR};
+use yitu_domain::area::Area;
+use yitu_domain::dispatch::{
+    Driven, Limit, Ranked, ResourceIndex, ASSUMED_SPEED_KMH, DETOUR_FACTOR,
+};
 use yitu_domain::expert::ExpertField;
 use yitu_domain::material::MaterialCode;
 use yitu_domain::resource::Resource;
+use yitu_domain::road::Routes;
 use yitu_domain::team::{Readiness, Specialty, TeamKind};
 use yitu_domain::{Layer, LonLat};
 
@@ -28,19 +33,37 @@ pub enum Need {
     Shelters { min_free: u32 },
 }
 
-/// The assumption every estimate rests on, in both languages.
-fn assumption() -> Value {
-    json!({
-        "routing": "none: no road network loaded",
-        "zh": format!("未加载路网：按直线距离 × {DETOUR_FACTOR} 绕行系数、{ASSUMED_SPEED_KMH} km/h 估算行程时间"),
-        "en": format!("no road network loaded: travel time estimated as straight-line distance × {DETOUR_FACTOR} at {ASSUMED_SPEED_KMH} km/h"),
-    })
+/// The assumption every travel time rests on, in both languages: roads where loaded, else the
+/// straight line with the stated detour factor.
+fn assumption(roads: Option<&RoadInfo>) -> Value {
+    match roads {
+        None => json!({
+            "routing": "none",
+            "zh": format!("未加载路网：按直线距离 × {DETOUR_FACTOR} 绕行系数、{ASSUMED_SPEED_KMH} km/h 估算行程时间"),
+            "en": format!("no road network loaded: travel time estimated as straight-line distance × {DETOUR_FACTOR} at {ASSUMED_SPEED_KMH} km/h"),
+        }),
+        Some(info) => json!({
+            "routing": "roads",
+            "roads": info,
+            "zh": format!("按已加载路网（{}，{} 条线路，{:.0} km）计算行程时间；路网以外的接驳段按直线 × {DETOUR_FACTOR}、{ASSUMED_SPEED_KMH} km/h 估算", info.source, info.summary.lines, info.summary.length_km),
+            "en": format!("travel times on the loaded road network ({}, {} lines, {:.0} km); legs off the network estimated as straight line × {DETOUR_FACTOR} at {ASSUMED_SPEED_KMH} km/h", info.source, info.summary.lines, info.summary.length_km),
+        }),
+    }
 }
 
-fn row(r: &Ranked<'_>, extra: Value) -> Value {
+fn row(d: &Driven<'_>, extra: Value) -> Value {
+    let r = &d.ranked;
     let mut v = serde_json::to_value(r).expect("ranked rows serialize");
     v["distance_m"] = json!(r.distance_m.round());
     v["travel_min_estimate"] = json!((r.travel_min_estimate * 10.0).round() / 10.0);
+    if let Some(trip) = &d.trip {
+        v["road"] = json!({
+            "travel_min": (trip.minutes * 10.0).round() / 10.0,
+            "road_m": trip.road_m.round(),
+            "access_m": trip.access_m.round(),
+            "path": trip.path.iter().map(|p| [p.lon, p.lat]).collect::<Vec<_>>(),
+        });
+    }
     if let (Some(obj), Value::Object(extra)) = (v.as_object_mut(), extra) {
         obj.extend(extra);
     }
@@ -54,23 +77,59 @@ fn free_places(r: &Resource) -> u32 {
     }
 }
 
+/// What one question reads from the store: every live record, indexed, and the road network
+/// if one is loaded. Read once per question, however many parts it has.
+struct Scene {
+    index: ResourceIndex,
+    roads: Option<Roads>,
+}
+
+/// The `k` resources passing `keep`: quickest by road when `routes` are given, else nearest.
+fn pick<'a>(
+    index: &'a ResourceIndex,
+    routes: Option<&Routes<'_>>,
+    at: LonLat,
+    k: usize,
+    keep: impl Fn(&Resource) -> bool,
+) -> Vec<Driven<'a>> {
+    match routes {
+        Some(routes) => index.fastest(routes, at, k, keep),
+        None => index
+            .nearest(at, k, keep)
+            .into_iter()
+            .map(|ranked| Driven { ranked, trip: None })
+            .collect(),
+    }
+}
+
 impl Store {
-    /// The `k` nearest resources to `at` that meet `need`, nearest first.
+    /// The `k` resources that meet `need` and are quickest to reach from `at` (by road where a
+    /// network is loaded, else nearest in a straight line).
     pub async fn nearest(&self, at: LonLat, need: &Need, k: usize) -> Result<Value, Error> {
-        let index = self.index().await?;
-        let results = self.ranked(&index, at, need, k).await?;
-        Ok(json!({ "at": at, "assumption": assumption(), "results": results }))
+        let scene = self.scene().await?;
+        let routes = scene.roads.as_ref().map(|r| r.network.routes_from(&[at]));
+        let results = self
+            .ranked(&scene.index, routes.as_ref(), at, need, k)
+            .await?;
+        Ok(json!({
+            "at": at,
+            "assumption": assumption(scene.roads.as_ref().map(|r| &r.info)),
+            "results": results,
+        }))
     }
 
-    /// Every live record, indexed for dispatch: one read of the registries per question.
-    async fn index(&self) -> Result<ResourceIndex, Error> {
-        Ok(ResourceIndex::new(self.all_resources().await?))
+    async fn scene(&self) -> Result<Scene, Error> {
+        Ok(Scene {
+            index: ResourceIndex::new(self.all_resources().await?),
+            roads: self.roads().await?,
+        })
     }
 
-    /// The rows of a nearest-first answer from an index already built (depots read their stock).
+    /// The rows of an answer from an index already built (depots read their stock).
     async fn ranked(
         &self,
         index: &ResourceIndex,
+        routes: Option<&Routes<'_>>,
         at: LonLat,
         need: &Need,
         k: usize,
@@ -85,16 +144,14 @@ impl Store {
                     }
                     _ => false,
                 };
-                index
-                    .nearest(at, k, keep)
+                pick(index, routes, at, k, keep)
                     .iter()
                     .map(|r| row(r, json!({})))
                     .collect()
             }
             Need::Experts { field } => {
                 let keep = |r: &Resource| matches!(r, Resource::Expert(e) if field.is_none_or(|f| e.field == f));
-                index
-                    .nearest(at, k, keep)
+                pick(index, routes, at, k, keep)
                     .iter()
                     .map(|r| row(r, json!({})))
                     .collect()
@@ -107,19 +164,27 @@ impl Store {
                             .get(&r.id())
                             .is_some_and(|h| h.iter().map(|x| x.available).sum::<i64>() >= *min)
                 };
-                index
-                    .nearest(at, k, enough)
+                pick(index, routes, at, k, enough)
                     .iter()
-                    .map(|r| row(r, json!({ "holdings": holdings.get(&r.resource.id()) })))
+                    .map(|r| {
+                        row(
+                            r,
+                            json!({ "holdings": holdings.get(&r.ranked.resource.id()) }),
+                        )
+                    })
                     .collect()
             }
             Need::Shelters { min_free } => {
                 let keep =
                     |r: &Resource| r.layer() == Layer::Shelters && free_places(r) >= *min_free;
-                index
-                    .nearest(at, k, keep)
+                pick(index, routes, at, k, keep)
                     .iter()
-                    .map(|r| row(r, json!({ "free_capacity": free_places(r.resource) })))
+                    .map(|r| {
+                        row(
+                            r,
+                            json!({ "free_capacity": free_places(r.ranked.resource) }),
+                        )
+                    })
                     .collect()
             }
         })
@@ -128,7 +193,8 @@ impl Store {
     /// Hazard points (with the people they threaten) and shelters with free places within
     /// `radius_m` of `at`, nearest first, with totals.
     pub async fn within(&self, at: LonLat, radius_m: f64) -> Result<Value, Error> {
-        Ok(around(&self.index().await?, at, radius_m))
+        let index = ResourceIndex::new(self.all_resources().await?);
+        Ok(around(&index, at, radius_m))
     }
 }
 
@@ -138,6 +204,14 @@ fn around(index: &ResourceIndex, at: LonLat, radius_m: f64) -> Value {
     let shelters = index.within(at, radius_m, |r| {
         r.layer() == Layer::Shelters && free_places(r) > 0
     });
+    let mut v = totals(&hazards, &shelters);
+    v["at"] = json!(at);
+    v["radius_km"] = json!(radius_m / 1000.0);
+    v
+}
+
+/// Counts and totals of hazards (threatened people) and shelters (free places), with rows.
+fn totals(hazards: &[Ranked<'_>], shelters: &[Ranked<'_>]) -> Value {
     let threatened: u64 = hazards
         .iter()
         .map(|r| match r.resource {
@@ -149,12 +223,20 @@ fn around(index: &ResourceIndex, at: LonLat, radius_m: f64) -> Value {
         .iter()
         .map(|r| u64::from(free_places(r.resource)))
         .sum();
-    let rows = |v: &[Ranked<'_>]| v.iter().map(|r| row(r, json!({}))).collect::<Vec<_>>();
+    let rows = |v: &[Ranked<'_>]| {
+        v.iter()
+            .map(|r| {
+                let d = Driven {
+                    ranked: r.clone(),
+                    trip: None,
+                };
+                row(&d, json!({}))
+            })
+            .collect::<Vec<_>>()
+    };
     json!({
-        "at": at,
-        "radius_km": radius_m / 1000.0,
-        "hazards": { "count": hazards.len(), "threatened_people": threatened, "results": rows(&hazards) },
-        "shelters": { "count": shelters.len(), "free_capacity": free, "results": rows(&shelters) },
+        "hazards": { "count": hazards.len(), "threatened_people": threatened, "results": rows(hazards) },
+        "shelters": { "count": shelters.len(), "free_capacity": free, "results": rows(shelters) },
     })
 }
 
@@ -162,32 +244,50 @@ fn around(index: &ResourceIndex, at: LonLat, radius_m: f64) -> Value {
 pub const BRIEFING_RADIUS_M: f64 = 5_000.0;
 
 impl Store {
-    /// What the window shows for a picked point: the nearest standby teams (of a specialty if
-    /// given), the nearest experts, the nearest shelters with free places, and the hazards and
-    /// free places within [`BRIEFING_RADIUS_M`].
+    /// What the window shows for a picked point: the quickest standby teams (of a specialty if
+    /// given), experts and shelters with free places, and the hazards and free places within
+    /// [`BRIEFING_RADIUS_M`].
     pub async fn briefing(&self, at: LonLat, specialty: Option<Specialty>) -> Result<Value, Error> {
-        // One read and one index for the four questions a click asks.
-        let index = self.index().await?;
+        // One read, one index and one road search for the four questions a click asks.
+        let scene = self.scene().await?;
+        let routes = scene.roads.as_ref().map(|r| r.network.routes_from(&[at]));
+        let routes = routes.as_ref();
+        let index = &scene.index;
         let teams = Need::Teams {
             specialty,
             kind: None,
         };
         Ok(json!({
             "at": at,
-            "assumption": assumption(),
-            "teams": self.ranked(&index, at, &teams, 5).await?,
-            "experts": self.ranked(&index, at, &Need::Experts { field: None }, 3).await?,
-            "shelters": self.ranked(&index, at, &Need::Shelters { min_free: 1 }, 5).await?,
-            "within": around(&index, at, BRIEFING_RADIUS_M),
+            "assumption": assumption(scene.roads.as_ref().map(|r| &r.info)),
+            "teams": self.ranked(index, routes, at, &teams, 5).await?,
+            "experts": self.ranked(index, routes, at, &Need::Experts { field: None }, 3).await?,
+            "shelters": self.ranked(index, routes, at, &Need::Shelters { min_free: 1 }, 5).await?,
+            "within": around(index, at, BRIEFING_RADIUS_M),
         }))
+    }
+
+    /// Hazard points and shelters with free places inside a drawn area (a WGS-84 polygon).
+    pub async fn inside(&self, area: &Area) -> Result<Value, Error> {
+        let index = ResourceIndex::new(self.all_resources().await?);
+        let hazards = index.inside(area, |r| r.layer() == Layer::Hazards);
+        let shelters = index.inside(area, |r| r.layer() == Layer::Shelters && free_places(r) > 0);
+        let mut v = totals(&hazards, &shelters);
+        v["area_km2"] = json!((area.area_m2() / 1e4).round() / 100.0);
+        v["centroid"] = json!(area.centroid());
+        Ok(v)
     }
 }
 
 impl Store {
-    /// Which towns have a standby team of `specialty` within `max_m` of their (schematic)
-    /// position, and which are beyond reach, farthest gap first.
-    pub async fn coverage(&self, specialty: Option<Specialty>, max_m: f64) -> Result<Value, Error> {
-        let index = self.index().await?;
+    /// Which towns a standby team of `specialty` reaches within `limit`, and which are beyond
+    /// reach, worst first. Minutes are by road where a network is loaded.
+    pub async fn coverage(
+        &self,
+        specialty: Option<Specialty>,
+        limit: Limit,
+    ) -> Result<Value, Error> {
+        let scene = self.scene().await?;
         let places: Vec<(String, String, LonLat)> = self
             .towns()
             .await?
@@ -195,11 +295,19 @@ impl Store {
             .filter_map(|t| Some((t.code, t.name, LonLat::new(t.lon?, t.lat?).ok()?)))
             .collect();
         let keep = |r: &Resource| matches!(r, Resource::Team(t) if t.status == Readiness::Standby && specialty.is_none_or(|s| t.specialties.contains(&s)));
-        let reach = index.coverage(&places, max_m, keep);
+        let roads = scene.roads.as_ref();
+        let reach = scene
+            .index
+            .coverage(&places, limit, roads.map(|r| &r.network), keep);
         let uncovered = reach.iter().filter(|r| !r.covered).count();
+        let by_road = matches!(limit, Limit::Minutes(_)) && roads.is_some();
         Ok(json!({
             "specialty": specialty.map(|s| s.code()),
-            "max_km": max_m / 1000.0,
+            "limit": limit,
+            "assumption": match limit {
+                Limit::Metres(_) => json!({ "routing": "straight_line", "zh": "按直线距离", "en": "straight-line distance" }),
+                Limit::Minutes(_) => assumption(roads.filter(|_| by_road).map(|r| &r.info)),
+            },
             "positions": { "zh": "镇街位置为示意（非实测镇政府驻地）", "en": "town positions are schematic, not surveyed town seats" },
             "towns": reach.len(),
             "uncovered": uncovered,
@@ -208,9 +316,11 @@ impl Store {
                 "name": r.name,
                 "at": r.at,
                 "covered": r.covered,
+                "travel_min": r.travel_min.map(|m| (m * 10.0).round() / 10.0),
                 "nearest": r.nearest.as_ref().map(|n| json!({
                     "id": n.resource.id(),
                     "name": n.resource.name(),
+                    "location": n.resource.location(),
                     "distance_m": n.distance_m.round(),
                 })),
             })).collect::<Vec<_>>(),

@@ -4,6 +4,7 @@
 pub mod dispatch;
 mod error;
 pub mod registry;
+pub mod roads;
 pub mod search;
 pub mod seed;
 pub mod stats;
