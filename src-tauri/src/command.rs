@@ -143,3 +143,107 @@ pub fn base_map() -> BaseMap {
         rivers: include_str!("../../assets/geo/hechuan_rivers_gshhg_wdbii_wgs84.geojson"),
     }
 }
+
+/// The loaded road network (what it is and its lines as GeoJSON), or `null`.
+#[tauri::command]
+pub async fn roads(state: State<'_, AppState>) -> Reply<serde_json::Value> {
+    let Some(roads) = store(&state)?.roads().await? else {
+        return Ok(serde_json::Value::Null);
+    };
+    let features: Vec<serde_json::Value> = roads
+        .lines
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "type": "Feature",
+                "properties": { "class": l.class, "speed_kmh": l.speed_kmh },
+                "geometry": { "type": "LineString",
+                    "coordinates": l.points.iter().map(|p| [p.lon, p.lat]).collect::<Vec<_>>() },
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({
+        "info": roads.info,
+        "lines": { "type": "FeatureCollection", "features": features },
+    }))
+}
+
+/// Loads a road network from GeoJSON text the user chose in the window; a bad file is refused
+/// whole, with every problem listed, and the loaded network stays as it was.
+#[tauri::command]
+pub async fn load_roads(
+    state: State<'_, AppState>,
+    name: String,
+    text: String,
+    crs: String,
+) -> Reply<yitu_replica::roads::RoadInfo> {
+    let crs = yitu_domain::crs::Crs::from_code(&crs)?;
+    let lines = yitu_domain::road::lines_from_geojson(&text, crs, None).map_err(|problems| {
+        let listed: Vec<String> = problems
+            .iter()
+            .take(10)
+            .map(|p| match p.feature {
+                0 => p.reason.clone(),
+                n => format!("要素 {n} / feature {n}: {}", p.reason),
+            })
+            .collect();
+        CommandError {
+            code: "invalid_roads",
+            message: format!(
+                "{name}: {} 处问题，未加载 / {} problem(s), nothing loaded\n{}",
+                problems.len(),
+                problems.len(),
+                listed.join("\n")
+            ),
+        }
+    })?;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Ok(store(&state)?
+        .load_roads(&name, crs, &lines, now_ms)
+        .await?)
+}
+
+/// Towns a standby team of a specialty does not reach within `minutes` (by road where loaded).
+#[tauri::command]
+pub async fn coverage(
+    state: State<'_, AppState>,
+    specialty: Option<String>,
+    minutes: f64,
+) -> Reply<serde_json::Value> {
+    if !(minutes.is_finite() && minutes > 0.0 && minutes <= 600.0) {
+        return Err(CommandError {
+            code: "invalid",
+            message: format!("{minutes} 分钟不是有效时限 / not a valid time limit (1–600 min)"),
+        });
+    }
+    let specialty = specialty
+        .filter(|s| !s.is_empty())
+        .map(|s| yitu_domain::team::Specialty::from_code(&s))
+        .transpose()?;
+    Ok(store(&state)?
+        .coverage(specialty, yitu_domain::dispatch::Limit::Minutes(minutes))
+        .await?)
+}
+
+/// Hazards and shelters with free places inside an area drawn on the map.
+#[tauri::command]
+pub async fn inside(
+    state: State<'_, AppState>,
+    outline: Vec<[f64; 2]>,
+) -> Reply<serde_json::Value> {
+    let points: Vec<yitu_domain::LonLat> = outline
+        .iter()
+        .map(|[lon, lat]| yitu_domain::LonLat {
+            lon: *lon,
+            lat: *lat,
+        })
+        .collect();
+    let area = yitu_domain::area::Area::new(&points).map_err(|e| CommandError {
+        code: "invalid_area",
+        message: e.to_string(),
+    })?;
+    Ok(store(&state)?.inside(&area).await?)
+}

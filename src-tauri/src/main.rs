@@ -33,6 +33,10 @@ fn main() {
             command::base_map,
             command::briefing,
             command::search,
+            command::roads,
+            command::load_roads,
+            command::coverage,
+            command::inside,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be started");

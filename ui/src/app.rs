@@ -1,6 +1,9 @@
 //! The window's layout: top bar (title, 演示数据 badge, language), the layer panel with counts
 //! and toggles, the legend, the map, and the details panel.
 
+use crate::analysis::{
+    self, AreaPanel, AreaReport, CoverageAsk, CoveragePanel, CoverageReport, Roads, RoadsControl,
+};
 use crate::briefing::{Ask, Briefing, BriefingPanel};
 use crate::details::{DetailsPanel, StockRow};
 use crate::i18n::Lang;
@@ -90,6 +93,18 @@ pub fn App() -> impl IntoView {
     let pick_mode = RwSignal::new(false);
     let ask = RwSignal::new(None::<Ask>);
     let (briefing, set_briefing) = signal(None::<Result<Briefing, String>>);
+    // The loaded road network; an area being drawn (its vertices) and what lies inside a finished
+    // one; a coverage question and its answer.
+    let roads = RwSignal::new(None::<Roads>);
+    let drawing = RwSignal::new(None::<Vec<[f64; 2]>>);
+    let area = RwSignal::new(None::<Vec<[f64; 2]>>);
+    let (area_report, set_area_report) = signal(None::<Result<AreaReport, String>>);
+    let coverage_ask = RwSignal::new(None::<CoverageAsk>);
+    let coverage_form = RwSignal::new(CoverageAsk {
+        specialty: Some(Specialty::Water),
+        minutes: 30.0,
+    });
+    let (coverage, set_coverage) = signal(None::<Result<CoverageReport, String>>);
     // The pointer's position, shown in WGS-84 or, on request, GCJ-02 (what AMap and Tencent show).
     let (cursor, set_cursor) = signal(None::<(f64, f64)>);
     let gcj = RwSignal::new(false);
@@ -131,7 +146,13 @@ pub fn App() -> impl IntoView {
             };
             map_handle.set_value(Some(m.clone()));
             map::on_click(&m, move |hit, lon, lat| {
-                if pick_mode.get_untracked() {
+                if drawing.with_untracked(Option::is_some) {
+                    drawing.update(|d| {
+                        if let Some(d) = d {
+                            d.push([lon, lat]);
+                        }
+                    });
+                } else if pick_mode.get_untracked() {
                     pick_mode.set(false);
                     set_selected.set(None);
                     let specialty = ask.get_untracked().and_then(|a| a.specialty);
@@ -153,6 +174,9 @@ pub fn App() -> impl IntoView {
                             set_shown
                                 .set(loaded_records.iter().map(|(l, v)| (*l, v.len())).collect());
                             records.set_value(loaded_records);
+                            if let Ok(r) = analysis::fetch_roads().await {
+                                roads.set(r);
+                            }
                             map::on_idle(&loaded, move || set_map_state.set(MapState::Ready));
                         }
                         Err(e) => set_map_state.set(MapState::Failed(e)),
@@ -207,7 +231,8 @@ pub fn App() -> impl IntoView {
         let Some(a) = current else {
             map_handle.with_value(|m| {
                 if let Some(m) = m {
-                    map::set_highlight(m, &[], None)
+                    map::set_highlight(m, &[], None);
+                    map::set_routes(m, &[]);
                 }
             });
             return;
@@ -228,13 +253,98 @@ pub fn App() -> impl IntoView {
                     .iter()
                     .map(|r| (r.id.clone(), r.location.lon, r.location.lat))
                     .collect();
+                let routes: Vec<Vec<[f64; 2]>> = b
+                    .teams
+                    .iter()
+                    .filter_map(|r| r.road.as_ref().map(|t| t.path.clone()))
+                    .collect();
                 map_handle.with_value(|m| {
                     if let Some(m) = m {
-                        map::set_highlight(m, &ringed, Some((a.lon, a.lat)))
+                        map::set_highlight(m, &ringed, Some((a.lon, a.lat)));
+                        map::set_routes(m, &routes);
                     }
                 });
             }
             set_briefing.set(Some(result));
+        });
+    });
+
+    // The road network is drawn under the resources whenever it changes.
+    Effect::new(move |_| {
+        let r = roads.get();
+        if map_state.get() != MapState::Ready {
+            return;
+        }
+        let empty = serde_json::json!({ "type": "FeatureCollection", "features": [] });
+        map_handle.with_value(|m| {
+            if let Some(m) = m {
+                map::set_source(m, "roads", r.as_ref().map_or(&empty, |r| &r.lines));
+            }
+        });
+    });
+
+    // The area being drawn, or the finished one, is drawn on the map.
+    Effect::new(move |_| {
+        let (open, done) = (drawing.get(), area.get());
+        if map_state.get() != MapState::Ready {
+            return;
+        }
+        map_handle.with_value(|m| {
+            if let Some(m) = m {
+                match (&open, &done) {
+                    (Some(v), _) => map::set_area(m, v, false),
+                    (None, Some(v)) => map::set_area(m, v, true),
+                    (None, None) => map::set_area(m, &[], false),
+                }
+            }
+        });
+    });
+
+    // A finished area asks what lies inside it.
+    Effect::new(move |_| {
+        let Some(outline) = area.get() else {
+            return;
+        };
+        set_area_report.set(None);
+        spawn_local(async move {
+            #[derive(Serialize)]
+            struct Outline {
+                outline: Vec<[f64; 2]>,
+            }
+            let r = invoke::<AreaReport>("inside", Outline { outline })
+                .await
+                .map_err(|e| e.message);
+            set_area_report.set(Some(r));
+        });
+    });
+
+    // A coverage question colours the towns on the map.
+    Effect::new(move |_| {
+        let current = coverage_ask.get();
+        if map_state.get() != MapState::Ready {
+            return;
+        }
+        let empty = serde_json::json!({ "type": "FeatureCollection", "features": [] });
+        let Some(q) = current else {
+            map_handle.with_value(|m| {
+                if let Some(m) = m {
+                    map::set_source(m, "coverage", &empty);
+                }
+            });
+            return;
+        };
+        set_coverage.set(None);
+        spawn_local(async move {
+            let r = analysis::fetch_coverage(q).await;
+            if let Ok(report) = &r {
+                let features = analysis::coverage_features(report);
+                map_handle.with_value(|m| {
+                    if let Some(m) = m {
+                        map::set_source(m, "coverage", &features);
+                    }
+                });
+            }
+            set_coverage.set(Some(r));
         });
     });
 
@@ -324,6 +434,67 @@ pub fn App() -> impl IntoView {
                             lang.get().t("就近资源分析（选点）", "Nearest resources (pick a point)")
                         }}
                     </button>
+                    <button id="draw-area" class="pick" class:active=move || drawing.with(Option::is_some)
+                        on:click=move |_| {
+                            match drawing.get_untracked() {
+                                // Finish: three points or more make an area; fewer cancel.
+                                Some(v) => {
+                                    drawing.set(None);
+                                    if v.len() >= 3 {
+                                        set_selected.set(None);
+                                        ask.set(None);
+                                        area.set(Some(v));
+                                    }
+                                }
+                                None => {
+                                    pick_mode.set(false);
+                                    area.set(None);
+                                    drawing.set(Some(Vec::new()));
+                                }
+                            }
+                        }>
+                        {move || match drawing.get() {
+                            Some(v) if v.len() >= 3 => format!("{}（{} {}）", lang.get().t("完成圈选", "Finish the area"), v.len(), lang.get().t("点", "points")),
+                            Some(v) => format!("{}（{}/3）", lang.get().t("在地图上依次点击区域顶点…", "Click the area's corners on the map…"), v.len()),
+                            None => lang.get().t("圈选区域分析", "Draw an area").to_owned(),
+                        }}
+                    </button>
+                    <div class="coverage-form" id="coverage-form">
+                        <select id="coverage-specialty" on:change=move |ev| {
+                            let s = Specialty::from_code(&event_target_value(&ev)).ok();
+                            coverage_form.update(|f| f.specialty = s);
+                        }>
+                            <option value="">{move || lang.get().t("全部专业", "Any specialty")}</option>
+                            {Specialty::ALL.iter().map(|s| {
+                                let s = *s;
+                                view! { <option value=s.code() selected=move || coverage_form.with(|f| f.specialty == Some(s))>{move || lang.get().t(s.zh(), s.en())}</option> }
+                            }).collect_view()}
+                        </select>
+                        <input type="number" id="coverage-minutes" min="1" max="600" step="5"
+                            prop:value=move || coverage_form.with(|f| f.minutes.to_string())
+                            on:change=move |ev| {
+                                if let Ok(m) = event_target_value(&ev).trim().parse::<f64>() {
+                                    coverage_form.update(|f| f.minutes = m);
+                                }
+                            }/>
+                        <span>{move || lang.get().t("分钟", "min")}</span>
+                        <button id="coverage-run" on:click=move |_| {
+                            set_selected.set(None);
+                            ask.set(None);
+                            area.set(None);
+                            coverage_ask.set(Some(coverage_form.get_untracked()));
+                        }>{move || lang.get().t("覆盖分析", "Coverage")}</button>
+                    </div>
+                    <RoadsControl lang=lang roads=roads on_loaded=move || {
+                        spawn_local(async move {
+                            if let Ok(r) = analysis::fetch_roads().await {
+                                roads.set(r);
+                            }
+                            // Travel times change with the network: ask again what is open.
+                            if let Some(a) = ask.get_untracked() { ask.set(Some(a)); }
+                            if let Some(c) = coverage_ask.get_untracked() { coverage_ask.set(Some(c)); }
+                        });
+                    }/>
                     <Legend lang=lang/>
                 </nav>
                 <section class="map-wrap">
@@ -361,6 +532,13 @@ pub fn App() -> impl IntoView {
                         <BriefingPanel lang=lang ask=ask result=briefing
                             on_open=move |layer, id| set_selected.set(Some((layer, id)))/>
                     }.into_any()),
+                    (None, None) if area.with(Option::is_some) => Some(view! {
+                        <AreaPanel lang=lang result=area_report on_close=move || area.set(None)
+                            on_open=move |layer, id| set_selected.set(Some((layer, id)))/>
+                    }.into_any()),
+                    (None, None) if coverage_ask.with(Option::is_some) => Some(view! {
+                        <CoveragePanel lang=lang ask=coverage_ask result=coverage/>
+                    }.into_any()),
                     (None, None) => None,
                 }}
             </main>
@@ -375,6 +553,7 @@ async fn load_layers(m: &Map) -> Result<BTreeMap<Layer, Vec<Resource>>, String> 
         .await
         .map_err(|e| e.message)?;
     map::add_base(m, &base);
+    map::add_roads_layer(m);
     let mut all = BTreeMap::new();
     for layer in map::DRAW_ORDER {
         let records = invoke::<Vec<Resource>>(
@@ -392,6 +571,7 @@ async fn load_layers(m: &Map) -> Result<BTreeMap<Layer, Vec<Resource>>, String> 
         );
         all.insert(layer, records);
     }
+    map::add_analysis_layers(m);
     map::add_overlays(m);
     Ok(all)
 }

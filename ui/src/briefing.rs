@@ -39,6 +39,15 @@ pub struct Row {
     #[serde(default)]
     pub phone: Option<String>,
     pub location: Location,
+    /// The drive by road, where a network is loaded and connects the two.
+    #[serde(default)]
+    pub road: Option<RoadTrip>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RoadTrip {
+    pub travel_min: f64,
+    pub path: Vec<[f64; 2]>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -97,7 +106,10 @@ pub fn BriefingPanel(
                     view! {
                         <li data-id=r.id.clone() on:click=move |_| on_open(layer, id.clone())>
                             <span class="name">{r.name}</span>
-                            <span class="dist">{format!("{:.1} km · ≈{:.0} {}{extra}", r.distance_m / 1000.0, r.travel_min_estimate, l.t("分钟", "min"))}</span>
+                            <span class="dist">{match &r.road {
+                                Some(road) => format!("{:.1} km · {} {:.0} {}{extra}", r.distance_m / 1000.0, l.t("路网", "by road"), road.travel_min, l.t("分钟", "min")),
+                                None => format!("{:.1} km · ≈{:.0} {}{extra}", r.distance_m / 1000.0, r.travel_min_estimate, l.t("分钟", "min")),
+                            }}</span>
                         </li>
                     }
                 }).collect_view()}

@@ -1,5 +1,6 @@
 //! yitu's window: the one map of Hechuan and its panels, in Leptos (client-side rendered).
 
+mod analysis;
 mod app;
 mod briefing;
 mod details;

@@ -450,3 +450,106 @@ pub fn set_highlight(map: &Map, items: &[(String, f64, f64)], picked: Option<(f6
         src.set_data(&points(&p));
     }
 }
+
+/// Replaces the data of one of our GeoJSON sources.
+pub fn set_source(map: &Map, id: &str, data: &Value) {
+    if let Some(src) = map.get_source(id) {
+        src.set_data(&js(data));
+    }
+}
+
+fn empty_source() -> Value {
+    json!({ "type": "geojson", "data": { "type": "FeatureCollection", "features": [] } })
+}
+
+/// The loaded road network, drawn under the resources (added before them).
+pub fn add_roads_layer(map: &Map) {
+    map.add_source("roads", &js(&empty_source()));
+    map.add_layer(&js(&json!({
+        "id": "roads", "type": "line", "source": "roads",
+        "layout": { "line-cap": "round", "line-join": "round" },
+        "paint": {
+            "line-color": "#8d6e63",
+            "line-width": ["interpolate", ["linear"], ["get", "speed_kmh"], 10, 1.5, 80, 4],
+            "line-opacity": 0.85,
+        }
+    })));
+}
+
+/// The analysis overlays drawn over everything: a drawn area, coverage of towns, and routes.
+pub fn add_analysis_layers(map: &Map) {
+    for id in ["area", "coverage", "route"] {
+        map.add_source(id, &js(&empty_source()));
+    }
+    map.add_layer(&js(&json!({
+        "id": "area-fill", "type": "fill", "source": "area",
+        "filter": ["==", ["geometry-type"], "Polygon"],
+        "paint": { "fill-color": "#e65100", "fill-opacity": 0.15 }
+    })));
+    map.add_layer(&js(&json!({
+        "id": "area-line", "type": "line", "source": "area",
+        "filter": ["!=", ["geometry-type"], "Point"],
+        "paint": { "line-color": "#e65100", "line-width": 3, "line-dasharray": [2, 1] }
+    })));
+    map.add_layer(&js(&json!({
+        "id": "area-vertex", "type": "circle", "source": "area",
+        "filter": ["==", ["geometry-type"], "Point"],
+        "paint": { "circle-radius": 5, "circle-color": "#e65100", "circle-stroke-color": "#fff", "circle-stroke-width": 2 }
+    })));
+    map.add_layer(&js(&json!({
+        "id": "route", "type": "line", "source": "route",
+        "layout": { "line-cap": "round", "line-join": "round" },
+        "paint": {
+            "line-color": ["case", ["get", "first"], "#1565c0", "#64b5f6"],
+            "line-width": ["case", ["get", "first"], 6, 3],
+        }
+    })));
+    // Towns beyond reach: a red ring with a cross-hair look; towns within reach: a small green dot.
+    map.add_layer(&js(&json!({
+        "id": "coverage", "type": "circle", "source": "coverage",
+        "paint": {
+            "circle-radius": ["case", ["get", "covered"], 6, 11],
+            "circle-color": ["case", ["get", "covered"], "#2e7d32", "rgba(198,40,40,0.25)"],
+            "circle-stroke-color": ["case", ["get", "covered"], "#ffffff", "#c62828"],
+            "circle-stroke-width": ["case", ["get", "covered"], 2, 4],
+        }
+    })));
+}
+
+/// Draws routes (each a list of [lon, lat]); the first is drawn boldest.
+pub fn set_routes(map: &Map, paths: &[Vec<[f64; 2]>]) {
+    let features: Vec<Value> = paths
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, p)| {
+            json!({ "type": "Feature", "properties": { "first": i == 0 },
+            "geometry": { "type": "LineString", "coordinates": p } })
+        })
+        .collect();
+    set_source(
+        map,
+        "route",
+        &json!({ "type": "FeatureCollection", "features": features }),
+    );
+}
+
+/// Draws an area being drawn (its vertices and outline) or finished (filled).
+pub fn set_area(map: &Map, vertices: &[[f64; 2]], closed: bool) {
+    let mut features: Vec<Value> = vertices
+        .iter()
+        .map(|v| json!({ "type": "Feature", "properties": {}, "geometry": { "type": "Point", "coordinates": v } }))
+        .collect();
+    if closed && vertices.len() >= 3 {
+        let mut ring = vertices.to_vec();
+        ring.push(vertices[0]);
+        features.push(json!({ "type": "Feature", "properties": {}, "geometry": { "type": "Polygon", "coordinates": [ring] } }));
+    } else if vertices.len() >= 2 {
+        features.push(json!({ "type": "Feature", "properties": {}, "geometry": { "type": "LineString", "coordinates": vertices } }));
+    }
+    set_source(
+        map,
+        "area",
+        &json!({ "type": "FeatureCollection", "features": features }),
+    );
+}

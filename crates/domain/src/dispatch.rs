@@ -39,13 +39,30 @@ impl<'a> Ranked<'a> {
 
 type Entry = GeomWithData<[f64; 2], usize>;
 
+/// Wider tree nodes than rstar's default (6): points are tiny, so a node of 16 fits in a few
+/// cache lines and the tree is shallower; measured faster for both kNN and radius queries.
+#[derive(Debug, Clone, Copy)]
+struct Wide;
+
+impl rstar::RTreeParams for Wide {
+    const MIN_SIZE: usize = 6;
+    const MAX_SIZE: usize = 16;
+    const REINSERTION_COUNT: usize = 4;
+    type DefaultInsertionStrategy = rstar::RStarInsertionStrategy;
+}
+
 /// A spatial index over resources. Points are projected to a local equirectangular plane in
 /// metres for the tree; exact distances are always haversine, and the search keeps going until
 /// the projection's largest distortion can no longer change the answer.
 #[derive(Debug, Clone)]
 pub struct ResourceIndex {
     resources: Vec<Resource>,
-    tree: RTree<Entry>,
+    /// Each resource's position, packed: distances read these, not the (large) records, so a
+    /// query touches a few bytes per candidate instead of a cache line or more.
+    locations: Vec<LonLat>,
+    /// cos(latitude) of each position, for the haversine.
+    cos_lats: Vec<f64>,
+    tree: RTree<Entry, Wide>,
     /// cos of the projection's reference latitude.
     cos_ref: f64,
     /// Upper bound of |planar / true − 1| over the data: a safety margin for the search.
@@ -75,9 +92,13 @@ impl ResourceIndex {
                 .fold(0.0, f64::max)
         };
         let distortion = stray + 0.002;
+        let locations: Vec<LonLat> = resources.iter().map(|r| r.location()).collect();
+        let cos_lats = locations.iter().map(|p| p.lat.to_radians().cos()).collect();
         let mut index = Self {
             resources,
-            tree: RTree::new(),
+            locations,
+            cos_lats,
+            tree: RTree::new_with_params(),
             cos_ref,
             distortion,
         };
@@ -87,7 +108,7 @@ impl ResourceIndex {
             .enumerate()
             .map(|(i, r)| Entry::new(index.project(r.location()), i))
             .collect();
-        index.tree = RTree::bulk_load(entries);
+        index.tree = RTree::bulk_load_with_params(entries);
         index
     }
 
@@ -97,6 +118,11 @@ impl ResourceIndex {
 
     pub fn is_empty(&self) -> bool {
         self.resources.is_empty()
+    }
+
+    /// Metres from `at` to resource `i` (the same haversine as [`LonLat::distance_m`]).
+    fn distance(&self, at: LonLat, cos_at: f64, i: usize) -> f64 {
+        crate::position::haversine_m(at, cos_at, self.locations[i], self.cos_lats[i])
     }
 
     fn project(&self, p: LonLat) -> [f64; 2] {
@@ -116,6 +142,7 @@ impl ResourceIndex {
             return Vec::new();
         }
         let q = self.project(at);
+        let cos_at = at.lat.to_radians().cos();
         let mut best: Vec<Ranked<'_>> = Vec::with_capacity(k + 1);
         for (entry, planar_sq) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
             let planar = planar_sq.sqrt();
@@ -127,7 +154,7 @@ impl ResourceIndex {
             if !keep(r) {
                 continue;
             }
-            let ranked = Ranked::new(r, at.distance_m(r.location()));
+            let ranked = Ranked::new(r, self.distance(at, cos_at, entry.data));
             let pos = best.partition_point(|b| order(b, &ranked).is_lt());
             if pos < k {
                 best.insert(pos, ranked);
@@ -146,13 +173,15 @@ impl ResourceIndex {
     ) -> Vec<Ranked<'_>> {
         let q = self.project(at);
         let reach = radius_m * (1.0 + self.distortion);
+        let cos_at = at.lat.to_radians().cos();
         let mut found: Vec<Ranked<'_>> = self
             .tree
             .locate_within_distance(q, reach * reach)
-            .map(|e| &self.resources[e.data])
-            .filter(|r| keep(r))
-            .map(|r| Ranked::new(r, at.distance_m(r.location())))
-            .filter(|r| r.distance_m <= radius_m)
+            .filter_map(|e| {
+                let d = self.distance(at, cos_at, e.data);
+                let r = &self.resources[e.data];
+                (d <= radius_m && keep(r)).then(|| Ranked::new(r, d))
+            })
             .collect();
         found.sort_by(order);
         found

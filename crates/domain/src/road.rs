@@ -147,6 +147,30 @@ pub fn lines_from_features(
     }
 }
 
+/// Reads road lines from GeoJSON text (a FeatureCollection, a Feature or a bare geometry); a
+/// file that is not GeoJSON is one problem, numbered 0.
+pub fn lines_from_geojson(
+    text: &str,
+    crs: Crs,
+    default_speed: Option<f64>,
+) -> Result<Vec<RoadLine>, Vec<LineProblem>> {
+    let features = match text.parse::<geojson::GeoJson>() {
+        Ok(geojson::GeoJson::FeatureCollection(fc)) => fc.features,
+        Ok(geojson::GeoJson::Feature(f)) => vec![f],
+        Ok(geojson::GeoJson::Geometry(g)) => vec![geojson::Feature {
+            geometry: Some(g),
+            ..Default::default()
+        }],
+        Err(e) => {
+            return Err(vec![LineProblem {
+                feature: 0,
+                reason: format!("not GeoJSON: {e}"),
+            }])
+        }
+    };
+    lines_from_features(&features, crs, default_speed)
+}
+
 fn line_parts(
     f: &geojson::Feature,
     crs: Crs,

@@ -1,0 +1,295 @@
+//! The analysis tools beside the briefing: the road network (status and loading a file), areas
+//! drawn on the map (what lies inside), and coverage of towns within a travel time.
+
+use crate::briefing::Row;
+use crate::i18n::Lang;
+use crate::tauri::{invoke, NoArgs};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use yitu_domain::team::Specialty;
+use yitu_domain::Layer;
+
+/// The loaded road network as the window shows it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Roads {
+    pub info: RoadInfo,
+    /// GeoJSON lines, handed to the map as they are.
+    pub lines: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RoadInfo {
+    pub source: String,
+    pub lines: usize,
+    pub length_km: f64,
+    pub pieces: usize,
+}
+
+/// Reads the loaded network from the store (`None` when there is none).
+pub async fn fetch_roads() -> Result<Option<Roads>, String> {
+    invoke::<Option<Roads>>("roads", NoArgs {})
+        .await
+        .map_err(|e| e.message)
+}
+
+#[derive(Serialize)]
+struct LoadArgs {
+    name: String,
+    text: String,
+    crs: String,
+}
+
+/// Road status and the file chooser that loads a network (GeoJSON text read in the webview and
+/// checked by the shell: a bad file is refused whole and the loaded network stays).
+#[component]
+pub fn RoadsControl(
+    lang: ReadSignal<Lang>,
+    roads: RwSignal<Option<Roads>>,
+    on_loaded: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (error, set_error) = signal(None::<String>);
+    let (busy, set_busy) = signal(false);
+    let crs = RwSignal::new("wgs84".to_owned());
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        set_busy.set(true);
+        set_error.set(None);
+        spawn_local(async move {
+            let name = file.name();
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|t| t.as_string());
+            let result = match text {
+                None => Err(format!("{name}: 无法读取 / cannot be read")),
+                Some(text) => invoke::<RoadInfo>(
+                    "load_roads",
+                    LoadArgs {
+                        name,
+                        text,
+                        crs: crs.get_untracked(),
+                    },
+                )
+                .await
+                .map_err(|e| e.message),
+            };
+            match result {
+                Ok(_) => on_loaded(),
+                Err(e) => set_error.set(Some(e)),
+            }
+            input.set_value("");
+            set_busy.set(false);
+        });
+    };
+    view! {
+        <div class="roads" id="roads">
+            <p class="status" id="roads-status" data-lines=move || roads.with(|r| r.as_ref().map(|r| r.info.lines).unwrap_or(0))>
+                {move || {
+                    let l = lang.get();
+                    match roads.get() {
+                        None => l.t("路网：未加载，行程时间按直线 × 1.4 估算", "Roads: none loaded; travel times estimated (straight line × 1.4)").to_owned(),
+                        Some(r) => format!("{}{} · {} {} · {:.0} km{}", l.t("路网：", "Roads: "), r.info.source, r.info.lines, l.t("条线路", "lines"), r.info.length_km,
+                            if r.info.pieces > 1 { format!(" · {} {}", r.info.pieces, l.t("个互不连通部分", "separate pieces")) } else { String::new() }),
+                    }
+                }}
+            </p>
+            <label class="file">
+                <span>{move || if busy.get() { lang.get().t("加载中…", "Loading…") } else { lang.get().t("加载路网（GeoJSON）…", "Load roads (GeoJSON)…") }}</span>
+                <input type="file" id="roads-file" accept=".geojson,.json,application/geo+json" on:change=on_file/>
+            </label>
+            <select id="roads-crs" title=move || lang.get().t("文件坐标系", "Coordinate system of the file")
+                on:change=move |ev| crs.set(event_target_value(&ev))>
+                {yitu_domain::crs::Crs::ALL.iter().map(|c| {
+                    let c = *c;
+                    view! { <option value=c.code()>{move || lang.get().t(c.zh(), c.en())}</option> }
+                }).collect_view()}
+            </select>
+            {move || error.get().map(|e| view! { <pre class="error" id="roads-error">{e}</pre> })}
+        </div>
+    }
+}
+
+/// What lies inside a drawn area.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AreaReport {
+    pub area_km2: f64,
+    pub hazards: Group,
+    pub shelters: Group,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Group {
+    pub count: usize,
+    #[serde(default)]
+    pub threatened_people: u64,
+    #[serde(default)]
+    pub free_capacity: u64,
+    pub results: Vec<Row>,
+}
+
+#[component]
+pub fn AreaPanel(
+    lang: ReadSignal<Lang>,
+    result: ReadSignal<Option<Result<AreaReport, String>>>,
+    on_close: impl Fn() + Copy + Send + Sync + 'static,
+    on_open: impl Fn(Layer, String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <aside class="details briefing" id="area-report">
+            <button class="close" title="关闭 / Close" on:click=move |_| on_close()>"×"</button>
+            <h2>{move || lang.get().t("圈选区域", "Drawn area")}</h2>
+            {move || match result.get() {
+                None => view! { <p class="muted">{lang.get().t("分析中…", "Working…")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" id="area-error">{e}</p> }.into_any(),
+                Some(Ok(r)) => {
+                    let l = lang.get();
+                    let list = |rows: Vec<Row>, layer: Layer| rows.into_iter().map(|row| {
+                        let id = row.id.clone();
+                        view! { <li data-id=row.id.clone() on:click=move |_| on_open(layer, id.clone())><span class="name">{row.name}</span></li> }
+                    }).collect_view();
+                    view! {
+                        <p class="summary" id="area-summary" data-hazards=r.hazards.count data-people=r.hazards.threatened_people data-free=r.shelters.free_capacity>
+                            {format!("{:.2} km² · {} {} · {} {} · {} {} · {} {}",
+                                r.area_km2,
+                                r.hazards.count, l.t("处隐患点", "hazard points"),
+                                r.hazards.threatened_people, l.t("人受威胁", "people threatened"),
+                                r.shelters.count, l.t("处有空位的避难场所", "shelters with free places"),
+                                r.shelters.free_capacity, l.t("个空位", "free places"))}
+                        </p>
+                        <h3>{l.t("隐患点（距区域中心由近到远）", "Hazard points, nearest the centre first")}</h3>
+                        <ol class="ranked hazards">{list(r.hazards.results, Layer::Hazards)}</ol>
+                        <h3>{l.t("有空位的避难场所", "Shelters with free places")}</h3>
+                        <ol class="ranked shelters">{list(r.shelters.results, Layer::Shelters)}</ol>
+                    }.into_any()
+                }
+            }}
+        </aside>
+    }
+}
+
+/// Which towns a standby team reaches within a time.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CoverageReport {
+    pub assumption: Assumption,
+    pub towns: usize,
+    pub uncovered: usize,
+    pub results: Vec<TownReach>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Assumption {
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TownReach {
+    pub code: String,
+    pub name: String,
+    pub at: yitu_domain::LonLat,
+    pub covered: bool,
+    pub travel_min: Option<f64>,
+    pub nearest: Option<NearestTeam>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NearestTeam {
+    pub name: String,
+}
+
+/// What a coverage question asks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CoverageAsk {
+    pub specialty: Option<Specialty>,
+    pub minutes: f64,
+}
+
+#[derive(Serialize)]
+struct CoverageArgs {
+    specialty: Option<&'static str>,
+    minutes: f64,
+}
+
+pub async fn fetch_coverage(ask: CoverageAsk) -> Result<CoverageReport, String> {
+    invoke::<CoverageReport>(
+        "coverage",
+        CoverageArgs {
+            specialty: ask.specialty.map(|s| s.code()),
+            minutes: ask.minutes,
+        },
+    )
+    .await
+    .map_err(|e| e.message)
+}
+
+/// The towns as map features, coloured by whether they are reached.
+pub fn coverage_features(r: &CoverageReport) -> serde_json::Value {
+    let features: Vec<serde_json::Value> = r
+        .results
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "type": "Feature",
+                "properties": { "code": t.code, "name": t.name, "covered": t.covered },
+                "geometry": { "type": "Point", "coordinates": [t.at.lon, t.at.lat] },
+            })
+        })
+        .collect();
+    serde_json::json!({ "type": "FeatureCollection", "features": features })
+}
+
+#[component]
+pub fn CoveragePanel(
+    lang: ReadSignal<Lang>,
+    ask: RwSignal<Option<CoverageAsk>>,
+    result: ReadSignal<Option<Result<CoverageReport, String>>>,
+) -> impl IntoView {
+    view! {
+        <aside class="details briefing" id="coverage-report">
+            <button class="close" title="关闭 / Close" on:click=move |_| ask.set(None)>"×"</button>
+            <h2>{move || lang.get().t("覆盖分析", "Coverage")}</h2>
+            <p class="layer-name">{move || ask.get().map(|a| {
+                let l = lang.get();
+                let who = a.specialty.map(|s| l.t(s.zh(), s.en()).to_owned()).unwrap_or_else(|| l.t("全部专业", "any specialty").to_owned());
+                format!("{who} · {} {} {}", l.t("待命队伍", "standby teams within"), a.minutes, l.t("分钟内", "min"))
+            })}</p>
+            {move || match result.get() {
+                None => view! { <p class="muted">{lang.get().t("分析中…", "Working…")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
+                Some(Ok(r)) => {
+                    let l = lang.get();
+                    let assumption = if l == Lang::Zh { r.assumption.zh.clone() } else { r.assumption.en.clone() };
+                    let beyond: Vec<TownReach> = r.results.iter().filter(|t| !t.covered).cloned().collect();
+                    view! {
+                        <p class="assumption">{assumption}</p>
+                        <p class="summary" id="coverage-summary" data-uncovered=r.uncovered>
+                            {format!("{} / {} {}", r.towns - r.uncovered, r.towns, l.t("个镇街可达；以下镇街超出时限：", "towns reached; beyond the limit:"))}
+                        </p>
+                        <ol class="ranked uncovered" id="coverage-uncovered">
+                            {beyond.into_iter().map(|t| view! {
+                                <li data-code=t.code.clone()>
+                                    <span class="name">{t.name}</span>
+                                    <span class="dist">{match (t.travel_min, t.nearest) {
+                                        (Some(m), Some(n)) => format!("{:.0} {} · {}", m, l.t("分钟", "min"), n.name),
+                                        _ => l.t("无可达队伍", "no team can reach it").to_owned(),
+                                    }}</span>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                        <p class="muted">{l.t("镇街位置为示意（非实测镇政府驻地）", "Town positions are schematic, not surveyed town seats")}</p>
+                    }.into_any()
+                }
+            }}
+        </aside>
+    }
+}
