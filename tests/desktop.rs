@@ -480,6 +480,236 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     );
     screenshot(c, d, "04-nearest-water-team.png").await?;
 
+    // 5b. Roads: a network chosen in the window (file input) is loaded, drawn, and the briefing
+    // ranks by it: the first team is the one `yitu nearest` (same store, now with roads) gives,
+    // and its route is drawn. A bad file is refused with its problem and the network stays.
+    let far = yitu(
+        data_dir,
+        &[
+            "nearest",
+            "teams",
+            "--at",
+            &at,
+            "--specialty",
+            "water",
+            "-k",
+            "3",
+        ],
+    )?;
+    let far = &far["results"][2]["location"];
+    let (px, py) = at.split_once(',').context("point")?;
+    let (px, py): (f64, f64) = (px.parse()?, py.parse()?);
+    let roads = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"道路等级": "高速公路"},
+         "geometry": {"type": "LineString", "coordinates": [[px, py], [far["lon"], far["lat"]]]}},
+        {"type": "Feature", "properties": {"道路等级": "县道"},
+         "geometry": {"type": "LineString", "coordinates": [[px, py], [px + 0.05, py - 0.04], [px + 0.1, py - 0.02]]}}
+    ]});
+    let road_file = data_dir.join("测试路网.geojson");
+    std::fs::write(&road_file, roads.to_string())?;
+    c.find(Locator::Css("#roads-file"))
+        .await?
+        .send_keys(&road_file.display().to_string())
+        .await
+        .context("choosing the road file")?;
+    wait_for(
+        c,
+        "the road network loaded",
+        "return document.querySelector('#roads-status').dataset.lines === '2'",
+        vec![],
+        Duration::from_secs(15),
+    )
+    .await?;
+    wait_for(
+        c,
+        "roads drawn",
+        &RENDERED.replace("return ", "return 0 < "),
+        vec![json!("roads")],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let by_road = yitu(
+        data_dir,
+        &[
+            "nearest",
+            "teams",
+            "--at",
+            &at,
+            "--specialty",
+            "water",
+            "-k",
+            "1",
+        ],
+    )?;
+    assert_eq!(by_road["assumption"]["routing"], "roads");
+    let by_road_id = by_road["results"][0]["id"]
+        .as_str()
+        .context("first by road")?;
+    wait_for(
+        c,
+        "the briefing ranked by road",
+        "const li = document.querySelector('#briefing ol.teams li'); const a = document.querySelector('#briefing .assumption');
+         return li && a && a.textContent.includes('路网') && li.dataset.id === arguments[0]",
+        vec![json!(by_road_id)],
+        Duration::from_secs(15),
+    )
+    .await?;
+    wait_for(
+        c,
+        "the route drawn",
+        &RENDERED.replace("return ", "return 0 < "),
+        vec![json!("route")],
+        Duration::from_secs(10),
+    )
+    .await?;
+    screenshot(c, d, "04b-roads-route.png").await?;
+    let bad_file = data_dir.join("bad-roads.geojson");
+    std::fs::write(
+        &bad_file,
+        json!({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"name": "无等级无速度"},
+             "geometry": {"type": "LineString", "coordinates": [[px, py], [px + 0.01, py]]}}]})
+        .to_string(),
+    )?;
+    c.find(Locator::Css("#roads-file"))
+        .await?
+        .send_keys(&bad_file.display().to_string())
+        .await?;
+    let refused = wait_for(
+        c,
+        "the bad road file refused",
+        "const e = document.querySelector('#roads-error'); return e ? e.textContent : null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    assert!(
+        refused.as_str().unwrap_or_default().contains("feature 1"),
+        "{refused}"
+    );
+    assert_eq!(
+        yitu(data_dir, &["roads", "show"])?["lines"],
+        2,
+        "the network stays"
+    );
+
+    // 5c. Coverage: water teams within 20 minutes; the towns beyond reach are those `yitu
+    // coverage` names, and every town is marked on the map.
+    c.find(Locator::Css("#briefing .close"))
+        .await?
+        .click()
+        .await?;
+    c.find(Locator::Css("#coverage-specialty"))
+        .await?
+        .select_by_value("water")
+        .await?;
+    c.execute(
+        "const i = document.querySelector('#coverage-minutes'); i.value = '20'; i.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await?;
+    c.find(Locator::Css("#coverage-run")).await?.click().await?;
+    let expected = yitu(
+        data_dir,
+        &["coverage", "--specialty", "water", "--minutes", "20"],
+    )?;
+    let beyond: Vec<Value> = expected["results"]
+        .as_array()
+        .context("towns")?
+        .iter()
+        .filter(|t| t["covered"] == false)
+        .map(|t| t["code"].clone())
+        .collect();
+    assert!(!beyond.is_empty(), "some towns are beyond 20 minutes");
+    wait_for(
+        c,
+        "the towns beyond reach",
+        "const s = document.querySelector('#coverage-summary'); if (!s) return null;
+         const shown = Array.from(document.querySelectorAll('#coverage-uncovered li')).map(li => li.dataset.code);
+         return JSON.stringify(shown) === JSON.stringify(arguments[0])",
+        vec![Value::Array(beyond)],
+        Duration::from_secs(15),
+    )
+    .await?;
+    let towns = expected["towns"].as_i64().context("towns")?;
+    wait_for(
+        c,
+        "every town marked",
+        "return window.__yituMap.queryRenderedFeatures({layers: ['coverage']}).length === arguments[0]",
+        vec![json!(towns)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    screenshot(c, d, "04c-coverage.png").await?;
+    c.find(Locator::Css("#coverage-report .close"))
+        .await?
+        .click()
+        .await?;
+
+    // 5d. An area drawn by clicking its corners: what it holds is what `yitu within --area`
+    // finds for the same outline.
+    c.find(Locator::Css("#draw-area")).await?.click().await?;
+    for (lon, lat) in [
+        (106.22, 29.95),
+        (106.32, 29.95),
+        (106.33, 30.03),
+        (106.23, 30.04),
+    ] {
+        let (x, y) = screen_point(c, lon, lat).await?;
+        click_at(c, x, y).await?;
+    }
+    wait_for(
+        c,
+        "four corners",
+        "return document.querySelector('#draw-area').textContent.includes('4')",
+        vec![],
+        Duration::from_secs(5),
+    )
+    .await?;
+    c.find(Locator::Css("#draw-area")).await?.click().await?;
+    let outline = wait_for(
+        c,
+        "the area's report",
+        "const a = document.querySelector('#area-report'); const s = document.querySelector('#area-summary');
+         return a && s ? a.dataset.outline : null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let outline: Value = serde_json::from_str(outline.as_str().context("outline")?)?;
+    let mut ring = outline.as_array().context("ring")?.clone();
+    ring.push(ring[0].clone());
+    let area_file = data_dir.join("area.geojson");
+    std::fs::write(
+        &area_file,
+        json!({"type": "Polygon", "coordinates": [ring]}).to_string(),
+    )?;
+    let inside = yitu(
+        data_dir,
+        &["within", "--area", area_file.to_str().context("path")?],
+    )?;
+    let summary = c
+        .execute(
+            "const s = document.querySelector('#area-summary'); return [Number(s.dataset.hazards), Number(s.dataset.people), Number(s.dataset.free)]",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        summary,
+        json!([
+            inside["hazards"]["count"],
+            inside["hazards"]["threatened_people"],
+            inside["shelters"]["free_capacity"]
+        ]),
+        "what the area holds"
+    );
+    assert!(inside["hazards"]["count"].as_u64().unwrap_or(0) > 0);
+    screenshot(c, d, "04d-area.png").await?;
+    c.find(Locator::Css("#area-report .close"))
+        .await?
+        .click()
+        .await?;
+
     // 6. Search: type a town's name, choose a shelter from the list; its details open.
     c.find(Locator::Css("#search"))
         .await?

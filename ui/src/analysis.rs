@@ -140,12 +140,15 @@ pub struct Group {
 #[component]
 pub fn AreaPanel(
     lang: ReadSignal<Lang>,
+    /// The outline drawn (WGS-84), also written on the panel for tests and copying.
+    outline: RwSignal<Option<Vec<[f64; 2]>>>,
     result: ReadSignal<Option<Result<AreaReport, String>>>,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
     on_open: impl Fn(Layer, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
-        <aside class="details briefing" id="area-report">
+        <aside class="details briefing" id="area-report"
+            data-outline=move || outline.with(|o| serde_json::to_string(o).unwrap_or_default())>
             <button class="close" title="关闭 / Close" on:click=move |_| on_close()>"×"</button>
             <h2>{move || lang.get().t("圈选区域", "Drawn area")}</h2>
             {move || match result.get() {

@@ -533,7 +533,7 @@ pub fn App() -> impl IntoView {
                             on_open=move |layer, id| set_selected.set(Some((layer, id)))/>
                     }.into_any()),
                     (None, None) if area.with(Option::is_some) => Some(view! {
-                        <AreaPanel lang=lang result=area_report on_close=move || area.set(None)
+                        <AreaPanel lang=lang outline=area result=area_report on_close=move || area.set(None)
                             on_open=move |layer, id| set_selected.set(Some((layer, id)))/>
                     }.into_any()),
                     (None, None) if coverage_ask.with(Option::is_some) => Some(view! {
