@@ -108,23 +108,47 @@ pub async fn search(
     Ok(store(&state)?.search(&query, 30).await?)
 }
 
-/// The dispatch briefing for a point picked on the map.
+/// The dispatch briefing for a point picked on the map: teams of a specialty, experts of a
+/// field, depots with at least `min_quantity` of a material code (each optional).
 #[tauri::command]
 pub async fn briefing(
     state: State<'_, AppState>,
     lon: f64,
     lat: f64,
     specialty: Option<String>,
+    field: Option<String>,
+    material: Option<String>,
+    min_quantity: Option<i64>,
 ) -> Reply<serde_json::Value> {
+    use yitu_domain::{expert::ExpertField, material::MaterialCode, team::Specialty};
     let at = yitu_domain::district::District::hechuan().check_near(
         yitu_domain::LonLat::new(lon, lat)?,
         yitu_domain::district::WORKING_MARGIN_KM,
     )?;
-    let specialty = specialty
-        .filter(|s| !s.is_empty())
-        .map(|s| yitu_domain::team::Specialty::from_code(&s))
-        .transpose()?;
-    Ok(store(&state)?.briefing(at, specialty).await?)
+    let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let material = match given(material) {
+        Some(code) => {
+            let min = min_quantity.unwrap_or(1);
+            if min < 1 {
+                return Err(CommandError {
+                    code: "invalid",
+                    message: format!("数量须至少为 1 / the quantity must be at least 1 ({min})"),
+                });
+            }
+            Some((MaterialCode::parse(&code)?, min))
+        }
+        None => None,
+    };
+    let ask = yitu_replica::dispatch::BriefingAsk {
+        specialty: given(specialty)
+            .map(|s| Specialty::from_code(&s))
+            .transpose()?,
+        field: given(field)
+            .map(|f| ExpertField::from_code(&f))
+            .transpose()?,
+        material,
+    };
+    Ok(store(&state)?.briefing(at, &ask).await?)
 }
 
 /// The shipped base-map layers, as GeoJSON text the map parses itself.

@@ -51,10 +51,14 @@ struct LayerArg<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct BriefingArgs {
     lon: f64,
     lat: f64,
     specialty: Option<&'static str>,
+    field: Option<&'static str>,
+    material: Option<String>,
+    min_quantity: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -155,11 +159,14 @@ pub fn App() -> impl IntoView {
                 } else if pick_mode.get_untracked() {
                     pick_mode.set(false);
                     set_selected.set(None);
-                    let specialty = ask.get_untracked().and_then(|a| a.specialty);
+                    // A new point keeps what was asked about the last one.
+                    let last = ask.get_untracked();
                     ask.set(Some(Ask {
                         lon,
                         lat,
-                        specialty,
+                        specialty: last.as_ref().and_then(|a| a.specialty),
+                        field: last.as_ref().and_then(|a| a.field),
+                        material: last.and_then(|a| a.material),
                     }));
                 } else if let Some(hit) = hit {
                     set_selected.set(Some(hit));
@@ -243,6 +250,9 @@ pub fn App() -> impl IntoView {
                 lon: a.lon,
                 lat: a.lat,
                 specialty: a.specialty.map(|s| s.code()),
+                field: a.field.map(|f| f.code()),
+                material: a.material.as_ref().map(|m| m.0.clone()),
+                min_quantity: a.material.as_ref().map(|m| m.1),
             };
             let result = invoke::<Briefing>("briefing", args)
                 .await

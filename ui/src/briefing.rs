@@ -5,7 +5,8 @@
 use crate::i18n::Lang;
 use leptos::prelude::*;
 use serde::Deserialize;
-use yitu_domain::expert::Availability;
+use wasm_bindgen::JsCast;
+use yitu_domain::expert::{Availability, ExpertField};
 use yitu_domain::team::Specialty;
 use yitu_domain::Layer;
 
@@ -14,6 +15,8 @@ pub struct Briefing {
     pub assumption: Assumption,
     pub teams: Vec<Row>,
     pub experts: Vec<Row>,
+    #[serde(default)]
+    pub depots: Vec<Row>,
     pub shelters: Vec<Row>,
     pub within: Within,
 }
@@ -39,9 +42,20 @@ pub struct Row {
     #[serde(default)]
     pub phone: Option<String>,
     pub location: Location,
+    /// What a depot can still promise of the material asked for.
+    #[serde(default)]
+    pub holdings: Option<Vec<Holding>>,
     /// The drive by road, where a network is loaded and connects the two.
     #[serde(default)]
     pub road: Option<RoadTrip>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Holding {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub available: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -72,12 +86,15 @@ pub struct Summary {
     pub free_capacity: u64,
 }
 
-/// A request for a briefing: the point and the specialty asked for.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A request for a briefing: the point, and the team specialty, expert field and material
+/// (GB/T 38565 code, least quantity) asked for.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ask {
     pub lon: f64,
     pub lat: f64,
     pub specialty: Option<Specialty>,
+    pub field: Option<ExpertField>,
+    pub material: Option<(String, i64)>,
 }
 
 #[component]
@@ -96,6 +113,9 @@ pub fn BriefingPanel(
                     let layer = Layer::from_code(&r.layer).unwrap_or(Layer::Teams);
                     let id = r.id.clone();
                     let extra = match (r.free_capacity, r.availability.as_deref()) {
+                        _ if r.holdings.is_some() => r.holdings.iter().flatten()
+                            .map(|h| format!(" · {} {} {} {} {}", h.code, h.name, l.t("可用", "available"), h.available, h.unit))
+                            .collect::<String>(),
                         (Some(free), _) => format!(" · {} {free}", l.t("空位", "free")),
                         (_, Some(a)) => {
                             let a = Availability::from_code(a).map(|x| l.t(x.zh(), x.en())).unwrap_or(a);
@@ -120,7 +140,7 @@ pub fn BriefingPanel(
         <aside class="details briefing" id="briefing">
             <button class="close" title="关闭 / Close" on:click=move |_| ask.set(None)>"×"</button>
             <h2>{move || lang.get().t("就近资源", "Nearest resources")}</h2>
-            <p class="layer-name">{move || ask.get().map(|a| format!("{:.5}, {:.5} (WGS-84)", a.lon, a.lat))}</p>
+            <p class="layer-name">{move || ask.with(|a| a.as_ref().map(|a| format!("{:.5}, {:.5} (WGS-84)", a.lon, a.lat)))}</p>
             <label class="specialty">
                 {move || lang.get().t("队伍专业：", "Team specialty: ")}
                 <select id="briefing-specialty" on:change=move |ev| {
@@ -128,19 +148,52 @@ pub fn BriefingPanel(
                     let s = Specialty::from_code(&v).ok();
                     ask.update(|a| if let Some(a) = a { a.specialty = s; });
                 }>
-                    <option value="" selected=move || ask.get().is_some_and(|a| a.specialty.is_none())>{move || lang.get().t("全部", "All")}</option>
+                    <option value="" selected=move || ask.with(|a| a.as_ref().is_some_and(|a| a.specialty.is_none()))>{move || lang.get().t("全部", "All")}</option>
                     {Specialty::ALL.iter().map(|s| {
                         let s = *s;
-                        view! { <option value=s.code() selected=move || ask.get().is_some_and(|a| a.specialty == Some(s))>
+                        view! { <option value=s.code() selected=move || ask.with(|a| a.as_ref().is_some_and(|a| a.specialty == Some(s)))>
                             {move || lang.get().t(s.zh(), s.en())}</option> }
                     }).collect_view()}
                 </select>
             </label>
+            <label class="specialty">
+                {move || lang.get().t("专家领域：", "Expert field: ")}
+                <select id="briefing-field" on:change=move |ev| {
+                    let f = ExpertField::from_code(&event_target_value(&ev)).ok();
+                    ask.update(|a| if let Some(a) = a { a.field = f; });
+                }>
+                    <option value="">{move || lang.get().t("全部", "All")}</option>
+                    {ExpertField::ALL.iter().map(|f| {
+                        let f = *f;
+                        view! { <option value=f.code() selected=move || ask.with(|a| a.as_ref().is_some_and(|a| a.field == Some(f)))>
+                            {move || lang.get().t(f.zh(), f.en())}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <form class="material" on:submit=move |ev| {
+                ev.prevent_default();
+                let form = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
+                let value = |name: &str| form.as_ref()
+                    .and_then(|f| f.elements().named_item(name))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .map(|i| i.value())
+                    .unwrap_or_default();
+                let code = value("code").trim().to_owned();
+                let min = value("min").trim().parse::<i64>().unwrap_or(1);
+                ask.update(|a| if let Some(a) = a {
+                    a.material = (!code.is_empty()).then_some((code, min));
+                });
+            }>
+                <input name="code" id="briefing-material" placeholder=move || lang.get().t("物资编码，如 1010301", "Material code, e.g. 1010301")/>
+                <input name="min" id="briefing-min" type="number" min="1" value="1" title=move || lang.get().t("至少可调拨数量", "least quantity available")/>
+                <button type="submit" id="briefing-material-go">{move || lang.get().t("查储备", "Find stock")}</button>
+            </form>
             {move || match result.get() {
                 None => view! { <p class="muted">{lang.get().t("分析中…", "Working…")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
                 Some(Ok(b)) => {
                     let l = lang.get();
+                    let asked_material = ask.with_untracked(|a| a.as_ref().and_then(|a| a.material.clone()));
                     let assumption = if l == Lang::Zh { b.assumption.zh.clone() } else { b.assumption.en.clone() };
                     view! {
                         <p class="assumption">{assumption}</p>
@@ -156,6 +209,13 @@ pub fn BriefingPanel(
                         } else { None }}
                         {list(("待命队伍（由近到远）", "Teams on standby, nearest first"), "teams", b.teams)}
                         {list(("专家", "Experts"), "experts", b.experts)}
+                        {asked_material.map(|(code, min)| {
+                            let empty = b.depots.is_empty();
+                            view! {
+                                {list(("储备库（可调拨）", "Depots that can supply"), "depots", b.depots)}
+                                {empty.then(|| view! { <p class="error">{format!("{} {code} ≥ {min}", l.t("没有储备库能调拨", "No depot can supply"))}</p> })}
+                            }
+                        })}
                         {list(("有空位的避难场所", "Shelters with free places"), "shelters", b.shelters)}
                     }.into_any()
                 }

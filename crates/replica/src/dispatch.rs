@@ -240,28 +240,50 @@ fn totals(hazards: &[Ranked<'_>], shelters: &[Ranked<'_>]) -> Value {
     })
 }
 
+/// What the window's briefing is asked besides the point.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BriefingAsk {
+    pub specialty: Option<Specialty>,
+    pub field: Option<ExpertField>,
+    /// A material and the least quantity a depot must still be able to promise.
+    pub material: Option<(MaterialCode, i64)>,
+}
+
 /// How far the window's briefing looks for hazards and free shelter places.
 pub const BRIEFING_RADIUS_M: f64 = 5_000.0;
 
 impl Store {
     /// What the window shows for a picked point: the quickest standby teams (of a specialty if
-    /// given), experts and shelters with free places, and the hazards and free places within
+    /// asked), experts (of a field if asked), depots that can still promise a material (when one
+    /// is asked for), shelters with free places, and the hazards and free places within
     /// [`BRIEFING_RADIUS_M`].
-    pub async fn briefing(&self, at: LonLat, specialty: Option<Specialty>) -> Result<Value, Error> {
-        // One read, one index and one road search for the four questions a click asks.
+    pub async fn briefing(&self, at: LonLat, ask: &BriefingAsk) -> Result<Value, Error> {
+        // One read, one index and one road search for all the questions a click asks.
         let scene = self.scene().await?;
         let routes = scene.roads.as_ref().map(|r| r.network.routes_from(&[at]));
         let routes = routes.as_ref();
         let index = &scene.index;
         let teams = Need::Teams {
-            specialty,
+            specialty: ask.specialty,
             kind: None,
+        };
+        let experts = Need::Experts { field: ask.field };
+        let depots = match &ask.material {
+            Some((code, min)) => {
+                let need = Need::Depots {
+                    code: code.clone(),
+                    min: *min,
+                };
+                self.ranked(index, routes, at, &need, 5).await?
+            }
+            None => Vec::new(),
         };
         Ok(json!({
             "at": at,
             "assumption": assumption(scene.roads.as_ref().map(|r| &r.info)),
             "teams": self.ranked(index, routes, at, &teams, 5).await?,
-            "experts": self.ranked(index, routes, at, &Need::Experts { field: None }, 3).await?,
+            "experts": self.ranked(index, routes, at, &experts, 3).await?,
+            "depots": depots,
             "shelters": self.ranked(index, routes, at, &Need::Shelters { min_free: 1 }, 5).await?,
             "within": around(index, at, BRIEFING_RADIUS_M),
         }))
