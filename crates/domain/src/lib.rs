@@ -12,6 +12,7 @@ pub mod expert;
 pub mod filter;
 pub mod hazard;
 pub mod id;
+pub mod import;
 pub mod label;
 pub mod layer;
 pub mod material;
