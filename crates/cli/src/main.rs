@@ -1,6 +1,6 @@
 //! `yitu`: the store of the desktop app, used and checked without a window.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,6 +8,8 @@ use yitu_domain::{demo, Layer};
 use yitu_replica::Store;
 
 mod dispatch;
+mod export;
+mod import;
 
 #[derive(Parser)]
 #[command(
@@ -35,7 +37,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write a layer (teams, experts, depots, shelters, hazards) as RFC 7946 GeoJSON.
+    /// Write a layer (teams, experts, depots, shelters, hazards) as RFC 7946 GeoJSON, or it or
+    /// the depots' stock (stock) as CSV or XLSX with Chinese headers the importer reads back.
     Export {
         layer: String,
         #[arg(long, value_enum, default_value_t = Format::Geojson)]
@@ -65,6 +68,9 @@ enum Command {
         #[arg(long)]
         km: f64,
     },
+    /// Import a registry or stock from CSV (UTF-8 or GBK), XLSX, GeoJSON or Shapefile: every row
+    /// validated; all or nothing unless --skip-invalid.
+    Import(import::ImportArgs),
     /// Hazard points and shelters within a radius of a point, with totals (JSON).
     Within {
         /// longitude,latitude in WGS-84 degrees.
@@ -128,6 +134,8 @@ enum NearestKind {
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Geojson,
+    Csv,
+    Xlsx,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -187,18 +195,11 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Export {
             layer,
-            format: Format::Geojson,
+            format,
             out: file,
-        } => {
-            let Ok(layer) = Layer::from_code(&layer) else {
-                bail!("unknown layer {layer:?}: one of teams, experts, depots, shelters, hazards");
-            };
-            let text = store.feature_collection(layer).await?.to_string();
-            match file {
-                Some(path) => std::fs::write(&path, text)
-                    .with_context(|| format!("writing {}", path.display()))?,
-                None => writeln!(out, "{text}")?,
-            }
+        } => export::run(&store, &layer, format, file.as_deref(), &mut out).await?,
+        Command::Import(args) => {
+            import::run(&store, args, &mut out).await?;
         }
         Command::Search { query, limit, json } => {
             let hits = store.search(&query, limit).await?;

@@ -3,6 +3,7 @@
 
 pub mod dispatch;
 mod error;
+pub mod import;
 pub mod registry;
 pub mod search;
 pub mod seed;

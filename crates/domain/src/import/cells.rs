@@ -49,19 +49,21 @@ pub fn count(s: &str) -> Result<u32, String> {
     }
 }
 
-/// A list: a JSON array (as GeoJSON exports carry), or items separated by 、 , ; / or spaces.
+/// A list: a JSON array (as GeoJSON exports carry), or items separated by 、 , or ; (half- or
+/// full-width). A slash is not a separator: it appears inside names (水/电).
+/// Items are kept as typed (trimmed); the separators may be full-width.
 pub fn list(s: &str) -> Vec<String> {
-    let t = clean(s);
+    let t = s.trim();
     if t.starts_with('[') {
-        if let Ok(items) = serde_json::from_str::<Vec<String>>(&t) {
+        if let Ok(items) = serde_json::from_str::<Vec<String>>(t) {
             return items
                 .into_iter()
-                .map(|i| clean(&i))
+                .map(|i| i.trim().to_owned())
                 .filter(|i| !i.is_empty())
                 .collect();
         }
     }
-    t.split(['、', ',', ';', '/', '|', '，', '；'])
+    t.split(['、', ',', ';', '，', '；'])
         .map(str::trim)
         .filter(|i| !i.is_empty())
         .map(str::to_owned)

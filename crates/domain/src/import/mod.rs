@@ -292,11 +292,17 @@ impl RowReader<'_> {
         v
     }
 
+    /// Free text (names, units, people) is kept as typed, only trimmed: a full-width bracket in
+    /// a name is part of the name. Phone numbers have their full-width digits folded.
     fn text(&mut self, key: &str, required: bool) -> String {
-        if required {
-            self.required_cell(key).unwrap_or_default()
+        if required && self.required_cell(key).is_none() {
+            return String::new();
+        }
+        let typed = self.raw(key).unwrap_or("").trim();
+        if key.ends_with("phone") {
+            cells::clean(typed)
         } else {
-            self.cell(key).unwrap_or_default()
+            typed.to_owned()
         }
     }
 
@@ -324,7 +330,10 @@ impl RowReader<'_> {
             None => self.required_cell(key),
         };
         let Some(s) = s else { return default };
-        match parse(&s) {
+        // Labels such as 乡镇（街道）级 contain full-width brackets themselves: try the cell as
+        // typed before its width-folded form.
+        let typed = self.raw(key).unwrap_or("").trim().to_owned();
+        match parse(&typed).or_else(|_| parse(&s)) {
             Ok(v) => Some(v),
             Err(e) => {
                 self.refuse(key, e.to_string());
@@ -438,7 +447,7 @@ impl RowReader<'_> {
         }
         let mut out = Vec::new();
         for item in items {
-            match parse(&item) {
+            match parse(&item).or_else(|_| parse(&cells::clean(&item))) {
                 Ok(v) => out.push(v),
                 Err(e) => self.refuse(key, e.to_string()),
             }
