@@ -17,10 +17,11 @@ pub fn read(path: &Path) -> Result<Table, Error> {
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    // Line numbers are counted here from byte offsets: the csv crate's own line counter depends
+    // on whether a record's terminator was consumed yet, which differs between LF and CRLF.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0usize, 1usize);
     loop {
-        // The position before the read is where the record starts (quoted cells may span
-        // lines); the csv crate counts the lines before it, so the record's own line is one more.
-        let line = reader.position().line() as usize + 1;
         let more = reader
             .read_record(&mut record)
             .map_err(|source| Error::Csv {
@@ -30,6 +31,16 @@ pub fn read(path: &Path) -> Result<Table, Error> {
         if !more {
             break;
         }
+        let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
+        // The offset may point at the previous record's terminator or blank lines: skip them.
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        line += bytes[counted_to.min(start)..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        counted_to = counted_to.max(start);
         let cells: Vec<String> = record.iter().map(str::to_owned).collect();
         // Trailing ",,," lines that Excel leaves behind are no rows.
         if cells.iter().all(|c| c.trim().is_empty()) {

@@ -11,17 +11,19 @@ fn s(v: &[&str]) -> Vec<String> {
 fn a_gbk_csv_is_detected_and_lines_count_from_the_header() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("队伍.csv");
-    let text = "名称,经度,纬度\r\n合川区水上救援队,106.27,29.99\r\n,,\r\n\"两行\n名称\",106.3,30.0\r\n钱塘镇应急队,106.1,30.2\r\n";
-    let (gbk, _, _) = encoding_rs::GBK.encode(text);
-    std::fs::write(&path, &gbk).unwrap();
-    let t = read(&path).unwrap();
-    assert_eq!(t.source_encoding, SourceEncoding::Gbk);
-    assert_eq!(t.kind, SourceKind::Csv);
-    assert_eq!(t.headers, s(&["名称", "经度", "纬度"]));
-    let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
-    // The blank ",," line 3 is skipped; the quoted name spans lines 4–5; the last row is line 6.
-    assert_eq!(lines, vec![2, 4, 6]);
-    assert_eq!(t.rows[2].cells, s(&["钱塘镇应急队", "106.1", "30.2"]));
+    let crlf = "名称,经度,纬度\r\n合川区水上救援队,106.27,29.99\r\n,,\r\n\"两行\n名称\",106.3,30.0\r\n\r\n钱塘镇应急队,106.1,30.2\r\n";
+    for text in [crlf.to_string(), crlf.replace("\r\n", "\n")] {
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        std::fs::write(&path, &gbk).unwrap();
+        let t = read(&path).unwrap();
+        assert_eq!(t.source_encoding, SourceEncoding::Gbk);
+        assert_eq!(t.kind, SourceKind::Csv);
+        assert_eq!(t.headers, s(&["名称", "经度", "纬度"]));
+        let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+        // The ",," line 3 is skipped; the quoted name spans lines 4–5; line 6 is blank.
+        assert_eq!(lines, vec![2, 4, 7], "{text:?}");
+        assert_eq!(t.rows[2].cells, s(&["钱塘镇应急队", "106.1", "30.2"]));
+    }
 }
 
 #[test]
