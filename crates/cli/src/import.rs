@@ -85,10 +85,7 @@ pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Resul
             geometry: r.geometry.as_ref(),
         })
         .collect();
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
+    let now_ms = now_ms();
     let mut ids = id_source(now_ms);
     let district = District::hechuan();
     let towns = town::all();
@@ -297,7 +294,7 @@ fn write_rejects(
 /// New UUIDv7 ids for this process: the time, and random bits from a generator seeded by the
 /// clock's nanoseconds and the process id (no OS randomness needed; collisions would need two
 /// imports in the same nanosecond in the same process id).
-fn id_source(now_ms: i64) -> impl FnMut() -> EntityId + Send {
+pub fn id_source(now_ms: i64) -> impl FnMut() -> EntityId + Send {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
@@ -311,4 +308,12 @@ fn id_source(now_ms: i64) -> impl FnMut() -> EntityId + Send {
         r[8..].copy_from_slice(&b[..2]);
         EntityId::v7(now_ms.max(0) as u64, r)
     }
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }

@@ -8,6 +8,7 @@ use yitu_domain::{demo, Layer};
 use yitu_replica::Store;
 
 mod dispatch;
+mod edit;
 mod export;
 mod import;
 
@@ -71,6 +72,10 @@ enum Command {
     /// Import a registry or stock from CSV (UTF-8 or GBK), XLSX, GeoJSON or Shapefile: every row
     /// validated; all or nothing unless --skip-invalid.
     Import(import::ImportArgs),
+    /// Change fields of one record, validated as an import is (refused with reasons, nothing written).
+    Update(edit::UpdateArgs),
+    /// A stock movement: receive, issue, reserve, release, recount; never below zero.
+    Stock(edit::StockArgs),
     /// Hazard points and shelters within a radius of a point, with totals (JSON).
     Within {
         /// longitude,latitude in WGS-84 degrees.
@@ -201,6 +206,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => {
             import::run(&store, args, &mut out).await?;
         }
+        Command::Update(args) => edit::update(&store, args, &mut out).await?,
+        Command::Stock(args) => edit::stock(&store, args, &mut out).await?,
         Command::Search { query, limit, json } => {
             let hits = store.search(&query, limit).await?;
             if json {

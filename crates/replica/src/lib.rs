@@ -4,6 +4,7 @@
 pub mod dispatch;
 mod error;
 pub mod import;
+pub mod movement;
 pub mod registry;
 pub mod search;
 pub mod seed;

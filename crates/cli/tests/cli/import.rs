@@ -434,3 +434,77 @@ fn a_kill_in_the_middle_of_an_import_leaves_the_store_as_it_was() {
         before["layers"]["teams"]["total"].as_u64().unwrap() + 20_000
     );
 }
+
+#[test]
+fn update_changes_a_valid_field_and_refuses_a_bad_one_writing_nothing() {
+    let fx = Fixture::new();
+    let table = yitu_formats::read(&fx.export(&fx.demo, "shelters", "csv")).unwrap();
+    let cap = table.headers.iter().position(|h| h == "容纳人数").unwrap();
+    let id = table.rows[0].cells[0].clone();
+    let out = yitu(
+        &fx.demo,
+        &["update", "shelters", &id, "--set", "容纳人数=４321"],
+    );
+    ok(&out);
+    let after = yitu_formats::read(&fx.export(&fx.demo, "shelters", "csv")).unwrap();
+    assert_eq!(after.rows[0].cells[cap], "4321");
+    let before = std::fs::read(fx.export(&fx.demo, "shelters", "csv")).unwrap();
+    for (set, reason) in [
+        ("capacity=lots", "not a number"),
+        ("所属镇街=解放碑街道", "unknown town"),
+        ("lat=31.3", "outside"),
+        ("volcano=1", "unknown field"),
+    ] {
+        let out = yitu(&fx.demo, &["update", "shelters", &id, "--set", set]);
+        assert!(!out.status.success(), "{set}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(reason), "{set}: {err}");
+        let now = std::fs::read(fx.export(&fx.demo, "shelters", "csv")).unwrap();
+        assert!(now == before, "{set}: nothing may be written");
+    }
+    let wrong_kind = yitu(&fx.demo, &["update", "teams", &id, "--set", "人数=3"]);
+    assert!(!wrong_kind.status.success());
+}
+
+#[test]
+fn stock_moves_never_take_a_balance_below_zero() {
+    let fx = Fixture::new();
+    let table = yitu_formats::read(&fx.export(&fx.demo, "stock", "csv")).unwrap();
+    let qty = table.headers.iter().position(|h| h == "数量").unwrap();
+    let row = &table.rows[0];
+    let (depot, code) = (row.cells[0].clone(), row.cells[2].clone());
+    let on_hand: i64 = row.cells[qty].parse().unwrap();
+    let balance = |out: &std::process::Output| -> serde_json::Value {
+        serde_json::from_str(&ok(out)).unwrap()
+    };
+    let b = balance(&yitu(
+        &fx.demo,
+        &["stock", "receive", &depot, &code, "10", "--json"],
+    ));
+    assert_eq!(b["on_hand"], on_hand + 10);
+    let before = stats(&fx.demo);
+    let too_many = (on_hand + 11).to_string();
+    let out = yitu(&fx.demo, &["stock", "issue", &depot, &code, &too_many]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("available"));
+    let out = yitu(&fx.demo, &["stock", "release", &depot, &code, "1"]);
+    assert!(!out.status.success(), "nothing reserved to release");
+    assert_eq!(stats(&fx.demo), before, "refused moves write nothing");
+    let b = balance(&yitu(
+        &fx.demo,
+        &["stock", "reserve", &depot, &code, "5", "--json"],
+    ));
+    assert_eq!(b["reserved"], 5);
+    let b = balance(&yitu(
+        &fx.demo,
+        &["stock", "recount", &depot, &code, "8", "--json"],
+    ));
+    assert_eq!(
+        (b["on_hand"].as_i64(), b["reserved"].as_i64()),
+        (Some(8), Some(5))
+    );
+    let again = yitu_formats::read(&fx.export(&fx.demo, "stock", "csv")).unwrap();
+    assert_eq!(again.rows[0].cells[qty], "8");
+    let out = yitu(&fx.demo, &["stock", "issue", &depot, "1990101", "1"]);
+    assert!(!out.status.success(), "no such stock line");
+}
