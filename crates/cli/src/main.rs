@@ -11,6 +11,7 @@ mod dispatch;
 mod edit;
 mod export;
 mod import;
+mod readiness;
 
 #[derive(Parser)]
 #[command(
@@ -76,6 +77,8 @@ enum Command {
     Update(edit::UpdateArgs),
     /// A stock movement: receive, issue, reserve, release, recount; never below zero.
     Stock(edit::StockArgs),
+    /// People the district and each town's relocation reserve can support, against ≥ 5,000 / ≥ 200.
+    Readiness(readiness::ReadinessArgs),
     /// Hazard points and shelters within a radius of a point, with totals (JSON).
     Within {
         /// longitude,latitude in WGS-84 degrees.
@@ -208,6 +211,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Update(args) => edit::update(&store, args, &mut out).await?,
         Command::Stock(args) => edit::stock(&store, args, &mut out).await?,
+        Command::Readiness(args) => readiness::run(&store, args, &mut out).await?,
         Command::Search { query, limit, json } => {
             let hits = store.search(&query, limit).await?;
             if json {

@@ -17,6 +17,7 @@ pub mod label;
 pub mod layer;
 pub mod material;
 pub mod position;
+pub mod readiness;
 pub mod resource;
 pub mod rng;
 pub mod search;

@@ -508,3 +508,55 @@ fn stock_moves_never_take_a_balance_below_zero() {
     let out = yitu(&fx.demo, &["stock", "issue", &depot, "1990101", "1"]);
     assert!(!out.status.success(), "no such stock line");
 }
+
+#[test]
+fn readiness_follows_the_stock_and_the_per_person_quantities() {
+    let fx = Fixture::new();
+    let r: serde_json::Value =
+        serde_json::from_str(&ok(&yitu(&fx.demo, &["readiness", "--json"]))).unwrap();
+    let people = r["district"]["people"].as_u64().unwrap();
+    assert!(
+        people >= 5_000 && r["district"]["meets_standard"] == true,
+        "{r}"
+    );
+    assert_eq!(r["towns"].as_array().unwrap().len(), 30);
+    // Against the export: the district depot's quilts bound the people supported (1 per person).
+    let stock = yitu_formats::read(&fx.export(&fx.demo, "stock", "csv")).unwrap();
+    let depots = yitu_formats::read(&fx.export(&fx.demo, "depots", "csv")).unwrap();
+    let district_id = &depots
+        .rows
+        .iter()
+        .find(|r| r.cells[2] == "区级")
+        .unwrap()
+        .cells[0];
+    let quilts: i64 = stock
+        .rows
+        .iter()
+        .filter(|r| &r.cells[0] == district_id && r.cells[2] == "1010301")
+        .map(|r| r.cells[5].parse::<i64>().unwrap())
+        .sum();
+    assert!(people as i64 <= quilts);
+    // Issue all but 100 quilts: the district now supports at most 100 people, below standard.
+    let out = yitu(
+        &fx.demo,
+        &[
+            "stock",
+            "issue",
+            district_id,
+            "1010301",
+            &(quilts - 100).to_string(),
+        ],
+    );
+    ok(&out);
+    let r: serde_json::Value =
+        serde_json::from_str(&ok(&yitu(&fx.demo, &["readiness", "--json"]))).unwrap();
+    assert_eq!(r["district"]["people"], 100);
+    assert_eq!(r["district"]["limited_by"], "1010301");
+    assert_eq!(r["district"]["meets_standard"], false);
+    let r: serde_json::Value = serde_json::from_str(&ok(&yitu(
+        &fx.demo,
+        &["readiness", "--json", "--per-person", "1010301=0.5"],
+    )))
+    .unwrap();
+    assert!(r["district"]["people"].as_u64().unwrap() <= 200);
+}
