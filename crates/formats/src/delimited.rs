@@ -36,9 +36,11 @@ pub fn read(path: &Path) -> Result<Table, Error> {
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
-        line += bytes[counted_to.min(start)..start]
-            .iter()
-            .filter(|b| **b == b'\n')
+        // A line ends at LF, CRLF, or a lone CR (old Mac files; the csv crate ends records there).
+        line += (counted_to.min(start)..start)
+            .filter(|&i| {
+                bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            })
             .count();
         counted_to = counted_to.max(start);
         let cells: Vec<String> = record.iter().map(str::to_owned).collect();

@@ -20,6 +20,7 @@ pub fn read(path: &Path) -> Result<Table, Error> {
         source,
     })?;
     let (encoding, source_encoding) = dbf_encoding(path, &dbf_bytes);
+    let dbf_bytes_for_names = dbf_bytes.clone();
     let dbf = dbase::ReaderBuilder::new()
         .with_encoding(dbase::encoding::EncodingRs::from(encoding))
         .build(std::io::Cursor::new(dbf_bytes))
@@ -27,18 +28,27 @@ pub fn read(path: &Path) -> Result<Table, Error> {
             path: dbf_path.clone(),
             source,
         })?;
-    let headers: Vec<String> = dbf
+    // The names dbase decoded (to look values up by) and the names as the user wrote them:
+    // tools disagree on the names' encoding (ArcGIS uses the code page, others UTF-8), so each
+    // name is decoded from its own bytes.
+    let keys: Vec<String> = dbf
         .fields()
         .iter()
         .map(|f| f.name().to_owned())
         .filter(|n| n != "DeletionFlag")
+        .collect();
+    let raw_names = field_names(&dbf_bytes_for_names);
+    let headers: Vec<String> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| raw_names.get(i).cloned().unwrap_or_else(|| k.clone()))
         .collect();
     let shapes = ShapeReader::from_path(path).map_err(shp_err)?;
     let mut reader = shapefile::Reader::new(shapes, dbf);
     let mut rows = Vec::new();
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
         let (shape, record) = item.map_err(shp_err)?;
-        let cells = headers
+        let cells = keys
             .iter()
             .map(|h| record.get(h).map(field_text).unwrap_or_default())
             .collect();
@@ -54,6 +64,24 @@ pub fn read(path: &Path) -> Result<Table, Error> {
         headers,
         rows,
     })
+}
+
+/// The field names from the .dbf header (32-byte descriptors after the 32-byte lead, ended by
+/// 0x0D), each decoded as UTF-8 when valid, else as GBK.
+fn field_names(dbf: &[u8]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut at = 32;
+    while at + 32 <= dbf.len() && dbf[at] != 0x0D {
+        let raw = &dbf[at..at + 11];
+        let raw = &raw[..raw.iter().position(|b| *b == 0).unwrap_or(11)];
+        let name = match std::str::from_utf8(raw) {
+            Ok(s) => s.to_owned(),
+            Err(_) => encoding_rs::GBK.decode(raw).0.into_owned(),
+        };
+        names.push(name.trim().to_owned());
+        at += 32;
+    }
+    names
 }
 
 /// The .cpg's word where it names an encoding we know; else what the bytes say.

@@ -177,3 +177,34 @@ fn unreadable_files_say_why() {
         "{e}"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Arbitrary bytes under each extension give a table or an error, never a panic.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["x.csv", "x.geojson", "x.xlsx", "x.shp"] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            std::fs::write(path.with_extension("dbf"), &bytes).unwrap();
+            let _ = read(&path);
+        }
+    }
+
+    /// CSV-shaped text (separators, quotes, newlines, CJK) in UTF-8 or GBK reads without panic
+    /// and every row has at least as many cells as the header.
+    #[test]
+    fn csv_like_text_reads_with_full_rows(text in "[a-c名称,\"\r\n１ ]{0,200}", gbk in proptest::prelude::any::<bool>()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        let bytes = if gbk { encoding_rs::GBK.encode(&text).0.into_owned() } else { text.clone().into_bytes() };
+        std::fs::write(&path, bytes).unwrap();
+        if let Ok(t) = read(&path) {
+            for r in &t.rows {
+                proptest::prop_assert!(r.cells.len() >= t.headers.len());
+                proptest::prop_assert!(r.line >= 2);
+            }
+        }
+    }
+}

@@ -560,3 +560,86 @@ fn readiness_follows_the_stock_and_the_per_person_quantities() {
     .unwrap();
     assert!(r["district"]["people"].as_u64().unwrap() <= 200);
 }
+
+#[test]
+fn a_gbk_point_shapefile_of_hazards_imports_like_the_csv() {
+    use shapefile::dbase::{self, FieldValue, Record};
+    let fx = Fixture::new();
+    let csv = fx.export(&fx.demo, "hazards", "csv");
+    let table = yitu_formats::read(&csv).unwrap();
+    let col = |h: &str| table.headers.iter().position(|x| x == h).unwrap();
+    // Field names as Chinese GIS exports have them (short; dBase allows 10 bytes).
+    let builder = dbase::TableWriterBuilder::with_encoding(dbase::encoding::EncodingRs::from(
+        encoding_rs::GBK,
+    ))
+    .add_character_field("ID".try_into().unwrap(), 36)
+    .add_character_field("名称".try_into().unwrap(), 80)
+    .add_character_field("类型".try_into().unwrap(), 20)
+    .add_character_field("等级".try_into().unwrap(), 20)
+    .add_numeric_field("PEOPLE".try_into().unwrap(), 8, 0)
+    .add_numeric_field("HOUSEHOLDS".try_into().unwrap(), 8, 0)
+    .add_character_field("监测员".try_into().unwrap(), 20)
+    .add_character_field("状态".try_into().unwrap(), 20)
+    .add_character_field("镇街".try_into().unwrap(), 30);
+    let shp = fx.files.join("隐患点.shp");
+    let mut w = shapefile::Writer::from_path(&shp, builder).unwrap();
+    for r in &table.rows {
+        let c = |h: &str| r.cells[col(h)].clone();
+        let mut rec = Record::default();
+        for (field, header) in [
+            ("ID", "编号"),
+            ("名称", "名称"),
+            ("类型", "类型"),
+            ("等级", "等级"),
+            ("监测员", "监测员"),
+            ("状态", "状态"),
+            ("镇街", "所属镇街"),
+        ] {
+            rec.insert(field.into(), FieldValue::Character(Some(c(header))));
+        }
+        rec.insert(
+            "PEOPLE".into(),
+            FieldValue::Numeric(Some(c("威胁人数").parse().unwrap())),
+        );
+        rec.insert(
+            "HOUSEHOLDS".into(),
+            FieldValue::Numeric(Some(c("威胁户数").parse().unwrap())),
+        );
+        let p = shapefile::Point::new(c("经度").parse().unwrap(), c("纬度").parse().unwrap());
+        w.write_shape_and_record(&p, &rec).unwrap();
+    }
+    drop(w);
+    let target = fx.store("shp");
+    let report: serde_json::Value =
+        serde_json::from_str(&ok(&import(&target, "hazards", &shp, &["--json"]))).unwrap();
+    assert_eq!(report["encoding"], "GBK");
+    assert_eq!(report["report"]["inserted"], table.rows.len());
+    // Every column the shapefile carried comes back as in the original export. (The ids matter:
+    // the demo has two 袁桥村滑坡 in one town, which name and town alone cannot tell apart.)
+    let back = yitu_formats::read(&fx.export(&target, "hazards", "csv")).unwrap();
+    let pick = |rows: &[yitu_formats::Row]| {
+        let mut v: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                [
+                    "名称",
+                    "类型",
+                    "等级",
+                    "威胁人数",
+                    "威胁户数",
+                    "监测员",
+                    "状态",
+                    "所属镇街",
+                    "经度",
+                    "纬度",
+                ]
+                .iter()
+                .map(|h| r.cells[col(h)].clone())
+                .collect()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(pick(&back.rows), pick(&table.rows));
+}

@@ -148,8 +148,16 @@ const HAZARDS: &[Field] = &[
         "等级",
         &["险情等级", "风险等级", "级别", "规模等级"],
     ),
-    f("threatened_people", "威胁人数", &["受威胁人数", "威胁人口"]),
-    f("threatened_households", "威胁户数", &["受威胁户数"]),
+    f(
+        "threatened_people",
+        "威胁人数",
+        &["受威胁人数", "威胁人口", "people"],
+    ),
+    f(
+        "threatened_households",
+        "威胁户数",
+        &["受威胁户数", "households"],
+    ),
     f("monitor", "监测员", &["群测群防员", "监测人", "监测责任人"]),
     f(
         "monitor_phone",

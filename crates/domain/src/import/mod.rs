@@ -877,3 +877,37 @@ mod tests {
         assert_eq!(lines, [3, 4, 5, 6]);
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        /// Arbitrary headers and cells never panic the importer: every row is a record or has a
+        /// reason, and every reason names a line that exists.
+        #[test]
+        fn arbitrary_cells_are_records_or_reasons(
+            kind in 0usize..6,
+            picks in proptest::collection::vec(0usize..16, 1..12),
+            rows in proptest::collection::vec(proptest::collection::vec(".{0,12}", 12), 0..8),
+        ) {
+            let kind = ImportKind::ALL[kind];
+            let fs = columns::fields(kind);
+            let headers: Vec<String> = picks.iter().map(|i| fs.get(*i).map(|f| f.zh.to_string()).unwrap_or_else(|| format!("x{i}"))).collect();
+            let source: Vec<SourceRow> = rows.iter().enumerate().map(|(i, c)| SourceRow { line: i + 2, cells: c, geometry: None }).collect();
+            let district = District::hechuan();
+            let towns = crate::town::all();
+            let mut new_id = || EntityId::v7(1, [1; 10]);
+            let mut ctx = Context { district: &district, towns: &towns, crs: Crs::Gcj02, new_id: &mut new_id };
+            let p = parse(kind, &headers, &source, 1, &mut ctx);
+            if p.header_issues.is_empty() {
+                let mut lines: Vec<usize> = p.rows.iter().map(|r| r.line).chain(p.issues.iter().map(|i| i.line)).collect();
+                lines.sort();
+                lines.dedup();
+                prop_assert_eq!(lines.len(), rows.len());
+            }
+        }
+    }
+}

@@ -78,7 +78,7 @@ pub fn resources(rows: &[ParsedRow], existing: &[Resource]) -> (Vec<(usize, Chan
                 line: row.line,
                 field: "名称".into(),
                 reason: format!(
-                    "the same record as line {first} ({} in the same town, or the same 编号): one row per record",
+                    "the same record as the row numbered {first} ({} in the same town, or the same 编号): one row per record; give each its 编号 if they are different records",
                     incoming.name()
                 ),
             });
