@@ -183,3 +183,20 @@ pub async fn stock(store: &Store, args: StockArgs, out: &mut impl Write) -> Resu
     }
     Ok(())
 }
+
+#[derive(Args)]
+pub struct HistoryArgs {
+    /// A record's id (a depot's id also lists its stock movements).
+    id: String,
+}
+
+/// The change log of one record, oldest first, as JSON lines of {at_ms, actor, action, diff}.
+pub async fn history(store: &Store, args: HistoryArgs, out: &mut impl Write) -> Result<()> {
+    let id = EntityId::parse(&args.id)?;
+    for (at_ms, actor, action, diff) in store.history(id).await? {
+        let line =
+            serde_json::json!({"at_ms": at_ms, "actor": actor, "action": action, "diff": diff});
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}

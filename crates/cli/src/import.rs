@@ -76,6 +76,13 @@ pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Resul
     let table = yitu_formats::read(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
     let word = table.kind.row_word();
+    if table.rows.len() > PROGRESS_FROM {
+        eprintln!(
+            "读取 / read {} {word}s ({}); validating…",
+            table.rows.len(),
+            table.source_encoding.name()
+        );
+    }
     let source_rows: Vec<SourceRow> = table
         .rows
         .iter()

@@ -77,6 +77,8 @@ enum Command {
     Update(edit::UpdateArgs),
     /// A stock movement: receive, issue, reserve, release, recount; never below zero.
     Stock(edit::StockArgs),
+    /// Who changed a record, when, and what (JSON lines, oldest first).
+    History(edit::HistoryArgs),
     /// People the district and each town's relocation reserve can support, against ≥ 5,000 / ≥ 200.
     Readiness(readiness::ReadinessArgs),
     /// Hazard points and shelters within a radius of a point, with totals (JSON).
@@ -211,6 +213,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Update(args) => edit::update(&store, args, &mut out).await?,
         Command::Stock(args) => edit::stock(&store, args, &mut out).await?,
+        Command::History(args) => edit::history(&store, args, &mut out).await?,
         Command::Readiness(args) => readiness::run(&store, args, &mut out).await?,
         Command::Search { query, limit, json } => {
             let hits = store.search(&query, limit).await?;

@@ -102,37 +102,28 @@ impl Store {
         let stamp = hlc(author.at_ms);
         match plan {
             ImportPlan::Resources(changes) => {
+                // Rows go to SQLite in batches: sqlx hands every statement to a worker thread,
+                // and that round trip, not SQLite, was the cost of one statement per row
+                // (measured: 10,000 teams took 1.8 s one by one).
+                let mut batch: Vec<(&str, &Resource, serde_json::Value, usize)> = Vec::new();
                 for (i, (line, change)) in changes.iter().enumerate() {
-                    let (action, record, diff) = match change {
-                        Change::Unchanged(_) => {
-                            report.unchanged += 1;
-                            continue;
-                        }
+                    match change {
+                        Change::Unchanged(_) => report.unchanged += 1,
                         Change::Insert(r) => {
                             report.inserted += 1;
-                            (
-                                "insert",
-                                r,
-                                serde_json::to_value(r).expect("resources serialize"),
-                            )
+                            let body = serde_json::to_value(r).expect("resources serialize");
+                            batch.push(("insert", r, body, *line));
                         }
                         Change::Update { before, after } => {
                             report.updated += 1;
-                            ("update", after, field_diff(before, after))
+                            batch.push(("update", after, field_diff(before, after), *line));
                         }
-                    };
-                    upsert(&mut tx, record, &stamp).await?;
-                    log(
-                        &mut tx,
-                        &author,
-                        action,
-                        record.layer().code(),
-                        record.id(),
-                        &diff,
-                        *line,
-                    )
-                    .await?;
-                    progress(i + 1, changes.len());
+                    }
+                    if batch.len() == BATCH || i + 1 == changes.len() {
+                        write_batch(&mut tx, &batch, &author, &stamp).await?;
+                        batch.clear();
+                        progress(i + 1, changes.len());
+                    }
                 }
             }
             ImportPlan::Stock(changes) => {
@@ -232,31 +223,62 @@ impl Store {
 
 type Tx<'c> = sqlx::Transaction<'c, sqlx::Sqlite>;
 
-/// Inserts a record or replaces the one with its id; an imported record is live (not retired).
-pub(crate) async fn upsert(tx: &mut Tx<'_>, r: &Resource, stamp: &str) -> Result<(), Error> {
-    let loc = r.location();
-    sqlx::query(
+/// Records per statement: 12 parameters each, far below SQLite's 32,766.
+const BATCH: usize = 200;
+
+/// Upserts a batch of records and logs each, two statements for the batch.
+async fn write_batch(
+    tx: &mut Tx<'_>,
+    batch: &[(&str, &Resource, serde_json::Value, usize)],
+    author: &Author<'_>,
+    stamp: &str,
+) -> Result<(), Error> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let tuples = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"; batch.len()].join(", ");
+    let sql = format!(
         "INSERT INTO resource (id, layer, kind, status, name, town_code, lon, lat, body, demo, hlc, origin)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+         VALUES {tuples}
          ON CONFLICT (id) DO UPDATE SET
            layer = excluded.layer, kind = excluded.kind, status = excluded.status,
            name = excluded.name, town_code = excluded.town_code, lon = excluded.lon,
            lat = excluded.lat, body = excluded.body, hlc = excluded.hlc,
-           origin = excluded.origin, retired = 0",
-    )
-    .bind(r.id().to_string())
-    .bind(r.layer().code())
-    .bind(r.kind_code())
-    .bind(r.status_code())
-    .bind(r.name())
-    .bind(r.town_code())
-    .bind(loc.lon)
-    .bind(loc.lat)
-    .bind(serde_json::to_string(r).expect("resources serialize"))
-    .bind(stamp)
-    .bind(IMPORT_ORIGIN)
-    .execute(&mut **tx)
-    .await?;
+           origin = excluded.origin, retired = 0"
+    );
+    let mut q = sqlx::query(&sql);
+    for (_, r, _, _) in batch {
+        let loc = r.location();
+        q = q
+            .bind(r.id().to_string())
+            .bind(r.layer().code())
+            .bind(r.kind_code())
+            .bind(r.status_code())
+            .bind(r.name().to_owned())
+            .bind(r.town_code().to_owned())
+            .bind(loc.lon)
+            .bind(loc.lat)
+            .bind(serde_json::to_string(r).expect("resources serialize"))
+            .bind(stamp.to_owned())
+            .bind(IMPORT_ORIGIN);
+    }
+    q.execute(&mut **tx).await?;
+    let tuples = vec!["(?, ?, ?, ?, ?, ?, ?)"; batch.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO change_log (at_ms, actor, action, layer, record_id, diff, source) VALUES {tuples}"
+    );
+    let mut q = sqlx::query(&sql);
+    for (action, r, diff, line) in batch {
+        q = q
+            .bind(author.at_ms)
+            .bind(author.actor.to_owned())
+            .bind(*action)
+            .bind(r.layer().code())
+            .bind(r.id().to_string())
+            .bind(diff.to_string())
+            .bind(format!("{} line {line}", author.source));
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 

@@ -464,6 +464,20 @@ fn update_changes_a_valid_field_and_refuses_a_bad_one_writing_nothing() {
     }
     let wrong_kind = yitu(&fx.demo, &["update", "teams", &id, "--set", "人数=3"]);
     assert!(!wrong_kind.status.success());
+    // The one accepted edit is in the history: who, and the capacity before and after.
+    let history = ok(&yitu(&fx.demo, &["history", &id]));
+    let entries: Vec<serde_json::Value> = history
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 1, "{history}");
+    assert_eq!(entries[0]["action"], "update");
+    let was: u64 = table.rows[0].cells[cap].parse().unwrap();
+    assert_eq!(
+        entries[0]["diff"]["capacity"],
+        serde_json::json!([was, 4321])
+    );
+    assert!(!entries[0]["actor"].as_str().unwrap().is_empty());
 }
 
 #[test]
