@@ -65,10 +65,10 @@ pub async fn run(
     let Some(path) = file else {
         bail!("--out FILE is needed for csv and xlsx exports");
     };
-    match format {
-        Format::Csv => yitu_formats::write_csv(path, &headers, &rows)?,
-        Format::Xlsx => yitu_formats::write_xlsx(path, kind.code(), &headers, &rows)?,
-        Format::Geojson => unreachable!("handled above"),
+    if let Format::Xlsx = format {
+        yitu_formats::write_xlsx(path, kind.code(), &headers, &rows)?;
+    } else {
+        yitu_formats::write_csv(path, &headers, &rows)?;
     }
     Ok(())
 }
