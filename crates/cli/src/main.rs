@@ -1,6 +1,6 @@
 //! `yitu`: the store of the desktop app, used and checked without a window.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,6 +8,10 @@ use yitu_domain::{demo, Layer};
 use yitu_replica::Store;
 
 mod dispatch;
+mod edit;
+mod export;
+mod import;
+mod readiness;
 mod roads;
 
 #[derive(Parser)]
@@ -36,7 +40,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write a layer (teams, experts, depots, shelters, hazards) as RFC 7946 GeoJSON.
+    /// Write a layer (teams, experts, depots, shelters, hazards) as RFC 7946 GeoJSON, or it or
+    /// the depots' stock (stock) as CSV or XLSX with Chinese headers the importer reads back.
     Export {
         layer: String,
         #[arg(long, value_enum, default_value_t = Format::Geojson)]
@@ -65,19 +70,35 @@ enum Command {
         #[arg(long)]
         specialty: Option<String>,
         /// Straight-line distance in km.
-        #[arg(long, conflicts_with = "minutes", required_unless_present = "minutes")]
+        #[arg(
+            long,
+            conflicts_with = "minutes",
+            required_unless_present = "minutes",
+            allow_negative_numbers = true
+        )]
         km: Option<f64>,
         /// Travel time in minutes (by road where loaded, else the stated estimate).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         minutes: Option<f64>,
     },
+    /// Import a registry or stock from CSV (UTF-8 or GBK), XLSX, GeoJSON or Shapefile: every row
+    /// validated; all or nothing unless --skip-invalid.
+    Import(import::ImportArgs),
+    /// Change fields of one record, validated as an import is (refused with reasons, nothing written).
+    Update(edit::UpdateArgs),
+    /// A stock movement: receive, issue, reserve, release, recount; never below zero.
+    Stock(edit::StockArgs),
+    /// Who changed a record, when, and what (JSON lines, oldest first).
+    History(edit::HistoryArgs),
+    /// People the district and each town's relocation reserve can support, against ≥ 5,000 / ≥ 200.
+    Readiness(readiness::ReadinessArgs),
     /// Hazard points and shelters within a radius of a point, or inside an area, with totals
     /// (JSON).
     Within {
         /// longitude,latitude in WGS-84 degrees.
         #[arg(long, requires = "radius_km", required_unless_present = "area")]
         at: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         radius_km: Option<f64>,
         /// A GeoJSON file holding one Polygon (a geometry, a Feature or a FeatureCollection
         /// with one feature), in WGS-84.
@@ -162,6 +183,8 @@ enum RoadsAction {
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Geojson,
+    Csv,
+    Xlsx,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -221,19 +244,16 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Export {
             layer,
-            format: Format::Geojson,
+            format,
             out: file,
-        } => {
-            let Ok(layer) = Layer::from_code(&layer) else {
-                bail!("unknown layer {layer:?}: one of teams, experts, depots, shelters, hazards");
-            };
-            let text = store.feature_collection(layer).await?.to_string();
-            match file {
-                Some(path) => std::fs::write(&path, text)
-                    .with_context(|| format!("writing {}", path.display()))?,
-                None => writeln!(out, "{text}")?,
-            }
+        } => export::run(&store, &layer, format, file.as_deref(), &mut out).await?,
+        Command::Import(args) => {
+            import::run(&store, args, &mut out).await?;
         }
+        Command::Update(args) => edit::update(&store, args, &mut out).await?,
+        Command::Stock(args) => edit::stock(&store, args, &mut out).await?,
+        Command::History(args) => edit::history(&store, args, &mut out).await?,
+        Command::Readiness(args) => readiness::run(&store, args, &mut out).await?,
         Command::Search { query, limit, json } => {
             let hits = store.search(&query, limit).await?;
             if json {
@@ -277,7 +297,7 @@ async fn run(cli: Cli) -> Result<()> {
                     dispatch::within(&store, &at, radius_km).await?
                 }
                 (None, None, Some(area)) => dispatch::inside(&store, &area).await?,
-                _ => bail!("give --at with --radius-km, or --area"),
+                _ => anyhow::bail!("give --at with --radius-km, or --area"),
             };
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;

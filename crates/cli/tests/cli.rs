@@ -328,3 +328,7 @@ fn a_broken_database_file_is_refused_and_left_as_it_was() {
         "nothing was overwritten"
     );
 }
+
+// Import and export cases live beside, in the same test binary.
+#[path = "cli/import.rs"]
+mod import;

@@ -25,4 +25,11 @@ pub enum Error {
     },
     #[error("invalid id {0:?}")]
     Id(String),
+    #[error("cannot {kind} {quantity}: only {limit} {what}")]
+    Insufficient {
+        kind: &'static str,
+        quantity: i64,
+        limit: i64,
+        what: &'static str,
+    },
 }

@@ -70,6 +70,47 @@ impl Balance {
         self
     }
 
+    /// The entry quantity for a movement asked for by a person, checked so that no balance goes
+    /// negative: `quantity` is what moves (> 0), except for a recount, where it is the count
+    /// found (≥ 0) and the entry records the difference.
+    pub fn movement(&self, kind: MoveKind, quantity: i64) -> Result<i64, crate::Error> {
+        let refuse = |limit: i64, what: &'static str| {
+            Err(crate::Error::Insufficient {
+                kind: kind.code(),
+                quantity,
+                limit,
+                what,
+            })
+        };
+        if kind == MoveKind::Recount {
+            if quantity < 0 {
+                return Err(crate::Error::OutOfRange {
+                    field: "quantity",
+                    value: quantity,
+                    reason: "a count cannot be negative",
+                });
+            }
+            if quantity < self.reserved {
+                return refuse(self.reserved, "reserved must stay covered: release first");
+            }
+            return Ok(quantity - self.on_hand);
+        }
+        if quantity <= 0 {
+            return Err(crate::Error::OutOfRange {
+                field: "quantity",
+                value: quantity,
+                reason: "a movement must be more than 0",
+            });
+        }
+        match kind {
+            MoveKind::Issue | MoveKind::Reserve if quantity > self.available() => {
+                refuse(self.available(), "available (on hand less reserved)")
+            }
+            MoveKind::Release if quantity > self.reserved => refuse(self.reserved, "reserved"),
+            _ => Ok(quantity),
+        }
+    }
+
     pub fn fold<'a>(entries: impl IntoIterator<Item = &'a LedgerEntry>) -> Self {
         entries
             .into_iter()
@@ -138,6 +179,56 @@ mod tests {
         for (name, entries, on_hand, reserved) in cases {
             let b = Balance::fold(&entries);
             assert_eq!((b.on_hand, b.reserved), (on_hand, reserved), "{name}");
+        }
+    }
+
+    #[test]
+    fn movements_that_would_go_negative_are_refused() {
+        let b = Balance {
+            on_hand: 10,
+            reserved: 4,
+        };
+        let cases = [
+            (MoveKind::Receive, 5, Ok(5)),
+            (MoveKind::Issue, 6, Ok(6)),
+            (MoveKind::Issue, 7, Err(())),
+            (MoveKind::Reserve, 7, Err(())),
+            (MoveKind::Release, 4, Ok(4)),
+            (MoveKind::Release, 5, Err(())),
+            (MoveKind::Recount, 8, Ok(-2)),
+            (MoveKind::Recount, 3, Err(())),
+            (MoveKind::Recount, -1, Err(())),
+            (MoveKind::Receive, 0, Err(())),
+        ];
+        for (kind, q, want) in cases {
+            assert_eq!(b.movement(kind, q).map_err(|_| ()), want, "{kind:?} {q}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Random checked movements: the fold equals a plain reference sum, and neither on hand
+        /// nor available ever goes below zero.
+        #[test]
+        fn checked_movements_fold_to_the_reference_and_never_go_negative(
+            moves in proptest::collection::vec((0usize..5, 0i64..200), 0..60)
+        ) {
+            let mut entries = Vec::new();
+            let (mut on_hand, mut reserved) = (0i64, 0i64);
+            for (i, (k, q)) in moves.into_iter().enumerate() {
+                let kind = MoveKind::ALL[k];
+                let current = Balance::fold(&entries);
+                let Ok(quantity) = current.movement(kind, q) else { continue };
+                match kind {
+                    MoveKind::Receive | MoveKind::Recount => on_hand += quantity,
+                    MoveKind::Issue => on_hand -= quantity,
+                    MoveKind::Reserve => reserved += quantity,
+                    MoveKind::Release => reserved -= quantity,
+                }
+                entries.push(entry(i as u8, kind, quantity));
+                let b = Balance::fold(&entries);
+                proptest::prop_assert_eq!((b.on_hand, b.reserved), (on_hand, reserved));
+                proptest::prop_assert!(b.on_hand >= 0 && b.reserved >= 0 && b.available() >= 0);
+            }
         }
     }
 

@@ -3,6 +3,8 @@
 
 pub mod dispatch;
 mod error;
+pub mod import;
+pub mod movement;
 pub mod registry;
 pub mod roads;
 pub mod search;

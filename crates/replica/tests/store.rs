@@ -183,3 +183,6 @@ async fn search_finds_by_name_town_kind_and_material() {
     assert!(store.search("   ", 10).await.unwrap().is_empty());
     assert!(store.search("火星基地", 10).await.unwrap().is_empty());
 }
+
+#[path = "store/import.rs"]
+mod import;

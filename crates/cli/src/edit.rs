@@ -1,0 +1,202 @@
+//! `yitu update` and `yitu stock`: headless edits for scripts and administrators, validated like
+//! the import (an edit is refused with its reasons and nothing written) and recorded in the
+//! change log.
+
+use crate::import::{id_source, now_ms};
+use anyhow::{bail, Result};
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use yitu_domain::district::District;
+use yitu_domain::import::plan::Change;
+use yitu_domain::import::{edit, Context, Crs, ImportKind};
+use yitu_domain::material::MaterialCode;
+use yitu_domain::stock::MoveKind;
+use yitu_domain::{town, EntityId};
+use yitu_replica::import::{Author, ImportPlan};
+use yitu_replica::movement::NewLine;
+use yitu_replica::Store;
+
+#[derive(Args)]
+pub struct UpdateArgs {
+    /// teams, experts, depots, shelters or hazards.
+    kind: String,
+    /// The record's id (编号), as exports carry it.
+    id: String,
+    /// FIELD=VALUE, FIELD a field key (capacity) or a Chinese header (容纳人数); repeatable.
+    #[arg(long = "set", required = true, value_name = "FIELD=VALUE")]
+    sets: Vec<String>,
+    /// Coordinate system of a lon/lat given with --set.
+    #[arg(long, default_value = "wgs84")]
+    crs: String,
+    /// Who is editing, for the change log (default: $USER).
+    #[arg(long, env = "USER", default_value = "yitu")]
+    actor: String,
+}
+
+pub async fn update(store: &Store, args: UpdateArgs, out: &mut impl Write) -> Result<()> {
+    let kind = ImportKind::from_code(&args.kind)
+        .ok()
+        .filter(|k| *k != ImportKind::Stock);
+    let Some(kind) = kind else {
+        bail!(
+            "unknown kind {:?}: one of teams, experts, depots, shelters, hazards (stock moves with `yitu stock`)",
+            args.kind
+        );
+    };
+    let crs = Crs::from_code(&args.crs)
+        .map_err(|_| anyhow::anyhow!("unknown --crs {:?}: one of wgs84, gcj02, bd09", args.crs))?;
+    let id = EntityId::parse(&args.id)?;
+    let before = store.resource(id).await?;
+    if edit::kind_of(&before) != kind {
+        bail!(
+            "{id} is one of the {}, not the {}",
+            edit::kind_of(&before).code(),
+            kind.code()
+        );
+    }
+    let mut sets = Vec::new();
+    for s in &args.sets {
+        let Some((field, value)) = s.split_once('=') else {
+            bail!("--set {s:?}: expected FIELD=VALUE");
+        };
+        sets.push((field.trim().to_owned(), value.to_owned()));
+    }
+    let district = District::hechuan();
+    let towns = town::all();
+    let mut new_id = || id;
+    let mut ctx = Context {
+        district: &district,
+        towns: &towns,
+        crs,
+        new_id: &mut new_id,
+    };
+    let after = match edit::apply(&before, &sets, &towns, &mut ctx) {
+        Ok(after) => after,
+        Err(issues) => {
+            for i in &issues {
+                eprintln!("{}: {}", i.field, i.reason);
+            }
+            bail!("{id} not changed: {} refused", issues.len());
+        }
+    };
+    if after == before {
+        writeln!(out, "{id}: no change")?;
+        return Ok(());
+    }
+    let at_ms = now_ms();
+    let mut ids = id_source(at_ms);
+    let change = Change::Update {
+        before: Box::new(before),
+        after,
+    };
+    store
+        .apply_import(
+            &ImportPlan::Resources(vec![(0, change)]),
+            Author {
+                actor: &args.actor,
+                at_ms,
+                source: "yitu update",
+                new_id: &mut ids,
+            },
+            |_, _| {},
+        )
+        .await?;
+    writeln!(out, "{id}: updated")?;
+    Ok(())
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Move {
+    Receive,
+    Issue,
+    Reserve,
+    Release,
+    Recount,
+}
+
+#[derive(Args)]
+pub struct StockArgs {
+    /// receive, issue, reserve, release, or recount (QTY is then the count found).
+    #[arg(value_enum)]
+    kind: Move,
+    depot_id: String,
+    /// GB/T 38565 code (7 digits).
+    code: String,
+    quantity: i64,
+    #[arg(long, default_value = "")]
+    note: String,
+    /// Name of a material received into a depot for the first time.
+    #[arg(long)]
+    name: Option<String>,
+    /// Unit of a material received into a depot for the first time.
+    #[arg(long)]
+    unit: Option<String>,
+    #[arg(long, env = "USER", default_value = "yitu")]
+    actor: String,
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn stock(store: &Store, args: StockArgs, out: &mut impl Write) -> Result<()> {
+    let kind = match args.kind {
+        Move::Receive => MoveKind::Receive,
+        Move::Issue => MoveKind::Issue,
+        Move::Reserve => MoveKind::Reserve,
+        Move::Release => MoveKind::Release,
+        Move::Recount => MoveKind::Recount,
+    };
+    let depot = EntityId::parse(&args.depot_id)?;
+    let code = MaterialCode::parse(&args.code)?;
+    let new_line = match (&args.name, &args.unit) {
+        (Some(name), Some(unit)) => Some(NewLine { name, unit }),
+        _ => None,
+    };
+    let at_ms = now_ms();
+    let mut ids = id_source(at_ms);
+    let balance = store
+        .move_stock(
+            depot,
+            &code,
+            kind,
+            args.quantity,
+            &args.note,
+            new_line,
+            Author {
+                actor: &args.actor,
+                at_ms,
+                source: "yitu stock",
+                new_id: &mut ids,
+            },
+        )
+        .await?;
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &balance)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "{code} at {depot}: on hand {}, reserved {}, available {}",
+            balance.on_hand,
+            balance.reserved,
+            balance.available()
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct HistoryArgs {
+    /// A record's id (a depot's id also lists its stock movements).
+    id: String,
+}
+
+/// The change log of one record, oldest first, as JSON lines of {at_ms, actor, action, diff}.
+pub async fn history(store: &Store, args: HistoryArgs, out: &mut impl Write) -> Result<()> {
+    let id = EntityId::parse(&args.id)?;
+    for (at_ms, actor, action, diff) in store.history(id).await? {
+        let line =
+            serde_json::json!({"at_ms": at_ms, "actor": actor, "action": action, "diff": diff});
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,326 @@
+//! `yitu import KIND FILE`: read any supported file, validate every row, plan against the
+//! store, and write all valid rows in one transaction — or nothing, when a row is bad and
+//! `--skip-invalid` was not given. Bad rows are listed with their line and reason, and with
+//! `--skip-invalid` go to a rejects CSV (original cells, line, reason).
+
+use anyhow::{bail, Context as _, Result};
+use clap::Args;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use yitu_domain::district::District;
+use yitu_domain::import::{self, plan, Context, Crs, ImportKind, Issue, SourceRow};
+use yitu_domain::rng::SplitMix64;
+use yitu_domain::{town, EntityId, Layer};
+use yitu_replica::import::{Author, ImportPlan, ImportReport};
+use yitu_replica::Store;
+
+/// Above this many rows, progress goes to standard error.
+const PROGRESS_FROM: usize = 300;
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// teams, experts, depots, stock, shelters or hazards (or 救援队伍, 专家, …).
+    kind: String,
+    /// .csv (UTF-8 or GBK), .xlsx, .geojson or .shp (with its .dbf).
+    file: PathBuf,
+    /// The coordinate system of the file's positions: wgs84 (also CGCS2000, GPS), gcj02 (AMap,
+    /// Tencent) or bd09 (Baidu).
+    #[arg(long, default_value = "wgs84")]
+    crs: String,
+    /// Validate and show what would change; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the valid rows and put the bad ones in the --rejects file.
+    #[arg(long, requires = "rejects")]
+    skip_invalid: bool,
+    /// Where rejected rows go (CSV: the original cells, the line and the reason).
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+    /// Print the outcome as JSON on standard output.
+    #[arg(long)]
+    json: bool,
+    /// Who is importing, for the change log (default: $USER).
+    #[arg(long, env = "USER", default_value = "yitu")]
+    actor: String,
+}
+
+#[derive(Serialize)]
+struct Outcome<'a> {
+    kind: &'static str,
+    file: String,
+    encoding: &'static str,
+    crs: &'static str,
+    rows: usize,
+    valid: usize,
+    ignored_columns: &'a [String],
+    issues: &'a [Issue],
+    dry_run: bool,
+    written: bool,
+    report: ImportReport,
+}
+
+/// Returns whether the import went through without refusing anything.
+pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Result<bool> {
+    let kind = ImportKind::from_code(&args.kind).map_err(|_| {
+        anyhow::anyhow!(
+            "unknown kind {:?}: one of teams, experts, depots, stock, shelters, hazards",
+            args.kind
+        )
+    })?;
+    let crs = Crs::from_code(&args.crs)
+        .map_err(|_| anyhow::anyhow!("unknown --crs {:?}: one of wgs84, gcj02, bd09", args.crs))?;
+    let started = Instant::now();
+    let table = yitu_formats::read(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let word = table.kind.row_word();
+    if table.rows.len() > PROGRESS_FROM {
+        eprintln!(
+            "读取 / read {} {word}s ({}); validating…",
+            table.rows.len(),
+            table.source_encoding.name()
+        );
+    }
+    let source_rows: Vec<SourceRow> = table
+        .rows
+        .iter()
+        .map(|r| SourceRow {
+            line: r.line,
+            cells: &r.cells,
+            geometry: r.geometry.as_ref(),
+        })
+        .collect();
+    let now_ms = now_ms();
+    let mut ids = id_source(now_ms);
+    let district = District::hechuan();
+    let towns = town::all();
+    let header_line = table
+        .rows
+        .first()
+        .map(|r| r.line.saturating_sub(1))
+        .unwrap_or(1)
+        .max(1);
+    let parsed = {
+        let mut new_id = || ids();
+        let mut ctx = Context {
+            district: &district,
+            towns: &towns,
+            crs,
+            new_id: &mut new_id,
+        };
+        import::parse(kind, &table.headers, &source_rows, header_line, &mut ctx)
+    };
+    if !parsed.header_issues.is_empty() {
+        for i in &parsed.header_issues {
+            eprintln!(
+                "yitu: {}: header, {}: {}",
+                args.file.display(),
+                i.field,
+                i.reason
+            );
+        }
+        bail!(
+            "{} cannot be imported as {}: required columns are missing; nothing written",
+            args.file.display(),
+            kind.code()
+        );
+    }
+    let (plan, mut issues) = match Layer::from_code(kind.code()) {
+        Ok(layer) => {
+            let existing = store.resources(layer).await?;
+            let (changes, issues) = plan::resources(&parsed.rows, &existing);
+            (ImportPlan::Resources(changes), issues)
+        }
+        Err(_) => {
+            let state = store.stock_state().await?;
+            let (changes, issues) = plan::stock(&parsed.rows, &state);
+            (ImportPlan::Stock(changes), issues)
+        }
+    };
+    issues.extend(parsed.issues.iter().cloned());
+    issues.sort_by_key(|i| i.line);
+    let bad_lines: BTreeMap<usize, Vec<&Issue>> =
+        issues.iter().fold(BTreeMap::new(), |mut m, i| {
+            m.entry(i.line).or_insert_with(Vec::new).push(i);
+            m
+        });
+    for i in &issues {
+        eprintln!("{word} {}, {}: {}", i.line, i.field, i.reason);
+    }
+    let valid = table.rows.len() - bad_lines.len();
+    let refuse = !issues.is_empty() && !args.skip_invalid;
+    let mut report = ImportReport::default();
+    let mut written = false;
+    if !issues.is_empty() && args.skip_invalid {
+        if let Some(path) = &args.rejects {
+            write_rejects(path, &table, &bad_lines, word)?;
+        }
+    }
+    if !refuse && !args.dry_run {
+        let total = match &plan {
+            ImportPlan::Resources(c) => c.len(),
+            ImportPlan::Stock(c) => c.len(),
+        };
+        let step = (total / 20).max(100);
+        let name = args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut entry_ids = id_source(now_ms + 1);
+        let author = Author {
+            actor: &args.actor,
+            at_ms: now_ms,
+            source: &name,
+            new_id: &mut entry_ids,
+        };
+        report = store
+            .apply_import(&plan, author, |done, total| {
+                if total > PROGRESS_FROM && (done % step == 0 || done == total) {
+                    eprintln!("导入 / importing {}: {done}/{total}", kind.code());
+                }
+            })
+            .await?;
+        written = true;
+    } else if args.dry_run {
+        report = dry_report(&plan);
+    }
+    let outcome = Outcome {
+        kind: kind.code(),
+        file: args.file.display().to_string(),
+        encoding: table.source_encoding.name(),
+        crs: crs.code(),
+        rows: table.rows.len(),
+        valid,
+        ignored_columns: &parsed.ignored_columns,
+        issues: &issues,
+        dry_run: args.dry_run,
+        written,
+        report,
+    };
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &outcome)?;
+        writeln!(out)?;
+    } else {
+        summary(out, &outcome, started.elapsed().as_secs_f64())?;
+    }
+    if refuse {
+        bail!(
+            "{} of {} {word}s refused; nothing written (fix them, or pass --skip-invalid --rejects FILE)",
+            bad_lines.len(),
+            table.rows.len()
+        );
+    }
+    Ok(issues.is_empty())
+}
+
+fn summary(out: &mut impl Write, o: &Outcome<'_>, secs: f64) -> Result<()> {
+    let r = &o.report;
+    let verb = if o.dry_run { "would be" } else { "" };
+    writeln!(
+        out,
+        "{} ({}, {}): {} rows, {} valid",
+        o.file, o.encoding, o.crs, o.rows, o.valid
+    )?;
+    if !o.ignored_columns.is_empty() {
+        writeln!(out, "ignored columns: {}", o.ignored_columns.join(", "))?;
+    }
+    if o.written || o.dry_run {
+        writeln!(
+            out,
+            "{}: {} added, {} updated, {} unchanged; stock lines {} added, {} changed; {} ledger entries {verb}",
+            o.kind, r.inserted, r.updated, r.unchanged, r.stock_lines_added, r.stock_lines_changed, r.ledger_entries
+        )?;
+    }
+    if o.written {
+        writeln!(out, "written in one transaction ({secs:.2} s)")?;
+    }
+    Ok(())
+}
+
+fn dry_report(plan: &ImportPlan) -> ImportReport {
+    let mut r = ImportReport::default();
+    match plan {
+        ImportPlan::Resources(changes) => {
+            for (_, c) in changes {
+                match c {
+                    plan::Change::Insert(_) => r.inserted += 1,
+                    plan::Change::Update { .. } => r.updated += 1,
+                    plan::Change::Unchanged(_) => r.unchanged += 1,
+                }
+            }
+        }
+        ImportPlan::Stock(changes) => {
+            for (_, c) in changes {
+                r.stock_lines_added += u64::from(c.new_line);
+                r.stock_lines_changed += u64::from(c.line_changed);
+                r.ledger_entries += u64::from(c.movement.is_some());
+                if !c.new_line && !c.line_changed && c.movement.is_none() {
+                    r.unchanged += 1;
+                }
+            }
+        }
+    }
+    r
+}
+
+/// The rejected rows with their original cells, then 行号 (line) and 原因 (reasons).
+fn write_rejects(
+    path: &Path,
+    table: &yitu_formats::Table,
+    bad: &BTreeMap<usize, Vec<&Issue>>,
+    word: &str,
+) -> Result<()> {
+    let mut headers = table.headers.clone();
+    headers.push(format!("行号 ({word})"));
+    headers.push("原因 (reason)".into());
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let issues = bad.get(&r.line)?;
+            let mut cells = r.cells.clone();
+            cells.resize(table.headers.len(), String::new());
+            cells.push(r.line.to_string());
+            cells.push(
+                issues
+                    .iter()
+                    .map(|i| format!("{}: {}", i.field, i.reason))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            );
+            Some(cells)
+        })
+        .collect();
+    yitu_formats::write_csv(path, &headers, &rows)
+        .with_context(|| format!("writing the rejects to {}", path.display()))
+}
+
+/// New UUIDv7 ids for this process: the time, and random bits from a generator seeded by the
+/// clock's nanoseconds and the process id (no OS randomness needed; collisions would need two
+/// imports in the same nanosecond in the same process id).
+pub fn id_source(now_ms: i64) -> impl FnMut() -> EntityId + Send {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let mut rng = SplitMix64::new(nanos ^ (u64::from(std::process::id()) << 32));
+    move || {
+        let a = rng.next_u64().to_le_bytes();
+        let b = rng.next_u64().to_le_bytes();
+        let mut r = [0u8; 10];
+        r[..8].copy_from_slice(&a);
+        r[8..].copy_from_slice(&b[..2]);
+        EntityId::v7(now_ms.max(0) as u64, r)
+    }
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,125 @@
+//! One stock movement asked for by a person (`yitu stock …`): checked against the balance folded
+//! inside the same transaction, so no balance goes negative even with two writers, then added
+//! to the ledger and the change log.
+
+use crate::import::{log, Author};
+use crate::{Error, Store};
+use yitu_domain::material::MaterialCode;
+use yitu_domain::stock::{Balance, MoveKind};
+use yitu_domain::{EntityId, Layer};
+
+/// Name and unit of a stock line opened by its first receipt.
+pub struct NewLine<'a> {
+    pub name: &'a str,
+    pub unit: &'a str,
+}
+
+impl Store {
+    /// Records a movement and returns the balance after it.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn move_stock(
+        &self,
+        depot: EntityId,
+        code: &MaterialCode,
+        kind: MoveKind,
+        quantity: i64,
+        note: &str,
+        new_line: Option<NewLine<'_>>,
+        author: Author<'_>,
+    ) -> Result<Balance, Error> {
+        let depot_s = depot.to_string();
+        // BEGIN IMMEDIATE would be ideal; a write first takes the lock just as well in SQLite:
+        // the balance read below then cannot change before this transaction commits.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE meta SET value = value WHERE key = 'lock'")
+            .execute(&mut *tx)
+            .await?;
+        let is_depot: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM resource WHERE id = ? AND layer = 'depots' AND retired = 0",
+        )
+        .bind(&depot_s)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if is_depot.is_none() {
+            return Err(Error::NotFound {
+                what: "depot",
+                id: depot_s,
+            });
+        }
+        let line: Option<String> =
+            sqlx::query_scalar("SELECT name FROM stock_line WHERE depot_id = ? AND code = ?")
+                .bind(&depot_s)
+                .bind(code.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let stamp = format!("{:013}-0000-local", author.at_ms);
+        if line.is_none() {
+            match (&new_line, kind) {
+                (Some(l), MoveKind::Receive) => {
+                    sqlx::query(
+                        "INSERT INTO stock_line (depot_id, code, name, unit, expiry, hlc, origin)
+                         VALUES (?, ?, ?, ?, NULL, ?, 'local')",
+                    )
+                    .bind(&depot_s)
+                    .bind(code.as_str())
+                    .bind(l.name)
+                    .bind(l.unit)
+                    .bind(&stamp)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                _ => {
+                    return Err(Error::NotFound {
+                        what: "stock line (receive with --name and --unit to open one)",
+                        id: format!("{depot_s} {code}"),
+                    })
+                }
+            }
+        }
+        let entries: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT kind, quantity FROM ledger_entry WHERE depot_id = ? AND code = ?",
+        )
+        .bind(&depot_s)
+        .bind(code.as_str())
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut balance = Balance::default();
+        for (k, q) in entries {
+            balance = balance.apply(MoveKind::from_code(&k)?, q);
+        }
+        let entry_quantity = balance.movement(kind, quantity)?;
+        let entry_id = (author.new_id)();
+        sqlx::query(
+            "INSERT INTO ledger_entry (id, depot_id, code, kind, quantity, at_ms, note, hlc, origin)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'local')",
+        )
+        .bind(entry_id.to_string())
+        .bind(&depot_s)
+        .bind(code.as_str())
+        .bind(kind.code())
+        .bind(entry_quantity)
+        .bind(author.at_ms)
+        .bind(note)
+        .bind(&stamp)
+        .execute(&mut *tx)
+        .await?;
+        let after = balance.apply(kind, entry_quantity);
+        let diff = serde_json::json!({
+            "code": code.as_str(),
+            "movement": {"kind": kind.code(), "quantity": entry_quantity, "note": note},
+            "balance": [balance, after],
+        });
+        log(
+            &mut tx,
+            &author,
+            "stock",
+            Layer::Depots.code(),
+            depot,
+            &diff,
+            0,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}
