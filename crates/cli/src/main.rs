@@ -164,7 +164,8 @@ enum NearestKind {
 
 #[derive(Subcommand)]
 enum RoadsAction {
-    /// Load road lines (GeoJSON LineString/MultiLineString with a class or speed_kmh property).
+    /// Load road lines: GeoJSON LineString/MultiLineString features or an ESRI Shapefile
+    /// (.shp with its .dbf, GBK or UTF-8) of polylines, each with a class or a speed attribute.
     Load {
         file: PathBuf,
         /// The coordinate system of the file.

@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 use std::path::Path;
 use yitu_domain::crs::Crs;
-use yitu_domain::road::lines_from_geojson;
+use yitu_domain::road::{lines_from_features, lines_from_geojson};
 use yitu_replica::Store;
 
 /// Loads a road file; any bad feature refuses the whole file and leaves the loaded network as it
@@ -21,9 +21,17 @@ pub async fn load(
             bail!("--default-speed {s}: expected km/h above 0 and at most 150");
         }
     }
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("reading the road file {}", file.display()))?;
-    let lines = match lines_from_geojson(&text, crs, default_speed) {
+    let is_shapefile = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+    let read = if is_shapefile {
+        lines_from_features(&shapefile_features(file)?, crs, default_speed)
+    } else {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("reading the road file {}", file.display()))?;
+        lines_from_geojson(&text, crs, default_speed)
+    };
+    let lines = match read {
         Ok(lines) => lines,
         Err(problems) => {
             let shown: Vec<String> = problems
@@ -58,4 +66,27 @@ pub async fn load(
         .unwrap_or(0);
     let info = store.load_roads(&source, crs, &lines, now_ms).await?;
     Ok(json!({ "loaded": info }))
+}
+
+/// A shapefile's records as GeoJSON features: its attributes (decoded from GBK or UTF-8 by
+/// `yitu-formats`) become text properties, which the road reader parses like any other.
+fn shapefile_features(file: &Path) -> Result<Vec<geojson::Feature>> {
+    let table = yitu_formats::read(file)?;
+    Ok(table
+        .rows
+        .into_iter()
+        .map(|row| {
+            let properties = table
+                .headers
+                .iter()
+                .zip(row.cells)
+                .map(|(h, c)| (h.clone(), Value::String(c)))
+                .collect();
+            geojson::Feature {
+                geometry: row.geometry,
+                properties: Some(properties),
+                ..Default::default()
+            }
+        })
+        .collect())
 }

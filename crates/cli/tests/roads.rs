@@ -227,3 +227,80 @@ fn an_area_lists_the_hazards_and_shelters_inside_it() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cross"));
 }
+
+/// A road shapefile as Chinese GIS tools export it: polylines and a GBK .dbf with Chinese values.
+#[test]
+fn a_gbk_road_shapefile_loads_with_its_classes_and_speeds() {
+    use shapefile::dbase::{self, FieldValue, Record};
+    let dir = seeded();
+    let path = dir.path().join("道路.shp");
+    let table = dbase::TableWriterBuilder::with_encoding(dbase::encoding::EncodingRs::from(
+        encoding_rs::GBK,
+    ))
+    .add_character_field("NAME".try_into().unwrap(), 40)
+    .add_character_field("DLDJ".try_into().unwrap(), 20)
+    .add_numeric_field("SPEED".try_into().unwrap(), 6, 0);
+    let mut w = shapefile::Writer::from_path(&path, table).unwrap();
+    // (name, class, speed or none, parts)
+    let roads: [(&str, &str, Option<f64>, Vec<Vec<(f64, f64)>>); 2] = [
+        (
+            "合川大道",
+            "一级公路",
+            Some(60.0),
+            vec![vec![(106.26, 29.98), (106.28, 30.0)]],
+        ),
+        (
+            "钓鱼城路",
+            "县道",
+            None,
+            vec![
+                vec![(106.28, 30.0), (106.29, 30.01)],
+                vec![(106.29, 30.01), (106.31, 30.05)],
+            ],
+        ),
+    ];
+    for (name, class, speed, parts) in roads {
+        let parts: Vec<Vec<shapefile::Point>> = parts
+            .into_iter()
+            .map(|p| {
+                p.into_iter()
+                    .map(|(x, y)| shapefile::Point::new(x, y))
+                    .collect()
+            })
+            .collect();
+        let mut rec = Record::default();
+        rec.insert("NAME".into(), FieldValue::Character(Some(name.into())));
+        rec.insert("DLDJ".into(), FieldValue::Character(Some(class.into())));
+        rec.insert("SPEED".into(), FieldValue::Numeric(speed));
+        w.write_shape_and_record(&shapefile::Polyline::with_parts(parts), &rec)
+            .unwrap();
+    }
+    drop(w);
+    // "DLDJ" (道路等级 in pinyin initials) is not a known column: the class is not seen, so the
+    // second road has no speed and the file is refused; with a default speed it loads.
+    let out = yitu(dir.path(), &["roads", "load", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("feature 2"));
+    let loaded = json_of(&yitu(
+        dir.path(),
+        &[
+            "roads",
+            "load",
+            path.to_str().unwrap(),
+            "--default-speed",
+            "25",
+        ],
+    ));
+    assert_eq!(
+        loaded["loaded"]["lines"], 3,
+        "one line and a two-part polyline"
+    );
+    assert_eq!(loaded["loaded"]["source"], "道路.shp");
+    assert_eq!(loaded["loaded"]["pieces"], 1, "the parts join end to end");
+    // Rankings now go by these roads.
+    let route = json_of(&yitu(
+        dir.path(),
+        &["nearest", "teams", "--at", "106.26,29.98", "-k", "50"],
+    ));
+    assert_eq!(route["assumption"]["routing"], "roads");
+}
