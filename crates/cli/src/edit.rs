@@ -6,13 +6,12 @@ use crate::import::{id_source, now_ms};
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use std::io::Write;
-use yitu_domain::district::District;
-use yitu_domain::import::plan::Change;
-use yitu_domain::import::{edit, Context, Crs, ImportKind};
+use yitu_domain::import::{edit, Crs, ImportKind};
 use yitu_domain::material::MaterialCode;
 use yitu_domain::stock::MoveKind;
-use yitu_domain::{town, EntityId};
-use yitu_replica::import::{Author, ImportPlan};
+use yitu_domain::EntityId;
+use yitu_replica::edit::Edited;
+use yitu_replica::import::Author;
 use yitu_replica::movement::NewLine;
 use yitu_replica::Store;
 
@@ -61,47 +60,55 @@ pub async fn update(store: &Store, args: UpdateArgs, out: &mut impl Write) -> Re
         };
         sets.push((field.trim().to_owned(), value.to_owned()));
     }
-    let district = District::hechuan();
-    let towns = town::all();
-    let mut new_id = || id;
-    let mut ctx = Context {
-        district: &district,
-        towns: &towns,
-        crs,
-        new_id: &mut new_id,
+    let at_ms = now_ms();
+    let mut ids = id_source(at_ms);
+    let author = Author {
+        actor: &args.actor,
+        at_ms,
+        source: "yitu update",
+        new_id: &mut ids,
     };
-    let after = match edit::apply(&before, &sets, &towns, &mut ctx) {
-        Ok(after) => after,
-        Err(issues) => {
+    match store.update_record(id, &sets, crs, author).await {
+        Ok(Edited::Unchanged) => writeln!(out, "{id}: no change")?,
+        Ok(Edited::Updated(_)) => writeln!(out, "{id}: updated")?,
+        Err(yitu_replica::Error::Refused(issues)) => {
             for i in &issues {
                 eprintln!("{}: {}", i.field, i.reason);
             }
             bail!("{id} not changed: {} refused", issues.len());
         }
-    };
-    if after == before {
-        writeln!(out, "{id}: no change")?;
-        return Ok(());
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct RetireArgs {
+    /// The record's id (编号).
+    id: String,
+    /// Why it is retired (kept in the change log).
+    #[arg(long)]
+    reason: String,
+    #[arg(long, env = "USER", default_value = "yitu")]
+    actor: String,
+}
+
+/// `yitu retire ID --reason …`: the record leaves the map and the analyses; its history stays.
+pub async fn retire(store: &Store, args: RetireArgs, out: &mut impl Write) -> Result<()> {
+    let id = EntityId::parse(&args.id)?;
+    if args.reason.trim().is_empty() {
+        bail!("--reason must say why the record is retired");
     }
     let at_ms = now_ms();
     let mut ids = id_source(at_ms);
-    let change = Change::Update {
-        before: Box::new(before),
-        after,
+    let author = Author {
+        actor: &args.actor,
+        at_ms,
+        source: "yitu retire",
+        new_id: &mut ids,
     };
-    store
-        .apply_import(
-            &ImportPlan::Resources(vec![(0, change)]),
-            Author {
-                actor: &args.actor,
-                at_ms,
-                source: "yitu update",
-                new_id: &mut ids,
-            },
-            |_, _| {},
-        )
-        .await?;
-    writeln!(out, "{id}: updated")?;
+    store.retire_record(id, args.reason.trim(), author).await?;
+    writeln!(out, "{id}: retired")?;
     Ok(())
 }
 

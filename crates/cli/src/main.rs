@@ -86,6 +86,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Change fields of one record, validated as an import is (refused with reasons, nothing written).
     Update(edit::UpdateArgs),
+    /// Retire a record (never deleted): it leaves the map and the analyses, its history stays.
+    Retire(edit::RetireArgs),
     /// A stock movement: receive, issue, reserve, release, recount; never below zero.
     Stock(edit::StockArgs),
     /// Who changed a record, when, and what (JSON lines, oldest first).
@@ -252,6 +254,7 @@ async fn run(cli: Cli) -> Result<()> {
             import::run(&store, args, &mut out).await?;
         }
         Command::Update(args) => edit::update(&store, args, &mut out).await?,
+        Command::Retire(args) => edit::retire(&store, args, &mut out).await?,
         Command::Stock(args) => edit::stock(&store, args, &mut out).await?,
         Command::History(args) => edit::history(&store, args, &mut out).await?,
         Command::Readiness(args) => readiness::run(&store, args, &mut out).await?,

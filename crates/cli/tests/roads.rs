@@ -242,7 +242,8 @@ fn a_gbk_road_shapefile_loads_with_its_classes_and_speeds() {
     .add_numeric_field("SPEED".try_into().unwrap(), 6, 0);
     let mut w = shapefile::Writer::from_path(&path, table).unwrap();
     // (name, class, speed or none, parts)
-    let roads: [(&str, &str, Option<f64>, Vec<Vec<(f64, f64)>>); 2] = [
+    type Parts = Vec<Vec<(f64, f64)>>;
+    let roads: [(&str, &str, Option<f64>, Parts); 2] = [
         (
             "合川大道",
             "一级公路",

@@ -13,7 +13,7 @@ const EE: f64 = 0.006_693_421_622_965_943;
 crate::labelled_enum! {
     /// The coordinate system a user says a file's positions are in.
     Crs {
-        Wgs84 => ("wgs84", "WGS-84/CGCS2000", "WGS-84/CGCS2000"),
+        Wgs84 => ("wgs84", "WGS-84/CGCS2000", "WGS-84 (also CGCS2000, GPS, Tianditu)"),
         Gcj02 => ("gcj02", "GCJ-02（高德、腾讯）", "GCJ-02 (AMap, Tencent)"),
         Bd09 => ("bd09", "BD-09（百度）", "BD-09 (Baidu)"),
     }

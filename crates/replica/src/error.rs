@@ -30,6 +30,8 @@ pub enum Error {
     Invalid(#[from] yitu_domain::Error),
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: String },
+    #[error("refused, nothing written: {}", .0.iter().map(|i| format!("{}: {}", i.field, i.reason)).collect::<Vec<_>>().join("; "))]
+    Refused(Vec<yitu_domain::import::Issue>),
 }
 
 impl Error {
@@ -43,6 +45,7 @@ impl Error {
             Self::Corrupt { .. } => "corrupt",
             Self::Invalid(_) => "invalid",
             Self::NotFound { .. } => "not_found",
+            Self::Refused(_) => "refused",
         }
     }
 }

@@ -38,9 +38,9 @@ pub struct ImportReport {
 }
 
 /// The origin stamped on imported rows until devices have ids of their own (sync issue).
-const IMPORT_ORIGIN: &str = "local";
+pub(crate) const IMPORT_ORIGIN: &str = "local";
 
-fn hlc(at_ms: i64) -> String {
+pub(crate) fn hlc(at_ms: i64) -> String {
     format!("{at_ms:013}-0000-{IMPORT_ORIGIN}")
 }
 

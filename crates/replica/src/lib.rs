@@ -2,6 +2,7 @@
 //! registries and the stock ledger. Opening it creates the file and runs the migrations.
 
 pub mod dispatch;
+pub mod edit;
 mod error;
 pub mod import;
 pub mod movement;

@@ -6,7 +6,7 @@ use super::columns::fold_width;
 use super::Crs;
 use crate::district::{District, WORKING_MARGIN_KM};
 use crate::town::Town;
-use crate::{crs, LonLat};
+use crate::LonLat;
 
 /// A cell as compared and parsed: width folded and trimmed.
 pub fn clean(s: &str) -> String {
@@ -154,11 +154,7 @@ pub fn position(lon: f64, lat: f64, crs: Crs, district: &District) -> Result<Lon
         ));
     }
     let given = LonLat::new(lon, lat).map_err(|e| e.to_string())?;
-    let wgs = match crs {
-        Crs::Wgs84 => given,
-        Crs::Gcj02 => crs::gcj02_to_wgs84(given),
-        Crs::Bd09 => crs::bd09_to_wgs84(given),
-    };
+    let wgs = crs.to_wgs84(given);
     district.check_near(wgs, WORKING_MARGIN_KM).map_err(|_| {
         format!(
             "position {lon}, {lat} is outside Hechuan district and more than {WORKING_MARGIN_KM} km from it"
@@ -224,7 +220,7 @@ mod tests {
         assert!(swapped.contains("swapped"), "{swapped}");
         let far = position(116.4, 39.9, Crs::Wgs84, &d).unwrap_err();
         assert!(far.contains("outside"), "{far}");
-        let gcj = crs::wgs84_to_gcj02(LonLat::new(106.27, 29.99).unwrap());
+        let gcj = crate::crs::wgs84_to_gcj02(LonLat::new(106.27, 29.99).unwrap());
         let back = position(gcj.lon, gcj.lat, Crs::Gcj02, &d).unwrap();
         assert!(back.distance_m(LonLat::new(106.27, 29.99).unwrap()) < 1.0);
     }

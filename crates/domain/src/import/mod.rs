@@ -38,14 +38,8 @@ crate::labelled_enum! {
     }
 }
 
-crate::labelled_enum! {
-    /// The coordinate system a file's positions are in; yitu stores WGS-84.
-    Crs {
-        Wgs84 => ("wgs84", "WGS-84/CGCS2000", "WGS-84 (also CGCS2000, GPS, Tianditu)"),
-        Gcj02 => ("gcj02", "GCJ-02（高德/腾讯）", "GCJ-02 (AMap, Tencent)"),
-        Bd09 => ("bd09", "BD-09（百度）", "BD-09 (Baidu)"),
-    }
-}
+/// The coordinate system a file's positions are in (one enum for imports and road files).
+pub use crate::crs::Crs;
 
 /// Why a row (or the header, line 1 of most files) was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

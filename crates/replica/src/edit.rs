@@ -1,0 +1,94 @@
+//! Editing one record from the window or `yitu update`: the change is validated exactly as an
+//! import row is (the record's row with cells replaced, parsed again), then written with its
+//! change-log entry; retiring marks a record retired (never deleted) and logs it.
+
+use crate::import::{Author, ImportPlan};
+use crate::{Error, Store};
+use yitu_domain::district::District;
+use yitu_domain::import::plan::Change;
+use yitu_domain::import::{edit, Context, Crs};
+use yitu_domain::resource::Resource;
+use yitu_domain::{town, EntityId};
+
+/// What an edit did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edited {
+    /// The values given were the record's own.
+    Unchanged,
+    Updated(Box<Resource>),
+}
+
+impl Store {
+    /// Sets fields of one record (`(field key or Chinese header, value)`), positions given in
+    /// `crs`. Any bad value refuses the whole edit with every reason ([`Error::Refused`]) and
+    /// writes nothing.
+    pub async fn update_record(
+        &self,
+        id: EntityId,
+        sets: &[(String, String)],
+        crs: Crs,
+        author: Author<'_>,
+    ) -> Result<Edited, Error> {
+        let before = self.resource(id).await?;
+        let district = District::hechuan();
+        let towns = town::all();
+        let mut same_id = || id;
+        let mut ctx = Context {
+            district: &district,
+            towns: &towns,
+            crs,
+            new_id: &mut same_id,
+        };
+        let after = edit::apply(&before, sets, &towns, &mut ctx).map_err(Error::Refused)?;
+        if after == before {
+            return Ok(Edited::Unchanged);
+        }
+        let change = Change::Update {
+            before: Box::new(before),
+            after: after.clone(),
+        };
+        self.apply_import(&ImportPlan::Resources(vec![(0, change)]), author, |_, _| {})
+            .await?;
+        Ok(Edited::Updated(Box::new(after)))
+    }
+
+    /// Retires a record: it leaves the map, searches and analyses, stays in the file with its
+    /// history, and the change log says who retired it and why.
+    pub async fn retire_record(
+        &self,
+        id: EntityId,
+        reason: &str,
+        author: Author<'_>,
+    ) -> Result<(), Error> {
+        let record = self.resource(id).await?;
+        let mut tx = self.pool.begin().await?;
+        let retired = sqlx::query(
+            "UPDATE resource SET retired = 1, hlc = ?, origin = ? WHERE id = ? AND retired = 0",
+        )
+        .bind(crate::import::hlc(author.at_ms))
+        .bind(crate::import::IMPORT_ORIGIN)
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if retired == 0 {
+            return Err(Error::NotFound {
+                what: "live record",
+                id: id.to_string(),
+            });
+        }
+        let diff = serde_json::json!({ "reason": reason, "name": record.name() });
+        crate::import::log(
+            &mut tx,
+            &author,
+            "retire",
+            record.layer().code(),
+            id,
+            &diff,
+            0,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
