@@ -418,6 +418,104 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     );
     screenshot(c, d, "03-shelter-details.png").await?;
 
+    // 4b. Edit that shelter's capacity in the app: a bad value is refused with its reason and
+    // changes nothing; a good one shows in the panel, on the map symbol's data, in the export
+    // and in the record's history.
+    let occupancy = feature["properties"]["occupancy"]
+        .as_u64()
+        .context("occupancy")?;
+    let old_capacity = feature["properties"]["capacity"]
+        .as_u64()
+        .context("capacity")?;
+    let new_capacity = if occupancy > 0 {
+        occupancy
+    } else {
+        old_capacity + 100
+    };
+    assert_ne!(new_capacity, old_capacity);
+    c.find(Locator::Css("#details-edit")).await?.click().await?;
+    let set_capacity = |v: String| {
+        c.execute(
+            "const i = document.querySelector(\"#editor input[data-header='容纳人数']\");
+             if (!i) return false; i.value = arguments[0]; i.dispatchEvent(new Event('input')); return true;",
+            vec![json!(v)],
+        )
+    };
+    wait_for(
+        c,
+        "the edit form",
+        "return document.querySelector(\"#editor input[data-header='容纳人数']\") !== null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    set_capacity("很多".into()).await?;
+    c.find(Locator::Css("#edit-save")).await?.click().await?;
+    let refused = wait_for(
+        c,
+        "the bad capacity refused",
+        "const e = document.querySelector('#edit-error'); return e ? e.textContent : null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    assert!(
+        refused.as_str().unwrap_or_default().contains("容纳人数"),
+        "{refused}"
+    );
+    let unchanged = yitu(data_dir, &["export", "shelters", "--format", "geojson"])?;
+    let still = unchanged["features"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["id"] == json!(id)))
+        .context("shelter")?;
+    assert_eq!(still["properties"]["capacity"], json!(old_capacity));
+    set_capacity(new_capacity.to_string()).await?;
+    c.find(Locator::Css("#edit-save")).await?.click().await?;
+    wait_for(
+        c,
+        "the new capacity in the panel",
+        "const td = document.querySelector('#details tr[data-field=capacity] td'); return td && td.textContent.trim() === String(arguments[0])",
+        vec![json!(new_capacity)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    wait_for(
+        c,
+        "the map symbol redrawn with the new capacity",
+        "return window.__yituMap.queryRenderedFeatures({layers: ['shelters-disc']}).some(f => f.properties.id === arguments[0] && f.properties.capacity === arguments[1])",
+        vec![json!(id), json!(new_capacity)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let saved = yitu(data_dir, &["export", "shelters", "--format", "geojson"])?;
+    let saved = saved["features"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["id"] == json!(id)))
+        .context("shelter")?;
+    assert_eq!(saved["properties"]["capacity"], json!(new_capacity));
+    c.find(Locator::Css("#details-history"))
+        .await?
+        .click()
+        .await?;
+    let history = wait_for(
+        c,
+        "the change in the history",
+        "const h = document.querySelector('#history .changes'); return h ? h.textContent : null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let history = history.as_str().unwrap_or_default();
+    assert!(
+        history.contains(&old_capacity.to_string()) && history.contains(&new_capacity.to_string()),
+        "history: {history}"
+    );
+    screenshot(c, d, "03b-shelter-edited.png").await?;
+    c.find(Locator::Css("#details-fields"))
+        .await?
+        .click()
+        .await?;
+
     // 5. Pick a point; the nearest standby water-rescue team is listed first and ringed.
     c.find(Locator::Css("#pick-point")).await?.click().await?;
     let (x, y) = screen_point(c, 106.33, 30.12).await?;

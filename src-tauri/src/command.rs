@@ -271,3 +271,109 @@ pub async fn inside(
     })?;
     Ok(store(&state)?.inside(&area).await?)
 }
+
+/// A record laid out as its import row, for the edit form: the kind, its Chinese headers and
+/// the record's cells (the first is the id, which cannot be changed).
+#[derive(Serialize)]
+pub struct RecordForm {
+    kind: &'static str,
+    headers: Vec<String>,
+    cells: Vec<String>,
+}
+
+#[tauri::command]
+pub async fn record_form(state: State<'_, AppState>, id: String) -> Reply<RecordForm> {
+    use yitu_domain::import::{edit, sheet};
+    let record = store(&state)?.resource(EntityId::parse(&id)?).await?;
+    let kind = edit::kind_of(&record);
+    Ok(RecordForm {
+        kind: kind.code(),
+        headers: sheet::headers(kind),
+        cells: sheet::resource_row(&record, &yitu_domain::town::all()),
+    })
+}
+
+/// Who is editing on this desktop: the OS user until local logins exist (issue 6).
+fn actor() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "desktop".into())
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Saves the fields the form changed (header, value), validated as an import row is; a refusal
+/// lists every reason and writes nothing. Returns the record as saved.
+#[tauri::command]
+pub async fn update_record(
+    state: State<'_, AppState>,
+    id: String,
+    sets: Vec<(String, String)>,
+) -> Reply<yitu_domain::resource::Resource> {
+    let id = EntityId::parse(&id)?;
+    let at_ms = now_ms();
+    let actor = actor();
+    let mut ids = yitu_replica::id_source(at_ms);
+    let author = yitu_replica::import::Author {
+        actor: &actor,
+        at_ms,
+        source: "窗口编辑 / window edit",
+        new_id: &mut ids,
+    };
+    let store = store(&state)?;
+    store
+        .update_record(id, &sets, yitu_domain::crs::Crs::Wgs84, author)
+        .await?;
+    Ok(store.resource(id).await?)
+}
+
+/// Retires a record, with the reason the user gave.
+#[tauri::command]
+pub async fn retire_record(state: State<'_, AppState>, id: String, reason: String) -> Reply<()> {
+    if reason.trim().is_empty() {
+        return Err(CommandError {
+            code: "invalid",
+            message: "请填写退役原因 / say why the record is retired".into(),
+        });
+    }
+    let at_ms = now_ms();
+    let actor = actor();
+    let mut ids = yitu_replica::id_source(at_ms);
+    let author = yitu_replica::import::Author {
+        actor: &actor,
+        at_ms,
+        source: "窗口退役 / window retire",
+        new_id: &mut ids,
+    };
+    Ok(store(&state)?
+        .retire_record(EntityId::parse(&id)?, reason.trim(), author)
+        .await?)
+}
+
+/// One change to a record, newest last.
+#[derive(Serialize)]
+pub struct Change {
+    at_ms: i64,
+    actor: String,
+    action: String,
+    diff: serde_json::Value,
+}
+
+#[tauri::command]
+pub async fn history(state: State<'_, AppState>, id: String) -> Reply<Vec<Change>> {
+    let rows = store(&state)?.history(EntityId::parse(&id)?).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at_ms, actor, action, diff)| Change {
+            at_ms,
+            actor,
+            action,
+            diff,
+        })
+        .collect())
+}

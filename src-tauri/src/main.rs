@@ -37,6 +37,10 @@ fn main() {
             command::load_roads,
             command::coverage,
             command::inside,
+            command::record_form,
+            command::update_record,
+            command::retire_record,
+            command::history,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be started");

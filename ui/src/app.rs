@@ -93,6 +93,9 @@ pub fn App() -> impl IntoView {
     let (record, set_record) = signal(None::<Result<Resource, String>>);
     let (stock, set_stock) = signal(Vec::<StockRow>::new());
     let (about, set_about) = signal(false);
+    // The edit form asks for a position: the next click on the map answers it.
+    let locating = RwSignal::new(false);
+    let located = RwSignal::new(None::<(f64, f64)>);
     // Pick mode: the next click on the map asks for a dispatch briefing at that point.
     let pick_mode = RwSignal::new(false);
     let ask = RwSignal::new(None::<Ask>);
@@ -150,7 +153,10 @@ pub fn App() -> impl IntoView {
             };
             map_handle.set_value(Some(m.clone()));
             map::on_click(&m, move |hit, lon, lat| {
-                if drawing.with_untracked(Option::is_some) {
+                if locating.get_untracked() {
+                    locating.set(false);
+                    located.set(Some((lon, lat)));
+                } else if drawing.with_untracked(Option::is_some) {
                     drawing.update(|d| {
                         if let Some(d) = d {
                             d.push([lon, lat]);
@@ -536,7 +542,35 @@ pub fn App() -> impl IntoView {
                 </section>
                 {move || match (selected.get(), ask.get()) {
                     (Some(_), _) => Some(view! {
-                        <DetailsPanel lang=lang record=record stock=stock on_close=move || set_selected.set(None)/>
+                        <DetailsPanel lang=lang record=record stock=stock locating=locating located=located
+                            on_saved=move |r: Resource| {
+                                // The saved record replaces the loaded one; the filters redraw the map.
+                                let (layer, id) = (r.layer(), r.id());
+                                records.update_value(|all| {
+                                    if let Some(list) = all.get_mut(&layer) {
+                                        if let Some(slot) = list.iter_mut().find(|x| x.id() == id) {
+                                            *slot = r.clone();
+                                        }
+                                    }
+                                });
+                                filter.update(|_| {});
+                                set_record.set(Some(Ok(r)));
+                            }
+                            on_retired=move |id: String| {
+                                records.update_value(|all| {
+                                    for list in all.values_mut() {
+                                        list.retain(|x| x.id().to_string() != id);
+                                    }
+                                });
+                                filter.update(|_| {});
+                                set_selected.set(None);
+                                spawn_local(async move {
+                                    if let Ok(s) = invoke::<Stats>("stats", NoArgs {}).await {
+                                        set_stats.set(s);
+                                    }
+                                });
+                            }
+                            on_close=move || { locating.set(false); set_selected.set(None) }/>
                     }.into_any()),
                     (None, Some(_)) => Some(view! {
                         <BriefingPanel lang=lang ask=ask result=briefing

@@ -1,6 +1,7 @@
 //! The details panel: every field of the clicked record, labelled in the interface language,
-//! and a depot's stock table.
+//! a depot's stock table, and the record's edit form and history.
 
+use crate::editor::{History, RecordEditor};
 use crate::i18n::Lang;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -183,8 +184,22 @@ pub fn DetailsPanel(
     lang: ReadSignal<Lang>,
     record: ReadSignal<Option<Result<Resource, String>>>,
     stock: ReadSignal<Vec<StockRow>>,
+    locating: RwSignal<bool>,
+    located: RwSignal<Option<(f64, f64)>>,
+    on_saved: impl Fn(Resource) + Copy + Send + Sync + 'static,
+    on_retired: impl Fn(String) + Copy + Send + Sync + 'static,
     on_close: impl Fn() + 'static,
 ) -> impl IntoView {
+    // What the panel shows of the record: its fields, its edit form, or its history.
+    let mode = RwSignal::new(Mode::Fields);
+    let tab = move |m: Mode, id: &'static str, zh: &'static str, en: &'static str| {
+        view! {
+            <button id=id class:active=move || mode.get() == m on:click=move |_| {
+                locating.set(false);
+                mode.set(m);
+            }>{move || lang.get().t(zh, en)}</button>
+        }
+    };
     view! {
         <aside class="details" id="details" role="dialog">
             <button class="close" title="关闭 / Close" on:click=move |_| on_close()>"×"</button>
@@ -193,22 +208,49 @@ pub fn DetailsPanel(
                 Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
                 Some(Ok(r)) => {
                     let l = lang.get();
-                    let rows = fields(&r, l)
-                        .into_iter()
-                        .map(|(key, zh, en, value)| view! {
-                            <tr data-field=key><th>{l.t(zh, en)}</th><td>{value}</td></tr>
-                        })
-                        .collect_view();
+                    let id = r.id().to_string();
+                    let body = match mode.get() {
+                        Mode::Fields => {
+                            let rows = fields(&r, l)
+                                .into_iter()
+                                .map(|(key, zh, en, value)| view! {
+                                    <tr data-field=key><th>{l.t(zh, en)}</th><td>{value}</td></tr>
+                                })
+                                .collect_view();
+                            view! {
+                                <table class="fields"><tbody>{rows}</tbody></table>
+                                <StockTable lang=lang stock=stock/>
+                            }.into_any()
+                        }
+                        Mode::Edit => view! {
+                            <RecordEditor lang=lang id=id.clone() locating=locating located=located
+                                on_saved=move |r| { locating.set(false); mode.set(Mode::Fields); on_saved(r); }
+                                on_retired=move |id| { locating.set(false); mode.set(Mode::Fields); on_retired(id); }
+                                on_cancel=move || { locating.set(false); mode.set(Mode::Fields); }/>
+                        }.into_any(),
+                        Mode::History => view! { <History lang=lang id=id.clone()/> }.into_any(),
+                    };
                     view! {
                         <h2>{r.name().to_owned()}</h2>
                         <p class="layer-name">{l.layer(r.layer())}</p>
-                        <table class="fields"><tbody>{rows}</tbody></table>
-                        <StockTable lang=lang stock=stock/>
+                        <div class="tabs" role="group">
+                            {tab(Mode::Fields, "details-fields", "信息", "Details")}
+                            {tab(Mode::Edit, "details-edit", "编辑", "Edit")}
+                            {tab(Mode::History, "details-history", "历史", "History")}
+                        </div>
+                        {body}
                     }.into_any()
                 }
             }}
         </aside>
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    Fields,
+    Edit,
+    History,
 }
 
 #[component]

@@ -4,6 +4,7 @@ mod analysis;
 mod app;
 mod briefing;
 mod details;
+mod editor;
 mod i18n;
 mod map;
 mod search;

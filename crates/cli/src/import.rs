@@ -12,8 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use yitu_domain::district::District;
 use yitu_domain::import::{self, plan, Context, Crs, ImportKind, Issue, SourceRow};
-use yitu_domain::rng::SplitMix64;
-use yitu_domain::{town, EntityId, Layer};
+use yitu_domain::{town, Layer};
 use yitu_replica::import::{Author, ImportPlan, ImportReport};
 use yitu_replica::Store;
 
@@ -298,24 +297,7 @@ fn write_rejects(
         .with_context(|| format!("writing the rejects to {}", path.display()))
 }
 
-/// New UUIDv7 ids for this process: the time, and random bits from a generator seeded by the
-/// clock's nanoseconds and the process id (no OS randomness needed; collisions would need two
-/// imports in the same nanosecond in the same process id).
-pub fn id_source(now_ms: i64) -> impl FnMut() -> EntityId + Send {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    let mut rng = SplitMix64::new(nanos ^ (u64::from(std::process::id()) << 32));
-    move || {
-        let a = rng.next_u64().to_le_bytes();
-        let b = rng.next_u64().to_le_bytes();
-        let mut r = [0u8; 10];
-        r[..8].copy_from_slice(&a);
-        r[8..].copy_from_slice(&b[..2]);
-        EntityId::v7(now_ms.max(0) as u64, r)
-    }
-}
+pub use yitu_replica::id_source;
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {

@@ -82,3 +82,22 @@ impl Store {
         self.pool.close().await;
     }
 }
+
+/// New UUIDv7 ids for this process: the time, and random bits from a generator seeded by the
+/// clock's nanoseconds and the process id (no OS randomness needed; collisions would need two
+/// writes in the same nanosecond in the same process id).
+pub fn id_source(now_ms: i64) -> impl FnMut() -> yitu_domain::EntityId + Send {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let mut rng = yitu_domain::rng::SplitMix64::new(nanos ^ (u64::from(std::process::id()) << 32));
+    move || {
+        let a = rng.next_u64().to_le_bytes();
+        let b = rng.next_u64().to_le_bytes();
+        let mut r = [0u8; 10];
+        r[..8].copy_from_slice(&a);
+        r[8..].copy_from_slice(&b[..2]);
+        yitu_domain::EntityId::v7(now_ms.max(0) as u64, r)
+    }
+}
