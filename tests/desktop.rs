@@ -510,6 +510,18 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         history.contains(&old_capacity.to_string()) && history.contains(&new_capacity.to_string()),
         "history: {history}"
     );
+    // "Data as of": the shelters now carry the time of this change; the teams are as loaded.
+    wait_for(
+        c,
+        "the shelters' data-as-of time",
+        "return document.querySelector('li[data-layer=shelters] .as-of').textContent.includes('数据截至')",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    assert!(text(c, "li[data-layer=teams] .as-of")
+        .await?
+        .contains("初始数据"));
     screenshot(c, d, "03b-shelter-edited.png").await?;
     c.find(Locator::Css("#details-fields"))
         .await?
@@ -858,7 +870,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
 
     // 7. English: panel and details (of the shelter chosen above) switch language.
     c.find(Locator::Css("#lang-en")).await?.click().await?;
-    let label = text(c, "li[data-layer=shelters] .name").await?;
+    let label = text(c, "li[data-layer=shelters] .name .label").await?;
     assert_eq!(label, "Shelters");
     let th = text(c, "#details tr[data-field=capacity] th").await?;
     assert_eq!(th, "Capacity (people)");

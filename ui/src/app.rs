@@ -43,6 +43,22 @@ struct Stats {
 #[derive(Debug, Clone, Default, Deserialize)]
 struct LayerStats {
     total: i64,
+    as_of_ms: Option<i64>,
+}
+
+/// "Data as of" for a layer: the newest change's local date and time, or that it holds only the
+/// data first loaded.
+fn as_of(ms: Option<i64>, lang: Lang) -> String {
+    match ms {
+        Some(ms) => {
+            let when = js_sys::Date::new(&JsValue::from_f64(ms as f64))
+                .to_locale_string("zh-CN", &JsValue::UNDEFINED);
+            format!("{}{}", lang.t("数据截至 ", "as of "), String::from(when))
+        }
+        None => lang
+            .t("初始数据，未修改", "as first loaded, unchanged")
+            .to_owned(),
+    }
 }
 
 #[derive(Serialize)]
@@ -434,7 +450,9 @@ pub fn App() -> impl IntoView {
                                                 visible.update(|v| { v.insert(layer, on); });
                                             }/>
                                         <img class="symbol" src=icon alt=""/>
-                                        <span class="name">{move || lang.get().layer(layer)}</span>
+                                        <span class="name"><span class="label">{move || lang.get().layer(layer)}</span>
+                                            <small class="as-of">{move || as_of(stats.with(|s| s.layers.get(layer.code()).and_then(|x| x.as_of_ms)), lang.get())}</small>
+                                        </span>
                                         <span class="count">{move || shown.with(|c| c.get(&layer).map(|n| *n as i64)).unwrap_or_else(|| stats.with(|s| s.layers.get(layer.code()).map(|x| x.total).unwrap_or(0)))}</span>
                                     </label>
                                 </li>
@@ -555,6 +573,11 @@ pub fn App() -> impl IntoView {
                                 });
                                 filter.update(|_| {});
                                 set_record.set(Some(Ok(r)));
+                                spawn_local(async move {
+                                    if let Ok(s) = invoke::<Stats>("stats", NoArgs {}).await {
+                                        set_stats.set(s);
+                                    }
+                                });
                             }
                             on_retired=move |id: String| {
                                 records.update_value(|all| {

@@ -20,6 +20,10 @@ pub struct Stats {
 pub struct LayerStats {
     pub total: i64,
     pub by_kind: BTreeMap<String, i64>,
+    /// "Data as of": when the newest change the layer holds was made (an import, an edit, a
+    /// retirement, a stock move), ms since the epoch; `None` while it holds only what was first
+    /// loaded (the demo data).
+    pub as_of_ms: Option<i64>,
 }
 
 impl Store {
@@ -37,6 +41,15 @@ impl Store {
             let entry = layers.entry(layer).or_default();
             entry.total += n;
             entry.by_kind.insert(kind, n);
+        }
+        let newest: Vec<(String, i64)> =
+            sqlx::query_as("SELECT layer, max(at_ms) FROM change_log GROUP BY layer")
+                .fetch_all(&self.pool)
+                .await?;
+        for (layer, at_ms) in newest {
+            if let Some(entry) = layers.get_mut(&layer) {
+                entry.as_of_ms = Some(at_ms);
+            }
         }
         let count = |sql: &'static str| async move {
             sqlx::query_scalar::<_, i64>(sql)
