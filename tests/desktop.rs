@@ -820,6 +820,39 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         .click()
         .await?;
 
+    // 5e. The ruler: two clicks 0.1° of latitude apart measure about 11.09 km on the ellipsoid
+    // (a pixel is ~70 m at this zoom); a third click closes a triangle with an area.
+    c.find(Locator::Css("#measure")).await?.click().await?;
+    for (lon, lat) in [(106.40, 30.10), (106.40, 30.20)] {
+        let (x, y) = screen_point(c, lon, lat).await?;
+        click_at(c, x, y).await?;
+    }
+    let length = wait_for(
+        c,
+        "a measured distance",
+        "const b = document.querySelector('#measure-box'); return b && b.dataset.lengthM > 0 ? Number(b.dataset.lengthM) : null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let length = length.as_f64().context("length")?;
+    assert!((length - 11_085.0).abs() < 250.0, "measured {length} m");
+    let (x, y) = screen_point(c, 106.50, 30.10).await?;
+    click_at(c, x, y).await?;
+    // Half of 0.1° × 0.1° here: about ½ × 9.64 km × 11.09 km ≈ 53.4 km².
+    let area = wait_for(
+        c,
+        "a measured area",
+        "const b = document.querySelector('#measure-box'); return b && b.dataset.areaM2 ? Number(b.dataset.areaM2) : null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let km2 = area.as_f64().context("area")? / 1e6;
+    assert!((km2 - 53.4).abs() < 2.5, "measured {km2} km²");
+    screenshot(c, d, "04e-measure.png").await?;
+    c.find(Locator::Css("#measure")).await?.click().await?;
+
     // 6. Search: type a town's name, choose a shelter from the list; its details open.
     c.find(Locator::Css("#search"))
         .await?

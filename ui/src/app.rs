@@ -120,6 +120,8 @@ pub fn App() -> impl IntoView {
     // one; a coverage question and its answer.
     let roads = RwSignal::new(None::<Roads>);
     let drawing = RwSignal::new(None::<Vec<[f64; 2]>>);
+    // The ruler: points clicked while measuring.
+    let measuring = RwSignal::new(None::<Vec<[f64; 2]>>);
     let area = RwSignal::new(None::<Vec<[f64; 2]>>);
     let (area_report, set_area_report) = signal(None::<Result<AreaReport, String>>);
     let coverage_ask = RwSignal::new(None::<CoverageAsk>);
@@ -172,6 +174,12 @@ pub fn App() -> impl IntoView {
                 if locating.get_untracked() {
                     locating.set(false);
                     located.set(Some((lon, lat)));
+                } else if measuring.with_untracked(Option::is_some) {
+                    measuring.update(|m| {
+                        if let Some(m) = m {
+                            m.push([lon, lat]);
+                        }
+                    });
                 } else if drawing.with_untracked(Option::is_some) {
                     drawing.update(|d| {
                         if let Some(d) = d {
@@ -328,6 +336,19 @@ pub fn App() -> impl IntoView {
                     (None, Some(v)) => map::set_area(m, v, true),
                     (None, None) => map::set_area(m, &[], false),
                 }
+            }
+        });
+    });
+
+    // The ruler's path is drawn as it grows.
+    Effect::new(move |_| {
+        let points = measuring.get().unwrap_or_default();
+        if map_state.get() != MapState::Ready {
+            return;
+        }
+        map_handle.with_value(|m| {
+            if let Some(m) = m {
+                map::set_measure(m, &points);
             }
         });
     });
@@ -493,6 +514,22 @@ pub fn App() -> impl IntoView {
                             None => lang.get().t("圈选区域分析", "Draw an area").to_owned(),
                         }}
                     </button>
+                    <button id="measure" class="pick" class:active=move || measuring.with(Option::is_some)
+                        on:click=move |_| {
+                            if measuring.with_untracked(Option::is_some) {
+                                measuring.set(None);
+                            } else {
+                                pick_mode.set(false);
+                                drawing.set(None);
+                                measuring.set(Some(Vec::new()));
+                            }
+                        }>
+                        {move || if measuring.with(Option::is_some) {
+                            lang.get().t("结束测量", "Stop measuring")
+                        } else {
+                            lang.get().t("测量距离与面积", "Measure distance and area")
+                        }}
+                    </button>
                     <div class="coverage-form" id="coverage-form">
                         <select id="coverage-specialty" on:change=move |ev| {
                             let s = Specialty::from_code(&event_target_value(&ev)).ok();
@@ -533,6 +570,23 @@ pub fn App() -> impl IntoView {
                 </nav>
                 <section class="map-wrap">
                     <div id="map" class="map" node_ref=map_ref data-state=state_attr></div>
+                    {move || measuring.get().map(|points| {
+                        let l = lang.get();
+                        let pts: Vec<yitu_domain::LonLat> = points.iter().map(|p| yitu_domain::LonLat { lon: p[0], lat: p[1] }).collect();
+                        let length = yitu_domain::measure::path_length_m(&pts);
+                        let area = yitu_domain::measure::ring_area_m2(&pts);
+                        view! {
+                            <div class="measure-box" id="measure-box" data-length-m=length.round() data-area-m2=area.map(|a| a.round())>
+                                {if pts.len() < 2 {
+                                    l.t("在地图上依次点击各点（椭球面测量）", "Click points on the map (measured on the ellipsoid)").to_owned()
+                                } else {
+                                    format!("{} {:.2} km{}", l.t("距离", "Distance"), length / 1000.0,
+                                        area.map(|a| format!(" · {} {:.3} km²", l.t("围成面积", "enclosed area"), a / 1e6)).unwrap_or_default())
+                                }}
+                                <button on:click=move |_| measuring.set(Some(Vec::new()))>{l.t("清除", "Clear")}</button>
+                            </div>
+                        }
+                    })}
                     <div class="cursor" id="cursor">
                         <span id="cursor-text">{move || cursor.get().map(|(lon, lat)| {
                             let p = yitu_domain::LonLat { lon, lat };

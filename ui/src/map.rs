@@ -478,7 +478,7 @@ pub fn add_roads_layer(map: &Map) {
 
 /// The analysis overlays drawn over everything: a drawn area, coverage of towns, and routes.
 pub fn add_analysis_layers(map: &Map) {
-    for id in ["area", "coverage", "route"] {
+    for id in ["area", "coverage", "route", "measure"] {
         map.add_source(id, &js(&empty_source()));
     }
     map.add_layer(&js(&json!({
@@ -495,6 +495,16 @@ pub fn add_analysis_layers(map: &Map) {
         "id": "area-vertex", "type": "circle", "source": "area",
         "filter": ["==", ["geometry-type"], "Point"],
         "paint": { "circle-radius": 5, "circle-color": "#e65100", "circle-stroke-color": "#fff", "circle-stroke-width": 2 }
+    })));
+    map.add_layer(&js(&json!({
+        "id": "measure-line", "type": "line", "source": "measure",
+        "filter": ["==", ["geometry-type"], "LineString"],
+        "paint": { "line-color": "#283593", "line-width": 3, "line-dasharray": [1, 1] }
+    })));
+    map.add_layer(&js(&json!({
+        "id": "measure-vertex", "type": "circle", "source": "measure",
+        "filter": ["==", ["geometry-type"], "Point"],
+        "paint": { "circle-radius": 4, "circle-color": "#fff", "circle-stroke-color": "#283593", "circle-stroke-width": 2 }
     })));
     map.add_layer(&js(&json!({
         "id": "route", "type": "line", "source": "route",
@@ -550,6 +560,22 @@ pub fn set_area(map: &Map, vertices: &[[f64; 2]], closed: bool) {
     set_source(
         map,
         "area",
+        &json!({ "type": "FeatureCollection", "features": features }),
+    );
+}
+
+/// Draws the measuring path: its points and the line through them.
+pub fn set_measure(map: &Map, vertices: &[[f64; 2]]) {
+    let mut features: Vec<Value> = vertices
+        .iter()
+        .map(|v| json!({ "type": "Feature", "properties": {}, "geometry": { "type": "Point", "coordinates": v } }))
+        .collect();
+    if vertices.len() >= 2 {
+        features.push(json!({ "type": "Feature", "properties": {}, "geometry": { "type": "LineString", "coordinates": vertices } }));
+    }
+    set_source(
+        map,
+        "measure",
         &json!({ "type": "FeatureCollection", "features": features }),
     );
 }

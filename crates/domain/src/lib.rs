@@ -17,6 +17,7 @@ pub mod import;
 pub mod label;
 pub mod layer;
 pub mod material;
+pub mod measure;
 pub mod position;
 pub mod readiness;
 pub mod resource;
