@@ -30,16 +30,20 @@ impl Store {
         author: Author<'_>,
     ) -> Result<Edited, Error> {
         let before = self.resource(id).await?;
-        let district = District::hechuan();
-        let towns = town::all();
-        let mut same_id = || id;
-        let mut ctx = Context {
-            district: &district,
-            towns: &towns,
-            crs,
-            new_id: &mut same_id,
+        // Validated in a block: the context (with its non-Send id source) ends before any await,
+        // so the shell can run this on its thread pool.
+        let after = {
+            let district = District::hechuan();
+            let towns = town::all();
+            let mut same_id = || id;
+            let mut ctx = Context {
+                district: &district,
+                towns: &towns,
+                crs,
+                new_id: &mut same_id,
+            };
+            edit::apply(&before, sets, &towns, &mut ctx).map_err(Error::Refused)?
         };
-        let after = edit::apply(&before, sets, &towns, &mut ctx).map_err(Error::Refused)?;
         if after == before {
             return Ok(Edited::Unchanged);
         }

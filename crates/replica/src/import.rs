@@ -23,7 +23,7 @@ pub struct Author<'a> {
     pub at_ms: i64,
     /// Names the source in the change log, e.g. the file name.
     pub source: &'a str,
-    pub new_id: &'a mut (dyn FnMut() -> EntityId + Send),
+    pub new_id: &'a mut (dyn FnMut() -> EntityId + Send + Sync),
 }
 
 /// What an import did.

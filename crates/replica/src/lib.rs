@@ -86,7 +86,7 @@ impl Store {
 /// New UUIDv7 ids for this process: the time, and random bits from a generator seeded by the
 /// clock's nanoseconds and the process id (no OS randomness needed; collisions would need two
 /// writes in the same nanosecond in the same process id).
-pub fn id_source(now_ms: i64) -> impl FnMut() -> yitu_domain::EntityId + Send {
+pub fn id_source(now_ms: i64) -> impl FnMut() -> yitu_domain::EntityId + Send + Sync {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
