@@ -3,6 +3,7 @@
 
 use crate::district::{District, WORKING_MARGIN_KM};
 use crate::{Error, LonLat};
+use geo::orient::{Direction, Orient};
 use geo::{Centroid, Contains, GeodesicArea, Validation};
 use serde::Serialize;
 
@@ -53,6 +54,9 @@ impl Area {
         if !polygon.is_valid() {
             return Err(AreaError::SelfCrossing);
         }
+        // Counter-clockwise, whichever way the user clicked: the geodesic area of a clockwise
+        // ring is the rest of the Earth (seen: 510 million km² for a small triangle).
+        let polygon = polygon.orient(Direction::Default);
         Ok(Self { polygon })
     }
 
@@ -125,6 +129,21 @@ mod tests {
         assert!(a.contains(p(106.205, 30.005)));
         assert!(!a.contains(p(106.215, 30.005)));
         assert!((a.centroid().lon - 106.2052).abs() < 1e-4);
+    }
+
+    #[test]
+    fn the_area_is_the_same_whichever_way_the_outline_was_clicked() {
+        let ccw = [p(106.4, 30.1), p(106.5, 30.1), p(106.4, 30.2)];
+        let cw = [p(106.4, 30.1), p(106.4, 30.2), p(106.5, 30.1)];
+        let (a, b) = (Area::new(&ccw).unwrap(), Area::new(&cw).unwrap());
+        // Half of 9.64 km × 11.09 km.
+        assert!((a.area_m2() / 1e6 - 53.4).abs() < 0.5, "{}", a.area_m2());
+        assert!(
+            (a.area_m2() - b.area_m2()).abs() < 1.0,
+            "{} {}",
+            a.area_m2(),
+            b.area_m2()
+        );
     }
 
     #[test]
