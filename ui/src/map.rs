@@ -546,6 +546,11 @@ pub fn set_routes(map: &Map, paths: &[Vec<[f64; 2]>]) {
 
 /// Draws an area being drawn (its vertices and outline) or finished (filled).
 pub fn set_area(map: &Map, vertices: &[[f64; 2]], closed: bool) {
+    set_shape(map, "area", vertices, closed);
+}
+
+/// Vertices as points, joined by a line, or by a polygon once `closed`, into a source.
+fn set_shape(map: &Map, source: &str, vertices: &[[f64; 2]], closed: bool) {
     let mut features: Vec<Value> = vertices
         .iter()
         .map(|v| json!({ "type": "Feature", "properties": {}, "geometry": { "type": "Point", "coordinates": v } }))
@@ -559,23 +564,12 @@ pub fn set_area(map: &Map, vertices: &[[f64; 2]], closed: bool) {
     }
     set_source(
         map,
-        "area",
+        source,
         &json!({ "type": "FeatureCollection", "features": features }),
     );
 }
 
 /// Draws the measuring path: its points and the line through them.
 pub fn set_measure(map: &Map, vertices: &[[f64; 2]]) {
-    let mut features: Vec<Value> = vertices
-        .iter()
-        .map(|v| json!({ "type": "Feature", "properties": {}, "geometry": { "type": "Point", "coordinates": v } }))
-        .collect();
-    if vertices.len() >= 2 {
-        features.push(json!({ "type": "Feature", "properties": {}, "geometry": { "type": "LineString", "coordinates": vertices } }));
-    }
-    set_source(
-        map,
-        "measure",
-        &json!({ "type": "FeatureCollection", "features": features }),
-    );
+    set_shape(map, "measure", vertices, false);
 }
