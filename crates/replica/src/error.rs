@@ -30,6 +30,16 @@ pub enum Error {
     Invalid(#[from] yitu_domain::Error),
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: String },
+    #[error("refused: {0}")]
+    Refused(#[from] yitu_domain::workflow::Refusal),
+    #[error("no local user {0:?}: add one with `yitu user add NAME --role ROLE`")]
+    UnknownUser(String),
+    #[error("cannot read or create the device key {path}")]
+    DeviceKey {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -43,6 +53,9 @@ impl Error {
             Self::Corrupt { .. } => "corrupt",
             Self::Invalid(_) => "invalid",
             Self::NotFound { .. } => "not_found",
+            Self::Refused(_) => "refused",
+            Self::UnknownUser(_) => "unknown_user",
+            Self::DeviceKey { .. } => "device_key",
         }
     }
 }
