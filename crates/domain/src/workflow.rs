@@ -100,7 +100,11 @@ pub fn transition(
     if !may(role, action) {
         return Err(Refusal::new(
             format!("{}无权{}", role.zh(), action.zh()),
-            format!("a {} may not {}", role.en().to_lowercase(), action.code()),
+            format!(
+                "the {} may not: {}",
+                role.en().to_lowercase(),
+                action.en().to_lowercase()
+            ),
         ));
     }
     let next = match (state, action) {
@@ -121,9 +125,9 @@ pub fn transition(
         Refusal::new(
             format!("决策{}，不能{}{}", state.zh(), action.zh(), zh_hint),
             format!(
-                "a decision that is {} cannot be {}{}",
-                state.code(),
-                action.code(),
+                "{} is not possible for a decision that is {}{}",
+                action.en(),
+                state.en().to_lowercase(),
                 en_hint
             ),
         )
@@ -231,6 +235,6 @@ mod tests {
         let r = transition(Issued, Withdraw, Staff).unwrap_err();
         assert!(r.zh.contains("只有指挥长"), "{}", r.zh);
         let r = transition(Approved, Issue, Staff).unwrap_err();
-        assert_eq!(r.en, "a duty officer / staff may not issue");
+        assert_eq!(r.en, "the duty officer / staff may not: issue");
     }
 }

@@ -94,7 +94,7 @@ pub struct VerifyReport {
 }
 
 fn refuse(zh: String, en: String) -> Error {
-    Error::Refused(Refusal { zh, en })
+    Error::Denied(Refusal { zh, en })
 }
 
 fn corrupt(id: &str) -> impl FnOnce(serde_json::Error) -> Error + '_ {
@@ -298,7 +298,7 @@ impl Store {
         id: EntityId,
         act: Act,
         at_ms: i64,
-        new_id: &mut (dyn FnMut() -> EntityId + Send),
+        new_id: &mut (dyn FnMut() -> EntityId + Send + Sync),
     ) -> Result<Decision, Error> {
         // Checked before the key is touched, so a refused user never creates a key file.
         let before = self.decision(id).await?;

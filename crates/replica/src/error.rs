@@ -30,8 +30,9 @@ pub enum Error {
     Invalid(#[from] yitu_domain::Error),
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: String },
-    #[error("refused: {0}")]
-    Refused(#[from] yitu_domain::workflow::Refusal),
+    /// A user's role or the decision's state does not allow what was asked.
+    #[error("refused")]
+    Denied(#[from] yitu_domain::workflow::Refusal),
     #[error("no local user {0:?}: add one with `yitu user add NAME --role ROLE`")]
     UnknownUser(String),
     #[error("cannot read or create the device key {path}")]
@@ -53,7 +54,7 @@ impl Error {
             Self::Corrupt { .. } => "corrupt",
             Self::Invalid(_) => "invalid",
             Self::NotFound { .. } => "not_found",
-            Self::Refused(_) => "refused",
+            Self::Denied(_) => "denied",
             Self::UnknownUser(_) => "unknown_user",
             Self::DeviceKey { .. } => "device_key",
         }
