@@ -113,6 +113,7 @@ pub async fn run(
             let d = store
                 .draft_decision(actor, incident.id, content, ids(), at_ms)
                 .await?;
+            store.checkpoint().await?;
             return print(out, &d);
         }
         DecisionAction::Template { kind } => {
@@ -186,6 +187,7 @@ pub async fn run(
     let actor = need_actor()?;
     let id = EntityId::parse(&id)?;
     let d = store.act(actor, id, act, at_ms, &mut ids).await?;
+    store.checkpoint().await?;
     print(out, &d)
 }
 
