@@ -130,3 +130,35 @@ pub fn keep(
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    /// DejaVu Sans from Debian's fonts-dejavu-core (installed by scripts/setup.sh).
+    const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+    #[test]
+    fn kept_glyphs_keep_their_outlines_and_ids_and_the_rest_are_emptied() {
+        let data = std::fs::read(FONT).expect("fonts-dejavu-core is installed");
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        let a = face.glyph_index('A').unwrap();
+        let b = face.glyph_index('B').unwrap();
+        // 'Ä' is a composite in DejaVu: its parts must come along.
+        let umlaut = face.glyph_index('Ä').unwrap();
+        let small = super::keep(&data, &face, [a.0, umlaut.0]).unwrap();
+        assert!(
+            small.len() < data.len() / 2,
+            "{} of {}",
+            small.len(),
+            data.len()
+        );
+        let sub = ttf_parser::Face::parse(&small, 0).unwrap();
+        assert_eq!(sub.glyph_index('A'), Some(a), "ids unchanged");
+        let bbox = |f: &ttf_parser::Face<'_>, g| f.glyph_bounding_box(g);
+        assert_eq!(bbox(&sub, a), bbox(&face, a));
+        assert_eq!(bbox(&sub, umlaut), bbox(&face, umlaut));
+        assert!(
+            bbox(&face, b).is_some() && bbox(&sub, b).is_none(),
+            "B emptied"
+        );
+    }
+}
