@@ -356,6 +356,15 @@ fn issuing_reserves_stock_and_shelter_places_and_withdrawing_gives_them_back() {
         ok(s.yitu("张指挥", &["decision", "issue", &crowd]))["state"],
         "issued"
     );
+    // Completed: the reservation becomes an issue from the depot (available stays as it was).
+    let available = s.tents_available();
+    assert_eq!(
+        ok(s.yitu("张指挥", &["decision", "complete", &crowd]))["state"],
+        "completed"
+    );
+    assert_eq!(s.tents_available(), available);
+    let history = String::from_utf8(run(s.dir.path(), None, &["history", DEPOT]).stdout).unwrap();
+    assert!(history.contains("办结出库"), "{history}");
     ok(s.yitu("张指挥", &["verify"]));
 }
 
@@ -391,6 +400,16 @@ fn verify_names_the_link_whose_byte_was_flipped_in_the_database_file() {
                 == 0
     );
 
+    // The device key is beside the database, readable by its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(s.dir.path().join("device.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
     let original = std::fs::read(s.db()).unwrap();
     let shown = |dir: &Path| -> Vec<Vec<u8>> {
         [&a, &b]
