@@ -33,6 +33,12 @@ enum DecisionAction {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Replace a draft's content from a JSON file (only while it is a draft).
+    Edit {
+        id: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
     /// The template of an incident kind, and the draft content it gives (JSON).
     Template {
         #[arg(long)]
@@ -101,17 +107,19 @@ pub async fn run(
             let actor = need_actor()?;
             let incident = store.incident(EntityId::parse(&incident)?).await?;
             let content: Content = match file {
-                Some(file) => {
-                    let text = std::fs::read_to_string(&file)
-                        .with_context(|| format!("reading {}", file.display()))?;
-                    serde_json::from_str(&text).with_context(|| {
-                        format!("{} is not a decision's content", file.display())
-                    })?
-                }
+                Some(file) => read_content(&file)?,
                 None => template::for_kind(incident.kind).prefill(&incident),
             };
             let d = store
                 .draft_decision(actor, incident.id, content, ids(), at_ms)
+                .await?;
+            store.checkpoint().await?;
+            return print(out, &d);
+        }
+        DecisionAction::Edit { id, file } => {
+            let actor = need_actor()?;
+            let d = store
+                .edit_draft(actor, EntityId::parse(&id)?, read_content(&file)?, at_ms)
                 .await?;
             store.checkpoint().await?;
             return print(out, &d);
@@ -199,6 +207,14 @@ pub async fn verify(store: &Store, out: &mut impl Write) -> Result<()> {
         bail!("verification failed at {b}");
     }
     Ok(())
+}
+
+/// A decision's content from a JSON file.
+fn read_content(file: &std::path::Path) -> Result<Content> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a decision's content", file.display()))
 }
 
 fn print(out: &mut impl Write, value: &impl serde::Serialize) -> Result<()> {

@@ -125,64 +125,7 @@ impl Store {
             ));
         }
         self.incident(incident_id).await?;
-        content.check()?;
-        for m in &mut content.materials {
-            let depot = self.resource(m.depot_id).await?;
-            let Resource::Depot(_) = &depot else {
-                return Err(Error::NotFound {
-                    what: "depot",
-                    id: m.depot_id.to_string(),
-                });
-            };
-            if m.depot_name.is_empty() {
-                m.depot_name = depot.name().to_owned();
-            }
-            let line: Option<(String, String)> =
-                sqlx::query_as("SELECT name, unit FROM stock_line WHERE depot_id = ? AND code = ?")
-                    .bind(m.depot_id.to_string())
-                    .bind(m.code.as_str())
-                    .fetch_optional(&self.pool)
-                    .await?;
-            let Some((name, unit)) = line else {
-                return Err(refuse(
-                    format!("{}没有物资 {}", m.depot_name, m.code),
-                    format!("depot {} holds no {}", m.depot_id, m.code),
-                ));
-            };
-            if m.name.is_empty() {
-                m.name = name;
-            }
-            if m.unit.is_empty() {
-                m.unit = unit;
-            }
-        }
-        for r in &mut content.relocations {
-            let Resource::Shelter(s) = self.resource(r.shelter_id).await? else {
-                return Err(Error::NotFound {
-                    what: "shelter",
-                    id: r.shelter_id.to_string(),
-                });
-            };
-            if r.shelter_name.is_empty() {
-                r.shelter_name = s.name;
-            }
-        }
-        if let Some(old) = content.supersedes {
-            let old = self.decision(old).await?;
-            if old.incident_id != incident_id || old.state != DecisionState::Issued {
-                return Err(refuse(
-                    format!(
-                        "只能替代本事件已下达的决策（{} 为{}）",
-                        old.number,
-                        old.state.zh()
-                    ),
-                    format!(
-                        "only an issued decision of the same incident can be superseded ({} is {})",
-                        old.number, old.state
-                    ),
-                ));
-            }
-        }
+        self.checked(incident_id, &mut content).await?;
         let year = BeijingTime::from_unix_ms(at_ms).year;
         let prefix = Decision::number_for(year, 0);
         let prefix = prefix.trim_end_matches("0号");
@@ -221,6 +164,108 @@ impl Store {
         history(&mut tx, id, actor, at_ms, "draft", "", "draft", "").await?;
         tx.commit().await?;
         Ok(decision)
+    }
+
+    /// Checks a draft's content against the registries and fills in the names of depots,
+    /// materials and shelters left empty, so the printed sheet says what the ids mean.
+    async fn checked(&self, incident_id: EntityId, content: &mut Content) -> Result<(), Error> {
+        content.check()?;
+        for m in content.materials.iter_mut() {
+            let depot = self.resource(m.depot_id).await?;
+            let Resource::Depot(_) = &depot else {
+                return Err(Error::NotFound {
+                    what: "depot",
+                    id: m.depot_id.to_string(),
+                });
+            };
+            if m.depot_name.is_empty() {
+                m.depot_name = depot.name().to_owned();
+            }
+            let line: Option<(String, String)> =
+                sqlx::query_as("SELECT name, unit FROM stock_line WHERE depot_id = ? AND code = ?")
+                    .bind(m.depot_id.to_string())
+                    .bind(m.code.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+            let Some((name, unit)) = line else {
+                return Err(refuse(
+                    format!("{}没有物资 {}", m.depot_name, m.code),
+                    format!("depot {} holds no {}", m.depot_id, m.code),
+                ));
+            };
+            if m.name.is_empty() {
+                m.name = name;
+            }
+            if m.unit.is_empty() {
+                m.unit = unit;
+            }
+        }
+        for r in content.relocations.iter_mut() {
+            let Resource::Shelter(s) = self.resource(r.shelter_id).await? else {
+                return Err(Error::NotFound {
+                    what: "shelter",
+                    id: r.shelter_id.to_string(),
+                });
+            };
+            if r.shelter_name.is_empty() {
+                r.shelter_name = s.name;
+            }
+        }
+        if let Some(old) = content.supersedes {
+            let old = self.decision(old).await?;
+            if old.incident_id != incident_id || old.state != DecisionState::Issued {
+                return Err(refuse(
+                    format!(
+                        "只能替代本事件已下达的决策（{} 为{}）",
+                        old.number,
+                        old.state.zh()
+                    ),
+                    format!(
+                        "only an issued decision of the same incident can be superseded ({} is {})",
+                        old.number, old.state
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces a draft's content (before review agrees to it), as the `--as` user.
+    pub async fn edit_draft(
+        &self,
+        actor: &Actor,
+        id: EntityId,
+        mut content: Content,
+        at_ms: i64,
+    ) -> Result<Decision, Error> {
+        let before = self.decision(id).await?;
+        let next = workflow::transition(before.state, Action::Edit, actor.role)?;
+        self.checked(before.incident_id, &mut content).await?;
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx).await?;
+        let mut d = load(&mut tx, id).await?;
+        workflow::transition(d.state, Action::Edit, actor.role)?;
+        d.content = content;
+        sqlx::query("UPDATE decision SET body = ?, state = ?, hlc = ? WHERE id = ?")
+            .bind(serde_json::to_string(&d).map_err(corrupt(&id.to_string()))?)
+            .bind(next.code())
+            .bind(stamp(at_ms))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        history(
+            &mut tx,
+            id,
+            actor,
+            at_ms,
+            Action::Edit.code(),
+            d.state.code(),
+            next.code(),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(d)
     }
 
     /// A decision as stored (its state from the state column).

@@ -64,20 +64,28 @@ fn create(path: &Path) -> Result<SigningKey, Error> {
     };
     let mut secret = [0u8; 32];
     getrandom::getrandom(&mut secret).map_err(|e| err(std::io::Error::other(e.to_string())))?;
+    // Written whole to a private temporary file, then linked into place: two processes making
+    // a key at once cannot both win, and neither can read a half-written key.
+    let tmp = path.with_extension(format!("key.{}.tmp", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
-    // create_new: two processes starting at once cannot both write a key; the loser reads.
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    match options.open(path) {
-        Ok(mut f) => {
-            f.write_all(hex(&secret).as_bytes()).map_err(err)?;
-            f.sync_all().map_err(err)?;
-            Ok(SigningKey::from_bytes(&secret))
-        }
+    let written = options.open(&tmp).and_then(|mut f| {
+        f.write_all(hex(&secret).as_bytes())?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err(e));
+    }
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(SigningKey::from_bytes(&secret)),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             let text = std::fs::read_to_string(path).map_err(err)?;
             parse(&text).ok_or_else(|| {

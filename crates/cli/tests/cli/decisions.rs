@@ -543,3 +543,80 @@ fn a_template_prefills_a_draft_citing_the_plan_and_the_log_keeps_the_toll() {
     assert_eq!(shown["log"][0]["author"], "王参谋");
     assert_eq!(shown["decisions"][0]["state"], "draft");
 }
+
+#[test]
+fn a_draft_can_be_edited_until_the_technical_officer_agrees() {
+    let s = Scene::new();
+    let id = s.draft("E", 10, 10, None);
+    let mut content = s.show(&id)["decision"]["content"].clone();
+    content["materials"][0]["quantity"] = 20.into();
+    content["orders"][1]["deadline"] = "30分钟内".into();
+    let file = s.dir.path().join("edited.json");
+    std::fs::write(&file, content.to_string()).unwrap();
+    let file = file.to_str().unwrap();
+    let err = refused(s.yitu("赵观察", &["decision", "edit", &id, "--file", file]));
+    assert!(err.contains("观察员无权修改草稿"), "{err}");
+    let d = ok(s.yitu("王参谋", &["decision", "edit", &id, "--file", file]));
+    assert_eq!(d["content"]["materials"][0]["quantity"], 20);
+    assert_eq!(d["content"]["orders"][1]["deadline"], "30分钟内");
+    ok(s.yitu(
+        "李技术",
+        &["decision", "review", &id, "--agree", "--advice", "可行"],
+    ));
+    let err = refused(s.yitu("王参谋", &["decision", "edit", &id, "--file", file]));
+    assert!(err.contains("已审核的决策不能修改"), "{err}");
+}
+
+#[test]
+fn two_commanders_issuing_at_once_cannot_both_take_the_last_tents() {
+    let s = Scene::new();
+    let start = s.tents_available();
+    let half = start / 2 + 1;
+    let ids: Vec<String> = ["X", "Y"]
+        .iter()
+        .map(|m| {
+            let id = s.draft(m, half, 1, None);
+            ok(s.yitu(
+                "李技术",
+                &["decision", "review", &id, "--agree", "--advice", "可行"],
+            ));
+            ok(s.yitu("张指挥", &["decision", "approve", &id]));
+            id
+        })
+        .collect();
+    let racers: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            Command::new(env!("CARGO_BIN_EXE_yitu"))
+                .arg("--data-dir")
+                .arg(s.dir.path())
+                .args(["--as", "张指挥", "decision", "issue", id])
+                .output_async()
+        })
+        .collect();
+    let outcomes: Vec<Output> = racers
+        .into_iter()
+        .map(|r| r.wait_with_output().unwrap())
+        .collect();
+    let won = outcomes.iter().filter(|o| o.status.success()).count();
+    assert_eq!(won, 1, "{outcomes:?}");
+    let loser = outcomes.iter().find(|o| !o.status.success()).unwrap();
+    let err = String::from_utf8_lossy(&loser.stderr);
+    assert!(err.contains("可预留仅"), "lost for another reason: {err}");
+    assert_eq!(s.tents_available(), start - half);
+    ok(run(s.dir.path(), None, &["verify"]));
+}
+
+/// A child process started now, its output collected later.
+trait Spawn {
+    fn output_async(&mut self) -> std::process::Child;
+}
+
+impl Spawn for Command {
+    fn output_async(&mut self) -> std::process::Child {
+        self.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+}
