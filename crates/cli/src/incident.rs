@@ -86,6 +86,16 @@ enum IncidentAction {
     Show { id: String },
     /// All incidents, newest first.
     List,
+    /// Print the incident briefing (事件态势简报, ICS-201 style) as a PDF.
+    Pdf {
+        id: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = yitu_print::DEFAULT_FONT)]
+        font: PathBuf,
+        #[arg(long, default_value = yitu_print::DEFAULT_LATIN_FONT)]
+        latin_font: PathBuf,
+    },
 }
 
 pub async fn run(
@@ -163,6 +173,48 @@ pub async fn run(
             })
         }
         IncidentAction::List => serde_json::to_value(store.incidents().await?)?,
+        IncidentAction::Pdf {
+            id,
+            out: file,
+            font,
+            latin_font,
+        } => {
+            let id = EntityId::parse(&id)?;
+            let incident = store.incident(id).await?;
+            let log = store.incident_log(id).await?;
+            let mut decisions = Vec::new();
+            for d in store.decisions_of(id).await? {
+                let acked = store
+                    .decision_view(d.id)
+                    .await?
+                    .acknowledgements
+                    .into_iter()
+                    .map(|a| a.recipient)
+                    .collect();
+                decisions.push((d, acked));
+            }
+            let read = |p: &std::path::Path, package: &str| {
+                std::fs::read(p).with_context(|| {
+                    format!(
+                        "reading the font {} (Debian: apt-get install {package})",
+                        p.display()
+                    )
+                })
+            };
+            let bytes = yitu_print::incident_briefing(
+                &yitu_print::Briefing {
+                    incident: &incident,
+                    log: &log,
+                    decisions: &decisions,
+                    printed_at_ms: now_ms(),
+                    printed_by: actor.map(|a| a.name.as_str()).unwrap_or(""),
+                },
+                &read(&latin_font, "fonts-dejavu-core")?,
+                &read(&font, "fonts-droid-fallback")?,
+            )?;
+            std::fs::write(&file, &bytes).with_context(|| format!("writing {}", file.display()))?;
+            serde_json::json!({"pdf": file, "bytes": bytes.len()})
+        }
     };
     serde_json::to_writer_pretty(&mut *out, &value)?;
     writeln!(out)?;

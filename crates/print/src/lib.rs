@@ -10,8 +10,9 @@ mod subset;
 use pdf::{Font, Fonts, Page, PAGE_H, PAGE_W};
 use serde_json::Value;
 use yitu_domain::beijing_time::BeijingTime;
-use yitu_domain::decision::Decision;
+use yitu_domain::decision::{Content, Decision};
 use yitu_domain::incident::Incident;
+use yitu_domain::incident::LogEntry;
 
 /// Where Debian's `fonts-droid-fallback` puts its plain TrueType CJK font.
 pub const DEFAULT_FONT: &str = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf";
@@ -304,7 +305,8 @@ pub fn order_sheet(
     draw_map(
         page,
         font,
-        sheet,
+        sheet.incident,
+        &[&d.content],
         MARGIN,
         top - MAP_H,
         PAGE_W - 2.0 * MARGIN,
@@ -312,6 +314,149 @@ pub fn order_sheet(
     );
 
     Ok(pdf::write(&f.font, &f.pages, &d.number))
+}
+
+/// What goes on an incident briefing (ICS-201 style: situation, map, objectives, resources
+/// assigned, actions so far).
+pub struct Briefing<'a> {
+    pub incident: &'a Incident,
+    pub log: &'a [LogEntry],
+    /// The incident's decisions, oldest first, each with the recipients who acknowledged it.
+    pub decisions: &'a [(Decision, Vec<String>)],
+    pub printed_at_ms: i64,
+    pub printed_by: &'a str,
+}
+
+/// The incident briefing (事件态势简报) as a PDF.
+pub fn incident_briefing(
+    b: &Briefing<'_>,
+    latin_font: &[u8],
+    cjk_font: &[u8],
+) -> Result<Vec<u8>, Error> {
+    let i = b.incident;
+    let mut f = Flow {
+        font: Fonts {
+            list: vec![Font::parse(latin_font)?, Font::parse(cjk_font)?],
+        },
+        pages: vec![],
+        y: 0.0,
+    };
+    f.new_page();
+    f.centred(20.0, "事件态势简报");
+    f.centred(10.0, "（参照 ICS-201 事件简报格式）");
+    f.heading("一、事件概况");
+    f.para(14.0, BODY, &format!("事件：{}", i.title));
+    f.para(
+        14.0,
+        BODY,
+        &format!(
+            "类别：{}·{}　级别：{}　状态：{}",
+            i.kind.category().zh(),
+            i.kind.zh(),
+            i.level.zh(),
+            i.status.zh()
+        ),
+    );
+    f.para(
+        14.0,
+        BODY,
+        &format!(
+            "事发时间：{}　位置：{:.5}, {:.5}",
+            when(i.at_ms),
+            i.point.lon,
+            i.point.lat
+        ),
+    );
+    let t = i.toll;
+    f.para(
+        14.0,
+        BODY,
+        &format!(
+            "死亡 {} 人，受伤 {} 人，失踪 {} 人，受影响 {} 人",
+            t.dead, t.injured, t.missing, t.affected
+        ),
+    );
+    f.room(MAP_H + 2.0 * LEAD);
+    f.heading("二、态势示意图");
+    let top = f.y - 6.0;
+    f.y = top - MAP_H;
+    let in_force: Vec<&Content> = b
+        .decisions
+        .iter()
+        .filter(|(d, _)| d.state == yitu_domain::workflow::DecisionState::Issued)
+        .map(|(d, _)| &d.content)
+        .collect();
+    {
+        let Flow { font, pages, .. } = &mut f;
+        let page = pages.last_mut().expect("a flow always has a page");
+        draw_map(
+            page,
+            font,
+            i,
+            &in_force,
+            MARGIN,
+            top - MAP_H,
+            PAGE_W - 2.0 * MARGIN,
+            MAP_H,
+        );
+    }
+    f.heading("三、当前处置目标（已下达决策）");
+    if in_force.is_empty() {
+        f.para(14.0, BODY, "尚无已下达的决策");
+    }
+    for c in &in_force {
+        for o in &c.objectives {
+            f.para(14.0, BODY, &format!("· {o}"));
+        }
+    }
+    f.heading("四、力量部署与签收");
+    for (d, acked) in b.decisions.iter().filter(|(d, _)| d.state.is_signed()) {
+        f.para(14.0, BODY, &format!("{}（{}）", d.number, d.state.zh()));
+        for o in &d.content.orders {
+            let ack = if acked.contains(&o.recipient.name) {
+                "已签收"
+            } else {
+                "未签收"
+            };
+            f.para(
+                28.0,
+                BODY,
+                &format!("{}：{}（{ack}）", o.recipient.name, o.action),
+            );
+        }
+        for m in &d.content.materials {
+            f.para(
+                28.0,
+                BODY,
+                &format!(
+                    "物资：{} {}（{}）{} {}",
+                    m.depot_name, m.name, m.code, m.quantity, m.unit
+                ),
+            );
+        }
+    }
+    f.heading("五、续报记录");
+    for e in b.log {
+        f.para(
+            14.0,
+            BODY,
+            &format!("{} {}：{}", when(e.at_ms), e.author, e.text),
+        );
+    }
+    f.heading("六、决策一览");
+    for (d, _) in b.decisions {
+        f.para(
+            14.0,
+            BODY,
+            &format!("{}　{}　起草：{}", d.number, d.state.zh(), d.drafted.by),
+        );
+    }
+    f.para(
+        0.0,
+        8.0,
+        &format!("打印：{}　{}", b.printed_by, when(b.printed_at_ms)),
+    );
+    Ok(pdf::write(&f.font, &f.pages, &i.title))
 }
 
 /// Every position list (line, ring) and lone position in a GeoJSON geometry or collection.
@@ -402,10 +547,12 @@ fn bounds<'p>(points: impl IntoIterator<Item = &'p (f64, f64)>) -> (f64, f64, f6
 
 /// Two panels: the district with the incident marked, and the scene (incident point, affected
 /// area, the decision's drawings and order geometries) at least 4 km across.
+#[allow(clippy::too_many_arguments)]
 fn draw_map(
     page: &mut Page,
     fonts: &mut Fonts<'_>,
-    sheet: &OrderSheet<'_>,
+    incident: &Incident,
+    contents: &[&Content],
     x: f64,
     y: f64,
     w: f64,
@@ -415,10 +562,10 @@ fn draw_map(
         .unwrap_or(Value::Null);
     let mut district = Vec::new();
     collect(&outline, &mut district, &mut Vec::new());
-    let p = sheet.incident.point;
+    let p = incident.point;
     let here = (p.lon, p.lat);
     let mut scene: Vec<Drawn> = Vec::new();
-    if let Some(area) = &sheet.incident.area {
+    if let Some(area) = &incident.area {
         let mut rings = Vec::new();
         collect(
             &serde_json::to_value(area).unwrap_or(Value::Null),
@@ -427,16 +574,16 @@ fn draw_map(
         );
         scene.push(("影响范围".into(), rings, true, (0.9, 0.5, 0.0)));
     }
-    let c = &sheet.decision.content;
-    let drawn = c
-        .drawings
-        .iter()
-        .map(|d| (format!("{} {}", d.kind.zh(), d.label), &d.geometry))
-        .chain(
-            c.orders
-                .iter()
-                .filter_map(|o| o.geometry.as_ref().map(|g| (o.recipient.name.clone(), g))),
-        );
+    let drawn = contents.iter().flat_map(|c| {
+        c.drawings
+            .iter()
+            .map(|d| (format!("{} {}", d.kind.zh(), d.label), &d.geometry))
+            .chain(
+                c.orders
+                    .iter()
+                    .filter_map(|o| o.geometry.as_ref().map(|g| (o.recipient.name.clone(), g))),
+            )
+    });
     for (label, g) in drawn {
         let (mut lines, mut points) = (Vec::new(), Vec::new());
         collect(

@@ -506,6 +506,38 @@ fn the_printed_order_sheet_carries_the_orders_and_is_text_not_pictures() {
     }
     let size = std::fs::metadata(&pdf).unwrap().len();
     assert!(size < 1_000_000, "{size} bytes: the font should be subset");
+
+    // The incident briefing (ICS-201 style) lists the issued decision's orders with who signed.
+    ok(s.yitu(
+        "王参谋",
+        &["incident", "log", &s.incident, "--text", "火线向东北蔓延"],
+    ));
+    let brief = s.dir.path().join("简报.pdf");
+    ok(s.yitu(
+        "赵观察",
+        &[
+            "incident",
+            "pdf",
+            &s.incident,
+            "--out",
+            brief.to_str().unwrap(),
+        ],
+    ));
+    let out = Command::new("pdftotext")
+        .args([brief.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "事件态势简报",
+        "类别：自然灾害·森林火灾",
+        "受影响 120 人",
+        "区森林消防队：正面扑打并开设隔离带P（已签收）",
+        "钱塘镇人民政府：疏散龙凤村5组群众（未签收）",
+        "王参谋：火线向东北蔓延",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
 }
 
 #[test]
