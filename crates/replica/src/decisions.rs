@@ -390,10 +390,12 @@ impl Store {
             Act::Issue => {
                 d.issued = Some(signoff);
                 d.state = next;
-                reserve(&mut tx, &d, &mut author).await?;
+                // The superseded decision gives back first: a revision that draws more of the
+                // same material may count on what the one it replaces held.
                 if let Some(old_id) = d.content.supersedes {
                     supersede(&mut tx, key.as_ref(), old_id, &d, actor, &mut author).await?;
                 }
+                reserve(&mut tx, &d, &mut author).await?;
                 let payload = String::from_utf8(canonical::to_bytes(&d))
                     .map_err(|_| refuse("编码错误".into(), "not UTF-8".into()))?;
                 sqlx::query("UPDATE decision SET body = ? WHERE id = ?")

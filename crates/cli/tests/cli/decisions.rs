@@ -333,11 +333,14 @@ fn issuing_reserves_stock_and_shelter_places_and_withdrawing_gives_them_back() {
         "{err}"
     );
 
-    // A later decision supersedes the first: the first's 120 released, the second's 80 reserved.
-    let second = s.draft("B", 80, 100, Some(&first));
+    // A later decision supersedes the first and draws more than is free while the first holds
+    // its 120: the first's are released before the second's are reserved.
+    let more = start - 60;
+    assert!(more > start - 120);
+    let second = s.draft("B", more, 100, Some(&first));
     s.carry_to_issue(&second);
     assert_eq!(s.show(&first)["decision"]["state"], "superseded");
-    assert_eq!(s.tents_available(), start - 80);
+    assert_eq!(s.tents_available(), start - more);
 
     // Withdrawn: everything back, and the history says why.
     ok(s.yitu(
