@@ -13,7 +13,7 @@ step() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   libjavascriptcoregtk-4.1-dev build-essential pkg-config xvfb webkit2gtk-driver imagemagick
-  xdotool fonts-noto-cjk libssl-dev
+  xdotool fonts-noto-cjk libssl-dev fonts-droid-fallback fonts-dejavu-core poppler-utils
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

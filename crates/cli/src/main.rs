@@ -7,12 +7,15 @@ use std::path::PathBuf;
 use yitu_domain::{demo, Layer};
 use yitu_replica::Store;
 
+mod decision;
 mod dispatch;
 mod edit;
 mod export;
 mod import;
+mod incident;
 mod readiness;
 mod roads;
+mod user;
 
 #[derive(Parser)]
 #[command(
@@ -24,6 +27,9 @@ struct Cli {
     /// Data folder holding yitu.sqlite (default: the platform data folder, as the app uses).
     #[arg(long, global = true, env = "YITU_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// Act as this local user (see `yitu user list`): incidents and decisions need one.
+    #[arg(long = "as", global = true, env = "YITU_AS", value_name = "USER")]
+    as_user: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -112,6 +118,14 @@ enum Command {
         #[command(subcommand)]
         action: RoadsAction,
     },
+    /// Local users and their roles (commander, technical_officer, staff, observer).
+    User(user::UserArgs),
+    /// Incidents: new, log (续报), show, list.
+    Incident(incident::IncidentArgs),
+    /// On-scene command decisions: draft, review, approve, issue, ack, complete, withdraw, show, pdf.
+    Decision(decision::DecisionArgs),
+    /// Check every incident's signed chain and every issued decision; names the first broken link.
+    Verify,
 }
 
 /// Where to look from and how many to list.
@@ -213,6 +227,12 @@ async fn run(cli: Cli) -> Result<()> {
         .await
         .with_context(|| format!("opening the store in {}", data_dir.display()))?;
     let mut out = std::io::stdout().lock();
+    let actor = match (&cli.as_user, &cli.command) {
+        (Some(name), Command::Incident(_) | Command::Decision(_)) => {
+            Some(user::acting(&store, Some(name)).await?)
+        }
+        _ => None,
+    };
     match cli.command {
         Command::SeedDemo { seed } => {
             let report = store.seed_demo(seed).await?;
@@ -306,6 +326,10 @@ async fn run(cli: Cli) -> Result<()> {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }
+        Command::User(args) => user::run(&store, args, &mut out).await?,
+        Command::Incident(args) => incident::run(&store, actor.as_ref(), args, &mut out).await?,
+        Command::Decision(args) => decision::run(&store, actor.as_ref(), args, &mut out).await?,
+        Command::Verify => decision::verify(&store, &mut out).await?,
         Command::Roads { action } => {
             let report = match action {
                 RoadsAction::Load {

@@ -332,3 +332,7 @@ fn a_broken_database_file_is_refused_and_left_as_it_was() {
 // Import and export cases live beside, in the same test binary.
 #[path = "cli/import.rs"]
 mod import;
+
+// Incidents and decisions (issue 6).
+#[path = "cli/decisions.rs"]
+mod decisions;

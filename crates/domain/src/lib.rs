@@ -3,7 +3,11 @@
 //! for wasm32 so the ui shares it.
 
 pub mod area;
+pub mod beijing_time;
+pub mod canonical;
+pub mod chain;
 pub mod crs;
+pub mod decision;
 pub mod demo;
 pub mod depot;
 pub mod dispatch;
@@ -14,6 +18,7 @@ pub mod filter;
 pub mod hazard;
 pub mod id;
 pub mod import;
+pub mod incident;
 pub mod label;
 pub mod layer;
 pub mod material;
@@ -23,11 +28,14 @@ pub mod readiness;
 pub mod resource;
 pub mod rng;
 pub mod road;
+pub mod role;
 pub mod search;
 pub mod shelter;
 pub mod stock;
 pub mod team;
+pub mod template;
 pub mod town;
+pub mod workflow;
 
 pub use error::Error;
 pub use id::EntityId;

@@ -32,6 +32,17 @@ pub enum Error {
     NotFound { what: &'static str, id: String },
     #[error("refused, nothing written: {}", .0.iter().map(|i| format!("{}: {}", i.field, i.reason)).collect::<Vec<_>>().join("; "))]
     Refused(Vec<yitu_domain::import::Issue>),
+    /// A user's role or the decision's state does not allow what was asked.
+    #[error("refused")]
+    Denied(#[from] yitu_domain::workflow::Refusal),
+    #[error("no local user {0:?}: add one with `yitu user add NAME --role ROLE`")]
+    UnknownUser(String),
+    #[error("cannot read or create the device key {path}")]
+    DeviceKey {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -46,6 +57,9 @@ impl Error {
             Self::Invalid(_) => "invalid",
             Self::NotFound { .. } => "not_found",
             Self::Refused(_) => "refused",
+            Self::Denied(_) => "denied",
+            Self::UnknownUser(_) => "unknown_user",
+            Self::DeviceKey { .. } => "device_key",
         }
     }
 }

@@ -221,7 +221,7 @@ impl Store {
     }
 }
 
-type Tx<'c> = sqlx::Transaction<'c, sqlx::Sqlite>;
+pub(crate) type Tx<'c> = sqlx::Transaction<'c, sqlx::Sqlite>;
 
 /// Records per statement: 12 parameters each, far below SQLite's 32,766.
 const BATCH: usize = 200;

@@ -1,10 +1,13 @@
 //! yitu's local store on the desktop: one SQLite file per data folder holding the towns, the five
 //! registries and the stock ledger. Opening it creates the file and runs the migrations.
 
+pub mod decisions;
+pub mod device;
 pub mod dispatch;
 pub mod edit;
 mod error;
 pub mod import;
+pub mod incident;
 pub mod movement;
 pub mod registry;
 pub mod roads;
@@ -12,6 +15,7 @@ pub mod search;
 pub mod seed;
 pub mod stats;
 pub mod stock;
+pub mod user;
 
 pub use error::Error;
 pub use stats::Stats;

@@ -2,7 +2,7 @@
 //! inside the same transaction, so no balance goes negative even with two writers, then added
 //! to the ledger and the change log.
 
-use crate::import::{log, Author};
+use crate::import::{log, Author, Tx};
 use crate::{Error, Store};
 use yitu_domain::material::MaterialCode;
 use yitu_domain::stock::{Balance, MoveKind};
@@ -25,20 +25,55 @@ impl Store {
         quantity: i64,
         note: &str,
         new_line: Option<NewLine<'_>>,
-        author: Author<'_>,
+        mut author: Author<'_>,
     ) -> Result<Balance, Error> {
-        let depot_s = depot.to_string();
-        // BEGIN IMMEDIATE would be ideal; a write first takes the lock just as well in SQLite:
-        // the balance read below then cannot change before this transaction commits.
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE meta SET value = value WHERE key = 'lock'")
-            .execute(&mut *tx)
-            .await?;
+        lock(&mut tx).await?;
+        let after = move_in(
+            &mut tx,
+            depot,
+            code,
+            kind,
+            quantity,
+            note,
+            new_line,
+            &mut author,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}
+
+/// Takes SQLite's write lock at once. BEGIN IMMEDIATE would be ideal; a write first takes the
+/// lock just as well: balances read afterwards cannot change before the transaction commits.
+pub(crate) async fn lock(tx: &mut Tx<'_>) -> Result<(), Error> {
+    sqlx::query("UPDATE meta SET value = value WHERE key = 'lock'")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// One checked movement inside a transaction that already holds the write lock ([`lock`]), so
+/// a decision's reservations and its transition commit or fail together.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn move_in(
+    tx: &mut Tx<'_>,
+    depot: EntityId,
+    code: &MaterialCode,
+    kind: MoveKind,
+    quantity: i64,
+    note: &str,
+    new_line: Option<NewLine<'_>>,
+    author: &mut Author<'_>,
+) -> Result<Balance, Error> {
+    {
+        let depot_s = depot.to_string();
         let is_depot: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM resource WHERE id = ? AND layer = 'depots' AND retired = 0",
         )
         .bind(&depot_s)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         if is_depot.is_none() {
             return Err(Error::NotFound {
@@ -50,7 +85,7 @@ impl Store {
             sqlx::query_scalar("SELECT name FROM stock_line WHERE depot_id = ? AND code = ?")
                 .bind(&depot_s)
                 .bind(code.as_str())
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
         let stamp = format!("{:013}-0000-local", author.at_ms);
         if line.is_none() {
@@ -65,7 +100,7 @@ impl Store {
                     .bind(l.name)
                     .bind(l.unit)
                     .bind(&stamp)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 }
                 _ => {
@@ -81,7 +116,7 @@ impl Store {
         )
         .bind(&depot_s)
         .bind(code.as_str())
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await?;
         let mut balance = Balance::default();
         for (k, q) in entries {
@@ -101,7 +136,7 @@ impl Store {
         .bind(author.at_ms)
         .bind(note)
         .bind(&stamp)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let after = balance.apply(kind, entry_quantity);
         let diff = serde_json::json!({
@@ -109,17 +144,7 @@ impl Store {
             "movement": {"kind": kind.code(), "quantity": entry_quantity, "note": note},
             "balance": [balance, after],
         });
-        log(
-            &mut tx,
-            &author,
-            "stock",
-            Layer::Depots.code(),
-            depot,
-            &diff,
-            0,
-        )
-        .await?;
-        tx.commit().await?;
+        log(tx, author, "stock", Layer::Depots.code(), depot, &diff, 0).await?;
         Ok(after)
     }
 }

@@ -1,0 +1,657 @@
+//! On-scene decisions as their users drive them: local users in four roles, an incident, a
+//! decision drafted, reviewed, approved, issued, acknowledged, withdrawn or superseded; the stock
+//! ledger and shelter places that follow; `verify` after bytes of the database file are flipped;
+//! the printed 指令单 read back with pdftotext.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The demo's district depot and one of its stock lines (reproducible: the demo's seed is fixed).
+const DEPOT: &str = "019b76da-a867-7425-9682-6f36aa29550d";
+const TENTS: &str = "1010101";
+const SHELTER: &str = "019b76da-abba-760f-a8e4-8b8481d0dd5f";
+
+struct Scene {
+    dir: tempfile::TempDir,
+    incident: String,
+}
+
+fn run(dir: &Path, user: Option<&str>, args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_yitu"));
+    c.arg("--data-dir").arg(dir);
+    if let Some(u) = user {
+        c.args(["--as", u]);
+    }
+    c.args(args).output().unwrap()
+}
+
+fn ok(out: Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn refused(out: Output) -> String {
+    assert!(
+        !out.status.success(),
+        "expected a refusal, got {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+impl Scene {
+    /// The demo data, four users, a forest fire near 钱塘.
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(run(dir.path(), None, &["seed-demo"]).status.success());
+        for (name, role) in [
+            ("张指挥", "commander"),
+            ("李技术", "technical_officer"),
+            ("王参谋", "staff"),
+            ("赵观察", "observer"),
+        ] {
+            ok(run(
+                dir.path(),
+                None,
+                &["user", "add", name, "--role", role],
+            ));
+        }
+        let incident = ok(run(
+            dir.path(),
+            Some("王参谋"),
+            &[
+                "incident",
+                "new",
+                "--kind",
+                "森林火灾",
+                "--level",
+                "较大",
+                "--at",
+                "106.30,30.10",
+                "--title",
+                "钱塘镇龙凤村山火",
+                "--affected",
+                "120",
+            ],
+        ));
+        Self {
+            incident: incident["id"].as_str().unwrap().to_owned(),
+            dir,
+        }
+    }
+
+    fn yitu(&self, user: &str, args: &[&str]) -> Output {
+        run(self.dir.path(), Some(user), args)
+    }
+
+    /// A draft with two orders, `tents` tents from the district depot and `people` moved to a
+    /// shelter; its id.
+    fn draft(&self, marker: &str, tents: i64, people: u32, supersedes: Option<&str>) -> String {
+        let content = serde_json::json!({
+            "situation": format!("龙凤村后山山火，火线约800米。{marker}"),
+            "objectives": ["控制火势", "保护龙凤村"],
+            "orders": [
+                {"recipient": {"name": "区森林消防队"}, "action": format!("正面扑打并开设隔离带{marker}"),
+                 "place": "龙凤村后山", "deadline": "2小时内"},
+                {"recipient": {"name": "钱塘镇人民政府"}, "action": "疏散龙凤村5组群众", "deadline": "1小时内"}
+            ],
+            "materials": [{"depot_id": DEPOT, "code": TENTS, "quantity": tents}],
+            "relocations": [{"shelter_id": SHELTER, "people": people, "from": "龙凤村5组"}],
+            "safety": ["不在火线下方扑火"],
+            "basis": {"plan_clauses": ["《合川区应急管理“十四五”规划》三（二）11「森林火灾防治」"]},
+            "drawings": [{"kind": "cordon", "label": "一号警戒线", "geometry": {"type": "Polygon",
+                "coordinates": [[[106.29, 30.09], [106.31, 30.09], [106.31, 30.11], [106.29, 30.11], [106.29, 30.09]]]}}],
+            "supersedes": supersedes,
+        });
+        let file = self.dir.path().join(format!("draft-{marker}.json"));
+        std::fs::write(&file, content.to_string()).unwrap();
+        let d = ok(self.yitu(
+            "王参谋",
+            &[
+                "decision",
+                "draft",
+                "--incident",
+                &self.incident,
+                "--file",
+                file.to_str().unwrap(),
+            ],
+        ));
+        d["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Review (agree), approve, issue.
+    fn carry_to_issue(&self, id: &str) -> serde_json::Value {
+        ok(self.yitu(
+            "李技术",
+            &[
+                "decision",
+                "review",
+                id,
+                "--agree",
+                "--advice",
+                "隔离带宜开在山脊",
+            ],
+        ));
+        ok(self.yitu("张指挥", &["decision", "approve", id]));
+        ok(self.yitu("张指挥", &["decision", "issue", id]))
+    }
+
+    fn show(&self, id: &str) -> serde_json::Value {
+        ok(self.yitu("赵观察", &["decision", "show", id]))
+    }
+
+    /// Tents the district depot can still promise, as `yitu nearest depots` reports them.
+    fn tents_available(&self) -> i64 {
+        let near = ok(run(
+            self.dir.path(),
+            None,
+            &[
+                "nearest",
+                "depots",
+                "--at",
+                "106.30,30.10",
+                "--code",
+                TENTS,
+                "-k",
+                "500",
+            ],
+        ));
+        let depot = near["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == DEPOT)
+            .expect("the district depot holds tents");
+        depot["holdings"][0]["available"].as_i64().unwrap()
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("yitu.sqlite")
+    }
+}
+
+#[test]
+fn each_role_may_only_make_its_own_transitions_and_a_refusal_writes_nothing() {
+    let s = Scene::new();
+    // An observer may read but not draft or record anything.
+    let err = refused(s.yitu("赵观察", &["incident", "log", &s.incident, "--text", "x"]));
+    assert!(err.contains("观察员只能查看"), "{err}");
+    let id = s.draft("R1", 10, 20, None);
+    let before = s.show(&id);
+    let tents = s.tents_available();
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("张指挥", &["approve"], "须先经技术指挥官审核同意"),
+        (
+            "王参谋",
+            &["review", "--agree", "--advice", "同意"],
+            "值班员/参谋无权审核同意",
+        ),
+        (
+            "赵观察",
+            &["review", "--object", "--advice", "反对"],
+            "观察员无权审核提出异议",
+        ),
+        ("王参谋", &["issue"], "值班员/参谋无权下达"),
+        ("张指挥", &["issue"], "须先经指挥长批准"),
+        (
+            "李技术",
+            &["withdraw", "--reason", "x"],
+            "技术指挥官无权撤销",
+        ),
+        (
+            "张指挥",
+            &["ack", "--recipient", "区森林消防队"],
+            "不能登记签收",
+        ),
+    ];
+    for (user, action, reason) in cases {
+        let mut args = vec!["decision", action[0], &id];
+        args.extend_from_slice(&action[1..]);
+        let err = refused(s.yitu(user, &args));
+        assert!(err.contains(reason), "{user} {action:?}: {err}");
+    }
+    assert_eq!(s.show(&id), before, "a refusal changed the decision");
+
+    // An objection sends it back to draft with the advice kept; an agreement moves it on.
+    let d = ok(s.yitu(
+        "李技术",
+        &[
+            "decision",
+            "review",
+            &id,
+            "--object",
+            "--advice",
+            "隔离带位置不当",
+        ],
+    ));
+    assert_eq!(d["state"], "draft");
+    assert_eq!(d["reviews"][0]["agree"], false);
+    let d = s.carry_to_issue(&id);
+    assert_eq!(d["state"], "issued");
+    assert_eq!(s.tents_available(), tents - 10);
+    // Issued: staff cannot withdraw, nobody can edit or approve again.
+    let err = refused(s.yitu("王参谋", &["decision", "withdraw", &id, "--reason", "x"]));
+    assert!(err.contains("只有指挥长可撤销"), "{err}");
+    refused(s.yitu("张指挥", &["decision", "approve", &id]));
+    // An acknowledgement only from a recipient, once.
+    let err = refused(s.yitu(
+        "王参谋",
+        &["decision", "ack", &id, "--recipient", "不相干单位"],
+    ));
+    assert!(err.contains("不是本决策的接收单位"), "{err}");
+    ok(s.yitu(
+        "王参谋",
+        &["decision", "ack", &id, "--recipient", "区森林消防队"],
+    ));
+    let err = refused(s.yitu(
+        "王参谋",
+        &["decision", "ack", &id, "--recipient", "区森林消防队"],
+    ));
+    assert!(err.contains("已签收"), "{err}");
+    let view = s.show(&id);
+    assert_eq!(view["awaiting"], serde_json::json!(["钱塘镇人民政府"]));
+    let actions: Vec<&str> = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "draft",
+            "review_object",
+            "review_agree",
+            "approve",
+            "issue",
+            "acknowledge"
+        ]
+    );
+    // Someone who is not a user of this device is nobody.
+    let err = refused(s.yitu("陌生人", &["decision", "approve", &id]));
+    assert!(err.contains("no local user"), "{err}");
+}
+
+#[test]
+fn issuing_reserves_stock_and_shelter_places_and_withdrawing_gives_them_back() {
+    let s = Scene::new();
+    let start = s.tents_available();
+    assert!(start > 150, "the demo's district depot holds {start} tents");
+
+    // More than the depot can promise: issue refused, nothing reserved, still approved.
+    let greedy = s.draft("G", start + 1, 10, None);
+    ok(s.yitu(
+        "李技术",
+        &["decision", "review", &greedy, "--agree", "--advice", "可行"],
+    ));
+    ok(s.yitu("张指挥", &["decision", "approve", &greedy]));
+    let err = refused(s.yitu("张指挥", &["decision", "issue", &greedy]));
+    assert!(
+        err.contains("可预留仅") && err.contains(&start.to_string()),
+        "{err}"
+    );
+    assert_eq!(s.show(&greedy)["decision"]["state"], "approved");
+    assert_eq!(s.tents_available(), start);
+
+    // Issued: 120 tents reserved with the decision's number in the ledger.
+    let first = s.draft("A", 120, 300, None);
+    let issued = s.carry_to_issue(&first);
+    let number = issued["number"].as_str().unwrap().to_owned();
+    assert_eq!(s.tents_available(), start - 120);
+    let history = String::from_utf8(run(s.dir.path(), None, &["history", DEPOT]).stdout).unwrap();
+    assert!(history.contains(&format!("{number} 预留")), "{history}");
+
+    // Shelter places: the shelter's free places less 300 are all a second decision may promise.
+    let free = {
+        let near = ok(run(
+            s.dir.path(),
+            None,
+            &["nearest", "shelters", "--at", "106.30,30.10", "-k", "500"],
+        ));
+        let sh = near["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == SHELTER)
+            .cloned()
+            .unwrap();
+        sh["free_capacity"].as_i64().expect("free places listed")
+    };
+    let crowd = s.draft("C", 1, (free - 300 + 1) as u32, None);
+    ok(s.yitu(
+        "李技术",
+        &["decision", "review", &crowd, "--agree", "--advice", "可行"],
+    ));
+    ok(s.yitu("张指挥", &["decision", "approve", &crowd]));
+    let err = refused(s.yitu("张指挥", &["decision", "issue", &crowd]));
+    assert!(
+        err.contains(&format!("尚可安置 {} 人", free - 300)),
+        "{err}"
+    );
+
+    // A later decision supersedes the first and draws more than is free while the first holds
+    // its 120: the first's are released before the second's are reserved.
+    let more = start - 60;
+    assert!(more > start - 120);
+    let second = s.draft("B", more, 100, Some(&first));
+    s.carry_to_issue(&second);
+    assert_eq!(s.show(&first)["decision"]["state"], "superseded");
+    assert_eq!(s.tents_available(), start - more);
+
+    // Withdrawn: everything back, and the history says why.
+    ok(s.yitu(
+        "张指挥",
+        &["decision", "withdraw", &second, "--reason", "火势已控制"],
+    ));
+    assert_eq!(s.tents_available(), start);
+    let view = s.show(&second);
+    assert_eq!(view["decision"]["state"], "withdrawn");
+    assert_eq!(
+        view["history"].as_array().unwrap().last().unwrap()["note"],
+        "火势已控制"
+    );
+    // The crowd decision now fits, since the superseded and withdrawn ones gave their places back.
+    assert_eq!(
+        ok(s.yitu("张指挥", &["decision", "issue", &crowd]))["state"],
+        "issued"
+    );
+    // Completed: the reservation becomes an issue from the depot (available stays as it was).
+    let available = s.tents_available();
+    assert_eq!(
+        ok(s.yitu("张指挥", &["decision", "complete", &crowd]))["state"],
+        "completed"
+    );
+    assert_eq!(s.tents_available(), available);
+    let history = String::from_utf8(run(s.dir.path(), None, &["history", DEPOT]).stdout).unwrap();
+    assert!(history.contains("办结出库"), "{history}");
+    ok(s.yitu("张指挥", &["verify"]));
+}
+
+/// Where `needle` occurs in `haystack`.
+fn find_all(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
+    haystack
+        .windows(needle.len())
+        .enumerate()
+        .filter(|(_, w)| *w == needle)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[test]
+fn verify_names_the_link_whose_byte_was_flipped_in_the_database_file() {
+    let s = Scene::new();
+    let a = s.draft("MARKA7731", 5, 5, None);
+    s.carry_to_issue(&a); // event 1
+    let b = s.draft("MARKB4417", 6, 6, None);
+    s.carry_to_issue(&b); // event 2
+    ok(s.yitu(
+        "王参谋",
+        &["decision", "ack", &b, "--recipient", "区森林消防队"],
+    )); // event 3
+    let report = ok(run(s.dir.path(), None, &["verify"]));
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["events"], 3);
+    assert!(
+        !s.dir.path().join("yitu.sqlite-wal").exists()
+            || std::fs::metadata(s.dir.path().join("yitu.sqlite-wal"))
+                .unwrap()
+                .len()
+                == 0
+    );
+
+    // The device key is beside the database, readable by its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(s.dir.path().join("device.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let original = std::fs::read(s.db()).unwrap();
+    let shown = |dir: &Path| -> Vec<Vec<u8>> {
+        [&a, &b]
+            .iter()
+            .map(|id| run(dir, None, &["decision", "show", id]).stdout)
+            .collect()
+    };
+    let as_stored = shown(s.dir.path());
+    // Each marker is in the stored decision and in its signed issue event (and maybe in pages
+    // SQLite has freed, which hold nothing live). Flip one byte of each copy in turn.
+    for (marker, decision, seq) in [("MARKA7731", &a, 1), ("MARKB4417", &b, 2)] {
+        let mut live = 0;
+        for at in find_all(&original, marker.as_bytes()) {
+            let copy = tempfile::tempdir().unwrap();
+            let mut bytes = original.clone();
+            bytes[at + 4] ^= 0x01; // 'A' → '@', 'B' → 'C'
+            std::fs::write(copy.path().join("yitu.sqlite"), &bytes).unwrap();
+            let out = run(copy.path(), None, &["verify"]);
+            if shown(copy.path()) == as_stored {
+                // A freed copy: nothing a user reads changed, and nothing is reported.
+                assert!(out.status.success(), "{marker} at {at}: dead byte reported");
+                continue;
+            }
+            live += 1;
+            assert!(!out.status.success(), "{marker} at {at}: verify passed");
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let first = &report["first_broken"];
+            assert_eq!(first["seq"], seq, "{marker} at {at}: {first}");
+            assert_eq!(first["decision_id"], decision.as_str(), "{marker} at {at}");
+            assert_eq!(first["incident_id"], s.incident.as_str());
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(&format!("event {seq}")), "{err}");
+        }
+        assert!(
+            live >= 2,
+            "{marker}: {live} live copies (the decision and its issue event)"
+        );
+    }
+
+    // The state column too: an issued decision set back to approved is found.
+    let copy = tempfile::tempdir().unwrap();
+    let mut bytes = original.clone();
+    let issued = find_all(&bytes, b"issued");
+    assert!(!issued.is_empty());
+    for at in issued {
+        bytes[at..at + 6].copy_from_slice(b"issuex");
+    }
+    std::fs::write(copy.path().join("yitu.sqlite"), &bytes).unwrap();
+    let out = run(copy.path(), None, &["verify"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn the_printed_order_sheet_carries_the_orders_and_is_text_not_pictures() {
+    let s = Scene::new();
+    let id = s.draft("P", 120, 300, None);
+    let d = s.carry_to_issue(&id);
+    ok(s.yitu(
+        "王参谋",
+        &["decision", "ack", &id, "--recipient", "区森林消防队"],
+    ));
+    let pdf = s.dir.path().join("指令单.pdf");
+    ok(s.yitu(
+        "赵观察",
+        &["decision", "pdf", &id, "--out", pdf.to_str().unwrap()],
+    ));
+    let out = Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (Debian poppler-utils; scripts/setup.sh installs it)");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let hash = s.show(&id)["events"][0]["hash"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for expected in [
+        "现场指挥决策指令单",
+        d["number"].as_str().unwrap(),
+        "钱塘镇龙凤村山火",
+        "区森林消防队：正面扑打并开设隔离带P；地点：龙凤村后山；时限：2小时内",
+        "钱塘镇人民政府：疏散龙凤村5组群众",
+        "救灾帐篷（1010101）120 顶",
+        "转移 300 人",
+        "批准：张指挥",
+        "同意：隔离带宜开在山脊",
+        "区森林消防队：已签收",
+        "钱塘镇人民政府：未签收",
+        &hash,
+        "态势示意图",
+        "一号警戒线",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size < 1_000_000, "{size} bytes: the font should be subset");
+
+    // The incident briefing (ICS-201 style) lists the issued decision's orders with who signed.
+    ok(s.yitu(
+        "王参谋",
+        &["incident", "log", &s.incident, "--text", "火线向东北蔓延"],
+    ));
+    let brief = s.dir.path().join("简报.pdf");
+    ok(s.yitu(
+        "赵观察",
+        &[
+            "incident",
+            "pdf",
+            &s.incident,
+            "--out",
+            brief.to_str().unwrap(),
+        ],
+    ));
+    let out = Command::new("pdftotext")
+        .args([brief.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "事件态势简报",
+        "类别：自然灾害·森林火灾",
+        "受影响 120 人",
+        "区森林消防队：正面扑打并开设隔离带P（已签收）",
+        "钱塘镇人民政府：疏散龙凤村5组群众（未签收）",
+        "王参谋：火线向东北蔓延",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+}
+
+#[test]
+fn a_template_prefills_a_draft_citing_the_plan_and_the_log_keeps_the_toll() {
+    let s = Scene::new();
+    let d = ok(s.yitu(
+        "王参谋",
+        &["decision", "draft", "--incident", &s.incident, "--template"],
+    ));
+    assert_eq!(d["state"], "draft");
+    let orders = d["content"]["orders"].as_array().unwrap();
+    assert!(orders.len() >= 3);
+    assert!(orders
+        .iter()
+        .any(|o| o["recipient"]["name"] == "森林消防队"));
+    let clauses = d["content"]["basis"]["plan_clauses"].to_string();
+    assert!(clauses.contains("三（二）11「森林火灾防治」"), "{clauses}");
+
+    ok(s.yitu(
+        "王参谋",
+        &[
+            "incident",
+            "log",
+            &s.incident,
+            "--text",
+            "火线向东北蔓延",
+            "--injured",
+            "2",
+        ],
+    ));
+    let shown = ok(s.yitu("赵观察", &["incident", "show", &s.incident]));
+    assert_eq!(shown["incident"]["toll"]["injured"], 2);
+    assert_eq!(shown["incident"]["toll"]["affected"], 120);
+    assert_eq!(shown["category"], "natural");
+    assert_eq!(shown["log"][0]["author"], "王参谋");
+    assert_eq!(shown["decisions"][0]["state"], "draft");
+}
+
+#[test]
+fn a_draft_can_be_edited_until_the_technical_officer_agrees() {
+    let s = Scene::new();
+    let id = s.draft("E", 10, 10, None);
+    let mut content = s.show(&id)["decision"]["content"].clone();
+    content["materials"][0]["quantity"] = 20.into();
+    content["orders"][1]["deadline"] = "30分钟内".into();
+    let file = s.dir.path().join("edited.json");
+    std::fs::write(&file, content.to_string()).unwrap();
+    let file = file.to_str().unwrap();
+    let err = refused(s.yitu("赵观察", &["decision", "edit", &id, "--file", file]));
+    assert!(err.contains("观察员无权修改草稿"), "{err}");
+    let d = ok(s.yitu("王参谋", &["decision", "edit", &id, "--file", file]));
+    assert_eq!(d["content"]["materials"][0]["quantity"], 20);
+    assert_eq!(d["content"]["orders"][1]["deadline"], "30分钟内");
+    ok(s.yitu(
+        "李技术",
+        &["decision", "review", &id, "--agree", "--advice", "可行"],
+    ));
+    let err = refused(s.yitu("王参谋", &["decision", "edit", &id, "--file", file]));
+    assert!(err.contains("已审核的决策不能修改"), "{err}");
+}
+
+#[test]
+fn two_commanders_issuing_at_once_cannot_both_take_the_last_tents() {
+    let s = Scene::new();
+    let start = s.tents_available();
+    let half = start / 2 + 1;
+    let ids: Vec<String> = ["X", "Y"]
+        .iter()
+        .map(|m| {
+            let id = s.draft(m, half, 1, None);
+            ok(s.yitu(
+                "李技术",
+                &["decision", "review", &id, "--agree", "--advice", "可行"],
+            ));
+            ok(s.yitu("张指挥", &["decision", "approve", &id]));
+            id
+        })
+        .collect();
+    let racers: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            Command::new(env!("CARGO_BIN_EXE_yitu"))
+                .arg("--data-dir")
+                .arg(s.dir.path())
+                .args(["--as", "张指挥", "decision", "issue", id])
+                .output_async()
+        })
+        .collect();
+    let outcomes: Vec<Output> = racers
+        .into_iter()
+        .map(|r| r.wait_with_output().unwrap())
+        .collect();
+    let won = outcomes.iter().filter(|o| o.status.success()).count();
+    assert_eq!(won, 1, "{outcomes:?}");
+    let loser = outcomes.iter().find(|o| !o.status.success()).unwrap();
+    let err = String::from_utf8_lossy(&loser.stderr);
+    assert!(err.contains("可预留仅"), "lost for another reason: {err}");
+    assert_eq!(s.tents_available(), start - half);
+    ok(run(s.dir.path(), None, &["verify"]));
+}
+
+/// A child process started now, its output collected later.
+trait Spawn {
+    fn output_async(&mut self) -> std::process::Child;
+}
+
+impl Spawn for Command {
+    fn output_async(&mut self) -> std::process::Child {
+        self.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+}

@@ -1,0 +1,72 @@
+//! Dates and times as Hechuan reads them: Beijing time (UTC+8, no daylight saving), computed
+//! from Unix milliseconds without a calendar library so the domain stays small.
+
+/// A civil date and time in Beijing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BeijingTime {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+}
+
+impl BeijingTime {
+    pub fn from_unix_ms(ms: i64) -> Self {
+        let secs = ms.div_euclid(1000) + 8 * 3600;
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        // Days since 1970-01-01 to a proleptic Gregorian date, counting in 400-year eras
+        // (146,097 days each) that start on 1 March, so the leap day falls at an era's end.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Self {
+            year,
+            month,
+            day,
+            hour: (rem / 3600) as u32,
+            minute: (rem % 3600 / 60) as u32,
+        }
+    }
+
+    /// e.g. 2026年7月12日 14:05.
+    pub fn zh(&self) -> String {
+        format!(
+            "{}年{}月{}日 {:02}:{:02}",
+            self.year, self.month, self.day, self.hour, self.minute
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_instants() {
+        let cases = [
+            (0, (1970, 1, 1, 8, 0)),
+            // 2024-02-29T15:59:00Z is 23:59 in Beijing, still the leap day.
+            (1_709_222_340_000, (2024, 2, 29, 23, 59)),
+            // 2026-12-31T16:00:00Z is already New Year in Beijing.
+            (1_798_732_800_000, (2027, 1, 1, 0, 0)),
+            (-1, (1970, 1, 1, 7, 59)),
+        ];
+        for (ms, (y, mo, d, h, mi)) in cases {
+            let t = BeijingTime::from_unix_ms(ms);
+            assert_eq!(
+                (t.year, t.month, t.day, t.hour, t.minute),
+                (y, mo, d, h, mi),
+                "{ms}"
+            );
+        }
+        assert_eq!(BeijingTime::from_unix_ms(0).zh(), "1970年1月1日 08:00");
+    }
+}
