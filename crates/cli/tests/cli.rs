@@ -22,6 +22,17 @@ fn seed_stats_and_export_on_a_fresh_folder() {
     );
     assert!(String::from_utf8_lossy(&seeded.stdout).contains("演示数据"));
 
+    // The database file alone holds the data once the command has finished (the WAL is folded
+    // in), so copying yitu.sqlite is a complete backup.
+    let db = std::fs::metadata(dir.path().join("yitu.sqlite"))
+        .unwrap()
+        .len();
+    let wal = std::fs::metadata(dir.path().join("yitu.sqlite-wal")).map_or(0, |m| m.len());
+    assert!(
+        db > 500_000 && wal == 0,
+        "database {db} bytes, WAL {wal} bytes"
+    );
+
     let stats = yitu(dir.path(), &["stats", "--json"]);
     assert!(stats.status.success());
     let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();

@@ -533,16 +533,6 @@ impl Store {
         Ok(d)
     }
 
-    /// Moves everything in the write-ahead log into the database file and empties the log, so
-    /// the file alone holds every signed event: what a copy, a backup or a check of the file
-    /// sees. (Closing the pool was seen to leave a full WAL behind when the process exits.)
-    pub async fn checkpoint(&self) -> Result<(), Error> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// An incident's chain, in order.
     pub async fn chain(&self, incident_id: EntityId) -> Result<Vec<Event>, Error> {
         let rows: Vec<EventRow> = sqlx::query_as(

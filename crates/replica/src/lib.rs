@@ -81,8 +81,21 @@ impl Store {
         &self.path
     }
 
-    /// Closes the pool, checkpointing the WAL so the file alone holds everything.
+    /// Folds the write-ahead log into the database file, so `yitu.sqlite` alone holds every
+    /// committed write (a copy or backup of the file is then complete).
+    pub async fn checkpoint(&self) -> Result<(), Error> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes the pool, checkpointing the WAL first: closing alone was seen to leave a 950 KB
+    /// log beside a 4 KB database after `seed-demo`.
     pub async fn close(self) {
+        if let Err(e) = self.checkpoint().await {
+            tracing::warn!(error = ?e, "checkpoint on close failed; the WAL keeps the writes");
+        }
         self.pool.close().await;
     }
 }
