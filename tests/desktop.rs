@@ -319,6 +319,29 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     )
     .await?;
 
+    // 3b'. A kind filter: landslides only; the count is the export's landslides, drawn as many.
+    c.find(Locator::Css("#filter-hazard-kind"))
+        .await?
+        .select_by_value("landslide")
+        .await?;
+    let landslides = export("hazards")?["features"]
+        .as_array()
+        .context("hazards")?
+        .iter()
+        .filter(|f| f["properties"]["kind"] == "landslide")
+        .count();
+    assert!(landslides > 0);
+    wait_for(
+        c,
+        &format!("hazards filtered to {landslides} landslides"),
+        "return document.querySelector('li[data-layer=hazards] .count').textContent.trim() === String(arguments[0])
+            && window.__yituMap.queryRenderedFeatures({layers: ['hazards-disc']}).length === arguments[0]",
+        vec![json!(landslides)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    c.find(Locator::Css("#filter-clear")).await?.click().await?;
+
     // 3c. The table view lists every shelter (as the map would draw them) and opens one.
     c.find(Locator::Css("#view-table"))
         .await?

@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yitu_domain::filter::Filter;
 use yitu_domain::hazard::RiskLevel;
+use yitu_domain::label::Labelled;
 use yitu_domain::resource::Resource;
 use yitu_domain::team::{Readiness, Specialty};
 use yitu_domain::Layer;
@@ -721,18 +722,12 @@ fn FilterPanel(lang: ReadSignal<Lang>, filter: RwSignal<Filter>) -> impl IntoVie
                     on:change=move |ev| { let on = event_target_checked(&ev); filter.update(|f| f.standby_only = on); }/>
                 {move || lang.get().t("队伍仅显示待命", "Teams on standby only")}
             </label>
-            <label>{move || lang.get().t("队伍专业", "Team specialty")}
-                <select id="filter-specialty" on:change=move |ev| {
-                    let s = Specialty::from_code(&event_target_value(&ev)).ok();
-                    filter.update(|f| f.specialty = s);
-                }>
-                    <option value="" selected=move || filter.with(|f| f.specialty.is_none())>{move || lang.get().t("全部", "All")}</option>
-                    {Specialty::ALL.iter().map(|s| {
-                        let s = *s;
-                        view! { <option value=s.code() selected=move || filter.with(|f| f.specialty == Some(s))>{move || lang.get().t(s.zh(), s.en())}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
+            {choice(lang, filter, "filter-specialty", ("队伍专业", "Team specialty"), |f| f.specialty, |f, v| f.specialty = v)}
+            {choice(lang, filter, "filter-team-kind", ("队伍类型", "Team kind"), |f| f.team_kind, |f, v| f.team_kind = v)}
+            {choice(lang, filter, "filter-field", ("专家领域", "Expert field"), |f| f.field, |f, v| f.field = v)}
+            {choice(lang, filter, "filter-availability", ("专家状态", "Expert availability"), |f| f.availability, |f, v| f.availability = v)}
+            {choice(lang, filter, "filter-depot-level", ("储备库级别", "Depot level"), |f| f.depot_level, |f, v| f.depot_level = v)}
+            {choice(lang, filter, "filter-shelter-class", ("避难场所类型", "Shelter class"), |f| f.shelter_class, |f, v| f.shelter_class = v)}
             <label>{move || lang.get().t("避难场所最少空位", "Shelters: free places at least")}
                 <input type="number" id="filter-min-free" min="0" step="100"
                     prop:value=move || filter.with(|f| f.min_free.to_string())
@@ -741,23 +736,38 @@ fn FilterPanel(lang: ReadSignal<Lang>, filter: RwSignal<Filter>) -> impl IntoVie
                         filter.update(|f| f.min_free = n);
                     }/>
             </label>
-            <label>{move || lang.get().t("隐患点等级不低于", "Hazards: level at least")}
-                <select id="filter-level" on:change=move |ev| {
-                    let l = RiskLevel::from_code(&event_target_value(&ev)).ok();
-                    filter.update(|f| f.gravest = l);
-                }>
-                    <option value="" selected=move || filter.with(|f| f.gravest.is_none())>{move || lang.get().t("全部", "All")}</option>
-                    {RiskLevel::ALL.iter().map(|l| {
-                        let l = *l;
-                        view! { <option value=l.code() selected=move || filter.with(|f| f.gravest == Some(l))>{move || lang.get().t(l.zh(), l.en())}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
+            {choice(lang, filter, "filter-hazard-kind", ("隐患点类型", "Hazard kind"), |f| f.hazard_kind, |f, v| f.hazard_kind = v)}
+            {choice(lang, filter, "filter-level", ("隐患点等级不低于", "Hazards: level at least"), |f| f.gravest, |f, v| f.gravest = v)}
             <button id="filter-clear" class="clear" disabled=move || filter.with(Filter::is_empty)
                 on:click=move |_| filter.set(Filter::default())>
                 {move || lang.get().t("清除筛选", "Clear filters")}
             </button>
         </section>
+    }
+}
+
+/// A select over a labelled enum's choices (and 全部), reading and writing one filter field.
+fn choice<T: Labelled>(
+    lang: ReadSignal<Lang>,
+    filter: RwSignal<Filter>,
+    id: &'static str,
+    label: (&'static str, &'static str),
+    get: fn(&Filter) -> Option<T>,
+    set: fn(&mut Filter, Option<T>),
+) -> impl IntoView {
+    view! {
+        <label>{move || lang.get().t(label.0, label.1)}
+            <select id=id on:change=move |ev| {
+                let v = T::from_code(&event_target_value(&ev)).ok();
+                filter.update(|f| set(f, v));
+            }>
+                <option value="" selected=move || filter.with(|f| get(f).is_none())>{move || lang.get().t("全部", "All")}</option>
+                {T::all().iter().map(|c| {
+                    let c = *c;
+                    view! { <option value=c.code() selected=move || filter.with(|f| get(f) == Some(c))>{move || lang.get().t(c.zh(), c.en())}</option> }
+                }).collect_view()}
+            </select>
+        </label>
     }
 }
 

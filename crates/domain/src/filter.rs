@@ -1,9 +1,12 @@
 //! What the layer panel's filters keep: one predicate over records, so the map, the counts and
 //! the tests all agree on what a filter leaves.
 
-use crate::hazard::RiskLevel;
+use crate::depot::DepotLevel;
+use crate::expert::{Availability, ExpertField};
+use crate::hazard::{HazardKind, RiskLevel};
 use crate::resource::Resource;
-use crate::team::{Readiness, Specialty};
+use crate::shelter::ShelterClass;
+use crate::team::{Readiness, Specialty, TeamKind};
 
 /// The filters a user has set. The default keeps everything.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -14,8 +17,20 @@ pub struct Filter {
     pub standby_only: bool,
     /// Teams: only those with this specialty.
     pub specialty: Option<Specialty>,
+    /// Teams: only this kind (comprehensive, professional, social…).
+    pub team_kind: Option<TeamKind>,
+    /// Experts: only this field.
+    pub field: Option<ExpertField>,
+    /// Experts: only this availability.
+    pub availability: Option<Availability>,
+    /// Depots: only this level.
+    pub depot_level: Option<DepotLevel>,
+    /// Shelters: only this class (emergency, short, medium, long term).
+    pub shelter_class: Option<ShelterClass>,
     /// Shelters: at least this many free places.
     pub min_free: u32,
+    /// Hazards: only this kind.
+    pub hazard_kind: Option<HazardKind>,
     /// Hazards: this level or graver (I is the gravest).
     pub gravest: Option<RiskLevel>,
 }
@@ -29,10 +44,21 @@ impl Filter {
             Resource::Team(t) => {
                 (!self.standby_only || t.status == Readiness::Standby)
                     && self.specialty.is_none_or(|s| t.specialties.contains(&s))
+                    && self.team_kind.is_none_or(|k| t.kind == k)
             }
-            Resource::Shelter(s) => s.free_capacity() >= self.min_free,
-            Resource::Hazard(h) => self.gravest.is_none_or(|g| h.level <= g),
-            Resource::Expert(_) | Resource::Depot(_) => true,
+            Resource::Expert(e) => {
+                self.field.is_none_or(|f| e.field == f)
+                    && self.availability.is_none_or(|a| e.availability == a)
+            }
+            Resource::Depot(d) => self.depot_level.is_none_or(|l| d.level == l),
+            Resource::Shelter(s) => {
+                s.free_capacity() >= self.min_free
+                    && self.shelter_class.is_none_or(|c| s.class == c)
+            }
+            Resource::Hazard(h) => {
+                self.gravest.is_none_or(|g| h.level <= g)
+                    && self.hazard_kind.is_none_or(|k| h.kind == k)
+            }
         }
     }
 
@@ -113,5 +139,89 @@ mod tests {
         }
         // Filters of one layer leave the others alone.
         assert_eq!(count(&grave, Layer::Experts), count(&all, Layer::Experts));
+    }
+
+    #[test]
+    fn each_kind_filter_keeps_exactly_its_kind() {
+        let data = demo::generate(demo::DEFAULT_SEED);
+        let kept = |f: &Filter| data.resources.iter().filter(|r| f.keeps(r)).count();
+        let total = data.resources.len();
+        // For each choice: what it keeps of its layer is exactly the records of that choice,
+        // and every other layer is untouched.
+        let check = |f: Filter, layer: Layer, is: &dyn Fn(&Resource) -> bool| {
+            let mine = data.resources.iter().filter(|r| r.layer() == layer).count();
+            let chosen = data
+                .resources
+                .iter()
+                .filter(|r| r.layer() == layer && is(r))
+                .count();
+            assert_eq!(kept(&f), total - mine + chosen, "{f:?}");
+        };
+        for k in TeamKind::ALL {
+            check(
+                Filter {
+                    team_kind: Some(*k),
+                    ..Filter::default()
+                },
+                Layer::Teams,
+                &|r| matches!(r, Resource::Team(t) if t.kind == *k),
+            );
+        }
+        for f in ExpertField::ALL {
+            check(
+                Filter {
+                    field: Some(*f),
+                    ..Filter::default()
+                },
+                Layer::Experts,
+                &|r| matches!(r, Resource::Expert(e) if e.field == *f),
+            );
+        }
+        for a in Availability::ALL {
+            check(
+                Filter {
+                    availability: Some(*a),
+                    ..Filter::default()
+                },
+                Layer::Experts,
+                &|r| matches!(r, Resource::Expert(e) if e.availability == *a),
+            );
+        }
+        for l in DepotLevel::ALL {
+            check(
+                Filter {
+                    depot_level: Some(*l),
+                    ..Filter::default()
+                },
+                Layer::Depots,
+                &|r| matches!(r, Resource::Depot(d) if d.level == *l),
+            );
+        }
+        for c in ShelterClass::ALL {
+            check(
+                Filter {
+                    shelter_class: Some(*c),
+                    ..Filter::default()
+                },
+                Layer::Shelters,
+                &|r| matches!(r, Resource::Shelter(s) if s.class == *c),
+            );
+        }
+        for k in HazardKind::ALL {
+            check(
+                Filter {
+                    hazard_kind: Some(*k),
+                    ..Filter::default()
+                },
+                Layer::Hazards,
+                &|r| matches!(r, Resource::Hazard(h) if h.kind == *k),
+            );
+        }
+        // The demo has more than one kind in each, so these filters do narrow something.
+        let landslides = Filter {
+            hazard_kind: Some(HazardKind::Landslide),
+            ..Filter::default()
+        };
+        assert!(kept(&landslides) < total && kept(&landslides) > total - 152);
     }
 }

@@ -38,6 +38,14 @@ macro_rules! labelled_enum {
             }
         }
 
+        impl $crate::label::Labelled for $name {
+            fn all() -> &'static [Self] { Self::ALL }
+            fn code(self) -> &'static str { $name::code(self) }
+            fn zh(self) -> &'static str { $name::zh(self) }
+            fn en(self) -> &'static str { $name::en(self) }
+            fn from_code(s: &str) -> Result<Self, $crate::Error> { $name::from_code(s) }
+        }
+
         impl std::str::FromStr for $name {
             type Err = $crate::Error;
             fn from_str(s: &str) -> Result<Self, Self::Err> { Self::from_code(s) }
@@ -58,4 +66,14 @@ macro_rules! labelled_enum {
             }
         }
     };
+}
+
+/// What every `labelled_enum!` type offers, for code that works with any of them (a form's
+/// select of choices, say).
+pub trait Labelled: Copy + PartialEq + Send + Sync + 'static {
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn zh(self) -> &'static str;
+    fn en(self) -> &'static str;
+    fn from_code(s: &str) -> Result<Self, crate::Error>;
 }
