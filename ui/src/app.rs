@@ -483,7 +483,12 @@ pub fn App() -> impl IntoView {
                     </ul>
                     <FilterPanel lang=lang filter=filter/>
                     <button id="pick-point" class="pick" class:active=move || pick_mode.get()
-                        on:click=move |_| pick_mode.update(|p| *p = !*p)>
+                        on:click=move |_| {
+                            // One map tool at a time: picking ends drawing and measuring.
+                            drawing.set(None);
+                            measuring.set(None);
+                            pick_mode.update(|p| *p = !*p);
+                        }>
                         {move || if pick_mode.get() {
                             lang.get().t("请在地图上点击事发地点…", "Click the incident location on the map…")
                         } else {
@@ -504,6 +509,7 @@ pub fn App() -> impl IntoView {
                                 }
                                 None => {
                                     pick_mode.set(false);
+                                    measuring.set(None);
                                     area.set(None);
                                     drawing.set(Some(Vec::new()));
                                 }
