@@ -481,7 +481,7 @@ pub fn App() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ul>
-                    <FilterPanel lang=lang filter=filter/>
+                    <h2>{move || lang.get().t("分析", "Analysis")}</h2>
                     <button id="pick-point" class="pick" class:active=move || pick_mode.get()
                         on:click=move |_| {
                             // One map tool at a time: picking ends drawing and measuring.
@@ -573,6 +573,7 @@ pub fn App() -> impl IntoView {
                             if let Some(c) = coverage_ask.get_untracked() { coverage_ask.set(Some(c)); }
                         });
                     }/>
+                    <FilterPanel lang=lang filter=filter/>
                     <Legend lang=lang/>
                 </nav>
                 <section class="map-wrap">
@@ -709,8 +710,8 @@ async fn load_layers(m: &Map) -> Result<BTreeMap<Layer, Vec<Resource>>, String> 
 fn FilterPanel(lang: ReadSignal<Lang>, filter: RwSignal<Filter>) -> impl IntoView {
     let towns = yitu_domain::town::all();
     view! {
-        <section class="filters" id="filters">
-            <h2>{move || lang.get().t("筛选", "Filters")}</h2>
+        <details class="filters" id="filters" open>
+            <summary><h2>{move || lang.get().t("筛选", "Filters")}</h2></summary>
             <label>{move || lang.get().t("镇街", "Town")}
                 <select id="filter-town" on:change=move |ev| {
                     let v = event_target_value(&ev);
@@ -748,7 +749,7 @@ fn FilterPanel(lang: ReadSignal<Lang>, filter: RwSignal<Filter>) -> impl IntoVie
                 on:click=move |_| filter.set(Filter::default())>
                 {move || lang.get().t("清除筛选", "Clear filters")}
             </button>
-        </section>
+        </details>
     }
 }
 
