@@ -23,6 +23,8 @@ pub struct Briefing {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Assumption {
+    /// "roads" when times are by a loaded road network, else "none".
+    pub routing: String,
     pub zh: String,
     pub en: String,
 }
@@ -193,6 +195,7 @@ pub fn BriefingPanel(
                 Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
                 Some(Ok(b)) => {
                     let l = lang.get();
+                    let by_road = b.assumption.routing == "roads";
                     let asked_material = ask.with_untracked(|a| a.as_ref().and_then(|a| a.material.clone()));
                     let assumption = if l == Lang::Zh { b.assumption.zh.clone() } else { b.assumption.en.clone() };
                     view! {
@@ -207,7 +210,11 @@ pub fn BriefingPanel(
                         {if b.teams.is_empty() {
                             Some(view! { <p class="error">{l.t("没有符合条件的待命队伍", "No standby team matches")}</p> })
                         } else { None }}
-                        {list(("待命队伍（由近到远）", "Teams on standby, nearest first"), "teams", b.teams)}
+                        {if by_road {
+                            list(("待命队伍（按路网行程由快到慢）", "Teams on standby, quickest by road first"), "teams", b.teams)
+                        } else {
+                            list(("待命队伍（由近到远）", "Teams on standby, nearest first"), "teams", b.teams)
+                        }}
                         {list(("专家", "Experts"), "experts", b.experts)}
                         {asked_material.map(|(code, min)| {
                             let empty = b.depots.is_empty();
