@@ -1,6 +1,8 @@
-//! Dispatch questions answered from the store: the nearest resources that meet a need, and what
-//! lies within a radius. The ranking is the domain's (`yitu_domain::dispatch`); this module reads
-//! the records and stock it needs and shapes the answer (JSON, for the window and `yitu`).
+//! Dispatch questions answered from the store: the resources that meet a need, quickest by road
+//! where a network is loaded (else nearest), what lies within a radius or a drawn area, and which
+//! towns a team reaches. The ranking is the domain's (`yitu_domain::dispatch`, `::road`); this
+//! module reads the records, stock and roads it needs and shapes the answer (JSON, for the window
+//! and `yitu`).
 
 use crate::roads::{RoadInfo, Roads};
 use crate::{Error, Store};
