@@ -1,5 +1,7 @@
-//! Who is nearest and free: ranking resources by geodesic distance from a point, through an
-//! R-tree, with an estimated travel time where no road network is loaded.
+//! Who is nearest and free: ranking resources by geodesic distance from a point through an
+//! R-tree (or by driving time over a road network, `fastest`), what lies within a radius or an
+//! area, and which places are beyond reach (`coverage`); an estimated travel time where no road
+//! network is loaded.
 
 use crate::area::Area;
 use crate::resource::Resource;
