@@ -379,6 +379,85 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     )
     .await?;
     screenshot(c, d, "02c-table.png").await?;
+
+    // 3d. A depot from the table: issuing more than it holds is refused with the reason and
+    // changes nothing; receiving 10 adds 10 to its balance, and the history records the move.
+    c.find(Locator::Css("#table-view button[data-layer=depots]"))
+        .await?
+        .click()
+        .await
+        .context("clicking the depots tab")?;
+    let depot_name = wait_for(
+        c,
+        "depots listed",
+        "const td = document.querySelector('#table-view tbody tr td'); return td && document.querySelector('#table-view button[data-layer=depots].active') ? td.textContent : null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    c.execute(
+        "document.querySelector('#table-view tbody tr').click()",
+        vec![],
+    )
+    .await?;
+    let line = wait_for(
+        c,
+        "the depot's stock",
+        "const h = document.querySelector('#details h2'); const tr = document.querySelector('#details table.stock tbody tr');
+         if (!h || h.textContent !== arguments[0] || !tr) return null;
+         const td = tr.querySelectorAll('td');
+         return [tr.dataset.code, Number(td[2].textContent), Number(td[3].textContent)];",
+        vec![depot_name.clone()],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let code = line[0].as_str().context("code")?.to_owned();
+    let on_hand = line[1].as_i64().context("on hand")?;
+    let stock_row = "const tr = document.querySelector(`#details table.stock tbody tr[data-code='${arguments[0]}']`);
+                     return tr ? Number(tr.querySelectorAll('td')[2].textContent) === arguments[1] : false";
+    let record = |kind: &'static str, qty: i64| async move {
+        c.find(Locator::Css("#stock-move-kind"))
+            .await?
+            .select_by_value(kind)
+            .await?;
+        c.execute(
+            "const i = document.querySelector('#stock-move-qty'); i.value = arguments[0]; i.dispatchEvent(new Event('input'));",
+            vec![json!(qty.to_string())],
+        )
+        .await?;
+        c.find(Locator::Css("#stock-move-go"))
+            .await?
+            .click()
+            .await?;
+        anyhow::Ok(())
+    };
+    record("issue", on_hand + 1).await?;
+    wait_for(
+        c,
+        "the over-issue refused",
+        "const e = document.querySelector('#stock-move-error'); return e ? e.textContent : null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    wait_for(
+        c,
+        "the balance unchanged",
+        stock_row,
+        vec![json!(code), json!(on_hand)],
+        Duration::from_secs(5),
+    )
+    .await?;
+    record("receive", 10).await?;
+    wait_for(
+        c,
+        "the balance up by 10",
+        stock_row,
+        vec![json!(code), json!(on_hand + 10)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    screenshot(c, d, "02d-stock-move.png").await?;
     c.find(Locator::Css("#details .close"))
         .await?
         .click()

@@ -377,3 +377,38 @@ pub async fn history(state: State<'_, AppState>, id: String) -> Reply<Vec<Change
         })
         .collect())
 }
+
+/// A stock movement on an existing line of a depot (receive, issue, reserve, release, recount),
+/// checked against the balance in its transaction: it never takes stock below zero.
+#[tauri::command]
+pub async fn stock_move(
+    state: State<'_, AppState>,
+    depot: String,
+    code: String,
+    kind: String,
+    quantity: i64,
+    note: String,
+) -> Reply<yitu_domain::stock::Balance> {
+    let kind = yitu_domain::stock::MoveKind::from_code(&kind)?;
+    let code = yitu_domain::material::MaterialCode::parse(&code)?;
+    let at_ms = now_ms();
+    let actor = actor();
+    let mut ids = yitu_replica::id_source(at_ms);
+    let author = yitu_replica::import::Author {
+        actor: &actor,
+        at_ms,
+        source: "窗口库存 / window stock",
+        new_id: &mut ids,
+    };
+    Ok(store(&state)?
+        .move_stock(
+            EntityId::parse(&depot)?,
+            &code,
+            kind,
+            quantity,
+            note.trim(),
+            None,
+            author,
+        )
+        .await?)
+}

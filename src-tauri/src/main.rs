@@ -41,6 +41,7 @@ fn main() {
             command::update_record,
             command::retire_record,
             command::history,
+            command::stock_move,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be started");

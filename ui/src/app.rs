@@ -655,6 +655,18 @@ pub fn App() -> impl IntoView {
                                     }
                                 });
                             }
+                            on_stock_moved=move || {
+                                // The ledger changed: read the depot's balances and the layers' dates again.
+                                let Some((_, id)) = selected.get_untracked() else { return };
+                                spawn_local(async move {
+                                    if let Ok(rows) = invoke::<Vec<StockRow>>("depot_stock", IdArg { id: &id }).await {
+                                        set_stock.set(rows);
+                                    }
+                                    if let Ok(s) = invoke::<Stats>("stats", NoArgs {}).await {
+                                        set_stats.set(s);
+                                    }
+                                });
+                            }
                             on_close=move || { locating.set(false); set_selected.set(None) }/>
                     }.into_any()),
                     (None, Some(_)) => Some(view! {

@@ -188,6 +188,7 @@ pub fn DetailsPanel(
     located: RwSignal<Option<(f64, f64)>>,
     on_saved: impl Fn(Resource) + Copy + Send + Sync + 'static,
     on_retired: impl Fn(String) + Copy + Send + Sync + 'static,
+    on_stock_moved: impl Fn() + Copy + Send + Sync + 'static,
     on_close: impl Fn() + 'static,
 ) -> impl IntoView {
     // What the panel shows of the record: its fields, its edit form, or its history.
@@ -219,7 +220,7 @@ pub fn DetailsPanel(
                                 .collect_view();
                             view! {
                                 <table class="fields"><tbody>{rows}</tbody></table>
-                                <StockTable lang=lang stock=stock/>
+                                <StockTable lang=lang depot=id.clone() stock=stock on_moved=on_stock_moved/>
                             }.into_any()
                         }
                         Mode::Edit => view! {
@@ -254,13 +255,22 @@ enum Mode {
 }
 
 #[component]
-fn StockTable(lang: ReadSignal<Lang>, stock: ReadSignal<Vec<StockRow>>) -> impl IntoView {
+fn StockTable(
+    lang: ReadSignal<Lang>,
+    depot: String,
+    stock: ReadSignal<Vec<StockRow>>,
+    on_moved: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     move || {
         let rows = stock.get();
         if rows.is_empty() {
             return None;
         }
         let l = lang.get();
+        let codes: Vec<(String, String)> = rows
+            .iter()
+            .map(|r| (r.code.clone(), r.name.clone()))
+            .collect();
         Some(view! {
             <h3>{l.t("库存（按 GB/T 38565 编码）", "Stock (GB/T 38565 codes)")}</h3>
             <table class="stock">
@@ -279,6 +289,84 @@ fn StockTable(lang: ReadSignal<Lang>, stock: ReadSignal<Vec<StockRow>>) -> impl 
                     }}).collect_view()}
                 </tbody>
             </table>
+            <StockMove lang=lang depot=depot.clone() codes=codes on_moved=on_moved/>
         })
+    }
+}
+
+#[derive(serde::Serialize)]
+struct MoveArgs {
+    depot: String,
+    code: String,
+    kind: String,
+    quantity: i64,
+    note: String,
+}
+
+/// One stock movement on a line of this depot; refused (with the reason) if it would take the
+/// stock below zero or below what is reserved.
+#[component]
+fn StockMove(
+    lang: ReadSignal<Lang>,
+    depot: String,
+    codes: Vec<(String, String)>,
+    on_moved: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    use leptos::task::spawn_local;
+    use yitu_domain::stock::MoveKind;
+    let code = RwSignal::new(codes.first().map(|c| c.0.clone()).unwrap_or_default());
+    let kind = RwSignal::new(MoveKind::Receive);
+    let quantity = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let (error, set_error) = signal(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(q) = quantity.get_untracked().trim().parse::<i64>() else {
+            set_error.set(Some(
+                lang.get_untracked()
+                    .t("数量须为整数", "The quantity must be a whole number")
+                    .to_owned(),
+            ));
+            return;
+        };
+        let args = MoveArgs {
+            depot: depot.clone(),
+            code: code.get_untracked(),
+            kind: kind.get_untracked().code().to_owned(),
+            quantity: q,
+            note: note.get_untracked(),
+        };
+        set_error.set(None);
+        spawn_local(async move {
+            match crate::tauri::invoke::<serde_json::Value>("stock_move", args).await {
+                Ok(_) => {
+                    quantity.set(String::new());
+                    note.set(String::new());
+                    on_moved();
+                }
+                Err(e) => set_error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <form class="stock-move" id="stock-move" on:submit=submit>
+            <select id="stock-move-code" on:change=move |ev| code.set(event_target_value(&ev))>
+                {codes.into_iter().map(|(c, name)| view! { <option value=c.clone()>{format!("{c} {name}")}</option> }).collect_view()}
+            </select>
+            <select id="stock-move-kind" on:change=move |ev| {
+                if let Ok(k) = MoveKind::from_code(&event_target_value(&ev)) { kind.set(k); }
+            }>
+                {MoveKind::ALL.iter().map(|k| {
+                    let k = *k;
+                    view! { <option value=k.code()>{move || lang.get().t(k.zh(), k.en())}</option> }
+                }).collect_view()}
+            </select>
+            <input id="stock-move-qty" type="number" placeholder=move || lang.get().t("数量", "Quantity")
+                prop:value=move || quantity.get() on:input=move |ev| quantity.set(event_target_value(&ev))/>
+            <input id="stock-move-note" placeholder=move || lang.get().t("备注（可选）", "Note (optional)")
+                prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
+            <button type="submit" id="stock-move-go">{move || lang.get().t("记账", "Record")}</button>
+            {move || error.get().map(|e| view! { <p class="error" id="stock-move-error">{e}</p> })}
+        </form>
     }
 }
