@@ -955,6 +955,41 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     screenshot(c, d, "04e-measure.png").await?;
     c.find(Locator::Css("#measure")).await?.click().await?;
 
+    // 5f. Reserve readiness: what the panel says is what `yitu readiness --json` computes from
+    // the same ledger (after the 10 received above).
+    c.find(Locator::Css("#readiness-open"))
+        .await?
+        .click()
+        .await?;
+    let expected = yitu(data_dir, &["readiness", "--json"])?;
+    wait_for(
+        c,
+        "the readiness figures",
+        "const s = document.querySelector('#readiness-summary');
+         return s && Number(s.dataset.districtPeople) === arguments[0] && Number(s.dataset.below) === arguments[1]",
+        vec![
+            expected["district"]["people"].clone(),
+            expected["towns_below_standard"].clone(),
+        ],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let rows = c
+        .execute(
+            "return document.querySelectorAll('#readiness tbody tr').length",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        rows,
+        json!(expected["towns"].as_array().map_or(0, Vec::len))
+    );
+    screenshot(c, d, "04f-readiness.png").await?;
+    c.find(Locator::Css("#readiness .close"))
+        .await?
+        .click()
+        .await?;
+
     // 6. Search: type a town's name, choose a shelter from the list; its details open.
     c.find(Locator::Css("#search"))
         .await?

@@ -412,3 +412,12 @@ pub async fn stock_move(
         )
         .await?)
 }
+
+/// People the district's and each town's relocation reserve can support, with the default
+/// per-person quantities (README), against the plan's ≥ 5,000 and ≥ 200.
+#[tauri::command]
+pub async fn readiness(state: State<'_, AppState>) -> Reply<yitu_domain::readiness::Readiness> {
+    Ok(store(&state)?
+        .readiness(&yitu_domain::readiness::default_per_person())
+        .await?)
+}

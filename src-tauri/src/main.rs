@@ -42,6 +42,7 @@ fn main() {
             command::retire_record,
             command::history,
             command::stock_move,
+            command::readiness,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be started");

@@ -296,3 +296,80 @@ pub fn CoveragePanel(
         </aside>
     }
 }
+
+/// How many people the relocation reserves support, against the plan's standard.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReadinessReport {
+    pub district: ReserveView,
+    pub towns: Vec<TownReserveView>,
+    pub towns_below_standard: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReserveView {
+    pub people: u64,
+    pub standard: u64,
+    pub meets_standard: bool,
+    pub limited_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TownReserveView {
+    pub code: String,
+    pub name: String,
+    pub people: u64,
+    pub standard: u64,
+    pub meets_standard: bool,
+    pub limited_by: Option<String>,
+}
+
+/// 储备保障能力: the district reserve and each town's, shortfalls first.
+#[component]
+pub fn ReadinessPanel(
+    lang: ReadSignal<Lang>,
+    on_close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (report, set_report) = signal(None::<Result<ReadinessReport, String>>);
+    spawn_local(async move {
+        let r = invoke::<ReadinessReport>("readiness", NoArgs {})
+            .await
+            .map_err(|e| e.message);
+        set_report.set(Some(r));
+    });
+    view! {
+        <aside class="details briefing" id="readiness">
+            <button class="close" title="关闭 / Close" on:click=move |_| on_close()>"×"</button>
+            <h2>{move || lang.get().t("储备保障能力", "Relocation reserve readiness")}</h2>
+            {move || match report.get() {
+                None => view! { <p class="muted">{lang.get().t("计算中…", "Working…")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
+                Some(Ok(r)) => {
+                    let l = lang.get();
+                    let mut towns = r.towns.clone();
+                    towns.sort_by_key(|t| (t.meets_standard, t.people));
+                    let verdict = |ok: bool| if ok { l.t("达标", "meets") } else { l.t("不足", "short") };
+                    view! {
+                        <p class="summary" id="readiness-summary" data-district-people=r.district.people data-below=r.towns_below_standard>
+                            {format!("{} {} {} / {} {} {}{}", l.t("区级储备可保障", "District reserve supports"), r.district.people,
+                                l.t("人", "people"), l.t("标准", "standard"), r.district.standard, verdict(r.district.meets_standard),
+                                r.district.limited_by.as_ref().map(|m| format!(" · {} {m}", l.t("短板", "limited by"))).unwrap_or_default())}
+                        </p>
+                        <p class="muted">{format!("{} {} · {}", l.t("未达标镇街", "Towns below standard:"), r.towns_below_standard,
+                            l.t("按帐篷、折叠床、棉被、饮用水、食品中最缺者计", "the scarcest of tents, beds, quilts, water and food decides"))}</p>
+                        <table class="stock readiness">
+                            <thead><tr><th>{l.t("镇街", "Town")}</th><th class="num">{l.t("可保障人数", "People")}</th><th>{l.t("短板", "Limited by")}</th></tr></thead>
+                            <tbody>{towns.into_iter().map(|t| view! {
+                                <tr data-code=t.code.clone() class:short=!t.meets_standard>
+                                    <td>{t.name}</td>
+                                    <td class="num">{format!("{} / {}", t.people, t.standard)}</td>
+                                    <td>{t.limited_by.unwrap_or_default()}</td>
+                                </tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                        <p class="muted">{l.t("每人定额见 README；可用量 = 在库 − 预留", "Per-person quantities in README; available = on hand − reserved")}</p>
+                    }.into_any()
+                }
+            }}
+        </aside>
+    }
+}

@@ -2,7 +2,8 @@
 //! and toggles, the legend, the map, and the details panel.
 
 use crate::analysis::{
-    self, AreaPanel, AreaReport, CoverageAsk, CoveragePanel, CoverageReport, Roads, RoadsControl,
+    self, AreaPanel, AreaReport, CoverageAsk, CoveragePanel, CoverageReport, ReadinessPanel, Roads,
+    RoadsControl,
 };
 use crate::briefing::{Ask, Briefing, BriefingPanel};
 use crate::details::{DetailsPanel, StockRow};
@@ -131,6 +132,8 @@ pub fn App() -> impl IntoView {
         minutes: 30.0,
     });
     let (coverage, set_coverage) = signal(None::<Result<CoverageReport, String>>);
+    // The readiness panel is open.
+    let readiness = RwSignal::new(false);
     // The pointer's position, shown in WGS-84 or, on request, GCJ-02 (what AMap and Tencent show).
     let (cursor, set_cursor) = signal(None::<(f64, f64)>);
     let gcj = RwSignal::new(false);
@@ -563,6 +566,13 @@ pub fn App() -> impl IntoView {
                             coverage_ask.set(Some(coverage_form.get_untracked()));
                         }>{move || lang.get().t("覆盖分析", "Coverage")}</button>
                     </div>
+                    <button id="readiness-open" class="pick" on:click=move |_| {
+                        set_selected.set(None);
+                        ask.set(None);
+                        area.set(None);
+                        coverage_ask.set(None);
+                        readiness.set(true);
+                    }>{move || lang.get().t("储备保障能力", "Reserve readiness")}</button>
                     <RoadsControl lang=lang roads=roads on_loaded=move || {
                         spawn_local(async move {
                             if let Ok(r) = analysis::fetch_roads().await {
@@ -679,6 +689,9 @@ pub fn App() -> impl IntoView {
                     }.into_any()),
                     (None, None) if coverage_ask.with(Option::is_some) => Some(view! {
                         <CoveragePanel lang=lang ask=coverage_ask result=coverage/>
+                    }.into_any()),
+                    (None, None) if readiness.get() => Some(view! {
+                        <ReadinessPanel lang=lang on_close=move || readiness.set(false)/>
                     }.into_any()),
                     (None, None) => None,
                 }}

@@ -5,7 +5,6 @@ use anyhow::{bail, Result};
 use clap::Args;
 use std::io::Write;
 use yitu_domain::readiness::{self, PerPerson};
-use yitu_domain::town;
 use yitu_replica::Store;
 
 #[derive(Args)]
@@ -40,14 +39,7 @@ pub async fn run(store: &Store, args: ReadinessArgs, out: &mut impl Write) -> Re
             }),
         }
     }
-    let state = store.stock_state().await?;
-    let r = readiness::assess(
-        &state.depots,
-        &state.lines,
-        &state.balances,
-        &town::all(),
-        &needs,
-    );
+    let r = store.readiness(&needs).await?;
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &r)?;
         writeln!(out)?;

@@ -9,6 +9,7 @@ mod error;
 pub mod import;
 pub mod incident;
 pub mod movement;
+pub mod readiness;
 pub mod registry;
 pub mod roads;
 pub mod search;
