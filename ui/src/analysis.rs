@@ -300,9 +300,17 @@ pub fn CoveragePanel(
 /// How many people the relocation reserves support, against the plan's standard.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ReadinessReport {
+    /// The per-person quantities used, with the materials' names.
+    pub per_person: Vec<Need>,
     pub district: ReserveView,
     pub towns: Vec<TownReserveView>,
     pub towns_below_standard: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Need {
+    pub code: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -348,11 +356,16 @@ pub fn ReadinessPanel(
                     let mut towns = r.towns.clone();
                     towns.sort_by_key(|t| (t.meets_standard, t.people));
                     let verdict = |ok: bool| if ok { l.t("达标", "meets") } else { l.t("不足", "short") };
+                    // The limiting material by name (the report gives its code).
+                    let needs = r.per_person.clone();
+                    let named = move |code: Option<String>| code.map(|c| {
+                        needs.iter().find(|n| n.code == c).map(|n| format!("{} {}", n.name, c)).unwrap_or(c)
+                    });
                     view! {
                         <p class="summary" id="readiness-summary" data-district-people=r.district.people data-below=r.towns_below_standard>
                             {format!("{} {} {} / {} {} {}{}", l.t("区级储备可保障", "District reserve supports"), r.district.people,
                                 l.t("人", "people"), l.t("标准", "standard"), r.district.standard, verdict(r.district.meets_standard),
-                                r.district.limited_by.as_ref().map(|m| format!(" · {} {m}", l.t("短板", "limited by"))).unwrap_or_default())}
+                                named(r.district.limited_by.clone()).map(|m| format!(" · {} {m}", l.t("短板", "limited by"))).unwrap_or_default())}
                         </p>
                         <p class="muted">{format!("{} {} · {}", l.t("未达标镇街", "Towns below standard:"), r.towns_below_standard,
                             l.t("按帐篷、折叠床、棉被、饮用水、食品中最缺者计", "the scarcest of tents, beds, quilts, water and food decides"))}</p>
@@ -362,7 +375,7 @@ pub fn ReadinessPanel(
                                 <tr data-code=t.code.clone() class:short=!t.meets_standard>
                                     <td>{t.name}</td>
                                     <td class="num">{format!("{} / {}", t.people, t.standard)}</td>
-                                    <td>{t.limited_by.unwrap_or_default()}</td>
+                                    <td>{named(t.limited_by).unwrap_or_default()}</td>
                                 </tr>
                             }).collect_view()}</tbody>
                         </table>
