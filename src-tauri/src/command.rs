@@ -221,12 +221,8 @@ pub async fn load_roads(
             ),
         }
     })?;
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
     Ok(store(&state)?
-        .load_roads(&name, crs, &lines, now_ms)
+        .load_roads(&name, crs, &lines, now_ms())
         .await?)
 }
 
@@ -307,6 +303,34 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// Who changes what from this window, and when: one per change, lent to the store as its
+/// change-log author.
+struct Stamp {
+    actor: String,
+    at_ms: i64,
+    ids: Box<dyn FnMut() -> EntityId + Send + Sync>,
+}
+
+impl Stamp {
+    fn now() -> Self {
+        let at_ms = now_ms();
+        Self {
+            actor: actor(),
+            at_ms,
+            ids: Box::new(yitu_replica::id_source(at_ms)),
+        }
+    }
+
+    fn author<'a>(&'a mut self, source: &'a str) -> yitu_replica::import::Author<'a> {
+        yitu_replica::import::Author {
+            actor: &self.actor,
+            at_ms: self.at_ms,
+            source,
+            new_id: &mut *self.ids,
+        }
+    }
+}
+
 /// Saves the fields the form changed (header, value), validated as an import row is; a refusal
 /// lists every reason and writes nothing. Returns the record as saved.
 #[tauri::command]
@@ -316,15 +340,8 @@ pub async fn update_record(
     sets: Vec<(String, String)>,
 ) -> Reply<yitu_domain::resource::Resource> {
     let id = EntityId::parse(&id)?;
-    let at_ms = now_ms();
-    let actor = actor();
-    let mut ids = yitu_replica::id_source(at_ms);
-    let author = yitu_replica::import::Author {
-        actor: &actor,
-        at_ms,
-        source: "窗口编辑 / window edit",
-        new_id: &mut ids,
-    };
+    let mut stamp = Stamp::now();
+    let author = stamp.author("窗口编辑 / window edit");
     let store = store(&state)?;
     store
         .update_record(id, &sets, yitu_domain::crs::Crs::Wgs84, author)
@@ -341,15 +358,8 @@ pub async fn retire_record(state: State<'_, AppState>, id: String, reason: Strin
             message: "请填写退役原因 / say why the record is retired".into(),
         });
     }
-    let at_ms = now_ms();
-    let actor = actor();
-    let mut ids = yitu_replica::id_source(at_ms);
-    let author = yitu_replica::import::Author {
-        actor: &actor,
-        at_ms,
-        source: "窗口退役 / window retire",
-        new_id: &mut ids,
-    };
+    let mut stamp = Stamp::now();
+    let author = stamp.author("窗口退役 / window retire");
     Ok(store(&state)?
         .retire_record(EntityId::parse(&id)?, reason.trim(), author)
         .await?)
@@ -391,15 +401,8 @@ pub async fn stock_move(
 ) -> Reply<yitu_domain::stock::Balance> {
     let kind = yitu_domain::stock::MoveKind::from_code(&kind)?;
     let code = yitu_domain::material::MaterialCode::parse(&code)?;
-    let at_ms = now_ms();
-    let actor = actor();
-    let mut ids = yitu_replica::id_source(at_ms);
-    let author = yitu_replica::import::Author {
-        actor: &actor,
-        at_ms,
-        source: "窗口库存 / window stock",
-        new_id: &mut ids,
-    };
+    let mut stamp = Stamp::now();
+    let author = stamp.author("窗口库存 / window stock");
     Ok(store(&state)?
         .move_stock(
             EntityId::parse(&depot)?,

@@ -60,11 +60,9 @@ pub async fn load(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| file.display().to_string());
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
-    let info = store.load_roads(&source, crs, &lines, now_ms).await?;
+    let info = store
+        .load_roads(&source, crs, &lines, crate::import::now_ms())
+        .await?;
     Ok(json!({ "loaded": info }))
 }
 
