@@ -5,142 +5,19 @@
 //! English. A screenshot of each step goes to target/screenshots/.
 
 use anyhow::{bail, Context, Result};
-use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
-use std::process::Command;
 use std::time::{Duration, Instant};
-use yitu_system_tests::{binary, resident_kb, Driver};
-
-async fn screenshot(c: &Client, d: &Driver, name: &str) -> Result<()> {
-    // The DOM updates before the map's canvas repaints (software GL is slow): wait until the map
-    // has drawn a frame and gone idle, so the picture shows what the assertions saw.
-    let idle = "const done = arguments[arguments.length - 1]; const m = window.__yituMap;
-                if (!m) { done(false); return; }
-                const timer = setTimeout(() => done(false), 5000);
-                m.once('idle', () => { clearTimeout(timer); done(true); }); m.triggerRepaint();";
-    let _ = tokio::time::timeout(Duration::from_secs(8), c.execute_async(idle, vec![])).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let path = d.screenshot(name)?;
-    eprintln!("screenshot: {}", path.display());
-    Ok(())
-}
-
-/// Polls a script until it returns something other than null/false, or fails after `within`.
-async fn wait_for(
-    c: &Client,
-    what: &str,
-    script: &str,
-    args: Vec<Value>,
-    within: Duration,
-) -> Result<Value> {
-    let start = Instant::now();
-    loop {
-        let v = c.execute(script, args.clone()).await?;
-        if !(v.is_null() || v == json!(false)) {
-            return Ok(v);
-        }
-        if start.elapsed() > within {
-            bail!("timed out after {within:?} waiting for {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// The text of the first element matching `css`, read by script: WebKitWebDriver's own
-/// "get element text" was seen to hang once the map had been clicked.
-async fn text(c: &Client, css: &str) -> Result<String> {
-    let v = c
-        .execute(
-            "const e = document.querySelector(arguments[0]); return e ? e.textContent : null",
-            vec![json!(css)],
-        )
-        .await?;
-    v.as_str()
-        .map(|s| s.trim().to_owned())
-        .with_context(|| format!("no element {css}"))
-}
-
-/// Where a WGS-84 position is on screen (viewport pixels), as the map projects it now.
-async fn screen_point(c: &Client, lon: f64, lat: f64) -> Result<(f64, f64)> {
-    let p = c
-        .execute(
-            "const m = window.__yituMap; const r = m.getCanvas().getBoundingClientRect();
-             const p = m.project([arguments[0], arguments[1]]); return [r.left + p.x, r.top + p.y];",
-            vec![json!(lon), json!(lat)],
-        )
-        .await?;
-    Ok((p[0].as_f64().context("x")?, p[1].as_f64().context("y")?))
-}
-
-/// A real pointer move (WebDriver actions) to a viewport position.
-async fn move_to(c: &Client, x: f64, y: f64) -> Result<()> {
-    let to = PointerAction::MoveTo {
-        duration: None,
-        x: x.round(),
-        y: y.round(),
-    };
-    c.perform_actions(MouseActions::new("mouse".into()).then(to))
-        .await?;
-    c.release_actions().await?;
-    Ok(())
-}
-
-/// A real pointer click (WebDriver actions) at a viewport position.
-async fn click_at(c: &Client, x: f64, y: f64) -> Result<()> {
-    let click = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveTo {
-            duration: None,
-            x: x.round(),
-            y: y.round(),
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
-    c.perform_actions(click).await?;
-    c.release_actions().await?;
-    Ok(())
-}
-
-fn yitu(data_dir: &std::path::Path, args: &[&str]) -> Result<Value> {
-    let out = Command::new(binary("yitu")?)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .output()?;
-    if !out.status.success() {
-        bail!(
-            "yitu {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(serde_json::from_slice(&out.stdout)?)
-}
-
-const RENDERED: &str =
-    "return window.__yituMap.queryRenderedFeatures({layers: [arguments[0]]}).length";
+use yitu_system_tests::webview::{
+    click_at, move_to, open_app, screen_point, screenshot, text, wait_for, yitu, RENDERED,
+};
+use yitu_system_tests::{resident_kb, Driver};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_one_map_opens_counts_toggles_and_shows_details() -> Result<()> {
-    let app = binary("yitu-desktop")?;
     let data = tempfile::tempdir()?;
-    let driver = Driver::start()?;
-
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), json!("wry"));
-    caps.insert(
-        "tauri:options".into(),
-        json!({ "application": app, "args": ["--data-dir", data.path()] }),
-    );
     let started = Instant::now();
-    let c = ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .context("WebDriver session")?;
+    let (driver, c) = open_app(data.path()).await?;
     // A hung webview must fail the test, not stall CI.
     let result = match tokio::time::timeout(
         Duration::from_secs(240),

@@ -43,6 +43,22 @@ fn main() {
             command::history,
             command::stock_move,
             command::readiness,
+            command::user::users,
+            command::user::login,
+            command::user::logout,
+            command::user::add_user,
+            command::incident::incidents,
+            command::incident::create_incident,
+            command::incident::incident,
+            command::incident::add_log,
+            command::incident::incident_briefing_pdf,
+            command::decision::decision_template,
+            command::decision::draft_decision,
+            command::decision::edit_draft,
+            command::decision::decision_act,
+            command::decision::decision_view,
+            command::decision::decision_pdf,
+            command::decision::verify,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be started");

@@ -2,7 +2,9 @@
 //! dataset on first start, and the webview environment.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 use tauri::Manager;
+use yitu_replica::user::Actor;
 use yitu_replica::Store;
 
 /// What the commands share: the store, or why it could not be opened (shown in the window,
@@ -10,6 +12,23 @@ use yitu_replica::Store;
 pub struct AppState {
     pub data_dir: PathBuf,
     pub store: Result<Store, String>,
+    /// Who is logged in on this window (nobody at start: decisions need a login).
+    pub user: Mutex<Option<Actor>>,
+}
+
+impl AppState {
+    fn new(data_dir: PathBuf, store: Result<Store, String>) -> Self {
+        Self {
+            data_dir,
+            store,
+            user: Mutex::new(None),
+        }
+    }
+
+    /// The user logged in, if any.
+    pub fn user(&self) -> Option<Actor> {
+        self.user.lock().map(|u| u.clone()).unwrap_or(None)
+    }
 }
 
 /// `--data-dir DIR` or `--data-dir=DIR` from the command line; `YITU_DATA_DIR` otherwise.
@@ -43,10 +62,7 @@ pub async fn open_store(app: &tauri::App, data_dir: Option<PathBuf>) -> AppState
     {
         Ok(d) => d,
         Err(e) => {
-            return AppState {
-                data_dir: PathBuf::new(),
-                store: Err(format!("no platform data folder: {e}")),
-            };
+            return AppState::new(PathBuf::new(), Err(format!("no platform data folder: {e}")));
         }
     };
     tracing::info!(data_dir = %data_dir.display(), "opening the store");
@@ -54,35 +70,21 @@ pub async fn open_store(app: &tauri::App, data_dir: Option<PathBuf>) -> AppState
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = ?e, "cannot open the store");
-            return AppState {
-                data_dir,
-                store: Err(error_chain(&e)),
-            };
+            return AppState::new(data_dir, Err(error_chain(&e)));
         }
     };
     match store.is_empty().await {
         Ok(true) => {
             if let Err(e) = store.seed_demo(yitu_domain::demo::DEFAULT_SEED).await {
                 tracing::error!(error = ?e, "cannot load the demo dataset");
-                return AppState {
-                    data_dir,
-                    store: Err(error_chain(&e)),
-                };
+                return AppState::new(data_dir, Err(error_chain(&e)));
             }
             tracing::info!("first start: demo dataset loaded");
         }
         Ok(false) => {}
-        Err(e) => {
-            return AppState {
-                data_dir,
-                store: Err(error_chain(&e)),
-            }
-        }
+        Err(e) => return AppState::new(data_dir, Err(error_chain(&e))),
     }
-    AppState {
-        data_dir,
-        store: Ok(store),
-    }
+    AppState::new(data_dir, Ok(store))
 }
 
 /// The error and its causes on one line, for the window.

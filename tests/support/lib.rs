@@ -1,6 +1,8 @@
 //! Fixtures for system tests: a virtual display, tauri-driver, the built binaries, screenshots.
 //! Every fixture cleans up in `Drop`, so a failing test leaves no process behind.
 
+pub mod webview;
+
 use anyhow::{bail, Context, Result};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

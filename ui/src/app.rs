@@ -8,8 +8,11 @@ use crate::analysis::{
 use crate::briefing::{Ask, Briefing, BriefingPanel};
 use crate::details::{DetailsPanel, StockRow};
 use crate::i18n::Lang;
+use crate::incident::{self, Desk, IncidentForm, IncidentList, IncidentPanel};
+use crate::login::{Actor, LoginBox};
 use crate::map::{self, BaseMap, Map};
 use crate::search::SearchBox;
+use crate::sketch::{Purpose, Sketch};
 use crate::symbols;
 use crate::table::TableView;
 use crate::tauri::{invoke, NoArgs};
@@ -145,6 +148,13 @@ pub fn App() -> impl IntoView {
     let table = RwSignal::new(false);
     let webgl = map::has_webgl2();
     let map_handle = StoredValue::new_local(None::<Map>);
+    // Incident command: who is logged in, the incidents, the panel open on the right, a shape
+    // being drawn for it, and the drawings of the open incident's decisions in force.
+    let user = RwSignal::new(None::<Actor>);
+    let incidents = RwSignal::new(Vec::<yitu_domain::incident::Incident>::new());
+    let desk = RwSignal::new(Desk::Closed);
+    let sketch = RwSignal::new(None::<Sketch>);
+    let drawings = RwSignal::new(Vec::<yitu_domain::decision::Drawing>::new());
     let map_ref = NodeRef::<leptos::html::Div>::new();
 
     // Store facts and counts, then the map once the container exists and MapLibre has loaded.
@@ -178,6 +188,18 @@ pub fn App() -> impl IntoView {
                 if locating.get_untracked() {
                     locating.set(false);
                     located.set(Some((lon, lat)));
+                } else if let Some(s) = sketch.get_untracked() {
+                    if s.purpose == Purpose::IncidentPoint {
+                        sketch.set(None);
+                        set_selected.set(None);
+                        desk.set(Desk::New([lon, lat]));
+                    } else {
+                        sketch.update(|s| {
+                            if let Some(s) = s {
+                                s.points.push([lon, lat]);
+                            }
+                        });
+                    }
                 } else if measuring.with_untracked(Option::is_some) {
                     measuring.update(|m| {
                         if let Some(m) = m {
@@ -217,6 +239,9 @@ pub fn App() -> impl IntoView {
                             records.set_value(loaded_records);
                             if let Ok(r) = analysis::fetch_roads().await {
                                 roads.set(r);
+                            }
+                            if let Ok(list) = incident::fetch_incidents().await {
+                                incidents.set(list);
                             }
                             map::on_idle(&loaded, move || set_map_state.set(MapState::Ready));
                         }
@@ -344,6 +369,53 @@ pub fn App() -> impl IntoView {
         });
     });
 
+    // Incidents and the open one's drawings; the shape being sketched.
+    Effect::new(move |_| {
+        let (list, open, drawn) = (incidents.get(), desk.get(), drawings.get());
+        if map_state.get() != MapState::Ready {
+            return;
+        }
+        let open = match &open {
+            Desk::Open(id) => Some(id.as_str()),
+            _ => None,
+        };
+        map_handle.with_value(|m| {
+            if let Some(m) = m {
+                map::set_incidents(m, &list, open, &drawn);
+            }
+        });
+    });
+    // An incident opened is brought into view, close enough to see its area and drawings.
+    Effect::new(move |_| {
+        let Desk::Open(id) = desk.get() else { return };
+        if map_state.get_untracked() != MapState::Ready {
+            return;
+        }
+        let at = incidents
+            .with_untracked(|l| l.iter().find(|i| i.id.to_string() == id).map(|i| i.point));
+        if let Some(p) = at {
+            map_handle.with_value(|m| {
+                if let Some(m) = m {
+                    map::jump_to(m, p.lon, p.lat, 13.0);
+                }
+            });
+        }
+    });
+    Effect::new(move |_| {
+        let s = sketch.get();
+        if map_state.get() != MapState::Ready {
+            return;
+        }
+        map_handle.with_value(|m| {
+            if let Some(m) = m {
+                match &s {
+                    Some(s) => map::set_sketch(m, &s.points, s.purpose.is_line()),
+                    None => map::set_sketch(m, &[], true),
+                }
+            }
+        });
+    });
+
     // The ruler's path is drawn as it grows.
     Effect::new(move |_| {
         let points = measuring.get().unwrap_or_default();
@@ -446,6 +518,7 @@ pub fn App() -> impl IntoView {
                     set_selected.set(Some((layer, hit.id)));
                 }/>
                 <span class="spacer"></span>
+                <LoginBox lang=lang user=user/>
                 <button class="about-button" on:click=move |_| set_about.update(|a| *a = !*a)>
                     {move || lang.get().t("关于", "About")}
                 </button>
@@ -484,12 +557,14 @@ pub fn App() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ul>
+                    <IncidentList lang=lang incidents=incidents sketch=sketch desk=desk/>
                     <h2>{move || lang.get().t("分析", "Analysis")}</h2>
                     <button id="pick-point" class="pick" class:active=move || pick_mode.get()
                         on:click=move |_| {
                             // One map tool at a time: picking ends drawing and measuring.
                             drawing.set(None);
                             measuring.set(None);
+                            desk.set(Desk::Closed);
                             pick_mode.update(|p| *p = !*p);
                         }>
                         {move || if pick_mode.get() {
@@ -506,6 +581,7 @@ pub fn App() -> impl IntoView {
                                     drawing.set(None);
                                     if v.len() >= 3 {
                                         set_selected.set(None);
+                                        desk.set(Desk::Closed);
                                         ask.set(None);
                                         area.set(Some(v));
                                     }
@@ -561,6 +637,7 @@ pub fn App() -> impl IntoView {
                         <span>{move || lang.get().t("分钟", "min")}</span>
                         <button id="coverage-run" on:click=move |_| {
                             set_selected.set(None);
+                            desk.set(Desk::Closed);
                             ask.set(None);
                             area.set(None);
                             coverage_ask.set(Some(coverage_form.get_untracked()));
@@ -568,6 +645,7 @@ pub fn App() -> impl IntoView {
                     </div>
                     <button id="readiness-open" class="pick" on:click=move |_| {
                         set_selected.set(None);
+                        desk.set(Desk::Closed);
                         ask.set(None);
                         area.set(None);
                         coverage_ask.set(None);
@@ -679,6 +757,22 @@ pub fn App() -> impl IntoView {
                             }
                             on_close=move || { locating.set(false); set_selected.set(None) }/>
                     }.into_any()),
+                    (None, _) if desk.with(|d| *d != Desk::Closed) => match desk.get() {
+                        Desk::New(point) => Some(view! {
+                            <IncidentForm lang=lang point=point sketch=sketch
+                                on_created=move |i: yitu_domain::incident::Incident| {
+                                    let id = i.id.to_string();
+                                    incidents.update(|l| l.insert(0, i));
+                                    desk.set(Desk::Open(id));
+                                }
+                                on_cancel=move || desk.set(Desk::Closed)/>
+                        }.into_any()),
+                        Desk::Open(id) => Some(view! {
+                            <IncidentPanel lang=lang id=id user=user records=records sketch=sketch drawings=drawings
+                                on_close=move || desk.set(Desk::Closed)/>
+                        }.into_any()),
+                        Desk::Closed => None,
+                    },
                     (None, Some(_)) => Some(view! {
                         <BriefingPanel lang=lang ask=ask result=briefing
                             on_open=move |layer, id| set_selected.set(Some((layer, id)))/>
@@ -727,6 +821,7 @@ async fn load_layers(m: &Map) -> Result<BTreeMap<Layer, Vec<Resource>>, String> 
     }
     map::add_analysis_layers(m);
     map::add_overlays(m);
+    map::add_command_layers(m);
     Ok(all)
 }
 

@@ -3,11 +3,15 @@
 mod analysis;
 mod app;
 mod briefing;
+mod decision;
 mod details;
 mod editor;
 mod i18n;
+mod incident;
+mod login;
 mod map;
 mod search;
+mod sketch;
 mod symbols;
 mod table;
 mod tauri;

@@ -299,6 +299,13 @@ pub fn fly_to(map: &Map, lon: f64, lat: f64) {
     ));
 }
 
+/// Moves the view at once (no animation, so what is clicked next is where it looks).
+pub fn jump_to(map: &Map, lon: f64, lat: f64, zoom: f64) {
+    map.fly_to(&js(
+        &json!({ "center": [lon, lat], "zoom": zoom, "animate": false, "essential": true }),
+    ));
+}
+
 /// Records as an RFC 7946 FeatureCollection for a GeoJSON source.
 pub fn features(records: &[&yitu_domain::resource::Resource]) -> JsValue {
     let features: Vec<geojson::Feature> = records.iter().map(|r| r.to_feature()).collect();
@@ -572,4 +579,96 @@ fn set_shape(map: &Map, source: &str, vertices: &[[f64; 2]], closed: bool) {
 /// Draws the measuring path: its points and the line through them.
 pub fn set_measure(map: &Map, vertices: &[[f64; 2]]) {
     set_shape(map, "measure", vertices, false);
+}
+
+/// The command layers: incidents (affected areas and points), decisions' drawings, and the shape
+/// being sketched, over everything else.
+pub fn add_command_layers(map: &Map) {
+    for id in ["incidents", "sketch"] {
+        map.add_source(id, &js(&empty_source()));
+    }
+    map.add_layer(&js(&json!({
+        "id": "incident-area", "type": "fill", "source": "incidents",
+        "filter": ["all", ["==", ["geometry-type"], "Polygon"], ["==", ["get", "kind"], "area"]],
+        "paint": { "fill-color": "#b71c1c", "fill-opacity": 0.12 }
+    })));
+    // Drawings by kind: cordon red, staging green, route blue, danger zone dark red, other grey.
+    let colour = json!([
+        "match",
+        ["get", "kind"],
+        "area",
+        "#b71c1c",
+        "cordon",
+        "#d50000",
+        "staging",
+        "#2e7d32",
+        "route",
+        "#1565c0",
+        "hazard",
+        "#6d0000",
+        "#616161"
+    ]);
+    map.add_layer(&js(&json!({
+        "id": "drawing-fill", "type": "fill", "source": "incidents",
+        "filter": ["all", ["==", ["geometry-type"], "Polygon"], ["!=", ["get", "kind"], "area"]],
+        "paint": { "fill-color": colour, "fill-opacity": 0.10 }
+    })));
+    map.add_layer(&js(&json!({
+        "id": "drawing-line", "type": "line", "source": "incidents",
+        "filter": ["!=", ["geometry-type"], "Point"],
+        "layout": { "line-join": "round" },
+        "paint": { "line-color": colour, "line-width": 3, "line-dasharray": [3, 1.5] }
+    })));
+    map.add_layer(&js(&json!({
+        "id": "incident-point", "type": "circle", "source": "incidents",
+        "filter": ["==", ["geometry-type"], "Point"],
+        "paint": {
+            "circle-radius": ["case", ["get", "open"], 11, 8],
+            "circle-color": "#d50000",
+            "circle-stroke-color": "#ffffff", "circle-stroke-width": 3,
+        }
+    })));
+    map.add_layer(&js(&json!({
+        "id": "sketch-line", "type": "line", "source": "sketch",
+        "filter": ["!=", ["geometry-type"], "Point"],
+        "paint": { "line-color": "#d50000", "line-width": 3, "line-dasharray": [1, 1] }
+    })));
+    map.add_layer(&js(&json!({
+        "id": "sketch-vertex", "type": "circle", "source": "sketch",
+        "filter": ["==", ["geometry-type"], "Point"],
+        "paint": { "circle-radius": 5, "circle-color": "#d50000", "circle-stroke-color": "#fff", "circle-stroke-width": 2 }
+    })));
+}
+
+/// Draws the shape being sketched: its points and the line (or closed outline) through them.
+pub fn set_sketch(map: &Map, vertices: &[[f64; 2]], line: bool) {
+    set_shape(map, "sketch", vertices, !line);
+}
+
+/// Incidents (points and affected areas; `open` marks the one in the panel) and the drawings of
+/// the open incident's decisions in force.
+pub fn set_incidents(
+    map: &Map,
+    incidents: &[yitu_domain::incident::Incident],
+    open: Option<&str>,
+    drawings: &[yitu_domain::decision::Drawing],
+) {
+    let mut features: Vec<Value> = Vec::new();
+    for i in incidents {
+        let id = i.id.to_string();
+        if let Some(area) = &i.area {
+            features.push(json!({ "type": "Feature", "properties": { "kind": "area", "id": id }, "geometry": area }));
+        }
+        features.push(json!({ "type": "Feature",
+            "properties": { "kind": "incident", "id": id, "open": open == Some(id.as_str()), "level": i.level.code() },
+            "geometry": { "type": "Point", "coordinates": [i.point.lon, i.point.lat] } }));
+    }
+    for d in drawings {
+        features.push(json!({ "type": "Feature", "properties": { "kind": d.kind.code(), "label": d.label }, "geometry": d.geometry }));
+    }
+    set_source(
+        map,
+        "incidents",
+        &json!({ "type": "FeatureCollection", "features": features }),
+    );
 }

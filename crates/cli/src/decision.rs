@@ -11,6 +11,7 @@ use yitu_domain::decision::Content;
 use yitu_domain::incident::IncidentKind;
 use yitu_domain::{template, EntityId};
 use yitu_replica::decisions::Act;
+use yitu_replica::printout::Fonts;
 use yitu_replica::user::Actor;
 use yitu_replica::Store;
 
@@ -143,41 +144,13 @@ pub async fn run(
             latin_font,
         } => {
             let id = EntityId::parse(&id)?;
-            let view = store.decision_view(id).await?;
-            let incident = store.incident(view.decision.incident_id).await?;
-            let font_bytes = std::fs::read(&font).with_context(|| {
-                format!(
-                    "reading the font {} (Debian: apt-get install fonts-droid-fallback)",
-                    font.display()
-                )
-            })?;
-            let latin_bytes = std::fs::read(&latin_font).with_context(|| {
-                format!(
-                    "reading the font {} (Debian: apt-get install fonts-dejavu-core)",
-                    latin_font.display()
-                )
-            })?;
-            let sheet = yitu_print::OrderSheet {
-                decision: &view.decision,
-                incident: &incident,
-                acknowledgements: &view
-                    .acknowledgements
-                    .iter()
-                    .map(|a| (a.recipient.clone(), a.at_ms))
-                    .collect::<Vec<_>>(),
-                issue_hash: view
-                    .events
-                    .iter()
-                    .find(|e| e.kind == yitu_domain::chain::EventKind::Issue)
-                    .map(|e| e.hash.clone()),
-                device: view.events.first().map(|e| e.device.clone()),
-                printed_at_ms: at_ms,
-            };
-            let bytes = yitu_print::order_sheet(&sheet, &latin_bytes, &font_bytes)?;
+            let fonts = Fonts::read(&latin_font, &font)?;
+            let bytes = store.order_sheet_pdf(id, &fonts, at_ms).await?;
+            let number = store.decision(id).await?.number;
             std::fs::write(&file, &bytes).with_context(|| format!("writing {}", file.display()))?;
             return print(
                 out,
-                &serde_json::json!({"pdf": file, "bytes": bytes.len(), "number": view.decision.number}),
+                &serde_json::json!({"pdf": file, "bytes": bytes.len(), "number": number}),
             );
         }
         DecisionAction::Review {

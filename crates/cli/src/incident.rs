@@ -11,6 +11,7 @@ use yitu_domain::incident::{
     Incident, IncidentKind, IncidentLevel, IncidentStatus, LogEntry, Toll,
 };
 use yitu_domain::EntityId;
+use yitu_replica::printout::Fonts;
 use yitu_replica::user::Actor;
 use yitu_replica::Store;
 
@@ -179,39 +180,11 @@ pub async fn run(
             font,
             latin_font,
         } => {
-            let id = EntityId::parse(&id)?;
-            let incident = store.incident(id).await?;
-            let log = store.incident_log(id).await?;
-            let mut decisions = Vec::new();
-            for d in store.decisions_of(id).await? {
-                let acked = store
-                    .decision_view(d.id)
-                    .await?
-                    .acknowledgements
-                    .into_iter()
-                    .map(|a| a.recipient)
-                    .collect();
-                decisions.push((d, acked));
-            }
-            let read = |p: &std::path::Path, package: &str| {
-                std::fs::read(p).with_context(|| {
-                    format!(
-                        "reading the font {} (Debian: apt-get install {package})",
-                        p.display()
-                    )
-                })
-            };
-            let bytes = yitu_print::incident_briefing(
-                &yitu_print::Briefing {
-                    incident: &incident,
-                    log: &log,
-                    decisions: &decisions,
-                    printed_at_ms: now_ms(),
-                    printed_by: actor.map(|a| a.name.as_str()).unwrap_or(""),
-                },
-                &read(&latin_font, "fonts-dejavu-core")?,
-                &read(&font, "fonts-droid-fallback")?,
-            )?;
+            let fonts = Fonts::read(&latin_font, &font)?;
+            let printed_by = actor.map(|a| a.name.as_str()).unwrap_or("");
+            let bytes = store
+                .incident_briefing_pdf(EntityId::parse(&id)?, printed_by, &fonts, now_ms())
+                .await?;
             std::fs::write(&file, &bytes).with_context(|| format!("writing {}", file.display()))?;
             serde_json::json!({"pdf": file, "bytes": bytes.len()})
         }

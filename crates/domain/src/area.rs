@@ -99,6 +99,19 @@ impl Area {
         }
     }
 
+    /// As a GeoJSON Polygon (closed, counter-clockwise), the form incidents and drawings keep.
+    pub fn to_geojson(&self) -> geojson::Geometry {
+        let ring: Vec<geojson::Position> = self
+            .polygon
+            .exterior()
+            .coords()
+            .map(|c| [c.x, c.y].into())
+            .collect();
+        geojson::Geometry::new(geojson::GeometryValue::Polygon {
+            coordinates: vec![ring],
+        })
+    }
+
     /// West, south, east, north.
     pub fn bounds(&self) -> [f64; 4] {
         use geo::BoundingRect;
@@ -128,6 +141,8 @@ mod tests {
         assert!((a.area_m2() / 1e6 - 1.115).abs() < 0.01, "{}", a.area_m2());
         assert!(a.contains(p(106.205, 30.005)));
         assert!(!a.contains(p(106.215, 30.005)));
+        let back = Area::from_geojson(&a.to_geojson()).unwrap();
+        assert_eq!(back, a);
         assert!((a.centroid().lon - 106.2052).abs() < 1e-4);
     }
 

@@ -23,6 +23,8 @@ pub enum Error {
         value: i64,
         reason: &'static str,
     },
+    #[error("the area cannot be used: {0}")]
+    Area(#[from] crate::area::AreaError),
     #[error("invalid id {0:?}")]
     Id(String),
     #[error("cannot {kind} {quantity}: only {limit} {what}")]

@@ -37,6 +37,15 @@ pub enum Error {
     Denied(#[from] yitu_domain::workflow::Refusal),
     #[error("no local user {0:?}: add one with `yitu user add NAME --role ROLE`")]
     UnknownUser(String),
+    #[error("cannot read the font {path} (Debian: apt-get install {package})")]
+    Font {
+        path: PathBuf,
+        package: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot print")]
+    Print(#[from] yitu_print::Error),
     #[error("cannot read or create the device key {path}")]
     DeviceKey {
         path: PathBuf,
@@ -60,6 +69,8 @@ impl Error {
             Self::Denied(_) => "denied",
             Self::UnknownUser(_) => "unknown_user",
             Self::DeviceKey { .. } => "device_key",
+            Self::Font { .. } => "font",
+            Self::Print(_) => "print",
         }
     }
 }

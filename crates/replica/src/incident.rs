@@ -3,6 +3,8 @@
 
 use crate::user::Actor;
 use crate::{Error, Store};
+use yitu_domain::area::Area;
+use yitu_domain::district::{District, WORKING_MARGIN_KM};
 use yitu_domain::incident::{Incident, LogEntry};
 use yitu_domain::EntityId;
 
@@ -14,6 +16,12 @@ impl Store {
     /// Records a new incident.
     pub async fn create_incident(&self, actor: &Actor, incident: &Incident) -> Result<(), Error> {
         actor.may_write()?;
+        // An incident is recorded where the district works, or the map and every distance
+        // computed from it would be wrong.
+        District::hechuan().check_near(incident.point, WORKING_MARGIN_KM)?;
+        if let Some(area) = &incident.area {
+            Area::from_geojson(area).map_err(yitu_domain::Error::from)?;
+        }
         sqlx::query(
             "INSERT INTO incident (id, body, kind, level, status, at_ms, lon, lat, hlc, origin)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'local')",

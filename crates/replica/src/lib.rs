@@ -9,6 +9,7 @@ mod error;
 pub mod import;
 pub mod incident;
 pub mod movement;
+pub mod printout;
 pub mod readiness;
 pub mod registry;
 pub mod roads;

@@ -1,5 +1,10 @@
 //! The commands the window calls. Each decodes its arguments, makes one store call and returns
 //! either the value or a `CommandError` (a stable code and a message; details go to the log).
+//! Registries and analysis are here; incidents, decisions and local users in their modules.
+
+pub mod decision;
+pub mod incident;
+pub mod user;
 
 use crate::startup::{error_chain, AppState};
 use serde::Serialize;
@@ -32,9 +37,18 @@ impl From<yitu_domain::Error> for CommandError {
     }
 }
 
-type Reply<T> = Result<T, CommandError>;
+impl CommandError {
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            code: "invalid",
+            message: message.into(),
+        }
+    }
+}
 
-fn store<'a>(state: &'a State<'_, AppState>) -> Reply<&'a Store> {
+pub(crate) type Reply<T> = Result<T, CommandError>;
+
+pub(crate) fn store<'a>(state: &'a State<'_, AppState>) -> Reply<&'a Store> {
     state.store.as_ref().map_err(|e| CommandError {
         code: "store_unavailable",
         message: e.clone(),
@@ -163,8 +177,10 @@ pub struct BaseMap {
 pub fn base_map() -> BaseMap {
     BaseMap {
         outline: yitu_domain::district::OUTLINE_DETAILED_GEOJSON,
-        neighbours: include_str!("../../assets/geo/hechuan_and_neighbours_districts_wgs84.geojson"),
-        rivers: include_str!("../../assets/geo/hechuan_rivers_gshhg_wdbii_wgs84.geojson"),
+        neighbours: include_str!(
+            "../../../assets/geo/hechuan_and_neighbours_districts_wgs84.geojson"
+        ),
+        rivers: include_str!("../../../assets/geo/hechuan_rivers_gshhg_wdbii_wgs84.geojson"),
     }
 }
 
@@ -289,14 +305,18 @@ pub async fn record_form(state: State<'_, AppState>, id: String) -> Reply<Record
     })
 }
 
-/// Who is editing on this desktop: the OS user until local logins exist (issue 6).
-fn actor() -> String {
+/// Who is editing on this desktop: the user logged in, or else the operating system's user
+/// (registry edits do not need a role; decisions do, and ask for a login).
+fn actor(state: &AppState) -> String {
+    if let Some(user) = state.user() {
+        return user.name;
+    }
     std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
         .unwrap_or_else(|_| "desktop".into())
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -312,10 +332,10 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn now() -> Self {
+    fn now(state: &AppState) -> Self {
         let at_ms = now_ms();
         Self {
-            actor: actor(),
+            actor: actor(state),
             at_ms,
             ids: Box::new(yitu_replica::id_source(at_ms)),
         }
@@ -340,7 +360,7 @@ pub async fn update_record(
     sets: Vec<(String, String)>,
 ) -> Reply<yitu_domain::resource::Resource> {
     let id = EntityId::parse(&id)?;
-    let mut stamp = Stamp::now();
+    let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口编辑 / window edit");
     let store = store(&state)?;
     store
@@ -358,7 +378,7 @@ pub async fn retire_record(state: State<'_, AppState>, id: String, reason: Strin
             message: "请填写退役原因 / say why the record is retired".into(),
         });
     }
-    let mut stamp = Stamp::now();
+    let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口退役 / window retire");
     Ok(store(&state)?
         .retire_record(EntityId::parse(&id)?, reason.trim(), author)
@@ -401,7 +421,7 @@ pub async fn stock_move(
 ) -> Reply<yitu_domain::stock::Balance> {
     let kind = yitu_domain::stock::MoveKind::from_code(&kind)?;
     let code = yitu_domain::material::MaterialCode::parse(&code)?;
-    let mut stamp = Stamp::now();
+    let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口库存 / window stock");
     Ok(store(&state)?
         .move_stock(

@@ -1,0 +1,63 @@
+//! Local users: who is logged in on this window, and adding users. The first user of a device
+//! may be added by anyone (there is nobody to ask); after that only a commander adds users.
+
+use super::{store, CommandError, Reply};
+use crate::startup::AppState;
+use serde::Serialize;
+use tauri::State;
+use yitu_domain::role::Role;
+use yitu_replica::user::Actor;
+
+/// The user logged in on this window, or a refusal that says to log in.
+pub(crate) fn acting(state: &AppState) -> Reply<Actor> {
+    state.user().ok_or_else(|| CommandError {
+        code: "login",
+        message: "请先登录（右上角“登录”）/ log in first (top right)".into(),
+    })
+}
+
+#[derive(Serialize)]
+pub struct Users {
+    users: Vec<Actor>,
+    current: Option<Actor>,
+}
+
+#[tauri::command]
+pub async fn users(state: State<'_, AppState>) -> Reply<Users> {
+    Ok(Users {
+        users: store(&state)?.users().await?,
+        current: state.user(),
+    })
+}
+
+#[tauri::command]
+pub async fn login(state: State<'_, AppState>, name: String) -> Reply<Actor> {
+    let actor = store(&state)?.user(&name).await?;
+    tracing::info!(user = %actor.name, role = actor.role.code(), "logged in");
+    if let Ok(mut u) = state.user.lock() {
+        *u = Some(actor.clone());
+    }
+    Ok(actor)
+}
+
+#[tauri::command]
+pub fn logout(state: State<'_, AppState>) {
+    if let Ok(mut u) = state.user.lock() {
+        *u = None;
+    }
+}
+
+#[tauri::command]
+pub async fn add_user(state: State<'_, AppState>, name: String, role: String) -> Reply<Actor> {
+    let role = Role::from_code(&role)?;
+    let store = store(&state)?;
+    let first = store.users().await?.is_empty();
+    let by_commander = state.user().is_some_and(|u| u.role == Role::Commander);
+    if !first && !by_commander {
+        return Err(CommandError {
+            code: "denied",
+            message: "只有指挥长可以添加用户 / only a commander may add users".into(),
+        });
+    }
+    Ok(store.add_user(&name, role, super::now_ms()).await?)
+}

@@ -1,0 +1,466 @@
+//! Incident command in the real window (WebKitGTK through tauri-driver), on a fresh data folder:
+//! the first user is added at the login box and adds the others; a duty officer records an
+//! incident by clicking the map and drawing its affected area; drafts a decision from the
+//! landslide template with two orders, one material draw and a cordon drawn on the map; the
+//! technical officer reviews it, the commander approves and issues it, the receipts are
+//! recorded; the order sheet prints and the chain verifies. What the window shows is checked
+//! against the `yitu` command line reading the same database. Screenshots: target/screenshots/c*.
+
+use anyhow::{Context, Result};
+use fantoccini::{Client, Locator};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::Duration;
+use yitu_system_tests::webview::{
+    click_at, open_app, screen_point, screenshot, text, wait_for, yitu,
+};
+use yitu_system_tests::Driver;
+
+const TENTS: &str = "1010101";
+/// Where the landslide is: a hillside east of 钱塘镇 (WGS-84).
+const SCENE: (f64, f64) = (106.215, 30.205);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incident_and_a_decision_go_from_the_map_to_a_signed_order_sheet() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let (driver, c) = open_app(data.path()).await?;
+    let result =
+        match tokio::time::timeout(Duration::from_secs(240), run(&c, &driver, data.path())).await {
+            Ok(r) => r,
+            Err(_) => Err(anyhow::anyhow!(
+                "the command run did not finish within 240 s"
+            )),
+        };
+    if result.is_err() {
+        let _ = screenshot(&c, &driver, "c-failure.png").await;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(15), c.close()).await;
+    result
+}
+
+async fn click(c: &Client, css: &str) -> Result<()> {
+    c.find(Locator::Css(css))
+        .await
+        .with_context(|| format!("no {css}"))?
+        .click()
+        .await?;
+    Ok(())
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) -> Result<()> {
+    c.find(Locator::Css(css)).await?.send_keys(text).await?;
+    Ok(())
+}
+
+/// Waits until an element matching `css` exists.
+async fn shown(c: &Client, what: &str, css: &str) -> Result<()> {
+    wait_for(
+        c,
+        what,
+        "return document.querySelector(arguments[0]) !== null",
+        vec![json!(css)],
+        Duration::from_secs(15),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn click_map(c: &Client, lon: f64, lat: f64) -> Result<()> {
+    let (x, y) = screen_point(c, lon, lat).await?;
+    click_at(c, x, y).await
+}
+
+async fn add_user(c: &Client, name: &str, role: &str) -> Result<()> {
+    type_into(c, "#user-name", name).await?;
+    c.find(Locator::Css("#user-role"))
+        .await?
+        .select_by_value(role)
+        .await?;
+    click(c, "#user-add").await?;
+    shown(
+        c,
+        "the new user in the list",
+        &format!("button.user[data-user='{name}']"),
+    )
+    .await
+}
+
+/// Logs in as `name` at the top bar's login box.
+async fn login(c: &Client, name: &str) -> Result<()> {
+    if c.find(Locator::Css("#login-menu")).await.is_err() {
+        click(c, "#login-open").await?;
+    }
+    click(c, &format!("button.user[data-user='{name}']")).await?;
+    wait_for(
+        c,
+        "the login box to name the user",
+        "return document.querySelector('#login-open').textContent.startsWith(arguments[0])",
+        vec![json!(name)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn decision_state(c: &Client, state: &str) -> Result<()> {
+    wait_for(
+        c,
+        &format!("the decision to be {state}"),
+        "const s = document.querySelector('#decision-state'); return s && s.dataset.state === arguments[0]",
+        vec![json!(state)],
+        Duration::from_secs(15),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Tents a depot can still promise, as `yitu nearest depots` reports them.
+fn tents_available(data: &Path, depot: &str) -> Result<i64> {
+    let near = yitu(
+        data,
+        &[
+            "nearest",
+            "depots",
+            "--at",
+            "106.215,30.205",
+            "--code",
+            TENTS,
+            "-k",
+            "500",
+        ],
+    )?;
+    near["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["id"] == depot))
+        .and_then(|r| r["holdings"][0]["available"].as_i64())
+        .context("the depot's tents")
+}
+
+async fn run(c: &Client, d: &Driver, data: &Path) -> Result<()> {
+    wait_for(
+        c,
+        "the map to be ready",
+        "return document.querySelector('#map[data-state=ready]') !== null",
+        vec![],
+        Duration::from_secs(90),
+    )
+    .await?;
+
+    // 1. A fresh device has no users: the first is added at the login box (a commander), who
+    //    then adds the duty officer and the technical officer.
+    click(c, "#login-open").await?;
+    add_user(c, "张指挥", "commander").await?;
+    login(c, "张指挥").await?;
+    click(c, "#login-open").await?;
+    add_user(c, "王参谋", "staff").await?;
+    add_user(c, "李工", "technical_officer").await?;
+    add_user(c, "赵观察", "observer").await?;
+    login(c, "王参谋").await?;
+    click(c, "#login-open").await?;
+    let users = yitu(data, &["user", "list"])?;
+    assert_eq!(users.as_array().map(Vec::len), Some(4), "{users}");
+    screenshot(c, d, "c01-login.png").await?;
+    click(c, "#login-open").await?;
+
+    // 2. The incident: a click on the map for where it happened, four clicks for the area.
+    click(c, "#incident-new").await?;
+    // Where the pointer will land (a whole pixel) and how much one pixel is, at this zoom.
+    let (x, y) = screen_point(c, SCENE.0, SCENE.1).await?;
+    let aim = c
+        .execute(
+            "const m = window.__yituMap; const r = m.getCanvas().getBoundingClientRect();
+             const a = m.unproject([arguments[0] - r.left, arguments[1] - r.top]);
+             const b = m.unproject([arguments[0] - r.left + 1, arguments[1] - r.top + 1]);
+             return [a.lng, a.lat, Math.abs(b.lng - a.lng), Math.abs(b.lat - a.lat)];",
+            vec![json!(x.round()), json!(y.round())],
+        )
+        .await?;
+    let aim: Vec<f64> = serde_json::from_value(aim)?;
+    click_map(c, SCENE.0, SCENE.1).await?;
+    shown(c, "the incident form", "#incident-form").await?;
+    c.find(Locator::Css("#incident-kind"))
+        .await?
+        .select_by_value("landslide")
+        .await?;
+    c.find(Locator::Css("#incident-level"))
+        .await?
+        .select_by_value("major")
+        .await?;
+    type_into(c, "#incident-title", "钱塘镇龙凤村山体滑坡（演练）").await?;
+    type_into(c, "#incident-toll-affected", "120").await?;
+    click(c, "#incident-draw-area").await?;
+    for (dx, dy) in [
+        (-0.01, -0.008),
+        (0.012, -0.008),
+        (0.012, 0.009),
+        (-0.01, 0.009),
+    ] {
+        click_map(c, SCENE.0 + dx, SCENE.1 + dy).await?;
+    }
+    let label = text(c, "#incident-draw-area").await?;
+    assert!(label.contains('4'), "four corners counted: {label}");
+    click(c, "#incident-draw-area").await?;
+    screenshot(c, d, "c02-incident-form.png").await?;
+    click(c, "#incident-save").await?;
+    shown(c, "the incident panel", "#incident-panel #decision-new").await?;
+    let listed = yitu(data, &["incident", "list"])?;
+    let incident = &listed[0];
+    assert_eq!(incident["kind"], "landslide");
+    assert_eq!(incident["level"], "major");
+    assert_eq!(incident["toll"]["affected"], 120);
+    assert_eq!(incident["created_by"], "王参谋");
+    let (lon, lat) = (
+        incident["point"]["lon"].as_f64().context("lon")?,
+        incident["point"]["lat"].as_f64().context("lat")?,
+    );
+    // The stored point is where the pointer was, to a pixel.
+    assert!(
+        (lon - aim[0]).abs() <= aim[2] && (lat - aim[1]).abs() <= aim[3],
+        "stored {lon},{lat}; the pointer was at {},{} (a pixel is {}, {})",
+        aim[0],
+        aim[1],
+        aim[2],
+        aim[3]
+    );
+    let ring = incident["area"]["coordinates"][0]
+        .as_array()
+        .context("area ring")?;
+    assert_eq!(ring.len(), 5, "four corners and the closing point");
+    let drawn = c
+        .execute(
+            "return window.__yituMap.queryRenderedFeatures({layers: ['incident-point', 'incident-area']}).length",
+            vec![],
+        )
+        .await?;
+    assert!(
+        drawn.as_u64() >= Some(2),
+        "incident point and area drawn: {drawn}"
+    );
+    screenshot(c, d, "c03-incident.png").await?;
+
+    // 3. A draft from the landslide template: two of its orders, one material, a cordon.
+    click(c, "#decision-new").await?;
+    shown(
+        c,
+        "the template's draft",
+        "#decision-editor[data-ready=true] .order",
+    )
+    .await?;
+    let orders = c
+        .execute(
+            "return document.querySelectorAll('#d-orders .order').length",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        orders,
+        json!(3),
+        "the landslide template has three typical orders"
+    );
+    click(c, "#d-orders .order[data-index='2'] .o-remove").await?;
+    let first_recipient = c
+        .execute(
+            "return document.querySelector('#d-orders .order .o-recipient').value",
+            vec![],
+        )
+        .await?;
+    let expected_team = yitu(
+        data,
+        &[
+            "nearest",
+            "teams",
+            "--at",
+            &format!("{lon},{lat}"),
+            "--specialty",
+            "geological",
+            "-k",
+            "1",
+        ],
+    )?;
+    assert_eq!(
+        first_recipient, expected_team["results"][0]["name"],
+        "the first order goes to the nearest standby geological team"
+    );
+    c.find(Locator::Css("#d-orders .order[data-index='0'] .o-place"))
+        .await?
+        .send_keys("龙凤村5组")
+        .await?;
+    c.find(Locator::Css("#d-orders .order[data-index='0'] .o-deadline"))
+        .await?
+        .send_keys("30分钟内到场")
+        .await?;
+    let near = yitu(
+        data,
+        &[
+            "nearest",
+            "depots",
+            "--at",
+            &format!("{lon},{lat}"),
+            "--code",
+            TENTS,
+            "--min",
+            "10",
+            "-k",
+            "1",
+        ],
+    )?;
+    let depot = near["results"][0]["id"]
+        .as_str()
+        .context("a depot with tents")?
+        .to_owned();
+    let before = tents_available(data, &depot)?;
+    click(c, "#material-add").await?;
+    c.find(Locator::Css("#d-materials .m-depot"))
+        .await?
+        .select_by_value(&depot)
+        .await?;
+    shown(
+        c,
+        "the depot's stock lines",
+        &format!("#d-materials .m-code option[value='{TENTS}']"),
+    )
+    .await?;
+    c.find(Locator::Css("#d-materials .m-code"))
+        .await?
+        .select_by_value(TENTS)
+        .await?;
+    type_into(c, "#d-materials .m-qty", "5").await?;
+    click(c, "#draw-cordon").await?;
+    for (dx, dy) in [(-0.006, -0.005), (0.007, -0.005), (0.0, 0.006)] {
+        click_map(c, SCENE.0 + dx, SCENE.1 + dy).await?;
+    }
+    click(c, "#draw-cordon").await?;
+    shown(
+        c,
+        "the cordon in the list",
+        "#d-drawings li[data-kind=cordon]",
+    )
+    .await?;
+    screenshot(c, d, "c04-draft.png").await?;
+    click(c, "#decision-save").await?;
+    decision_state(c, "draft").await?;
+    let shown_incident = yitu(
+        data,
+        &[
+            "incident",
+            "show",
+            incident["id"].as_str().unwrap_or_default(),
+        ],
+    )?;
+    let id = shown_incident["decisions"][0]["id"]
+        .as_str()
+        .context("the decision")?
+        .to_owned();
+    let stored = yitu(data, &["decision", "show", &id])?;
+    let content = &stored["decision"]["content"];
+    assert_eq!(content["orders"].as_array().map(Vec::len), Some(2));
+    assert_eq!(content["orders"][0]["place"], "龙凤村5组");
+    assert!(
+        content["orders"][0]["recipient"]["id"].is_string(),
+        "a registered team is linked by id"
+    );
+    assert_eq!(content["materials"][0]["quantity"], 5);
+    assert_eq!(content["materials"][0]["code"], TENTS);
+    assert_eq!(content["drawings"][0]["kind"], "cordon");
+    // Staff may not approve: the button is not offered.
+    assert!(
+        c.find(Locator::Css("#approve")).await.is_err(),
+        "no approve for staff"
+    );
+
+    // 4. Review by the technical officer.
+    login(c, "李工").await?;
+    shown(c, "the review form", "#review-advice").await?;
+    type_into(c, "#review-advice", "坡体后缘裂缝仍在扩展，警戒区外扩50米").await?;
+    click(c, "#review-agree").await?;
+    decision_state(c, "reviewed").await?;
+    screenshot(c, d, "c05-reviewed.png").await?;
+
+    // 5. The commander approves and issues: tents are reserved, the decision signed.
+    login(c, "张指挥").await?;
+    shown(c, "approve", "#approve").await?;
+    click(c, "#approve").await?;
+    decision_state(c, "approved").await?;
+    screenshot(c, d, "c06-approved.png").await?;
+    click(c, "#issue").await?;
+    decision_state(c, "issued").await?;
+    assert_eq!(
+        tents_available(data, &depot)?,
+        before - 5,
+        "five tents reserved"
+    );
+    screenshot(c, d, "c07-issued.png").await?;
+
+    // 6. Each recipient's receipt, recorded by the duty officer.
+    login(c, "王参谋").await?;
+    for _ in 0..2 {
+        shown(c, "a receipt to record", "#decision-actions button.ack").await?;
+        click(c, "#decision-actions button.ack").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    wait_for(
+        c,
+        "both receipts",
+        "return document.querySelectorAll('#decision-orders tr[data-acked=true]').length === 2
+            && !document.querySelector('#decision-actions button.ack')",
+        vec![],
+        Duration::from_secs(15),
+    )
+    .await?;
+    let stored: Value = yitu(data, &["decision", "show", &id])?;
+    assert_eq!(stored["acknowledgements"].as_array().map(Vec::len), Some(2));
+    assert_eq!(stored["awaiting"], json!([]));
+    screenshot(c, d, "c08-acknowledged.png").await?;
+
+    // 7. The order sheet prints with its orders; the chain verifies in the window and by `yitu`.
+    click(c, "#decision-pdf").await?;
+    shown(c, "the printout", "#decision-printout").await?;
+    let pdf = data.join("printouts").join(format!(
+        "{}.pdf",
+        stored["decision"]["number"].as_str().context("number")?
+    ));
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()?;
+    let sheet = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        sheet.contains("龙凤村5组"),
+        "the order's place on the sheet: {sheet}"
+    );
+    assert!(sheet.contains("李工"), "the reviewer on the sheet");
+    click(c, "#verify").await?;
+    shown(c, "the chain check", "#verify-result[data-ok=true]").await?;
+    yitu(data, &["verify"])?;
+    screenshot(c, d, "c09-printed-verified.png").await?;
+
+    // 8. An observer reads everything and may change nothing: no actions are offered, and a
+    //    续报 is refused with the reason, nothing written.
+    login(c, "赵观察").await?;
+    wait_for(
+        c,
+        "no actions for an observer",
+        "return document.querySelectorAll('#decision-actions button').length === 0",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    click(c, "#decision-back").await?;
+    shown(c, "the log form", "#log-text").await?;
+    type_into(c, "#log-text", "观察员试图添加续报").await?;
+    click(c, "#log-add").await?;
+    shown(c, "the refusal", "#incident-panel-error").await?;
+    let refusal = text(c, "#incident-panel-error").await?;
+    assert!(refusal.contains("观察员"), "{refusal}");
+    let log = yitu(
+        data,
+        &[
+            "incident",
+            "show",
+            incident["id"].as_str().unwrap_or_default(),
+        ],
+    )?;
+    assert_eq!(log["log"], json!([]), "nothing written");
+    screenshot(c, d, "c10-observer.png").await?;
+    Ok(())
+}

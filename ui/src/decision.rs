@@ -1,0 +1,752 @@
+//! A 现场指挥决策 in the window: the editor (from the incident kind's template, orders to named
+//! teams, materials from named depots, drawings on the map) and the decision panel (the document,
+//! its review, approval, issue and acknowledgements, with the actions the user's role allows).
+
+use crate::details::StockRow;
+use crate::i18n::Lang;
+use crate::incident::{when, IdArg, Printout};
+use crate::login::Actor;
+use crate::sketch::{self, Purpose, Sketch};
+use crate::tauri::{invoke, NoArgs};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use yitu_domain::decision::{
+    Basis, Content, Decision, Drawing, DrawingKind, MaterialDraw, Order, Recipient, Relocation,
+};
+use yitu_domain::incident::Incident;
+use yitu_domain::material::MaterialCode;
+use yitu_domain::resource::Resource;
+use yitu_domain::team::{Readiness, Specialty};
+use yitu_domain::workflow::{self, Action, DecisionState};
+use yitu_domain::{EntityId, Layer};
+
+#[derive(Debug, Clone, Deserialize)]
+struct TypicalOrder {
+    specialty: Option<Specialty>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Template {
+    orders: Vec<TypicalOrder>,
+    note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Prefill {
+    template: Template,
+    content: Content,
+}
+
+#[derive(Serialize)]
+struct IncidentArg<'a> {
+    incident: &'a str,
+}
+
+/// One order as the form holds it (text until saved).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct OrderRow {
+    recipient: String,
+    action: String,
+    place: String,
+    deadline: String,
+}
+
+/// People to move to a shelter, as the form holds them.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct RelocationRow {
+    shelter: String,
+    people: String,
+    from: String,
+}
+
+/// One material draw as the form holds it.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct MaterialRow {
+    depot: String,
+    code: String,
+    quantity: String,
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The nearest standby team of a specialty to a point: who a template's order goes to first.
+fn nearest_standby(
+    teams: &[Resource],
+    specialty: Specialty,
+    at: yitu_domain::LonLat,
+) -> Option<String> {
+    teams
+        .iter()
+        .filter_map(|r| match r {
+            Resource::Team(t)
+                if t.status == Readiness::Standby && t.specialties.contains(&specialty) =>
+            {
+                Some((t.location.distance_m(at), t.name.clone()))
+            }
+            _ => None,
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name)
+}
+
+#[derive(Serialize)]
+struct DraftArgs<'a> {
+    incident: &'a str,
+    content: Content,
+}
+
+#[derive(Serialize)]
+struct EditArgs<'a> {
+    id: &'a str,
+    content: Content,
+}
+
+/// Drafts a new decision from the template, or edits a draft.
+#[component]
+pub fn DecisionEditor(
+    lang: ReadSignal<Lang>,
+    incident: Incident,
+    draft: Option<Decision>,
+    /// The incident's issued decisions, any of which this one may replace.
+    issued: Vec<(String, String)>,
+    records: StoredValue<BTreeMap<Layer, Vec<Resource>>>,
+    sketch: RwSignal<Option<Sketch>>,
+    drawings: RwSignal<Vec<Drawing>>,
+    on_saved: impl Fn(Decision) + Copy + Send + Sync + 'static,
+    on_cancel: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let situation = RwSignal::new(String::new());
+    let objectives = RwSignal::new(String::new());
+    let safety = RwSignal::new(String::new());
+    let orders = RwSignal::new(Vec::<OrderRow>::new());
+    let materials = RwSignal::new(Vec::<MaterialRow>::new());
+    let relocations = RwSignal::new(Vec::<RelocationRow>::new());
+    let supersedes = RwSignal::new(None::<EntityId>);
+    let own_drawings = RwSignal::new(Vec::<Drawing>::new());
+    let basis = RwSignal::new(Basis::default());
+    let (note, set_note) = signal(None::<String>);
+    let (error, set_error) = signal(None::<String>);
+    // Each depot's stock lines, read when the depot is chosen.
+    let stock = RwSignal::new(BTreeMap::<String, Vec<StockRow>>::new());
+    let (ready, set_ready) = signal(false);
+    let team_names: Vec<String> = records.with_value(|all| {
+        all.get(&Layer::Teams)
+            .map(|v| v.iter().map(|r| r.name().to_owned()).collect())
+            .unwrap_or_default()
+    });
+    let depots: Vec<(String, String)> = records.with_value(|all| {
+        all.get(&Layer::Depots)
+            .map(|v| {
+                v.iter()
+                    .map(|r| (r.id().to_string(), r.name().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let shelters: Vec<(String, String)> = records.with_value(|all| {
+        all.get(&Layer::Shelters)
+            .map(|v| {
+                v.iter()
+                    .map(|r| (r.id().to_string(), r.name().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let experts: Vec<(String, String)> = records.with_value(|all| {
+        all.get(&Layer::Experts)
+            .map(|v| {
+                v.iter()
+                    .map(|r| (r.id().to_string(), r.name().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let draft_id = draft.as_ref().map(|d| d.id.to_string());
+    let fill = move |c: Content| {
+        situation.set(c.situation.clone());
+        objectives.set(c.objectives.join("\n"));
+        safety.set(c.safety.join("\n"));
+        orders.set(
+            c.orders
+                .iter()
+                .map(|o| OrderRow {
+                    recipient: o.recipient.name.clone(),
+                    action: o.action.clone(),
+                    place: o.place.clone(),
+                    deadline: o.deadline.clone(),
+                })
+                .collect(),
+        );
+        materials.set(
+            c.materials
+                .iter()
+                .map(|m| MaterialRow {
+                    depot: m.depot_id.to_string(),
+                    code: m.code.as_str().to_owned(),
+                    quantity: m.quantity.to_string(),
+                })
+                .collect(),
+        );
+        relocations.set(
+            c.relocations
+                .iter()
+                .map(|r| RelocationRow {
+                    shelter: r.shelter_id.to_string(),
+                    people: r.people.to_string(),
+                    from: r.from.clone(),
+                })
+                .collect(),
+        );
+        supersedes.set(c.supersedes);
+        own_drawings.set(c.drawings.clone());
+        basis.set(c.basis.clone());
+        set_ready.set(true);
+    };
+    match draft {
+        Some(d) => fill(d.content),
+        None => {
+            let incident = incident.clone();
+            spawn_local(async move {
+                let id = incident.id.to_string();
+                match invoke::<Prefill>("decision_template", IncidentArg { incident: &id }).await {
+                    Ok(p) => {
+                        let mut content = p.content;
+                        // Orders that call for a specialty go to the nearest standby team of it.
+                        let teams = records
+                            .with_value(|all| all.get(&Layer::Teams).cloned().unwrap_or_default());
+                        for (o, t) in content.orders.iter_mut().zip(&p.template.orders) {
+                            if let Some(name) = t
+                                .specialty
+                                .and_then(|s| nearest_standby(&teams, s, incident.point))
+                            {
+                                o.recipient.name = name;
+                            }
+                        }
+                        set_note.set(p.template.note);
+                        fill(content);
+                    }
+                    Err(e) => set_error.set(Some(e.message)),
+                }
+            });
+        }
+    }
+    let load_stock = move |depot: String| {
+        if depot.is_empty() || stock.with_untracked(|s| s.contains_key(&depot)) {
+            return;
+        }
+        spawn_local(async move {
+            if let Ok(rows) = invoke::<Vec<StockRow>>("depot_stock", IdArg { id: &depot }).await {
+                stock.update(|s| {
+                    s.insert(depot, rows);
+                });
+            }
+        });
+    };
+    // Stock lines of depots already chosen (an edited draft) are read at once.
+    Effect::new(move |_| {
+        for m in materials.get() {
+            load_stock(m.depot.clone());
+        }
+    });
+    let drawing_kind = move || {
+        sketch.with(|s| match s.as_ref().map(|s| s.purpose) {
+            Some(Purpose::Drawing(k)) => Some(k),
+            _ => None,
+        })
+    };
+    let finish_drawing = move || {
+        let Some(s) = sketch.get_untracked() else {
+            return;
+        };
+        sketch.set(None);
+        let Purpose::Drawing(kind) = s.purpose else {
+            return;
+        };
+        if !s.complete() {
+            return;
+        }
+        let geometry = serde_json::from_value(sketch::geometry(s.purpose, &s.points))
+            .expect("a drawn shape is GeoJSON");
+        let d = Drawing {
+            kind,
+            label: kind.zh().to_owned(),
+            geometry,
+        };
+        own_drawings.update(|v| v.push(d.clone()));
+        drawings.update(|v| v.push(d));
+    };
+    let content = move || -> Result<Content, String> {
+        let teams = records.with_value(|all| all.get(&Layer::Teams).cloned().unwrap_or_default());
+        let orders = orders
+            .get_untracked()
+            .into_iter()
+            .map(|o| {
+                let name = o.recipient.trim().to_owned();
+                // A registered team is linked by id; any other unit is named.
+                let id = teams.iter().find(|r| r.name() == name).map(Resource::id);
+                Order {
+                    recipient: Recipient { id, name },
+                    action: o.action.trim().to_owned(),
+                    place: o.place.trim().to_owned(),
+                    geometry: None,
+                    deadline: o.deadline.trim().to_owned(),
+                }
+            })
+            .collect();
+        let mut draws = Vec::new();
+        for (i, m) in materials.get_untracked().into_iter().enumerate() {
+            let row = i + 1;
+            let depot_id = EntityId::parse(&m.depot).map_err(|_| {
+                format!("物资第 {row} 行：请选择储备库 / material line {row}: choose a depot")
+            })?;
+            let code = MaterialCode::parse(&m.code)
+                .map_err(|e| format!("物资第 {row} 行 / material line {row}: {e}"))?;
+            let quantity = m.quantity.trim().parse::<i64>().map_err(|_| format!("物资第 {row} 行：数量须为整数 / material line {row}: the quantity must be a whole number"))?;
+            draws.push(MaterialDraw {
+                depot_id,
+                code,
+                quantity,
+                name: String::new(),
+                depot_name: String::new(),
+                unit: String::new(),
+            });
+        }
+        let mut moves = Vec::new();
+        for (i, r) in relocations.get_untracked().into_iter().enumerate() {
+            let row = i + 1;
+            let shelter_id = EntityId::parse(&r.shelter).map_err(|_| {
+                format!("转移第 {row} 行：请选择避难场所 / relocation line {row}: choose a shelter")
+            })?;
+            let people = r.people.trim().parse::<u32>().map_err(|_| format!("转移第 {row} 行：人数须为正整数 / relocation line {row}: people must be a whole number"))?;
+            moves.push(Relocation {
+                shelter_id,
+                people,
+                shelter_name: String::new(),
+                from: r.from.trim().to_owned(),
+            });
+        }
+        Ok(Content {
+            situation: situation.get_untracked().trim().to_owned(),
+            objectives: lines(&objectives.get_untracked()),
+            orders,
+            materials: draws,
+            relocations: moves,
+            safety: lines(&safety.get_untracked()),
+            basis: basis.get_untracked(),
+            drawings: own_drawings.get_untracked(),
+            supersedes: supersedes.get_untracked(),
+        })
+    };
+    let incident_id = incident.id.to_string();
+    let save = move || {
+        let content = match content() {
+            Ok(c) => c,
+            Err(e) => return set_error.set(Some(e)),
+        };
+        let incident_id = incident_id.clone();
+        let draft_id = draft_id.clone();
+        spawn_local(async move {
+            let r = match &draft_id {
+                Some(id) => invoke::<Decision>("edit_draft", EditArgs { id, content }).await,
+                None => {
+                    invoke::<Decision>(
+                        "draft_decision",
+                        DraftArgs {
+                            incident: &incident_id,
+                            content,
+                        },
+                    )
+                    .await
+                }
+            };
+            match r {
+                Ok(d) => on_saved(d),
+                Err(e) => set_error.set(Some(e.message)),
+            }
+        });
+    };
+    let save = StoredValue::new(save);
+    let depots = StoredValue::new(depots);
+    let shelters = StoredValue::new(shelters);
+    view! {
+        <div class="decision-editor editor" id="decision-editor" data-ready=move || ready.get().to_string()>
+            <h3>{move || lang.get().t("起草现场指挥决策", "Draft a command decision")}</h3>
+            {move || note.get().map(|n| view! { <p class="muted">{n}</p> })}
+            <datalist id="team-names">{team_names.into_iter().map(|n| view! { <option value=n></option> }).collect_view()}</datalist>
+            <label>{move || lang.get().t("情况", "Situation")}
+                <textarea id="d-situation" rows="3" prop:value=move || situation.get() on:input=move |ev| situation.set(event_target_value(&ev))></textarea>
+            </label>
+            <label>{move || lang.get().t("处置目标（每行一条）", "Objectives (one per line)")}
+                <textarea id="d-objectives" rows="3" prop:value=move || objectives.get() on:input=move |ev| objectives.set(event_target_value(&ev))></textarea>
+            </label>
+            <h4>{move || lang.get().t("指令", "Orders")}</h4>
+            <div class="orders" id="d-orders">
+                {move || orders.get().into_iter().enumerate().map(|(i, o)| view! {
+                    <div class="order" data-index=i>
+                        <input class="o-recipient" list="team-names" placeholder=move || lang.get().t("接收队伍/单位", "To (team or unit)")
+                            prop:value=o.recipient.clone() on:input=move |ev| { let v = event_target_value(&ev); orders.update_untracked(|r| r[i].recipient = v) }/>
+                        <input class="o-action" placeholder=move || lang.get().t("任务", "Action")
+                            prop:value=o.action.clone() on:input=move |ev| { let v = event_target_value(&ev); orders.update_untracked(|r| r[i].action = v) }/>
+                        <input class="o-place" placeholder=move || lang.get().t("地点", "Place")
+                            prop:value=o.place.clone() on:input=move |ev| { let v = event_target_value(&ev); orders.update_untracked(|r| r[i].place = v) }/>
+                        <input class="o-deadline" placeholder=move || lang.get().t("时限", "By when")
+                            prop:value=o.deadline.clone() on:input=move |ev| { let v = event_target_value(&ev); orders.update_untracked(|r| r[i].deadline = v) }/>
+                        <button class="o-remove" title="删除 / Remove" on:click=move |_| orders.update(|r| { r.remove(i); })>"×"</button>
+                    </div>
+                }).collect_view()}
+            </div>
+            <button id="order-add" on:click=move |_| orders.update(|r| r.push(OrderRow::default()))>{move || lang.get().t("＋ 指令", "+ Order")}</button>
+            <h4>{move || lang.get().t("调用物资（下达时预留）", "Materials (reserved on issue)")}</h4>
+            <div class="materials" id="d-materials">
+                {move || materials.get().into_iter().enumerate().map(|(i, m)| {
+                    let chosen = m.depot.clone();
+                    let lines_of = chosen.clone();
+                    view! {
+                        <div class="material" data-index=i>
+                            <select class="m-depot" on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                load_stock(v.clone());
+                                materials.update(|r| { r[i].depot = v; r[i].code = String::new(); });
+                            }>
+                                <option value="">{move || lang.get().t("储备库…", "Depot…")}</option>
+                                {depots.get_value().into_iter().map(|(id, name)| {
+                                    let sel = id == chosen;
+                                    view! { <option value=id selected=sel>{name}</option> }
+                                }).collect_view()}
+                            </select>
+                            <select class="m-code" on:change=move |ev| { let v = event_target_value(&ev); materials.update_untracked(|r| r[i].code = v) }>
+                                <option value="">{move || lang.get().t("物资…", "Material…")}</option>
+                                {move || stock.with(|s| s.get(&lines_of).cloned().unwrap_or_default()).into_iter().map(|row| {
+                                    let sel = materials.with_untracked(|r| r.get(i).map(|m| m.code == row.code).unwrap_or(false));
+                                    let free = row.balance.on_hand - row.balance.reserved;
+                                    view! { <option value=row.code.clone() selected=sel>{format!("{} {}（可用 {} {}）", row.code, row.name, free, row.unit)}</option> }
+                                }).collect_view()}
+                            </select>
+                            <input class="m-qty" type="number" min="1" placeholder=move || lang.get().t("数量", "Qty")
+                                prop:value=m.quantity.clone() on:input=move |ev| { let v = event_target_value(&ev); materials.update_untracked(|r| r[i].quantity = v) }/>
+                            <button class="m-remove" title="删除 / Remove" on:click=move |_| materials.update(|r| { r.remove(i); })>"×"</button>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            <button id="material-add" on:click=move |_| materials.update(|r| r.push(MaterialRow::default()))>{move || lang.get().t("＋ 物资", "+ Material")}</button>
+            <h4>{move || lang.get().t("转移安置（下达时预留场所容量）", "People to move (shelter places reserved on issue)")}</h4>
+            <div class="materials" id="d-relocations">
+                {move || relocations.get().into_iter().enumerate().map(|(i, r)| {
+                    let chosen = r.shelter.clone();
+                    view! {
+                        <div class="material relocation" data-index=i>
+                            <select class="r-shelter" on:change=move |ev| { let v = event_target_value(&ev); relocations.update_untracked(|r| r[i].shelter = v) }>
+                                <option value="">{move || lang.get().t("避难场所…", "Shelter…")}</option>
+                                {shelters.get_value().into_iter().map(|(id, name)| {
+                                    let sel = id == chosen;
+                                    view! { <option value=id selected=sel>{name}</option> }
+                                }).collect_view()}
+                            </select>
+                            <input class="r-from" placeholder=move || lang.get().t("从何处", "From")
+                                prop:value=r.from.clone() on:input=move |ev| { let v = event_target_value(&ev); relocations.update_untracked(|r| r[i].from = v) }/>
+                            <input class="r-people" type="number" min="1" placeholder=move || lang.get().t("人数", "People")
+                                prop:value=r.people.clone() on:input=move |ev| { let v = event_target_value(&ev); relocations.update_untracked(|r| r[i].people = v) }/>
+                            <button class="r-remove" title="删除 / Remove" on:click=move |_| relocations.update(|r| { r.remove(i); })>"×"</button>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            <button id="relocation-add" on:click=move |_| relocations.update(|r| r.push(RelocationRow::default()))>{move || lang.get().t("＋ 转移", "+ Relocation")}</button>
+            <label>{move || lang.get().t("安全措施（每行一条）", "Safety measures (one per line)")}
+                <textarea id="d-safety" rows="2" prop:value=move || safety.get() on:input=move |ev| safety.set(event_target_value(&ev))></textarea>
+            </label>
+            <h4>{move || lang.get().t("依据", "Basis")}</h4>
+            <ul class="clauses">{move || basis.get().plan_clauses.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+            <select id="d-expert" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                basis.update(|b| b.expert_id = EntityId::parse(&v).ok());
+            }>
+                <option value="">{move || lang.get().t("咨询专家（可选）", "Expert consulted (optional)")}</option>
+                {experts.into_iter().map(|(id, name)| {
+                    let eid = id.clone();
+                    view! { <option value=id selected=move || basis.with(|b| b.expert_id.map(|x| x.to_string()) == Some(eid.clone()))>{name}</option> }
+                }).collect_view()}
+            </select>
+            <textarea id="d-advice" rows="2" placeholder=move || lang.get().t("专家意见", "Expert advice")
+                prop:value=move || basis.get().expert_advice on:input=move |ev| { let v = event_target_value(&ev); basis.update_untracked(|b| b.expert_advice = v) }></textarea>
+            <h4>{move || lang.get().t("标绘", "Drawings")}</h4>
+            <ul class="drawings" id="d-drawings">
+                {move || own_drawings.get().into_iter().enumerate().map(|(i, d)| view! {
+                    <li data-kind=d.kind.code()>{move || lang.get().t(d.kind.zh(), d.kind.en())}
+                        <button title="删除 / Remove" on:click=move |_| own_drawings.update(|v| { v.remove(i); })>"×"</button></li>
+                }).collect_view()}
+            </ul>
+            <div class="draw-buttons">
+                {[DrawingKind::Cordon, DrawingKind::Staging, DrawingKind::Route].into_iter().map(|k| view! {
+                    <button id=format!("draw-{}", k.code()) class:active=move || drawing_kind() == Some(k) on:click=move |_| {
+                        if drawing_kind() == Some(k) { finish_drawing() } else { sketch.set(Some(Sketch::new(Purpose::Drawing(k)))) }
+                    }>
+                        {move || if drawing_kind() == Some(k) {
+                            format!("{}（{}）", lang.get().t("完成", "Finish"), sketch.with(|s| s.as_ref().map(|s| s.points.len()).unwrap_or(0)))
+                        } else {
+                            lang.get().t(k.zh(), k.en()).to_owned()
+                        }}
+                    </button>
+                }).collect_view()}
+            </div>
+            {(!issued.is_empty()).then(|| view! {
+                <label>{move || lang.get().t("替代已下达的决策（下达时生效）", "Replaces an issued decision (when issued)")}
+                    <select id="d-supersedes" on:change=move |ev| supersedes.set(EntityId::parse(&event_target_value(&ev)).ok())>
+                        <option value="">{move || lang.get().t("不替代", "None")}</option>
+                        {issued.into_iter().map(|(id, number)| {
+                            let sid = id.clone();
+                            view! { <option value=id selected=move || supersedes.get().map(|x| x.to_string()) == Some(sid.clone())>{number}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
+            <div class="buttons">
+                <button id="decision-save" on:click=move |_| save.with_value(|s| s())>{move || lang.get().t("保存草稿", "Save draft")}</button>
+                <button id="decision-cancel" on:click=move |_| { sketch.set(None); on_cancel() }>{move || lang.get().t("取消", "Cancel")}</button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" id="decision-error">{e}</p> })}
+        </div>
+    }
+}
+
+/// A decision with what happened to it, as the store tells it.
+#[derive(Debug, Clone, Deserialize)]
+struct DecisionView {
+    decision: Decision,
+    acknowledgements: Vec<Ack>,
+    awaiting: Vec<String>,
+    history: Vec<HistoryRow>,
+    events: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Ack {
+    recipient: String,
+    at_ms: i64,
+    recorded_by: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct HistoryRow {
+    at_ms: i64,
+    actor: String,
+    action: String,
+    note: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct VerifyReport {
+    ok: bool,
+    events: usize,
+    decisions_checked: usize,
+    first_broken: Option<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "act", rename_all = "snake_case")]
+enum ActArg {
+    Review { agree: bool, advice: String },
+    Approve,
+    Issue,
+    Acknowledge { recipient: String },
+    Complete,
+    Withdraw { reason: String },
+}
+
+#[derive(Serialize)]
+struct ActArgs<'a> {
+    id: &'a str,
+    act: ActArg,
+}
+
+/// The decision panel: the document and the actions the logged-in user's role allows now.
+#[component]
+pub fn DecisionPanel(
+    lang: ReadSignal<Lang>,
+    id: String,
+    user: RwSignal<Option<Actor>>,
+    on_changed: impl Fn() + Copy + Send + Sync + 'static,
+    on_edit: impl Fn(Decision) + Copy + Send + Sync + 'static,
+    on_back: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (view_, set_view) = signal(None::<Result<DecisionView, String>>);
+    let (error, set_error) = signal(None::<String>);
+    let (printout, set_printout) = signal(None::<Printout>);
+    let (verified, set_verified) = signal(None::<VerifyReport>);
+    let advice = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let id = StoredValue::new(id);
+    spawn_local(async move {
+        let id = id.get_value();
+        let r = invoke::<DecisionView>("decision_view", IdArg { id: &id })
+            .await
+            .map_err(|e| e.message);
+        set_view.set(Some(r));
+    });
+    let act = move |a: ActArg| {
+        spawn_local(async move {
+            let id = id.get_value();
+            match invoke::<DecisionView>("decision_act", ActArgs { id: &id, act: a }).await {
+                Ok(v) => {
+                    set_error.set(None);
+                    set_view.set(Some(Ok(v)));
+                    on_changed();
+                }
+                Err(e) => set_error.set(Some(e.message)),
+            }
+        });
+    };
+    // Offered only when the role may take it in this state; the store decides again.
+    let allowed = move |state: DecisionState, action: Action| {
+        user.with(|u| {
+            u.as_ref()
+                .is_some_and(|u| workflow::transition(state, action, u.role).is_ok())
+        })
+    };
+    view! {
+        <div class="decision-panel" id="decision-panel">
+            <button class="back" id="decision-back" on:click=move |_| on_back()>{move || lang.get().t("← 返回事件", "← Back to the incident")}</button>
+            {move || match view_.get() {
+                None => view! { <p class="muted">{lang.get().t("读取中…", "Loading…")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
+                Some(Ok(v)) => {
+                    let l = lang.get();
+                    let d = v.decision.clone();
+                    let c = d.content.clone();
+                    let state = d.state;
+                    let acked: Vec<String> = v.acknowledgements.iter().map(|a| a.recipient.clone()).collect();
+                    let for_edit = d.clone();
+                    view! {
+                        <h3>{d.number.clone()}</h3>
+                        <p><span class="state" id="decision-state" data-state=state.code()>{l.t(state.zh(), state.en())}</span>
+                            {format!(" · {} {} {}", l.t("起草", "drafted by"), d.drafted.by, when(d.drafted.at_ms))}</p>
+                        <p class="situation">{c.situation.clone()}</p>
+                        <h4>{l.t("处置目标", "Objectives")}</h4>
+                        <ol>{c.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ol>
+                        <h4>{l.t("指令", "Orders")}</h4>
+                        <table class="stock orders-table" id="decision-orders">
+                            <thead><tr><th>{l.t("接收", "To")}</th><th>{l.t("任务", "Action")}</th><th>{l.t("签收", "Ack")}</th></tr></thead>
+                            <tbody>{c.orders.iter().map(|o| {
+                                let ok = acked.contains(&o.recipient.name);
+                                view! { <tr data-recipient=o.recipient.name.clone() data-acked=ok.to_string()>
+                                    <td>{o.recipient.name.clone()}{o.recipient.id.map(|_| " ✓").unwrap_or("")}</td>
+                                    <td>{o.action.clone()}{(!o.place.is_empty()).then(|| format!("（{}）", o.place))}{(!o.deadline.is_empty()).then(|| format!(" · {}", o.deadline))}</td>
+                                    <td>{if ok { l.t("已签收", "yes") } else if state.is_signed() { l.t("待签收", "awaited") } else { "" }}</td>
+                                </tr> }
+                            }).collect_view()}</tbody>
+                        </table>
+                        {(!c.materials.is_empty()).then(|| view! {
+                            <h4>{l.t("调用物资", "Materials")}</h4>
+                            <ul id="decision-materials">{c.materials.iter().map(|m| view! {
+                                <li>{format!("{} · {} {} × {} {}", m.depot_name, m.code.as_str(), m.name, m.quantity, m.unit)}</li>
+                            }).collect_view()}</ul>
+                        })}
+                        {(!c.safety.is_empty()).then(|| view! {
+                            <h4>{l.t("安全措施", "Safety")}</h4>
+                            <ul>{c.safety.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}</ul>
+                        })}
+                        <h4>{l.t("审核与批准", "Review and approval")}</h4>
+                        <ul class="reviews" id="decision-reviews">
+                            {d.reviews.iter().map(|r| view! {
+                                <li data-agree=r.agree.to_string()>{format!("{} {} · {}：{}", r.by, when(r.at_ms), if r.agree { l.t("同意", "agrees") } else { l.t("异议", "objects") }, r.advice)}</li>
+                            }).collect_view()}
+                            {d.approved.as_ref().map(|s| view! { <li>{format!("{} {} {}", l.t("批准", "Approved by"), s.by, when(s.at_ms))}</li> })}
+                            {d.issued.as_ref().map(|s| view! { <li>{format!("{} {} {}", l.t("下达", "Issued by"), s.by, when(s.at_ms))}</li> })}
+                        </ul>
+                        {(!v.events.is_empty()).then(|| view! {
+                            <p class="muted" id="decision-signed">{format!("{} {} {}", l.t("已签名入链", "Signed into the chain:"), v.events.len(), l.t("个事件", "events"))}</p>
+                        })}
+                        <div class="actions" id="decision-actions">
+                            {user.get().is_none().then(|| view! { <p class="muted">{l.t("登录后按角色办理", "Log in to act in your role")}</p> })}
+                            {allowed(state, Action::Edit).then(|| view! {
+                                <button id="decision-edit" on:click=move |_| on_edit(for_edit.clone())>{l.t("修改草稿", "Edit the draft")}</button>
+                            })}
+                            {allowed(state, Action::ReviewAgree).then(|| view! {
+                                <div class="review">
+                                    <textarea id="review-advice" rows="2" placeholder=l.t("技术意见", "Technical advice")
+                                        prop:value=move || advice.get() on:input=move |ev| advice.set(event_target_value(&ev))></textarea>
+                                    <button id="review-agree" on:click=move |_| act(ActArg::Review { agree: true, advice: advice.get_untracked() })>{l.t("审核同意", "Agree")}</button>
+                                    <button id="review-object" on:click=move |_| act(ActArg::Review { agree: false, advice: advice.get_untracked() })>{l.t("提出异议（退回）", "Object (send back)")}</button>
+                                </div>
+                            })}
+                            {allowed(state, Action::Approve).then(|| view! {
+                                <button id="approve" on:click=move |_| act(ActArg::Approve)>{l.t("批准", "Approve")}</button>
+                            })}
+                            {allowed(state, Action::Issue).then(|| view! {
+                                <button id="issue" on:click=move |_| act(ActArg::Issue)>{l.t("签发下达", "Sign and issue")}</button>
+                            })}
+                            {allowed(state, Action::Acknowledge).then(|| v.awaiting.iter().map(|r| {
+                                let r = r.clone();
+                                let label = format!("{} {}", l.t("登记签收：", "Record receipt: "), r);
+                                view! { <button class="ack" data-recipient=r.clone() on:click=move |_| act(ActArg::Acknowledge { recipient: r.clone() })>{label}</button> }
+                            }).collect_view())}
+                            {allowed(state, Action::Complete).then(|| view! {
+                                <button id="complete" on:click=move |_| act(ActArg::Complete)>{l.t("办结", "Complete")}</button>
+                            })}
+                            {allowed(state, Action::Withdraw).then(|| view! {
+                                <div class="withdraw">
+                                    <input id="withdraw-reason" placeholder=l.t("撤销原因", "Reason to withdraw")
+                                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                                    <button id="withdraw" on:click=move |_| act(ActArg::Withdraw { reason: reason.get_untracked() })>{l.t("撤销", "Withdraw")}</button>
+                                </div>
+                            })}
+                        </div>
+                        <h4>{l.t("办理记录", "History")}</h4>
+                        <ol class="log" id="decision-history">
+                            {v.history.iter().map(|h| view! {
+                                <li><small>{format!("{} · {}", when(h.at_ms), h.actor)}</small>{format!(" {}{}", h.action, if h.note.is_empty() { String::new() } else { format!("：{}", h.note) })}</li>
+                            }).collect_view()}
+                            {v.acknowledgements.iter().map(|a| view! {
+                                <li><small>{format!("{} · {}", when(a.at_ms), a.recorded_by)}</small>{format!(" {} {}", l.t("登记签收", "receipt from"), a.recipient)}</li>
+                            }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }
+            }}
+            <div class="buttons editor">
+                <button id="decision-pdf" on:click=move |_| {
+                    spawn_local(async move {
+                        let id = id.get_value();
+                        match invoke::<Printout>("decision_pdf", IdArg { id: &id }).await {
+                            Ok(p) => set_printout.set(Some(p)),
+                            Err(e) => set_error.set(Some(e.message)),
+                        }
+                    });
+                }>{move || lang.get().t("打印指令单（PDF）", "Print the order sheet (PDF)")}</button>
+                <button id="verify" on:click=move |_| {
+                    spawn_local(async move {
+                        match invoke::<VerifyReport>("verify", NoArgs {}).await {
+                            Ok(r) => set_verified.set(Some(r)),
+                            Err(e) => set_error.set(Some(e.message)),
+                        }
+                    });
+                }>{move || lang.get().t("校验签名链", "Verify the chain")}</button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" id="act-error">{e}</p> })}
+            {move || printout.get().map(|p| view! {
+                <p class="printout" id="decision-printout" data-bytes=p.bytes>{move || lang.get().t("已生成：", "Written: ")}{p.path.clone()}</p>
+            })}
+            {move || verified.get().map(|r| {
+                let l = lang.get();
+                view! {
+                    <p id="verify-result" data-ok=r.ok.to_string() class:error=!r.ok>
+                        {if r.ok {
+                            format!("{} {} {} · {} {}", l.t("签名链完整：", "Chain intact:"), r.events, l.t("个事件", "events"), r.decisions_checked, l.t("份决策核对一致", "decisions match"))
+                        } else {
+                            format!("{} {}", l.t("签名链断裂：", "Chain broken: "), r.first_broken.map(|b| b.to_string()).unwrap_or_default())
+                        }}
+                    </p>
+                }
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,446 @@
+//! Incidents in the window: the list in the side panel, the form that records one where it was
+//! clicked on the map (with its affected area drawn), and the incident panel (situation, toll,
+//! 续报 log, its decisions, the briefing printout).
+
+use crate::decision::{DecisionEditor, DecisionPanel};
+use crate::i18n::Lang;
+use crate::login::Actor;
+use crate::sketch::{Purpose, Sketch};
+use crate::tauri::invoke;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use wasm_bindgen::JsValue;
+use yitu_domain::decision::{Decision, Drawing};
+use yitu_domain::incident::{
+    Incident, IncidentCategory, IncidentKind, IncidentLevel, LogEntry, Toll,
+};
+use yitu_domain::resource::Resource;
+use yitu_domain::Layer;
+
+/// What the right-hand command panel shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Desk {
+    Closed,
+    /// A new incident at this point, being described.
+    New([f64; 2]),
+    /// An incident, by id.
+    Open(String),
+}
+
+/// An incident as its panel shows it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IncidentFile {
+    pub incident: Incident,
+    pub category: IncidentCategory,
+    pub log: Vec<LogEntry>,
+    pub decisions: Vec<Decision>,
+}
+
+/// Where a printout was written.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Printout {
+    pub path: String,
+    pub bytes: usize,
+}
+
+#[derive(Serialize)]
+pub(crate) struct IdArg<'a> {
+    pub id: &'a str,
+}
+
+/// A time as local date and minutes.
+pub fn when(ms: i64) -> String {
+    String::from(
+        js_sys::Date::new(&JsValue::from_f64(ms as f64))
+            .to_locale_string("zh-CN", &JsValue::UNDEFINED),
+    )
+}
+
+pub async fn fetch_incidents() -> Result<Vec<Incident>, String> {
+    invoke::<Vec<Incident>>("incidents", crate::tauri::NoArgs {})
+        .await
+        .map_err(|e| e.message)
+}
+
+/// The side panel's incident section: start a new one on the map, open an existing one.
+#[component]
+pub fn IncidentList(
+    lang: ReadSignal<Lang>,
+    incidents: RwSignal<Vec<Incident>>,
+    sketch: RwSignal<Option<Sketch>>,
+    desk: RwSignal<Desk>,
+) -> impl IntoView {
+    let placing = move || {
+        sketch.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.purpose == Purpose::IncidentPoint)
+        })
+    };
+    view! {
+        <h2>{move || lang.get().t("事件指挥", "Incident command")}</h2>
+        <button id="incident-new" class="pick incident" class:active=placing on:click=move |_| {
+            if placing() {
+                sketch.set(None);
+            } else {
+                desk.set(Desk::Closed);
+                sketch.set(Some(Sketch::new(Purpose::IncidentPoint)));
+            }
+        }>
+            {move || if placing() {
+                lang.get().t("请在地图上点击事发地点…", "Click where it happened on the map…")
+            } else {
+                lang.get().t("新建事件（地图标点）", "New incident (click the map)")
+            }}
+        </button>
+        <ul class="incidents" id="incidents">
+            {move || incidents.get().into_iter().map(|i| {
+                let id = i.id.to_string();
+                let open_id = id.clone();
+                let open = move || desk.with(|d| *d == Desk::Open(open_id.clone()));
+                let attr_id = id.clone();
+                view! {
+                    <li data-id=attr_id class:active=open data-status=i.status.code()>
+                        <button on:click=move |_| desk.set(Desk::Open(id.clone()))>
+                            <span class="level" data-level=i.level.code()>{move || lang.get().t(i.level.zh(), i.level.en())}</span>
+                            <span class="title">{i.title.clone()}</span>
+                            <small>{when(i.at_ms)}</small>
+                        </button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewIncident {
+    kind: &'static str,
+    level: &'static str,
+    title: String,
+    point: [f64; 2],
+    area: Option<Vec<[f64; 2]>>,
+    toll: Toll,
+}
+
+#[derive(Serialize)]
+struct NewArg {
+    new: NewIncident,
+}
+
+/// Four toll numbers as inputs; empty means "not reported".
+#[component]
+fn TollInputs(
+    lang: ReadSignal<Lang>,
+    prefix: &'static str,
+    toll: RwSignal<[Option<u32>; 4]>,
+) -> impl IntoView {
+    const LABELS: [(&str, &str, &str); 4] = [
+        ("dead", "死亡", "Dead"),
+        ("injured", "受伤", "Injured"),
+        ("missing", "失联", "Missing"),
+        ("affected", "受影响", "Affected"),
+    ];
+    view! {
+        <div class="toll">
+            {LABELS.iter().enumerate().map(|(i, (key, zh, en))| view! {
+                <label>{move || lang.get().t(zh, en)}
+                    <input type="number" min="0" id=format!("{prefix}-{key}")
+                        prop:value=move || toll.with(|t| t[i].map(|n| n.to_string()).unwrap_or_default())
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev).trim().parse::<u32>().ok();
+                            toll.update(|t| t[i] = v);
+                        }/>
+                </label>
+            }).collect_view()}
+        </div>
+    }
+}
+
+fn toll_over(base: Toll, t: [Option<u32>; 4]) -> Toll {
+    Toll {
+        dead: t[0].unwrap_or(base.dead),
+        injured: t[1].unwrap_or(base.injured),
+        missing: t[2].unwrap_or(base.missing),
+        affected: t[3].unwrap_or(base.affected),
+    }
+}
+
+/// Records a new incident at the clicked point: kind, level, title, toll, and the affected area
+/// drawn on the map.
+#[component]
+pub fn IncidentForm(
+    lang: ReadSignal<Lang>,
+    point: [f64; 2],
+    sketch: RwSignal<Option<Sketch>>,
+    on_created: impl Fn(Incident) + Copy + Send + Sync + 'static,
+    on_cancel: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let kind = RwSignal::new(IncidentKind::Landslide);
+    let level = RwSignal::new(IncidentLevel::General);
+    let title = RwSignal::new(String::new());
+    let area = RwSignal::new(None::<Vec<[f64; 2]>>);
+    let toll = RwSignal::new([None; 4]);
+    let (error, set_error) = signal(None::<String>);
+    let drawing = move || {
+        sketch.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.purpose == Purpose::IncidentArea)
+        })
+    };
+    let save = move || {
+        let new = NewIncident {
+            kind: kind.get_untracked().code(),
+            level: level.get_untracked().code(),
+            title: title.get_untracked(),
+            point,
+            area: area.get_untracked(),
+            toll: toll_over(Toll::default(), toll.get_untracked()),
+        };
+        spawn_local(async move {
+            match invoke::<Incident>("create_incident", NewArg { new }).await {
+                Ok(i) => on_created(i),
+                Err(e) => set_error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <aside class="details incident-form" id="incident-form">
+            <button class="close" title="关闭 / Close" on:click=move |_| { sketch.set(None); on_cancel() }>"×"</button>
+            <h2>{move || lang.get().t("新建事件", "New incident")}</h2>
+            <p class="muted">{format!("WGS-84 {:.5}, {:.5}", point[0], point[1])}</p>
+            <label>{move || lang.get().t("事件类型", "Kind")}
+                <select id="incident-kind" on:change=move |ev| {
+                    if let Ok(k) = IncidentKind::from_code(&event_target_value(&ev)) { kind.set(k) }
+                }>
+                    {IncidentKind::ALL.iter().map(|k| {
+                        let k = *k;
+                        view! { <option value=k.code() selected=move || kind.get() == k>
+                            {move || format!("{} · {}", lang.get().t(k.category().zh(), k.category().en()), lang.get().t(k.zh(), k.en()))}
+                        </option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{move || lang.get().t("事件级别", "Level")}
+                <select id="incident-level" on:change=move |ev| {
+                    if let Ok(l) = IncidentLevel::from_code(&event_target_value(&ev)) { level.set(l) }
+                }>
+                    {IncidentLevel::ALL.iter().map(|l| {
+                        let l = *l;
+                        view! { <option value=l.code() selected=move || level.get() == l>{move || lang.get().t(l.zh(), l.en())}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{move || lang.get().t("标题（可空：合川区+类型）", "Title (empty: district + kind)")}
+                <input id="incident-title" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
+            </label>
+            <TollInputs lang=lang prefix="incident-toll" toll=toll/>
+            <div class="area-row">
+                <button id="incident-draw-area" class="pick" class:active=drawing on:click=move |_| {
+                    if drawing() {
+                        let points = sketch.get_untracked().map(|s| s.points).unwrap_or_default();
+                        sketch.set(None);
+                        area.set((points.len() >= 3).then_some(points));
+                    } else {
+                        area.set(None);
+                        sketch.set(Some(Sketch::new(Purpose::IncidentArea)));
+                    }
+                }>
+                    {move || match (drawing(), area.get()) {
+                        (true, _) => format!("{}（{} {}）", lang.get().t("完成影响范围", "Finish the affected area"),
+                            sketch.with(|s| s.as_ref().map(|s| s.points.len()).unwrap_or(0)), lang.get().t("点", "points")),
+                        (false, Some(a)) => format!("{}（{} {}）", lang.get().t("重新圈定影响范围", "Redraw the affected area"), a.len(), lang.get().t("点", "points")),
+                        (false, None) => lang.get().t("圈定影响范围（可选）", "Draw the affected area (optional)").to_owned(),
+                    }}
+                </button>
+            </div>
+            <div class="buttons editor">
+                <button id="incident-save" on:click=move |_| save()>{move || lang.get().t("保存事件", "Save incident")}</button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" id="incident-error">{e}</p> })}
+        </aside>
+    }
+}
+
+#[derive(Serialize)]
+struct LogArgs<'a> {
+    id: &'a str,
+    text: String,
+    toll: Option<Toll>,
+}
+
+/// What the incident panel shows below the incident.
+#[derive(Debug, Clone, PartialEq)]
+enum Pane {
+    Overview,
+    Draft(Option<Decision>),
+    Decision(String),
+}
+
+/// The incident panel: the incident, its 续报 log, its decisions; drafting and acting on them.
+#[component]
+pub fn IncidentPanel(
+    lang: ReadSignal<Lang>,
+    id: String,
+    user: RwSignal<Option<Actor>>,
+    records: StoredValue<BTreeMap<Layer, Vec<Resource>>>,
+    sketch: RwSignal<Option<Sketch>>,
+    drawings: RwSignal<Vec<Drawing>>,
+    on_close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (file, set_file) = signal(None::<Result<IncidentFile, String>>);
+    let pane = RwSignal::new(Pane::Overview);
+    let (error, set_error) = signal(None::<String>);
+    let (printout, set_printout) = signal(None::<Printout>);
+    let log_text = RwSignal::new(String::new());
+    let log_toll = RwSignal::new([None; 4]);
+    let id = StoredValue::new(id);
+    let reload = move || {
+        let id = id.get_value();
+        spawn_local(async move {
+            let r = invoke::<IncidentFile>("incident", IdArg { id: &id })
+                .await
+                .map_err(|e| e.message);
+            if let Ok(f) = &r {
+                // The drawings of the decisions still in force are shown on the map.
+                drawings.set(
+                    f.decisions
+                        .iter()
+                        .filter(|d| !d.state.is_final())
+                        .flat_map(|d| d.content.drawings.clone())
+                        .collect(),
+                );
+            }
+            set_file.set(Some(r));
+        });
+    };
+    reload();
+    let add_log = move || {
+        let Some(Ok(f)) = file.get_untracked() else {
+            return;
+        };
+        let t = log_toll.get_untracked();
+        let toll = t
+            .iter()
+            .any(Option::is_some)
+            .then(|| toll_over(f.incident.toll, t));
+        let text = log_text.get_untracked();
+        spawn_local(async move {
+            let id = id.get_value();
+            match invoke::<LogEntry>(
+                "add_log",
+                LogArgs {
+                    id: &id,
+                    text,
+                    toll,
+                },
+            )
+            .await
+            {
+                Ok(_) => {
+                    log_text.set(String::new());
+                    log_toll.set([None; 4]);
+                    set_error.set(None);
+                    reload();
+                }
+                Err(e) => set_error.set(Some(e.message)),
+            }
+        });
+    };
+    let print = move || {
+        spawn_local(async move {
+            let id = id.get_value();
+            match invoke::<Printout>("incident_briefing_pdf", IdArg { id: &id }).await {
+                Ok(p) => set_printout.set(Some(p)),
+                Err(e) => set_error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <aside class="details incident-panel" id="incident-panel">
+            <button class="close" title="关闭 / Close" on:click=move |_| { sketch.set(None); drawings.set(Vec::new()); on_close() }>"×"</button>
+            {move || match file.get() {
+                None => view! { <p class="muted">{lang.get().t("读取中…", "Loading…")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
+                Some(Ok(f)) => {
+                    let l = lang.get();
+                    let i = f.incident.clone();
+                    let incident = i.clone();
+                    let issued: Vec<(String, String)> = f.decisions.iter()
+                        .filter(|d| d.state == yitu_domain::workflow::DecisionState::Issued)
+                        .map(|d| (d.id.to_string(), d.number.clone()))
+                        .collect();
+                    view! {
+                        <h2 id="incident-title-shown">{i.title.clone()}</h2>
+                        <p class="layer-name">
+                            <span class="level" data-level=i.level.code()>{l.t(i.level.zh(), i.level.en())}</span>
+                            {format!(" · {} · {} · {}", l.t(f.category.zh(), f.category.en()), l.t(i.kind.zh(), i.kind.en()), l.t(i.status.zh(), i.status.en()))}
+                        </p>
+                        <table class="fields">
+                            <tr><th>{l.t("发生时间", "When")}</th><td>{when(i.at_ms)}</td></tr>
+                            <tr><th>{l.t("位置", "Where")}</th><td>{format!("{:.5}, {:.5}", i.point.lon, i.point.lat)}{if i.area.is_some() { l.t("（已圈定影响范围）", " (affected area drawn)") } else { "" }}</td></tr>
+                            <tr><th>{l.t("伤亡与受影响", "Toll")}</th><td id="incident-toll">{format!("{} {} · {} {} · {} {} · {} {}",
+                                l.t("死亡", "dead"), i.toll.dead, l.t("受伤", "injured"), i.toll.injured,
+                                l.t("失联", "missing"), i.toll.missing, l.t("受影响", "affected"), i.toll.affected)}</td></tr>
+                            <tr><th>{l.t("记录人", "Recorded by")}</th><td>{i.created_by.clone()}</td></tr>
+                        </table>
+                        {match pane.get() {
+                            Pane::Overview => view! {
+                                <h3>{l.t("现场指挥决策", "Command decisions")}</h3>
+                                <ul class="decisions" id="decisions">
+                                    {f.decisions.iter().map(|d| {
+                                        let did = d.id.to_string();
+                                        let attr_id = did.clone();
+                                        view! {
+                                            <li data-id=attr_id data-state=d.state.code()>
+                                                <button on:click=move |_| pane.set(Pane::Decision(did.clone()))>
+                                                    <span class="number">{d.number.clone()}</span>
+                                                    <span class="state" data-state=d.state.code()>{l.t(d.state.zh(), d.state.en())}</span>
+                                                </button>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                                <button id="decision-new" class="pick" on:click=move |_| pane.set(Pane::Draft(None))>
+                                    {l.t("按预案模板起草决策", "Draft a decision from the plan's template")}
+                                </button>
+                                <h3>{l.t("续报", "Updates (续报)")}</h3>
+                                <ol class="log" id="incident-log">
+                                    {f.log.iter().map(|e| view! {
+                                        <li><small>{format!("{} · {}", when(e.at_ms), e.author)}</small><br/>{e.text.clone()}</li>
+                                    }).collect_view()}
+                                </ol>
+                                <form class="log-form" on:submit=move |ev| { ev.prevent_default(); add_log(); }>
+                                    <textarea id="log-text" rows="2" placeholder=l.t("新掌握的情况…", "What is now known…")
+                                        prop:value=move || log_text.get() on:input=move |ev| log_text.set(event_target_value(&ev))></textarea>
+                                    <TollInputs lang=lang prefix="log-toll" toll=log_toll/>
+                                    <button id="log-add" type="submit">{l.t("添加续报", "Add update")}</button>
+                                </form>
+                                <div class="buttons editor">
+                                    <button id="incident-pdf" on:click=move |_| print()>{l.t("打印事件态势简报（PDF）", "Print the incident briefing (PDF)")}</button>
+                                </div>
+                            }.into_any(),
+                            Pane::Draft(draft) => view! {
+                                <DecisionEditor lang=lang incident=incident draft=draft issued=issued records=records sketch=sketch drawings=drawings
+                                    on_saved=move |d: Decision| { reload(); pane.set(Pane::Decision(d.id.to_string())) }
+                                    on_cancel=move || { reload(); pane.set(Pane::Overview) }/>
+                            }.into_any(),
+                            Pane::Decision(did) => view! {
+                                <DecisionPanel lang=lang id=did user=user
+                                    on_changed=move || reload()
+                                    on_edit=move |d: Decision| pane.set(Pane::Draft(Some(d)))
+                                    on_back=move || pane.set(Pane::Overview)/>
+                            }.into_any(),
+                        }}
+                    }.into_any()
+                }
+            }}
+            {move || error.get().map(|e| view! { <p class="error" id="incident-panel-error">{e}</p> })}
+            {move || printout.get().map(|p| view! {
+                <p class="printout" id="printout" data-bytes=p.bytes>{move || lang.get().t("已生成：", "Written: ")}{p.path.clone()}</p>
+            })}
+        </aside>
+    }
+}
