@@ -108,7 +108,10 @@ pub async fn conflicts(store: &Store, args: ConflictArgs, out: &mut impl Write) 
             store
                 .resolve_conflict(id, &field, value, &actor, now_ms())
                 .await?;
-            serde_json::to_writer_pretty(&mut *out, &serde_json::json!({"resolved": [record, field]}))?;
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &serde_json::json!({"resolved": [record, field]}),
+            )?;
         }
     }
     writeln!(out)?;

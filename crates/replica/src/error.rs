@@ -49,7 +49,11 @@ pub enum Error {
     },
     /// The server answered with an error (`code` is its stable code).
     #[error("the server refused: {message} ({code})")]
-    Server { status: u16, code: String, message: String },
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
     #[error("not enrolled with a server: run `yitu enrol --server URL --code CODE`")]
     NotEnrolled,
     #[error("cannot read or write the server credential {path}")]

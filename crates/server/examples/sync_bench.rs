@@ -75,7 +75,10 @@ fn shelters(n: usize) -> Vec<Resource> {
         .collect()
 }
 
-async fn replica(server: &yitu_server::Store, url: &str) -> (tempfile::TempDir, yitu_replica::Store, Client) {
+async fn replica(
+    server: &yitu_server::Store,
+    url: &str,
+) -> (tempfile::TempDir, yitu_replica::Store, Client) {
     let dir = tempfile::tempdir().unwrap();
     let store = yitu_replica::Store::open(dir.path()).await.unwrap();
     let code = server.enrol_code("bench", now()).await.unwrap();

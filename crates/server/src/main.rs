@@ -5,10 +5,19 @@ use clap::{Parser, Subcommand};
 use yitu_server::{http::now_ms, Store};
 
 #[derive(Parser)]
-#[command(name = "yitu-server", version, about = "一图 yitu — the district server")]
+#[command(
+    name = "yitu-server",
+    version,
+    about = "一图 yitu — the district server"
+)]
 struct Cli {
     /// sqlite://FILE (embedded, created if missing) or postgres://USER@HOST/DB.
-    #[arg(long, global = true, env = "YITU_SERVER_DB", default_value = "sqlite://yitu-server.sqlite")]
+    #[arg(
+        long,
+        global = true,
+        env = "YITU_SERVER_DB",
+        default_value = "sqlite://yitu-server.sqlite"
+    )]
     db: String,
     #[command(subcommand)]
     command: Command,
@@ -57,8 +66,7 @@ enum DeviceCommand {
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();

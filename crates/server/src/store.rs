@@ -62,10 +62,16 @@ impl Store {
         if backend == Backend::Sqlite {
             // WAL: pulls read while a push writes; the busy timeout lets a second instance on
             // the same file wait for the write lock rather than fail.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
         match backend {
-            Backend::Sqlite => sqlx::migrate!("../../migrations/server-sqlite").run(&pool).await?,
+            Backend::Sqlite => {
+                sqlx::migrate!("../../migrations/server-sqlite")
+                    .run(&pool)
+                    .await?
+            }
             Backend::Postgres => {
                 sqlx::migrate!("../../migrations/server-postgres")
                     .run(&pool)
@@ -275,7 +281,9 @@ impl Store {
         for change in changes {
             let seq = change.seq;
             if seq == 0 {
-                reply.rejected.push(rejection(seq, "malformed", "sequences start at 1"));
+                reply
+                    .rejected
+                    .push(rejection(seq, "malformed", "sequences start at 1"));
             } else if seq <= last {
                 self.earlier_answer(&mut tx, &device.id, seq, &mut reply)
                     .await?;
@@ -358,9 +366,11 @@ impl Store {
         .fetch_optional(&mut **tx)
         .await?;
         match refused {
-            Some(r) => reply
-                .rejected
-                .push(rejection(seq, &r.try_get::<String, _>(0)?, &r.try_get::<String, _>(1)?)),
+            Some(r) => reply.rejected.push(rejection(
+                seq,
+                &r.try_get::<String, _>(0)?,
+                &r.try_get::<String, _>(1)?,
+            )),
             None => reply.accepted.push(seq),
         }
         Ok(())

@@ -90,9 +90,10 @@ impl Drop for Db {
                 rt.block_on(async {
                     use sqlx::Connection;
                     if let Ok(mut c) = sqlx::PgConnection::connect(PG_ADMIN).await {
-                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                            .execute(&mut c)
-                            .await;
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut c)
+                                .await;
                     }
                 });
             })
@@ -336,7 +337,11 @@ async fn assert_converged(d: &District) {
             assert_eq!(retired, view.retired(&key), "replica {i} {key} retired");
         }
         let balance = view.balances[&format!("{}/{}", d.depot, quilt().as_str())];
-        assert_eq!(r.on_hand(d.depot).await, balance.on_hand, "replica {i} balance");
+        assert_eq!(
+            r.on_hand(d.depot).await,
+            balance.on_hand,
+            "replica {i} balance"
+        );
         let conflicts: std::collections::BTreeSet<String> = r
             .store
             .conflicts()
@@ -352,21 +357,27 @@ async fn assert_converged(d: &District) {
 /// Three replicas edit offline, then sync in the given order (twice round, so everyone sees
 /// everyone): same state everywhere, the server's.
 async fn offline_edits_converge(backend: Backend, order: [usize; 3]) {
-    let Some(d) = district(backend).await else { return };
+    let Some(d) = district(backend).await else {
+        return;
+    };
     let [a, b, c] = [&d.replicas[0], &d.replicas[1], &d.replicas[2]];
     let (s0, s1, s2) = (d.shelters[0], d.shelters[1], d.shelters[2]);
     // Offline: A and B change one shelter's capacity (a conflict), B renames another,
     // C retires the third, A and B each issue quilts.
     a.set(s0, "capacity", "1200", "张指挥", now()).await;
     b.set(s0, "capacity", "1500", "王参谋", now() + 5).await;
-    b.set(s1, "name", "钱塘镇中心小学避难场所", "王参谋", now()).await;
+    b.set(s1, "name", "钱塘镇中心小学避难场所", "王参谋", now())
+        .await;
     c.retire(s2, "李技术").await;
     a.issue(d.depot, 30, "张指挥").await;
     b.issue(d.depot, 50, "王参谋").await;
     for round in 0..2 {
         for &i in &order {
             let report = d.replicas[i].sync().await;
-            assert!(report.rejected.is_empty(), "round {round} replica {i}: {report:?}");
+            assert!(
+                report.rejected.is_empty(),
+                "round {round} replica {i}: {report:?}"
+            );
             assert_eq!(report.pending, 0);
         }
     }
@@ -380,7 +391,11 @@ async fn offline_edits_converge(backend: Backend, order: [usize; 3]) {
         let conflicts = r.store.conflicts().await.unwrap();
         assert_eq!(conflicts.len(), 1, "{conflicts:?}");
         assert_eq!(conflicts[0].field, "capacity");
-        let values: Vec<_> = conflicts[0].versions.iter().map(|v| v.value.clone()).collect();
+        let values: Vec<_> = conflicts[0]
+            .versions
+            .iter()
+            .map(|v| v.value.clone())
+            .collect();
         assert_eq!(values, [serde_json::json!(1500), serde_json::json!(1200)]);
     }
     assert_converged(&d).await;
@@ -419,7 +434,9 @@ async fn three_replicas_converge_postgres_bca() {
 }
 
 async fn two_replicas_stock_counted_twice(backend: Backend) {
-    let Some(d) = district(backend).await else { return };
+    let Some(d) = district(backend).await else {
+        return;
+    };
     let [a, b] = [&d.replicas[0], &d.replicas[1]];
     a.issue(d.depot, 60, "张指挥").await;
     b.issue(d.depot, 60, "王参谋").await;
@@ -442,9 +459,12 @@ async fn stock_issued_on_two_replicas_offline_counts_twice_postgres() {
 }
 
 async fn repeated_push(backend: Backend) {
-    let Some(d) = district(backend).await else { return };
+    let Some(d) = district(backend).await else {
+        return;
+    };
     let a = &d.replicas[0];
-    a.set(d.shelters[0], "capacity", "999", "张指挥", now()).await;
+    a.set(d.shelters[0], "capacity", "999", "张指挥", now())
+        .await;
     a.sync().await;
     let count = d.server.store.change_count().await.unwrap();
     let view = d.server.store.view().await.unwrap();
@@ -483,7 +503,9 @@ async fn a_push_repeated_after_a_lost_reply_changes_nothing_postgres() {
 }
 
 async fn refusals(backend: Backend) {
-    let Some(d) = district(backend).await else { return };
+    let Some(d) = district(backend).await else {
+        return;
+    };
     let count = d.server.store.change_count().await.unwrap();
     let view = d.server.store.view().await.unwrap();
 
@@ -534,7 +556,10 @@ async fn refusals(backend: Backend) {
     let cred = a.client.credential();
     let junk = reqwest::Client::new()
         .post(format!("{}/v1/push", d.server.url))
-        .header("authorization", format!("Bearer {}.{}", cred.device, cred.token))
+        .header(
+            "authorization",
+            format!("Bearer {}.{}", cred.device, cred.token),
+        )
         .header("content-encoding", "zstd")
         .body("not zstd at all")
         .send()
@@ -556,13 +581,17 @@ async fn observer_revoked_and_future_changes_are_refused_with_nothing_written_po
 
 /// Two server instances on one database: replicas on either see each other's changes.
 async fn two_instances(backend: Backend) {
-    let Some(d) = district(backend).await else { return };
+    let Some(d) = district(backend).await else {
+        return;
+    };
     let second = Server::start(&d._db).await;
     let b = Replica::enrol(&second, "王参谋").await;
     b.sync().await;
     let a = &d.replicas[0];
-    a.set(d.shelters[0], "capacity", "777", "张指挥", now()).await;
-    b.set(d.shelters[1], "capacity", "888", "王参谋", now()).await;
+    a.set(d.shelters[0], "capacity", "777", "张指挥", now())
+        .await;
+    b.set(d.shelters[1], "capacity", "888", "王参谋", now())
+        .await;
     // Push and pull at once through both instances.
     let (ra, rb) = tokio::join!(a.sync(), b.sync());
     assert!(ra.rejected.is_empty() && rb.rejected.is_empty());

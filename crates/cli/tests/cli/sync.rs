@@ -56,7 +56,15 @@ async fn enrol_edit_sync_and_see_it_on_another_desktop() {
         let code = server.enrol_code("王参谋", now()).await.unwrap();
         let enrolled = ok(&yitu(
             d.path(),
-            &["enrol", "--server", &addr, "--code", &code, "--label", "值班台"],
+            &[
+                "enrol",
+                "--server",
+                &addr,
+                "--code",
+                &code,
+                "--label",
+                "值班台",
+            ],
         ));
         assert_eq!(enrolled["role"], "staff");
         #[cfg(unix)]
@@ -70,7 +78,10 @@ async fn enrol_edit_sync_and_see_it_on_another_desktop() {
         }
     }
 
-    let fc = ok(&yitu(a.path(), &["export", "shelters", "--format", "geojson"]));
+    let fc = ok(&yitu(
+        a.path(),
+        &["export", "shelters", "--format", "geojson"],
+    ));
     let id = fc["features"][0]["id"].as_str().unwrap().to_owned();
     ok(&yitu(
         a.path(),
@@ -86,8 +97,14 @@ async fn enrol_edit_sync_and_see_it_on_another_desktop() {
     assert_eq!(capacity(b.path(), &id), 1234);
 
     // Both change it again without syncing between: a conflict, listed on both once synced.
-    ok(&yitu(a.path(), &["update", "shelters", &id, "--set", "容纳人数=1300"]));
-    ok(&yitu(b.path(), &["update", "shelters", &id, "--set", "容纳人数=1400"]));
+    ok(&yitu(
+        a.path(),
+        &["update", "shelters", &id, "--set", "容纳人数=1300"],
+    ));
+    ok(&yitu(
+        b.path(),
+        &["update", "shelters", &id, "--set", "容纳人数=1400"],
+    ));
     for d in [&a, &b, &a] {
         ok(&yitu(d.path(), &["sync", "--json"]));
     }

@@ -88,7 +88,9 @@ impl Op {
                 if fields.is_empty() {
                     return Some("a record change sets no field".into());
                 }
-                if let Some(f) = fields.keys().find(|f| f.is_empty() || *f == "id" || *f == "layer")
+                if let Some(f) = fields
+                    .keys()
+                    .find(|f| f.is_empty() || *f == "id" || *f == "layer")
                 {
                     return Some(format!("field {f:?} cannot be set"));
                 }
@@ -99,11 +101,11 @@ impl Op {
                 }
                 None
             }
-            Op::Ledger { entry, .. } if entry.quantity == 0 => {
-                Some("a stock movement of 0".into())
-            }
+            Op::Ledger { entry, .. } if entry.quantity == 0 => Some("a stock movement of 0".into()),
             Op::Ledger { .. } => None,
-            Op::Log { body, .. } if !body.is_object() => Some("a log entry must be an object".into()),
+            Op::Log { body, .. } if !body.is_object() => {
+                Some("a log entry must be an object".into())
+            }
             Op::Log { .. } => None,
         }
     }

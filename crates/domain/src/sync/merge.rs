@@ -114,7 +114,10 @@ impl State {
                 let record = self.records.entry((collection.clone(), *id)).or_default();
                 for (field, op) in field_ops(change) {
                     let ops = record.entry(field).or_default();
-                    if !ops.iter().any(|o| o.stamp == op.stamp && o.value == op.value) {
+                    if !ops
+                        .iter()
+                        .any(|o| o.stamp == op.stamp && o.value == op.value)
+                    {
                         ops.push(op);
                     }
                 }
@@ -261,7 +264,11 @@ mod tests {
             0u32..3,
             prop_oneof![
                 (record, field, 0i64..4, prop::option::of(1u64..40)).prop_map(|(r, f, v, b)| {
-                    let value = if f == RETIRED { json!(v % 2 == 0) } else { json!(v) };
+                    let value = if f == RETIRED {
+                        json!(v % 2 == 0)
+                    } else {
+                        json!(v)
+                    };
                     (0u8, r, f, value, b, 0i64)
                 }),
                 (0u8..3, 1i64..50).prop_map(|(r, q)| (1u8, r, "", json!(null), None, q)),
@@ -275,7 +282,10 @@ mod tests {
                     node: node.into(),
                 };
                 let rid = EntityId::v7(u64::from(r) + 1, [r; 10]);
-                let eid = EntityId::v7(ms, [counter as u8, r, 0, 0, 0, 0, 0, 0, 0, node.as_bytes()[0]]);
+                let eid = EntityId::v7(
+                    ms,
+                    [counter as u8, r, 0, 0, 0, 0, 0, 0, 0, node.as_bytes()[0]],
+                );
                 let op = match kind {
                     0 => Op::Record {
                         collection: "shelters".into(),
@@ -284,7 +294,11 @@ mod tests {
                             f.to_string(),
                             FieldWrite {
                                 value,
-                                base: base.map(|b| Stamp { ms: b, counter: 0, node: "a".into() }),
+                                base: base.map(|b| Stamp {
+                                    ms: b,
+                                    counter: 0,
+                                    node: "a".into(),
+                                }),
                             },
                         )]
                         .into(),
@@ -294,7 +308,11 @@ mod tests {
                             id: eid,
                             depot_id: rid,
                             code: MaterialCode::parse("1010301").unwrap(),
-                            kind: if q % 2 == 0 { MoveKind::Issue } else { MoveKind::Receive },
+                            kind: if q % 2 == 0 {
+                                MoveKind::Issue
+                            } else {
+                                MoveKind::Receive
+                            },
                             quantity: q,
                             at_ms: ms as i64,
                             note: String::new(),
@@ -308,7 +326,12 @@ mod tests {
                         body: json!({"text": "续报"}),
                     },
                 };
-                Change { seq: 0, stamp, author: node.into(), op }
+                Change {
+                    seq: 0,
+                    stamp,
+                    author: node.into(),
+                    op,
+                }
             })
     }
 

@@ -145,7 +145,9 @@ mod tests {
     fn unknown_collections_and_protected_fields_are_malformed() {
         let now = 1;
         assert_eq!(
-            admit("staff", &change("users", now), now).unwrap_err().code(),
+            admit("staff", &change("users", now), now)
+                .unwrap_err()
+                .code(),
             "malformed"
         );
     }

@@ -49,12 +49,12 @@ impl Store {
     pub fn credential(&self) -> Result<Option<Credential>, Error> {
         let path = self.credential_path();
         match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
-                Error::Credential {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| Error::Credential {
                     path,
                     source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-                }
-            }),
+                }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(Error::Credential { path, source }),
         }
@@ -73,10 +73,11 @@ impl Store {
             &server,
         )
         .await?;
-        let base_seq: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE outcome IS NOT NULL")
-                .fetch_one(&self.pool)
-                .await?;
+        let base_seq: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE outcome IS NOT NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         let credential = Credential {
             server,
             device: reply.device,
@@ -128,7 +129,10 @@ impl Client {
     fn auth(&self, r: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         r.header(
             "authorization",
-            format!("Bearer {}.{}", self.credential.device, self.credential.token),
+            format!(
+                "Bearer {}.{}",
+                self.credential.device, self.credential.token
+            ),
         )
     }
 
@@ -221,7 +225,8 @@ async fn send<B: Serialize, T: DeserializeOwned>(
             message: body.message,
         });
     }
-    serde_json::from_slice(&json).map_err(|e| Error::Sync(format!("bad answer from the server: {e}")))
+    serde_json::from_slice(&json)
+        .map_err(|e| Error::Sync(format!("bad answer from the server: {e}")))
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
@@ -238,6 +243,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         options.mode(0o600);
     }
     let mut f = options.open(&tmp).map_err(err)?;
-    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(err)?;
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(err)?;
     std::fs::rename(&tmp, path).map_err(err)
 }

@@ -69,7 +69,12 @@ impl Store {
 
     /// Applies one pulled page and moves the cursor, in one transaction: a crash between pages
     /// re-pulls the page, and applying a change twice changes nothing.
-    pub async fn apply_page(&self, own_device: &str, page: &[Pulled], cursor: u64) -> Result<u64, Error> {
+    pub async fn apply_page(
+        &self,
+        own_device: &str,
+        page: &[Pulled],
+        cursor: u64,
+    ) -> Result<u64, Error> {
         let mut tx = self.pool.begin().await?;
         crate::movement::lock(&mut tx).await?;
         let mut clock = Clock::load(&mut tx).await?;
@@ -320,12 +325,17 @@ pub async fn run(
     stop: impl std::future::Future<Output = ()>,
 ) {
     let backoff = Backoff(config);
-    let mut rng = yitu_domain::rng::SplitMix64::new(now_ms() as u64 ^ u64::from(std::process::id()));
+    let mut rng =
+        yitu_domain::rng::SplitMix64::new(now_ms() as u64 ^ u64::from(std::process::id()));
     let mut failures = 0u32;
     tokio::pin!(stop);
     loop {
         let result = sync_once(&store, &client).await;
-        failures = if result.is_ok() { 0 } else { failures.saturating_add(1) };
+        failures = if result.is_ok() {
+            0
+        } else {
+            failures.saturating_add(1)
+        };
         if let Err(e) = &result {
             tracing::info!(error = %e, failures, "sync pass failed; will retry");
         }

@@ -52,10 +52,7 @@ pub(crate) async fn insert_op(
 }
 
 /// Every write known for a record, field by field.
-async fn field_ops(
-    tx: &mut Tx<'_>,
-    id: EntityId,
-) -> Result<BTreeMap<String, Vec<FieldOp>>, Error> {
+async fn field_ops(tx: &mut Tx<'_>, id: EntityId) -> Result<BTreeMap<String, Vec<FieldOp>>, Error> {
     let rows: Vec<(String, String, String)> =
         sqlx::query_as("SELECT stamp, author, fields FROM record_op WHERE record_id = ?")
             .bind(id.to_string())
@@ -279,8 +276,12 @@ impl Store {
             id: format!("{record_id} {field}"),
         })?;
         let bases = bases(&mut tx, record_id).await?;
-        let op =
-            super::outbox::record_op(&collection, record_id, [(field.to_owned(), value.clone())], &bases);
+        let op = super::outbox::record_op(
+            &collection,
+            record_id,
+            [(field.to_owned(), value.clone())],
+            &bases,
+        );
         let mut clock = super::outbox::Clock::load(&mut tx).await?;
         clock.append(&mut tx, actor, at_ms, &op).await?;
         clock.save(&mut tx).await?;
