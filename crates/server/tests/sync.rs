@@ -8,7 +8,12 @@ use yitu_domain::import::Crs;
 use yitu_domain::material::MaterialCode;
 use yitu_domain::resource::Resource;
 use yitu_domain::stock::MoveKind;
+use yitu_domain::incident::{
+    Incident, IncidentKind, IncidentLevel, IncidentStatus, LogEntry, Toll,
+};
+use yitu_domain::role::Role;
 use yitu_domain::sync::View;
+use yitu_domain::LonLat;
 use yitu_domain::{demo, EntityId, Layer};
 use yitu_replica::import::{Author, ImportPlan};
 use yitu_replica::movement::NewLine;
@@ -237,6 +242,13 @@ fn author<'a>(
     }
 }
 
+fn actor(name: &str, role: Role) -> yitu_replica::user::Actor {
+    yitu_replica::user::Actor {
+        name: name.into(),
+        role,
+    }
+}
+
 fn quilt() -> MaterialCode {
     MaterialCode::parse("1010301").unwrap()
 }
@@ -371,6 +383,46 @@ async fn offline_edits_converge(backend: Backend, order: [usize; 3]) {
     c.retire(s2, "李技术").await;
     a.issue(d.depot, 30, "张指挥").await;
     b.issue(d.depot, 50, "王参谋").await;
+    // An incident made on A and synced; then 续报 on all three offline, one with a new toll.
+    let incident = Incident {
+        id: yitu_replica::id_source(now())(),
+        title: "合川区森林火灾".into(),
+        kind: IncidentKind::ForestFire,
+        level: IncidentLevel::Major,
+        status: IncidentStatus::Responding,
+        at_ms: now(),
+        point: LonLat {
+            lon: 106.30,
+            lat: 30.10,
+        },
+        area: None,
+        toll: Toll::default(),
+        created_by: "张指挥".into(),
+    };
+    a.store
+        .create_incident(&actor("张指挥", Role::Commander), &incident)
+        .await
+        .unwrap();
+    a.sync().await;
+    b.sync().await;
+    c.sync().await;
+    for (i, r) in d.replicas.iter().enumerate() {
+        let entry = LogEntry {
+            id: yitu_replica::id_source(now())(),
+            incident_id: incident.id,
+            at_ms: now(),
+            author: format!("replica {i}"),
+            text: format!("第{i}次续报"),
+            toll: (i == 1).then_some(Toll {
+                injured: 2,
+                ..Toll::default()
+            }),
+        };
+        r.store
+            .add_log(&actor("王参谋", Role::Staff), &entry)
+            .await
+            .unwrap();
+    }
     for round in 0..2 {
         for &i in &order {
             let report = d.replicas[i].sync().await;
@@ -397,6 +449,10 @@ async fn offline_edits_converge(backend: Backend, order: [usize; 3]) {
             .map(|v| v.value.clone())
             .collect();
         assert_eq!(values, [serde_json::json!(1500), serde_json::json!(1200)]);
+    }
+    for r in &d.replicas {
+        assert_eq!(r.store.incident_log(incident.id).await.unwrap().len(), 3);
+        assert_eq!(r.store.incident(incident.id).await.unwrap().toll.injured, 2);
     }
     assert_converged(&d).await;
 
@@ -611,4 +667,74 @@ async fn two_server_instances_on_one_database_sqlite() {
 #[tokio::test]
 async fn two_server_instances_on_one_database_postgres() {
     two_instances(Backend::Postgres).await;
+}
+
+/// The background loop retries what the outbox holds until the server answers again: a change
+/// made while the server was down reaches it without another local write.
+#[tokio::test]
+async fn the_background_loop_pushes_once_the_server_is_back() {
+    let Some(db) = Db::new(Backend::Sqlite).await else { return };
+    let server = Server::start(&db).await;
+    server.store.add_user("王参谋", "staff", now()).await.unwrap();
+    let r = Replica::enrol(&server, "王参谋").await;
+    let data = demo::generate(demo::DEFAULT_SEED);
+    let shelter = data
+        .resources
+        .iter()
+        .find(|x| x.layer() == Layer::Shelters)
+        .cloned()
+        .unwrap();
+    let id = shelter.id();
+    let port = server.url.rsplit(':').next().unwrap().to_owned();
+    // The server goes away; the desktop keeps working.
+    drop(server);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    r.import(vec![shelter]).await;
+    r.set(id, "capacity", "4321", "王参谋", now()).await;
+    assert_eq!(r.store.pending_count().await.unwrap(), 2);
+
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let failures = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let seen = failures.clone();
+    let config = yitu_replica::sync::LoopConfig {
+        interval: Duration::from_millis(100),
+        min_backoff: Duration::from_millis(50),
+        max_backoff: Duration::from_millis(200),
+    };
+    let task = tokio::spawn(yitu_replica::sync::run(
+        r.store.clone(),
+        r.client.clone(),
+        config,
+        wake,
+        move |result| {
+            if result.is_err() {
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        },
+        async {
+            let _ = stop_rx.await;
+        },
+    ));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(failures.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    assert_eq!(r.store.pending_count().await.unwrap(), 2);
+
+    // The server comes back on the same port.
+    let store = ServerStore::open(&db.url).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}"))
+        .await
+        .unwrap();
+    let served = store.clone();
+    let back = tokio::spawn(async move { yitu_server::serve(listener, served).await.unwrap() });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while r.store.pending_count().await.unwrap() > 0 {
+        assert!(std::time::Instant::now() < deadline, "the loop never pushed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(store.change_count().await.unwrap(), 2);
+    assert!(r.store.last_sync().await.unwrap().is_some());
+    stop_tx.send(()).unwrap();
+    task.await.unwrap();
+    back.abort();
 }
