@@ -2,6 +2,7 @@
 //! push, pull) over PostgreSQL or embedded SQLite. The merge rules themselves are
 //! `yitu_domain::sync`; this crate stores changes and answers requests.
 
+pub mod countersign;
 mod error;
 pub mod http;
 mod secret;

@@ -33,6 +33,11 @@ pub fn token() -> Result<String, Error> {
     Ok(hex(&random::<32>()?))
 }
 
+/// The 32 secret bytes of an Ed25519 key.
+pub fn key_bytes() -> Result<[u8; 32], Error> {
+    random::<32>()
+}
+
 pub fn device_id() -> Result<String, Error> {
     Ok(hex(&random::<8>()?))
 }

@@ -3,12 +3,16 @@
 //! only the schema differs, one migration folder per dialect. Nothing is kept in memory between
 //! requests, so any number of instances can serve one database.
 
+use crate::countersign::{self, Link};
 use crate::{secret, Error};
+use ed25519_dalek::SigningKey;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 use sqlx::Row;
+use yitu_domain::canonical::{hex, unhex};
 use yitu_domain::sync::policy::{self, ROLES};
 use yitu_domain::sync::wire::{DeviceStatus, EnrolReply, PushReply, Rejection};
+use yitu_domain::sync::Op;
 use yitu_domain::sync::{Change, State, View};
 
 /// How long an enrolment code stays valid.
@@ -78,7 +82,70 @@ impl Store {
                     .await?
             }
         }
-        Ok(Self { pool, backend })
+        let store = Self { pool, backend };
+        store.ensure_key().await?;
+        Ok(store)
+    }
+
+    /// Makes the server's signing key if no instance has yet; every instance then reads the one
+    /// stored, so they countersign alike.
+    async fn ensure_key(&self) -> Result<(), Error> {
+        let secret = secret::key_bytes()?;
+        let key = SigningKey::from_bytes(&secret);
+        sqlx::query(
+            "INSERT INTO server_key (id, secret, public) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(hex(&secret))
+        .bind(hex(key.verifying_key().as_bytes()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn signing_key(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ) -> Result<SigningKey, Error> {
+        let secret: String = sqlx::query_scalar("SELECT secret FROM server_key WHERE id = 1")
+            .fetch_one(&mut **tx)
+            .await?;
+        let bytes: [u8; 32] = unhex(&secret)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| Error::BadRequest("the stored server key is not 32 bytes".into()))?;
+        Ok(SigningKey::from_bytes(&bytes))
+    }
+
+    /// The server's public key (hex).
+    pub async fn public_key(&self) -> Result<String, Error> {
+        Ok(
+            sqlx::query_scalar("SELECT public FROM server_key WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The countersignature chain, in order.
+    pub async fn countersigns(&self) -> Result<Vec<Link>, Error> {
+        let rows = sqlx::query(
+            "SELECT seq, server_seq, event_hash, prev_hash, hash, signature, at_ms
+             FROM countersign ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Link {
+                    seq: r.try_get(0)?,
+                    server_seq: r.try_get(1)?,
+                    event_hash: r.try_get(2)?,
+                    prev_hash: r.try_get(3)?,
+                    hash: r.try_get(4)?,
+                    signature: r.try_get(5)?,
+                    at_ms: r.try_get(6)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Error::Db)
     }
 
     pub fn backend(&self) -> Backend {
@@ -313,6 +380,9 @@ impl Store {
                         .bind(now_ms)
                         .execute(&mut *tx)
                         .await?;
+                        if let Op::Event { event } = &change.op {
+                            self.countersign(&mut tx, head, &event.hash, now_ms).await?;
+                        }
                         reply.accepted.push(seq);
                     }
                     Err(refusal) => {
@@ -349,6 +419,46 @@ impl Store {
         tx.commit().await?;
         reply.last_seq = last;
         Ok(reply)
+    }
+
+    /// Adds the next link of the server's chain for an accepted event (inside the push, under
+    /// the head lock, so links are numbered without gaps across instances).
+    async fn countersign(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        server_seq: i64,
+        event_hash: &str,
+        now_ms: i64,
+    ) -> Result<(), Error> {
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT seq FROM countersign WHERE event_hash = $1")
+                .bind(event_hash)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if known.is_some() {
+            return Ok(());
+        }
+        let prev = sqlx::query("SELECT seq, hash FROM countersign ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?)))
+            .transpose()?;
+        let key = self.signing_key(tx).await?;
+        let link = countersign::seal(prev, server_seq, event_hash, now_ms, &key);
+        sqlx::query(
+            "INSERT INTO countersign (seq, server_seq, event_hash, prev_hash, hash, signature, at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(link.seq)
+        .bind(link.server_seq)
+        .bind(&link.event_hash)
+        .bind(&link.prev_hash)
+        .bind(&link.hash)
+        .bind(&link.signature)
+        .bind(link.at_ms)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 
     async fn earlier_answer(

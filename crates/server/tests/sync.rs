@@ -5,13 +5,13 @@
 use std::time::Duration;
 use yitu_domain::import::plan::Change as RowChange;
 use yitu_domain::import::Crs;
-use yitu_domain::material::MaterialCode;
-use yitu_domain::resource::Resource;
-use yitu_domain::stock::MoveKind;
 use yitu_domain::incident::{
     Incident, IncidentKind, IncidentLevel, IncidentStatus, LogEntry, Toll,
 };
+use yitu_domain::material::MaterialCode;
+use yitu_domain::resource::Resource;
 use yitu_domain::role::Role;
+use yitu_domain::stock::MoveKind;
 use yitu_domain::sync::View;
 use yitu_domain::LonLat;
 use yitu_domain::{demo, EntityId, Layer};
@@ -673,9 +673,15 @@ async fn two_server_instances_on_one_database_postgres() {
 /// made while the server was down reaches it without another local write.
 #[tokio::test]
 async fn the_background_loop_pushes_once_the_server_is_back() {
-    let Some(db) = Db::new(Backend::Sqlite).await else { return };
+    let Some(db) = Db::new(Backend::Sqlite).await else {
+        return;
+    };
     let server = Server::start(&db).await;
-    server.store.add_user("王参谋", "staff", now()).await.unwrap();
+    server
+        .store
+        .add_user("王参谋", "staff", now())
+        .await
+        .unwrap();
     let r = Replica::enrol(&server, "王参谋").await;
     let data = demo::generate(demo::DEFAULT_SEED);
     let shelter = data
@@ -729,7 +735,10 @@ async fn the_background_loop_pushes_once_the_server_is_back() {
     let back = tokio::spawn(async move { yitu_server::serve(listener, served).await.unwrap() });
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while r.store.pending_count().await.unwrap() > 0 {
-        assert!(std::time::Instant::now() < deadline, "the loop never pushed");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the loop never pushed"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(store.change_count().await.unwrap(), 2);
@@ -737,4 +746,79 @@ async fn the_background_loop_pushes_once_the_server_is_back() {
     stop_tx.send(()).unwrap();
     task.await.unwrap();
     back.abort();
+}
+
+/// A decision event with a broken signature is refused with nothing written; a good one is
+/// countersigned in the server's own chain and reaches the other replicas.
+async fn decision_events(backend: Backend) {
+    use ed25519_dalek::SigningKey;
+    use yitu_domain::chain::{EventKind, Unsealed, GENESIS};
+    use yitu_domain::sync::{Change, Op, Stamp};
+    let Some(d) = district(backend).await else {
+        return;
+    };
+    let pusher = Replica::enrol(&d.server, "张指挥").await;
+    let key = SigningKey::from_bytes(&[9; 32]);
+    let mut ids = yitu_replica::id_source(now());
+    let good = Unsealed {
+        incident_id: ids(),
+        seq: 1,
+        kind: EventKind::Issue,
+        decision_id: ids(),
+        payload: r#"{"number":"合应决〔2026〕1号"}"#.into(),
+        author: "张指挥",
+        at_ms: now(),
+        prev_hash: GENESIS,
+    }
+    .seal(&key);
+    let mut forged = good.clone();
+    forged.payload = r#"{"number":"合应决〔2026〕2号"}"#.into();
+    let change = |seq: u64, event: &yitu_domain::chain::Event| Change {
+        seq,
+        stamp: Stamp {
+            ms: now() as u64,
+            counter: seq as u32,
+            node: "pusher".into(),
+        },
+        author: "张指挥".into(),
+        op: Op::Event {
+            event: Box::new(event.clone()),
+        },
+    };
+    let count = d.server.store.change_count().await.unwrap();
+    let reply = pusher.client.push(vec![change(1, &forged)]).await.unwrap();
+    assert_eq!(reply.rejected.len(), 1, "{reply:?}");
+    assert_eq!(reply.rejected[0].code, "signature");
+    assert_eq!(d.server.store.change_count().await.unwrap(), count);
+    assert!(d.server.store.countersigns().await.unwrap().is_empty());
+
+    let reply = pusher.client.push(vec![change(2, &good)]).await.unwrap();
+    assert_eq!(reply.accepted, [2]);
+    let links = d.server.store.countersigns().await.unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].event_hash, good.hash);
+    let public = d.server.store.public_key().await.unwrap();
+    let public: [u8; 32] = yitu_domain::canonical::unhex(&public)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let public = ed25519_dalek::VerifyingKey::from_bytes(&public).unwrap();
+    assert_eq!(yitu_server::countersign::verify(&links, &public), Ok(()));
+
+    // Another desktop pulls the event exactly as signed; its own check of the chain holds.
+    let b = &d.replicas[1];
+    b.sync().await;
+    assert_eq!(b.store.chain(good.incident_id).await.unwrap(), vec![good]);
+    let report = b.store.verify().await.unwrap();
+    assert!(report.ok && report.events == 1, "{report:?}");
+}
+
+#[tokio::test]
+async fn a_decision_with_a_broken_signature_is_refused_and_a_good_one_countersigned_sqlite() {
+    decision_events(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_decision_with_a_broken_signature_is_refused_and_a_good_one_countersigned_postgres() {
+    decision_events(Backend::Postgres).await;
 }

@@ -64,6 +64,9 @@ pub enum Op {
         id: EntityId,
         body: serde_json::Value,
     },
+    /// A signed event of an issued decision (issue, acknowledgement, completion, withdrawal):
+    /// the server checks the device's signature and countersigns it in its own chain.
+    Event { event: Box<crate::chain::Event> },
 }
 
 impl Op {
@@ -73,6 +76,7 @@ impl Op {
             Op::Record { .. } => "record",
             Op::Ledger { .. } => "ledger",
             Op::Log { .. } => "log",
+            Op::Event { .. } => "decision event",
         }
     }
 
@@ -106,7 +110,7 @@ impl Op {
             Op::Log { body, .. } if !body.is_object() => {
                 Some("a log entry must be an object".into())
             }
-            Op::Log { .. } => None,
+            Op::Log { .. } | Op::Event { .. } => None,
         }
     }
 }

@@ -90,6 +90,8 @@ pub struct State {
     records: BTreeMap<RecordKey, BTreeMap<String, Vec<FieldOp>>>,
     ledger: BTreeMap<EntityId, LedgerEntry>,
     logs: BTreeMap<EntityId, (EntityId, serde_json::Value)>,
+    /// Decision events by hash (a hash names its content).
+    events: BTreeMap<String, (EntityId, i64)>,
 }
 
 /// What a state shows: each record's fields, conflicts, balances, ledger and log entries.
@@ -104,6 +106,9 @@ pub struct View {
     pub ledger_entries: BTreeSet<String>,
     /// log entry id → incident id.
     pub logs: BTreeMap<String, String>,
+    /// Decision event hashes → "incident/seq".
+    #[serde(default)]
+    pub events: BTreeMap<String, String>,
 }
 
 impl State {
@@ -132,6 +137,10 @@ impl State {
                 if keep {
                     self.ledger.insert(entry.id, entry.clone());
                 }
+            }
+            Op::Event { event } => {
+                self.events
+                    .insert(event.hash.clone(), (event.incident_id, event.seq));
             }
             Op::Log { incident, id, body } => {
                 let new = (*incident, body.clone());
@@ -168,6 +177,10 @@ impl State {
         }
         for (id, (incident, _)) in &self.logs {
             view.logs.insert(id.to_string(), incident.to_string());
+        }
+        for (hash, (incident, seq)) in &self.events {
+            view.events
+                .insert(hash.clone(), format!("{incident}/{seq}"));
         }
         view
     }

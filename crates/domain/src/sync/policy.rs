@@ -19,9 +19,16 @@ pub const ROLES: [&str; 5] = [
 /// Why a change is not applied. Each is final for that change: the device moves on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    Role { role: String, kind: &'static str },
+    Role {
+        role: String,
+        kind: &'static str,
+    },
     Malformed(String),
-    Ahead { ms: u64 },
+    Ahead {
+        ms: u64,
+    },
+    /// A decision event whose hash or signature does not hold.
+    Signature(&'static str),
 }
 
 impl Refusal {
@@ -31,6 +38,7 @@ impl Refusal {
             Refusal::Role { .. } => "role",
             Refusal::Malformed(_) => "malformed",
             Refusal::Ahead { .. } => "quarantined",
+            Refusal::Signature(_) => "signature",
         }
     }
 }
@@ -47,6 +55,7 @@ impl std::fmt::Display for Refusal {
                 "stamped {} s ahead of the server's clock: quarantined, not applied",
                 ms / 1000
             ),
+            Refusal::Signature(why) => write!(f, "decision event refused: {why}"),
         }
     }
 }
@@ -63,7 +72,7 @@ pub fn admit(role: &str, change: &Change, now_ms: u64) -> Result<(), Refusal> {
         "drill_controller" => match &change.op {
             Op::Record { collection, .. } => collection == "incidents",
             Op::Log { .. } => true,
-            Op::Ledger { .. } => false,
+            Op::Ledger { .. } | Op::Event { .. } => false,
         },
         _ => false,
     };
@@ -72,6 +81,9 @@ pub fn admit(role: &str, change: &Change, now_ms: u64) -> Result<(), Refusal> {
             role: role.to_owned(),
             kind: change.op.kind(),
         });
+    }
+    if let Op::Event { event } = &change.op {
+        crate::chain::check_seal(event).map_err(Refusal::Signature)?;
     }
     if change.stamp.ms > now_ms.saturating_add(MAX_AHEAD_MS) {
         return Err(Refusal::Ahead {

@@ -159,6 +159,39 @@ async fn apply_change(tx: &mut Tx<'_>, change: &Change) -> Result<(), Error> {
             .execute(&mut **tx)
             .await?;
         }
+        Op::Event { event } => {
+            // Another device's signed event, kept as it was signed. Two devices that issued for
+            // one incident offline both made its next number: the first to reach the server
+            // is kept here, the other stays in its own store and on the server (see NOTES).
+            let e = event.as_ref();
+            // Met through sync: the server checked the signature before it took the event.
+            sqlx::query(
+                "INSERT OR IGNORE INTO device (public_key, label, created_at_ms) VALUES (?, ?, ?)",
+            )
+            .bind(&e.device)
+            .bind(format!("met through sync ({})", change.author))
+            .bind(e.at_ms)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "INSERT OR IGNORE INTO chain_event (incident_id, seq, kind, decision_id, payload,
+                   author, device, at_ms, prev_hash, hash, signature)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(e.incident_id.to_string())
+            .bind(e.seq)
+            .bind(e.kind.code())
+            .bind(e.decision_id.to_string())
+            .bind(&e.payload)
+            .bind(&e.author)
+            .bind(&e.device)
+            .bind(e.at_ms)
+            .bind(&e.prev_hash)
+            .bind(&e.hash)
+            .bind(&e.signature)
+            .execute(&mut **tx)
+            .await?;
+        }
         Op::Log { incident, id, body } => {
             let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM incident WHERE id = ?")
                 .bind(incident.to_string())
