@@ -34,6 +34,22 @@ impl Wire {
     }
 }
 
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    wire: Wire,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 64 * 1024];
+    while let Ok(n) = from.read(&mut buf).await {
+        if n == 0 || to.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+        wire.0.fetch_add(n as u64, Ordering::SeqCst);
+    }
+    let _ = to.shutdown().await;
+}
+
 async fn proxy(upstream: String) -> (String, Wire) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -41,14 +57,16 @@ async fn proxy(upstream: String) -> (String, Wire) {
     let counted = wire.clone();
     tokio::spawn(async move {
         loop {
-            let (mut inbound, _) = listener.accept().await.unwrap();
+            let (inbound, _) = listener.accept().await.unwrap();
             let upstream = upstream.clone();
             let counted = counted.clone();
             tokio::spawn(async move {
-                let mut out = tokio::net::TcpStream::connect(upstream).await.unwrap();
-                if let Ok((a, b)) = tokio::io::copy_bidirectional(&mut inbound, &mut out).await {
-                    counted.0.fetch_add(a + b, Ordering::SeqCst);
-                }
+                let out = tokio::net::TcpStream::connect(upstream).await.unwrap();
+                let (ri, wi) = inbound.into_split();
+                let (ro, wo) = out.into_split();
+                // Counted as the bytes pass, not at close: the client keeps connections alive.
+                tokio::spawn(pump(ri, wo, counted.clone()));
+                tokio::spawn(pump(ro, wi, counted));
             });
         }
     });
@@ -165,7 +183,7 @@ async fn run(small: usize, edits: usize, large: usize) -> Vec<Round> {
         let mut next = yitu_replica::id_source(now());
         a.update_record(
             ids[(i * 7) % ids.len()],
-            &[("容纳人数".into(), format!("{}", 100 + i))],
+            &[("容纳人数".into(), format!("{}", 10_000 + i))],
             Crs::Wgs84,
             Author {
                 actor: "bench",

@@ -575,6 +575,33 @@ async fn refusals(backend: Backend) {
     assert!(report.rejected[0].reason.contains("observer"));
     assert_eq!(report.pending, 0);
     assert_eq!(o.store.refused_changes().await.unwrap().len(), 1);
+    // A push that skips sequence numbers is refused as a gap and not recorded.
+    let skipped = yitu_domain::sync::Change {
+        seq: 5,
+        stamp: yitu_domain::sync::Stamp {
+            ms: now() as u64,
+            counter: 0,
+            node: "o".into(),
+        },
+        author: "赵观察".into(),
+        op: yitu_domain::sync::Op::Log {
+            incident: d.shelters[0],
+            id: d.shelters[1],
+            body: serde_json::json!({}),
+        },
+    };
+    let reply = o.client.push(vec![skipped]).await.unwrap();
+    assert_eq!(reply.rejected[0].code, "gap");
+    assert_eq!(reply.last_seq, 1);
+    assert_eq!(
+        d.server
+            .store
+            .refused(&o.client.credential().device)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // A revoked device: refused outright, its change stays pending, nothing written.
     let b = &d.replicas[1];
@@ -608,6 +635,13 @@ async fn refusals(backend: Backend) {
     let s = yitu_replica::Store::open(dir.path()).await.unwrap();
     s.enrol(&d.server.url, &code, "x").await.unwrap();
     let again = s.enrol(&d.server.url, &code, "y").await.unwrap_err();
+    let stale = d.server.store.enrol_code("王参谋", now()).await.unwrap();
+    let expired = d
+        .server
+        .store
+        .enrol(&stale, "z", now() + yitu_server::store::CODE_TTL_MS + 1)
+        .await;
+    assert!(matches!(expired, Err(yitu_server::Error::BadCode)));
     assert!(matches!(&again, yitu_replica::Error::Server { code, .. } if code == "bad_code"));
     let cred = a.client.credential();
     let junk = reqwest::Client::new()

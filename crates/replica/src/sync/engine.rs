@@ -227,6 +227,13 @@ async fn apply_change(tx: &mut Tx<'_>, change: &Change) -> Result<(), Error> {
 /// One pass: hello, push every pending change (in batches), pull every page after the cursor.
 pub async fn sync_once(store: &Store, client: &Client) -> Result<SyncReport, Error> {
     let hello = client.hello().await?;
+    if hello.min_protocol > yitu_domain::sync::wire::PROTOCOL {
+        return Err(Error::Sync(format!(
+            "the server needs protocol {} or later; this desktop speaks {}: update it",
+            hello.min_protocol,
+            yitu_domain::sync::wire::PROTOCOL
+        )));
+    }
     let mut report = SyncReport {
         server_time_ms: hello.server_time_ms,
         ..SyncReport::default()

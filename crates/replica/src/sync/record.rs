@@ -96,10 +96,14 @@ pub(crate) async fn materialize(
 ) -> Result<(), Error> {
     let ops = field_ops(tx, id).await?;
     let id_s = id.to_string();
-    sqlx::query("DELETE FROM sync_conflict WHERE record_id = ?")
-        .bind(&id_s)
-        .execute(&mut **tx)
-        .await?;
+    // With one write per field there is no conflict now and was none before (writes are never
+    // removed): the common case of a first sync skips the statement.
+    if ops.values().any(|w| w.len() > 1) {
+        sqlx::query("DELETE FROM sync_conflict WHERE record_id = ?")
+            .bind(&id_s)
+            .execute(&mut **tx)
+            .await?;
+    }
     let mut winners = BTreeMap::new();
     let mut newest: Option<Stamp> = None;
     for (field, fops) in &ops {
