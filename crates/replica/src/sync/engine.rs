@@ -2,7 +2,7 @@
 //! applied with its cursor in one transaction) and the background loop the desktop runs.
 
 use super::outbox::Clock;
-use super::record::{insert_op, materialize};
+use super::record::{insert_op, materialize_many};
 use super::Client;
 use crate::import::Tx;
 use crate::{Error, Store};
@@ -79,13 +79,42 @@ impl Store {
         crate::movement::lock(&mut tx).await?;
         let mut clock = Clock::load(&mut tx).await?;
         let mut applied = 0;
+        // Record writes first, rebuilt in batches; then the rest in server order (stock and log
+        // entries name depots and incidents that the records of the same page may create).
+        let mut touched = Vec::new();
         for p in page {
             clock.observe(&p.change.stamp);
             if p.device == own_device {
                 continue;
             }
-            apply_change(&mut tx, &p.change).await?;
             applied += 1;
+            if let Op::Record {
+                collection,
+                id,
+                fields,
+            } = &p.change.op
+            {
+                if insert_op(
+                    &mut tx,
+                    collection,
+                    *id,
+                    &p.change.stamp,
+                    &p.change.author,
+                    fields,
+                )
+                .await?
+                {
+                    touched.push((collection.clone(), *id));
+                }
+            }
+        }
+        touched.sort();
+        touched.dedup();
+        materialize_many(&mut tx, &touched).await?;
+        for p in page {
+            if p.device != own_device && !matches!(p.change.op, Op::Record { .. }) {
+                apply_change(&mut tx, &p.change).await?;
+            }
         }
         clock.save(&mut tx).await?;
         set_meta(&mut tx, "sync_cursor", &cursor.to_string()).await?;
@@ -109,15 +138,8 @@ async fn set_meta(tx: &mut Tx<'_>, key: &str, value: &str) -> Result<(), Error> 
 /// rebuilt from its winners; ledger and log entries are added unless already there.
 async fn apply_change(tx: &mut Tx<'_>, change: &Change) -> Result<(), Error> {
     match &change.op {
-        Op::Record {
-            collection,
-            id,
-            fields,
-        } => {
-            if insert_op(tx, collection, *id, &change.stamp, &change.author, fields).await? {
-                materialize(tx, collection, *id, true).await?;
-            }
-        }
+        // Applied in batches by `apply_page`.
+        Op::Record { .. } => {}
         Op::Ledger { entry, name, unit } => {
             let depot = entry.depot_id.to_string();
             let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM resource WHERE id = ?")
