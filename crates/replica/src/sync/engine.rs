@@ -283,11 +283,15 @@ pub async fn sync_once(store: &Store, client: &Client) -> Result<SyncReport, Err
         report.pushed += changes.len() as u64;
         let reply = client.push(changes).await?;
         let mut tx = store.pool.begin().await?;
-        for seq in &reply.accepted {
-            sqlx::query("UPDATE outbox SET outcome = 'accepted' WHERE seq = ?")
-                .bind(*seq as i64 + base)
-                .execute(&mut *tx)
-                .await?;
+        // One statement for the batch's accepted changes (≤ 500 parameters).
+        if !reply.accepted.is_empty() {
+            let marks = vec!["?"; reply.accepted.len()].join(", ");
+            let sql = format!("UPDATE outbox SET outcome = 'accepted' WHERE seq IN ({marks})");
+            let mut q = sqlx::query(&sql);
+            for seq in &reply.accepted {
+                q = q.bind(*seq as i64 + base);
+            }
+            q.execute(&mut *tx).await?;
         }
         let mut gap = false;
         for r in &reply.rejected {
