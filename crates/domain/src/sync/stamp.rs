@@ -1,8 +1,9 @@
 //! Hybrid logical clock stamps: (wall milliseconds, counter, node). A stamp orders changes for
 //! last-writer-wins; the node (a device id) breaks ties, so two devices never tie.
 //!
-//! The text form `0001764300000000-0003-NODE` (16-digit ms, 4-digit counter) sorts as the stamp
-//! does, so SQL can order and compare stamps as text.
+//! The text form `0001764300000000-0000000003-NODE` (16-digit ms, 10-digit counter: any u32, as
+//! an import of 100,000 rows in one millisecond needs) sorts as the stamp does, so SQL can order
+//! and compare stamps as text.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -47,7 +48,7 @@ impl Stamp {
 
 impl fmt::Display for Stamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:016}-{:04}-{}", self.ms, self.counter, self.node)
+        write!(f, "{:016}-{:010}-{}", self.ms, self.counter, self.node)
     }
 }
 
@@ -66,7 +67,7 @@ impl FromStr for Stamp {
         let counter = parts.next().ok_or_else(bad)?;
         let node = parts.next().ok_or_else(bad)?;
         // Fixed widths keep text order equal to stamp order.
-        if ms.len() != 16 || counter.len() != 4 || node.is_empty() {
+        if ms.len() != 16 || counter.len() != 10 || node.is_empty() {
             return Err(bad());
         }
         Ok(Stamp {
@@ -120,10 +121,24 @@ mod tests {
     }
 
     #[test]
+    fn a_counter_past_four_digits_still_reads_back() {
+        // An import of 10,000 rows stamps them all in one millisecond.
+        let s = st(1_795_920_935_725, 10_000, "2f6db1a5c1c49fb7");
+        assert_eq!(s.to_string().parse::<Stamp>().unwrap(), s);
+        assert!(st(1_795_920_935_725, 9_999, "2f6db1a5c1c49fb7").to_string() < s.to_string());
+    }
+
+    #[test]
     fn text_form_is_read_back_and_refuses_junk() {
         let s = st(1_764_300_000_000, 3, "0199-node");
         assert_eq!(s.to_string().parse::<Stamp>().unwrap(), s);
-        for junk in ["", "12-3-a", "0000000000000001-0001-", "x"] {
+        for junk in [
+            "",
+            "12-3-a",
+            "0000000000000001-0000000001-",
+            "0000000000000001-0001-a",
+            "x",
+        ] {
             assert!(junk.parse::<Stamp>().is_err(), "{junk}");
         }
     }
@@ -131,7 +146,7 @@ mod tests {
     proptest! {
         #[test]
         fn text_order_is_stamp_order(a in 0u64..10_000_000_000_000, b in 0u64..10_000_000_000_000,
-                                     ca in 0u32..10_000, cb in 0u32..10_000,
+                                     ca in any::<u32>(), cb in any::<u32>(),
                                      na in "[a-f0-9]{4}", nb in "[a-f0-9]{4}") {
             let x = st(a, ca, &na);
             let y = st(b, cb, &nb);
