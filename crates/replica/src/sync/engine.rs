@@ -2,7 +2,7 @@
 //! applied with its cursor in one transaction) and the background loop the desktop runs.
 
 use super::outbox::Clock;
-use super::record::{insert_op, materialize_many};
+use super::record::{insert_ops, materialize_many};
 use super::Client;
 use crate::import::Tx;
 use crate::{Error, Store};
@@ -88,26 +88,16 @@ impl Store {
                 continue;
             }
             applied += 1;
-            if let Op::Record {
-                collection,
-                id,
-                fields,
-            } = &p.change.op
-            {
-                if insert_op(
-                    &mut tx,
-                    collection,
-                    *id,
-                    &p.change.stamp,
-                    &p.change.author,
-                    fields,
-                )
-                .await?
-                {
-                    touched.push((collection.clone(), *id));
-                }
+            if let Op::Record { collection, id, .. } = &p.change.op {
+                touched.push((collection.clone(), *id));
             }
         }
+        let writes: Vec<&Change> = page
+            .iter()
+            .filter(|p| p.device != own_device && matches!(p.change.op, Op::Record { .. }))
+            .map(|p| &p.change)
+            .collect();
+        insert_ops(&mut tx, &writes).await?;
         touched.sort();
         touched.dedup();
         materialize_many(&mut tx, &touched).await?;

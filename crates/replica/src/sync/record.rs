@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use yitu_domain::incident::Incident;
 use yitu_domain::resource::Resource;
 use yitu_domain::sync::change::RETIRED;
-use yitu_domain::sync::{resolve, FieldOp, FieldWrite, Stamp};
+use yitu_domain::sync::{resolve, Change, FieldOp, FieldWrite, Op, Stamp};
 use yitu_domain::EntityId;
 
 /// One version of a field in conflict.
@@ -49,6 +49,35 @@ pub(crate) async fn insert_op(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Keeps many pulled record writes, 200 to a statement (a write already known is skipped).
+pub(crate) async fn insert_ops(tx: &mut Tx<'_>, changes: &[&Change]) -> Result<(), Error> {
+    for chunk in changes.chunks(200) {
+        let tuples = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT OR IGNORE INTO record_op (collection, record_id, stamp, author, fields) VALUES {tuples}"
+        );
+        let mut q = sqlx::query(&sql);
+        for c in chunk {
+            let Op::Record {
+                collection,
+                id,
+                fields,
+            } = &c.op
+            else {
+                return Err(Error::Sync("not a record write".into()));
+            };
+            q = q
+                .bind(collection.clone())
+                .bind(id.to_string())
+                .bind(c.stamp.to_string())
+                .bind(c.author.clone())
+                .bind(serde_json::to_string(fields).map_err(|e| Error::Sync(e.to_string()))?);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// Every write known for a record, field by field.
