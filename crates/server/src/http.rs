@@ -168,9 +168,10 @@ fn default_limit() -> u32 {
 async fn pull(
     State(app): State<App>,
     headers: HeaderMap,
-    Query(q): Query<PullQuery>,
+    q: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Error> {
     device(&app, &headers).await?;
+    let Query(q) = q.map_err(|e| Error::BadRequest(e.body_text()))?;
     let page = app.store.pull(q.after, q.limit).await?;
     let cursor = page.changes.last().map_or(q.after, |c| c.0);
     Ok(packed(&PullReply {

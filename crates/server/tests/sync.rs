@@ -656,6 +656,19 @@ async fn refusals(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(junk.status().as_u16(), 400);
+    let bad_cursor = reqwest::Client::new()
+        .get(format!("{}/v1/pull?after=yesterday", d.server.url))
+        .header(
+            "authorization",
+            format!("Bearer {}.{}", cred.device, cred.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_cursor.status().as_u16(), 400);
+    let body: serde_json::Value =
+        serde_json::from_slice(&bad_cursor.bytes().await.unwrap()).unwrap_or_default();
+    assert_eq!(body["code"], "bad_request");
     assert_eq!(d.server.store.change_count().await.unwrap(), count);
 }
 
