@@ -40,6 +40,12 @@ pub struct Device {
     pub last_seq: u64,
 }
 
+/// One page of changes as stored: (server sequence, device, the change's JSON).
+pub struct RawPage {
+    pub changes: Vec<(u64, String, String)>,
+    pub more: bool,
+}
+
 /// One page of changes after a cursor.
 pub struct Page {
     pub changes: Vec<(u64, String, Change)>,
@@ -483,6 +489,24 @@ impl Store {
 
     /// Changes after `cursor` in server order, at most `limit`.
     pub async fn pull(&self, cursor: u64, limit: u32) -> Result<Page, Error> {
+        let raw = self.pull_raw(cursor, limit).await?;
+        let changes = raw
+            .changes
+            .into_iter()
+            .map(|(seq, device, body)| {
+                let change: Change = serde_json::from_str(&body).map_err(Error::Corrupt)?;
+                Ok((seq, device, change))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Page {
+            changes,
+            more: raw.more,
+        })
+    }
+
+    /// Changes after `cursor` as stored (server sequence, device, the change's JSON): a pull
+    /// sends them on without parsing and writing each again.
+    pub async fn pull_raw(&self, cursor: u64, limit: u32) -> Result<RawPage, Error> {
         let limit = limit.clamp(1, 10_000);
         let rows = sqlx::query(
             "SELECT server_seq, device_id, body FROM sync_change
@@ -496,13 +520,9 @@ impl Store {
         let changes = rows
             .iter()
             .take(limit as usize)
-            .map(|r| {
-                let body: String = r.try_get(2)?;
-                let change: Change = serde_json::from_str(&body).map_err(Error::Corrupt)?;
-                Ok((r.try_get::<i64, _>(0)? as u64, r.try_get(1)?, change))
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        Ok(Page { changes, more })
+            .map(|r| Ok((r.try_get::<i64, _>(0)? as u64, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok(RawPage { changes, more })
     }
 
     /// The merged state of every accepted change (the reference replicas converge to).
