@@ -15,6 +15,7 @@ mod import;
 mod incident;
 mod readiness;
 mod roads;
+mod sync;
 mod user;
 
 #[derive(Parser)]
@@ -126,6 +127,13 @@ enum Command {
     Decision(decision::DecisionArgs),
     /// Check every incident's signed chain and every issued decision; names the first broken link.
     Verify,
+    /// Enrol this data folder with a district server, exchanging a one-time code for a device
+    /// credential (kept in server.json beside the database, readable by its owner only).
+    Enrol(sync::EnrolArgs),
+    /// One sync pass with the server: push the outbox, pull what others changed.
+    Sync(sync::SyncArgs),
+    /// Fields changed concurrently on two devices, with both versions (JSON); or resolve one.
+    Conflicts(sync::ConflictArgs),
 }
 
 /// Where to look from and how many to list.
@@ -330,6 +338,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Incident(args) => incident::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Decision(args) => decision::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Verify => decision::verify(&store, &mut out).await?,
+        Command::Enrol(args) => sync::enrol(&store, args, &mut out).await?,
+        Command::Sync(args) => sync::run(&store, args, &mut out).await?,
+        Command::Conflicts(args) => sync::conflicts(&store, args, &mut out).await?,
         Command::Roads { action } => {
             let report = match action {
                 RoadsAction::Load {

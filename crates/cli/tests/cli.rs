@@ -347,3 +347,7 @@ mod import;
 // Incidents and decisions (issue 6).
 #[path = "cli/decisions.rs"]
 mod decisions;
+
+/// `yitu enrol` and `yitu sync` against a real server.
+#[path = "cli/sync.rs"]
+mod sync;

@@ -129,6 +129,35 @@ pub struct Broken {
     pub reason: String,
 }
 
+/// Checks one event on its own: its hash recomputed from its fields, its signature valid for the
+/// device key it names. What the server checks before it countersigns an issued decision.
+pub fn check_seal(e: &Event) -> Result<(), &'static str> {
+    let hash = hash_of(
+        e.incident_id,
+        e.seq,
+        e.kind,
+        e.decision_id,
+        &e.payload,
+        &e.author,
+        &e.device,
+        e.at_ms,
+        &e.prev_hash,
+    );
+    if hex(&hash) != e.hash {
+        return Err("its content does not match its hash: it was changed after it was written");
+    }
+    let key = unhex(&e.device)
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+        .ok_or("its device key is not a valid Ed25519 key")?;
+    let sig = unhex(&e.signature)
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        .map(|b| Signature::from_bytes(&b))
+        .ok_or("its signature is not 64 bytes of hex")?;
+    key.verify(&hash, &sig)
+        .map_err(|_| "its signature does not verify with its device key")
+}
+
 /// Checks one incident's events, in seq order: dense numbering from 1, each `prev_hash` the
 /// hash of the one before, each hash recomputed from the fields, each signature valid for the
 /// device key it names.
@@ -153,35 +182,7 @@ pub fn verify(events: &[Event]) -> Result<(), Broken> {
                 "its previous-hash does not match the event before it".into(),
             ));
         }
-        let hash = hash_of(
-            e.incident_id,
-            e.seq,
-            e.kind,
-            e.decision_id,
-            &e.payload,
-            &e.author,
-            &e.device,
-            e.at_ms,
-            &e.prev_hash,
-        );
-        if hex(&hash) != e.hash {
-            return Err(broken(
-                "its content does not match its hash: it was changed after it was written".into(),
-            ));
-        }
-        let key = unhex(&e.device)
-            .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            .and_then(|b| VerifyingKey::from_bytes(&b).ok())
-            .ok_or_else(|| broken("its device key is not a valid Ed25519 key".into()))?;
-        let sig = unhex(&e.signature)
-            .and_then(|b| <[u8; 64]>::try_from(b).ok())
-            .map(|b| Signature::from_bytes(&b))
-            .ok_or_else(|| broken("its signature is not 64 bytes of hex".into()))?;
-        if key.verify(&hash, &sig).is_err() {
-            return Err(broken(
-                "its signature does not verify with its device key".into(),
-            ));
-        }
+        check_seal(e).map_err(|reason| broken(reason.into()))?;
         prev = e.hash.clone();
     }
     Ok(())

@@ -792,6 +792,11 @@ async fn append(
     .bind(&e.signature)
     .execute(&mut **tx)
     .await?;
+    // The server checks the signature and countersigns: the event goes out with the write.
+    let op = yitu_domain::sync::Op::Event {
+        event: Box::new(e.clone()),
+    };
+    crate::sync::outbox::append_all(tx, author, at_ms, &[op]).await?;
     Ok(e)
 }
 

@@ -8,6 +8,7 @@ use yitu_domain::district::District;
 use yitu_domain::import::plan::Change;
 use yitu_domain::import::{edit, Context, Crs};
 use yitu_domain::resource::Resource;
+use yitu_domain::sync::change::RETIRED;
 use yitu_domain::{town, EntityId};
 
 /// What an edit did.
@@ -81,6 +82,14 @@ impl Store {
                 id: id.to_string(),
             });
         }
+        let bases = crate::sync::record::bases(&mut tx, id).await?;
+        let op = crate::sync::outbox::record_op(
+            record.layer().code(),
+            id,
+            [(RETIRED.to_owned(), serde_json::Value::Bool(true))],
+            &bases,
+        );
+        crate::sync::outbox::append_all(&mut tx, author.actor, author.at_ms, &[op]).await?;
         let diff = serde_json::json!({ "reason": reason, "name": record.name() });
         crate::import::log(
             &mut tx,

@@ -46,6 +46,31 @@ pub enum Error {
     },
     #[error("cannot print")]
     Print(#[from] yitu_print::Error),
+    /// Sync bookkeeping that cannot be read or written (a stamp, a stored change).
+    #[error("sync: {0}")]
+    Sync(String),
+    /// The server could not be reached or did not answer in the protocol.
+    #[error("cannot reach the server {url}")]
+    Unreachable {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server answered with an error (`code` is its stable code).
+    #[error("the server refused: {message} ({code})")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("not enrolled with a server: run `yitu enrol --server URL --code CODE`")]
+    NotEnrolled,
+    #[error("cannot read or write the server credential {path}")]
+    Credential {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot read or create the device key {path}")]
     DeviceKey {
         path: PathBuf,
@@ -71,6 +96,11 @@ impl Error {
             Self::DeviceKey { .. } => "device_key",
             Self::Font { .. } => "font",
             Self::Print(_) => "print",
+            Self::Sync(_) => "sync",
+            Self::Unreachable { .. } => "offline",
+            Self::Server { .. } => "server",
+            Self::NotEnrolled => "not_enrolled",
+            Self::Credential { .. } => "credential",
         }
     }
 }

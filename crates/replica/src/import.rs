@@ -2,12 +2,15 @@
 //! stock line and ledger entry in one transaction, so a failure or a kill part-way leaves the
 //! store as it was; each change recorded in `change_log` with who, when and what.
 
+use crate::sync::{outbox, record};
 use crate::{Error, Store};
 use serde::Serialize;
 use std::collections::HashMap;
 use yitu_domain::import::plan::{Change, StockChange, StockState};
 use yitu_domain::resource::Resource;
-use yitu_domain::stock::{Balance, MoveKind, StockLine};
+use yitu_domain::stock::{Balance, LedgerEntry, MoveKind, StockLine};
+use yitu_domain::sync::change::RETIRED;
+use yitu_domain::sync::Op;
 use yitu_domain::{EntityId, Layer};
 
 /// What an import does, row by row (the row's line first).
@@ -127,6 +130,7 @@ impl Store {
                 }
             }
             ImportPlan::Stock(changes) => {
+                let mut ledger_ops = Vec::new();
                 for (i, (line, c)) in changes.iter().enumerate() {
                     let depot = c.line.depot_id.to_string();
                     if c.new_line || c.line_changed {
@@ -153,22 +157,36 @@ impl Store {
                         }
                     }
                     if let Some((kind, quantity)) = c.movement {
+                        let entry = LedgerEntry {
+                            id: (author.new_id)(),
+                            depot_id: c.line.depot_id,
+                            code: c.line.code.clone(),
+                            kind,
+                            quantity,
+                            at_ms: author.at_ms,
+                            note: format!("import {}", author.source),
+                        };
                         sqlx::query(
                             "INSERT INTO ledger_entry (id, depot_id, code, kind, quantity, at_ms, note, hlc, origin)
                              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         )
-                        .bind((author.new_id)().to_string())
+                        .bind(entry.id.to_string())
                         .bind(&depot)
                         .bind(c.line.code.as_str())
                         .bind(kind.code())
                         .bind(quantity)
                         .bind(author.at_ms)
-                        .bind(format!("import {}", author.source))
+                        .bind(&entry.note)
                         .bind(&stamp)
                         .bind(IMPORT_ORIGIN)
                         .execute(&mut *tx)
                         .await?;
                         report.ledger_entries += 1;
+                        ledger_ops.push(Op::Ledger {
+                            entry,
+                            name: c.line.name.clone(),
+                            unit: c.line.unit.clone(),
+                        });
                     }
                     if c.new_line || c.line_changed || c.movement.is_some() {
                         let diff = serde_json::json!({
@@ -190,6 +208,7 @@ impl Store {
                     }
                     progress(i + 1, changes.len());
                 }
+                outbox::append_all(&mut tx, author.actor, author.at_ms, &ledger_ops).await?;
             }
         }
         tx.commit().await?;
@@ -279,6 +298,30 @@ async fn write_batch(
             .bind(format!("{} line {line}", author.source));
     }
     q.execute(&mut **tx).await?;
+    // The same rows as changes for the server: a new record with every field, an update with
+    // the fields that changed, each based on the stamp of the value it replaced.
+    let mut ops = Vec::with_capacity(batch.len());
+    for (action, r, diff, _) in batch {
+        let fields: Vec<(String, serde_json::Value)> = match (*action, diff.as_object()) {
+            ("insert", Some(body)) => body
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .chain([(RETIRED.to_owned(), serde_json::Value::Bool(false))])
+                .collect(),
+            (_, Some(changed)) => changed
+                .iter()
+                .map(|(k, pair)| (k.clone(), pair.get(1).cloned().unwrap_or_default()))
+                .collect(),
+            _ => continue,
+        };
+        let bases = if *action == "insert" {
+            Default::default()
+        } else {
+            record::bases(tx, r.id()).await?
+        };
+        ops.push(outbox::record_op(r.layer().code(), r.id(), fields, &bases));
+    }
+    outbox::append_all(tx, author.actor, author.at_ms, &ops).await?;
     Ok(())
 }
 

@@ -1,12 +1,24 @@
 //! Incidents and their logs (续报) in the store. The log is append-only; a 续报 with a new toll
 //! also updates the incident's toll, in the same transaction.
 
+use crate::sync::{outbox, record};
 use crate::user::Actor;
 use crate::{Error, Store};
 use yitu_domain::area::Area;
 use yitu_domain::district::{District, WORKING_MARGIN_KM};
 use yitu_domain::incident::{Incident, LogEntry};
+use yitu_domain::sync::change::RETIRED;
+use yitu_domain::sync::Op;
 use yitu_domain::EntityId;
+
+/// The clock a change is stamped by: an incident's own time is when it happened, which may be
+/// long before it was recorded.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
 
 pub(crate) fn stamp(at_ms: i64) -> String {
     format!("{:013}-0000-local", at_ms)
@@ -22,6 +34,7 @@ impl Store {
         if let Some(area) = &incident.area {
             Area::from_geojson(area).map_err(yitu_domain::Error::from)?;
         }
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO incident (id, body, kind, level, status, at_ms, lon, lat, hlc, origin)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'local')",
@@ -40,8 +53,21 @@ impl Store {
         .bind(incident.point.lon)
         .bind(incident.point.lat)
         .bind(stamp(incident.at_ms))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        let body = serde_json::to_value(incident).map_err(|source| Error::Corrupt {
+            id: incident.id.to_string(),
+            source,
+        })?;
+        let fields = body
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .chain([(RETIRED.to_owned(), serde_json::Value::Bool(false))]);
+        let op = outbox::record_op("incidents", incident.id, fields, &Default::default());
+        outbox::append_all(&mut tx, &actor.name, now_ms(), &[op]).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -97,7 +123,28 @@ impl Store {
         .bind(stamp(entry.at_ms))
         .execute(&mut *tx)
         .await?;
+        let mut ops = vec![Op::Log {
+            incident: entry.incident_id,
+            id: entry.id,
+            body: serde_json::to_value(entry).map_err(|source| Error::Corrupt {
+                id: entry.id.to_string(),
+                source,
+            })?,
+        }];
         if let Some(toll) = entry.toll {
+            let bases = record::bases(&mut tx, incident.id).await?;
+            ops.push(outbox::record_op(
+                "incidents",
+                incident.id,
+                [(
+                    "toll".to_owned(),
+                    serde_json::to_value(toll).map_err(|source| Error::Corrupt {
+                        id: incident.id.to_string(),
+                        source,
+                    })?,
+                )],
+                &bases,
+            ));
             incident.toll = toll;
             sqlx::query("UPDATE incident SET body = ?, hlc = ? WHERE id = ?")
                 .bind(
@@ -111,6 +158,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        outbox::append_all(&mut tx, &actor.name, now_ms(), &ops).await?;
         tx.commit().await?;
         Ok(())
     }

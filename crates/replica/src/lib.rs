@@ -17,6 +17,7 @@ pub mod search;
 pub mod seed;
 pub mod stats;
 pub mod stock;
+pub mod sync;
 pub mod user;
 
 pub use error::Error;

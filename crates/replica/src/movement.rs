@@ -5,7 +5,8 @@
 use crate::import::{log, Author, Tx};
 use crate::{Error, Store};
 use yitu_domain::material::MaterialCode;
-use yitu_domain::stock::{Balance, MoveKind};
+use yitu_domain::stock::{Balance, LedgerEntry, MoveKind};
+use yitu_domain::sync::Op;
 use yitu_domain::{EntityId, Layer};
 
 /// Name and unit of a stock line opened by its first receipt.
@@ -81,14 +82,20 @@ pub(crate) async fn move_in(
                 id: depot_s,
             });
         }
-        let line: Option<String> =
-            sqlx::query_scalar("SELECT name FROM stock_line WHERE depot_id = ? AND code = ?")
+        let line: Option<(String, String)> =
+            sqlx::query_as("SELECT name, unit FROM stock_line WHERE depot_id = ? AND code = ?")
                 .bind(&depot_s)
                 .bind(code.as_str())
                 .fetch_optional(&mut **tx)
                 .await?;
         let stamp = format!("{:013}-0000-local", author.at_ms);
-        if line.is_none() {
+        let had_line = line.is_some();
+        let (line_name, line_unit) = match (line, &new_line, kind) {
+            (Some(l), _, _) => l,
+            (None, Some(l), MoveKind::Receive) => (l.name.to_owned(), l.unit.to_owned()),
+            _ => (String::new(), String::new()),
+        };
+        if !had_line {
             match (&new_line, kind) {
                 (Some(l), MoveKind::Receive) => {
                     sqlx::query(
@@ -138,6 +145,20 @@ pub(crate) async fn move_in(
         .bind(&stamp)
         .execute(&mut **tx)
         .await?;
+        let op = Op::Ledger {
+            entry: LedgerEntry {
+                id: entry_id,
+                depot_id: depot,
+                code: code.clone(),
+                kind,
+                quantity: entry_quantity,
+                at_ms: author.at_ms,
+                note: note.to_owned(),
+            },
+            name: line_name,
+            unit: line_unit,
+        };
+        crate::sync::outbox::append_all(tx, author.actor, author.at_ms, &[op]).await?;
         let after = balance.apply(kind, entry_quantity);
         let diff = serde_json::json!({
             "code": code.as_str(),

@@ -186,3 +186,6 @@ async fn search_finds_by_name_town_kind_and_material() {
 
 #[path = "store/import.rs"]
 mod import;
+
+#[path = "store/outbox.rs"]
+mod outbox;

@@ -1,0 +1,166 @@
+//! What the server admits: which roles may push which changes, and how far ahead of the server's
+//! clock a stamp may run before the change is quarantined instead of applied.
+
+use super::{Change, Op};
+
+/// Stamps more than this far ahead of the server's clock are quarantined: a device whose clock
+/// runs fast would otherwise win every edit for as long as its clock is wrong.
+pub const MAX_AHEAD_MS: u64 = 5 * 60 * 1000;
+
+/// The roles the server knows (the desktop's four, and the drill controller).
+pub const ROLES: [&str; 5] = [
+    "commander",
+    "technical_officer",
+    "staff",
+    "observer",
+    "drill_controller",
+];
+
+/// Why a change is not applied. Each is final for that change: the device moves on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Role {
+        role: String,
+        kind: &'static str,
+    },
+    Malformed(String),
+    Ahead {
+        ms: u64,
+    },
+    /// A decision event whose hash or signature does not hold.
+    Signature(&'static str),
+}
+
+impl Refusal {
+    /// A stable code for replies.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Role { .. } => "role",
+            Refusal::Malformed(_) => "malformed",
+            Refusal::Ahead { .. } => "quarantined",
+            Refusal::Signature(_) => "signature",
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Role { role, kind } => {
+                write!(f, "role {role} may not push {kind} changes")
+            }
+            Refusal::Malformed(why) => write!(f, "malformed change: {why}"),
+            Refusal::Ahead { ms } => write!(
+                f,
+                "stamped {} s ahead of the server's clock: quarantined, not applied",
+                ms / 1000
+            ),
+            Refusal::Signature(why) => write!(f, "decision event refused: {why}"),
+        }
+    }
+}
+
+/// Whether the server applies a change pushed by a device of a user with `role`, at server time
+/// `now_ms`. Observers push nothing; a drill controller runs drills (incidents and their logs),
+/// not the registries or stock.
+pub fn admit(role: &str, change: &Change, now_ms: u64) -> Result<(), Refusal> {
+    if let Some(why) = change.op.problem() {
+        return Err(Refusal::Malformed(why));
+    }
+    let allowed = match role {
+        "commander" | "technical_officer" | "staff" => true,
+        "drill_controller" => match &change.op {
+            Op::Record { collection, .. } => collection == "incidents",
+            Op::Log { .. } => true,
+            Op::Ledger { .. } | Op::Event { .. } => false,
+        },
+        _ => false,
+    };
+    if !allowed {
+        return Err(Refusal::Role {
+            role: role.to_owned(),
+            kind: change.op.kind(),
+        });
+    }
+    if let Op::Event { event } = &change.op {
+        crate::chain::check_seal(event).map_err(Refusal::Signature)?;
+    }
+    if change.stamp.ms > now_ms.saturating_add(MAX_AHEAD_MS) {
+        return Err(Refusal::Ahead {
+            ms: change.stamp.ms - now_ms,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::{FieldWrite, Stamp};
+    use crate::EntityId;
+
+    fn change(collection: &str, ms: u64) -> Change {
+        Change {
+            seq: 1,
+            stamp: Stamp {
+                ms,
+                counter: 0,
+                node: "d".into(),
+            },
+            author: "张三".into(),
+            op: Op::Record {
+                collection: collection.into(),
+                id: EntityId::v7(1, [0; 10]),
+                fields: [(
+                    "name".to_string(),
+                    FieldWrite {
+                        value: "x".into(),
+                        base: None,
+                    },
+                )]
+                .into(),
+            },
+        }
+    }
+
+    #[test]
+    fn who_may_push_what() {
+        let now = 1_000_000;
+        let cases = [
+            ("commander", "shelters", true),
+            ("staff", "teams", true),
+            ("technical_officer", "incidents", true),
+            ("observer", "shelters", false),
+            ("observer", "incidents", false),
+            ("drill_controller", "incidents", true),
+            ("drill_controller", "depots", false),
+            ("nobody", "teams", false),
+        ];
+        for (role, collection, ok) in cases {
+            assert_eq!(
+                admit(role, &change(collection, now), now).is_ok(),
+                ok,
+                "{role} {collection}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stamp_far_ahead_is_quarantined_and_a_little_ahead_is_not() {
+        let now = 1_000_000_000;
+        assert!(admit("staff", &change("teams", now + 60_000), now).is_ok());
+        let r = admit("staff", &change("teams", now + MAX_AHEAD_MS + 1), now).unwrap_err();
+        assert_eq!(r.code(), "quarantined");
+    }
+
+    #[test]
+    fn unknown_collections_and_protected_fields_are_malformed() {
+        let now = 1;
+        assert_eq!(
+            admit("staff", &change("users", now), now)
+                .unwrap_err()
+                .code(),
+            "malformed"
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! The protocol's messages, shared by the server and the replica. Bodies travel as JSON
+//! compressed with zstd (`Content-Encoding: zstd`); errors as `{code, message}`.
+
+use super::Change;
+use serde::{Deserialize, Serialize};
+
+/// The protocol version this build speaks. A server answers clients from
+/// [`MIN_PROTOCOL`] up, upcasting their changes, so old desktops keep pushing after a change.
+pub const PROTOCOL: u32 = 1;
+pub const MIN_PROTOCOL: u32 = 1;
+
+/// The header that carries the device credential: `Bearer DEVICE.TOKEN`.
+pub const AUTHORIZATION: &str = "authorization";
+
+/// `GET /v1/hello`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hello {
+    pub protocol: u32,
+    pub min_protocol: u32,
+    pub server_time_ms: u64,
+    /// With a credential: the device, its user and role, and the last sequence the server holds
+    /// from it (the device pushes from the next one).
+    #[serde(default)]
+    pub device: Option<DeviceStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceStatus {
+    pub id: String,
+    pub user: String,
+    pub role: String,
+    pub last_seq: u64,
+}
+
+/// `POST /v1/enrol`: a one-time code for a device credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrolReply {
+    pub device: String,
+    pub token: String,
+    pub user: String,
+    pub role: String,
+}
+
+/// `POST /v1/push`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub protocol: u32,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PushReply {
+    /// Sequences applied now or before (a repeat of an accepted change is accepted again).
+    pub accepted: Vec<u64>,
+    pub rejected: Vec<Rejection>,
+    /// The last sequence the server holds from this device.
+    pub last_seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub seq: u64,
+    /// `role`, `malformed`, `quarantined`, `gap`.
+    pub code: String,
+    pub reason: String,
+}
+
+/// `GET /v1/pull?after=CURSOR&limit=N`: changes the server holds, in server order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PullReply {
+    pub changes: Vec<Pulled>,
+    /// The cursor to ask from next (the last server sequence in this page).
+    pub cursor: u64,
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pulled {
+    pub server_seq: u64,
+    pub device: String,
+    pub change: Change,
+}
+
+/// An error a server answers with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}

@@ -1,0 +1,250 @@
+//! The HTTP client of the sync protocol, and the device credential it carries. The credential
+//! lives in `server.json` beside the database (mode 0600), not in it, like the device key:
+//! the database is what gets copied around.
+
+use crate::{Error, Store};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use yitu_domain::sync::wire::{
+    EnrolReply, EnrolRequest, ErrorBody, Hello, PullReply, PushReply, PushRequest, PROTOCOL,
+};
+use yitu_domain::sync::Change;
+
+/// The credential file's name inside the data folder.
+pub const CREDENTIAL_FILE: &str = "server.json";
+
+/// What enrolment gave this replica.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Credential {
+    pub server: String,
+    pub device: String,
+    pub token: String,
+    pub user: String,
+    pub role: String,
+    /// Outbox rows already settled when this device enrolled: the server numbers this device's
+    /// changes from 1, so outbox row `n` is sent as `n - base_seq`.
+    #[serde(default)]
+    pub base_seq: u64,
+}
+
+/// A client for one server. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    credential: Credential,
+}
+
+impl Store {
+    pub fn credential_path(&self) -> PathBuf {
+        self.path
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(CREDENTIAL_FILE)
+    }
+
+    /// The stored credential, if this replica enrolled.
+    pub fn credential(&self) -> Result<Option<Credential>, Error> {
+        let path = self.credential_path();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| Error::Credential {
+                    path,
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Credential { path, source }),
+        }
+    }
+
+    /// Exchanges a one-time code for a device credential and keeps it (0600).
+    pub async fn enrol(&self, server: &str, code: &str, label: &str) -> Result<Credential, Error> {
+        let server = server.trim_end_matches('/').to_owned();
+        let http = http_client()?;
+        let reply: EnrolReply = send(
+            http.post(format!("{server}/v1/enrol")),
+            Some(&EnrolRequest {
+                code: code.to_owned(),
+                label: label.to_owned(),
+            }),
+            &server,
+        )
+        .await?;
+        let base_seq: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE outcome IS NOT NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let credential = Credential {
+            server,
+            device: reply.device,
+            token: reply.token,
+            user: reply.user,
+            role: reply.role,
+            base_seq: base_seq as u64,
+        };
+        write_private(
+            &self.credential_path(),
+            &serde_json::to_vec_pretty(&credential).map_err(|e| Error::Sync(e.to_string()))?,
+        )?;
+        Ok(credential)
+    }
+}
+
+fn http_client() -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|source| Error::Unreachable {
+            url: String::new(),
+            source,
+        })
+}
+
+impl Client {
+    pub fn new(credential: Credential) -> Result<Self, Error> {
+        Ok(Self {
+            http: http_client()?,
+            credential,
+        })
+    }
+
+    /// The client for a store's stored credential.
+    pub fn for_store(store: &Store) -> Result<Self, Error> {
+        Self::new(store.credential()?.ok_or(Error::NotEnrolled)?)
+    }
+
+    pub fn credential(&self) -> &Credential {
+        &self.credential
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.credential.server)
+    }
+
+    fn auth(&self, r: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        r.header(
+            "authorization",
+            format!(
+                "Bearer {}.{}",
+                self.credential.device, self.credential.token
+            ),
+        )
+    }
+
+    pub async fn hello(&self) -> Result<Hello, Error> {
+        send::<(), _>(
+            self.auth(self.http.get(self.url("/v1/hello"))),
+            None,
+            &self.credential.server,
+        )
+        .await
+    }
+
+    pub async fn push(&self, changes: Vec<Change>) -> Result<PushReply, Error> {
+        send(
+            self.auth(self.http.post(self.url("/v1/push"))),
+            Some(&PushRequest {
+                protocol: PROTOCOL,
+                changes,
+            }),
+            &self.credential.server,
+        )
+        .await
+    }
+
+    pub async fn pull(&self, after: u64, limit: u32) -> Result<PullReply, Error> {
+        send::<(), _>(
+            self.auth(
+                self.http
+                    .get(self.url(&format!("/v1/pull?after={after}&limit={limit}"))),
+            ),
+            None,
+            &self.credential.server,
+        )
+        .await
+    }
+
+    /// The server's merged state (for checks and tests).
+    pub async fn server_view(&self) -> Result<yitu_domain::sync::View, Error> {
+        send::<(), _>(
+            self.auth(self.http.get(self.url("/v1/state"))),
+            None,
+            &self.credential.server,
+        )
+        .await
+    }
+}
+
+/// Sends a zstd-compressed JSON body (when given) and reads a zstd-compressed JSON answer, or
+/// the server's `{code, message}`.
+async fn send<B: Serialize, T: DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+    body: Option<&B>,
+    server: &str,
+) -> Result<T, Error> {
+    let unreachable = |source| Error::Unreachable {
+        url: server.to_owned(),
+        source,
+    };
+    let request = match body {
+        Some(b) => {
+            let json = serde_json::to_vec(b).map_err(|e| Error::Sync(e.to_string()))?;
+            let packed = zstd::bulk::compress(&json, 3).map_err(|e| Error::Sync(e.to_string()))?;
+            request
+                .header("content-type", "application/json")
+                .header("content-encoding", "zstd")
+                .body(packed)
+        }
+        None => request,
+    };
+    let response = request.send().await.map_err(unreachable)?;
+    let status = response.status();
+    let zstd = response
+        .headers()
+        .get("content-encoding")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"zstd"));
+    let bytes = response.bytes().await.map_err(unreachable)?;
+    let json = if zstd {
+        zstd::stream::decode_all(bytes.as_ref()).map_err(|e| Error::Sync(e.to_string()))?
+    } else {
+        bytes.to_vec()
+    };
+    if !status.is_success() {
+        let body: ErrorBody = serde_json::from_slice(&json).unwrap_or(ErrorBody {
+            code: "http".into(),
+            message: format!("HTTP {status}"),
+        });
+        return Err(Error::Server {
+            status: status.as_u16(),
+            code: body.code,
+            message: body.message,
+        });
+    }
+    serde_json::from_slice(&json)
+        .map_err(|e| Error::Sync(format!("bad answer from the server: {e}")))
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let err = |source| Error::Credential {
+        path: path.to_owned(),
+        source,
+    };
+    let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(&tmp).map_err(err)?;
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(err)
+}

@@ -1,0 +1,432 @@
+//! One sync pass (push what the outbox holds, then pull pages after the cursor, each page
+//! applied with its cursor in one transaction) and the background loop the desktop runs.
+
+use super::outbox::Clock;
+use super::record::{insert_ops, materialize_many};
+use super::Client;
+use crate::import::Tx;
+use crate::{Error, Store};
+use serde::Serialize;
+use std::time::Duration;
+use yitu_domain::sync::wire::{Pulled, Rejection};
+use yitu_domain::sync::{Change, Op};
+
+/// Changes per push request and per pulled page.
+const PUSH_BATCH: i64 = 500;
+const PULL_PAGE: u32 = 1_000;
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SyncReport {
+    /// Changes sent this pass (including repeats the server had already).
+    pub pushed: u64,
+    pub accepted: u64,
+    pub rejected: Vec<Rejection>,
+    /// Changes from other devices applied.
+    pub pulled: u64,
+    /// Fields in conflict after the pass.
+    pub conflicts: u64,
+    /// Local changes still waiting for the server.
+    pub pending: u64,
+    pub cursor: u64,
+    pub server_time_ms: u64,
+}
+
+impl Store {
+    /// Local changes the server has not answered yet.
+    pub async fn pending_count(&self) -> Result<u64, Error> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE outcome IS NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+
+    /// When the last pass that reached the server ended (Unix ms).
+    pub async fn last_sync(&self) -> Result<Option<i64>, Error> {
+        let v: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'last_sync_ms'")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(v.and_then(|v| v.parse().ok()))
+    }
+
+    /// Local changes the server refused: (seq, outcome).
+    pub async fn refused_changes(&self) -> Result<Vec<(i64, String)>, Error> {
+        Ok(sqlx::query_as(
+            "SELECT seq, outcome FROM outbox WHERE outcome IS NOT NULL AND outcome != 'accepted' ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn meta_u64(&self, key: &str) -> Result<u64, Error> {
+        let v: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Applies one pulled page and moves the cursor, in one transaction: a crash between pages
+    /// re-pulls the page, and applying a change twice changes nothing.
+    pub async fn apply_page(
+        &self,
+        own_device: &str,
+        page: &[Pulled],
+        cursor: u64,
+    ) -> Result<u64, Error> {
+        let mut tx = self.pool.begin().await?;
+        crate::movement::lock(&mut tx).await?;
+        let mut clock = Clock::load(&mut tx).await?;
+        let mut applied = 0;
+        // Record writes first, rebuilt in batches; then the rest in server order (stock and log
+        // entries name depots and incidents that the records of the same page may create).
+        let mut touched = Vec::new();
+        for p in page {
+            clock.observe(&p.change.stamp);
+            if p.device == own_device {
+                continue;
+            }
+            applied += 1;
+            if let Op::Record { collection, id, .. } = &p.change.op {
+                touched.push((collection.clone(), *id));
+            }
+        }
+        let writes: Vec<&Change> = page
+            .iter()
+            .filter(|p| p.device != own_device && matches!(p.change.op, Op::Record { .. }))
+            .map(|p| &p.change)
+            .collect();
+        insert_ops(&mut tx, &writes).await?;
+        touched.sort();
+        touched.dedup();
+        materialize_many(&mut tx, &touched).await?;
+        for p in page {
+            if p.device != own_device && !matches!(p.change.op, Op::Record { .. }) {
+                apply_change(&mut tx, &p.change).await?;
+            }
+        }
+        clock.save(&mut tx).await?;
+        set_meta(&mut tx, "sync_cursor", &cursor.to_string()).await?;
+        tx.commit().await?;
+        Ok(applied)
+    }
+}
+
+async fn set_meta(tx: &mut Tx<'_>, key: &str, value: &str) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// One change from another device, by the merge rules: record writes are kept and the record
+/// rebuilt from its winners; ledger and log entries are added unless already there.
+async fn apply_change(tx: &mut Tx<'_>, change: &Change) -> Result<(), Error> {
+    match &change.op {
+        // Applied in batches by `apply_page`.
+        Op::Record { .. } => {}
+        Op::Ledger { entry, name, unit } => {
+            let depot = entry.depot_id.to_string();
+            let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM resource WHERE id = ?")
+                .bind(&depot)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if known.is_none() {
+                // Only a server that lost the depot's creation sends this; skipping keeps the
+                // page applicable, and the entry stays on the server.
+                tracing::warn!(depot = %depot, "stock movement for an unknown depot skipped");
+                return Ok(());
+            }
+            let stamp = change.stamp.to_string();
+            sqlx::query(
+                "INSERT OR IGNORE INTO stock_line (depot_id, code, name, unit, expiry, hlc, origin)
+                 VALUES (?, ?, ?, ?, NULL, ?, ?)",
+            )
+            .bind(&depot)
+            .bind(entry.code.as_str())
+            .bind(name)
+            .bind(unit)
+            .bind(&stamp)
+            .bind(&change.stamp.node)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "INSERT OR IGNORE INTO ledger_entry (id, depot_id, code, kind, quantity, at_ms, note, hlc, origin)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(entry.id.to_string())
+            .bind(&depot)
+            .bind(entry.code.as_str())
+            .bind(entry.kind.code())
+            .bind(entry.quantity)
+            .bind(entry.at_ms)
+            .bind(&entry.note)
+            .bind(&stamp)
+            .bind(&change.stamp.node)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Op::Event { event } => {
+            // Another device's signed event, kept as it was signed. Two devices that issued for
+            // one incident offline both made its next number: the first to reach the server
+            // is kept here, the other stays in its own store and on the server (see NOTES).
+            let e = event.as_ref();
+            // Met through sync: the server checked the signature before it took the event.
+            sqlx::query(
+                "INSERT OR IGNORE INTO device (public_key, label, created_at_ms) VALUES (?, ?, ?)",
+            )
+            .bind(&e.device)
+            .bind(format!("met through sync ({})", change.author))
+            .bind(e.at_ms)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "INSERT OR IGNORE INTO chain_event (incident_id, seq, kind, decision_id, payload,
+                   author, device, at_ms, prev_hash, hash, signature)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(e.incident_id.to_string())
+            .bind(e.seq)
+            .bind(e.kind.code())
+            .bind(e.decision_id.to_string())
+            .bind(&e.payload)
+            .bind(&e.author)
+            .bind(&e.device)
+            .bind(e.at_ms)
+            .bind(&e.prev_hash)
+            .bind(&e.hash)
+            .bind(&e.signature)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Op::Log { incident, id, body } => {
+            let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM incident WHERE id = ?")
+                .bind(incident.to_string())
+                .fetch_optional(&mut **tx)
+                .await?;
+            if known.is_none() {
+                tracing::warn!(incident = %incident, "log entry for an unknown incident skipped");
+                return Ok(());
+            }
+            let at_ms = body.get("at_ms").and_then(|v| v.as_i64()).unwrap_or(0);
+            let author = body
+                .get("author")
+                .and_then(|v| v.as_str())
+                .unwrap_or(&change.author);
+            sqlx::query(
+                "INSERT OR IGNORE INTO incident_log (id, incident_id, at_ms, author, body, hlc, origin)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id.to_string())
+            .bind(incident.to_string())
+            .bind(at_ms)
+            .bind(author)
+            .bind(body.to_string())
+            .bind(change.stamp.to_string())
+            .bind(&change.stamp.node)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// One pass: hello, push every pending change (in batches), pull every page after the cursor.
+pub async fn sync_once(store: &Store, client: &Client) -> Result<SyncReport, Error> {
+    let hello = client.hello().await?;
+    if hello.min_protocol > yitu_domain::sync::wire::PROTOCOL {
+        return Err(Error::Sync(format!(
+            "the server needs protocol {} or later; this desktop speaks {}: update it",
+            hello.min_protocol,
+            yitu_domain::sync::wire::PROTOCOL
+        )));
+    }
+    let mut report = SyncReport {
+        server_time_ms: hello.server_time_ms,
+        ..SyncReport::default()
+    };
+    let base = client.credential().base_seq as i64;
+    loop {
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT seq, stamp, author, op FROM outbox WHERE outcome IS NULL ORDER BY seq LIMIT ?",
+        )
+        .bind(PUSH_BATCH)
+        .fetch_all(&store.pool)
+        .await?;
+        if rows.is_empty() {
+            break;
+        }
+        let mut changes = Vec::with_capacity(rows.len());
+        for (seq, stamp, author, op) in &rows {
+            changes.push(Change {
+                seq: (seq - base) as u64,
+                stamp: stamp.parse().map_err(|e| Error::Sync(format!("{e}")))?,
+                author: author.clone(),
+                op: serde_json::from_str(op).map_err(|e| Error::Sync(e.to_string()))?,
+            });
+        }
+        report.pushed += changes.len() as u64;
+        let reply = client.push(changes).await?;
+        let mut tx = store.pool.begin().await?;
+        // One statement for the batch's accepted changes (≤ 500 parameters).
+        if !reply.accepted.is_empty() {
+            let marks = vec!["?"; reply.accepted.len()].join(", ");
+            let sql = format!("UPDATE outbox SET outcome = 'accepted' WHERE seq IN ({marks})");
+            let mut q = sqlx::query(&sql);
+            for seq in &reply.accepted {
+                q = q.bind(*seq as i64 + base);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let mut gap = false;
+        for r in &reply.rejected {
+            if r.code == "gap" {
+                // Not recorded by the server: sent again next pass once the gap is understood.
+                gap = true;
+                continue;
+            }
+            sqlx::query("UPDATE outbox SET outcome = ? WHERE seq = ?")
+                .bind(format!("{}: {}", r.code, r.reason))
+                .bind(r.seq as i64 + base)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        report.accepted += reply.accepted.len() as u64;
+        report.rejected.extend(reply.rejected);
+        if gap {
+            return Err(Error::Sync(format!(
+                "the server holds changes of this device up to {} only; the outbox does not \
+                 continue from there",
+                reply.last_seq
+            )));
+        }
+    }
+    let mut cursor = store.meta_u64("sync_cursor").await?;
+    loop {
+        let page = client.pull(cursor, PULL_PAGE).await?;
+        report.pulled += store
+            .apply_page(&client.credential().device, &page.changes, page.cursor)
+            .await?;
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    let mut tx = store.pool.begin().await?;
+    set_meta(&mut tx, "last_sync_ms", &now_ms().to_string()).await?;
+    tx.commit().await?;
+    report.cursor = cursor;
+    report.pending = store.pending_count().await?;
+    report.conflicts = store.conflicts().await?.len() as u64;
+    Ok(report)
+}
+
+/// When the background loop runs again.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoopConfig {
+    /// Between passes while the server answers.
+    pub interval: Duration,
+    /// The first wait after a failure; doubled each failure up to `max_backoff`.
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for LoopConfig {
+    fn default() -> Self {
+        Self {
+            interval: Duration::from_secs(30),
+            min_backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Exponential backoff with full jitter, as a value: `next` gives the wait after `failures`
+/// failures in a row, drawing the jitter from `random` (0..1), so it is tested without time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Backoff(pub LoopConfig);
+
+impl Backoff {
+    pub fn next(&self, failures: u32, random: f64) -> Duration {
+        let c = self.0;
+        if failures == 0 {
+            // ±20 % so many desktops do not all sync on the same second.
+            return c.interval.mul_f64(0.8 + 0.4 * random.clamp(0.0, 1.0));
+        }
+        let ceiling = c
+            .min_backoff
+            .saturating_mul(1u32 << failures.min(16).saturating_sub(1))
+            .min(c.max_backoff);
+        // Full jitter between the minimum and the ceiling: retries of many clients spread out.
+        c.min_backoff + (ceiling.saturating_sub(c.min_backoff)).mul_f64(random.clamp(0.0, 1.0))
+    }
+}
+
+/// The background loop the desktop shell spawns: a pass now, then again after the interval (or
+/// after a backoff when the server cannot be reached), retrying whatever the outbox holds. Each
+/// pass's outcome goes to `on_pass` (for the online indicator); `wake` starts a pass early (after
+/// a local write). Ends when `stop` resolves.
+pub async fn run(
+    store: Store,
+    client: Client,
+    config: LoopConfig,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    mut on_pass: impl FnMut(&Result<SyncReport, Error>) + Send,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    let backoff = Backoff(config);
+    let mut rng =
+        yitu_domain::rng::SplitMix64::new(now_ms() as u64 ^ u64::from(std::process::id()));
+    let mut failures = 0u32;
+    tokio::pin!(stop);
+    loop {
+        let result = sync_once(&store, &client).await;
+        failures = if result.is_ok() {
+            0
+        } else {
+            failures.saturating_add(1)
+        };
+        if let Err(e) = &result {
+            tracing::info!(error = %e, failures, "sync pass failed; will retry");
+        }
+        on_pass(&result);
+        let random = rng.unit();
+        let wait = backoff.next(failures, random);
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = tokio::time::sleep(wait) => {}
+            _ = wake.notified(), if failures == 0 => {}
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_its_ceiling_and_jitter_stays_inside() {
+        let b = Backoff(LoopConfig::default());
+        let s = Duration::from_secs;
+        assert_eq!(b.next(1, 1.0), s(2));
+        assert_eq!(b.next(2, 1.0), s(4));
+        assert_eq!(b.next(4, 1.0), s(16));
+        assert_eq!(b.next(30, 1.0), s(300));
+        assert_eq!(b.next(30, 0.0), s(2));
+        let healthy = [b.next(0, 0.0), b.next(0, 1.0)];
+        assert_eq!(healthy, [s(24), s(36)]);
+    }
+}

@@ -1,0 +1,12 @@
+//! Sync with the district server: the outbox every local write feeds (in its own transaction),
+//! applying pulled changes by the merge rules of `yitu_domain::sync`, the HTTP client, and the
+//! engine (one pass, and a background loop with backoff and jitter for the desktop shell).
+
+pub mod client;
+pub mod engine;
+pub(crate) mod outbox;
+pub mod record;
+
+pub use client::{Client, Credential};
+pub use engine::{run, sync_once, Backoff, LoopConfig, SyncReport};
+pub use record::{Conflict, Version};

@@ -1,0 +1,459 @@
+//! Records as merged from their field writes: the writes known for a record (local and pulled),
+//! the record's row rebuilt from the winners, and the conflicts a person resolves.
+
+use crate::import::Tx;
+use crate::{Error, Store};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use yitu_domain::incident::Incident;
+use yitu_domain::resource::Resource;
+use yitu_domain::sync::change::RETIRED;
+use yitu_domain::sync::{resolve, Change, FieldOp, FieldWrite, Op, Stamp};
+use yitu_domain::EntityId;
+
+/// One version of a field in conflict.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Version {
+    pub value: serde_json::Value,
+    pub author: String,
+    pub stamp: String,
+}
+
+/// A field two people changed concurrently to different values: the version now shown (first)
+/// and the others. Every replica that holds the same writes shows the same conflict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    pub collection: String,
+    pub record_id: String,
+    pub field: String,
+    pub versions: Vec<Version>,
+}
+
+pub(crate) async fn insert_op(
+    tx: &mut Tx<'_>,
+    collection: &str,
+    id: EntityId,
+    stamp: &Stamp,
+    author: &str,
+    fields: &BTreeMap<String, FieldWrite>,
+) -> Result<bool, Error> {
+    let done = sqlx::query(
+        "INSERT OR IGNORE INTO record_op (collection, record_id, stamp, author, fields)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(collection)
+    .bind(id.to_string())
+    .bind(stamp.to_string())
+    .bind(author)
+    .bind(serde_json::to_string(fields).map_err(|e| Error::Sync(e.to_string()))?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Keeps many pulled record writes, 200 to a statement (a write already known is skipped).
+pub(crate) async fn insert_ops(tx: &mut Tx<'_>, changes: &[&Change]) -> Result<(), Error> {
+    for chunk in changes.chunks(200) {
+        let tuples = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT OR IGNORE INTO record_op (collection, record_id, stamp, author, fields) VALUES {tuples}"
+        );
+        let mut q = sqlx::query(&sql);
+        for c in chunk {
+            let Op::Record {
+                collection,
+                id,
+                fields,
+            } = &c.op
+            else {
+                return Err(Error::Sync("not a record write".into()));
+            };
+            q = q
+                .bind(collection.clone())
+                .bind(id.to_string())
+                .bind(c.stamp.to_string())
+                .bind(c.author.clone())
+                .bind(serde_json::to_string(fields).map_err(|e| Error::Sync(e.to_string()))?);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Every write known for a record, field by field.
+async fn field_ops(tx: &mut Tx<'_>, id: EntityId) -> Result<BTreeMap<String, Vec<FieldOp>>, Error> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT stamp, author, fields FROM record_op WHERE record_id = ?")
+            .bind(id.to_string())
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut out: BTreeMap<String, Vec<FieldOp>> = BTreeMap::new();
+    for (stamp, author, fields) in rows {
+        add_ops(&mut out, &stamp, &author, &fields)?;
+    }
+    Ok(out)
+}
+
+/// One stored write (its stamp, author and fields as text) added field by field.
+fn add_ops(
+    out: &mut BTreeMap<String, Vec<FieldOp>>,
+    stamp: &str,
+    author: &str,
+    fields: &str,
+) -> Result<(), Error> {
+    let stamp: Stamp = stamp.parse().map_err(|e| Error::Sync(format!("{e}")))?;
+    let fields: BTreeMap<String, FieldWrite> =
+        serde_json::from_str(fields).map_err(|e| Error::Sync(e.to_string()))?;
+    for (name, w) in fields {
+        out.entry(name).or_default().push(FieldOp {
+            stamp: stamp.clone(),
+            base: w.base,
+            value: w.value,
+            author: author.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// The stamp of each field's current value: the bases of a local edit.
+pub(crate) async fn bases(tx: &mut Tx<'_>, id: EntityId) -> Result<BTreeMap<String, Stamp>, Error> {
+    Ok(field_ops(tx, id)
+        .await?
+        .iter()
+        .filter_map(|(f, ops)| resolve(ops).map(|r| (f.clone(), r.winner.stamp.clone())))
+        .collect())
+}
+
+/// What a record's writes resolve to: each field's winner, the newest winning stamp, and the
+/// fields in conflict with their versions (winner first). Pure.
+struct Merged {
+    winners: BTreeMap<String, serde_json::Value>,
+    newest: Option<Stamp>,
+    conflicts: Vec<(String, Vec<Version>)>,
+    /// Some field has more than one write (so conflict rows may exist from before).
+    several: bool,
+}
+
+fn merge(ops: &BTreeMap<String, Vec<FieldOp>>) -> Merged {
+    let mut m = Merged {
+        winners: BTreeMap::new(),
+        newest: None,
+        conflicts: Vec::new(),
+        several: ops.values().any(|w| w.len() > 1),
+    };
+    for (field, fops) in ops {
+        let Some(r) = resolve(fops) else { continue };
+        m.winners.insert(field.clone(), r.winner.value.clone());
+        if m.newest.as_ref().is_none_or(|n| r.winner.stamp > *n) {
+            m.newest = Some(r.winner.stamp.clone());
+        }
+        if !r.conflicts.is_empty() {
+            let versions = std::iter::once(r.winner)
+                .chain(r.conflicts.iter().copied())
+                .map(|o| Version {
+                    value: o.value.clone(),
+                    author: o.author.clone(),
+                    stamp: o.stamp.to_string(),
+                })
+                .collect();
+            m.conflicts.push((field.clone(), versions));
+        }
+    }
+    m
+}
+
+/// Replaces a record's conflict rows by what the merge found.
+async fn write_conflicts(
+    tx: &mut Tx<'_>,
+    collection: &str,
+    id: &str,
+    m: &Merged,
+) -> Result<(), Error> {
+    // With one write per field there is no conflict now and was none before (writes are never
+    // removed): the common case of a first sync skips the statement.
+    if !m.several {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM sync_conflict WHERE record_id = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for (field, versions) in &m.conflicts {
+        sqlx::query(
+            "INSERT INTO sync_conflict (collection, record_id, field, versions) VALUES (?, ?, ?, ?)",
+        )
+        .bind(collection)
+        .bind(id)
+        .bind(field)
+        .bind(serde_json::to_string(versions).map_err(|e| Error::Sync(e.to_string()))?)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A registry row rebuilt from the merge: the record, retired or not, and its newest stamp.
+/// `None` while the merged fields do not make a valid record yet (a write of a record this
+/// replica has not seen whole): its writes are kept and wait for the rest.
+fn resource_row(
+    old: Option<&str>,
+    collection: &str,
+    id: &str,
+    m: &Merged,
+) -> Option<(Resource, bool, Stamp)> {
+    let newest = m.newest.clone()?;
+    let mut winners = m.winners.clone();
+    let retired = winners
+        .remove(RETIRED)
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    match serde_json::from_value(overlay(old, &winners, Some(collection), id)) {
+        Ok(r) => Some((r, retired, newest)),
+        Err(e) => {
+            tracing::warn!(record = %id, error = %e, "record incomplete after merge; waiting for more");
+            None
+        }
+    }
+}
+
+/// Rebuilds one record's row from its writes (winners over what the row held, so fields no write
+/// touched, such as the seeded demo's, stay) and its conflicts.
+pub(crate) async fn materialize(
+    tx: &mut Tx<'_>,
+    collection: &str,
+    id: EntityId,
+    rebuild_row: bool,
+) -> Result<(), Error> {
+    let ops = field_ops(tx, id).await?;
+    let id_s = id.to_string();
+    let m = merge(&ops);
+    write_conflicts(tx, collection, &id_s, &m).await?;
+    if !rebuild_row {
+        return Ok(());
+    }
+    if collection == "incidents" {
+        return write_incident(tx, &id_s, &m).await;
+    }
+    let old: Option<String> = sqlx::query_scalar("SELECT body FROM resource WHERE id = ?")
+        .bind(&id_s)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(row) = resource_row(old.as_deref(), collection, &id_s, &m) {
+        upsert_resources(tx, &[row]).await?;
+    }
+    Ok(())
+}
+
+/// Rebuilds many records at once (a pulled page): a few statements per 200 records instead of
+/// several per record, which is most of the cost of a first sync.
+pub(crate) async fn materialize_many(
+    tx: &mut Tx<'_>,
+    records: &[(String, EntityId)],
+) -> Result<(), Error> {
+    for chunk in records.chunks(200) {
+        let ids: Vec<String> = chunk.iter().map(|(_, id)| id.to_string()).collect();
+        let marks = vec!["?"; ids.len()].join(", ");
+        let sql = format!(
+            "SELECT record_id, stamp, author, fields FROM record_op WHERE record_id IN ({marks})"
+        );
+        let mut q = sqlx::query_as::<_, (String, String, String, String)>(&sql);
+        for id in &ids {
+            q = q.bind(id);
+        }
+        let mut ops: BTreeMap<String, BTreeMap<String, Vec<FieldOp>>> = BTreeMap::new();
+        for (record, stamp, author, fields) in q.fetch_all(&mut **tx).await? {
+            add_ops(ops.entry(record).or_default(), &stamp, &author, &fields)?;
+        }
+        let sql = format!("SELECT id, body FROM resource WHERE id IN ({marks})");
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+        for id in &ids {
+            q = q.bind(id);
+        }
+        let bodies: BTreeMap<String, String> = q.fetch_all(&mut **tx).await?.into_iter().collect();
+        let mut rows = Vec::with_capacity(chunk.len());
+        for ((collection, _), id) in chunk.iter().zip(&ids) {
+            let m = merge(ops.get(id).unwrap_or(&BTreeMap::new()));
+            write_conflicts(tx, collection, id, &m).await?;
+            if collection == "incidents" {
+                write_incident(tx, id, &m).await?;
+            } else if let Some(row) =
+                resource_row(bodies.get(id).map(String::as_str), collection, id, &m)
+            {
+                rows.push(row);
+            }
+        }
+        upsert_resources(tx, &rows).await?;
+    }
+    Ok(())
+}
+
+async fn write_incident(tx: &mut Tx<'_>, id: &str, m: &Merged) -> Result<(), Error> {
+    let Some(newest) = m.newest.clone() else {
+        return Ok(());
+    };
+    let mut winners = m.winners.clone();
+    let retired = winners
+        .remove(RETIRED)
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let old: Option<String> = sqlx::query_scalar("SELECT body FROM incident WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let body = overlay(old.as_deref(), &winners, None, id);
+    let Ok(incident) = serde_json::from_value::<Incident>(body.clone()) else {
+        tracing::warn!(record = %id, "incident incomplete after merge; waiting for more");
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO incident (id, body, kind, level, status, at_ms, lon, lat, hlc, origin, retired)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET body = excluded.body, kind = excluded.kind,
+           level = excluded.level, status = excluded.status, at_ms = excluded.at_ms,
+           lon = excluded.lon, lat = excluded.lat, hlc = excluded.hlc,
+           origin = excluded.origin, retired = excluded.retired",
+    )
+    .bind(id)
+    .bind(body.to_string())
+    .bind(incident.kind.code())
+    .bind(incident.level.code())
+    .bind(incident.status.code())
+    .bind(incident.at_ms)
+    .bind(incident.point.lon)
+    .bind(incident.point.lat)
+    .bind(newest.to_string())
+    .bind(&newest.node)
+    .bind(i64::from(retired))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Upserts registry rows, 200 to a statement (13 parameters each).
+async fn upsert_resources(tx: &mut Tx<'_>, rows: &[(Resource, bool, Stamp)]) -> Result<(), Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let tuples = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"; rows.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO resource (id, layer, kind, status, name, town_code, lon, lat, body, demo, hlc, origin, retired)
+         VALUES {tuples}
+         ON CONFLICT (id) DO UPDATE SET
+           layer = excluded.layer, kind = excluded.kind, status = excluded.status,
+           name = excluded.name, town_code = excluded.town_code, lon = excluded.lon,
+           lat = excluded.lat, body = excluded.body, hlc = excluded.hlc,
+           origin = excluded.origin, retired = excluded.retired"
+    );
+    let mut q = sqlx::query(&sql);
+    for (r, retired, stamp) in rows {
+        let loc = r.location();
+        q = q
+            .bind(r.id().to_string())
+            .bind(r.layer().code())
+            .bind(r.kind_code())
+            .bind(r.status_code())
+            .bind(r.name().to_owned())
+            .bind(r.town_code().to_owned())
+            .bind(loc.lon)
+            .bind(loc.lat)
+            .bind(serde_json::to_string(r).map_err(|e| Error::Sync(e.to_string()))?)
+            .bind(stamp.to_string())
+            .bind(stamp.node.clone())
+            .bind(i64::from(*retired));
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The row's body with the winning values laid over it.
+fn overlay(
+    old: Option<&str>,
+    winners: &BTreeMap<String, serde_json::Value>,
+    layer: Option<&str>,
+    id: &str,
+) -> serde_json::Value {
+    let mut body = old
+        .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+        .filter(|v| v.is_object())
+        .unwrap_or_else(|| serde_json::json!({}));
+    let map = body.as_object_mut().expect("checked to be an object");
+    for (k, v) in winners {
+        map.insert(k.clone(), v.clone());
+    }
+    map.insert("id".into(), id.into());
+    if let Some(layer) = layer {
+        map.insert("layer".into(), layer.into());
+    }
+    body
+}
+
+impl Store {
+    /// Every field in conflict, oldest record first.
+    pub async fn conflicts(&self) -> Result<Vec<Conflict>, Error> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT collection, record_id, field, versions FROM sync_conflict ORDER BY record_id, field",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(collection, record_id, field, versions)| {
+                Ok(Conflict {
+                    collection,
+                    record_id,
+                    field,
+                    versions: serde_json::from_str(&versions)
+                        .map_err(|e| Error::Sync(e.to_string()))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Resolves a conflict by writing `value` (one of the versions, or a new one) as a new
+    /// change made having seen every version: it wins and the conflict ends on every replica
+    /// once synced. Recorded in the change log like any edit.
+    pub async fn resolve_conflict(
+        &self,
+        record_id: EntityId,
+        field: &str,
+        value: serde_json::Value,
+        actor: &str,
+        at_ms: i64,
+    ) -> Result<(), Error> {
+        let mut tx = self.pool.begin().await?;
+        let collection: Option<String> = sqlx::query_scalar(
+            "SELECT collection FROM sync_conflict WHERE record_id = ? AND field = ?",
+        )
+        .bind(record_id.to_string())
+        .bind(field)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let collection = collection.ok_or_else(|| Error::NotFound {
+            what: "conflict",
+            id: format!("{record_id} {field}"),
+        })?;
+        let bases = bases(&mut tx, record_id).await?;
+        let op = super::outbox::record_op(
+            &collection,
+            record_id,
+            [(field.to_owned(), value.clone())],
+            &bases,
+        );
+        let mut clock = super::outbox::Clock::load(&mut tx).await?;
+        clock.append(&mut tx, actor, at_ms, &op).await?;
+        clock.save(&mut tx).await?;
+        materialize(&mut tx, &collection, record_id, true).await?;
+        sqlx::query(
+            "INSERT INTO change_log (at_ms, actor, action, layer, record_id, diff, source)
+             VALUES (?, ?, 'update', ?, ?, ?, 'conflict resolved')",
+        )
+        .bind(at_ms)
+        .bind(actor)
+        .bind(&collection)
+        .bind(record_id.to_string())
+        .bind(serde_json::json!({ field: [serde_json::Value::Null, value] }).to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

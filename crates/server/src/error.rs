@@ -1,0 +1,51 @@
+//! The server's one error type. Over HTTP it becomes a stable code and a message; the cause is
+//! logged, never sent.
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot open the database")]
+    Open(#[source] sqlx::Error),
+    #[error("cannot bring the database schema up to date")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error")]
+    Db(#[from] sqlx::Error),
+    #[error("unsupported database URL {0:?}: use sqlite://FILE or postgres://…")]
+    Url(String),
+    #[error("unknown role {0:?}: one of commander, technical_officer, staff, observer, drill_controller")]
+    Role(String),
+    #[error("no user {0:?}")]
+    UnknownUser(String),
+    #[error("no device {0:?}")]
+    UnknownDevice(String),
+    #[error("user {0:?} exists already")]
+    UserExists(String),
+    #[error("the enrolment code is unknown, used or expired")]
+    BadCode,
+    #[error("missing, unknown or revoked device credential")]
+    Unauthorized,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("a change in the store cannot be read")]
+    Corrupt(#[source] serde_json::Error),
+    #[error("the operating system's random source failed: {0}")]
+    Random(String),
+}
+
+impl Error {
+    /// A stable code for replies.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Open(_) | Self::Migrate(_) | Self::Db(_) | Self::Corrupt(_) | Self::Random(_) => {
+                "internal"
+            }
+            Self::Url(_) => "url",
+            Self::Role(_) => "role",
+            Self::UnknownUser(_) => "unknown_user",
+            Self::UnknownDevice(_) => "unknown_device",
+            Self::UserExists(_) => "user_exists",
+            Self::BadCode => "bad_code",
+            Self::Unauthorized => "unauthorized",
+            Self::BadRequest(_) => "bad_request",
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The HTTP edge: decode a request, make one store call, encode the answer. Sync bodies are JSON
+//! compressed with zstd; errors are `{code, message}` with the cause logged, not sent.
+
+use crate::store::Store;
+use crate::Error;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use yitu_domain::sync::wire::{
+    EnrolRequest, ErrorBody, Hello, PushRequest, MIN_PROTOCOL, PROTOCOL,
+};
+
+/// The most a request body may be once decompressed: a push is batched well under this.
+const MAX_BODY: usize = 64 << 20;
+
+/// Where the server reads the time: the wall clock, or a fixed one in tests.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub clock: fn() -> i64,
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/v1/hello", get(hello))
+        .route("/v1/enrol", post(enrol))
+        .route("/v1/push", post(push))
+        .route("/v1/pull", get(pull))
+        .route("/v1/state", get(state))
+        .with_state(app)
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            Error::Unauthorized => StatusCode::UNAUTHORIZED,
+            Error::BadCode => StatusCode::FORBIDDEN,
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::UnknownUser(_) | Error::UnknownDevice(_) => StatusCode::NOT_FOUND,
+            Error::Role(_) | Error::UserExists(_) | Error::Url(_) => StatusCode::BAD_REQUEST,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = ?self, "request failed");
+            "the server could not complete the request".to_owned()
+        } else {
+            self.to_string()
+        };
+        let body = ErrorBody {
+            code: self.code().to_owned(),
+            message,
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// A JSON body compressed with zstd.
+fn packed<T: Serialize>(value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(json) => packed_json(&json),
+        Err(_) => Error::BadRequest("the reply could not be encoded".into()).into_response(),
+    }
+}
+
+fn packed_json(json: &[u8]) -> Response {
+    match zstd::bulk::compress(json, 3) {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CONTENT_ENCODING, "zstd"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => Error::BadRequest("the reply could not be encoded".into()).into_response(),
+    }
+}
+
+/// Reads a JSON body, compressed with zstd when the request says so.
+fn unpack<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Error> {
+    let zstd = headers
+        .get(header::CONTENT_ENCODING)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"zstd"));
+    let json = if zstd {
+        let mut out = Vec::new();
+        let mut decoder = zstd::stream::read::Decoder::new(body.as_ref())
+            .map_err(|e| Error::BadRequest(format!("bad zstd body: {e}")))?;
+        use std::io::Read;
+        (&mut decoder)
+            .take(MAX_BODY as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| Error::BadRequest(format!("bad zstd body: {e}")))?;
+        if out.len() > MAX_BODY {
+            return Err(Error::BadRequest("body too large".into()));
+        }
+        out
+    } else {
+        body.to_vec()
+    };
+    serde_json::from_slice(&json).map_err(|e| Error::BadRequest(format!("bad JSON: {e}")))
+}
+
+async fn device(app: &App, headers: &HeaderMap) -> Result<crate::store::Device, Error> {
+    let credential = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(Error::Unauthorized)?;
+    app.store.authenticate(credential.trim()).await
+}
+
+async fn hello(State(app): State<App>, headers: HeaderMap) -> Result<Response, Error> {
+    let device = if headers.contains_key(header::AUTHORIZATION) {
+        Some(Store::status(&device(&app, &headers).await?))
+    } else {
+        None
+    };
+    Ok(packed(&Hello {
+        protocol: PROTOCOL,
+        min_protocol: MIN_PROTOCOL,
+        server_time_ms: (app.clock)().max(0) as u64,
+        device,
+    }))
+}
+
+async fn enrol(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Result<Response, Error> {
+    let request: EnrolRequest = unpack(&headers, &body)?;
+    let reply = app
+        .store
+        .enrol(&request.code, &request.label, (app.clock)())
+        .await?;
+    Ok(packed(&reply))
+}
+
+async fn push(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Result<Response, Error> {
+    let device = device(&app, &headers).await?;
+    let request: PushRequest = unpack(&headers, &body)?;
+    if request.protocol < MIN_PROTOCOL {
+        return Err(Error::BadRequest(format!(
+            "protocol {} is older than this server reads ({MIN_PROTOCOL})",
+            request.protocol
+        )));
+    }
+    let reply = app
+        .store
+        .push(&device, request.changes, (app.clock)())
+        .await?;
+    Ok(packed(&reply))
+}
+
+#[derive(Deserialize)]
+struct PullQuery {
+    #[serde(default)]
+    after: u64,
+    #[serde(default = "default_limit")]
+    limit: u32,
+}
+
+fn default_limit() -> u32 {
+    1_000
+}
+
+async fn pull(
+    State(app): State<App>,
+    headers: HeaderMap,
+    q: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Error> {
+    device(&app, &headers).await?;
+    let Query(q) = q.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let page = app.store.pull_raw(q.after, q.limit).await?;
+    let cursor = page.changes.last().map_or(q.after, |c| c.0);
+    // A `PullReply` written by hand around the stored JSON of each change (written by this
+    // server with serde when it was pushed): parsing and writing each again was most of a
+    // pull's server time.
+    let mut json = String::with_capacity(page.changes.iter().map(|c| c.2.len() + 64).sum());
+    json.push_str("{\"changes\":[");
+    for (i, (server_seq, device, body)) in page.changes.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        let device = serde_json::to_string(device)
+            .map_err(|e| Error::BadRequest(format!("device id: {e}")))?;
+        json.push_str(&format!(
+            "{{\"server_seq\":{server_seq},\"device\":{device},\"change\":{body}}}"
+        ));
+    }
+    json.push_str(&format!("],\"cursor\":{cursor},\"more\":{}}}", page.more));
+    Ok(packed_json(json.as_bytes()))
+}
+
+async fn state(State(app): State<App>, headers: HeaderMap) -> Result<Response, Error> {
+    device(&app, &headers).await?;
+    Ok(packed(&app.store.view().await?))
+}

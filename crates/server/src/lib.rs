@@ -1,0 +1,22 @@
+//! yitu's district server: users and roles, device enrolment, and the sync protocol (hello,
+//! push, pull) over PostgreSQL or embedded SQLite. The merge rules themselves are
+//! `yitu_domain::sync`; this crate stores changes and answers requests.
+
+pub mod countersign;
+mod error;
+pub mod http;
+mod secret;
+pub mod store;
+
+pub use error::Error;
+pub use store::Store;
+
+/// Serves `store` on an already bound listener until the process ends (tests bind port 0 and
+/// hand the listener over, so no one waits for a port).
+pub async fn serve(listener: tokio::net::TcpListener, store: Store) -> std::io::Result<()> {
+    let app = http::App {
+        store,
+        clock: http::now_ms,
+    };
+    axum::serve(listener, http::router(app)).await
+}

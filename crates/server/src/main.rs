@@ -1,0 +1,134 @@
+//! `yitu-server`: the district server and its administration commands.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use yitu_server::{http::now_ms, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "yitu-server",
+    version,
+    about = "一图 yitu — the district server"
+)]
+struct Cli {
+    /// sqlite://FILE (embedded, created if missing) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "YITU_SERVER_DB",
+        default_value = "sqlite://yitu-server.sqlite"
+    )]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the sync protocol over HTTP.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8470")]
+        listen: String,
+    },
+    /// Users and their roles.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+    /// A one-time enrolment code for a user's new device (valid 24 h).
+    EnrolCode { user: String },
+    /// Enrolled devices.
+    Device {
+        #[command(subcommand)]
+        what: DeviceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user: commander, technical_officer, staff, observer or drill_controller.
+    Add {
+        name: String,
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// List devices: id, user, label, revoked, last sequence.
+    List,
+    /// Revoke a device: it can no longer push or pull.
+    Revoke { id: String },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The causes in one line, not a backtrace: this is what an administrator reads.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let store = Store::open(&cli.db)
+        .await
+        .with_context(|| format!("opening {}", redact(&cli.db)))?;
+    match cli.command {
+        Command::Serve { listen } => {
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .with_context(|| format!("listening on {listen}"))?;
+            tracing::info!(addr = %listener.local_addr()?, db = %redact(&cli.db), "serving");
+            yitu_server::serve(listener, store).await?;
+        }
+        Command::User {
+            what: UserCommand::Add { name, role },
+        } => {
+            store.add_user(&name, &role, now_ms()).await?;
+            println!("added {name} ({role})");
+        }
+        Command::EnrolCode { user } => {
+            let code = store.enrol_code(&user, now_ms()).await?;
+            println!("{code}");
+        }
+        Command::Device {
+            what: DeviceCommand::List,
+        } => {
+            for (id, user, label, revoked, last) in store.devices().await? {
+                let state = if revoked { "revoked" } else { "active" };
+                println!("{id}\t{user}\t{label}\t{state}\t{last}");
+            }
+        }
+        Command::Device {
+            what: DeviceCommand::Revoke { id },
+        } => {
+            store.revoke(&id, now_ms()).await?;
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
+}
+
+/// The URL without a password, for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..s + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,624 @@
+//! The server's store: one type over PostgreSQL and embedded SQLite (sqlx's `Any` driver), with
+//! the same SQL for both (`$n` parameters and `ON CONFLICT` read the same in the two dialects);
+//! only the schema differs, one migration folder per dialect. Nothing is kept in memory between
+//! requests, so any number of instances can serve one database.
+
+use crate::countersign::{self, Link};
+use crate::{secret, Error};
+use ed25519_dalek::SigningKey;
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use sqlx::Row;
+use yitu_domain::canonical::{hex, unhex};
+use yitu_domain::sync::policy::{self, ROLES};
+use yitu_domain::sync::wire::{DeviceStatus, EnrolReply, PushReply, Rejection};
+use yitu_domain::sync::Op;
+use yitu_domain::sync::{Change, State, View};
+
+/// How long an enrolment code stays valid.
+pub const CODE_TTL_MS: i64 = 24 * 3600 * 1000;
+
+/// Which database the store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// An authenticated device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Device {
+    pub id: String,
+    pub user: String,
+    pub role: String,
+    pub last_seq: u64,
+}
+
+/// One page of changes as stored: (server sequence, device, the change's JSON).
+pub struct RawPage {
+    pub changes: Vec<(u64, String, String)>,
+    pub more: bool,
+}
+
+/// One page of changes after a cursor.
+pub struct Page {
+    pub changes: Vec<(u64, String, Change)>,
+    pub more: bool,
+}
+
+impl Store {
+    /// Opens `sqlite://FILE` (created if missing) or `postgres://…` and runs the migrations.
+    pub async fn open(url: &str) -> Result<Self, Error> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite://") {
+            let sep = if rest.contains('?') { '&' } else { '?' };
+            (Backend::Sqlite, format!("sqlite://{rest}{sep}mode=rwc"))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_owned())
+        } else {
+            return Err(Error::Url(url.to_owned()));
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .connect(&url)
+            .await
+            .map_err(Error::Open)?;
+        if backend == Backend::Sqlite {
+            // WAL: pulls read while a push writes; the busy timeout lets a second instance on
+            // the same file wait for the write lock rather than fail.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
+        match backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("../../migrations/server-sqlite")
+                    .run(&pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("../../migrations/server-postgres")
+                    .run(&pool)
+                    .await?
+            }
+        }
+        let store = Self { pool, backend };
+        store.ensure_key().await?;
+        Ok(store)
+    }
+
+    /// Makes the server's signing key if no instance has yet; every instance then reads the one
+    /// stored, so they countersign alike.
+    async fn ensure_key(&self) -> Result<(), Error> {
+        let secret = secret::key_bytes()?;
+        let key = SigningKey::from_bytes(&secret);
+        sqlx::query(
+            "INSERT INTO server_key (id, secret, public) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(hex(&secret))
+        .bind(hex(key.verifying_key().as_bytes()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn signing_key(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ) -> Result<SigningKey, Error> {
+        let secret: String = sqlx::query_scalar("SELECT secret FROM server_key WHERE id = 1")
+            .fetch_one(&mut **tx)
+            .await?;
+        let bytes: [u8; 32] = unhex(&secret)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| Error::BadRequest("the stored server key is not 32 bytes".into()))?;
+        Ok(SigningKey::from_bytes(&bytes))
+    }
+
+    /// The server's public key (hex).
+    pub async fn public_key(&self) -> Result<String, Error> {
+        Ok(
+            sqlx::query_scalar("SELECT public FROM server_key WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The countersignature chain, in order.
+    pub async fn countersigns(&self) -> Result<Vec<Link>, Error> {
+        let rows = sqlx::query(
+            "SELECT seq, server_seq, event_hash, prev_hash, hash, signature, at_ms
+             FROM countersign ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Link {
+                    seq: r.try_get(0)?,
+                    server_seq: r.try_get(1)?,
+                    event_hash: r.try_get(2)?,
+                    prev_hash: r.try_get(3)?,
+                    hash: r.try_get(4)?,
+                    signature: r.try_get(5)?,
+                    at_ms: r.try_get(6)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Error::Db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    pub async fn add_user(&self, name: &str, role: &str, now_ms: i64) -> Result<(), Error> {
+        if !ROLES.contains(&role) {
+            return Err(Error::Role(role.to_owned()));
+        }
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::BadRequest("a user needs a name".into()));
+        }
+        let done = sqlx::query(
+            "INSERT INTO app_user (name, role, created_at_ms) VALUES ($1, $2, $3)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(role)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::UserExists(name.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// A new one-time code for `user`, valid for [`CODE_TTL_MS`]. Only its hash is kept.
+    pub async fn enrol_code(&self, user: &str, now_ms: i64) -> Result<String, Error> {
+        self.role_of(user).await?;
+        let code = secret::enrol_code()?;
+        sqlx::query(
+            "INSERT INTO enrol_code (code_hash, user_name, created_at_ms, expires_at_ms)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(secret::hash(&code))
+        .bind(user)
+        .bind(now_ms)
+        .bind(now_ms + CODE_TTL_MS)
+        .execute(&self.pool)
+        .await?;
+        Ok(code)
+    }
+
+    async fn role_of(&self, user: &str) -> Result<String, Error> {
+        sqlx::query_scalar("SELECT role FROM app_user WHERE name = $1")
+            .bind(user)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::UnknownUser(user.to_owned()))
+    }
+
+    /// Exchanges a code for a device credential. The code is spent in the same transaction, so
+    /// two devices racing with one code cannot both enrol.
+    pub async fn enrol(&self, code: &str, label: &str, now_ms: i64) -> Result<EnrolReply, Error> {
+        let device = secret::device_id()?;
+        let token = secret::token()?;
+        let mut tx = self.pool.begin().await?;
+        let user: Option<String> = sqlx::query_scalar(
+            "UPDATE enrol_code SET used_by = $1
+             WHERE code_hash = $2 AND used_by IS NULL AND expires_at_ms > $3
+             RETURNING user_name",
+        )
+        .bind(&device)
+        .bind(secret::hash(code))
+        .bind(now_ms)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let user = user.ok_or(Error::BadCode)?;
+        let role: String = sqlx::query_scalar("SELECT role FROM app_user WHERE name = $1")
+            .bind(&user)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO device (id, user_name, label, token_hash, created_at_ms, last_seq)
+             VALUES ($1, $2, $3, $4, $5, 0)",
+        )
+        .bind(&device)
+        .bind(&user)
+        .bind(label.chars().take(200).collect::<String>())
+        .bind(secret::hash(&token))
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(EnrolReply {
+            device,
+            token,
+            user,
+            role,
+        })
+    }
+
+    pub async fn revoke(&self, device: &str, now_ms: i64) -> Result<(), Error> {
+        let done = sqlx::query(
+            "UPDATE device SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL",
+        )
+        .bind(now_ms)
+        .bind(device)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::UnknownDevice(device.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// The devices, for `yitu-server device list`: (id, user, label, revoked, last_seq).
+    pub async fn devices(&self) -> Result<Vec<(String, String, String, bool, i64)>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, user_name, label, revoked_at_ms, last_seq FROM device ORDER BY created_at_ms",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get::<Option<i64>, _>(3)?.is_some(),
+                    r.try_get(4)?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Error::Db)
+    }
+
+    /// The device a credential `DEVICE.TOKEN` belongs to, unless unknown or revoked.
+    pub async fn authenticate(&self, credential: &str) -> Result<Device, Error> {
+        let (id, token) = credential.split_once('.').ok_or(Error::Unauthorized)?;
+        let row = sqlx::query(
+            "SELECT d.token_hash, d.revoked_at_ms, d.last_seq, d.user_name, u.role
+             FROM device d JOIN app_user u ON u.name = d.user_name WHERE d.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+        let hash: String = row.try_get(0)?;
+        let revoked: Option<i64> = row.try_get(1)?;
+        if revoked.is_some() || hash != secret::hash(token) {
+            return Err(Error::Unauthorized);
+        }
+        Ok(Device {
+            id: id.to_owned(),
+            last_seq: row.try_get::<i64, _>(2)? as u64,
+            user: row.try_get(3)?,
+            role: row.try_get(4)?,
+        })
+    }
+
+    pub fn status(device: &Device) -> DeviceStatus {
+        DeviceStatus {
+            id: device.id.clone(),
+            user: device.user.clone(),
+            role: device.role.clone(),
+            last_seq: device.last_seq,
+        }
+    }
+
+    /// Takes a batch of a device's changes in one transaction. Sequences already taken get the
+    /// answer they got before (a push repeated after a lost reply changes nothing); the next one
+    /// is checked (role, form, clock) and applied or refused; anything after a gap is refused
+    /// as `gap` and not recorded, so the device sends it again from the right place.
+    pub async fn push(
+        &self,
+        device: &Device,
+        mut changes: Vec<Change>,
+        now_ms: i64,
+    ) -> Result<PushReply, Error> {
+        changes.sort_by_key(|c| c.seq);
+        let mut tx = self.pool.begin().await?;
+        // The head row's lock first: pushes run one at a time and commit in server order.
+        let mut head: i64 =
+            sqlx::query_scalar("UPDATE log_head SET seq = seq WHERE id = 1 RETURNING seq")
+                .fetch_one(&mut *tx)
+                .await?;
+        // Read again under the lock: the device may have been revoked, or pushed on another
+        // connection, since it was authenticated.
+        let row = sqlx::query(
+            "SELECT d.last_seq, d.revoked_at_ms, u.role FROM device d
+             JOIN app_user u ON u.name = d.user_name WHERE d.id = $1",
+        )
+        .bind(&device.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if row.try_get::<Option<i64>, _>(1)?.is_some() {
+            return Err(Error::Unauthorized);
+        }
+        let mut last = row.try_get::<i64, _>(0)? as u64;
+        let role: String = row.try_get(2)?;
+        let mut reply = PushReply::default();
+        let mut taken = Vec::new();
+        for change in changes {
+            let seq = change.seq;
+            if seq == 0 {
+                reply
+                    .rejected
+                    .push(rejection(seq, "malformed", "sequences start at 1"));
+            } else if seq <= last {
+                self.earlier_answer(&mut tx, &device.id, seq, &mut reply)
+                    .await?;
+            } else if seq > last + 1 {
+                reply.rejected.push(rejection(
+                    seq,
+                    "gap",
+                    &format!("expected sequence {} next", last + 1),
+                ));
+            } else {
+                let body = serde_json::to_string(&change).map_err(Error::Corrupt)?;
+                match policy::admit(&role, &change, now_ms.max(0) as u64) {
+                    Ok(()) => {
+                        head += 1;
+                        taken.push((
+                            head,
+                            seq,
+                            change.stamp.to_string(),
+                            change.op.kind(),
+                            change.author.clone(),
+                            body,
+                        ));
+                        if let Op::Event { event } = &change.op {
+                            self.countersign(&mut tx, head, &event.hash, now_ms).await?;
+                        }
+                        reply.accepted.push(seq);
+                    }
+                    Err(refusal) => {
+                        sqlx::query(
+                            "INSERT INTO refused_change (device_id, device_seq, code, reason, body,
+                                                         received_at_ms)
+                             VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(&device.id)
+                        .bind(seq as i64)
+                        .bind(refusal.code())
+                        .bind(refusal.to_string())
+                        .bind(&body)
+                        .bind(now_ms)
+                        .execute(&mut *tx)
+                        .await?;
+                        reply
+                            .rejected
+                            .push(rejection(seq, refusal.code(), &refusal.to_string()));
+                    }
+                }
+                last = seq;
+            }
+        }
+        insert_changes(&mut tx, &device.id, &taken, now_ms).await?;
+        sqlx::query("UPDATE log_head SET seq = $1 WHERE id = 1")
+            .bind(head)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE device SET last_seq = $1 WHERE id = $2")
+            .bind(last as i64)
+            .bind(&device.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        reply.last_seq = last;
+        Ok(reply)
+    }
+
+    /// Adds the next link of the server's chain for an accepted event (inside the push, under
+    /// the head lock, so links are numbered without gaps across instances).
+    async fn countersign(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        server_seq: i64,
+        event_hash: &str,
+        now_ms: i64,
+    ) -> Result<(), Error> {
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT seq FROM countersign WHERE event_hash = $1")
+                .bind(event_hash)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if known.is_some() {
+            return Ok(());
+        }
+        let prev = sqlx::query("SELECT seq, hash FROM countersign ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?)))
+            .transpose()?;
+        let key = self.signing_key(tx).await?;
+        let link = countersign::seal(prev, server_seq, event_hash, now_ms, &key);
+        sqlx::query(
+            "INSERT INTO countersign (seq, server_seq, event_hash, prev_hash, hash, signature, at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(link.seq)
+        .bind(link.server_seq)
+        .bind(&link.event_hash)
+        .bind(&link.prev_hash)
+        .bind(&link.hash)
+        .bind(&link.signature)
+        .bind(link.at_ms)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn earlier_answer(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        device: &str,
+        seq: u64,
+        reply: &mut PushReply,
+    ) -> Result<(), Error> {
+        let refused = sqlx::query(
+            "SELECT code, reason FROM refused_change WHERE device_id = $1 AND device_seq = $2",
+        )
+        .bind(device)
+        .bind(seq as i64)
+        .fetch_optional(&mut **tx)
+        .await?;
+        match refused {
+            Some(r) => reply.rejected.push(rejection(
+                seq,
+                &r.try_get::<String, _>(0)?,
+                &r.try_get::<String, _>(1)?,
+            )),
+            None => reply.accepted.push(seq),
+        }
+        Ok(())
+    }
+
+    /// Changes after `cursor` in server order, at most `limit`.
+    pub async fn pull(&self, cursor: u64, limit: u32) -> Result<Page, Error> {
+        let raw = self.pull_raw(cursor, limit).await?;
+        let changes = raw
+            .changes
+            .into_iter()
+            .map(|(seq, device, body)| {
+                let change: Change = serde_json::from_str(&body).map_err(Error::Corrupt)?;
+                Ok((seq, device, change))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Page {
+            changes,
+            more: raw.more,
+        })
+    }
+
+    /// Changes after `cursor` as stored (server sequence, device, the change's JSON): a pull
+    /// sends them on without parsing and writing each again.
+    pub async fn pull_raw(&self, cursor: u64, limit: u32) -> Result<RawPage, Error> {
+        let limit = limit.clamp(1, 10_000);
+        let rows = sqlx::query(
+            "SELECT server_seq, device_id, body FROM sync_change
+             WHERE server_seq > $1 ORDER BY server_seq LIMIT $2",
+        )
+        .bind(cursor as i64)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let more = rows.len() > limit as usize;
+        let changes = rows
+            .iter()
+            .take(limit as usize)
+            .map(|r| Ok((r.try_get::<i64, _>(0)? as u64, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok(RawPage { changes, more })
+    }
+
+    /// The merged state of every accepted change (the reference replicas converge to).
+    pub async fn view(&self) -> Result<View, Error> {
+        let mut state = State::default();
+        let mut cursor = 0;
+        loop {
+            let page = self.pull(cursor, 10_000).await?;
+            for (seq, _, change) in &page.changes {
+                state.apply(change);
+                cursor = *seq;
+            }
+            if !page.more {
+                return Ok(state.view());
+            }
+        }
+    }
+
+    /// Refused changes (code, reason) of a device, for administrators and tests.
+    pub async fn refused(&self, device: &str) -> Result<Vec<(u64, String, String)>, Error> {
+        let rows = sqlx::query(
+            "SELECT device_seq, code, reason FROM refused_change WHERE device_id = $1
+             ORDER BY device_seq",
+        )
+        .bind(device)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<i64, _>(0)? as u64, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Error::Db)
+    }
+
+    /// How many changes the server holds.
+    pub async fn change_count(&self) -> Result<u64, Error> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_change")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+}
+
+/// An accepted change as stored: server sequence, device sequence, stamp, kind, author, body.
+type Taken = (i64, u64, String, &'static str, String, String);
+
+/// Inserts a push's accepted changes, 250 to a statement: one statement per change was most of
+/// the cost of a large push.
+async fn insert_changes(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    device: &str,
+    taken: &[Taken],
+    now_ms: i64,
+) -> Result<(), Error> {
+    for chunk in taken.chunks(250) {
+        let tuples: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 8;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO sync_change (server_seq, device_id, device_seq, stamp, kind, author, body,
+                                      received_at_ms) VALUES {}",
+            tuples.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (head, seq, stamp, kind, author, body) in chunk {
+            q = q
+                .bind(*head)
+                .bind(device)
+                .bind(*seq as i64)
+                .bind(stamp.as_str())
+                .bind(*kind)
+                .bind(author.as_str())
+                .bind(body.as_str())
+                .bind(now_ms);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+fn rejection(seq: u64, code: &str, reason: &str) -> Rejection {
+    Rejection {
+        seq,
+        code: code.to_owned(),
+        reason: reason.to_owned(),
+    }
+}

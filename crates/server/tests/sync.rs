@@ -1,0 +1,871 @@
+//! The server over real HTTP on 127.0.0.1 (port 0) with real replicas on SQLite files: the same
+//! stories against embedded SQLite and, where one is reachable, PostgreSQL (each test makes its
+//! own throw-away database and drops it).
+
+use std::time::Duration;
+use yitu_domain::import::plan::Change as RowChange;
+use yitu_domain::import::Crs;
+use yitu_domain::incident::{
+    Incident, IncidentKind, IncidentLevel, IncidentStatus, LogEntry, Toll,
+};
+use yitu_domain::material::MaterialCode;
+use yitu_domain::resource::Resource;
+use yitu_domain::role::Role;
+use yitu_domain::stock::MoveKind;
+use yitu_domain::sync::View;
+use yitu_domain::LonLat;
+use yitu_domain::{demo, EntityId, Layer};
+use yitu_replica::import::{Author, ImportPlan};
+use yitu_replica::movement::NewLine;
+use yitu_replica::sync::{sync_once, Client, SyncReport};
+use yitu_server::Store as ServerStore;
+
+const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A throw-away database, dropped with the fixture.
+struct Db {
+    url: String,
+    pg_name: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl Db {
+    async fn new(backend: Backend) -> Option<Db> {
+        let dir = tempfile::tempdir().unwrap();
+        match backend {
+            Backend::Sqlite => Some(Db {
+                url: format!("sqlite://{}", dir.path().join("server.sqlite").display()),
+                pg_name: None,
+                _dir: dir,
+            }),
+            Backend::Postgres => {
+                use sqlx::Connection;
+                let conn = tokio::time::timeout(
+                    Duration::from_secs(3),
+                    sqlx::PgConnection::connect(PG_ADMIN),
+                )
+                .await;
+                let mut conn = match conn {
+                    Ok(Ok(c)) => c,
+                    Ok(Err(e)) => {
+                        eprintln!("PostgreSQL variant skipped: cannot connect to {PG_ADMIN}: {e}");
+                        return None;
+                    }
+                    Err(_) => {
+                        eprintln!("PostgreSQL variant skipped: {PG_ADMIN} did not answer in 3 s");
+                        return None;
+                    }
+                };
+                let mut b = [0u8; 6];
+                getrandom::getrandom(&mut b).unwrap();
+                let name = format!(
+                    "yitu_test_{}",
+                    b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+                );
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                conn.close().await.ok();
+                Some(Db {
+                    url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
+                    pg_name: Some(name),
+                    _dir: dir,
+                })
+            }
+        }
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            // Drop runs outside async: a thread of its own with its own runtime.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    use sqlx::Connection;
+                    if let Ok(mut c) = sqlx::PgConnection::connect(PG_ADMIN).await {
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut c)
+                                .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// One server instance over a database, serving on its own port.
+struct Server {
+    url: String,
+    store: ServerStore,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    async fn start(db: &Db) -> Server {
+        let store = ServerStore::open(&db.url).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let served = store.clone();
+        let task = tokio::spawn(async move {
+            yitu_server::serve(listener, served).await.unwrap();
+        });
+        Server { url, store, task }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+struct Replica {
+    _dir: tempfile::TempDir,
+    store: yitu_replica::Store,
+    client: Client,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+impl Replica {
+    /// A fresh data folder enrolled as `user`.
+    async fn enrol(server: &Server, user: &str) -> Replica {
+        let dir = tempfile::tempdir().unwrap();
+        let store = yitu_replica::Store::open(dir.path()).await.unwrap();
+        let code = server.store.enrol_code(user, now()).await.unwrap();
+        let credential = store.enrol(&server.url, &code, user).await.unwrap();
+        Replica {
+            _dir: dir,
+            store,
+            client: Client::new(credential).unwrap(),
+        }
+    }
+
+    async fn sync(&self) -> SyncReport {
+        sync_once(&self.store, &self.client).await.unwrap()
+    }
+
+    async fn import(&self, records: Vec<Resource>) {
+        let mut ids = yitu_replica::id_source(now());
+        let plan = ImportPlan::Resources(
+            records
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (i + 1, RowChange::Insert(r)))
+                .collect(),
+        );
+        self.store
+            .apply_import(&plan, author("导入员", now(), &mut ids), |_, _| {})
+            .await
+            .unwrap();
+    }
+
+    async fn set(&self, id: EntityId, field: &str, value: &str, who: &str, at_ms: i64) {
+        let mut ids = yitu_replica::id_source(at_ms);
+        self.store
+            .update_record(
+                id,
+                &[(field.to_owned(), value.to_owned())],
+                Crs::Wgs84,
+                author(who, at_ms, &mut ids),
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn retire(&self, id: EntityId, who: &str) {
+        let mut ids = yitu_replica::id_source(now());
+        self.store
+            .retire_record(id, "已拆除", author(who, now(), &mut ids))
+            .await
+            .unwrap();
+    }
+
+    async fn issue(&self, depot: EntityId, qty: i64, who: &str) {
+        let mut ids = yitu_replica::id_source(now());
+        self.store
+            .move_stock(
+                depot,
+                &quilt(),
+                MoveKind::Issue,
+                qty,
+                "调拨",
+                None,
+                author(who, now(), &mut ids),
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn on_hand(&self, depot: EntityId) -> i64 {
+        let rows = self.store.stock(depot).await.unwrap();
+        rows.iter()
+            .find(|r| r.code == quilt().as_str())
+            .map(|r| r.balance.on_hand)
+            .unwrap()
+    }
+
+    async fn record(&self, id: EntityId) -> serde_json::Value {
+        serde_json::to_value(self.store.resource(id).await.unwrap()).unwrap()
+    }
+}
+
+fn author<'a>(
+    actor: &'a str,
+    at_ms: i64,
+    ids: &'a mut (dyn FnMut() -> EntityId + Send + Sync),
+) -> Author<'a> {
+    Author {
+        actor,
+        at_ms,
+        source: "test",
+        new_id: ids,
+    }
+}
+
+fn actor(name: &str, role: Role) -> yitu_replica::user::Actor {
+    yitu_replica::user::Actor {
+        name: name.into(),
+        role,
+    }
+}
+
+fn quilt() -> MaterialCode {
+    MaterialCode::parse("1010301").unwrap()
+}
+
+/// The fixture of the stories: a server with its users, three replicas enrolled, and a few
+/// shelters and a depot holding 100 quilts, made on A and synced to all.
+struct District {
+    _db: Db,
+    server: Server,
+    replicas: Vec<Replica>,
+    shelters: Vec<EntityId>,
+    depot: EntityId,
+}
+
+async fn district(backend: Backend) -> Option<District> {
+    let db = Db::new(backend).await?;
+    let server = Server::start(&db).await;
+    for (name, role) in [
+        ("张指挥", "commander"),
+        ("王参谋", "staff"),
+        ("李技术", "technical_officer"),
+        ("赵观察", "observer"),
+    ] {
+        server.store.add_user(name, role, now()).await.unwrap();
+    }
+    let a = Replica::enrol(&server, "张指挥").await;
+    let b = Replica::enrol(&server, "王参谋").await;
+    let c = Replica::enrol(&server, "李技术").await;
+    let data = demo::generate(demo::DEFAULT_SEED);
+    let shelters: Vec<Resource> = data
+        .resources
+        .iter()
+        .filter(|r| r.layer() == Layer::Shelters)
+        .take(3)
+        .cloned()
+        .collect();
+    let depot = data
+        .resources
+        .iter()
+        .find(|r| r.layer() == Layer::Depots)
+        .cloned()
+        .unwrap();
+    let shelter_ids = shelters.iter().map(Resource::id).collect();
+    let depot_id = depot.id();
+    let mut records = shelters;
+    records.push(depot);
+    a.import(records).await;
+    let mut ids = yitu_replica::id_source(now());
+    a.store
+        .move_stock(
+            depot_id,
+            &quilt(),
+            MoveKind::Receive,
+            100,
+            "入库",
+            Some(NewLine {
+                name: "棉被",
+                unit: "床",
+            }),
+            author("张指挥", now(), &mut ids),
+        )
+        .await
+        .unwrap();
+    let first = a.sync().await;
+    assert_eq!((first.pushed, first.accepted), (5, 5), "{first:?}");
+    b.sync().await;
+    c.sync().await;
+    Some(District {
+        _db: db,
+        server,
+        replicas: vec![a, b, c],
+        shelters: shelter_ids,
+        depot: depot_id,
+    })
+}
+
+/// Every replica's records, balances and conflicts agree with the server's merged state.
+async fn assert_converged(d: &District) {
+    let view: View = d.replicas[0].client.server_view().await.unwrap();
+    for (i, r) in d.replicas.iter().enumerate() {
+        for id in &d.shelters {
+            let key = format!("shelters/{id}");
+            let server_fields = &view.records[&key];
+            let local = r.record(*id).await;
+            for (field, value) in server_fields {
+                if field == "retired" {
+                    continue;
+                }
+                assert_eq!(&local[field], value, "replica {i} {key} {field}");
+            }
+            let retired = r
+                .store
+                .resources(Layer::Shelters)
+                .await
+                .unwrap()
+                .iter()
+                .all(|s| s.id() != *id);
+            assert_eq!(retired, view.retired(&key), "replica {i} {key} retired");
+        }
+        let balance = view.balances[&format!("{}/{}", d.depot, quilt().as_str())];
+        assert_eq!(
+            r.on_hand(d.depot).await,
+            balance.on_hand,
+            "replica {i} balance"
+        );
+        let conflicts: std::collections::BTreeSet<String> = r
+            .store
+            .conflicts()
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| format!("{}/{}/{}", c.collection, c.record_id, c.field))
+            .collect();
+        assert_eq!(conflicts, view.conflicts, "replica {i} conflicts");
+    }
+}
+
+/// Three replicas edit offline, then sync in the given order (twice round, so everyone sees
+/// everyone): same state everywhere, the server's.
+async fn offline_edits_converge(backend: Backend, order: [usize; 3]) {
+    let Some(d) = district(backend).await else {
+        return;
+    };
+    let [a, b, c] = [&d.replicas[0], &d.replicas[1], &d.replicas[2]];
+    let (s0, s1, s2) = (d.shelters[0], d.shelters[1], d.shelters[2]);
+    // Offline: A and B change one shelter's capacity (a conflict), B renames another,
+    // C retires the third, A and B each issue quilts.
+    a.set(s0, "capacity", "1200", "张指挥", now()).await;
+    b.set(s0, "capacity", "1500", "王参谋", now() + 5).await;
+    b.set(s1, "name", "钱塘镇中心小学避难场所", "王参谋", now())
+        .await;
+    c.retire(s2, "李技术").await;
+    a.issue(d.depot, 30, "张指挥").await;
+    b.issue(d.depot, 50, "王参谋").await;
+    // An incident made on A and synced; then 续报 on all three offline, one with a new toll.
+    let incident = Incident {
+        id: yitu_replica::id_source(now())(),
+        title: "合川区森林火灾".into(),
+        kind: IncidentKind::ForestFire,
+        level: IncidentLevel::Major,
+        status: IncidentStatus::Responding,
+        at_ms: now(),
+        point: LonLat {
+            lon: 106.30,
+            lat: 30.10,
+        },
+        area: None,
+        toll: Toll::default(),
+        created_by: "张指挥".into(),
+    };
+    a.store
+        .create_incident(&actor("张指挥", Role::Commander), &incident)
+        .await
+        .unwrap();
+    a.sync().await;
+    b.sync().await;
+    c.sync().await;
+    for (i, r) in d.replicas.iter().enumerate() {
+        let entry = LogEntry {
+            id: yitu_replica::id_source(now())(),
+            incident_id: incident.id,
+            at_ms: now(),
+            author: format!("replica {i}"),
+            text: format!("第{i}次续报"),
+            toll: (i == 1).then_some(Toll {
+                injured: 2,
+                ..Toll::default()
+            }),
+        };
+        r.store
+            .add_log(&actor("王参谋", Role::Staff), &entry)
+            .await
+            .unwrap();
+    }
+    for round in 0..2 {
+        for &i in &order {
+            let report = d.replicas[i].sync().await;
+            assert!(
+                report.rejected.is_empty(),
+                "round {round} replica {i}: {report:?}"
+            );
+            assert_eq!(report.pending, 0);
+        }
+    }
+    // Both issues count: 100 − 30 − 50.
+    assert_eq!(a.on_hand(d.depot).await, 20);
+    assert_eq!(c.on_hand(d.depot).await, 20);
+    // The later stamp wins the capacity everywhere, and the conflict shows everywhere.
+    for r in &d.replicas {
+        assert_eq!(r.record(s0).await["capacity"], serde_json::json!(1500));
+        assert_eq!(r.record(s1).await["name"], "钱塘镇中心小学避难场所");
+        let conflicts = r.store.conflicts().await.unwrap();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].field, "capacity");
+        let values: Vec<_> = conflicts[0]
+            .versions
+            .iter()
+            .map(|v| v.value.clone())
+            .collect();
+        assert_eq!(values, [serde_json::json!(1500), serde_json::json!(1200)]);
+    }
+    for r in &d.replicas {
+        assert_eq!(r.store.incident_log(incident.id).await.unwrap().len(), 3);
+        assert_eq!(r.store.incident(incident.id).await.unwrap().toll.injured, 2);
+    }
+    assert_converged(&d).await;
+
+    // C picks A's version: a new change; once synced the conflict is gone on every replica.
+    c.store
+        .resolve_conflict(s0, "capacity", serde_json::json!(1200), "李技术", now())
+        .await
+        .unwrap();
+    for &i in &order {
+        d.replicas[i].sync().await;
+    }
+    for &i in &order {
+        d.replicas[i].sync().await;
+    }
+    for r in &d.replicas {
+        assert_eq!(r.record(s0).await["capacity"], serde_json::json!(1200));
+        assert!(r.store.conflicts().await.unwrap().is_empty());
+    }
+    assert_converged(&d).await;
+}
+
+#[tokio::test]
+async fn three_replicas_converge_sqlite_abc() {
+    offline_edits_converge(Backend::Sqlite, [0, 1, 2]).await;
+}
+
+#[tokio::test]
+async fn three_replicas_converge_sqlite_cba() {
+    offline_edits_converge(Backend::Sqlite, [2, 1, 0]).await;
+}
+
+#[tokio::test]
+async fn three_replicas_converge_postgres_bca() {
+    offline_edits_converge(Backend::Postgres, [1, 2, 0]).await;
+}
+
+async fn two_replicas_stock_counted_twice(backend: Backend) {
+    let Some(d) = district(backend).await else {
+        return;
+    };
+    let [a, b] = [&d.replicas[0], &d.replicas[1]];
+    a.issue(d.depot, 60, "张指挥").await;
+    b.issue(d.depot, 60, "王参谋").await;
+    b.sync().await;
+    a.sync().await;
+    b.sync().await;
+    // Both offline issues are kept: the balance goes below zero and says so, nothing is lost.
+    assert_eq!(a.on_hand(d.depot).await, -20);
+    assert_eq!(b.on_hand(d.depot).await, -20);
+}
+
+#[tokio::test]
+async fn stock_issued_on_two_replicas_offline_counts_twice_sqlite() {
+    two_replicas_stock_counted_twice(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn stock_issued_on_two_replicas_offline_counts_twice_postgres() {
+    two_replicas_stock_counted_twice(Backend::Postgres).await;
+}
+
+async fn repeated_push(backend: Backend) {
+    let Some(d) = district(backend).await else {
+        return;
+    };
+    let a = &d.replicas[0];
+    a.set(d.shelters[0], "capacity", "999", "张指挥", now())
+        .await;
+    a.sync().await;
+    let count = d.server.store.change_count().await.unwrap();
+    let view = d.server.store.view().await.unwrap();
+    // The reply was lost: the replica never recorded it, so it pushes the same change again.
+    forget_outcomes(&a.store).await;
+    assert_eq!(a.store.pending_count().await.unwrap(), 6);
+    let again = a.sync().await;
+    assert_eq!((again.pushed, again.accepted), (6, 6));
+    assert!(again.rejected.is_empty());
+    assert_eq!(d.server.store.change_count().await.unwrap(), count);
+    assert_eq!(d.server.store.view().await.unwrap(), view);
+    assert_eq!(a.store.pending_count().await.unwrap(), 0);
+}
+
+/// Marks every outbox row unanswered, as after a push whose reply never arrived.
+async fn forget_outcomes(store: &yitu_replica::Store) {
+    use sqlx::Connection;
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", store.path().display()))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE outbox SET outcome = NULL")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_push_repeated_after_a_lost_reply_changes_nothing_sqlite() {
+    repeated_push(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_push_repeated_after_a_lost_reply_changes_nothing_postgres() {
+    repeated_push(Backend::Postgres).await;
+}
+
+async fn refusals(backend: Backend) {
+    let Some(d) = district(backend).await else {
+        return;
+    };
+    let count = d.server.store.change_count().await.unwrap();
+    let view = d.server.store.view().await.unwrap();
+
+    // An observer's edit: refused with its reason, nothing written on the server.
+    let o = Replica::enrol(&d.server, "赵观察").await;
+    o.sync().await;
+    o.set(d.shelters[0], "capacity", "1", "赵观察", now()).await;
+    let report = o.sync().await;
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert_eq!(report.rejected[0].code, "role");
+    assert!(report.rejected[0].reason.contains("observer"));
+    assert_eq!(report.pending, 0);
+    assert_eq!(o.store.refused_changes().await.unwrap().len(), 1);
+    // A push that skips sequence numbers is refused as a gap and not recorded.
+    let skipped = yitu_domain::sync::Change {
+        seq: 5,
+        stamp: yitu_domain::sync::Stamp {
+            ms: now() as u64,
+            counter: 0,
+            node: "o".into(),
+        },
+        author: "赵观察".into(),
+        op: yitu_domain::sync::Op::Log {
+            incident: d.shelters[0],
+            id: d.shelters[1],
+            body: serde_json::json!({}),
+        },
+    };
+    let reply = o.client.push(vec![skipped]).await.unwrap();
+    assert_eq!(reply.rejected[0].code, "gap");
+    assert_eq!(reply.last_seq, 1);
+    assert_eq!(
+        d.server
+            .store
+            .refused(&o.client.credential().device)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // A revoked device: refused outright, its change stays pending, nothing written.
+    let b = &d.replicas[1];
+    d.server
+        .store
+        .revoke(&b.client.credential().device, now())
+        .await
+        .unwrap();
+    b.set(d.shelters[0], "capacity", "2", "王参谋", now()).await;
+    let err = sync_once(&b.store, &b.client).await.unwrap_err();
+    assert!(
+        matches!(&err, yitu_replica::Error::Server { status: 401, .. }),
+        "{err:?}"
+    );
+    assert_eq!(b.store.pending_count().await.unwrap(), 1);
+
+    // A clock a day ahead: quarantined, not applied.
+    let a = &d.replicas[0];
+    a.set(d.shelters[1], "capacity", "3", "张指挥", now() + 86_400_000)
+        .await;
+    let report = a.sync().await;
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(report.rejected[0].code, "quarantined");
+
+    assert_eq!(d.server.store.change_count().await.unwrap(), count);
+    assert_eq!(d.server.store.view().await.unwrap(), view);
+
+    // A used enrolment code and a malformed push are refused with a reason.
+    let code = d.server.store.enrol_code("王参谋", now()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let s = yitu_replica::Store::open(dir.path()).await.unwrap();
+    s.enrol(&d.server.url, &code, "x").await.unwrap();
+    let again = s.enrol(&d.server.url, &code, "y").await.unwrap_err();
+    let stale = d.server.store.enrol_code("王参谋", now()).await.unwrap();
+    let expired = d
+        .server
+        .store
+        .enrol(&stale, "z", now() + yitu_server::store::CODE_TTL_MS + 1)
+        .await;
+    assert!(matches!(expired, Err(yitu_server::Error::BadCode)));
+    assert!(matches!(&again, yitu_replica::Error::Server { code, .. } if code == "bad_code"));
+    let cred = a.client.credential();
+    let junk = reqwest::Client::new()
+        .post(format!("{}/v1/push", d.server.url))
+        .header(
+            "authorization",
+            format!("Bearer {}.{}", cred.device, cred.token),
+        )
+        .header("content-encoding", "zstd")
+        .body("not zstd at all")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(junk.status().as_u16(), 400);
+    let bad_cursor = reqwest::Client::new()
+        .get(format!("{}/v1/pull?after=yesterday", d.server.url))
+        .header(
+            "authorization",
+            format!("Bearer {}.{}", cred.device, cred.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_cursor.status().as_u16(), 400);
+    let body: serde_json::Value =
+        serde_json::from_slice(&bad_cursor.bytes().await.unwrap()).unwrap_or_default();
+    assert_eq!(body["code"], "bad_request");
+    assert_eq!(d.server.store.change_count().await.unwrap(), count);
+}
+
+#[tokio::test]
+async fn observer_revoked_and_future_changes_are_refused_with_nothing_written_sqlite() {
+    refusals(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn observer_revoked_and_future_changes_are_refused_with_nothing_written_postgres() {
+    refusals(Backend::Postgres).await;
+}
+
+/// Two server instances on one database: replicas on either see each other's changes.
+async fn two_instances(backend: Backend) {
+    let Some(d) = district(backend).await else {
+        return;
+    };
+    let second = Server::start(&d._db).await;
+    let b = Replica::enrol(&second, "王参谋").await;
+    b.sync().await;
+    let a = &d.replicas[0];
+    a.set(d.shelters[0], "capacity", "777", "张指挥", now())
+        .await;
+    b.set(d.shelters[1], "capacity", "888", "王参谋", now())
+        .await;
+    // Push and pull at once through both instances.
+    let (ra, rb) = tokio::join!(a.sync(), b.sync());
+    assert!(ra.rejected.is_empty() && rb.rejected.is_empty());
+    a.sync().await;
+    b.sync().await;
+    for r in [a, &b] {
+        assert_eq!(r.record(d.shelters[0]).await["capacity"], 777);
+        assert_eq!(r.record(d.shelters[1]).await["capacity"], 888);
+    }
+}
+
+#[tokio::test]
+async fn two_server_instances_on_one_database_sqlite() {
+    two_instances(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn two_server_instances_on_one_database_postgres() {
+    two_instances(Backend::Postgres).await;
+}
+
+/// The background loop retries what the outbox holds until the server answers again: a change
+/// made while the server was down reaches it without another local write.
+#[tokio::test]
+async fn the_background_loop_pushes_once_the_server_is_back() {
+    let Some(db) = Db::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = Server::start(&db).await;
+    server
+        .store
+        .add_user("王参谋", "staff", now())
+        .await
+        .unwrap();
+    let r = Replica::enrol(&server, "王参谋").await;
+    let data = demo::generate(demo::DEFAULT_SEED);
+    let shelter = data
+        .resources
+        .iter()
+        .find(|x| x.layer() == Layer::Shelters)
+        .cloned()
+        .unwrap();
+    let id = shelter.id();
+    let port = server.url.rsplit(':').next().unwrap().to_owned();
+    // The server goes away; the desktop keeps working.
+    drop(server);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    r.import(vec![shelter]).await;
+    r.set(id, "capacity", "4321", "王参谋", now()).await;
+    assert_eq!(r.store.pending_count().await.unwrap(), 2);
+
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let failures = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let seen = failures.clone();
+    let config = yitu_replica::sync::LoopConfig {
+        interval: Duration::from_millis(100),
+        min_backoff: Duration::from_millis(50),
+        max_backoff: Duration::from_millis(200),
+    };
+    let task = tokio::spawn(yitu_replica::sync::run(
+        r.store.clone(),
+        r.client.clone(),
+        config,
+        wake,
+        move |result| {
+            if result.is_err() {
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        },
+        async {
+            let _ = stop_rx.await;
+        },
+    ));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(failures.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    assert_eq!(r.store.pending_count().await.unwrap(), 2);
+
+    // The server comes back on the same port.
+    let store = ServerStore::open(&db.url).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}"))
+        .await
+        .unwrap();
+    let served = store.clone();
+    let back = tokio::spawn(async move { yitu_server::serve(listener, served).await.unwrap() });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while r.store.pending_count().await.unwrap() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the loop never pushed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(store.change_count().await.unwrap(), 2);
+    assert!(r.store.last_sync().await.unwrap().is_some());
+    stop_tx.send(()).unwrap();
+    task.await.unwrap();
+    back.abort();
+}
+
+/// A decision event with a broken signature is refused with nothing written; a good one is
+/// countersigned in the server's own chain and reaches the other replicas.
+async fn decision_events(backend: Backend) {
+    use ed25519_dalek::SigningKey;
+    use yitu_domain::chain::{EventKind, Unsealed, GENESIS};
+    use yitu_domain::sync::{Change, Op, Stamp};
+    let Some(d) = district(backend).await else {
+        return;
+    };
+    let pusher = Replica::enrol(&d.server, "张指挥").await;
+    let key = SigningKey::from_bytes(&[9; 32]);
+    let mut ids = yitu_replica::id_source(now());
+    let good = Unsealed {
+        incident_id: ids(),
+        seq: 1,
+        kind: EventKind::Issue,
+        decision_id: ids(),
+        payload: r#"{"number":"合应决〔2026〕1号"}"#.into(),
+        author: "张指挥",
+        at_ms: now(),
+        prev_hash: GENESIS,
+    }
+    .seal(&key);
+    let mut forged = good.clone();
+    forged.payload = r#"{"number":"合应决〔2026〕2号"}"#.into();
+    let change = |seq: u64, event: &yitu_domain::chain::Event| Change {
+        seq,
+        stamp: Stamp {
+            ms: now() as u64,
+            counter: seq as u32,
+            node: "pusher".into(),
+        },
+        author: "张指挥".into(),
+        op: Op::Event {
+            event: Box::new(event.clone()),
+        },
+    };
+    let count = d.server.store.change_count().await.unwrap();
+    let reply = pusher.client.push(vec![change(1, &forged)]).await.unwrap();
+    assert_eq!(reply.rejected.len(), 1, "{reply:?}");
+    assert_eq!(reply.rejected[0].code, "signature");
+    assert_eq!(d.server.store.change_count().await.unwrap(), count);
+    assert!(d.server.store.countersigns().await.unwrap().is_empty());
+
+    let reply = pusher.client.push(vec![change(2, &good)]).await.unwrap();
+    assert_eq!(reply.accepted, [2]);
+    let links = d.server.store.countersigns().await.unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].event_hash, good.hash);
+    let public = d.server.store.public_key().await.unwrap();
+    let public: [u8; 32] = yitu_domain::canonical::unhex(&public)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let public = ed25519_dalek::VerifyingKey::from_bytes(&public).unwrap();
+    assert_eq!(yitu_server::countersign::verify(&links, &public), Ok(()));
+
+    // Another desktop pulls the event exactly as signed; its own check of the chain holds.
+    let b = &d.replicas[1];
+    b.sync().await;
+    assert_eq!(b.store.chain(good.incident_id).await.unwrap(), vec![good]);
+    let report = b.store.verify().await.unwrap();
+    assert!(report.ok && report.events == 1, "{report:?}");
+}
+
+#[tokio::test]
+async fn a_decision_with_a_broken_signature_is_refused_and_a_good_one_countersigned_sqlite() {
+    decision_events(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_decision_with_a_broken_signature_is_refused_and_a_good_one_countersigned_postgres() {
+    decision_events(Backend::Postgres).await;
+}
