@@ -275,7 +275,7 @@ struct LogArgs<'a> {
 #[derive(Debug, Clone, PartialEq)]
 enum Pane {
     Overview,
-    Draft(Option<Decision>),
+    Draft(Option<Box<Decision>>),
     Decision(String),
 }
 
@@ -423,14 +423,14 @@ pub fn IncidentPanel(
                                 </div>
                             }.into_any(),
                             Pane::Draft(draft) => view! {
-                                <DecisionEditor lang=lang incident=incident draft=draft issued=issued records=records sketch=sketch drawings=drawings
+                                <DecisionEditor lang=lang incident=incident draft=draft.map(|d| *d) issued=issued records=records sketch=sketch drawings=drawings
                                     on_saved=move |d: Decision| { reload(); pane.set(Pane::Decision(d.id.to_string())) }
                                     on_cancel=move || { reload(); pane.set(Pane::Overview) }/>
                             }.into_any(),
                             Pane::Decision(did) => view! {
                                 <DecisionPanel lang=lang id=did user=user
                                     on_changed=move || reload()
-                                    on_edit=move |d: Decision| pane.set(Pane::Draft(Some(d)))
+                                    on_edit=move |d: Decision| pane.set(Pane::Draft(Some(Box::new(d))))
                                     on_back=move || pane.set(Pane::Overview)/>
                             }.into_any(),
                         }}
