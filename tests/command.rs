@@ -226,16 +226,15 @@ async fn run(c: &Client, d: &Driver, data: &Path) -> Result<()> {
         .as_array()
         .context("area ring")?;
     assert_eq!(ring.len(), 5, "four corners and the closing point");
-    let drawn = c
-        .execute(
-            "return window.__yituMap.queryRenderedFeatures({layers: ['incident-point', 'incident-area']}).length",
-            vec![],
-        )
-        .await?;
-    assert!(
-        drawn.as_u64() >= Some(2),
-        "incident point and area drawn: {drawn}"
-    );
+    // Drawn once the map has rendered the jump to the incident (software GL can lag).
+    wait_for(
+        c,
+        "the incident's point and area on the map",
+        "return window.__yituMap.queryRenderedFeatures({layers: ['incident-point', 'incident-area']}).length >= 2",
+        vec![],
+        Duration::from_secs(15),
+    )
+    .await?;
     screenshot(c, d, "c03-incident.png").await?;
 
     // 3. A draft from the landslide template: two of its orders, one material, a cordon.

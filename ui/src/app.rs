@@ -188,7 +188,7 @@ pub fn App() -> impl IntoView {
                 if locating.get_untracked() {
                     locating.set(false);
                     located.set(Some((lon, lat)));
-                } else if let Some(s) = sketch.get_untracked() {
+                } else if let Some(s) = sketch.get_untracked().filter(|s| !s.done) {
                     if s.purpose == Purpose::IncidentPoint {
                         sketch.set(None);
                         set_selected.set(None);
@@ -409,7 +409,7 @@ pub fn App() -> impl IntoView {
         map_handle.with_value(|m| {
             if let Some(m) = m {
                 match &s {
-                    Some(s) => map::set_sketch(m, &s.points, s.purpose.is_line()),
+                    Some(s) => map::set_sketch(m, &s.points, s.purpose.is_line() && !s.done),
                     None => map::set_sketch(m, &[], true),
                 }
             }
@@ -763,6 +763,7 @@ pub fn App() -> impl IntoView {
                                 on_created=move |i: yitu_domain::incident::Incident| {
                                     let id = i.id.to_string();
                                     incidents.update(|l| l.insert(0, i));
+                                    sketch.set(None);
                                     desk.set(Desk::Open(id));
                                 }
                                 on_cancel=move || desk.set(Desk::Closed)/>

@@ -187,7 +187,7 @@ pub fn IncidentForm(
     let drawing = move || {
         sketch.with(|s| {
             s.as_ref()
-                .is_some_and(|s| s.purpose == Purpose::IncidentArea)
+                .is_some_and(|s| s.purpose == Purpose::IncidentArea && !s.done)
         })
     };
     let save = move || {
@@ -240,9 +240,11 @@ pub fn IncidentForm(
             <div class="area-row">
                 <button id="incident-draw-area" class="pick" class:active=drawing on:click=move |_| {
                     if drawing() {
+                        // The finished area stays drawn until the incident is saved or dropped.
                         let points = sketch.get_untracked().map(|s| s.points).unwrap_or_default();
-                        sketch.set(None);
-                        area.set((points.len() >= 3).then_some(points));
+                        let enough = points.len() >= 3;
+                        area.set(enough.then(|| points.clone()));
+                        sketch.set(enough.then_some(Sketch { purpose: Purpose::IncidentArea, points, done: true }));
                     } else {
                         area.set(None);
                         sketch.set(Some(Sketch::new(Purpose::IncidentArea)));

@@ -36,6 +36,8 @@ impl Purpose {
 pub struct Sketch {
     pub purpose: Purpose,
     pub points: Vec<[f64; 2]>,
+    /// Finished: still shown on the map while its panel holds it, but takes no more points.
+    pub done: bool,
 }
 
 impl Sketch {
@@ -43,6 +45,7 @@ impl Sketch {
         Self {
             purpose,
             points: Vec::new(),
+            done: false,
         }
     }
 
