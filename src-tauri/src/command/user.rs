@@ -1,5 +1,6 @@
 //! Local users: who is logged in on this window, and adding users. The first user of a device
-//! may be added by anyone (there is nobody to ask); after that only a commander adds users.
+//! may be added by anyone (there is nobody to ask) and must be a commander; after that only a
+//! commander adds users.
 
 use super::{store, CommandError, Reply};
 use crate::startup::AppState;
@@ -53,6 +54,14 @@ pub async fn add_user(state: State<'_, AppState>, name: String, role: String) ->
     let store = store(&state)?;
     let first = store.users().await?.is_empty();
     let by_commander = state.user().is_some_and(|u| u.role == Role::Commander);
+    // The first user of a device must be able to add the others: a commander.
+    if first && role != Role::Commander {
+        return Err(CommandError {
+            code: "denied",
+            message: "本机第一个用户须为指挥长 / the first user of a device must be a commander"
+                .into(),
+        });
+    }
     if !first && !by_commander {
         return Err(CommandError {
             code: "denied",
