@@ -38,8 +38,10 @@ pub(crate) async fn insert_op(
     fields: &BTreeMap<String, FieldWrite>,
 ) -> Result<bool, Error> {
     let done = sqlx::query(
-        "INSERT OR IGNORE INTO record_op (collection, record_id, stamp, author, fields)
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO record_op (collection, record_id, stamp, author, fields)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (record_id, stamp) DO UPDATE SET author = excluded.author, fields = excluded.fields
+         WHERE excluded.fields > record_op.fields",
     )
     .bind(collection)
     .bind(id.to_string())
@@ -51,12 +53,16 @@ pub(crate) async fn insert_op(
     Ok(done.rows_affected() > 0)
 }
 
-/// Keeps many pulled record writes, 200 to a statement (a write already known is skipped).
+/// Keeps many pulled record writes, 200 to a statement. A write already known changes nothing;
+/// two different writes under one stamp (a broken device) keep the greater fields text, the
+/// rule `yitu_domain::sync::State` keeps, so every replica shows the same record.
 pub(crate) async fn insert_ops(tx: &mut Tx<'_>, changes: &[&Change]) -> Result<(), Error> {
     for chunk in changes.chunks(200) {
         let tuples = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
-            "INSERT OR IGNORE INTO record_op (collection, record_id, stamp, author, fields) VALUES {tuples}"
+            "INSERT INTO record_op (collection, record_id, stamp, author, fields) VALUES {tuples}
+         ON CONFLICT (record_id, stamp) DO UPDATE SET author = excluded.author, fields = excluded.fields
+         WHERE excluded.fields > record_op.fields"
         );
         let mut q = sqlx::query(&sql);
         for c in chunk {
@@ -455,5 +461,65 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(value: i64) -> Change {
+        Change {
+            seq: 1,
+            stamp: Stamp {
+                ms: 1,
+                counter: 0,
+                node: "a".into(),
+            },
+            author: "a".into(),
+            op: Op::Record {
+                collection: "shelters".into(),
+                id: EntityId::v7(1, [1; 10]),
+                fields: [(
+                    "name".to_string(),
+                    FieldWrite {
+                        value: serde_json::json!(value),
+                        base: None,
+                    },
+                )]
+                .into(),
+            },
+        }
+    }
+
+    async fn kept(order: &[&Change]) -> Vec<(String, String)> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).await.expect("open");
+        let mut tx = store.pool.begin().await.expect("tx");
+        for c in order {
+            insert_ops(&mut tx, &[*c]).await.expect("insert");
+        }
+        let rows = sqlx::query_as("SELECT stamp, fields FROM record_op")
+            .fetch_all(&mut *tx)
+            .await
+            .expect("rows");
+        tx.commit().await.expect("commit");
+        store.close().await;
+        rows
+    }
+
+    /// Two different writes under one stamp (only a broken device makes them): both delivery
+    /// orders keep the same one, the rule the reference `State` keeps.
+    #[tokio::test]
+    async fn one_stamp_two_writes_keeps_the_same_one_in_any_order() {
+        let (x, y) = (write(1), write(2));
+        let first = kept(&[&x, &y]).await;
+        assert_eq!(first, kept(&[&y, &x]).await);
+        assert_eq!(first.len(), 1);
+        assert!(
+            first[0].1.contains('2'),
+            "the greater text is kept: {first:?}"
+        );
+        assert_eq!(kept(&[&x, &x]).await.len(), 1);
     }
 }
