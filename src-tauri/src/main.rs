@@ -5,6 +5,7 @@
 
 mod command;
 mod startup;
+mod sync;
 
 fn main() {
     tracing_subscriber::fmt()
@@ -21,6 +22,13 @@ fn main() {
         .setup(move |app| {
             let state =
                 tauri::async_runtime::block_on(startup::open_store(app, data_dir_arg.clone()));
+            // An enrolled desktop syncs in the background from the start; a failure to read
+            // its credential is logged and shown by the sync panel, not fatal to the map.
+            if let Ok(store) = &state.store {
+                if let Err(e) = state.sync.start(store) {
+                    tracing::error!(error = ?e, "cannot start syncing");
+                }
+            }
             tauri::Manager::manage(app, state);
             Ok(())
         })
@@ -59,6 +67,12 @@ fn main() {
             command::decision::decision_view,
             command::decision::decision_pdf,
             command::decision::verify,
+            command::sync::sync_status,
+            command::sync::sync_enrol,
+            command::sync::sync_now,
+            command::sync::sync_conflicts,
+            command::sync::sync_resolve,
+            command::sync::sync_refused,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be started");

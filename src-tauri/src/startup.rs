@@ -1,8 +1,9 @@
 //! What happens before the window shows: where the data lives, opening the store, the demo
 //! dataset on first start, and the webview environment.
 
+use crate::sync::SyncLink;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tauri::Manager;
 use yitu_replica::user::Actor;
 use yitu_replica::Store;
@@ -14,6 +15,8 @@ pub struct AppState {
     pub store: Result<Store, String>,
     /// Who is logged in on this window (nobody at start: decisions need a login).
     pub user: Mutex<Option<Actor>>,
+    /// The link to the district server (idle until this desktop is enrolled).
+    pub sync: Arc<SyncLink>,
 }
 
 impl AppState {
@@ -22,6 +25,7 @@ impl AppState {
             data_dir,
             store,
             user: Mutex::new(None),
+            sync: Arc::default(),
         }
     }
 

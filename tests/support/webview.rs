@@ -5,7 +5,7 @@
 use crate::{binary, Driver};
 use anyhow::{bail, Context, Result};
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -61,6 +61,39 @@ pub async fn wait_for(
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// Clicks the element matching `css` (WebDriver's element click).
+pub async fn click(c: &Client, css: &str) -> Result<()> {
+    c.find(Locator::Css(css))
+        .await
+        .with_context(|| format!("no {css}"))?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// Types into the element matching `css`, as keystrokes.
+pub async fn type_into(c: &Client, css: &str, text: &str) -> Result<()> {
+    c.find(Locator::Css(css))
+        .await
+        .with_context(|| format!("no {css}"))?
+        .send_keys(text)
+        .await?;
+    Ok(())
+}
+
+/// Waits until an element matching `css` exists.
+pub async fn shown(c: &Client, what: &str, css: &str) -> Result<()> {
+    wait_for(
+        c,
+        what,
+        "return document.querySelector(arguments[0]) !== null",
+        vec![json!(css)],
+        Duration::from_secs(15),
+    )
+    .await?;
+    Ok(())
 }
 
 /// The text of the first element matching `css`, read by script: WebKitWebDriver's own

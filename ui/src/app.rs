@@ -14,6 +14,7 @@ use crate::map::{self, BaseMap, Map};
 use crate::search::SearchBox;
 use crate::sketch::{Purpose, Sketch};
 use crate::symbols;
+use crate::sync::SyncBox;
 use crate::table::TableView;
 use crate::tauri::{invoke, NoArgs};
 use leptos::prelude::*;
@@ -156,6 +157,8 @@ pub fn App() -> impl IntoView {
     let sketch = RwSignal::new(None::<Sketch>);
     let drawings = RwSignal::new(Vec::<yitu_domain::decision::Drawing>::new());
     let map_ref = NodeRef::<leptos::html::Div>::new();
+    // Bumped when sync brought other desktops' changes: the map reads the store again.
+    let data_version = RwSignal::new(0u64);
 
     // Store facts and counts, then the map once the container exists and MapLibre has loaded.
     spawn_local(async move {
@@ -477,6 +480,50 @@ pub fn App() -> impl IntoView {
         });
     });
 
+    // Another desktop's changes arrived (or a conflict was settled): read the layers, incidents
+    // and counts again, and the open record if it changed (an unchanged one keeps its form).
+    Effect::new(move |first: Option<()>| {
+        data_version.track();
+        if first.is_none() || map_state.get_untracked() != MapState::Ready {
+            return;
+        }
+        spawn_local(async move {
+            let mut fresh = BTreeMap::new();
+            for layer in map::DRAW_ORDER {
+                match invoke::<Vec<Resource>>(
+                    "resources",
+                    LayerArg {
+                        layer: layer.code(),
+                    },
+                )
+                .await
+                {
+                    Ok(list) => {
+                        fresh.insert(layer, list);
+                    }
+                    Err(_) => return,
+                }
+            }
+            records.set_value(fresh);
+            filter.update(|_| {});
+            if let Ok(list) = incident::fetch_incidents().await {
+                incidents.set(list);
+            }
+            if let Ok(s) = invoke::<Stats>("stats", NoArgs {}).await {
+                set_stats.set(s);
+            }
+            if let Some((_, id)) = selected.get_untracked() {
+                if let Ok(r) = invoke::<Resource>("resource", IdArg { id: &id }).await {
+                    if record.with_untracked(|old| {
+                        old.as_ref().and_then(|o| o.as_ref().ok()) != Some(&r)
+                    }) {
+                        set_record.set(Some(Ok(r)));
+                    }
+                }
+            }
+        });
+    });
+
     // A click on a symbol loads that record (and a depot's stock) into the details panel.
     Effect::new(move |_| {
         let Some((layer, id)) = selected.get() else {
@@ -518,6 +565,7 @@ pub fn App() -> impl IntoView {
                     set_selected.set(Some((layer, hit.id)));
                 }/>
                 <span class="spacer"></span>
+                <SyncBox lang=lang on_changed=move || data_version.update(|v| *v += 1)/>
                 <LoginBox lang=lang user=user/>
                 <button class="about-button" on:click=move |_| set_about.update(|a| *a = !*a)>
                     {move || lang.get().t("关于", "About")}

@@ -368,6 +368,8 @@ pub fn IncidentPanel(
                 Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
                 Some(Ok(f)) => {
                     let l = lang.get();
+                    // Nobody logged in still sees the forms: acting asks for a login.
+                    let writes = user.with(|u| u.as_ref().is_none_or(|u| u.role.may_write()));
                     let i = f.incident.clone();
                     let incident = i.clone();
                     let issued: Vec<(String, String)> = f.decisions.iter()
@@ -405,21 +407,29 @@ pub fn IncidentPanel(
                                         }
                                     }).collect_view()}
                                 </ul>
+                                {writes.then(|| view! {
                                 <button id="decision-new" class="pick" on:click=move |_| pane.set(Pane::Draft(None))>
                                     {l.t("按预案模板起草决策", "Draft a decision from the plan's template")}
                                 </button>
+                                })}
                                 <h3>{l.t("续报", "Updates (续报)")}</h3>
                                 <ol class="log" id="incident-log">
                                     {f.log.iter().map(|e| view! {
                                         <li><small>{format!("{} · {}", when(e.at_ms), e.author)}</small><br/>{e.text.clone()}</li>
                                     }).collect_view()}
                                 </ol>
+                                {if writes {
+                                    view! {
                                 <form class="log-form" on:submit=move |ev| { ev.prevent_default(); add_log(); }>
                                     <textarea id="log-text" rows="2" placeholder=l.t("新掌握的情况…", "What is now known…")
                                         prop:value=move || log_text.get() on:input=move |ev| log_text.set(event_target_value(&ev))></textarea>
                                     <TollInputs lang=lang prefix="log-toll" toll=log_toll/>
                                     <button id="log-add" type="submit">{l.t("添加续报", "Add update")}</button>
                                 </form>
+                                    }.into_any()
+                                } else {
+                                    view! { <p class="muted" id="read-only">{l.t("观察员只能查看，不能起草决策或添加续报", "An observer reads only: no drafting, no updates")}</p> }.into_any()
+                                }}
                                 <div class="buttons editor">
                                     <button id="incident-pdf" on:click=move |_| print()>{l.t("打印事件态势简报（PDF）", "Print the incident briefing (PDF)")}</button>
                                 </div>

@@ -13,6 +13,7 @@ mod map;
 mod search;
 mod sketch;
 mod symbols;
+mod sync;
 mod table;
 mod tauri;
 

@@ -10,3 +10,11 @@ crate::labelled_enum! {
         Observer => ("observer", "观察员", "Observer"),
     }
 }
+
+impl Role {
+    /// Whether someone in this role may change anything at all (an observer reads only). The
+    /// store refuses their writes; the window does not offer them.
+    pub fn may_write(self) -> bool {
+        self != Role::Observer
+    }
+}

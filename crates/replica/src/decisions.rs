@@ -19,8 +19,9 @@ use yitu_domain::stock::MoveKind;
 use yitu_domain::workflow::{self, Action, DecisionState, Refusal};
 use yitu_domain::{canonical, EntityId};
 
-/// What a user does to an existing decision.
-#[derive(Debug, Clone, PartialEq)]
+/// What a user does to an existing decision (the window sends it tagged: `{"act": "review", …}`).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(tag = "act", rename_all = "snake_case")]
 pub enum Act {
     Review { agree: bool, advice: String },
     Approve,

@@ -16,7 +16,7 @@ pub struct Actor {
 impl Actor {
     /// Anyone but an observer may record incidents and their logs and draft decisions.
     pub fn may_write(&self) -> Result<(), Refusal> {
-        if self.role == Role::Observer {
+        if !self.role.may_write() {
             return Err(Refusal {
                 zh: "观察员只能查看，不能修改".into(),
                 en: "an observer can read but not change anything".into(),

@@ -6,7 +6,7 @@ use super::incident::{save_printout, Printout};
 use super::user::acting;
 use super::{now_ms, store, Reply};
 use crate::startup::AppState;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::State;
 use yitu_domain::decision::{Content, Decision};
 use yitu_domain::template::{self, Template};
@@ -67,45 +67,17 @@ pub async fn edit_draft(
     Ok(d)
 }
 
-/// A transition as the window sends it.
-#[derive(Deserialize)]
-#[serde(tag = "act", rename_all = "snake_case")]
-pub enum ActArg {
-    Review { agree: bool, advice: String },
-    Approve,
-    Issue,
-    Acknowledge { recipient: String },
-    Complete,
-    Withdraw { reason: String },
-}
-
-impl From<ActArg> for Act {
-    fn from(a: ActArg) -> Self {
-        match a {
-            ActArg::Review { agree, advice } => Act::Review { agree, advice },
-            ActArg::Approve => Act::Approve,
-            ActArg::Issue => Act::Issue,
-            ActArg::Acknowledge { recipient } => Act::Acknowledge { recipient },
-            ActArg::Complete => Act::Complete,
-            ActArg::Withdraw { reason } => Act::Withdraw { reason },
-        }
-    }
-}
-
 /// Takes the action as the logged-in user and returns the decision as it now stands.
 #[tauri::command]
-pub async fn decision_act(
-    state: State<'_, AppState>,
-    id: String,
-    act: ActArg,
-) -> Reply<DecisionView> {
+pub async fn decision_act(state: State<'_, AppState>, id: String, act: Act) -> Reply<DecisionView> {
     let actor = acting(&state)?;
     let id = EntityId::parse(&id)?;
     let at_ms = now_ms();
     let mut ids = yitu_replica::id_source(at_ms);
     let store = store(&state)?;
-    store.act(&actor, id, act.into(), at_ms, &mut ids).await?;
+    store.act(&actor, id, act, at_ms, &mut ids).await?;
     store.checkpoint().await?;
+    state.sync.wrote();
     Ok(store.decision_view(id).await?)
 }
 

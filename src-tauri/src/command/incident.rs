@@ -73,6 +73,7 @@ pub async fn create_incident(state: State<'_, AppState>, new: NewIncident) -> Re
         created_by: actor.name.clone(),
     };
     store(&state)?.create_incident(&actor, &incident).await?;
+    state.sync.wrote();
     Ok(incident)
 }
 
@@ -122,6 +123,7 @@ pub async fn add_log(
         toll,
     };
     store(&state)?.add_log(&actor, &entry).await?;
+    state.sync.wrote();
     Ok(entry)
 }
 

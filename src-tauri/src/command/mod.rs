@@ -4,6 +4,7 @@
 
 pub mod decision;
 pub mod incident;
+pub mod sync;
 pub mod user;
 
 use crate::startup::{error_chain, AppState};
@@ -307,7 +308,7 @@ pub async fn record_form(state: State<'_, AppState>, id: String) -> Reply<Record
 
 /// Who is editing on this desktop: the user logged in, or else the operating system's user
 /// (registry edits do not need a role; decisions do, and ask for a login).
-fn actor(state: &AppState) -> String {
+pub(crate) fn actor(state: &AppState) -> String {
     if let Some(user) = state.user() {
         return user.name;
     }
@@ -366,6 +367,7 @@ pub async fn update_record(
     store
         .update_record(id, &sets, yitu_domain::crs::Crs::Wgs84, author)
         .await?;
+    state.sync.wrote();
     Ok(store.resource(id).await?)
 }
 
@@ -380,9 +382,11 @@ pub async fn retire_record(state: State<'_, AppState>, id: String, reason: Strin
     }
     let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口退役 / window retire");
-    Ok(store(&state)?
+    store(&state)?
         .retire_record(EntityId::parse(&id)?, reason.trim(), author)
-        .await?)
+        .await?;
+    state.sync.wrote();
+    Ok(())
 }
 
 /// One change to a record, newest last.
@@ -423,7 +427,7 @@ pub async fn stock_move(
     let code = yitu_domain::material::MaterialCode::parse(&code)?;
     let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口库存 / window stock");
-    Ok(store(&state)?
+    let balance = store(&state)?
         .move_stock(
             EntityId::parse(&depot)?,
             &code,
@@ -433,7 +437,9 @@ pub async fn stock_move(
             None,
             author,
         )
-        .await?)
+        .await?;
+    state.sync.wrote();
+    Ok(balance)
 }
 
 /// People the district's and each town's relocation reserve can support, with the default

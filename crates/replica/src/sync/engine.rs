@@ -370,8 +370,10 @@ impl Backoff {
 
 /// The background loop the desktop shell spawns: a pass now, then again after the interval (or
 /// after a backoff when the server cannot be reached), retrying whatever the outbox holds. Each
-/// pass's outcome goes to `on_pass` (for the online indicator); `wake` starts a pass early (after
-/// a local write). Ends when `stop` resolves.
+/// pass's outcome goes to `on_pass` (for the online indicator); `wake` starts a pass at once,
+/// even during a backoff: the shell wakes it on the user's "sync now", and after a local write
+/// only while the server answers, so writes made offline do not hammer an unreachable server.
+/// Ends when `stop` resolves.
 pub async fn run(
     store: Store,
     client: Client,
@@ -401,7 +403,7 @@ pub async fn run(
         tokio::select! {
             _ = &mut stop => return,
             _ = tokio::time::sleep(wait) => {}
-            _ = wake.notified(), if failures == 0 => {}
+            _ = wake.notified() => {}
         }
     }
 }

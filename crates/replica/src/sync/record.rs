@@ -393,6 +393,41 @@ fn overlay(
     body
 }
 
+/// Refuses a value the record cannot hold (a typed pick such as "很多" for a capacity): it
+/// would sync to every replica and leave the record unreadable there.
+async fn fits(
+    tx: &mut Tx<'_>,
+    collection: &str,
+    id: EntityId,
+    field: &str,
+    value: &serde_json::Value,
+) -> Result<(), Error> {
+    let table = if collection == "incidents" {
+        "incident"
+    } else {
+        "resource"
+    };
+    let old: Option<String> = sqlx::query_scalar(&format!("SELECT body FROM {table} WHERE id = ?"))
+        .bind(id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    let id_s = id.to_string();
+    let one = BTreeMap::from([(field.to_owned(), value.clone())]);
+    let readable = if collection == "incidents" {
+        serde_json::from_value::<Incident>(overlay(old.as_deref(), &one, None, &id_s)).map(drop)
+    } else {
+        serde_json::from_value::<Resource>(overlay(old.as_deref(), &one, Some(collection), &id_s))
+            .map(drop)
+    };
+    readable.map_err(|e| {
+        Error::Refused(vec![yitu_domain::import::Issue {
+            line: 0,
+            field: field.to_owned(),
+            reason: format!("“{value}” 不是此字段能取的值 / not a value this field can hold ({e})"),
+        }])
+    })
+}
+
 impl Store {
     /// Every field in conflict, oldest record first.
     pub async fn conflicts(&self) -> Result<Vec<Conflict>, Error> {
@@ -437,6 +472,7 @@ impl Store {
             what: "conflict",
             id: format!("{record_id} {field}"),
         })?;
+        fits(&mut tx, &collection, record_id, field, &value).await?;
         let bases = bases(&mut tx, record_id).await?;
         let op = super::outbox::record_op(
             &collection,

@@ -1,0 +1,415 @@
+//! The window's view of sync with the district server: the indicator in the top bar (online or
+//! not, changes waiting, last sync, conflicts) and its panel: enrolment, "sync now", changes the
+//! server refused, and the conflicts list where a user sees every version and picks or types one.
+
+use crate::details;
+use crate::i18n::Lang;
+use crate::tauri::{invoke, NoArgs};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use wasm_bindgen::JsValue;
+use yitu_domain::resource::Resource;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Enrolment {
+    server: String,
+    user: String,
+    role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Report {
+    pushed: u64,
+    accepted: u64,
+    pulled: u64,
+    conflicts: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct PassError {
+    code: String,
+    message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Pass {
+    at_ms: i64,
+    report: Option<Report>,
+    error: Option<PassError>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+struct Status {
+    enrolled: Option<Enrolment>,
+    online: Option<bool>,
+    pending: u64,
+    last_sync_ms: Option<i64>,
+    last_pass: Option<Pass>,
+    conflicts: usize,
+    refused: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Version {
+    value: serde_json::Value,
+    author: String,
+    stamp: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Conflict {
+    collection: String,
+    record_id: String,
+    field: String,
+    versions: Vec<Version>,
+    record: Option<Resource>,
+    incident: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Refused {
+    seq: i64,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct EnrolArgs<'a> {
+    server: &'a str,
+    code: &'a str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResolveArgs<'a> {
+    record_id: &'a str,
+    field: &'a str,
+    value: &'a serde_json::Value,
+}
+
+/// What the indicator says: its `data-state` and its words.
+fn state_of(s: &Status) -> &'static str {
+    match (&s.enrolled, s.online) {
+        (None, _) => "unenrolled",
+        (Some(_), None) => "waiting",
+        (Some(_), Some(true)) => "online",
+        (Some(_), Some(false)) => "offline",
+    }
+}
+
+fn state_words(state: &str, lang: Lang) -> &'static str {
+    match state {
+        "unenrolled" => lang.t("未登记服务器", "Not enrolled"),
+        "waiting" => lang.t("连接中…", "Connecting…"),
+        "online" => lang.t("在线", "Online"),
+        _ => lang.t("离线", "Offline"),
+    }
+}
+
+/// A local time of day for a Unix-ms instant.
+fn clock(ms: i64) -> String {
+    js_sys::Date::new(&JsValue::from_f64(ms as f64))
+        .to_locale_time_string("zh-CN")
+        .into()
+}
+
+/// When a version was written: its stamp's first part is Unix ms.
+fn written_at(stamp: &str) -> String {
+    stamp
+        .split('-')
+        .next()
+        .and_then(|ms| ms.parse::<i64>().ok())
+        .map(|ms| {
+            String::from(
+                js_sys::Date::new(&JsValue::from_f64(ms as f64))
+                    .to_locale_string("zh-CN", &JsValue::UNDEFINED),
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// A value as people read it: text without quotes.
+fn shown(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Bool(true) => "是 / yes".into(),
+        serde_json::Value::Bool(false) => "否 / no".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A typed value read as the same kind of value the versions hold (a number for a capacity,
+/// text for a name), so "120" is a number where numbers are kept and a name where names are.
+fn typed(text: &str, like: &serde_json::Value) -> serde_json::Value {
+    let text = text.trim();
+    match like {
+        serde_json::Value::String(_) => serde_json::Value::String(text.to_owned()),
+        _ => serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.into())),
+    }
+}
+
+fn collection_words(c: &str, lang: Lang) -> &'static str {
+    match c {
+        "teams" => lang.t("救援队伍", "Team"),
+        "experts" => lang.t("专家", "Expert"),
+        "depots" => lang.t("物资库", "Depot"),
+        "shelters" => lang.t("避难场所", "Shelter"),
+        "hazards" => lang.t("隐患点", "Hazard"),
+        "incidents" => lang.t("事件", "Incident"),
+        _ => lang.t("记录", "Record"),
+    }
+}
+
+/// The field's label as the details panel shows it, or its name.
+fn field_words(c: &Conflict, lang: Lang) -> String {
+    if c.field == "retired" {
+        return lang.t("已退役", "Retired").into();
+    }
+    c.record
+        .as_ref()
+        .and_then(|r| {
+            details::fields(r, lang)
+                .into_iter()
+                .find(|f| f.0 == c.field)
+                .map(|f| lang.t(f.1, f.2).to_owned())
+        })
+        .unwrap_or_else(|| c.field.clone())
+}
+
+/// The indicator and its panel. `on_changed` runs when a pass brought other desktops' changes
+/// or a pick changed a record, so the map and panels read the store again.
+#[component]
+pub fn SyncBox(
+    lang: ReadSignal<Lang>,
+    on_changed: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (status, set_status) = signal(Status::default());
+    let (open, set_open) = signal(false);
+    let (busy, set_busy) = signal(false);
+    let (error, set_error) = signal(None::<String>);
+    let (conflicts, set_conflicts) = signal(Vec::<Conflict>::new());
+    let (refused, set_refused) = signal(Vec::<Refused>::new());
+    let server = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let label = RwSignal::new(String::new());
+    // The last pass already seen, so a pass that pulled changes reloads the map once.
+    let seen_pass = StoredValue::new(None::<i64>);
+
+    let lists = move || {
+        spawn_local(async move {
+            if let Ok(c) = invoke::<Vec<Conflict>>("sync_conflicts", NoArgs {}).await {
+                set_conflicts.set(c);
+            }
+            if let Ok(r) = invoke::<Vec<Refused>>("sync_refused", NoArgs {}).await {
+                set_refused.set(r);
+            }
+        });
+    };
+    let refresh = move || {
+        spawn_local(async move {
+            let Ok(s) = invoke::<Status>("sync_status", NoArgs {}).await else {
+                return;
+            };
+            if let Some(p) = &s.last_pass {
+                if seen_pass.get_value() != Some(p.at_ms) {
+                    seen_pass.set_value(Some(p.at_ms));
+                    if p.report.as_ref().is_some_and(|r| r.pulled > 0) {
+                        on_changed();
+                    }
+                    lists();
+                }
+            }
+            if s.conflicts != status.with_untracked(|o| o.conflicts) {
+                lists();
+            }
+            set_status.set(s);
+        });
+    };
+    refresh();
+    lists();
+    // The loop syncs in the background; the indicator reads its state every few seconds.
+    let _ = set_interval_with_handle(refresh, Duration::from_secs(3));
+
+    let sync_now = move || {
+        set_busy.set(true);
+        set_error.set(None);
+        spawn_local(async move {
+            if let Err(e) = invoke::<Pass>("sync_now", NoArgs {}).await {
+                set_error.set(Some(e.message));
+            }
+            set_busy.set(false);
+            refresh();
+        });
+    };
+    let enrol = move || {
+        set_busy.set(true);
+        set_error.set(None);
+        let (s, c, l) = (
+            server.get_untracked(),
+            code.get_untracked(),
+            label.get_untracked(),
+        );
+        spawn_local(async move {
+            let args = EnrolArgs {
+                server: &s,
+                code: &c,
+                label: &l,
+            };
+            match invoke::<Status>("sync_enrol", args).await {
+                Ok(st) => {
+                    code.set(String::new());
+                    set_status.set(st);
+                }
+                Err(e) => set_error.set(Some(e.message)),
+            }
+            set_busy.set(false);
+        });
+    };
+    let pick = move |record_id: String, field: String, value: serde_json::Value| {
+        set_error.set(None);
+        spawn_local(async move {
+            let args = ResolveArgs {
+                record_id: &record_id,
+                field: &field,
+                value: &value,
+            };
+            match invoke::<()>("sync_resolve", args).await {
+                Ok(()) => {
+                    on_changed();
+                    lists();
+                    refresh();
+                }
+                Err(e) => set_error.set(Some(e.message)),
+            }
+        });
+    };
+
+    let state = move || status.with(state_of);
+    view! {
+        <div class="sync">
+            <button id="sync-open" class="sync-button" data-state=state class:active=move || open.get()
+                on:click=move |_| { set_open.update(|o| *o = !*o); lists(); }
+                title=move || lang.get().t("与区级服务器同步", "Sync with the district server")>
+                <span class="dot"></span>
+                <span id="sync-state">{move || state_words(state(), lang.get())}</span>
+                {move || {
+                    let n = status.with(|s| s.pending);
+                    (n > 0).then(|| view! {
+                        <span class="pending" id="sync-pending" data-count=n.to_string()
+                            title=move || lang.get().t("待上传的本地修改", "local changes waiting to be sent")>
+                            {format!("↑{n}")}
+                        </span>
+                    })
+                }}
+                {move || {
+                    let n = status.with(|s| s.conflicts);
+                    (n > 0).then(|| view! {
+                        <span class="conflict-count" id="sync-conflict-count" data-count=n.to_string()>
+                            {move || format!("{}{n}", lang.get().t("冲突 ", "conflicts "))}
+                        </span>
+                    })
+                }}
+            </button>
+            {move || open.get().then(|| view! {
+                <div class="sync-panel" id="sync-panel">
+                    {move || match status.get().enrolled {
+                        None => view! {
+                            <form class="enrol" on:submit=move |ev| { ev.prevent_default(); enrol(); }>
+                                <p class="muted">{move || lang.get().t(
+                                    "本机尚未登记到区级服务器。填写管理员给出的服务器地址和一次性登记码：",
+                                    "This desktop is not enrolled with the district server. Enter the address and the one-time code the administrator gave:")}</p>
+                                <label>{move || lang.get().t("服务器地址", "Server address")}
+                                    <input id="sync-server" placeholder="http://10.0.0.2:8443" prop:value=move || server.get()
+                                        on:input=move |ev| server.set(event_target_value(&ev))/></label>
+                                <label>{move || lang.get().t("登记码", "Enrolment code")}
+                                    <input id="sync-code" prop:value=move || code.get()
+                                        on:input=move |ev| code.set(event_target_value(&ev))/></label>
+                                <label>{move || lang.get().t("本机名称", "This desktop's name")}
+                                    <input id="sync-label" placeholder=move || lang.get().t("如：1号指挥车", "e.g. command vehicle 1") prop:value=move || label.get()
+                                        on:input=move |ev| label.set(event_target_value(&ev))/></label>
+                                <button id="sync-enrol" type="submit" disabled=move || busy.get()>{move || lang.get().t("登记", "Enrol")}</button>
+                            </form>
+                        }.into_any(),
+                        Some(e) => {
+                            let s = status.get();
+                            let l = lang.get();
+                            view! {
+                                <dl class="sync-facts">
+                                    <dt>{l.t("服务器", "Server")}</dt><dd id="sync-server-shown">{e.server.clone()}</dd>
+                                    <dt>{l.t("登记用户", "Enrolled as")}</dt><dd>{format!("{}（{}）", e.user, e.role)}</dd>
+                                    <dt>{l.t("待上传", "Waiting to send")}</dt><dd id="sync-pending-count">{s.pending}</dd>
+                                    <dt>{l.t("上次同步", "Last sync")}</dt>
+                                    <dd id="sync-last">{s.last_sync_ms.map(clock).unwrap_or_else(|| l.t("从未", "never").into())}</dd>
+                                </dl>
+                                {s.last_pass.clone().and_then(|p| p.error).map(|e| view! {
+                                    <p class="error" id="sync-last-error" data-code=e.code.clone()>
+                                        {if e.code == "offline" { l.t("无法连接服务器，修改已保存在本机，恢复后自动上传。", "Cannot reach the server; changes are kept here and sent once it is back.") } else { "" }}
+                                        <small>{e.message}</small>
+                                    </p>
+                                })}
+                                {s.last_pass.clone().and_then(|p| p.report).map(|r| view! {
+                                    <p class="muted" id="sync-report">{format!("{}{} · {}{} · {}{}",
+                                        l.t("上传 ", "sent "), r.accepted,
+                                        l.t("收到 ", "received "), r.pulled,
+                                        l.t("冲突 ", "conflicts "), r.conflicts)}</p>
+                                })}
+                                <button id="sync-now" disabled=move || busy.get() on:click=move |_| sync_now()>
+                                    {move || if busy.get() { lang.get().t("同步中…", "Syncing…") } else { lang.get().t("立即同步", "Sync now") }}
+                                </button>
+                            }.into_any()
+                        }
+                    }}
+                    {move || error.get().map(|e| view! { <p class="error" id="sync-error">{e}</p> })}
+                    {move || (!refused.get().is_empty()).then(|| view! {
+                        <h3>{move || lang.get().t("服务器拒收的修改", "Changes the server refused")}</h3>
+                        <ul id="sync-refused">
+                            {refused.get().into_iter().map(|r| view! { <li data-seq=r.seq.to_string()>{format!("#{} {}", r.seq, r.reason)}</li> }).collect_view()}
+                        </ul>
+                    })}
+                    {move || (!conflicts.get().is_empty()).then(|| view! {
+                        <h3>{move || lang.get().t("冲突：两台设备同时改了同一项", "Conflicts: two desktops changed the same field")}</h3>
+                        <ul id="sync-conflicts">
+                            {move || conflicts.get().into_iter().map(|c| {
+                                let l = lang.get();
+                                let name = c.record.as_ref().map(|r| r.name().to_owned()).or_else(|| c.incident.clone()).unwrap_or_else(|| c.record_id.clone());
+                                let heading = format!("{} · {} · {}", collection_words(&c.collection, l), name, field_words(&c, l));
+                                let like = c.versions.first().map(|v| v.value.clone()).unwrap_or_default();
+                                let typed_value = RwSignal::new(String::new());
+                                let (rid, fld) = (c.record_id.clone(), c.field.clone());
+                                view! {
+                                    <li class="conflict" data-record=c.record_id.clone() data-field=c.field.clone()>
+                                        <strong>{heading}</strong>
+                                        <table><tbody>
+                                            {c.versions.iter().enumerate().map(|(i, v)| {
+                                                let (rid, fld, value) = (c.record_id.clone(), c.field.clone(), v.value.clone());
+                                                view! {
+                                                    <tr class="version" data-value=v.value.to_string()>
+                                                        <td class="value">{shown(&v.value)}{(i == 0).then(|| view! { <small class="muted">{l.t("（当前显示）", " (shown now)")}</small> })}</td>
+                                                        <td>{v.author.clone()}</td>
+                                                        <td><small>{written_at(&v.stamp)}</small></td>
+                                                        <td><button class="pick" on:click=move |_| pick(rid.clone(), fld.clone(), value.clone())>{l.t("采用", "Keep this")}</button></td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody></table>
+                                        <form class="pick-typed" on:submit=move |ev| {
+                                            ev.prevent_default();
+                                            let text = typed_value.get_untracked();
+                                            if !text.trim().is_empty() { pick(rid.clone(), fld.clone(), typed(&text, &like)); }
+                                        }>
+                                            <input class="custom" placeholder=l.t("或填写新值", "or type another value")
+                                                on:input=move |ev| typed_value.set(event_target_value(&ev))/>
+                                            <button type="submit" class="pick-custom">{l.t("保存", "Save")}</button>
+                                        </form>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </div>
+            })}
+        </div>
+    }
+}
