@@ -17,6 +17,8 @@ pub struct AppState {
     pub user: Mutex<Option<Actor>>,
     /// The link to the district server (idle until this desktop is enrolled).
     pub sync: Arc<SyncLink>,
+    /// An import previewed and waiting, and the progress of one being written.
+    pub imports: crate::command::import::Imports,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
             store,
             user: Mutex::new(None),
             sync: Arc::default(),
+            imports: Default::default(),
         }
     }
 

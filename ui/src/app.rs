@@ -8,6 +8,7 @@ use crate::analysis::{
 use crate::briefing::{Ask, Briefing, BriefingPanel};
 use crate::details::{DetailsPanel, StockRow};
 use crate::i18n::Lang;
+use crate::import::ImportPanel;
 use crate::incident::{self, Desk, IncidentForm, IncidentList, IncidentPanel};
 use crate::login::{Actor, LoginBox};
 use crate::map::{self, BaseMap, Map};
@@ -136,8 +137,9 @@ pub fn App() -> impl IntoView {
         minutes: 30.0,
     });
     let (coverage, set_coverage) = signal(None::<Result<CoverageReport, String>>);
-    // The readiness panel is open.
+    // The readiness panel is open; the import panel is open.
     let readiness = RwSignal::new(false);
+    let importing = RwSignal::new(false);
     // The pointer's position, shown in WGS-84 or, on request, GCJ-02 (what AMap and Tencent show).
     let (cursor, set_cursor) = signal(None::<(f64, f64)>);
     let gcj = RwSignal::new(false);
@@ -697,8 +699,18 @@ pub fn App() -> impl IntoView {
                         ask.set(None);
                         area.set(None);
                         coverage_ask.set(None);
+                        importing.set(false);
                         readiness.set(true);
                     }>{move || lang.get().t("储备保障能力", "Reserve readiness")}</button>
+                    <button id="import-open" class="pick" on:click=move |_| {
+                        set_selected.set(None);
+                        desk.set(Desk::Closed);
+                        ask.set(None);
+                        area.set(None);
+                        coverage_ask.set(None);
+                        readiness.set(false);
+                        importing.set(true);
+                    }>{move || lang.get().t("导入登记表", "Import a register")}</button>
                     <RoadsControl lang=lang roads=roads on_loaded=move || {
                         spawn_local(async move {
                             if let Ok(r) = analysis::fetch_roads().await {
@@ -835,6 +847,10 @@ pub fn App() -> impl IntoView {
                     }.into_any()),
                     (None, None) if readiness.get() => Some(view! {
                         <ReadinessPanel lang=lang on_close=move || readiness.set(false)/>
+                    }.into_any()),
+                    (None, None) if importing.get() => Some(view! {
+                        <ImportPanel lang=lang on_written=move || data_version.update(|v| *v += 1)
+                            on_close=move || importing.set(false)/>
                     }.into_any()),
                     (None, None) => None,
                 }}

@@ -7,6 +7,7 @@ mod decision;
 mod details;
 mod editor;
 mod i18n;
+mod import;
 mod incident;
 mod login;
 mod map;

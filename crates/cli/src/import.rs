@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
-use yitu_domain::district::District;
-use yitu_domain::import::{self, plan, Context, Crs, ImportKind, Issue, SourceRow};
-use yitu_domain::{town, Layer};
+use yitu_domain::import::{Crs, ImportKind, Issue, SourceRow};
 use yitu_replica::import::{Author, ImportPlan, ImportReport};
 use yitu_replica::Store;
 
@@ -93,26 +91,24 @@ pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Resul
         .collect();
     let now_ms = now_ms();
     let mut ids = id_source(now_ms);
-    let district = District::hechuan();
-    let towns = town::all();
     let header_line = table
         .rows
         .first()
         .map(|r| r.line.saturating_sub(1))
         .unwrap_or(1)
         .max(1);
-    let parsed = {
-        let mut new_id = || ids();
-        let mut ctx = Context {
-            district: &district,
-            towns: &towns,
+    let checked = store
+        .check_import(
+            kind,
+            &table.headers,
+            &source_rows,
+            header_line,
             crs,
-            new_id: &mut new_id,
-        };
-        import::parse(kind, &table.headers, &source_rows, header_line, &mut ctx)
-    };
-    if !parsed.header_issues.is_empty() {
-        for i in &parsed.header_issues {
+            &mut ids,
+        )
+        .await?;
+    if !checked.header_issues.is_empty() {
+        for i in &checked.header_issues {
             eprintln!(
                 "yitu: {}: header, {}: {}",
                 args.file.display(),
@@ -126,26 +122,13 @@ pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Resul
             kind.code()
         );
     }
-    let (plan, mut issues) = match Layer::from_code(kind.code()) {
-        Ok(layer) => {
-            let existing = store.resources(layer).await?;
-            let (changes, issues) = plan::resources(&parsed.rows, &existing);
-            (ImportPlan::Resources(changes), issues)
-        }
-        Err(_) => {
-            let state = store.stock_state().await?;
-            let (changes, issues) = plan::stock(&parsed.rows, &state);
-            (ImportPlan::Stock(changes), issues)
-        }
-    };
-    issues.extend(parsed.issues.iter().cloned());
-    issues.sort_by_key(|i| i.line);
+    let (plan, issues) = (&checked.plan, &checked.issues);
     let bad_lines: BTreeMap<usize, Vec<&Issue>> =
         issues.iter().fold(BTreeMap::new(), |mut m, i| {
             m.entry(i.line).or_insert_with(Vec::new).push(i);
             m
         });
-    for i in &issues {
+    for i in issues {
         eprintln!("{word} {}, {}: {}", i.line, i.field, i.reason);
     }
     let valid = table.rows.len() - bad_lines.len();
@@ -176,7 +159,7 @@ pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Resul
             new_id: &mut entry_ids,
         };
         report = store
-            .apply_import(&plan, author, |done, total| {
+            .apply_import(plan, author, |done, total| {
                 if total > PROGRESS_FROM && (done % step == 0 || done == total) {
                     eprintln!("导入 / importing {}: {done}/{total}", kind.code());
                 }
@@ -184,7 +167,7 @@ pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Resul
             .await?;
         written = true;
     } else if args.dry_run {
-        report = dry_report(&plan);
+        report = plan.would_do();
     }
     let outcome = Outcome {
         kind: kind.code(),
@@ -193,8 +176,8 @@ pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Resul
         crs: crs.code(),
         rows: table.rows.len(),
         valid,
-        ignored_columns: &parsed.ignored_columns,
-        issues: &issues,
+        ignored_columns: &checked.ignored_columns,
+        issues,
         dry_run: args.dry_run,
         written,
         report,
@@ -237,32 +220,6 @@ fn summary(out: &mut impl Write, o: &Outcome<'_>, secs: f64) -> Result<()> {
         writeln!(out, "written in one transaction ({secs:.2} s)")?;
     }
     Ok(())
-}
-
-fn dry_report(plan: &ImportPlan) -> ImportReport {
-    let mut r = ImportReport::default();
-    match plan {
-        ImportPlan::Resources(changes) => {
-            for (_, c) in changes {
-                match c {
-                    plan::Change::Insert(_) => r.inserted += 1,
-                    plan::Change::Update { .. } => r.updated += 1,
-                    plan::Change::Unchanged(_) => r.unchanged += 1,
-                }
-            }
-        }
-        ImportPlan::Stock(changes) => {
-            for (_, c) in changes {
-                r.stock_lines_added += u64::from(c.new_line);
-                r.stock_lines_changed += u64::from(c.line_changed);
-                r.ledger_entries += u64::from(c.movement.is_some());
-                if !c.new_line && !c.line_changed && c.movement.is_none() {
-                    r.unchanged += 1;
-                }
-            }
-        }
-    }
-    r
 }
 
 /// The rejected rows with their original cells, then 行号 (line) and 原因 (reasons).

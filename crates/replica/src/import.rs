@@ -6,12 +6,14 @@ use crate::sync::{outbox, record};
 use crate::{Error, Store};
 use serde::Serialize;
 use std::collections::HashMap;
-use yitu_domain::import::plan::{Change, StockChange, StockState};
+use yitu_domain::district::District;
+use yitu_domain::import::plan::{self, Change, StockChange, StockState};
+use yitu_domain::import::{self, Context, Crs, ImportKind, Issue, SourceRow};
 use yitu_domain::resource::Resource;
 use yitu_domain::stock::{Balance, LedgerEntry, MoveKind, StockLine};
 use yitu_domain::sync::change::RETIRED;
 use yitu_domain::sync::Op;
-use yitu_domain::{EntityId, Layer};
+use yitu_domain::{town, EntityId, Layer};
 
 /// What an import does, row by row (the row's line first).
 #[derive(Debug, Clone)]
@@ -40,6 +42,54 @@ pub struct ImportReport {
     pub ledger_entries: u64,
 }
 
+/// An import checked against the store, before anything is written: what it would do for its
+/// valid rows, and every bad row's reasons.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub plan: ImportPlan,
+    /// Bad rows' reasons (parsing, then planning against the store), in line order.
+    pub issues: Vec<Issue>,
+    /// Required columns missing: nothing can be imported.
+    pub header_issues: Vec<Issue>,
+    pub ignored_columns: Vec<String>,
+}
+
+impl Checked {
+    /// Lines with at least one issue.
+    pub fn bad_lines(&self) -> std::collections::BTreeSet<usize> {
+        self.issues.iter().map(|i| i.line).collect()
+    }
+}
+
+impl ImportPlan {
+    /// What writing the plan would do, counted without writing (a dry run, a preview).
+    pub fn would_do(&self) -> ImportReport {
+        let mut r = ImportReport::default();
+        match self {
+            ImportPlan::Resources(changes) => {
+                for (_, c) in changes {
+                    match c {
+                        Change::Insert(_) => r.inserted += 1,
+                        Change::Update { .. } => r.updated += 1,
+                        Change::Unchanged(_) => r.unchanged += 1,
+                    }
+                }
+            }
+            ImportPlan::Stock(changes) => {
+                for (_, c) in changes {
+                    r.stock_lines_added += u64::from(c.new_line);
+                    r.stock_lines_changed += u64::from(c.line_changed);
+                    r.ledger_entries += u64::from(c.movement.is_some());
+                    if !c.new_line && !c.line_changed && c.movement.is_none() {
+                        r.unchanged += 1;
+                    }
+                }
+            }
+        }
+        r
+    }
+}
+
 /// The origin stamped on imported rows until devices have ids of their own (sync issue).
 pub(crate) const IMPORT_ORIGIN: &str = "local";
 
@@ -48,6 +98,52 @@ pub(crate) fn hlc(at_ms: i64) -> String {
 }
 
 impl Store {
+    /// Validates a table's rows as records of `kind` (positions in `crs`) and plans them
+    /// against what the store holds (re-importing matches on the stated key, so nothing is
+    /// duplicated). Writes nothing: the CLI and the window show the result, then write.
+    pub async fn check_import(
+        &self,
+        kind: ImportKind,
+        headers: &[String],
+        rows: &[SourceRow<'_>],
+        header_line: usize,
+        crs: Crs,
+        new_id: &mut (dyn FnMut() -> EntityId + Send),
+    ) -> Result<Checked, Error> {
+        // Parsed in a block: the context ends before any await.
+        let parsed = {
+            let district = District::hechuan();
+            let towns = town::all();
+            let mut ctx = Context {
+                district: &district,
+                towns: &towns,
+                crs,
+                new_id: &mut *new_id,
+            };
+            import::parse(kind, headers, rows, header_line, &mut ctx)
+        };
+        let (plan, mut issues) = match Layer::from_code(kind.code()) {
+            Ok(layer) => {
+                let existing = self.resources(layer).await?;
+                let (changes, issues) = plan::resources(&parsed.rows, &existing);
+                (ImportPlan::Resources(changes), issues)
+            }
+            Err(_) => {
+                let state = self.stock_state().await?;
+                let (changes, issues) = plan::stock(&parsed.rows, &state);
+                (ImportPlan::Stock(changes), issues)
+            }
+        };
+        issues.extend(parsed.issues);
+        issues.sort_by_key(|i| i.line);
+        Ok(Checked {
+            plan,
+            issues,
+            header_issues: parsed.header_issues,
+            ignored_columns: parsed.ignored_columns,
+        })
+    }
+
     /// Depots, their stock lines and balances: what a stock import is planned against.
     pub async fn stock_state(&self) -> Result<StockState, Error> {
         let depots = self

@@ -3,6 +3,7 @@
 //! Registries and analysis are here; incidents, decisions and local users in their modules.
 
 pub mod decision;
+pub mod import;
 pub mod incident;
 pub mod sync;
 pub mod user;
@@ -326,14 +327,14 @@ pub(crate) fn now_ms() -> i64 {
 
 /// Who changes what from this window, and when: one per change, lent to the store as its
 /// change-log author.
-struct Stamp {
+pub(crate) struct Stamp {
     actor: String,
     at_ms: i64,
     ids: Box<dyn FnMut() -> EntityId + Send + Sync>,
 }
 
 impl Stamp {
-    fn now(state: &AppState) -> Self {
+    pub(crate) fn now(state: &AppState) -> Self {
         let at_ms = now_ms();
         Self {
             actor: actor(state),
@@ -342,7 +343,7 @@ impl Stamp {
         }
     }
 
-    fn author<'a>(&'a mut self, source: &'a str) -> yitu_replica::import::Author<'a> {
+    pub(crate) fn author<'a>(&'a mut self, source: &'a str) -> yitu_replica::import::Author<'a> {
         yitu_replica::import::Author {
             actor: &self.actor,
             at_ms: self.at_ms,

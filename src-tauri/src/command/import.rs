@@ -1,0 +1,235 @@
+//! Importing a registry or stock file from the window: the file is kept in the data folder,
+//! every row checked and shown (bad rows with their reasons) before anything is written; then
+//! written in one transaction, with progress the window reads while it runs.
+
+use super::{store, CommandError, Reply, Stamp};
+use crate::startup::AppState;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tauri::State;
+use yitu_domain::import::{Crs, ImportKind, Issue, SourceRow};
+use yitu_replica::import::{Checked, ImportReport};
+
+/// Good rows shown in a preview besides every bad one: enough to see the columns were read
+/// right, not so many that a 10,000-row file floods the window.
+const GOOD_ROWS_SHOWN: usize = 30;
+
+/// The import checked and waiting for the user's go-ahead, and the progress of one running.
+#[derive(Default)]
+pub struct Imports {
+    pending: Mutex<Option<Pending>>,
+    progress: Mutex<(usize, usize)>,
+}
+
+struct Pending {
+    kind: ImportKind,
+    file: String,
+    rows: usize,
+    checked: Checked,
+}
+
+#[derive(Serialize)]
+pub struct PreviewRow {
+    line: usize,
+    cells: Vec<String>,
+    issues: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct Preview {
+    kind: &'static str,
+    file: String,
+    encoding: &'static str,
+    /// "line" for a spreadsheet's rows, "feature" or "record" for GeoJSON and shapefiles.
+    row_word: &'static str,
+    headers: Vec<String>,
+    rows: usize,
+    valid: usize,
+    shown: Vec<PreviewRow>,
+    header_issues: Vec<Issue>,
+    ignored_columns: Vec<String>,
+    /// What writing the valid rows would do.
+    would: ImportReport,
+}
+
+/// The file's parts (a shapefile comes as .shp, .dbf, .shx and .prj) saved together under
+/// `<data>/imports/<time>/`; returns the one to read.
+fn keep_files(data_dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf, CommandError> {
+    let folder = data_dir.join("imports").join(super::now_ms().to_string());
+    std::fs::create_dir_all(&folder).map_err(|e| CommandError {
+        code: "io",
+        message: format!("{}: {e}", folder.display()),
+    })?;
+    let mut main = None;
+    for (name, bytes) in files {
+        // Only the name: a path in it must not write outside the folder.
+        let Some(name) = Path::new(name).file_name() else {
+            continue;
+        };
+        let path = folder.join(name);
+        std::fs::write(&path, bytes).map_err(|e| CommandError {
+            code: "io",
+            message: format!("{}: {e}", path.display()),
+        })?;
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if matches!(
+            ext.as_str(),
+            "csv" | "txt" | "xlsx" | "geojson" | "json" | "shp"
+        ) {
+            main.get_or_insert(path);
+        }
+    }
+    main.ok_or_else(|| {
+        CommandError::invalid(
+            "请选择 CSV、XLSX、GeoJSON 文件，或 Shapefile 的 .shp 与 .dbf / choose a CSV, XLSX or GeoJSON file, or a shapefile's .shp and .dbf",
+        )
+    })
+}
+
+/// Reads and checks a file as records of `kind`, and shows what it would do. Nothing is written
+/// to the store.
+#[tauri::command]
+pub async fn import_preview(
+    state: State<'_, AppState>,
+    kind: String,
+    crs: String,
+    files: Vec<(String, Vec<u8>)>,
+) -> Reply<Preview> {
+    let kind = ImportKind::from_code(&kind)?;
+    let crs = Crs::from_code(&crs)?;
+    let store = store(&state)?;
+    let path = keep_files(&state.data_dir, &files)?;
+    let table = yitu_formats::read(&path).map_err(|e| CommandError {
+        code: "unreadable",
+        message: crate::startup::error_chain(&e),
+    })?;
+    let source_rows: Vec<SourceRow> = table
+        .rows
+        .iter()
+        .map(|r| SourceRow {
+            line: r.line,
+            cells: &r.cells,
+            geometry: r.geometry.as_ref(),
+        })
+        .collect();
+    let header_line = table
+        .rows
+        .first()
+        .map(|r| r.line.saturating_sub(1))
+        .unwrap_or(1)
+        .max(1);
+    let mut ids = yitu_replica::id_source(super::now_ms());
+    let checked = store
+        .check_import(
+            kind,
+            &table.headers,
+            &source_rows,
+            header_line,
+            crs,
+            &mut ids,
+        )
+        .await?;
+    let bad = checked.bad_lines();
+    let mut good_shown = 0;
+    let shown = table
+        .rows
+        .iter()
+        .filter(|r| {
+            bad.contains(&r.line) || {
+                good_shown += 1;
+                good_shown <= GOOD_ROWS_SHOWN
+            }
+        })
+        .map(|r| PreviewRow {
+            line: r.line,
+            cells: r.cells.clone(),
+            issues: checked
+                .issues
+                .iter()
+                .filter(|i| i.line == r.line)
+                .map(|i| format!("{}: {}", i.field, i.reason))
+                .collect(),
+        })
+        .collect();
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let preview = Preview {
+        kind: kind.code(),
+        file: file.clone(),
+        encoding: table.source_encoding.name(),
+        row_word: table.kind.row_word(),
+        headers: table.headers.clone(),
+        rows: table.rows.len(),
+        valid: table.rows.len() - bad.len(),
+        shown,
+        header_issues: checked.header_issues.clone(),
+        ignored_columns: checked.ignored_columns.clone(),
+        would: checked.plan.would_do(),
+    };
+    if let Ok(mut p) = state.imports.pending.lock() {
+        *p = Some(Pending {
+            kind,
+            file,
+            rows: table.rows.len(),
+            checked,
+        });
+    }
+    Ok(preview)
+}
+
+/// Writes the previewed import in one transaction: all rows, or with `skip_invalid` the valid
+/// ones (the bad ones stay listed in the preview). Refused, nothing written, when a row is bad
+/// and `skip_invalid` is not set.
+#[tauri::command]
+pub async fn import_commit(state: State<'_, AppState>, skip_invalid: bool) -> Reply<ImportReport> {
+    let pending = state
+        .imports
+        .pending
+        .lock()
+        .ok()
+        .and_then(|mut p| p.take())
+        .ok_or_else(|| CommandError::invalid("没有待写入的导入 / no import is waiting"))?;
+    let bad = pending.checked.bad_lines().len();
+    if !pending.checked.header_issues.is_empty() {
+        return Err(CommandError::invalid(
+            "缺少必需的列，未写入 / required columns are missing; nothing written",
+        ));
+    }
+    if bad > 0 && !skip_invalid {
+        let message = format!(
+            "{bad} 行有误，未写入：改正文件，或选择“跳过有误的行” / {bad} of {} rows are bad; nothing written",
+            pending.rows
+        );
+        // Kept, so the user can choose to skip them without reading the file again.
+        if let Ok(mut p) = state.imports.pending.lock() {
+            *p = Some(pending);
+        }
+        return Err(CommandError::invalid(message));
+    }
+    let mut stamp = Stamp::now(&state);
+    let author = stamp.author(&pending.file);
+    let progress = &state.imports.progress;
+    let report = store(&state)?
+        .apply_import(&pending.checked.plan, author, |done, total| {
+            if let Ok(mut p) = progress.lock() {
+                *p = (done, total);
+            }
+        })
+        .await?;
+    tracing::info!(kind = pending.kind.code(), file = %pending.file, ?report, "imported");
+    state.sync.wrote();
+    Ok(report)
+}
+
+/// Rows written so far of the import running (done, total).
+#[tauri::command]
+pub fn import_progress(state: State<'_, AppState>) -> (usize, usize) {
+    state.imports.progress.lock().map(|p| *p).unwrap_or((0, 0))
+}
