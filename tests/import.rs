@@ -2,7 +2,7 @@
 //! shelters, one with a capacity that is not a number, is checked and previewed row by row; the
 //! write is refused while the bad row is in it, nothing written; skipping it writes the two good
 //! ones (counted by the `yitu` command line on the same database and on the layer panel);
-//! importing the file again adds nothing; a corrupt workbook gets a clear message and changes
+//! importing the file again adds nothing; the window exports it as a CSV Excel reads; a corrupt workbook gets a clear message and changes
 //! nothing. Screenshots: target/screenshots/i*.
 
 use anyhow::{Context, Result};
@@ -124,7 +124,33 @@ async fn run(c: &Client, d: &Driver, data: &Path) -> Result<()> {
         "{would}"
     );
 
-    // 5. A corrupt workbook: a clear message, the preview gone, nothing changed.
+    // 5. Exported from the window: a CSV with a BOM (Excel reads it as UTF-8), a header and one
+    // line per shelter, the new ones among them; stock has no positions for GeoJSON.
+    click(c, "#export-csv").await?;
+    shown(c, "the export", "#export-done").await?;
+    let path = c
+        .execute(
+            "return document.querySelector('#export-done').dataset.path",
+            vec![],
+        )
+        .await?;
+    let bytes = std::fs::read(path.as_str().context("export path")?)?;
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM");
+    let csv = String::from_utf8(bytes)?;
+    assert_eq!(csv.lines().count() as i64, before + 2 + 1);
+    assert!(csv.contains("测试避难所乙"));
+    c.find(fantoccini::Locator::Css("#import-kind"))
+        .await?
+        .select_by_value("stock")
+        .await?;
+    click(c, "#export-geojson").await?;
+    shown(c, "the refusal", "#export-error").await?;
+    c.find(fantoccini::Locator::Css("#import-kind"))
+        .await?
+        .select_by_value("shelters")
+        .await?;
+
+    // 6. A corrupt workbook: a clear message, the preview gone, nothing changed.
     choose_file(c, "坏文件.xlsx", b"this is not a workbook").await?;
     click(c, "#import-check").await?;
     shown(c, "the error", "#import-error").await?;

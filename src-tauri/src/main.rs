@@ -70,6 +70,7 @@ fn main() {
             command::import::import_preview,
             command::import::import_commit,
             command::import::import_progress,
+            command::import::export_register,
             command::sync::sync_status,
             command::sync::sync_enrol,
             command::sync::sync_now,

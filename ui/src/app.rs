@@ -710,7 +710,7 @@ pub fn App() -> impl IntoView {
                         coverage_ask.set(None);
                         readiness.set(false);
                         importing.set(true);
-                    }>{move || lang.get().t("导入登记表", "Import a register")}</button>
+                    }>{move || lang.get().t("导入 / 导出登记表", "Import / export registers")}</button>
                     <RoadsControl lang=lang roads=roads on_loaded=move || {
                         spawn_local(async move {
                             if let Ok(r) = analysis::fetch_roads().await {

@@ -58,6 +58,18 @@ struct PreviewArgs {
     files: Vec<(String, Vec<u8>)>,
 }
 
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Exported {
+    path: String,
+    records: usize,
+}
+
+#[derive(Serialize)]
+struct ExportArgs {
+    kind: String,
+    format: String,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CommitArgs {
@@ -123,6 +135,20 @@ pub fn ImportPanel(
     let (progress, set_progress) = signal(None::<(usize, usize)>);
     let (written, set_written) = signal(None::<Report>);
     let file_ref = NodeRef::<leptos::html::Input>::new();
+    let (exported, set_exported) = signal(None::<Result<Exported, String>>);
+    let export = move |format: &'static str| {
+        set_exported.set(None);
+        spawn_local(async move {
+            let args = ExportArgs {
+                kind: kind.get_untracked().code().into(),
+                format: format.into(),
+            };
+            let r = invoke::<Exported>("export_register", args)
+                .await
+                .map_err(|e| e.message);
+            set_exported.set(Some(r));
+        });
+    };
 
     let check = move || {
         let Some(input) = file_ref.get_untracked() else {
@@ -202,7 +228,7 @@ pub fn ImportPanel(
     view! {
         <aside class="details import" id="import-panel" role="dialog">
             <button class="close" title="关闭 / Close" on:click=move |_| on_close()>"×"</button>
-            <h2>{move || lang.get().t("导入登记表", "Import a register")}</h2>
+            <h2>{move || lang.get().t("导入 / 导出登记表", "Import / export a register")}</h2>
             <p class="muted">{move || lang.get().t(
                 "CSV（UTF-8 或 GBK）、XLSX、GeoJSON，或 Shapefile（同时选择 .shp、.dbf、.shx、.prj）。先逐行检查并预览，确认后一次写入。",
                 "CSV (UTF-8 or GBK), XLSX, GeoJSON, or a shapefile (choose its .shp, .dbf, .shx and .prj together). Every row is checked and shown first; written at once on your go-ahead.")}</p>
@@ -233,6 +259,17 @@ pub fn ImportPanel(
                     {move || lang.get().t("检查并预览", "Check and preview")}
                 </button>
             </div>
+            <div class="export-buttons">
+                <span>{move || lang.get().t("导出所选内容：", "Export what is chosen: ")}</span>
+                <button id="export-xlsx" on:click=move |_| export("xlsx")>"XLSX"</button>
+                <button id="export-csv" on:click=move |_| export("csv")>"CSV"</button>
+                <button id="export-geojson" on:click=move |_| export("geojson")>"GeoJSON"</button>
+            </div>
+            {move || exported.get().map(|r| match r {
+                Ok(e) => view! { <p class="ok" id="export-done" data-path=e.path.clone()>
+                    {format!("{}{} → {}", lang.get().t("已导出 ", "exported "), e.records, e.path)}</p> }.into_any(),
+                Err(e) => view! { <p class="error" id="export-error">{e}</p> }.into_any(),
+            })}
             {move || error.get().map(|e| view! { <p class="error" id="import-error">{e}</p> })}
             {move || progress.get().map(|(done, total)| view! {
                 <div class="progress" id="import-progress">

@@ -5,8 +5,8 @@ use crate::Format;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::Path;
-use yitu_domain::import::{sheet, ImportKind};
-use yitu_domain::{town, Layer};
+use yitu_domain::import::ImportKind;
+use yitu_domain::Layer;
 use yitu_replica::Store;
 
 pub async fn run(
@@ -32,36 +32,7 @@ pub async fn run(
         }
         return Ok(());
     }
-    let headers = sheet::headers(kind);
-    let rows = match Layer::from_code(kind.code()) {
-        Ok(layer) => {
-            let towns = town::all();
-            store
-                .resources(layer)
-                .await?
-                .iter()
-                .map(|r| sheet::resource_row(r, &towns))
-                .collect::<Vec<_>>()
-        }
-        Err(_) => {
-            let state = store.stock_state().await?;
-            let mut lines = state.lines.clone();
-            lines.sort_by(|a, b| (a.depot_id, &a.code).cmp(&(b.depot_id, &b.code)));
-            lines
-                .iter()
-                .filter_map(|l| {
-                    // Lines of retired depots are not exported.
-                    let depot = state.depots.iter().find(|d| d.id == l.depot_id)?;
-                    let balance = state
-                        .balances
-                        .get(&(l.depot_id, l.code.as_str().to_owned()))
-                        .copied()
-                        .unwrap_or_default();
-                    Some(sheet::stock_row(&depot.name, l, balance))
-                })
-                .collect()
-        }
-    };
+    let (headers, rows) = store.export_table(kind).await?;
     let Some(path) = file else {
         bail!("--out FILE is needed for csv and xlsx exports");
     };

@@ -110,3 +110,45 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// A registry (or every depot's stock) as a table: the Chinese headers the importer reads
+    /// back, then one row per live record with its id (stock: per line, with its balance).
+    /// What `yitu export` and the window's export write as CSV or XLSX.
+    pub async fn export_table(
+        &self,
+        kind: yitu_domain::import::ImportKind,
+    ) -> Result<(Vec<String>, Vec<Vec<String>>), Error> {
+        use yitu_domain::import::sheet;
+        let headers = sheet::headers(kind);
+        let rows = match Layer::from_code(kind.code()) {
+            Ok(layer) => {
+                let towns = yitu_domain::town::all();
+                self.resources(layer)
+                    .await?
+                    .iter()
+                    .map(|r| sheet::resource_row(r, &towns))
+                    .collect()
+            }
+            Err(_) => {
+                let state = self.stock_state().await?;
+                let mut lines = state.lines.clone();
+                lines.sort_by(|a, b| (a.depot_id, &a.code).cmp(&(b.depot_id, &b.code)));
+                lines
+                    .iter()
+                    .filter_map(|l| {
+                        // Lines of retired depots are not exported.
+                        let depot = state.depots.iter().find(|d| d.id == l.depot_id)?;
+                        let balance = state
+                            .balances
+                            .get(&(l.depot_id, l.code.as_str().to_owned()))
+                            .copied()
+                            .unwrap_or_default();
+                        Some(sheet::stock_row(&depot.name, l, balance))
+                    })
+                    .collect()
+            }
+        };
+        Ok((headers, rows))
+    }
+}

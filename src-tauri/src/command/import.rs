@@ -1,6 +1,7 @@
 //! Importing a registry or stock file from the window: the file is kept in the data folder,
 //! every row checked and shown (bad rows with their reasons) before anything is written; then
-//! written in one transaction, with progress the window reads while it runs.
+//! written in one transaction, with progress the window reads while it runs. And exporting a
+//! registry to a file the importer reads back.
 
 use super::{store, CommandError, Reply, Stamp};
 use crate::startup::AppState;
@@ -106,7 +107,10 @@ pub async fn import_preview(
     let path = keep_files(&state.data_dir, &files)?;
     let table = yitu_formats::read(&path).map_err(|e| CommandError {
         code: "unreadable",
-        message: crate::startup::error_chain(&e),
+        message: format!(
+            "无法读取此文件，未导入 / cannot read this file, nothing imported: {}",
+            crate::startup::error_chain(&e)
+        ),
     })?;
     let source_rows: Vec<SourceRow> = table
         .rows
@@ -232,4 +236,63 @@ pub async fn import_commit(state: State<'_, AppState>, skip_invalid: bool) -> Re
 #[tauri::command]
 pub fn import_progress(state: State<'_, AppState>) -> (usize, usize) {
     state.imports.progress.lock().map(|p| *p).unwrap_or((0, 0))
+}
+
+/// A file written by an export.
+#[derive(Serialize)]
+pub struct Exported {
+    path: String,
+    records: usize,
+}
+
+/// Writes a registry (or the stock) to `<data>/exports/<kind>-<ms>.<csv|xlsx|geojson>`: CSV in
+/// UTF-8 with a BOM (Excel opens it cleanly), each record with its id.
+#[tauri::command]
+pub async fn export_register(
+    state: State<'_, AppState>,
+    kind: String,
+    format: String,
+) -> Reply<Exported> {
+    let kind = ImportKind::from_code(&kind)?;
+    let store = store(&state)?;
+    let dir = state.data_dir.join("exports");
+    let path = dir.join(format!("{}-{}.{format}", kind.code(), super::now_ms()));
+    std::fs::create_dir_all(&dir).map_err(|e| CommandError {
+        code: "io",
+        message: format!("{}: {e}", dir.display()),
+    })?;
+    let cannot_write = |e: &dyn std::fmt::Display| CommandError {
+        code: "io",
+        message: format!("无法写入 / cannot write {}: {e}", path.display()),
+    };
+    let records = match format.as_str() {
+        "geojson" => {
+            let layer = yitu_domain::Layer::from_code(kind.code()).map_err(|_| {
+                CommandError::invalid("库存没有自己的位置：请导出为 CSV 或 XLSX / stock has no positions: export it as CSV or XLSX")
+            })?;
+            let fc = store.feature_collection(layer).await?;
+            let n = fc.features.len();
+            std::fs::write(&path, fc.to_string()).map_err(|e| cannot_write(&e))?;
+            n
+        }
+        "csv" | "xlsx" => {
+            let (headers, rows) = store.export_table(kind).await?;
+            let written = if format == "csv" {
+                yitu_formats::write_csv(&path, &headers, &rows)
+            } else {
+                yitu_formats::write_xlsx(&path, kind.code(), &headers, &rows)
+            };
+            written.map_err(|e| cannot_write(&e))?;
+            rows.len()
+        }
+        other => {
+            return Err(CommandError::invalid(format!(
+                "未知格式 {other:?}：csv、xlsx 或 geojson / unknown format {other:?}: csv, xlsx or geojson"
+            )))
+        }
+    };
+    Ok(Exported {
+        path: path.display().to_string(),
+        records,
+    })
 }
