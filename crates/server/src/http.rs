@@ -38,6 +38,7 @@ pub fn router(app: App) -> Router {
         .route("/v1/enrol", post(enrol))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
+        .route("/v1/snapshot", get(snapshot))
         .route("/v1/state", get(state))
         .with_state(app)
 }
@@ -131,6 +132,7 @@ async fn hello(State(app): State<App>, headers: HeaderMap) -> Result<Response, E
         protocol: PROTOCOL,
         min_protocol: MIN_PROTOCOL,
         server_time_ms: (app.clock)().max(0) as u64,
+        head: app.store.head().await?,
         device,
     }))
 }
@@ -198,6 +200,31 @@ async fn pull(
     }
     json.push_str(&format!("],\"cursor\":{cursor},\"more\":{}}}", page.more));
     Ok(packed_json(json.as_bytes()))
+}
+
+/// `GET /v1/snapshot` takes no parameters; any given is refused rather than ignored, so a
+/// desktop that asks for something this server does not do (a later protocol's paging, say)
+/// hears so instead of reading a whole snapshot it did not ask for.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotQuery {}
+
+async fn snapshot(
+    State(app): State<App>,
+    headers: HeaderMap,
+    q: Result<Query<SnapshotQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Error> {
+    device(&app, &headers).await?;
+    q.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let packed = app.store.snapshot().await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson"),
+            (header::CONTENT_ENCODING, "zstd"),
+        ],
+        packed,
+    )
+        .into_response())
 }
 
 async fn state(State(app): State<App>, headers: HeaderMap) -> Result<Response, Error> {

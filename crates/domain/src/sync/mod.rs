@@ -6,6 +6,7 @@
 pub mod change;
 pub mod merge;
 pub mod policy;
+pub mod snapshot;
 pub mod stamp;
 pub mod wire;
 

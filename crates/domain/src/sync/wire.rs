@@ -18,6 +18,10 @@ pub struct Hello {
     pub protocol: u32,
     pub min_protocol: u32,
     pub server_time_ms: u64,
+    /// The server's last change number: a desktop at cursor 0 facing a long log asks for the
+    /// snapshot instead of every page (absent from servers before the snapshot: 0).
+    #[serde(default)]
+    pub head: u64,
     /// With a credential: the device, its user and role, and the last sequence the server holds
     /// from it (the device pushes from the next one).
     #[serde(default)]

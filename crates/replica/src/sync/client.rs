@@ -169,6 +169,28 @@ impl Client {
         .await
     }
 
+    /// The server's snapshot as sent (zstd-compressed JSON lines), for `Store::apply_snapshot`
+    /// to decompress as it applies.
+    pub async fn snapshot(&self) -> Result<Vec<u8>, Error> {
+        let server = &self.credential.server;
+        let unreachable = |source| Error::Unreachable {
+            url: server.to_owned(),
+            source,
+        };
+        let response = self
+            .auth(self.http.get(self.url("/v1/snapshot")))
+            .timeout(Duration::from_secs(600))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(unreachable)?;
+        if !status.is_success() {
+            return Err(refusal(status, &bytes));
+        }
+        Ok(bytes.to_vec())
+    }
+
     /// The server's merged state (for checks and tests).
     pub async fn server_view(&self) -> Result<yitu_domain::sync::View, Error> {
         send::<(), _>(
@@ -215,18 +237,23 @@ async fn send<B: Serialize, T: DeserializeOwned>(
         bytes.to_vec()
     };
     if !status.is_success() {
-        let body: ErrorBody = serde_json::from_slice(&json).unwrap_or(ErrorBody {
-            code: "http".into(),
-            message: format!("HTTP {status}"),
-        });
-        return Err(Error::Server {
-            status: status.as_u16(),
-            code: body.code,
-            message: body.message,
-        });
+        return Err(refusal(status, &json));
     }
     serde_json::from_slice(&json)
         .map_err(|e| Error::Sync(format!("bad answer from the server: {e}")))
+}
+
+/// The server's `{code, message}` (errors are plain JSON), or the bare status.
+fn refusal(status: reqwest::StatusCode, body: &[u8]) -> Error {
+    let body: ErrorBody = serde_json::from_slice(body).unwrap_or(ErrorBody {
+        code: "http".into(),
+        message: format!("HTTP {status}"),
+    });
+    Error::Server {
+        status: status.as_u16(),
+        code: body.code,
+        message: body.message,
+    }
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
