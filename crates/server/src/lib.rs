@@ -8,6 +8,7 @@ pub mod http;
 mod secret;
 mod snapshot;
 pub mod store;
+pub mod tls;
 
 pub use error::Error;
 pub use store::Store;

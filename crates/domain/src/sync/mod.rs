@@ -8,6 +8,7 @@ pub mod merge;
 pub mod policy;
 pub mod snapshot;
 pub mod stamp;
+pub mod upcast;
 pub mod wire;
 
 pub use change::{Change, FieldWrite, Op};
