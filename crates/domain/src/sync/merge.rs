@@ -78,7 +78,7 @@ pub fn field_ops(change: &Change) -> Vec<(String, FieldOp)> {
     }
 }
 
-pub(super) type RecordKey = (String, EntityId);
+type RecordKey = (String, EntityId);
 
 fn text<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
@@ -91,7 +91,7 @@ pub struct State {
     /// a broken device send two different changes under one stamp, every replica keeps the same
     /// one (the greater fields text), whatever the order they arrive in. The replica's
     /// `record_op` table keeps the same rule.
-    pub(super) records: BTreeMap<RecordKey, BTreeMap<Stamp, Write>>,
+    records: BTreeMap<RecordKey, BTreeMap<Stamp, Write>>,
     ledger: BTreeMap<EntityId, LedgerEntry>,
     logs: BTreeMap<EntityId, (EntityId, serde_json::Value)>,
     /// Decision events by hash (a hash names its content).
@@ -100,10 +100,10 @@ pub struct State {
 
 /// One record write as kept: who made it, and its fields (with their text, the tie-break).
 #[derive(Debug, Clone)]
-pub(super) struct Write {
-    pub(super) author: String,
-    pub(super) text: String,
-    pub(super) fields: BTreeMap<String, FieldWrite>,
+struct Write {
+    author: String,
+    text: String,
+    fields: BTreeMap<String, FieldWrite>,
 }
 
 /// What a state shows: each record's fields, conflicts, balances, ledger and log entries.

@@ -10,10 +10,10 @@
 //! be earlier than its own write's stamp, which the hybrid clock gives an honest device and
 //! `policy::admit` enforces. The kept writes are whole, as pushed (not cut down to their live
 //! fields): a stamp then names the same text on every replica, which the same-stamp tie-break
-//! compares.
+//! compares. The server folds the record writes from their stored text ([`live`] over its own
+//! [`Written`]); the other changes go through [`Entries`].
 
 use super::change::{Change, FieldWrite, Op};
-use super::merge::State;
 use super::Stamp;
 use crate::EntityId;
 use serde::{Deserialize, Serialize};
@@ -44,63 +44,28 @@ pub struct RecordWrite {
     pub fields: BTreeMap<String, FieldWrite>,
 }
 
-/// Changes folded in server order into what a snapshot holds.
-#[derive(Debug, Default)]
-pub struct Fold {
-    records: State,
-    /// Stock, log and decision-event changes, first of each key in server order: a replica
-    /// pulling every change keeps the first it is given of each (`INSERT OR IGNORE`), so the
-    /// snapshot gives the same one.
-    others: Vec<Change>,
-    seen: BTreeSet<String>,
+/// A record write as far as the compaction needs it: its stamp, and the base each of its
+/// fields was written over.
+pub trait Written {
+    fn stamp(&self) -> &Stamp;
+    fn bases(&self) -> Vec<(&str, Option<&Stamp>)>;
 }
 
-impl Fold {
-    /// Adds the next change in server order.
-    pub fn add(&mut self, change: Change) {
-        let key = match &change.op {
-            Op::Record { .. } => {
-                self.records.apply(&change);
-                return;
-            }
-            Op::Ledger { entry, .. } => format!("ledger/{}", entry.id),
-            Op::Log { id, .. } => format!("log/{id}"),
-            Op::Event { event } => format!("event/{}", event.hash),
-        };
-        if self.seen.insert(key) {
-            self.others.push(change);
-        }
+impl Written for RecordWrite {
+    fn stamp(&self) -> &Stamp {
+        &self.stamp
     }
 
-    /// The records (by collection and id) with their kept writes, and the other changes in
-    /// server order.
-    pub fn finish(self) -> (Vec<RecordWrites>, Vec<Change>) {
-        let records = self
-            .records
-            .records
-            .into_iter()
-            .map(|((collection, id), writes)| {
-                let writes: Vec<RecordWrite> = writes
-                    .into_iter()
-                    .map(|(stamp, w)| RecordWrite {
-                        stamp,
-                        author: w.author,
-                        fields: w.fields,
-                    })
-                    .collect();
-                RecordWrites {
-                    collection,
-                    id,
-                    writes: live(writes),
-                }
-            })
-            .collect();
-        (records, self.others)
+    fn bases(&self) -> Vec<(&str, Option<&Stamp>)> {
+        self.fields
+            .iter()
+            .map(|(name, f)| (name.as_str(), f.base.as_ref()))
+            .collect()
     }
 }
 
-/// The writes of one record (ascending stamps) without those whose every field was superseded.
-pub fn live(writes: Vec<RecordWrite>) -> Vec<RecordWrite> {
+/// The writes of one record without those whose every field was superseded.
+pub fn live<W: Written>(writes: Vec<W>) -> Vec<W> {
     if writes.len() < 2 {
         return writes;
     }
@@ -109,9 +74,9 @@ pub fn live(writes: Vec<RecordWrite>) -> Vec<RecordWrite> {
     // is found by the base alone.
     let mut newest_base: BTreeMap<&str, &Stamp> = BTreeMap::new();
     for w in &writes {
-        for (name, f) in &w.fields {
-            if let Some(b) = &f.base {
-                let e = newest_base.entry(name.as_str()).or_insert(b);
+        for (name, base) in w.bases() {
+            if let Some(b) = base {
+                let e = newest_base.entry(name).or_insert(b);
                 if b > *e {
                     *e = b;
                 }
@@ -121,9 +86,9 @@ pub fn live(writes: Vec<RecordWrite>) -> Vec<RecordWrite> {
     let keep: Vec<bool> = writes
         .iter()
         .map(|w| {
-            w.fields
-                .keys()
-                .any(|name| newest_base.get(name.as_str()).is_none_or(|b| **b < w.stamp))
+            w.bases()
+                .iter()
+                .any(|(name, _)| newest_base.get(name).is_none_or(|b| *b < w.stamp()))
         })
         .collect();
     writes
@@ -131,6 +96,34 @@ pub fn live(writes: Vec<RecordWrite>) -> Vec<RecordWrite> {
         .zip(keep)
         .filter_map(|(w, k)| k.then_some(w))
         .collect()
+}
+
+/// The stock, log and decision-event changes a snapshot carries: the first of each key in
+/// server order. A replica pulling every change keeps the first it is given of each (`INSERT
+/// OR IGNORE`), so the snapshot gives the same one.
+#[derive(Debug, Default)]
+pub struct Entries {
+    changes: Vec<Change>,
+    seen: BTreeSet<String>,
+}
+
+impl Entries {
+    /// Adds the next such change in server order (a record write is not one: ignored).
+    pub fn add(&mut self, change: Change) {
+        let key = match &change.op {
+            Op::Record { .. } => return,
+            Op::Ledger { entry, .. } => format!("ledger/{}", entry.id),
+            Op::Log { id, .. } => format!("log/{id}"),
+            Op::Event { event } => format!("event/{}", event.hash),
+        };
+        if self.seen.insert(key) {
+            self.changes.push(change);
+        }
+    }
+
+    pub fn into_changes(self) -> Vec<Change> {
+        self.changes
+    }
 }
 
 #[cfg(test)]
