@@ -152,7 +152,7 @@ pub(crate) async fn apply_writes(
             if collection == "incidents" {
                 write_incident(tx, id, &m).await?;
             } else if let Some(row) =
-                resource_row(bodies.get(id).map(String::as_str), collection, id, &m)
+                resource_row(bodies.get(id).map(String::as_str), collection, id, m)
             {
                 rows.push(row);
             }
@@ -342,15 +342,15 @@ fn resource_row(
     old: Option<&str>,
     collection: &str,
     id: &str,
-    m: &Merged,
+    m: Merged,
 ) -> Option<(Resource, bool, Stamp)> {
-    let newest = m.newest.clone()?;
-    let mut winners = m.winners.clone();
+    let newest = m.newest?;
+    let mut winners = m.winners;
     let retired = winners
         .remove(RETIRED)
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
-    match serde_json::from_value(overlay(old, &winners, Some(collection), id)) {
+    match serde_json::from_value(overlay(old, winners, Some(collection), id)) {
         Ok(r) => Some((r, retired, newest)),
         Err(e) => {
             tracing::warn!(record = %id, error = %e, "record incomplete after merge; waiting for more");
@@ -381,7 +381,7 @@ pub(crate) async fn materialize(
         .bind(&id_s)
         .fetch_optional(&mut **tx)
         .await?;
-    if let Some(row) = resource_row(old.as_deref(), collection, &id_s, &m) {
+    if let Some(row) = resource_row(old.as_deref(), collection, &id_s, m) {
         upsert_resources(tx, &[row]).await?;
     }
     Ok(())
@@ -400,7 +400,7 @@ async fn write_incident(tx: &mut Tx<'_>, id: &str, m: &Merged) -> Result<(), Err
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
-    let body = overlay(old.as_deref(), &winners, None, id);
+    let body = overlay(old.as_deref(), winners, None, id);
     let Ok(incident) = serde_json::from_value::<Incident>(body.clone()) else {
         tracing::warn!(record = %id, "incident incomplete after merge; waiting for more");
         return Ok(());
@@ -468,7 +468,7 @@ async fn upsert_resources(tx: &mut Tx<'_>, rows: &[(Resource, bool, Stamp)]) -> 
 /// The row's body with the winning values laid over it.
 fn overlay(
     old: Option<&str>,
-    winners: &BTreeMap<String, serde_json::Value>,
+    winners: BTreeMap<String, serde_json::Value>,
     layer: Option<&str>,
     id: &str,
 ) -> serde_json::Value {
@@ -478,7 +478,7 @@ fn overlay(
         .unwrap_or_else(|| serde_json::json!({}));
     let map = body.as_object_mut().expect("checked to be an object");
     for (k, v) in winners {
-        map.insert(k.clone(), v.clone());
+        map.insert(k, v);
     }
     map.insert("id".into(), id.into());
     if let Some(layer) = layer {
