@@ -10,9 +10,13 @@ use yitu_replica::Store;
 
 #[derive(Args)]
 pub struct EnrolArgs {
-    /// The server's address, e.g. http://10.1.2.3:8470.
+    /// The server's address, e.g. http://10.1.2.3:8470 or https://yitu.hc.gov:8470.
     #[arg(long)]
     server: String,
+    /// For an https:// server whose certificate the system does not trust (a district's own CA,
+    /// a self-signed server): the CA certificate (PEM) to check it against.
+    #[arg(long)]
+    ca: Option<std::path::PathBuf>,
     /// The one-time code from `yitu-server enrol-code USER`.
     #[arg(long)]
     code: String,
@@ -55,7 +59,9 @@ pub async fn enrol(store: &Store, args: EnrolArgs, out: &mut impl Write) -> Resu
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
         .map(|s| s.trim().to_owned())
         .unwrap_or_else(|| "desktop".into());
-    let credential = store.enrol(&args.server, &args.code, &label).await?;
+    let credential = store
+        .enrol_with_ca(&args.server, &args.code, &label, args.ca.as_deref())
+        .await?;
     let shown = serde_json::json!({
         "server": credential.server,
         "device": credential.device,

@@ -34,4 +34,10 @@ pub enum Error {
         limit: i64,
         what: &'static str,
     },
+    /// A sync body of a protocol version this build does not read.
+    #[error("protocol {given} is not read here: this server reads {min} to {max}")]
+    Protocol { given: u32, min: u32, max: u32 },
+    /// A sync body that is not of its protocol's shape (serde's message: the error is `Clone`).
+    #[error("the body cannot be read: {0}")]
+    Body(String),
 }

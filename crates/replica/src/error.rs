@@ -71,6 +71,13 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The CA certificate file given for an `https://` server cannot be read or used.
+    #[error("cannot use the CA certificate file {path}")]
+    Ca {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot read or create the device key {path}")]
     DeviceKey {
         path: PathBuf,
@@ -101,6 +108,7 @@ impl Error {
             Self::Server { .. } => "server",
             Self::NotEnrolled => "not_enrolled",
             Self::Credential { .. } => "credential",
+            Self::Ca { .. } => "ca",
         }
     }
 }

@@ -1,10 +1,13 @@
 //! Sync benchmark (prints figures; not a test): bytes on the wire and time for 1,000 edits on a
 //! 10,000-row registry, and for a first sync of 100,000 rows, each beside a naive baseline in the
 //! same run (the whole registry as a JSON snapshot each sync), and the rate changes are applied.
+//! The large first sync is made twice onto fresh desktops, pulling every change and from the
+//! snapshot; the edits are also made on two `automerge` documents and synced with automerge's
+//! own protocol, to compare bytes.
 //!
 //! `cargo run --release -p yitu-server --example sync_bench [-- ROWS_SMALL EDITS ROWS_LARGE]`
 //!
-//! The server runs in this process on an embedded SQLite file; the two replicas reach it through
+//! The server runs in this process on an embedded SQLite file; the replicas reach it through
 //! a counting TCP proxy, so the bytes are what crossed the socket (HTTP headers included).
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,7 +18,7 @@ use yitu_domain::import::Crs;
 use yitu_domain::resource::Resource;
 use yitu_domain::{demo, EntityId, Layer};
 use yitu_replica::import::{Author, ImportPlan};
-use yitu_replica::sync::{sync_once, Client};
+use yitu_replica::sync::{sync_once, sync_once_with, Client};
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -145,7 +148,8 @@ struct Round {
     naive: (u64, u64),
 }
 
-async fn run(small: usize, edits: usize, large: usize) -> Vec<Round> {
+/// A server on a fresh SQLite file, serving through a counting proxy.
+async fn server() -> (tempfile::TempDir, yitu_server::Store, String, Wire) {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("server.sqlite").display());
     let server = yitu_server::Store::open(&db).await.unwrap();
@@ -154,6 +158,11 @@ async fn run(small: usize, edits: usize, large: usize) -> Vec<Round> {
     let upstream = listener.local_addr().unwrap().to_string();
     tokio::spawn(yitu_server::serve(listener, server.clone()));
     let (url, wire) = proxy(upstream).await;
+    (dir, server, url, wire)
+}
+
+async fn run(small: usize, edits: usize, large: usize) -> Vec<Round> {
+    let (_server_dir, server, url, wire) = server().await;
     let mut rounds = Vec::new();
 
     // A registry of `small` rows, on both desktops.
@@ -165,10 +174,11 @@ async fn run(small: usize, edits: usize, large: usize) -> Vec<Round> {
     sync_once(&a, &ca).await.unwrap();
     let push_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    sync_once(&b, &cb).await.unwrap();
+    // Pulled page by page, as before the snapshot (compared with it on the large registry).
+    sync_once_with(&b, &cb, u64::MAX).await.unwrap();
     let pull_s = t.elapsed().as_secs_f64();
     rounds.push(Round {
-        label: "first sync".into(),
+        label: "first sync, every change".into(),
         rows: small,
         changes: small,
         push_s,
@@ -213,32 +223,133 @@ async fn run(small: usize, edits: usize, large: usize) -> Vec<Round> {
         naive: naive_bytes(&records),
     });
 
-    // A first sync of `large` rows onto a fresh desktop.
+    // A first sync of `large` rows (a server of their own), onto two fresh desktops: one pulls
+    // every change, the other starts from the snapshot.
     if large > 0 {
+        let (_server_dir, server, url, wire) = crate::server().await;
         let (_dc, c, cc) = replica(&server, &url).await;
-        let (_dd, d, cd) = replica(&server, &url).await;
         let big = shelters(large);
         import(&c, big.clone()).await;
-        // D would otherwise also pull the small registry: pull that first, unmeasured.
-        sync_once(&d, &cd).await.unwrap();
         wire.take();
         let t = Instant::now();
         sync_once(&c, &cc).await.unwrap();
         let push_s = t.elapsed().as_secs_f64();
-        let t = Instant::now();
-        sync_once(&d, &cd).await.unwrap();
-        let pull_s = t.elapsed().as_secs_f64();
-        rounds.push(Round {
-            label: "first sync".into(),
-            rows: large,
-            changes: large,
-            push_s,
-            pull_s,
-            bytes: wire.take(),
-            naive: naive_bytes(&big),
-        });
+        let push_bytes = wire.take();
+        for (label, snapshot_from) in [
+            ("first sync, every change", u64::MAX),
+            ("first sync, snapshot", 1),
+        ] {
+            let (_dd, d, cd) = replica(&server, &url).await;
+            wire.take();
+            let t = Instant::now();
+            let r = if snapshot_from == 1 {
+                // The pass's steps one by one, to say where the time goes; then the pass itself
+                // (nothing left to pull).
+                let packed = cd.snapshot().await.unwrap();
+                let made_s = t.elapsed().as_secs_f64();
+                let applied = d.apply_snapshot(&packed).await.unwrap();
+                let applied_s = t.elapsed().as_secs_f64() - made_s;
+                println!(
+                    "snapshot of {large} rows: {} bytes compressed, made and sent in {made_s:.2} s, \
+                     applied in {applied_s:.2} s ({:.0} ops/s applying)",
+                    packed.len(),
+                    applied as f64 / applied_s
+                );
+                let mut r = sync_once(&d, &cd).await.unwrap();
+                r.pulled += applied;
+                r
+            } else {
+                sync_once_with(&d, &cd, snapshot_from).await.unwrap()
+            };
+            let pull_s = t.elapsed().as_secs_f64();
+            assert_eq!(r.pulled as usize, large, "{label}");
+            rounds.push(Round {
+                label: label.into(),
+                rows: large,
+                changes: large,
+                push_s,
+                pull_s,
+                bytes: push_bytes + wire.take(),
+                naive: naive_bytes(&big),
+            });
+        }
     }
     rounds
+}
+
+/// The same registry and edits as automerge documents synced by automerge's protocol: bytes of
+/// the sync messages both ways, for the first sync and for the edits.
+fn automerge_bytes(records: &[Resource], edits: usize) -> (u64, u64) {
+    use automerge::sync::{self, SyncDoc};
+    use automerge::transaction::Transactable;
+    use automerge::{AutoCommit, ObjType, ScalarValue, ROOT};
+
+    /// One message from `from` to `to`, if `from` has one: its encoded size.
+    fn step(
+        from: &mut AutoCommit,
+        to: &mut AutoCommit,
+        s_from: &mut sync::State,
+        s_to: &mut sync::State,
+    ) -> Option<u64> {
+        let m = from.sync().generate_sync_message(s_from)?;
+        let encoded = m.encode();
+        let m = sync::Message::decode(&encoded).unwrap();
+        to.sync().receive_sync_message(s_to, m).unwrap();
+        Some(encoded.len() as u64)
+    }
+
+    fn until_quiet(a: &mut AutoCommit, b: &mut AutoCommit) -> u64 {
+        let (mut sa, mut sb) = (sync::State::new(), sync::State::new());
+        let mut bytes = 0;
+        loop {
+            let there = step(a, b, &mut sa, &mut sb);
+            let back = step(b, a, &mut sb, &mut sa);
+            if there.is_none() && back.is_none() {
+                return bytes;
+            }
+            bytes += there.unwrap_or(0) + back.unwrap_or(0);
+        }
+    }
+
+    let mut a = AutoCommit::new();
+    let registry = a.put_object(ROOT, "shelters", ObjType::Map).unwrap();
+    let mut objects = Vec::with_capacity(records.len());
+    for r in records {
+        let obj = a
+            .put_object(&registry, r.id().to_string(), ObjType::Map)
+            .unwrap();
+        let serde_json::Value::Object(fields) = serde_json::to_value(r).unwrap() else {
+            unreachable!("a record is an object")
+        };
+        for (k, v) in fields {
+            let value = match v {
+                serde_json::Value::String(s) => ScalarValue::Str(s.into()),
+                serde_json::Value::Number(n) if n.is_i64() => ScalarValue::Int(n.as_i64().unwrap()),
+                serde_json::Value::Number(n) => ScalarValue::F64(n.as_f64().unwrap()),
+                serde_json::Value::Bool(b) => ScalarValue::Boolean(b),
+                // Nested values (location, facilities) as their JSON text: one value per field,
+                // as yitu's field writes carry them.
+                other => ScalarValue::Str(other.to_string().into()),
+            };
+            a.put(&obj, k, value).unwrap();
+        }
+        objects.push(obj);
+    }
+    a.commit();
+    let mut b = AutoCommit::new();
+    let first = until_quiet(&mut a, &mut b);
+    for i in 0..edits {
+        a.put(
+            &objects[(i * 7) % objects.len()],
+            "capacity",
+            10_000 + i as i64,
+        )
+        .unwrap();
+        // One change per edit, as each yitu edit is its own change.
+        a.commit();
+    }
+    let edited = until_quiet(&mut a, &mut b);
+    (first, edited)
 }
 
 #[tokio::main]
@@ -255,7 +366,7 @@ async fn main() {
         "| what | rows | changes | push s | pull+apply s | applied ops/s | wire bytes (yitu) | naive JSON snapshot bytes (zstd) | naive ÷ yitu |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
-    for r in rounds {
+    for r in &rounds {
         println!(
             "| {} | {} | {} | {:.2} | {:.2} | {:.0} | {} | {} ({}) | {:.1}× ({:.1}×) |",
             r.label,
@@ -271,4 +382,48 @@ async fn main() {
             r.naive.1 as f64 / r.bytes as f64,
         );
     }
+    let large_rounds: Vec<&Round> = rounds.iter().filter(|r| r.rows == large).collect();
+    if let [pages, snapshot] = large_rounds[..] {
+        println!(
+            "\nfirst sync of {large} rows, snapshot against every change: pull+apply {:.2} s vs {:.2} s \
+             ({:.1}× faster), {:.0} vs {:.0} ops/s, {} vs {} bytes ({:.2}×)",
+            snapshot.pull_s,
+            pages.pull_s,
+            pages.pull_s / snapshot.pull_s,
+            snapshot.changes as f64 / snapshot.pull_s,
+            pages.changes as f64 / pages.pull_s,
+            snapshot.bytes,
+            pages.bytes,
+            pages.bytes as f64 / snapshot.bytes as f64,
+        );
+    }
+    // Before automerge's documents, which take more memory than all the rest.
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l["VmHWM:".len()..].trim().to_owned())
+        })
+        .unwrap_or_else(|| "?".into());
+    println!("\npeak resident memory of the server, the desktops and the proxy: {peak}");
+    let records = shelters(small);
+    let t = Instant::now();
+    let (am_first, am_edits) = automerge_bytes(&records, edits);
+    let am_s = t.elapsed().as_secs_f64();
+    let yitu_edits = rounds
+        .iter()
+        .find(|r| r.label == "edits")
+        .map_or(0, |r| r.bytes);
+    let yitu_first = rounds[0].bytes;
+    println!(
+        "\nautomerge sync protocol, same {small}-row registry ({am_s:.1} s in all; message bytes, \
+         no HTTP): first sync {am_first} bytes (yitu {yitu_first}, {:.2}× automerge's), \
+         {edits} edits {am_edits} bytes (yitu {yitu_edits} with HTTP headers, {:.2}× automerge's; \
+         naive {} plain, {} zstd)",
+        yitu_first as f64 / am_first as f64,
+        yitu_edits as f64 / am_edits as f64,
+        rounds[1].naive.0,
+        rounds[1].naive.1,
+    );
 }

@@ -29,6 +29,19 @@ pub enum Error {
     Corrupt(#[source] serde_json::Error),
     #[error("the operating system's random source failed: {0}")]
     Random(String),
+    #[error("cannot read the TLS file {}", .path.display())]
+    TlsFile {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the TLS certificate {} and key {} cannot be used (PEM files, the key the certificate's)", .cert.display(), .key.display())]
+    TlsPem {
+        cert: std::path::PathBuf,
+        key: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -39,6 +52,7 @@ impl Error {
                 "internal"
             }
             Self::Url(_) => "url",
+            Self::TlsFile { .. } | Self::TlsPem { .. } => "tls",
             Self::Role(_) => "role",
             Self::UnknownUser(_) => "unknown_user",
             Self::UnknownDevice(_) => "unknown_device",

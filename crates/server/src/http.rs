@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use yitu_domain::sync::upcast;
 use yitu_domain::sync::wire::{
     EnrolRequest, ErrorBody, Hello, PushRequest, MIN_PROTOCOL, PROTOCOL,
 };
@@ -38,6 +39,7 @@ pub fn router(app: App) -> Router {
         .route("/v1/enrol", post(enrol))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
+        .route("/v1/snapshot", get(snapshot))
         .route("/v1/state", get(state))
         .with_state(app)
 }
@@ -90,6 +92,27 @@ fn packed_json(json: &[u8]) -> Response {
 
 /// Reads a JSON body, compressed with zstd when the request says so.
 fn unpack<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Error> {
+    let json = unpacked(headers, body)?;
+    serde_json::from_slice(&json).map_err(|e| Error::BadRequest(format!("bad JSON: {e}")))
+}
+
+/// A push of this protocol read directly; an older one through its upcasting steps.
+fn read_push(json: &[u8]) -> Result<PushRequest, Error> {
+    #[derive(Deserialize)]
+    struct Version {
+        protocol: u32,
+    }
+    let bad = |e: serde_json::Error| Error::BadRequest(format!("bad JSON: {e}"));
+    let version: Version = serde_json::from_slice(json).map_err(bad)?;
+    if version.protocol == PROTOCOL {
+        return serde_json::from_slice(json).map_err(bad);
+    }
+    let body: serde_json::Value = serde_json::from_slice(json).map_err(bad)?;
+    upcast::push(body).map_err(|e| Error::BadRequest(e.to_string()))
+}
+
+/// A body's JSON bytes, decompressed when the request says it is zstd.
+fn unpacked(headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>, Error> {
     let zstd = headers
         .get(header::CONTENT_ENCODING)
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"zstd"));
@@ -109,7 +132,7 @@ fn unpack<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, E
     } else {
         body.to_vec()
     };
-    serde_json::from_slice(&json).map_err(|e| Error::BadRequest(format!("bad JSON: {e}")))
+    Ok(json)
 }
 
 async fn device(app: &App, headers: &HeaderMap) -> Result<crate::store::Device, Error> {
@@ -131,6 +154,7 @@ async fn hello(State(app): State<App>, headers: HeaderMap) -> Result<Response, E
         protocol: PROTOCOL,
         min_protocol: MIN_PROTOCOL,
         server_time_ms: (app.clock)().max(0) as u64,
+        head: app.store.head().await?,
         device,
     }))
 }
@@ -146,13 +170,8 @@ async fn enrol(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Resul
 
 async fn push(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Result<Response, Error> {
     let device = device(&app, &headers).await?;
-    let request: PushRequest = unpack(&headers, &body)?;
-    if request.protocol < MIN_PROTOCOL {
-        return Err(Error::BadRequest(format!(
-            "protocol {} is older than this server reads ({MIN_PROTOCOL})",
-            request.protocol
-        )));
-    }
+    let json = unpacked(&headers, &body)?;
+    let request = read_push(&json)?;
     let reply = app
         .store
         .push(&device, request.changes, (app.clock)())
@@ -198,6 +217,31 @@ async fn pull(
     }
     json.push_str(&format!("],\"cursor\":{cursor},\"more\":{}}}", page.more));
     Ok(packed_json(json.as_bytes()))
+}
+
+/// `GET /v1/snapshot` takes no parameters; any given is refused rather than ignored, so a
+/// desktop that asks for something this server does not do (a later protocol's paging, say)
+/// hears so instead of reading a whole snapshot it did not ask for.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotQuery {}
+
+async fn snapshot(
+    State(app): State<App>,
+    headers: HeaderMap,
+    q: Result<Query<SnapshotQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Error> {
+    device(&app, &headers).await?;
+    q.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let packed = app.store.snapshot().await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson"),
+            (header::CONTENT_ENCODING, "zstd"),
+        ],
+        packed,
+    )
+        .into_response())
 }
 
 async fn state(State(app): State<App>, headers: HeaderMap) -> Result<Response, Error> {

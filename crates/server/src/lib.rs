@@ -1,12 +1,14 @@
 //! yitu's district server: users and roles, device enrolment, and the sync protocol (hello,
-//! push, pull) over PostgreSQL or embedded SQLite. The merge rules themselves are
+//! push, pull, snapshot) over PostgreSQL or embedded SQLite. The merge rules themselves are
 //! `yitu_domain::sync`; this crate stores changes and answers requests.
 
 pub mod countersign;
 mod error;
 pub mod http;
 mod secret;
+mod snapshot;
 pub mod store;
+pub mod tls;
 
 pub use error::Error;
 pub use store::Store;

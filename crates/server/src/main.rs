@@ -25,10 +25,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the sync protocol over HTTP.
+    /// Serve the sync protocol over HTTP, or HTTPS with a certificate and key.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8470")]
         listen: String,
+        /// The certificate chain (PEM) to serve HTTPS with.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// Users and their roles.
     User {
@@ -86,12 +92,25 @@ async fn run() -> Result<()> {
         .await
         .with_context(|| format!("opening {}", redact(&cli.db)))?;
     match cli.command {
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+        } => {
+            // The certificate is read before the port is taken: a wrong path fails at once.
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(yitu_server::tls::config(&cert, &key).await?),
+                _ => None,
+            };
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .with_context(|| format!("listening on {listen}"))?;
-            tracing::info!(addr = %listener.local_addr()?, db = %redact(&cli.db), "serving");
-            yitu_server::serve(listener, store).await?;
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            tracing::info!(addr = %listener.local_addr()?, scheme, db = %redact(&cli.db), "serving");
+            match tls {
+                Some(config) => yitu_server::tls::serve(listener, store, config).await?,
+                None => yitu_server::serve(listener, store).await?,
+            }
         }
         Command::User {
             what: UserCommand::Add { name, role },

@@ -154,6 +154,10 @@ impl Store {
             .map_err(Error::Db)
     }
 
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

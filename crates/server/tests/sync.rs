@@ -869,3 +869,434 @@ async fn a_decision_with_a_broken_signature_is_refused_and_a_good_one_countersig
 async fn a_decision_with_a_broken_signature_is_refused_and_a_good_one_countersigned_postgres() {
     decision_events(Backend::Postgres).await;
 }
+
+/// What a replica shows, read straight from its SQLite file: every registry row, incident, log
+/// and ledger entry, stock line, conflict and chain event, with their stamps.
+async fn dump(store: &yitu_replica::Store) -> Vec<String> {
+    use sqlx::Connection;
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", store.path().display()))
+        .await
+        .unwrap();
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT json_array('resource', id, layer, body, retired, hlc, origin, demo) FROM resource ORDER BY id",
+        "SELECT json_array('incident', id, body, retired, hlc, origin) FROM incident ORDER BY id",
+        "SELECT json_array('log', id, incident_id, body, hlc) FROM incident_log ORDER BY id",
+        "SELECT json_array('ledger', id, depot_id, code, kind, quantity, note, hlc) FROM ledger_entry ORDER BY id",
+        "SELECT json_array('line', depot_id, code, name, unit) FROM stock_line ORDER BY depot_id, code",
+        "SELECT json_array('conflict', record_id, field, versions) FROM sync_conflict ORDER BY record_id, field",
+        "SELECT json_array('event', incident_id, seq, hash) FROM chain_event ORDER BY incident_id, seq",
+    ] {
+        let texts: Vec<String> = sqlx::query_scalar(sql).fetch_all(&mut c).await.unwrap();
+        rows.extend(texts);
+    }
+    c.close().await.unwrap();
+    rows
+}
+
+async fn record_op_count(store: &yitu_replica::Store) -> i64 {
+    use sqlx::Connection;
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", store.path().display()))
+        .await
+        .unwrap();
+    let n = sqlx::query_scalar("SELECT COUNT(*) FROM record_op")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+    n
+}
+
+async fn meta(store: &yitu_replica::Store, key: &str) -> Option<String> {
+    use sqlx::Connection;
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", store.path().display()))
+        .await
+        .unwrap();
+    let v = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+        .bind(key)
+        .fetch_optional(&mut c)
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+    v
+}
+
+/// A district with a history (an edit made twice, a conflict, a rename, a retirement, stock
+/// issued on two desktops, an incident with 续报 and a toll, a countersigned decision event);
+/// then one new desktop pulls every change and another starts from the snapshot: both show
+/// exactly the same rows, the server's state, and stay equal through later edits.
+async fn snapshot_first_sync(backend: Backend) {
+    use yitu_domain::chain::{EventKind, Unsealed, GENESIS};
+    use yitu_domain::sync::{Change, Op, Stamp};
+    use yitu_replica::sync::sync_once_with;
+    let Some(mut d) = district(backend).await else {
+        return;
+    };
+    let (s0, s1, s2) = (d.shelters[0], d.shelters[1], d.shelters[2]);
+    {
+        let [a, b, c] = [&d.replicas[0], &d.replicas[1], &d.replicas[2]];
+        // A's first capacity is replaced by its second (left out of the snapshot); B's edit is
+        // concurrent with both (a conflict the snapshot must keep).
+        a.set(s0, "capacity", "1200", "张指挥", now()).await;
+        a.set(s0, "capacity", "1300", "张指挥", now() + 1).await;
+        b.set(s0, "capacity", "1500", "王参谋", now() + 5).await;
+        b.set(s1, "name", "钱塘镇中心小学避难场所", "王参谋", now())
+            .await;
+        c.retire(s2, "李技术").await;
+        a.issue(d.depot, 30, "张指挥").await;
+        b.issue(d.depot, 50, "王参谋").await;
+        let incident = Incident {
+            id: yitu_replica::id_source(now())(),
+            title: "合川区森林火灾".into(),
+            kind: IncidentKind::ForestFire,
+            level: IncidentLevel::Major,
+            status: IncidentStatus::Responding,
+            at_ms: now(),
+            point: LonLat {
+                lon: 106.30,
+                lat: 30.10,
+            },
+            area: None,
+            toll: Toll::default(),
+            created_by: "张指挥".into(),
+        };
+        a.store
+            .create_incident(&actor("张指挥", Role::Commander), &incident)
+            .await
+            .unwrap();
+        a.sync().await;
+        b.sync().await;
+        for (i, r) in [a, b].into_iter().enumerate() {
+            let entry = LogEntry {
+                id: yitu_replica::id_source(now())(),
+                incident_id: incident.id,
+                at_ms: now(),
+                author: format!("replica {i}"),
+                text: format!("第{i}次续报"),
+                toll: (i == 1).then_some(Toll {
+                    injured: 2,
+                    ..Toll::default()
+                }),
+            };
+            r.store
+                .add_log(&actor("王参谋", Role::Staff), &entry)
+                .await
+                .unwrap();
+        }
+        // A signed decision event, pushed as a desktop issuing a decision does.
+        let key = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+        let event = Unsealed {
+            incident_id: incident.id,
+            seq: 1,
+            kind: EventKind::Issue,
+            decision_id: yitu_replica::id_source(now())(),
+            payload: r#"{"number":"合应决〔2026〕1号"}"#.into(),
+            author: "张指挥",
+            at_ms: now(),
+            prev_hash: GENESIS,
+        }
+        .seal(&key);
+        let pusher = Replica::enrol(&d.server, "张指挥").await;
+        let reply = pusher
+            .client
+            .push(vec![Change {
+                seq: 1,
+                stamp: Stamp {
+                    ms: now() as u64,
+                    counter: 0,
+                    node: "pusher".into(),
+                },
+                author: "张指挥".into(),
+                op: Op::Event {
+                    event: Box::new(event),
+                },
+            }])
+            .await
+            .unwrap();
+        assert_eq!(reply.accepted, [1], "{reply:?}");
+        for _ in 0..2 {
+            for r in [a, b, c] {
+                r.sync().await;
+            }
+        }
+    }
+
+    // Two new desktops: P pulls every change, S starts from the snapshot.
+    let p = Replica::enrol(&d.server, "王参谋").await;
+    let s = Replica::enrol(&d.server, "李技术").await;
+    let by_pages = sync_once_with(&p.store, &p.client, u64::MAX).await.unwrap();
+    let by_snapshot = sync_once_with(&s.store, &s.client, 1).await.unwrap();
+    assert_eq!(by_pages.cursor, by_snapshot.cursor);
+    assert_eq!(by_pages.conflicts, 1);
+    assert_eq!(by_snapshot.conflicts, 1);
+    assert!(
+        record_op_count(&s.store).await < record_op_count(&p.store).await,
+        "the snapshot leaves out A's replaced capacity"
+    );
+    assert_eq!(dump(&s.store).await, dump(&p.store).await);
+    assert_eq!(meta(&s.store, "hlc").await, meta(&p.store, "hlc").await);
+    assert_eq!(
+        meta(&s.store, "sync_cursor").await,
+        meta(&p.store, "sync_cursor").await
+    );
+    assert_eq!(s.store.verify().await.unwrap().events, 1);
+    d.replicas.push(p);
+    d.replicas.push(s);
+    assert_converged(&d).await;
+
+    // Later edits reach both alike: the snapshot desktop picks a version, the other renames.
+    let (p, s) = (&d.replicas[3], &d.replicas[4]);
+    s.store
+        .resolve_conflict(s0, "capacity", serde_json::json!(1200), "李技术", now())
+        .await
+        .unwrap();
+    p.set(s1, "name", "钱塘镇避难场所", "王参谋", now()).await;
+    for _ in 0..2 {
+        for r in &d.replicas {
+            r.sync().await;
+        }
+    }
+    for r in &d.replicas {
+        assert_eq!(r.record(s0).await["capacity"], serde_json::json!(1200));
+        assert!(r.store.conflicts().await.unwrap().is_empty());
+    }
+    // (Rows are not compared byte for byte here: a desktop stamps the row of its own edit in
+    // its local form, one that pulled the edit in the server's.)
+    assert_converged(&d).await;
+}
+
+#[tokio::test]
+async fn a_first_sync_from_the_snapshot_equals_pulling_every_change_sqlite() {
+    snapshot_first_sync(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_first_sync_from_the_snapshot_equals_pulling_every_change_postgres() {
+    snapshot_first_sync(Backend::Postgres).await;
+}
+
+/// Posts a push body as given (plain JSON, as an old desktop might have written it) with a
+/// replica's credential: (HTTP status, the reply's JSON).
+async fn raw_push(
+    server: &Server,
+    r: &Replica,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let credential = r.client.credential();
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/push", server.url))
+        .header(
+            "authorization",
+            format!("Bearer {}.{}", credential.device, credential.token),
+        )
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let zstd = response.headers().get("content-encoding").is_some();
+    let bytes = response.bytes().await.unwrap();
+    let json = if zstd {
+        zstd::stream::decode_all(bytes.as_ref()).unwrap()
+    } else {
+        bytes.to_vec()
+    };
+    (status, serde_json::from_slice(&json).unwrap())
+}
+
+/// A desktop of protocol 1 (before the snapshot) pushes a body of its shape, without the fields
+/// that have serde defaults (a first write's `base`, a movement's `note`): the server, at
+/// protocol 2, takes it and the other desktops see it; versions it does not read are refused by
+/// number with nothing written.
+async fn old_client(backend: Backend) {
+    let Some(d) = district(backend).await else {
+        return;
+    };
+    let old = Replica::enrol(&d.server, "王参谋").await;
+    let at = now() as u64;
+    let count = d.server.store.change_count().await.unwrap();
+    for protocol in [0, yitu_domain::sync::wire::PROTOCOL + 1] {
+        let (status, reply) = raw_push(
+            &d.server,
+            &old,
+            serde_json::json!({"protocol": protocol, "changes": []}),
+        )
+        .await;
+        assert_eq!(status, 400, "{reply}");
+        assert_eq!(reply["code"], "bad_request");
+        let message = reply["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("protocol {protocol}")),
+            "{message}"
+        );
+    }
+    assert_eq!(d.server.store.change_count().await.unwrap(), count);
+
+    let body = serde_json::json!({
+        "protocol": 1,
+        "changes": [
+            {"seq": 1, "stamp": format!("{at:016}-0000000000-olddesk"), "author": "王参谋",
+             "op": {"op": "record", "collection": "shelters", "id": d.shelters[0].to_string(),
+                    "fields": {"capacity": {"value": 900}}}},
+            {"seq": 2, "stamp": format!("{at:016}-0000000001-olddesk"), "author": "王参谋",
+             "op": {"op": "ledger", "name": "棉被", "unit": "床",
+                    "entry": {"id": yitu_replica::id_source(now())().to_string(),
+                              "depot_id": d.depot.to_string(), "code": "1010301",
+                              "kind": "issue", "quantity": 5, "at_ms": at}}}
+        ]
+    });
+    let (status, reply) = raw_push(&d.server, &old, body).await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["accepted"], serde_json::json!([1, 2]), "{reply}");
+    let a = &d.replicas[0];
+    a.sync().await;
+    assert_eq!(
+        a.record(d.shelters[0]).await["capacity"],
+        serde_json::json!(900)
+    );
+    assert_eq!(a.on_hand(d.depot).await, 95);
+}
+
+#[tokio::test]
+async fn an_old_client_push_of_protocol_1_is_still_taken_sqlite() {
+    old_client(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn an_old_client_push_of_protocol_1_is_still_taken_postgres() {
+    old_client(Backend::Postgres).await;
+}
+
+/// A snapshot request this server cannot answer as asked (an unknown parameter), or without a
+/// credential, is refused with `{code, message}`; the desktop's store is left as it was.
+#[tokio::test]
+async fn a_malformed_snapshot_request_is_refused_and_changes_nothing() {
+    let Some(d) = district(Backend::Sqlite).await else {
+        return;
+    };
+    let fresh = Replica::enrol(&d.server, "李技术").await;
+    let credential = fresh.client.credential().clone();
+    let http = reqwest::Client::new();
+    let asked = http
+        .get(format!("{}/v1/snapshot?page=2", d.server.url))
+        .header(
+            "authorization",
+            format!("Bearer {}.{}", credential.device, credential.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status().as_u16(), 400);
+    let body: serde_json::Value = serde_json::from_slice(&asked.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["code"], "bad_request");
+    assert!(body["message"].as_str().unwrap().contains("page"), "{body}");
+    let anonymous = http
+        .get(format!("{}/v1/snapshot", d.server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+
+    // A snapshot that is not one (cut short, or not zstd) is refused by the desktop unapplied.
+    let before = dump(&fresh.store).await;
+    let good = fresh.client.snapshot().await.unwrap();
+    for bad in [&good[..good.len() / 2], b"not zstd".as_slice()] {
+        let err = fresh.store.apply_snapshot(bad).await.unwrap_err();
+        assert!(err.to_string().contains("bad snapshot"), "{err}");
+        assert_eq!(dump(&fresh.store).await, before);
+        assert_eq!(meta(&fresh.store, "sync_cursor").await, None);
+    }
+    fresh.store.apply_snapshot(&good).await.unwrap();
+    assert_ne!(dump(&fresh.store).await, before);
+}
+
+/// The server over HTTPS with a self-signed certificate made here: a desktop given the
+/// certificate as its CA enrols and syncs; one that does not trust it is refused before any
+/// credential is kept; a missing or wrong certificate file is named in the error.
+#[tokio::test]
+async fn one_sync_over_tls_with_a_self_signed_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let cert = dir.path().join("server-cert.pem");
+    let key = dir.path().join("server-key.pem");
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+
+    let missing = dir.path().join("missing-cert.pem");
+    let err = yitu_server::tls::config(&missing, &key).await.unwrap_err();
+    assert_eq!(err.code(), "tls");
+    assert!(err.to_string().contains("missing-cert.pem"), "{err}");
+    // The key where the certificate belongs: read, but not a certificate.
+    let err = yitu_server::tls::config(&key, &key).await.unwrap_err();
+    assert!(err.to_string().contains("cannot be used"), "{err}");
+
+    let db = Db::new(Backend::Sqlite).await.unwrap();
+    let store = ServerStore::open(&db.url).await.unwrap();
+    store.add_user("张指挥", "commander", now()).await.unwrap();
+    let config = yitu_server::tls::config(&cert, &key).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(yitu_server::tls::serve(listener, store.clone(), config));
+
+    async fn desktop(label: &str) -> (tempfile::TempDir, yitu_replica::Store, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = yitu_replica::Store::open(dir.path()).await.unwrap();
+        (dir, store, label.to_owned())
+    }
+    let (_untrusting_dir, untrusting, _) = desktop("u").await;
+    let code = store.enrol_code("张指挥", now()).await.unwrap();
+    let err = untrusting.enrol(&url, &code, "u").await.unwrap_err();
+    assert_eq!(err.code(), "offline", "{err}");
+    assert!(untrusting.credential().unwrap().is_none());
+    let err = untrusting
+        .enrol_with_ca(&url, &code, "u", Some(&missing))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("missing-cert.pem"), "{err}");
+
+    let mut replicas = Vec::new();
+    for n in ["a", "b"] {
+        let (dir, r, label) = desktop(n).await;
+        let code = store.enrol_code("张指挥", now()).await.unwrap();
+        let credential = r
+            .enrol_with_ca(&url, &code, &label, Some(&cert))
+            .await
+            .unwrap();
+        assert_eq!(credential.ca.as_deref(), Some(cert.as_path()));
+        replicas.push((dir, r, Client::new(credential).unwrap()));
+    }
+    let shelters: Vec<Resource> = demo::generate(demo::DEFAULT_SEED)
+        .resources
+        .into_iter()
+        .filter(|r| r.layer() == Layer::Shelters)
+        .take(3)
+        .collect();
+    let (_, a, ca) = &replicas[0];
+    let (_, b, cb) = &replicas[1];
+    let mut ids = yitu_replica::id_source(now());
+    let plan = ImportPlan::Resources(
+        shelters
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, r)| (i + 1, RowChange::Insert(r)))
+            .collect(),
+    );
+    a.apply_import(&plan, author("导入员", now(), &mut ids), |_, _| {})
+        .await
+        .unwrap();
+    let pushed = sync_once(a, ca).await.unwrap();
+    assert_eq!(pushed.accepted, 3, "{pushed:?}");
+    let pulled = sync_once(b, cb).await.unwrap();
+    assert_eq!(pulled.pulled, 3, "{pulled:?}");
+    let view = cb.server_view().await.unwrap();
+    for s in &shelters {
+        let local = serde_json::to_value(b.resource(s.id()).await.unwrap()).unwrap();
+        assert_eq!(
+            local["name"],
+            view.records[&format!("shelters/{}", s.id())]["name"]
+        );
+    }
+    task.abort();
+}

@@ -6,7 +6,9 @@
 pub mod change;
 pub mod merge;
 pub mod policy;
+pub mod snapshot;
 pub mod stamp;
+pub mod upcast;
 pub mod wire;
 
 pub use change::{Change, FieldWrite, Op};

@@ -85,6 +85,19 @@ pub fn admit(role: &str, change: &Change, now_ms: u64) -> Result<(), Refusal> {
     if let Op::Event { event } = &change.op {
         crate::chain::check_seal(event).map_err(Refusal::Signature)?;
     }
+    // A base is a stamp the writer had seen, so the clock stamps the write after it; the
+    // snapshot's compaction relies on it (`snapshot::live`).
+    if let Op::Record { fields, .. } = &change.op {
+        if let Some(name) = fields
+            .iter()
+            .find(|(_, w)| w.base.as_ref().is_some_and(|b| *b >= change.stamp))
+            .map(|(name, _)| name)
+        {
+            return Err(Refusal::Malformed(format!(
+                "field {name:?} replaces a write no earlier than the change itself"
+            )));
+        }
+    }
     if change.stamp.ms > now_ms.saturating_add(MAX_AHEAD_MS) {
         return Err(Refusal::Ahead {
             ms: change.stamp.ms - now_ms,
@@ -151,6 +164,17 @@ mod tests {
         assert!(admit("staff", &change("teams", now + 60_000), now).is_ok());
         let r = admit("staff", &change("teams", now + MAX_AHEAD_MS + 1), now).unwrap_err();
         assert_eq!(r.code(), "quarantined");
+    }
+
+    #[test]
+    fn a_base_not_before_its_own_stamp_is_malformed() {
+        let now = 1_000_000;
+        let mut c = change("teams", now);
+        let Op::Record { fields, .. } = &mut c.op else {
+            unreachable!()
+        };
+        fields.get_mut("name").unwrap().base = Some(c.stamp.clone());
+        assert_eq!(admit("staff", &c, now).unwrap_err().code(), "malformed");
     }
 
     #[test]

@@ -5,8 +5,12 @@ use super::Change;
 use serde::{Deserialize, Serialize};
 
 /// The protocol version this build speaks. A server answers clients from
-/// [`MIN_PROTOCOL`] up, upcasting their changes, so old desktops keep pushing after a change.
-pub const PROTOCOL: u32 = 1;
+/// [`MIN_PROTOCOL`] up, upcasting their bodies (`sync::upcast`), so old desktops keep pushing
+/// after a change.
+///
+/// - 1: hello, enrol, push, pull.
+/// - 2: `GET /v1/snapshot` and hello's `head`; pushes unchanged (a version-1 push is read as is).
+pub const PROTOCOL: u32 = 2;
 pub const MIN_PROTOCOL: u32 = 1;
 
 /// The header that carries the device credential: `Bearer DEVICE.TOKEN`.
@@ -18,6 +22,10 @@ pub struct Hello {
     pub protocol: u32,
     pub min_protocol: u32,
     pub server_time_ms: u64,
+    /// The server's last change number: a desktop at cursor 0 facing a long log asks for the
+    /// snapshot instead of every page (absent from servers before the snapshot: 0).
+    #[serde(default)]
+    pub head: u64,
     /// With a credential: the device, its user and role, and the last sequence the server holds
     /// from it (the device pushes from the next one).
     #[serde(default)]

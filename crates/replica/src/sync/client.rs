@@ -28,6 +28,10 @@ pub struct Credential {
     /// changes from 1, so outbox row `n` is sent as `n - base_seq`.
     #[serde(default)]
     pub base_seq: u64,
+    /// The CA certificate (PEM) an `https://` server's certificate is checked against, when it
+    /// is not one the system trusts (a district's own CA, a self-signed server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca: Option<PathBuf>,
 }
 
 /// A client for one server. Cheap to clone.
@@ -62,8 +66,29 @@ impl Store {
 
     /// Exchanges a one-time code for a device credential and keeps it (0600).
     pub async fn enrol(&self, server: &str, code: &str, label: &str) -> Result<Credential, Error> {
+        self.enrol_with_ca(server, code, label, None).await
+    }
+
+    /// [`enrol`](Self::enrol) with the CA certificate an `https://` server is checked against
+    /// (kept in the credential for every later sync).
+    pub async fn enrol_with_ca(
+        &self,
+        server: &str,
+        code: &str,
+        label: &str,
+        ca: Option<&Path>,
+    ) -> Result<Credential, Error> {
         let server = server.trim_end_matches('/').to_owned();
-        let http = http_client()?;
+        // Kept absolute: the desktop may later run from another folder.
+        let ca = ca
+            .map(|p| {
+                std::path::absolute(p).map_err(|source| Error::Ca {
+                    path: p.to_owned(),
+                    source,
+                })
+            })
+            .transpose()?;
+        let http = http_client(ca.as_deref())?;
         let reply: EnrolReply = send(
             http.post(format!("{server}/v1/enrol")),
             Some(&EnrolRequest {
@@ -85,6 +110,7 @@ impl Store {
             user: reply.user,
             role: reply.role,
             base_seq: base_seq as u64,
+            ca,
         };
         write_private(
             &self.credential_path(),
@@ -94,21 +120,54 @@ impl Store {
     }
 }
 
-fn http_client() -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
+/// The HTTP client: plain HTTP, or HTTPS checked against the system's roots or, given `ca`, that
+/// certificate file's alone.
+fn http_client(ca: Option<&Path>) -> Result<reqwest::Client, Error> {
+    // One TLS provider for the process (ring; see the workspace Cargo.toml).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut builder = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(60))
-        .build()
-        .map_err(|source| Error::Unreachable {
-            url: String::new(),
-            source,
-        })
+        .timeout(Duration::from_secs(60));
+    if let Some(path) = ca {
+        builder = builder.tls_backend_preconfigured(tls_with_ca(path)?);
+    }
+    builder.build().map_err(|source| Error::Unreachable {
+        url: String::new(),
+        source,
+    })
+}
+
+/// A TLS client configuration that trusts the certificates of one PEM file.
+fn tls_with_ca(path: &Path) -> Result<rustls::ClientConfig, Error> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let bad = |why: String| Error::Ca {
+        path: path.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, why),
+    };
+    let pem = std::fs::read(path).map_err(|source| Error::Ca {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let cert = cert.map_err(|e| bad(format!("not a PEM certificate: {e}")))?;
+        roots
+            .add(cert)
+            .map_err(|e| bad(format!("not a usable certificate: {e}")))?;
+    }
+    if roots.is_empty() {
+        return Err(bad("it holds no PEM certificate".into()));
+    }
+    Ok(rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 impl Client {
     pub fn new(credential: Credential) -> Result<Self, Error> {
         Ok(Self {
-            http: http_client()?,
+            http: http_client(credential.ca.as_deref())?,
             credential,
         })
     }
@@ -169,6 +228,28 @@ impl Client {
         .await
     }
 
+    /// The server's snapshot as sent (zstd-compressed JSON lines), for `Store::apply_snapshot`
+    /// to decompress as it applies.
+    pub async fn snapshot(&self) -> Result<Vec<u8>, Error> {
+        let server = &self.credential.server;
+        let unreachable = |source| Error::Unreachable {
+            url: server.to_owned(),
+            source,
+        };
+        let response = self
+            .auth(self.http.get(self.url("/v1/snapshot")))
+            .timeout(Duration::from_secs(600))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(unreachable)?;
+        if !status.is_success() {
+            return Err(refusal(status, &bytes));
+        }
+        Ok(bytes.to_vec())
+    }
+
     /// The server's merged state (for checks and tests).
     pub async fn server_view(&self) -> Result<yitu_domain::sync::View, Error> {
         send::<(), _>(
@@ -215,18 +296,23 @@ async fn send<B: Serialize, T: DeserializeOwned>(
         bytes.to_vec()
     };
     if !status.is_success() {
-        let body: ErrorBody = serde_json::from_slice(&json).unwrap_or(ErrorBody {
-            code: "http".into(),
-            message: format!("HTTP {status}"),
-        });
-        return Err(Error::Server {
-            status: status.as_u16(),
-            code: body.code,
-            message: body.message,
-        });
+        return Err(refusal(status, &json));
     }
     serde_json::from_slice(&json)
         .map_err(|e| Error::Sync(format!("bad answer from the server: {e}")))
+}
+
+/// The server's `{code, message}` (errors are plain JSON), or the bare status.
+fn refusal(status: reqwest::StatusCode, body: &[u8]) -> Error {
+    let body: ErrorBody = serde_json::from_slice(body).unwrap_or(ErrorBody {
+        code: "http".into(),
+        message: format!("HTTP {status}"),
+    });
+    Error::Server {
+        status: status.as_u16(),
+        code: body.code,
+        message: body.message,
+    }
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {

@@ -2,18 +2,25 @@
 //! applied with its cursor in one transaction) and the background loop the desktop runs.
 
 use super::outbox::Clock;
-use super::record::{insert_ops, materialize_many};
+use super::record::{apply_writes, Incoming};
 use super::Client;
 use crate::import::Tx;
 use crate::{Error, Store};
 use serde::Serialize;
 use std::time::Duration;
+use yitu_domain::sync::snapshot::{RecordWrites, SnapshotHead};
 use yitu_domain::sync::wire::{Pulled, Rejection};
 use yitu_domain::sync::{Change, Op};
 
 /// Changes per push request and per pulled page.
 const PUSH_BATCH: i64 = 500;
 const PULL_PAGE: u32 = 1_000;
+/// Snapshot records applied per batch.
+const SNAPSHOT_BATCH: u64 = 2_000;
+
+/// From how many changes on the server a desktop at cursor 0 starts from a snapshot rather than
+/// pulling every page (a few pages cost less than folding the whole log on the server).
+pub const SNAPSHOT_FROM: u64 = 5_000;
 
 /// What one pass did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -81,26 +88,17 @@ impl Store {
         let mut applied = 0;
         // Record writes first, rebuilt in batches; then the rest in server order (stock and log
         // entries name depots and incidents that the records of the same page may create).
-        let mut touched = Vec::new();
+        let mut writes = Vec::new();
         for p in page {
             clock.observe(&p.change.stamp);
             if p.device == own_device {
                 continue;
             }
             applied += 1;
-            if let Op::Record { collection, id, .. } = &p.change.op {
-                touched.push((collection.clone(), *id));
-            }
+            writes.extend(Incoming::of(&p.change)?);
         }
-        let writes: Vec<&Change> = page
-            .iter()
-            .filter(|p| p.device != own_device && matches!(p.change.op, Op::Record { .. }))
-            .map(|p| &p.change)
-            .collect();
-        insert_ops(&mut tx, &writes).await?;
-        touched.sort();
-        touched.dedup();
-        materialize_many(&mut tx, &touched).await?;
+        let none_stored = !any_record_op(&mut tx).await?;
+        apply_writes(&mut tx, &writes, none_stored).await?;
         for p in page {
             if p.device != own_device && !matches!(p.change.op, Op::Record { .. }) {
                 apply_change(&mut tx, &p.change).await?;
@@ -111,6 +109,77 @@ impl Store {
         tx.commit().await?;
         Ok(applied)
     }
+
+    /// Applies a snapshot (zstd-compressed JSON lines, `yitu_domain::sync::snapshot`) and moves
+    /// the cursor to the one it is consistent with, in one transaction: a crash midway leaves
+    /// the cursor where it was and the next pass takes a snapshot again. Records are applied
+    /// in batches as they are decompressed, so the parsed snapshot is never held whole.
+    /// Returns how many records and changes it held.
+    pub async fn apply_snapshot(&self, packed: &[u8]) -> Result<u64, Error> {
+        use std::io::BufRead;
+        let bad = |why: String| Error::Sync(format!("bad snapshot from the server: {why}"));
+        let decoder = zstd::stream::read::Decoder::new(packed).map_err(|e| bad(e.to_string()))?;
+        let mut lines = std::io::BufReader::new(decoder).lines();
+        let mut next_line = || -> Result<String, Error> {
+            match lines.next() {
+                Some(line) => line.map_err(|e| bad(e.to_string())),
+                None => Err(bad("it ends early".into())),
+            }
+        };
+        let head: SnapshotHead =
+            serde_json::from_str(&next_line()?).map_err(|e| bad(e.to_string()))?;
+        let mut tx = self.pool.begin().await?;
+        crate::movement::lock(&mut tx).await?;
+        let mut clock = Clock::load(&mut tx).await?;
+        let none_stored = !any_record_op(&mut tx).await?;
+        let mut left = head.records;
+        while left > 0 {
+            let n = left.min(SNAPSHOT_BATCH);
+            let mut batch = Vec::with_capacity(n as usize);
+            for _ in 0..n {
+                let r: RecordWrites =
+                    serde_json::from_str(&next_line()?).map_err(|e| bad(e.to_string()))?;
+                batch.push(r);
+            }
+            let mut writes = Vec::new();
+            for r in &batch {
+                for w in &r.writes {
+                    clock.observe(&w.stamp);
+                    writes.push(Incoming::new(
+                        &r.collection,
+                        r.id,
+                        &w.stamp,
+                        &w.author,
+                        &w.fields,
+                    )?);
+                }
+            }
+            // Each record has one line, so none of the snapshot's records is stored by an
+            // earlier batch: only what this desktop held before the snapshot is read.
+            apply_writes(&mut tx, &writes, none_stored).await?;
+            left -= n;
+        }
+        for _ in 0..head.changes {
+            let change: Change =
+                serde_json::from_str(&next_line()?).map_err(|e| bad(e.to_string()))?;
+            clock.observe(&change.stamp);
+            // This desktop's own stock, log and event changes are already here: applying them
+            // again is ignored like any entry already known.
+            apply_change(&mut tx, &change).await?;
+        }
+        clock.save(&mut tx).await?;
+        set_meta(&mut tx, "sync_cursor", &head.cursor.to_string()).await?;
+        tx.commit().await?;
+        Ok(head.records + head.changes)
+    }
+}
+
+/// Whether `record_op` holds any write (when it holds none, applying needs no read of it).
+async fn any_record_op(tx: &mut Tx<'_>) -> Result<bool, Error> {
+    let any: Option<i64> = sqlx::query_scalar("SELECT 1 FROM record_op LIMIT 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(any.is_some())
 }
 
 async fn set_meta(tx: &mut Tx<'_>, key: &str, value: &str) -> Result<(), Error> {
@@ -236,8 +305,20 @@ async fn apply_change(tx: &mut Tx<'_>, change: &Change) -> Result<(), Error> {
     Ok(())
 }
 
-/// One pass: hello, push every pending change (in batches), pull every page after the cursor.
+/// One pass: hello, push every pending change (in batches), pull every page after the cursor
+/// (from a snapshot first when this desktop has pulled nothing and the server holds at least
+/// [`SNAPSHOT_FROM`] changes).
 pub async fn sync_once(store: &Store, client: &Client) -> Result<SyncReport, Error> {
+    sync_once_with(store, client, SNAPSHOT_FROM).await
+}
+
+/// [`sync_once`] with the snapshot threshold given (`u64::MAX`: never a snapshot; 1: whenever
+/// the server holds anything), for tests and the benchmark.
+pub async fn sync_once_with(
+    store: &Store,
+    client: &Client,
+    snapshot_from: u64,
+) -> Result<SyncReport, Error> {
     let hello = client.hello().await?;
     if hello.min_protocol > yitu_domain::sync::wire::PROTOCOL {
         return Err(Error::Sync(format!(
@@ -308,6 +389,10 @@ pub async fn sync_once(store: &Store, client: &Client) -> Result<SyncReport, Err
         }
     }
     let mut cursor = store.meta_u64("sync_cursor").await?;
+    if cursor == 0 && hello.head >= snapshot_from {
+        report.pulled += store.apply_snapshot(&client.snapshot().await?).await?;
+        cursor = store.meta_u64("sync_cursor").await?;
+    }
     loop {
         let page = client.pull(cursor, PULL_PAGE).await?;
         report.pulled += store

@@ -8,5 +8,5 @@ pub(crate) mod outbox;
 pub mod record;
 
 pub use client::{Client, Credential};
-pub use engine::{run, sync_once, Backoff, LoopConfig, SyncReport};
+pub use engine::{run, sync_once, sync_once_with, Backoff, LoopConfig, SyncReport, SNAPSHOT_FROM};
 pub use record::{Conflict, Version};

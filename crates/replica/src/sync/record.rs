@@ -53,11 +53,156 @@ pub(crate) async fn insert_op(
     Ok(done.rows_affected() > 0)
 }
 
-/// Keeps many pulled record writes, 200 to a statement. A write already known changes nothing;
+/// A record write from elsewhere (a pulled change or a snapshot line), with its fields' text as
+/// `record_op` keeps it.
+pub(crate) struct Incoming<'a> {
+    pub collection: &'a str,
+    pub id: EntityId,
+    pub stamp: &'a Stamp,
+    pub author: &'a str,
+    pub fields: &'a BTreeMap<String, FieldWrite>,
+    pub text: String,
+}
+
+impl<'a> Incoming<'a> {
+    pub fn new(
+        collection: &'a str,
+        id: EntityId,
+        stamp: &'a Stamp,
+        author: &'a str,
+        fields: &'a BTreeMap<String, FieldWrite>,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            collection,
+            id,
+            stamp,
+            author,
+            fields,
+            text: serde_json::to_string(fields).map_err(|e| Error::Sync(e.to_string()))?,
+        })
+    }
+
+    /// The record write of a pulled change, if it is one.
+    pub fn of(change: &'a Change) -> Result<Option<Self>, Error> {
+        match &change.op {
+            Op::Record {
+                collection,
+                id,
+                fields,
+            } => Self::new(collection, *id, &change.stamp, &change.author, fields).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Records rebuilt per statement batch when writes from elsewhere are applied.
+const RECORDS_PER_BATCH: usize = 500;
+
+/// Keeps writes from elsewhere and rebuilds their records, merging from the writes in hand and
+/// those already stored, read once per batch of records (none when `none_stored`: a first sync
+/// into an empty `record_op`). Reading each batch's writes back from `record_op` and parsing
+/// them again was most of the cost of applying a pulled page.
+pub(crate) async fn apply_writes(
+    tx: &mut Tx<'_>,
+    writes: &[Incoming<'_>],
+    none_stored: bool,
+) -> Result<(), Error> {
+    let mut by_record: BTreeMap<EntityId, Vec<&Incoming>> = BTreeMap::new();
+    for w in writes {
+        by_record.entry(w.id).or_default().push(w);
+    }
+    let records: Vec<(EntityId, Vec<&Incoming>)> = by_record.into_iter().collect();
+    for chunk in records.chunks(RECORDS_PER_BATCH) {
+        let ids: Vec<String> = chunk.iter().map(|(id, _)| id.to_string()).collect();
+        let marks = vec!["?"; ids.len()].join(", ");
+        // Stored writes by record and stamp: (author, fields text).
+        let mut stored: BTreeMap<String, BTreeMap<String, (String, String)>> = BTreeMap::new();
+        if !none_stored {
+            let sql = format!(
+                "SELECT record_id, stamp, author, fields FROM record_op WHERE record_id IN ({marks})"
+            );
+            let mut q = sqlx::query_as::<_, (String, String, String, String)>(&sql);
+            for id in &ids {
+                q = q.bind(id);
+            }
+            for (record, stamp, author, fields) in q.fetch_all(&mut **tx).await? {
+                stored
+                    .entry(record)
+                    .or_default()
+                    .insert(stamp, (author, fields));
+            }
+        }
+        let incoming: Vec<&Incoming> = chunk
+            .iter()
+            .flat_map(|(_, ws)| ws.iter().copied())
+            .collect();
+        insert_rows(tx, &incoming).await?;
+        let sql = format!("SELECT id, body FROM resource WHERE id IN ({marks})");
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+        for id in &ids {
+            q = q.bind(id);
+        }
+        let bodies: BTreeMap<String, String> = q.fetch_all(&mut **tx).await?.into_iter().collect();
+        let mut rows = Vec::with_capacity(chunk.len());
+        for ((_, ws), id) in chunk.iter().zip(&ids) {
+            let collection = ws[0].collection;
+            let ops = known_ops(stored.remove(id).unwrap_or_default(), ws)?;
+            let m = merge(&ops);
+            write_conflicts(tx, collection, id, &m).await?;
+            if collection == "incidents" {
+                write_incident(tx, id, &m).await?;
+            } else if let Some(row) =
+                resource_row(bodies.get(id).map(String::as_str), collection, id, m)
+            {
+                rows.push(row);
+            }
+        }
+        for rows in rows.chunks(200) {
+            upsert_resources(tx, rows).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A record's writes as `record_op` now holds them (stored and incoming; under one stamp the
+/// greater fields text, the rule of `insert_rows`), field by field.
+fn known_ops(
+    stored: BTreeMap<String, (String, String)>,
+    incoming: &[&Incoming],
+) -> Result<BTreeMap<String, Vec<FieldOp>>, Error> {
+    let mut newer: BTreeMap<String, &Incoming> = BTreeMap::new();
+    for w in incoming {
+        let stamp = w.stamp.to_string();
+        let beats_stored = stored.get(&stamp).is_none_or(|(_, text)| w.text > *text);
+        let beats_incoming = newer.get(&stamp).is_none_or(|o| w.text > o.text);
+        if beats_stored && beats_incoming {
+            newer.insert(stamp, w);
+        }
+    }
+    let mut out: BTreeMap<String, Vec<FieldOp>> = BTreeMap::new();
+    for (stamp, (author, text)) in &stored {
+        if !newer.contains_key(stamp) {
+            add_ops(&mut out, stamp, author, text)?;
+        }
+    }
+    for w in newer.values() {
+        for (name, f) in w.fields {
+            out.entry(name.clone()).or_default().push(FieldOp {
+                stamp: w.stamp.clone(),
+                base: f.base.clone(),
+                value: f.value.clone(),
+                author: w.author.to_owned(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Inserts writes into `record_op`, 200 to a statement. A write already known changes nothing;
 /// two different writes under one stamp (a broken device) keep the greater fields text, the
 /// rule `yitu_domain::sync::State` keeps, so every replica shows the same record.
-pub(crate) async fn insert_ops(tx: &mut Tx<'_>, changes: &[&Change]) -> Result<(), Error> {
-    for chunk in changes.chunks(200) {
+async fn insert_rows(tx: &mut Tx<'_>, writes: &[&Incoming<'_>]) -> Result<(), Error> {
+    for chunk in writes.chunks(200) {
         let tuples = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
             "INSERT INTO record_op (collection, record_id, stamp, author, fields) VALUES {tuples}
@@ -65,21 +210,13 @@ pub(crate) async fn insert_ops(tx: &mut Tx<'_>, changes: &[&Change]) -> Result<(
          WHERE excluded.fields > record_op.fields"
         );
         let mut q = sqlx::query(&sql);
-        for c in chunk {
-            let Op::Record {
-                collection,
-                id,
-                fields,
-            } = &c.op
-            else {
-                return Err(Error::Sync("not a record write".into()));
-            };
+        for w in chunk {
             q = q
-                .bind(collection.clone())
-                .bind(id.to_string())
-                .bind(c.stamp.to_string())
-                .bind(c.author.clone())
-                .bind(serde_json::to_string(fields).map_err(|e| Error::Sync(e.to_string()))?);
+                .bind(w.collection)
+                .bind(w.id.to_string())
+                .bind(w.stamp.to_string())
+                .bind(w.author)
+                .bind(w.text.as_str());
         }
         q.execute(&mut **tx).await?;
     }
@@ -205,15 +342,15 @@ fn resource_row(
     old: Option<&str>,
     collection: &str,
     id: &str,
-    m: &Merged,
+    m: Merged,
 ) -> Option<(Resource, bool, Stamp)> {
-    let newest = m.newest.clone()?;
-    let mut winners = m.winners.clone();
+    let newest = m.newest?;
+    let mut winners = m.winners;
     let retired = winners
         .remove(RETIRED)
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
-    match serde_json::from_value(overlay(old, &winners, Some(collection), id)) {
+    match serde_json::from_value(overlay(old, winners, Some(collection), id)) {
         Ok(r) => Some((r, retired, newest)),
         Err(e) => {
             tracing::warn!(record = %id, error = %e, "record incomplete after merge; waiting for more");
@@ -244,51 +381,8 @@ pub(crate) async fn materialize(
         .bind(&id_s)
         .fetch_optional(&mut **tx)
         .await?;
-    if let Some(row) = resource_row(old.as_deref(), collection, &id_s, &m) {
+    if let Some(row) = resource_row(old.as_deref(), collection, &id_s, m) {
         upsert_resources(tx, &[row]).await?;
-    }
-    Ok(())
-}
-
-/// Rebuilds many records at once (a pulled page): a few statements per 200 records instead of
-/// several per record, which is most of the cost of a first sync.
-pub(crate) async fn materialize_many(
-    tx: &mut Tx<'_>,
-    records: &[(String, EntityId)],
-) -> Result<(), Error> {
-    for chunk in records.chunks(200) {
-        let ids: Vec<String> = chunk.iter().map(|(_, id)| id.to_string()).collect();
-        let marks = vec!["?"; ids.len()].join(", ");
-        let sql = format!(
-            "SELECT record_id, stamp, author, fields FROM record_op WHERE record_id IN ({marks})"
-        );
-        let mut q = sqlx::query_as::<_, (String, String, String, String)>(&sql);
-        for id in &ids {
-            q = q.bind(id);
-        }
-        let mut ops: BTreeMap<String, BTreeMap<String, Vec<FieldOp>>> = BTreeMap::new();
-        for (record, stamp, author, fields) in q.fetch_all(&mut **tx).await? {
-            add_ops(ops.entry(record).or_default(), &stamp, &author, &fields)?;
-        }
-        let sql = format!("SELECT id, body FROM resource WHERE id IN ({marks})");
-        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-        for id in &ids {
-            q = q.bind(id);
-        }
-        let bodies: BTreeMap<String, String> = q.fetch_all(&mut **tx).await?.into_iter().collect();
-        let mut rows = Vec::with_capacity(chunk.len());
-        for ((collection, _), id) in chunk.iter().zip(&ids) {
-            let m = merge(ops.get(id).unwrap_or(&BTreeMap::new()));
-            write_conflicts(tx, collection, id, &m).await?;
-            if collection == "incidents" {
-                write_incident(tx, id, &m).await?;
-            } else if let Some(row) =
-                resource_row(bodies.get(id).map(String::as_str), collection, id, &m)
-            {
-                rows.push(row);
-            }
-        }
-        upsert_resources(tx, &rows).await?;
     }
     Ok(())
 }
@@ -306,7 +400,7 @@ async fn write_incident(tx: &mut Tx<'_>, id: &str, m: &Merged) -> Result<(), Err
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
-    let body = overlay(old.as_deref(), &winners, None, id);
+    let body = overlay(old.as_deref(), winners, None, id);
     let Ok(incident) = serde_json::from_value::<Incident>(body.clone()) else {
         tracing::warn!(record = %id, "incident incomplete after merge; waiting for more");
         return Ok(());
@@ -374,7 +468,7 @@ async fn upsert_resources(tx: &mut Tx<'_>, rows: &[(Resource, bool, Stamp)]) -> 
 /// The row's body with the winning values laid over it.
 fn overlay(
     old: Option<&str>,
-    winners: &BTreeMap<String, serde_json::Value>,
+    winners: BTreeMap<String, serde_json::Value>,
     layer: Option<&str>,
     id: &str,
 ) -> serde_json::Value {
@@ -384,7 +478,7 @@ fn overlay(
         .unwrap_or_else(|| serde_json::json!({}));
     let map = body.as_object_mut().expect("checked to be an object");
     for (k, v) in winners {
-        map.insert(k.clone(), v.clone());
+        map.insert(k, v);
     }
     map.insert("id".into(), id.into());
     if let Some(layer) = layer {
@@ -533,7 +627,8 @@ mod tests {
         let store = Store::open(dir.path()).await.expect("open");
         let mut tx = store.pool.begin().await.expect("tx");
         for c in order {
-            insert_ops(&mut tx, &[*c]).await.expect("insert");
+            let w = Incoming::of(c).expect("text").expect("a record write");
+            apply_writes(&mut tx, &[w], false).await.expect("insert");
         }
         let rows = sqlx::query_as("SELECT stamp, fields FROM record_op")
             .fetch_all(&mut *tx)
