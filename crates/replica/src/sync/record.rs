@@ -508,9 +508,9 @@ async fn fits(
     let id_s = id.to_string();
     let one = BTreeMap::from([(field.to_owned(), value.clone())]);
     let readable = if collection == "incidents" {
-        serde_json::from_value::<Incident>(overlay(old.as_deref(), &one, None, &id_s)).map(drop)
+        serde_json::from_value::<Incident>(overlay(old.as_deref(), one, None, &id_s)).map(drop)
     } else {
-        serde_json::from_value::<Resource>(overlay(old.as_deref(), &one, Some(collection), &id_s))
+        serde_json::from_value::<Resource>(overlay(old.as_deref(), one, Some(collection), &id_s))
             .map(drop)
     };
     readable.map_err(|e| {
