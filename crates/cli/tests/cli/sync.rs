@@ -128,3 +128,58 @@ async fn enrol_edit_sync_and_see_it_on_another_desktop() {
         assert_eq!(capacity(d.path(), &id), 1300);
     }
 }
+
+/// `yitu enrol --ca FILE` against a server serving HTTPS with a self-signed certificate: without
+/// the file, or with a missing one, a clear refusal and no credential; with it, enrolment and an
+/// edit synced over TLS (the CA path kept for the later `yitu sync`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enrol_with_a_ca_file_and_sync_over_https() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let cert = server_dir.path().join("district-ca.pem");
+    let key = server_dir.path().join("server-key.pem");
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+    let url = format!("sqlite://{}", server_dir.path().join("s.sqlite").display());
+    let server = yitu_server::Store::open(&url).await.unwrap();
+    server.add_user("王参谋", "staff", now()).await.unwrap();
+    let config = yitu_server::tls::config(&cert, &key).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = format!("https://{}", listener.local_addr().unwrap());
+    tokio::spawn(yitu_server::tls::serve(listener, server.clone(), config));
+
+    let a = tempfile::tempdir().unwrap();
+    ok(&yitu(a.path(), &["seed-demo"]));
+    let code = server.enrol_code("王参谋", now()).await.unwrap();
+    let enrol = |extra: &[&str]| {
+        let mut args = vec!["enrol", "--server", &addr, "--code", &code];
+        args.extend_from_slice(extra);
+        yitu(a.path(), &args)
+    };
+    let untrusted = enrol(&[]);
+    assert!(!untrusted.status.success());
+    assert!(String::from_utf8_lossy(&untrusted.stderr).contains("cannot reach the server"));
+    let missing = server_dir.path().join("no-such-ca.pem");
+    let missing = enrol(&["--ca", missing.to_str().unwrap()]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-ca.pem"));
+    assert!(!a.path().join("server.json").exists());
+
+    let enrolled = ok(&enrol(&["--ca", cert.to_str().unwrap()]));
+    assert_eq!(enrolled["role"], "staff");
+    let fc = ok(&yitu(
+        a.path(),
+        &["export", "shelters", "--format", "geojson"],
+    ));
+    let id = fc["features"][0]["id"].as_str().unwrap().to_owned();
+    ok(&yitu(
+        a.path(),
+        &["update", "shelters", &id, "--set", "容纳人数=1234"],
+    ));
+    let pushed = ok(&yitu(a.path(), &["sync", "--json"]));
+    assert_eq!(
+        (pushed["accepted"].clone(), pushed["pending"].clone()),
+        (1.into(), 0.into())
+    );
+    assert_eq!(server.change_count().await.unwrap(), 1);
+}

@@ -8,7 +8,7 @@ use crate::import::Tx;
 use crate::{Error, Store};
 use serde::Serialize;
 use std::time::Duration;
-use yitu_domain::sync::snapshot::{RecordWrites, SnapshotHead};
+use yitu_domain::sync::snapshot::SnapshotHead;
 use yitu_domain::sync::wire::{Pulled, Rejection};
 use yitu_domain::sync::{Change, Op};
 
@@ -137,21 +137,33 @@ impl Store {
             let n = left.min(SNAPSHOT_BATCH);
             let mut batch = Vec::with_capacity(n as usize);
             for _ in 0..n {
-                let r: RecordWrites =
+                let r: SnapshotRecord =
                     serde_json::from_str(&next_line()?).map_err(|e| bad(e.to_string()))?;
-                batch.push(r);
+                let writes = r
+                    .writes
+                    .into_iter()
+                    .map(|w| {
+                        // The fields' text is kept as the server sent it (its own serde output of
+                        // the pushed write, what `record_op` holds when pulled), not encoded again.
+                        let fields =
+                            serde_json::from_str(w.fields.get()).map_err(|e| bad(e.to_string()))?;
+                        Ok((w.stamp, w.author, fields, String::from(w.fields.get())))
+                    })
+                    .collect::<Result<Vec<_>, Error>>()?;
+                batch.push((r.collection, r.id, writes));
             }
             let mut writes = Vec::new();
-            for r in &batch {
-                for w in &r.writes {
-                    clock.observe(&w.stamp);
-                    writes.push(Incoming::new(
-                        &r.collection,
-                        r.id,
-                        &w.stamp,
-                        &w.author,
-                        &w.fields,
-                    )?);
+            for (collection, id, ws) in &batch {
+                for (stamp, author, fields, text) in ws {
+                    clock.observe(stamp);
+                    writes.push(Incoming {
+                        collection,
+                        id: *id,
+                        stamp,
+                        author,
+                        fields,
+                        text: text.clone(),
+                    });
                 }
             }
             // Each record has one line, so none of the snapshot's records is stored by an
@@ -180,6 +192,22 @@ async fn any_record_op(tx: &mut Tx<'_>) -> Result<bool, Error> {
         .fetch_optional(&mut **tx)
         .await?;
     Ok(any.is_some())
+}
+
+/// A snapshot's record line (`yitu_domain::sync::snapshot::RecordWrites`) with each write's
+/// fields left as text until they are parsed once.
+#[derive(serde::Deserialize)]
+struct SnapshotRecord {
+    collection: String,
+    id: yitu_domain::EntityId,
+    writes: Vec<SnapshotWrite>,
+}
+
+#[derive(serde::Deserialize)]
+struct SnapshotWrite {
+    stamp: yitu_domain::sync::Stamp,
+    author: String,
+    fields: Box<serde_json::value::RawValue>,
 }
 
 async fn set_meta(tx: &mut Tx<'_>, key: &str, value: &str) -> Result<(), Error> {
