@@ -22,7 +22,7 @@ pub struct PassError {
     pub message: String,
 }
 
-/// The loop's handle. One per window; replaced loop on a new enrolment.
+/// The loop's handle, one for the app; a new enrolment replaces the loop.
 #[derive(Default)]
 pub struct SyncLink {
     wake: Arc<Notify>,
