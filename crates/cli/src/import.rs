@@ -91,21 +91,8 @@ pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Resul
         .collect();
     let now_ms = now_ms();
     let mut ids = id_source(now_ms);
-    let header_line = table
-        .rows
-        .first()
-        .map(|r| r.line.saturating_sub(1))
-        .unwrap_or(1)
-        .max(1);
     let checked = store
-        .check_import(
-            kind,
-            &table.headers,
-            &source_rows,
-            header_line,
-            crs,
-            &mut ids,
-        )
+        .check_import(kind, &table.headers, &source_rows, crs, &mut ids)
         .await?;
     if !checked.header_issues.is_empty() {
         for i in &checked.header_issues {

@@ -106,10 +106,15 @@ impl Store {
         kind: ImportKind,
         headers: &[String],
         rows: &[SourceRow<'_>],
-        header_line: usize,
         crs: Crs,
         new_id: &mut (dyn FnMut() -> EntityId + Send),
     ) -> Result<Checked, Error> {
+        // The header is the line above the first row (a missing header is reported there).
+        let header_line = rows
+            .first()
+            .map(|r| r.line.saturating_sub(1))
+            .unwrap_or(1)
+            .max(1);
         // Parsed in a block: the context ends before any await.
         let parsed = {
             let district = District::hechuan();

@@ -121,22 +121,9 @@ pub async fn import_preview(
             geometry: r.geometry.as_ref(),
         })
         .collect();
-    let header_line = table
-        .rows
-        .first()
-        .map(|r| r.line.saturating_sub(1))
-        .unwrap_or(1)
-        .max(1);
     let mut ids = yitu_replica::id_source(super::now_ms());
     let checked = store
-        .check_import(
-            kind,
-            &table.headers,
-            &source_rows,
-            header_line,
-            crs,
-            &mut ids,
-        )
+        .check_import(kind, &table.headers, &source_rows, crs, &mut ids)
         .await?;
     let bad = checked.bad_lines();
     let mut good_shown = 0;
