@@ -280,7 +280,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     let line = wait_for(
         c,
         "the depot's stock",
-        "const h = document.querySelector('#details h2'); const tr = document.querySelector('#details table.stock tbody tr');
+        "const h = document.querySelector('#details h2'); const tr = document.querySelector('#details table.stock tbody tr[data-code]');
          if (!h || h.textContent !== arguments[0] || !tr) return null;
          const td = tr.querySelectorAll('td');
          return [tr.dataset.code, Number(td[2].textContent), Number(td[3].textContent)];",

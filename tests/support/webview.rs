@@ -28,6 +28,48 @@ pub async fn open_app(data_dir: &std::path::Path) -> Result<(Driver, Client)> {
     Ok((driver, c))
 }
 
+/// One end-to-end story, borrowed client and driver in, as the runner below takes it.
+pub type Story<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>>;
+
+/// Opens the app on `data_dir`, runs `story` under a time limit, takes `failure_shot` when it
+/// fails or runs out of time, and closes the session: what every end-to-end test does around
+/// its steps.
+pub async fn run_in_window(
+    data_dir: &std::path::Path,
+    within: Duration,
+    failure_shot: &str,
+    story: impl for<'a> FnOnce(&'a Client, &'a Driver) -> Story<'a>,
+) -> Result<()> {
+    let (driver, c) = open_app(data_dir).await?;
+    let result = match tokio::time::timeout(within, story(&c, &driver)).await {
+        Ok(r) => r,
+        Err(_) => Err(anyhow::anyhow!(
+            "the story did not finish within {within:?}"
+        )),
+    };
+    if result.is_err() {
+        let _ = screenshot(&c, &driver, failure_shot).await;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(15), c.close()).await;
+    result
+}
+
+/// Sets an input's value as typing would end (an `input` event follows): for date inputs and
+/// for replacing what a field holds.
+pub async fn set_value(c: &Client, css: &str, value: &str) -> Result<()> {
+    let done = c
+        .execute(
+            "const i = document.querySelector(arguments[0]); if (!i) return false;
+             i.value = arguments[1]; i.dispatchEvent(new Event('input', {bubbles: true})); return true;",
+            vec![json!(css), json!(value)],
+        )
+        .await?;
+    if done != json!(true) {
+        bail!("no input {css}");
+    }
+    Ok(())
+}
+
 pub async fn screenshot(c: &Client, d: &Driver, name: &str) -> Result<()> {
     // The DOM updates before the map's canvas repaints (software GL is slow): wait until the map
     // has drawn a frame and gone idle, so the picture shows what the assertions saw.

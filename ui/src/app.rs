@@ -6,7 +6,8 @@ use crate::analysis::{
     RoadsControl,
 };
 use crate::briefing::{Ask, Briefing, BriefingPanel};
-use crate::details::{DetailsPanel, StockRow};
+use crate::create::CreatePanel;
+use crate::details::DetailsPanel;
 use crate::i18n::Lang;
 use crate::import::ImportPanel;
 use crate::incident::{self, Desk, IncidentForm, IncidentList, IncidentPanel};
@@ -14,6 +15,7 @@ use crate::login::{Actor, LoginBox};
 use crate::map::{self, BaseMap, Map};
 use crate::search::SearchBox;
 use crate::sketch::{Purpose, Sketch};
+use crate::stock::StockRow;
 use crate::symbols;
 use crate::sync::SyncBox;
 use crate::table::TableView;
@@ -140,6 +142,8 @@ pub fn App() -> impl IntoView {
     // The readiness panel is open; the import panel is open.
     let readiness = RwSignal::new(false);
     let importing = RwSignal::new(false);
+    // The new-record form is open.
+    let creating = RwSignal::new(false);
     // The pointer's position, shown in WGS-84 or, on request, GCJ-02 (what AMap and Tencent show).
     let (cursor, set_cursor) = signal(None::<(f64, f64)>);
     let gcj = RwSignal::new(false);
@@ -700,6 +704,7 @@ pub fn App() -> impl IntoView {
                         area.set(None);
                         coverage_ask.set(None);
                         importing.set(false);
+                        creating.set(false);
                         readiness.set(true);
                     }>{move || lang.get().t("储备保障能力", "Reserve readiness")}</button>
                     <button id="import-open" class="pick" on:click=move |_| {
@@ -709,8 +714,19 @@ pub fn App() -> impl IntoView {
                         area.set(None);
                         coverage_ask.set(None);
                         readiness.set(false);
+                        creating.set(false);
                         importing.set(true);
                     }>{move || lang.get().t("导入 / 导出登记表", "Import / export registers")}</button>
+                    <button id="create-open" class="pick" on:click=move |_| {
+                        set_selected.set(None);
+                        desk.set(Desk::Closed);
+                        ask.set(None);
+                        area.set(None);
+                        coverage_ask.set(None);
+                        readiness.set(false);
+                        importing.set(false);
+                        creating.set(true);
+                    }>{move || lang.get().t("新建记录", "New record")}</button>
                     <RoadsControl lang=lang roads=roads on_loaded=move || {
                         spawn_local(async move {
                             if let Ok(r) = analysis::fetch_roads().await {
@@ -851,6 +867,24 @@ pub fn App() -> impl IntoView {
                     (None, None) if importing.get() => Some(view! {
                         <ImportPanel lang=lang on_written=move || data_version.update(|v| *v += 1)
                             on_close=move || importing.set(false)/>
+                    }.into_any()),
+                    (None, None) if creating.get() => Some(view! {
+                        <CreatePanel lang=lang locating=locating located=located
+                            on_created=move |r: Resource| {
+                                // The new record joins its layer; the filters redraw the map; its
+                                // details open.
+                                let (layer, id) = (r.layer(), r.id().to_string());
+                                records.update_value(|all| all.entry(layer).or_default().push(r));
+                                filter.update(|_| {});
+                                creating.set(false);
+                                set_selected.set(Some((layer, id)));
+                                spawn_local(async move {
+                                    if let Ok(s) = invoke::<Stats>("stats", NoArgs {}).await {
+                                        set_stats.set(s);
+                                    }
+                                });
+                            }
+                            on_close=move || creating.set(false)/>
                     }.into_any()),
                     (None, None) => None,
                 }}

@@ -2,11 +2,11 @@
 //! teams, materials from named depots, drawings on the map) and the decision panel (the document,
 //! its review, approval, issue and acknowledgements, with the actions the user's role allows).
 
-use crate::details::StockRow;
 use crate::i18n::Lang;
 use crate::incident::{when, IdArg, Printout};
 use crate::login::Actor;
 use crate::sketch::{self, Purpose, Sketch};
+use crate::stock::StockRow;
 use crate::tauri::{invoke, NoArgs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -1,28 +1,12 @@
 //! The details panel: every field of the clicked record, labelled in the interface language,
-//! a depot's stock table, and the record's edit form and history.
+//! a depot's stock (`stock`), and the record's edit form and history.
 
 use crate::editor::{History, RecordEditor};
 use crate::i18n::Lang;
+use crate::stock::{StockRow, StockTable};
 use leptos::prelude::*;
-use serde::Deserialize;
 use yitu_domain::resource::Resource;
 use yitu_domain::town;
-
-/// One row of a depot's stock, as the shell sends it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct StockRow {
-    pub code: String,
-    pub name: String,
-    pub unit: String,
-    pub expiry: Option<String>,
-    pub balance: Balance,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub struct Balance {
-    pub on_hand: i64,
-    pub reserved: i64,
-}
 
 /// A labelled field: (field key for tests, Chinese label, English label, value).
 type Field = (&'static str, &'static str, &'static str, String);
@@ -220,7 +204,9 @@ pub fn DetailsPanel(
                                 .collect_view();
                             view! {
                                 <table class="fields"><tbody>{rows}</tbody></table>
-                                <StockTable lang=lang depot=id.clone() stock=stock on_moved=on_stock_moved/>
+                                {(r.layer() == yitu_domain::Layer::Depots).then(|| view! {
+                                    <StockTable lang=lang depot=id.clone() stock=stock on_moved=on_stock_moved/>
+                                })}
                             }.into_any()
                         }
                         Mode::Edit => view! {
@@ -252,121 +238,4 @@ enum Mode {
     Fields,
     Edit,
     History,
-}
-
-#[component]
-fn StockTable(
-    lang: ReadSignal<Lang>,
-    depot: String,
-    stock: ReadSignal<Vec<StockRow>>,
-    on_moved: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    move || {
-        let rows = stock.get();
-        if rows.is_empty() {
-            return None;
-        }
-        let l = lang.get();
-        let codes: Vec<(String, String)> = rows
-            .iter()
-            .map(|r| (r.code.clone(), r.name.clone()))
-            .collect();
-        Some(view! {
-            <h3>{l.t("库存（按 GB/T 38565 编码）", "Stock (GB/T 38565 codes)")}</h3>
-            <table class="stock">
-                <thead><tr>
-                    <th>{l.t("编码", "Code")}</th><th>{l.t("名称", "Name")}</th>
-                    <th class="num">{l.t("在库", "On hand")}</th><th class="num">{l.t("预留", "Reserved")}</th>
-                    <th>{l.t("单位", "Unit")}</th><th>{l.t("有效期", "Expiry")}</th>
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|r| { let code = r.code.clone(); view! {
-                        <tr data-code=code>
-                            <td>{r.code}</td><td>{r.name}</td>
-                            <td class="num">{r.balance.on_hand}</td><td class="num">{r.balance.reserved}</td>
-                            <td>{r.unit}</td><td>{r.expiry.unwrap_or_default()}</td>
-                        </tr>
-                    }}).collect_view()}
-                </tbody>
-            </table>
-            <StockMove lang=lang depot=depot.clone() codes=codes on_moved=on_moved/>
-        })
-    }
-}
-
-#[derive(serde::Serialize)]
-struct MoveArgs {
-    depot: String,
-    code: String,
-    kind: String,
-    quantity: i64,
-    note: String,
-}
-
-/// One stock movement on a line of this depot; refused (with the reason) if it would take the
-/// stock below zero or below what is reserved.
-#[component]
-fn StockMove(
-    lang: ReadSignal<Lang>,
-    depot: String,
-    codes: Vec<(String, String)>,
-    on_moved: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    use leptos::task::spawn_local;
-    use yitu_domain::stock::MoveKind;
-    let code = RwSignal::new(codes.first().map(|c| c.0.clone()).unwrap_or_default());
-    let kind = RwSignal::new(MoveKind::Receive);
-    let quantity = RwSignal::new(String::new());
-    let note = RwSignal::new(String::new());
-    let (error, set_error) = signal(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Ok(q) = quantity.get_untracked().trim().parse::<i64>() else {
-            set_error.set(Some(
-                lang.get_untracked()
-                    .t("数量须为整数", "The quantity must be a whole number")
-                    .to_owned(),
-            ));
-            return;
-        };
-        let args = MoveArgs {
-            depot: depot.clone(),
-            code: code.get_untracked(),
-            kind: kind.get_untracked().code().to_owned(),
-            quantity: q,
-            note: note.get_untracked(),
-        };
-        set_error.set(None);
-        spawn_local(async move {
-            match crate::tauri::invoke::<serde_json::Value>("stock_move", args).await {
-                Ok(_) => {
-                    quantity.set(String::new());
-                    note.set(String::new());
-                    on_moved();
-                }
-                Err(e) => set_error.set(Some(e.message)),
-            }
-        });
-    };
-    view! {
-        <form class="stock-move" id="stock-move" on:submit=submit>
-            <select id="stock-move-code" on:change=move |ev| code.set(event_target_value(&ev))>
-                {codes.into_iter().map(|(c, name)| view! { <option value=c.clone()>{format!("{c} {name}")}</option> }).collect_view()}
-            </select>
-            <select id="stock-move-kind" on:change=move |ev| {
-                if let Ok(k) = MoveKind::from_code(&event_target_value(&ev)) { kind.set(k); }
-            }>
-                {MoveKind::ALL.iter().map(|k| {
-                    let k = *k;
-                    view! { <option value=k.code()>{move || lang.get().t(k.zh(), k.en())}</option> }
-                }).collect_view()}
-            </select>
-            <input id="stock-move-qty" type="number" placeholder=move || lang.get().t("数量", "Quantity")
-                prop:value=move || quantity.get() on:input=move |ev| quantity.set(event_target_value(&ev))/>
-            <input id="stock-move-note" placeholder=move || lang.get().t("备注（可选）", "Note (optional)")
-                prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
-            <button type="submit" id="stock-move-go">{move || lang.get().t("记账", "Record")}</button>
-            {move || error.get().map(|e| view! { <p class="error" id="stock-move-error">{e}</p> })}
-        </form>
-    }
 }

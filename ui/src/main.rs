@@ -3,6 +3,7 @@
 mod analysis;
 mod app;
 mod briefing;
+mod create;
 mod decision;
 mod details;
 mod editor;
@@ -13,6 +14,7 @@ mod login;
 mod map;
 mod search;
 mod sketch;
+mod stock;
 mod symbols;
 mod sync;
 mod table;

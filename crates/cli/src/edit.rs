@@ -1,4 +1,4 @@
-//! `yitu update` and `yitu stock`: headless edits for scripts and administrators, validated like
+//! `yitu update`, `yitu stock` and `yitu warnings`: headless edits for scripts and administrators, validated like
 //! the import (an edit is refused with its reasons and nothing written) and recorded in the
 //! change log.
 
@@ -6,9 +6,10 @@ use crate::import::{id_source, now_ms};
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use std::io::Write;
+use yitu_domain::beijing_time::BeijingTime;
 use yitu_domain::import::{edit, Crs, ImportKind};
 use yitu_domain::material::MaterialCode;
-use yitu_domain::stock::MoveKind;
+use yitu_domain::stock::{MoveKind, Terms};
 use yitu_domain::EntityId;
 use yitu_replica::edit::Edited;
 use yitu_replica::import::Author;
@@ -138,6 +139,12 @@ pub struct StockArgs {
     /// Unit of a material received into a depot for the first time.
     #[arg(long)]
     unit: Option<String>,
+    /// Sets the line's expiry date (YYYY-MM-DD) with this movement.
+    #[arg(long)]
+    expiry: Option<String>,
+    /// Sets the line's minimum level (最低库存) with this movement.
+    #[arg(long)]
+    minimum: Option<i64>,
     #[arg(long, env = "USER", default_value = "yitu")]
     actor: String,
     #[arg(long)]
@@ -154,12 +161,33 @@ pub async fn stock(store: &Store, args: StockArgs, out: &mut impl Write) -> Resu
     };
     let depot = EntityId::parse(&args.depot_id)?;
     let code = MaterialCode::parse(&args.code)?;
+    let asked = Terms {
+        expiry: args.expiry.clone(),
+        minimum: args.minimum,
+    };
+    asked.check()?;
     let new_line = match (&args.name, &args.unit) {
-        (Some(name), Some(unit)) => Some(NewLine { name, unit }),
+        (Some(name), Some(unit)) => Some(NewLine {
+            name,
+            unit,
+            terms: asked.clone(),
+        }),
         _ => None,
     };
     let at_ms = now_ms();
     let mut ids = id_source(at_ms);
+    let today = BeijingTime::from_unix_ms(at_ms).date();
+    // Terms given for a line that already exists are set after the movement (a flag left out
+    // keeps the line's value).
+    let before = store
+        .stock(depot, &today)
+        .await?
+        .into_iter()
+        .find(|l| l.code == code.as_str())
+        .map(|l| Terms {
+            expiry: l.expiry,
+            minimum: l.minimum,
+        });
     let balance = store
         .move_stock(
             depot,
@@ -176,6 +204,25 @@ pub async fn stock(store: &Store, args: StockArgs, out: &mut impl Write) -> Resu
             },
         )
         .await?;
+    if let Some(before) = before.filter(|_| asked != Terms::default()) {
+        let terms = Terms {
+            expiry: asked.expiry.or(before.expiry),
+            minimum: asked.minimum.or(before.minimum),
+        };
+        store
+            .set_stock_terms(
+                depot,
+                &code,
+                terms,
+                Author {
+                    actor: &args.actor,
+                    at_ms,
+                    source: "yitu stock",
+                    new_id: &mut ids,
+                },
+            )
+            .await?;
+    }
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &balance)?;
         writeln!(out)?;
@@ -187,6 +234,35 @@ pub async fn stock(store: &Store, args: StockArgs, out: &mut impl Write) -> Resu
             balance.reserved,
             balance.available()
         )?;
+    }
+    Ok(())
+}
+
+/// Stock lines that warn today (Beijing): expired, expiring within 90 days, below the minimum.
+/// One line each (depot, code, name, on hand, warnings), or JSON.
+pub async fn warnings(store: &Store, json: bool, out: &mut impl Write) -> Result<()> {
+    let today = BeijingTime::from_unix_ms(now_ms()).date();
+    let found = store.stock_warnings(&today).await?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &found)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for w in &found {
+        let said: Vec<String> = w.line.warnings.iter().map(|x| x.zh()).collect();
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{} {}\t{}",
+            w.depot,
+            w.line.code,
+            w.line.name,
+            w.line.balance.on_hand,
+            w.line.unit,
+            said.join("；")
+        )?;
+    }
+    if found.is_empty() {
+        writeln!(out, "没有库存预警 / no stock warnings ({today})")?;
     }
     Ok(())
 }

@@ -97,6 +97,11 @@ enum Command {
     Retire(edit::RetireArgs),
     /// A stock movement: receive, issue, reserve, release, recount; never below zero.
     Stock(edit::StockArgs),
+    /// Stock lines expired, expiring within 90 days, or below their minimum (最低库存).
+    Warnings {
+        #[arg(long)]
+        json: bool,
+    },
     /// Who changed a record, when, and what (JSON lines, oldest first).
     History(edit::HistoryArgs),
     /// People the district and each town's relocation reserve can support, against ≥ 5,000 / ≥ 200.
@@ -284,6 +289,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Update(args) => edit::update(&store, args, &mut out).await?,
         Command::Retire(args) => edit::retire(&store, args, &mut out).await?,
         Command::Stock(args) => edit::stock(&store, args, &mut out).await?,
+        Command::Warnings { json } => edit::warnings(&store, json, &mut out).await?,
         Command::History(args) => edit::history(&store, args, &mut out).await?,
         Command::Readiness(args) => readiness::run(&store, args, &mut out).await?,
         Command::Search { query, limit, json } => {

@@ -36,6 +36,11 @@ impl BeijingTime {
         }
     }
 
+    /// The date as ISO text, e.g. 2026-07-12.
+    pub fn date(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
     /// e.g. 2026年7月12日 14:05.
     pub fn zh(&self) -> String {
         format!(
@@ -43,6 +48,25 @@ impl BeijingTime {
             self.year, self.month, self.day, self.hour, self.minute
         )
     }
+}
+
+/// Days from 1970-01-01 to an ISO date (YYYY-MM-DD), or `None` when it is not one. The inverse
+/// of the era arithmetic in [`BeijingTime::from_unix_ms`], so dates can be subtracted.
+pub fn day_number(iso: &str) -> Option<i64> {
+    let mut parts = iso.splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
 }
 
 #[cfg(test)]
@@ -68,5 +92,23 @@ mod tests {
             );
         }
         assert_eq!(BeijingTime::from_unix_ms(0).zh(), "1970年1月1日 08:00");
+    }
+
+    #[test]
+    fn day_numbers_invert_the_calendar() {
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2024-03-01"), Some(19_783));
+        assert_eq!(
+            day_number("2024-02-29").map(|d| d + 1),
+            day_number("2024-03-01")
+        );
+        for ms in [0, 1_709_222_340_000, 1_798_732_800_000, 4_102_444_800_000] {
+            let t = BeijingTime::from_unix_ms(ms);
+            let days = (ms + 8 * 3_600_000).div_euclid(86_400_000);
+            assert_eq!(day_number(&t.date()), Some(days), "{}", t.date());
+        }
+        for bad in ["", "2024", "2024-13-01", "2024-01-x", "明年"] {
+            assert_eq!(day_number(bad), None, "{bad}");
+        }
     }
 }

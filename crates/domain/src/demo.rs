@@ -834,6 +834,7 @@ impl Gen {
                     name: m.name.into(),
                     unit: m.unit.into(),
                     expiry,
+                    minimum: None,
                 });
                 let received_ms = self.next_ms as i64;
                 ledger.push(LedgerEntry {

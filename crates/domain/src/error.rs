@@ -23,6 +23,8 @@ pub enum Error {
         value: i64,
         reason: &'static str,
     },
+    #[error("{field} {value:?} is not a date (YYYY-MM-DD)")]
+    NotADate { field: &'static str, value: String },
     #[error("the area cannot be used: {0}")]
     Area(#[from] crate::area::AreaError),
     #[error("invalid id {0:?}")]

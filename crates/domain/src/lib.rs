@@ -32,6 +32,7 @@ pub mod role;
 pub mod search;
 pub mod shelter;
 pub mod stock;
+pub mod stock_warning;
 pub mod sync;
 pub mod team;
 pub mod template;

@@ -26,6 +26,50 @@ pub struct StockLine {
     /// ISO date (YYYY-MM-DD) after which the material must be rotated, where it expires.
     #[serde(default)]
     pub expiry: Option<String>,
+    /// The level below which the keeper must replenish (最低库存), where one is set.
+    #[serde(default)]
+    pub minimum: Option<i64>,
+}
+
+impl StockLine {
+    pub fn terms(&self) -> Terms {
+        Terms {
+            expiry: self.expiry.clone(),
+            minimum: self.minimum,
+        }
+    }
+}
+
+/// What a keeper sets on a line beside its balance. Carried by a ledger entry so that replicas
+/// learn it with the stock; the newest entry's terms win.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Terms {
+    #[serde(default)]
+    pub expiry: Option<String>,
+    #[serde(default)]
+    pub minimum: Option<i64>,
+}
+
+impl Terms {
+    /// An expiry must be a date and a minimum not negative.
+    pub fn check(&self) -> Result<(), crate::Error> {
+        if let Some(expiry) = &self.expiry {
+            if crate::beijing_time::day_number(expiry).is_none() {
+                return Err(crate::Error::NotADate {
+                    field: "expiry",
+                    value: expiry.clone(),
+                });
+            }
+        }
+        match self.minimum {
+            Some(m) if m < 0 => Err(crate::Error::OutOfRange {
+                field: "minimum",
+                value: m,
+                reason: "a minimum cannot be negative",
+            }),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// One movement. `quantity` is positive, except for a recount, where it is the signed

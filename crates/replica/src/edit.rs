@@ -1,15 +1,15 @@
 //! Editing one record from the window or `yitu update`: the change is validated exactly as an
 //! import row is (the record's row with cells replaced, parsed again), then written with its
-//! change-log entry; retiring marks a record retired (never deleted) and logs it.
+//! change-log entry; creating one is an import of one row that must make a new record; retiring marks a record retired (never deleted) and logs it.
 
 use crate::import::{Author, ImportPlan};
 use crate::{Error, Store};
 use yitu_domain::district::District;
 use yitu_domain::import::plan::Change;
-use yitu_domain::import::{edit, Context, Crs};
+use yitu_domain::import::{edit, sheet, Context, Crs, ImportKind, Issue, SourceRow};
 use yitu_domain::resource::Resource;
 use yitu_domain::sync::change::RETIRED;
-use yitu_domain::{town, EntityId};
+use yitu_domain::{town, EntityId, Layer};
 
 /// What an edit did.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +55,67 @@ impl Store {
         self.apply_import(&ImportPlan::Resources(vec![(0, change)]), author, |_, _| {})
             .await?;
         Ok(Edited::Updated(Box::new(after)))
+    }
+
+    /// Creates one record of `kind` from its cells under the import headers of that kind
+    /// (`sheet::headers`), positions in `crs`: validated exactly as an import row is, and refused
+    /// with every reason ([`Error::Refused`]) when a cell is bad or when the row names a record
+    /// that already exists (same id, or same kind, name and town): a form that creates must not
+    /// overwrite. Returns the new record.
+    pub async fn create_record(
+        &self,
+        kind: ImportKind,
+        cells: &[String],
+        crs: Crs,
+        author: Author<'_>,
+    ) -> Result<Resource, Error> {
+        if Layer::from_code(kind.code()).is_err() {
+            return Err(Error::Refused(vec![Issue {
+                line: 1,
+                field: kind.code().into(),
+                reason: "stock is received into a depot, not created as a record".into(),
+            }]));
+        }
+        let headers = sheet::headers(kind);
+        let row = [SourceRow {
+            line: 2,
+            cells,
+            geometry: None,
+        }];
+        let checked = self
+            .check_import(kind, &headers, &row, crs, &mut *author.new_id)
+            .await?;
+        let mut issues = checked.header_issues;
+        issues.extend(checked.issues);
+        let created = match &checked.plan {
+            ImportPlan::Resources(changes) => match changes.first() {
+                Some((_, Change::Insert(r))) => Some(r.clone()),
+                Some((_, existing @ (Change::Update { .. } | Change::Unchanged(_)))) => {
+                    let before = match existing {
+                        Change::Update { before, .. } => before.as_ref(),
+                        Change::Unchanged(r) | Change::Insert(r) => r,
+                    };
+                    issues.push(Issue {
+                        line: 2,
+                        field: "名称".into(),
+                        reason: format!(
+                            "已有同名记录（{}，{}）：请编辑它 / a record of this name in this town exists already ({}): edit it instead",
+                            before.name(),
+                            before.id(),
+                            before.id()
+                        ),
+                    });
+                    None
+                }
+                None => None,
+            },
+            ImportPlan::Stock(_) => None,
+        };
+        let Some(record) = created.filter(|_| issues.is_empty()) else {
+            return Err(Error::Refused(issues));
+        };
+        self.apply_import(&checked.plan, author, |_, _| {}).await?;
+        Ok(record)
     }
 
     /// Retires a record: it leaves the map, searches and analyses, stays in the file with its

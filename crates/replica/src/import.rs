@@ -160,19 +160,21 @@ impl Store {
                 _ => None,
             })
             .collect();
-        let lines: Vec<(String, String, String, String, Option<String>)> =
-            sqlx::query_as("SELECT depot_id, code, name, unit, expiry FROM stock_line")
+        type LineRow = (String, String, String, String, Option<String>, Option<i64>);
+        let lines: Vec<LineRow> =
+            sqlx::query_as("SELECT depot_id, code, name, unit, expiry, minimum FROM stock_line")
                 .fetch_all(&self.pool)
                 .await?;
         let lines = lines
             .into_iter()
-            .map(|(depot, code, name, unit, expiry)| {
+            .map(|(depot, code, name, unit, expiry, minimum)| {
                 Ok(StockLine {
                     depot_id: EntityId::parse(&depot)?,
                     code: yitu_domain::material::MaterialCode::parse(&code)?,
                     name,
                     unit,
                     expiry,
+                    minimum,
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?;
@@ -236,17 +238,18 @@ impl Store {
                     let depot = c.line.depot_id.to_string();
                     if c.new_line || c.line_changed {
                         sqlx::query(
-                            "INSERT INTO stock_line (depot_id, code, name, unit, expiry, hlc, origin)
-                             VALUES (?, ?, ?, ?, ?, ?, ?)
+                            "INSERT INTO stock_line (depot_id, code, name, unit, expiry, minimum, hlc, origin)
+                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                              ON CONFLICT (depot_id, code) DO UPDATE SET
                                name = excluded.name, unit = excluded.unit, expiry = excluded.expiry,
-                               hlc = excluded.hlc, origin = excluded.origin",
+                               minimum = excluded.minimum, hlc = excluded.hlc, origin = excluded.origin",
                         )
                         .bind(&depot)
                         .bind(c.line.code.as_str())
                         .bind(&c.line.name)
                         .bind(&c.line.unit)
                         .bind(&c.line.expiry)
+                        .bind(c.line.minimum)
                         .bind(&stamp)
                         .bind(IMPORT_ORIGIN)
                         .execute(&mut *tx)
@@ -283,10 +286,13 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                         report.ledger_entries += 1;
+                        // A new or changed line's terms travel with its entry (a recount of 0
+                        // is only made for them).
                         ledger_ops.push(Op::Ledger {
                             entry,
                             name: c.line.name.clone(),
                             unit: c.line.unit.clone(),
+                            terms: (c.new_line || c.line_changed).then(|| c.line.terms()),
                         });
                     }
                     if c.new_line || c.line_changed || c.movement.is_some() {

@@ -5,14 +5,15 @@
 use crate::import::{log, Author, Tx};
 use crate::{Error, Store};
 use yitu_domain::material::MaterialCode;
-use yitu_domain::stock::{Balance, LedgerEntry, MoveKind};
+use yitu_domain::stock::{Balance, LedgerEntry, MoveKind, Terms};
 use yitu_domain::sync::Op;
 use yitu_domain::{EntityId, Layer};
 
-/// Name and unit of a stock line opened by its first receipt.
+/// Name, unit and terms (expiry, minimum) of a stock line opened by its first receipt.
 pub struct NewLine<'a> {
     pub name: &'a str,
     pub unit: &'a str,
+    pub terms: Terms,
 }
 
 impl Store {
@@ -98,6 +99,7 @@ pub(crate) async fn move_in(
         if !had_line {
             match (&new_line, kind) {
                 (Some(l), MoveKind::Receive) => {
+                    l.terms.check()?;
                     sqlx::query(
                         "INSERT INTO stock_line (depot_id, code, name, unit, expiry, hlc, origin)
                          VALUES (?, ?, ?, ?, NULL, ?, 'local')",
@@ -130,35 +132,20 @@ pub(crate) async fn move_in(
             balance = balance.apply(MoveKind::from_code(&k)?, q);
         }
         let entry_quantity = balance.movement(kind, quantity)?;
-        let entry_id = (author.new_id)();
-        sqlx::query(
-            "INSERT INTO ledger_entry (id, depot_id, code, kind, quantity, at_ms, note, hlc, origin)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'local')",
-        )
-        .bind(entry_id.to_string())
-        .bind(&depot_s)
-        .bind(code.as_str())
-        .bind(kind.code())
-        .bind(entry_quantity)
-        .bind(author.at_ms)
-        .bind(note)
-        .bind(&stamp)
-        .execute(&mut **tx)
-        .await?;
-        let op = Op::Ledger {
-            entry: LedgerEntry {
-                id: entry_id,
-                depot_id: depot,
-                code: code.clone(),
-                kind,
-                quantity: entry_quantity,
-                at_ms: author.at_ms,
-                note: note.to_owned(),
-            },
-            name: line_name,
-            unit: line_unit,
+        let terms = new_line
+            .filter(|_| !had_line)
+            .map(|l| l.terms)
+            .filter(|t| *t != Terms::default());
+        let entry = LedgerEntry {
+            id: (author.new_id)(),
+            depot_id: depot,
+            code: code.clone(),
+            kind,
+            quantity: entry_quantity,
+            at_ms: author.at_ms,
+            note: note.to_owned(),
         };
-        crate::sync::outbox::append_all(tx, author.actor, author.at_ms, &[op]).await?;
+        record_entry(tx, entry, line_name, line_unit, terms, &stamp, author).await?;
         let after = balance.apply(kind, entry_quantity);
         let diff = serde_json::json!({
             "code": code.as_str(),
@@ -168,4 +155,84 @@ pub(crate) async fn move_in(
         log(tx, author, "stock", Layer::Depots.code(), depot, &diff, 0).await?;
         Ok(after)
     }
+}
+
+/// Sets a line's terms inside a transaction holding the write lock: a recount of 0 carrying
+/// them (see [`Store::set_stock_terms`](crate::Store::set_stock_terms)).
+pub(crate) async fn terms_in(
+    tx: &mut Tx<'_>,
+    depot: EntityId,
+    code: &MaterialCode,
+    terms: Terms,
+    author: &mut Author<'_>,
+) -> Result<(), Error> {
+    let depot_s = depot.to_string();
+    let line: Option<(String, String, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT name, unit, expiry, minimum FROM stock_line WHERE depot_id = ? AND code = ?",
+    )
+    .bind(&depot_s)
+    .bind(code.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((name, unit, expiry, minimum)) = line else {
+        return Err(Error::NotFound {
+            what: "stock line",
+            id: format!("{depot_s} {code}"),
+        });
+    };
+    let before = Terms { expiry, minimum };
+    if before == terms {
+        return Ok(());
+    }
+    let stamp = format!("{:013}-0000-local", author.at_ms);
+    let entry = LedgerEntry {
+        id: (author.new_id)(),
+        depot_id: depot,
+        code: code.clone(),
+        kind: MoveKind::Recount,
+        quantity: 0,
+        at_ms: author.at_ms,
+        note: "设置有效期与最低库存 / terms set".into(),
+    };
+    record_entry(tx, entry, name, unit, Some(terms.clone()), &stamp, author).await?;
+    let diff = serde_json::json!({
+        "code": code.as_str(),
+        "terms": [before, terms],
+    });
+    log(tx, author, "stock", Layer::Depots.code(), depot, &diff, 0).await?;
+    Ok(())
+}
+
+/// Adds one entry to the ledger and its change to the outbox (which applies any terms it
+/// carries to the line).
+async fn record_entry(
+    tx: &mut Tx<'_>,
+    entry: LedgerEntry,
+    name: String,
+    unit: String,
+    terms: Option<Terms>,
+    stamp: &str,
+    author: &mut Author<'_>,
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO ledger_entry (id, depot_id, code, kind, quantity, at_ms, note, hlc, origin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'local')",
+    )
+    .bind(entry.id.to_string())
+    .bind(entry.depot_id.to_string())
+    .bind(entry.code.as_str())
+    .bind(entry.kind.code())
+    .bind(entry.quantity)
+    .bind(entry.at_ms)
+    .bind(&entry.note)
+    .bind(stamp)
+    .execute(&mut **tx)
+    .await?;
+    let op = Op::Ledger {
+        entry,
+        name,
+        unit,
+        terms,
+    };
+    crate::sync::outbox::append_all(tx, author.actor, author.at_ms, &[op]).await
 }

@@ -1,12 +1,15 @@
-//! A depot's stock: its lines with the balance folded from the ledger.
+//! A depot's stock: its lines with the balance folded from the ledger, and their terms (expiry,
+//! minimum) with the warnings they raise.
 
+use crate::import::{Author, Tx};
 use crate::{Error, Store};
 use serde::Serialize;
 use yitu_domain::material::MaterialCode;
-use yitu_domain::stock::{Balance, MoveKind};
+use yitu_domain::stock::{Balance, MoveKind, Terms};
+use yitu_domain::stock_warning::{warnings, Warning};
 use yitu_domain::EntityId;
 
-/// One stock line of a depot with its balance.
+/// One stock line of a depot with its balance and what it warns of on the day asked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StockRow {
     pub code: String,
@@ -14,16 +17,19 @@ pub struct StockRow {
     pub name: String,
     pub unit: String,
     pub expiry: Option<String>,
+    pub minimum: Option<i64>,
     pub balance: Balance,
+    pub warnings: Vec<Warning>,
 }
 
 impl Store {
-    /// The stock of a depot, by material code. The fold happens here, in Rust, from the entries
-    /// themselves, so the balance is the same function the domain tests check.
-    pub async fn stock(&self, depot_id: EntityId) -> Result<Vec<StockRow>, Error> {
+    /// The stock of a depot, by material code, with each line's warnings on `today` (ISO date,
+    /// Beijing). The fold happens here, in Rust, from the entries themselves, so the balance is
+    /// the same function the domain tests check.
+    pub async fn stock(&self, depot_id: EntityId, today: &str) -> Result<Vec<StockRow>, Error> {
         let depot = depot_id.to_string();
-        let lines: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT code, name, unit, expiry FROM stock_line WHERE depot_id = ? ORDER BY code",
+        let lines: Vec<(String, String, String, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT code, name, unit, expiry, minimum FROM stock_line WHERE depot_id = ? ORDER BY code",
         )
         .bind(&depot)
         .fetch_all(&self.pool)
@@ -34,23 +40,103 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?;
         let mut rows = Vec::with_capacity(lines.len());
-        for (code, name, unit, expiry) in lines {
+        for (code, name, unit, expiry, minimum) in lines {
             let material = MaterialCode::parse(&code)?;
             let mut balance = Balance::default();
             for (_, kind, quantity) in entries.iter().filter(|(c, _, _)| *c == code) {
                 balance = balance.apply(MoveKind::from_code(kind)?, *quantity);
             }
+            let terms = Terms { expiry, minimum };
             rows.push(StockRow {
                 category: material.category_zh(),
                 code,
                 name,
                 unit,
-                expiry,
+                warnings: warnings(&terms, balance, today),
+                expiry: terms.expiry,
+                minimum: terms.minimum,
                 balance,
             });
         }
         Ok(rows)
     }
+
+    /// Sets a line's expiry and minimum: a recount of 0 (the count unchanged) that carries the
+    /// terms, so the change reaches other replicas like any movement and shows in the history.
+    pub async fn set_stock_terms(
+        &self,
+        depot: EntityId,
+        code: &MaterialCode,
+        terms: Terms,
+        mut author: Author<'_>,
+    ) -> Result<(), Error> {
+        terms.check()?;
+        let mut tx = self.pool.begin().await?;
+        crate::movement::lock(&mut tx).await?;
+        crate::movement::terms_in(&mut tx, depot, code, terms, &mut author).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// A line that warns, with its depot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineWarning {
+    pub depot_id: String,
+    pub depot: String,
+    pub town_code: String,
+    pub line: StockRow,
+}
+
+impl Store {
+    /// Every stock line of a live depot that warns on `today`, depot by depot: what a keeper
+    /// or the duty office works through.
+    pub async fn stock_warnings(&self, today: &str) -> Result<Vec<LineWarning>, Error> {
+        let depots: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT id, name, town_code FROM resource
+             WHERE layer = 'depots' AND retired = 0 ORDER BY town_code, name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut found = Vec::new();
+        for (id, name, town_code) in depots {
+            for line in self.stock(EntityId::parse(&id)?, today).await? {
+                if !line.warnings.is_empty() {
+                    found.push(LineWarning {
+                        depot_id: id.clone(),
+                        depot: name.clone(),
+                        town_code: town_code.clone(),
+                        line,
+                    });
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Replaces a line's terms with those of the entry stamped `stamp`, unless the line already
+/// holds newer ones: local settings and pulled ones meet here, in any order.
+pub(crate) async fn apply_terms(
+    tx: &mut Tx<'_>,
+    depot: &str,
+    code: &str,
+    terms: &Terms,
+    stamp: &str,
+) -> Result<(), Error> {
+    sqlx::query(
+        "UPDATE stock_line SET expiry = ?, minimum = ?, terms_stamp = ?
+         WHERE depot_id = ? AND code = ? AND (terms_stamp IS NULL OR terms_stamp < ?)",
+    )
+    .bind(&terms.expiry)
+    .bind(terms.minimum)
+    .bind(stamp)
+    .bind(depot)
+    .bind(code)
+    .bind(stamp)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// What a depot holds of one material, for dispatch.

@@ -130,7 +130,10 @@ async fn a_depot_stock_is_the_fold_of_its_ledger() {
         .iter()
         .find(|r| matches!(r, Resource::Depot(d) if d.level == yitu_domain::depot::DepotLevel::District))
         .unwrap();
-    let stock = store.stock(district_depot.id()).await.unwrap();
+    let stock = store
+        .stock(district_depot.id(), "2026-11-29")
+        .await
+        .unwrap();
     assert!(!stock.is_empty());
     for row in &stock {
         let expected = yitu_domain::stock::Balance::fold(

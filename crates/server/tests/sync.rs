@@ -11,7 +11,8 @@ use yitu_domain::incident::{
 use yitu_domain::material::MaterialCode;
 use yitu_domain::resource::Resource;
 use yitu_domain::role::Role;
-use yitu_domain::stock::MoveKind;
+use yitu_domain::stock::{MoveKind, Terms};
+use yitu_domain::stock_warning::Warning;
 use yitu_domain::sync::View;
 use yitu_domain::LonLat;
 use yitu_domain::{demo, EntityId, Layer};
@@ -216,12 +217,23 @@ impl Replica {
             .unwrap();
     }
 
-    async fn on_hand(&self, depot: EntityId) -> i64 {
-        let rows = self.store.stock(depot).await.unwrap();
-        rows.iter()
+    async fn set_terms(&self, depot: EntityId, terms: Terms, who: &str, at_ms: i64) {
+        let mut ids = yitu_replica::id_source(at_ms);
+        self.store
+            .set_stock_terms(depot, &quilt(), terms, author(who, at_ms, &mut ids))
+            .await
+            .unwrap();
+    }
+
+    async fn quilts(&self, depot: EntityId) -> yitu_replica::stock::StockRow {
+        let rows = self.store.stock(depot, "2026-11-29").await.unwrap();
+        rows.into_iter()
             .find(|r| r.code == quilt().as_str())
-            .map(|r| r.balance.on_hand)
             .unwrap()
+    }
+
+    async fn on_hand(&self, depot: EntityId) -> i64 {
+        self.quilts(depot).await.balance.on_hand
     }
 
     async fn record(&self, id: EntityId) -> serde_json::Value {
@@ -307,6 +319,10 @@ async fn district(backend: Backend) -> Option<District> {
             Some(NewLine {
                 name: "棉被",
                 unit: "床",
+                terms: Terms {
+                    expiry: Some("2030-06-30".into()),
+                    minimum: None,
+                },
             }),
             author("张指挥", now(), &mut ids),
         )
@@ -383,6 +399,27 @@ async fn offline_edits_converge(backend: Backend, order: [usize; 3]) {
     c.retire(s2, "李技术").await;
     a.issue(d.depot, 30, "张指挥").await;
     b.issue(d.depot, 50, "王参谋").await;
+    // A and B set the quilts' terms: B's, stamped later, must win everywhere.
+    a.set_terms(
+        d.depot,
+        Terms {
+            expiry: Some("2030-06-30".into()),
+            minimum: Some(80),
+        },
+        "张指挥",
+        now(),
+    )
+    .await;
+    b.set_terms(
+        d.depot,
+        Terms {
+            expiry: Some("2027-01-31".into()),
+            minimum: Some(60),
+        },
+        "王参谋",
+        now() + 5,
+    )
+    .await;
     // An incident made on A and synced; then 续报 on all three offline, one with a new toll.
     let incident = Incident {
         id: yitu_replica::id_source(now())(),
@@ -436,6 +473,27 @@ async fn offline_edits_converge(backend: Backend, order: [usize; 3]) {
     // Both issues count: 100 − 30 − 50.
     assert_eq!(a.on_hand(d.depot).await, 20);
     assert_eq!(c.on_hand(d.depot).await, 20);
+    // The later terms hold on every replica, and warn alike: 20 is 40 short of 60, and the
+    // expiry is 63 days after the day asked.
+    for (i, r) in d.replicas.iter().enumerate() {
+        let line = r.quilts(d.depot).await;
+        assert_eq!(
+            (line.expiry.as_deref(), line.minimum),
+            (Some("2027-01-31"), Some(60)),
+            "replica {i}"
+        );
+        assert_eq!(
+            line.warnings,
+            [
+                Warning::ExpiresSoon { days: 63 },
+                Warning::BelowMinimum {
+                    minimum: 60,
+                    short: 40
+                }
+            ],
+            "replica {i}"
+        );
+    }
     // The later stamp wins the capacity everywhere, and the conflict shows everywhere.
     for r in &d.replicas {
         assert_eq!(r.record(s0).await["capacity"], serde_json::json!(1500));

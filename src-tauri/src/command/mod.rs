@@ -112,7 +112,23 @@ pub async fn depot_stock(
     state: State<'_, AppState>,
     id: String,
 ) -> Reply<Vec<yitu_replica::stock::StockRow>> {
-    Ok(store(&state)?.stock(EntityId::parse(&id)?).await?)
+    Ok(store(&state)?
+        .stock(EntityId::parse(&id)?, &today())
+        .await?)
+}
+
+/// Today in Beijing, for expiry warnings.
+pub(crate) fn today() -> String {
+    yitu_domain::beijing_time::BeijingTime::from_unix_ms(now_ms()).date()
+}
+
+/// Every stock line that warns today, depot by depot (expired, expiring within 90 days,
+/// below its minimum).
+#[tauri::command]
+pub async fn stock_warnings(
+    state: State<'_, AppState>,
+) -> Reply<Vec<yitu_replica::stock::LineWarning>> {
+    Ok(store(&state)?.stock_warnings(&today()).await?)
 }
 
 /// Records of any layer matching what the user typed.
@@ -413,8 +429,18 @@ pub async fn history(state: State<'_, AppState>, id: String) -> Reply<Vec<Change
         .collect())
 }
 
-/// A stock movement on an existing line of a depot (receive, issue, reserve, release, recount),
-/// checked against the balance in its transaction: it never takes stock below zero.
+/// A material received into a depot for the first time: the line it opens.
+#[derive(serde::Deserialize)]
+pub struct NewLineArg {
+    name: String,
+    unit: String,
+    expiry: Option<String>,
+    minimum: Option<i64>,
+}
+
+/// A stock movement on a line of a depot (receive, issue, reserve, release, recount), checked
+/// against the balance in its transaction: it never takes stock below zero. A receipt with
+/// `newLine` opens a line for a material the depot did not hold (a full 7-digit code).
 #[tauri::command]
 pub async fn stock_move(
     state: State<'_, AppState>,
@@ -423,9 +449,33 @@ pub async fn stock_move(
     kind: String,
     quantity: i64,
     note: String,
+    new_line: Option<NewLineArg>,
 ) -> Reply<yitu_domain::stock::Balance> {
     let kind = yitu_domain::stock::MoveKind::from_code(&kind)?;
-    let code = yitu_domain::material::MaterialCode::parse(&code)?;
+    let code = yitu_domain::material::MaterialCode::parse(code.trim())?;
+    let new_line = match &new_line {
+        Some(l) => {
+            if code.as_str().len() != 7 {
+                return Err(CommandError::invalid(format!(
+                    "物资编码须为 7 位（GB/T 38565 细类）/ a stock line needs the full 7-digit code, not {code}"
+                )));
+            }
+            if l.name.trim().is_empty() || l.unit.trim().is_empty() {
+                return Err(CommandError::invalid(
+                    "请填写物资名称和单位 / give the material's name and unit",
+                ));
+            }
+            Some(yitu_replica::movement::NewLine {
+                name: l.name.trim(),
+                unit: l.unit.trim(),
+                terms: yitu_domain::stock::Terms {
+                    expiry: l.expiry.clone().filter(|e| !e.trim().is_empty()),
+                    minimum: l.minimum,
+                },
+            })
+        }
+        None => None,
+    };
     let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口库存 / window stock");
     let balance = store(&state)?
@@ -435,12 +485,53 @@ pub async fn stock_move(
             kind,
             quantity,
             note.trim(),
-            None,
+            new_line,
             author,
         )
         .await?;
     state.sync.wrote();
     Ok(balance)
+}
+
+/// Sets a stock line's expiry and minimum (either may be cleared).
+#[tauri::command]
+pub async fn stock_terms(
+    state: State<'_, AppState>,
+    depot: String,
+    code: String,
+    expiry: Option<String>,
+    minimum: Option<i64>,
+) -> Reply<()> {
+    let code = yitu_domain::material::MaterialCode::parse(&code)?;
+    let terms = yitu_domain::stock::Terms {
+        expiry: expiry.filter(|e| !e.trim().is_empty()),
+        minimum,
+    };
+    let mut stamp = Stamp::now(&state);
+    let author = stamp.author("窗口库存 / window stock");
+    store(&state)?
+        .set_stock_terms(EntityId::parse(&depot)?, &code, terms, author)
+        .await?;
+    state.sync.wrote();
+    Ok(())
+}
+
+/// Creates a record of `kind` from the cells of its form (the import headers of the kind, the
+/// id left empty), validated as an import row; refused with every reason, nothing written.
+#[tauri::command]
+pub async fn create_record(
+    state: State<'_, AppState>,
+    kind: String,
+    cells: Vec<String>,
+) -> Reply<yitu_domain::resource::Resource> {
+    let kind = yitu_domain::import::ImportKind::from_code(&kind)?;
+    let mut stamp = Stamp::now(&state);
+    let author = stamp.author("窗口新建 / window create");
+    let record = store(&state)?
+        .create_record(kind, &cells, yitu_domain::crs::Crs::Wgs84, author)
+        .await?;
+    state.sync.wrote();
+    Ok(record)
 }
 
 /// People the district's and each town's relocation reserve can support, with the default

@@ -208,7 +208,45 @@ const STOCK: &[Field] = &[
         "有效期至",
         &["有效期", "保质期至", "过期日期", "失效日期"],
     ),
+    f(
+        "minimum",
+        "最低库存",
+        &["库存下限", "最低储备", "最低储备量", "安全库存", "minimum"],
+    ),
 ];
+
+/// The values a form offers for a field of a kind (Chinese labels the importer reads), or none
+/// where the field is free text. Towns come from the caller's list.
+pub fn choices(kind: ImportKind, key: &str, towns: &[crate::town::Town]) -> Vec<String> {
+    use crate::{depot, expert, hazard, shelter, team};
+    fn zh<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<String> {
+        all.iter().map(|v| label(*v).to_owned()).collect()
+    }
+    match (kind, key) {
+        (_, "town_code") => towns.iter().map(|t| t.name.clone()).collect(),
+        (ImportKind::Teams, "kind") => zh(team::TeamKind::ALL, team::TeamKind::zh),
+        (ImportKind::Teams, "specialties") => zh(team::Specialty::ALL, team::Specialty::zh),
+        (ImportKind::Teams, "status") => zh(team::Readiness::ALL, team::Readiness::zh),
+        (ImportKind::Experts, "field") => zh(expert::ExpertField::ALL, expert::ExpertField::zh),
+        (ImportKind::Experts, "availability") => {
+            zh(expert::Availability::ALL, expert::Availability::zh)
+        }
+        (ImportKind::Depots, "level") => zh(depot::DepotLevel::ALL, depot::DepotLevel::zh),
+        (ImportKind::Shelters, "grade") => {
+            zh(shelter::ShelterGrade::ALL, shelter::ShelterGrade::zh)
+        }
+        (ImportKind::Shelters, "class") => {
+            zh(shelter::ShelterClass::ALL, shelter::ShelterClass::zh)
+        }
+        (ImportKind::Shelters, "space") => zh(shelter::SpaceType::ALL, shelter::SpaceType::zh),
+        (ImportKind::Shelters, "status") => {
+            zh(shelter::ShelterStatus::ALL, shelter::ShelterStatus::zh)
+        }
+        (ImportKind::Hazards, "kind") => zh(hazard::HazardKind::ALL, hazard::HazardKind::zh),
+        (ImportKind::Hazards, "status") => zh(hazard::HazardStatus::ALL, hazard::HazardStatus::zh),
+        _ => Vec::new(),
+    }
+}
 
 /// The fields of a kind, in the order yitu exports them.
 pub fn fields(kind: ImportKind) -> &'static [Field] {

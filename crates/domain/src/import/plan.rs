@@ -174,22 +174,28 @@ fn stock_change(
     state: &StockState,
     balance: Balance,
 ) -> StockChange {
+    let existing = state
+        .lines
+        .iter()
+        .find(|l| l.depot_id == depot_id && l.code == item.code);
     let line = StockLine {
         depot_id,
         code: item.code.clone(),
         name: item.name.clone(),
         unit: item.unit.clone(),
         expiry: item.expiry.clone(),
+        minimum: item.minimum.or(existing.and_then(|l| l.minimum)),
     };
-    let existing = state
-        .lines
-        .iter()
-        .find(|l| l.depot_id == depot_id && l.code == item.code);
     let difference = item.on_hand - balance.on_hand;
+    let line_changed = existing.is_some_and(|l| *l != line);
     StockChange {
         new_line: existing.is_none(),
-        line_changed: existing.is_some_and(|l| *l != line),
+        line_changed,
         movement: match (existing, difference) {
+            // A line opened empty or changed without a movement still needs an entry: entries
+            // are what replicas receive, and a recount of 0 carries the line's terms to them.
+            (None, 0) => Some((MoveKind::Recount, 0)),
+            (Some(_), 0) if line_changed => Some((MoveKind::Recount, 0)),
             (_, 0) => None,
             (None, d) => Some((MoveKind::Receive, d)),
             (Some(_), d) => Some((MoveKind::Recount, d)),

@@ -115,6 +115,7 @@ pub fn stock_row(depot_name: &str, line: &StockLine, balance: Balance) -> Vec<St
             "unit" => line.unit.clone(),
             "quantity" => balance.on_hand.to_string(),
             "expiry" => line.expiry.clone().unwrap_or_default(),
+            "minimum" => line.minimum.map(|m| m.to_string()).unwrap_or_default(),
             _ => String::new(),
         })
         .collect()

@@ -52,11 +52,15 @@ pub enum Op {
         fields: BTreeMap<String, FieldWrite>,
     },
     /// A stock movement, with the line's name and unit so a replica that never saw the line can
-    /// open it. Merged by union: two offline issues both count.
+    /// open it. Merged by union: two offline issues both count. `terms`, where the keeper set
+    /// them with this entry (a recount of 0 carries only terms), replace the line's when this
+    /// entry's stamp is newer than the line's.
     Ledger {
         entry: LedgerEntry,
         name: String,
         unit: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        terms: Option<crate::stock::Terms>,
     },
     /// A 续报 appended to an incident's log (the body is the whole entry).
     Log {
@@ -105,7 +109,19 @@ impl Op {
                 }
                 None
             }
-            Op::Ledger { entry, .. } if entry.quantity == 0 => Some("a stock movement of 0".into()),
+            Op::Ledger {
+                entry, terms: None, ..
+            } if entry.quantity == 0 => Some("a stock movement of 0".into()),
+            Op::Ledger {
+                entry,
+                terms: Some(_),
+                ..
+            } if entry.quantity == 0 && entry.kind != crate::stock::MoveKind::Recount => {
+                Some("only a recount of 0 may carry terms alone".into())
+            }
+            Op::Ledger {
+                terms: Some(terms), ..
+            } if terms.check().is_err() => terms.check().err().map(|e| e.to_string()),
             Op::Ledger { .. } => None,
             Op::Log { body, .. } if !body.is_object() => {
                 Some("a log entry must be an object".into())

@@ -360,6 +360,7 @@ mod tests {
                         },
                         name: "棉被".into(),
                         unit: "床".into(),
+                        terms: None,
                     },
                     _ => Op::Log {
                         incident: rid,
@@ -418,6 +419,7 @@ mod tests {
                     },
                     name: "棉被".into(),
                     unit: "床".into(),
+                    terms: None,
                 },
             };
             let mut s = State::default();

@@ -227,7 +227,12 @@ async fn apply_change(tx: &mut Tx<'_>, change: &Change) -> Result<(), Error> {
     match &change.op {
         // Applied in batches by `apply_page`.
         Op::Record { .. } => {}
-        Op::Ledger { entry, name, unit } => {
+        Op::Ledger {
+            entry,
+            name,
+            unit,
+            terms,
+        } => {
             let depot = entry.depot_id.to_string();
             let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM resource WHERE id = ?")
                 .bind(&depot)
@@ -267,6 +272,9 @@ async fn apply_change(tx: &mut Tx<'_>, change: &Change) -> Result<(), Error> {
             .bind(&change.stamp.node)
             .execute(&mut **tx)
             .await?;
+            if let Some(terms) = terms {
+                crate::stock::apply_terms(tx, &depot, entry.code.as_str(), terms, &stamp).await?;
+            }
         }
         Op::Event { event } => {
             // Another device's signed event, kept as it was signed. Two devices that issued for

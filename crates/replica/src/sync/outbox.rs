@@ -66,7 +66,8 @@ impl Clock {
         Ok(())
     }
 
-    /// Stamps `op`, adds it to the outbox and, for a record, to the record's known writes.
+    /// Stamps `op`, adds it to the outbox and, for a record, to the record's known writes; a stock
+    /// entry's terms go to its line under the same stamp.
     pub(crate) async fn append(
         &mut self,
         tx: &mut Tx<'_>,
@@ -90,6 +91,21 @@ impl Clock {
         } = op
         {
             super::record::insert_op(tx, collection, *id, &stamp, author, fields).await?;
+        }
+        if let Op::Ledger {
+            entry,
+            terms: Some(terms),
+            ..
+        } = op
+        {
+            crate::stock::apply_terms(
+                tx,
+                &entry.depot_id.to_string(),
+                entry.code.as_str(),
+                terms,
+                &stamp.to_string(),
+            )
+            .await?;
         }
         Ok(stamp)
     }

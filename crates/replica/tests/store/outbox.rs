@@ -26,7 +26,8 @@ async fn every_local_write_has_its_outbox_entry_and_a_refused_one_none() {
 
     let shelter = store.resources(Layer::Shelters).await.unwrap()[0].id();
     let depot = store.resources(Layer::Depots).await.unwrap()[0].id();
-    let code = MaterialCode::parse(&store.stock(depot).await.unwrap()[0].code).unwrap();
+    let code =
+        MaterialCode::parse(&store.stock(depot, "2026-11-29").await.unwrap()[0].code).unwrap();
     let mut ids = yitu_replica::id_source(1_780_000_000_000);
 
     let set = |v: &str| vec![("容纳人数".to_owned(), v.to_owned())];
