@@ -277,5 +277,44 @@ async fn story(c: &Client, d: &Driver, data: &Path) -> Result<()> {
     let history = String::from_utf8(history.stdout)?;
     assert_eq!(history.matches("\"terms\"").count(), 2, "{history}");
     screenshot(c, d, "r04-terms.png").await?;
+
+    // 4. The district's warnings list it among the others, as expired; its depot opens from there.
+    click(c, "#details .close").await?;
+    click(c, "#warnings-open").await?;
+    shown(c, "the warnings", "#warnings-summary").await?;
+    let listed = yitu(data, &["warnings", "--json"])?
+        .as_array()
+        .context("warnings")?
+        .len();
+    let shown_rows = c
+        .execute(
+            "return document.querySelectorAll('#warnings tbody tr').length",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        shown_rows,
+        json!(listed),
+        "the window lists what the store warns of"
+    );
+    let row = format!("#warnings tr[data-depot='{depot_id}'][data-code='1010301']");
+    assert_eq!(
+        c.execute(
+            "const tr = document.querySelector(arguments[0]); return tr ? tr.className : null",
+            vec![json!(row)]
+        )
+        .await?,
+        json!("warn-expired")
+    );
+    screenshot(c, d, "r05-warnings.png").await?;
+    click(c, &format!("{row} a")).await?;
+    wait_for(
+        c,
+        "the depot's details",
+        "const h = document.querySelector('#details h2'); return h && h.textContent === '测试新建储备点'",
+        vec![],
+        Duration::from_secs(15),
+    )
+    .await?;
     Ok(())
 }

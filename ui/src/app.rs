@@ -20,6 +20,7 @@ use crate::symbols;
 use crate::sync::SyncBox;
 use crate::table::TableView;
 use crate::tauri::{invoke, NoArgs};
+use crate::warnings::WarningsPanel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
@@ -142,8 +143,9 @@ pub fn App() -> impl IntoView {
     // The readiness panel is open; the import panel is open.
     let readiness = RwSignal::new(false);
     let importing = RwSignal::new(false);
-    // The new-record form is open.
+    // The new-record form is open; the stock warnings are open.
     let creating = RwSignal::new(false);
+    let warnings = RwSignal::new(false);
     // The pointer's position, shown in WGS-84 or, on request, GCJ-02 (what AMap and Tencent show).
     let (cursor, set_cursor) = signal(None::<(f64, f64)>);
     let gcj = RwSignal::new(false);
@@ -705,6 +707,7 @@ pub fn App() -> impl IntoView {
                         coverage_ask.set(None);
                         importing.set(false);
                         creating.set(false);
+                        warnings.set(false);
                         readiness.set(true);
                     }>{move || lang.get().t("储备保障能力", "Reserve readiness")}</button>
                     <button id="import-open" class="pick" on:click=move |_| {
@@ -715,6 +718,7 @@ pub fn App() -> impl IntoView {
                         coverage_ask.set(None);
                         readiness.set(false);
                         creating.set(false);
+                        warnings.set(false);
                         importing.set(true);
                     }>{move || lang.get().t("导入 / 导出登记表", "Import / export registers")}</button>
                     <button id="create-open" class="pick" on:click=move |_| {
@@ -725,8 +729,20 @@ pub fn App() -> impl IntoView {
                         coverage_ask.set(None);
                         readiness.set(false);
                         importing.set(false);
+                        warnings.set(false);
                         creating.set(true);
                     }>{move || lang.get().t("新建记录", "New record")}</button>
+                    <button id="warnings-open" class="pick" on:click=move |_| {
+                        set_selected.set(None);
+                        desk.set(Desk::Closed);
+                        ask.set(None);
+                        area.set(None);
+                        coverage_ask.set(None);
+                        readiness.set(false);
+                        importing.set(false);
+                        creating.set(false);
+                        warnings.set(true);
+                    }>{move || lang.get().t("库存预警", "Stock warnings")}</button>
                     <RoadsControl lang=lang roads=roads on_loaded=move || {
                         spawn_local(async move {
                             if let Ok(r) = analysis::fetch_roads().await {
@@ -885,6 +901,10 @@ pub fn App() -> impl IntoView {
                                 });
                             }
                             on_close=move || creating.set(false)/>
+                    }.into_any()),
+                    (None, None) if warnings.get() => Some(view! {
+                        <WarningsPanel lang=lang on_open=move |id| set_selected.set(Some((Layer::Depots, id)))
+                            on_close=move || warnings.set(false)/>
                     }.into_any()),
                     (None, None) => None,
                 }}

@@ -19,6 +19,7 @@ mod symbols;
 mod sync;
 mod table;
 mod tauri;
+mod warnings;
 
 fn main() {
     console_error_panic_hook::set_once();

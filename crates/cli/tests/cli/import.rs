@@ -531,6 +531,108 @@ fn stock_moves_never_take_a_balance_below_zero() {
     assert!(!out.status.success(), "no such stock line");
 }
 
+/// The line of `code` at `depot` in `yitu warnings --json`, if it warns.
+fn warning(dir: &Path, depot: &str, code: &str) -> Option<serde_json::Value> {
+    let all: serde_json::Value =
+        serde_json::from_str(&ok(&yitu(dir, &["warnings", "--json"]))).unwrap();
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["depot_id"] == depot && w["line"]["code"] == code)
+        .cloned()
+}
+
+#[test]
+fn a_line_below_its_minimum_or_past_its_expiry_warns_until_mended() {
+    let fx = Fixture::new();
+    let table = yitu_formats::read(&fx.export(&fx.demo, "stock", "csv")).unwrap();
+    let col = |h: &str| table.headers.iter().position(|x| x == h).unwrap();
+    let (qty, expiry, minimum) = (col("数量"), col("有效期至"), col("最低库存"));
+    // A line that does not warn yet: far expiry (or none), no minimum.
+    let row = table
+        .rows
+        .iter()
+        .find(|r| r.cells[expiry].is_empty() || r.cells[expiry].as_str() > "2030")
+        .unwrap();
+    let (depot, code) = (row.cells[0].clone(), row.cells[2].clone());
+    let on_hand: i64 = row.cells[qty].parse().unwrap();
+    assert!(row.cells[minimum].is_empty());
+    assert!(warning(&fx.demo, &depot, &code).is_none());
+
+    // A minimum above the count, set with a movement: below_minimum, short by the difference.
+    let above = (on_hand + 11).to_string();
+    ok(&yitu(
+        &fx.demo,
+        &["stock", "receive", &depot, &code, "1", "--minimum", &above],
+    ));
+    let w = warning(&fx.demo, &depot, &code).expect("warns");
+    assert_eq!(w["line"]["minimum"], on_hand + 11);
+    assert_eq!(w["line"]["warnings"][0]["warning"], "below_minimum");
+    assert_eq!(w["line"]["warnings"][0]["short"], 10);
+
+    // A bad date and a negative minimum are refused, nothing written.
+    let before = stats(&fx.demo);
+    for bad in [
+        ["--expiry", "明年"],
+        ["--expiry", "2027-13-01"],
+        ["--minimum", "-1"],
+    ] {
+        let out = yitu(
+            &fx.demo,
+            &["stock", "receive", &depot, &code, "1", bad[0], bad[1]],
+        );
+        assert!(!out.status.success(), "{bad:?}");
+    }
+    assert_eq!(stats(&fx.demo), before);
+
+    // The stock file carries the terms: an expiry in the past and the minimum cleared to 0 by a
+    // file read back; the export shows them, and the line warns only of its expiry.
+    let file = fx.files.join("terms.csv");
+    let mut cells = row.cells.clone();
+    cells[qty] = (on_hand + 1).to_string();
+    cells[expiry] = "2020-01-31".into();
+    cells[minimum] = "0".into();
+    let mut csv = table.headers.join(",") + "\n";
+    csv += &cells.join(",");
+    std::fs::write(&file, csv).unwrap();
+    ok(&import(&fx.demo, "stock", &file, &[]));
+    let w = warning(&fx.demo, &depot, &code).expect("warns");
+    assert_eq!(w["line"]["expiry"], "2020-01-31");
+    assert_eq!(w["line"]["minimum"], 0);
+    let kinds: Vec<&str> = w["line"]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["warning"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["expired"]);
+    let again = yitu_formats::read(&fx.export(&fx.demo, "stock", "csv")).unwrap();
+    let line = again
+        .rows
+        .iter()
+        .find(|r| r.cells[0] == depot && r.cells[2] == code)
+        .unwrap();
+    assert_eq!(
+        (line.cells[expiry].as_str(), line.cells[minimum].as_str()),
+        ("2020-01-31", "0")
+    );
+
+    // A later expiry clears the warning; the plain listing says there is none for this line.
+    ok(&yitu(
+        &fx.demo,
+        &[
+            "stock",
+            "recount",
+            &depot,
+            &code,
+            &(on_hand + 1).to_string(),
+            "--expiry",
+            "2031-12-31",
+        ],
+    ));
+    assert!(warning(&fx.demo, &depot, &code).is_none());
+}
+
 #[test]
 fn readiness_follows_the_stock_and_the_per_person_quantities() {
     let fx = Fixture::new();

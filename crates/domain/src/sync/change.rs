@@ -109,24 +109,92 @@ impl Op {
                 }
                 None
             }
-            Op::Ledger {
-                entry, terms: None, ..
-            } if entry.quantity == 0 => Some("a stock movement of 0".into()),
-            Op::Ledger {
-                entry,
-                terms: Some(_),
-                ..
-            } if entry.quantity == 0 && entry.kind != crate::stock::MoveKind::Recount => {
-                Some("only a recount of 0 may carry terms alone".into())
+            // A stocktake that found the count right is a recount of 0 (it may carry the
+            // line's terms); any other movement of 0 moves nothing.
+            Op::Ledger { entry, .. }
+                if entry.quantity == 0 && entry.kind != crate::stock::MoveKind::Recount =>
+            {
+                Some("a stock movement of 0 (only a recount may find no difference)".into())
             }
             Op::Ledger {
                 terms: Some(terms), ..
-            } if terms.check().is_err() => terms.check().err().map(|e| e.to_string()),
+            } => terms.check().err().map(|e| e.to_string()),
             Op::Ledger { .. } => None,
             Op::Log { body, .. } if !body.is_object() => {
                 Some("a log entry must be an object".into())
             }
             Op::Log { .. } | Op::Event { .. } => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::material::MaterialCode;
+    use crate::stock::{LedgerEntry, MoveKind, Terms};
+
+    fn ledger(kind: MoveKind, quantity: i64, terms: Option<Terms>) -> Op {
+        Op::Ledger {
+            entry: LedgerEntry {
+                id: EntityId::v7(1, [1; 10]),
+                depot_id: EntityId::v7(2, [2; 10]),
+                code: MaterialCode::parse("1010301").unwrap(),
+                kind,
+                quantity,
+                at_ms: 1,
+                note: String::new(),
+            },
+            name: "棉被".into(),
+            unit: "床".into(),
+            terms,
+        }
+    }
+
+    #[test]
+    fn a_ledger_change_is_read_for_what_it_moves_and_sets() {
+        let terms = |expiry: &str, minimum: i64| {
+            Some(Terms {
+                expiry: Some(expiry.into()),
+                minimum: Some(minimum),
+            })
+        };
+        let cases = [
+            ("a receipt", ledger(MoveKind::Receive, 5, None), true),
+            ("an issue of 0", ledger(MoveKind::Issue, 0, None), false),
+            (
+                "a stocktake that found no difference",
+                ledger(MoveKind::Recount, 0, None),
+                true,
+            ),
+            (
+                "terms alone",
+                ledger(MoveKind::Recount, 0, terms("2027-06-30", 5)),
+                true,
+            ),
+            (
+                "terms with a receipt",
+                ledger(MoveKind::Receive, 5, terms("2027-06-30", 5)),
+                true,
+            ),
+            (
+                "an expiry that is no date",
+                ledger(MoveKind::Recount, 0, terms("明年", 5)),
+                false,
+            ),
+            (
+                "a negative minimum",
+                ledger(MoveKind::Receive, 5, terms("2027-06-30", -1)),
+                false,
+            ),
+        ];
+        for (name, op, fine) in cases {
+            assert_eq!(op.problem().is_none(), fine, "{name}: {:?}", op.problem());
+        }
+        // An old client's entry without terms reads as none; none are not written out.
+        let text = serde_json::to_string(&ledger(MoveKind::Receive, 5, None)).unwrap();
+        assert!(!text.contains("terms"));
+        let back: Op = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, ledger(MoveKind::Receive, 5, None));
     }
 }
