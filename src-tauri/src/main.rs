@@ -53,6 +53,7 @@ fn main() {
             command::stock_terms,
             command::stock_warnings,
             command::create_record,
+            command::depots_holding,
             command::readiness,
             command::user::users,
             command::user::login,

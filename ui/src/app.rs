@@ -973,6 +973,7 @@ fn FilterPanel(lang: ReadSignal<Lang>, filter: RwSignal<Filter>) -> impl IntoVie
             {choice(lang, filter, "filter-field", ("专家领域", "Expert field"), |f| f.field, |f, v| f.field = v)}
             {choice(lang, filter, "filter-availability", ("专家状态", "Expert availability"), |f| f.availability, |f, v| f.availability = v)}
             {choice(lang, filter, "filter-depot-level", ("储备库级别", "Depot level"), |f| f.depot_level, |f, v| f.depot_level = v)}
+            <HoldingFilter lang=lang filter=filter/>
             {choice(lang, filter, "filter-shelter-class", ("避难场所类型", "Shelter class"), |f| f.shelter_class, |f, v| f.shelter_class = v)}
             <label>{move || lang.get().t("避难场所最少空位", "Shelters: free places at least")}
                 <input type="number" id="filter-min-free" min="0" step="100"
@@ -989,6 +990,85 @@ fn FilterPanel(lang: ReadSignal<Lang>, filter: RwSignal<Filter>) -> impl IntoVie
                 {move || lang.get().t("清除筛选", "Clear filters")}
             </button>
         </details>
+    }
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HoldingArgs {
+    code: String,
+    at_least: i64,
+}
+
+/// Depots holding a material (code at any GB/T 38565 level) with at least so much available:
+/// the store answers which depots; the filter keeps them.
+#[component]
+fn HoldingFilter(lang: ReadSignal<Lang>, filter: RwSignal<Filter>) -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let at_least = RwSignal::new(String::new());
+    let (error, set_error) = signal(None::<String>);
+    // Cleared from elsewhere (清除筛选): empty the fields too.
+    Effect::new(move |_| {
+        if filter.with(|f| f.holding.is_none()) {
+            code.set(String::new());
+            at_least.set(String::new());
+        }
+    });
+    let apply = move || {
+        let c = code.get_untracked().trim().to_owned();
+        if c.is_empty() {
+            set_error.set(None);
+            filter.update(|f| f.holding = None);
+            return;
+        }
+        let q = at_least
+            .get_untracked()
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(1)
+            .max(1);
+        spawn_local(async move {
+            match invoke::<Vec<String>>(
+                "depots_holding",
+                HoldingArgs {
+                    code: c.clone(),
+                    at_least: q,
+                },
+            )
+            .await
+            {
+                Ok(ids) => {
+                    set_error.set(None);
+                    let depots = ids
+                        .iter()
+                        .filter_map(|i| yitu_domain::EntityId::parse(i).ok())
+                        .collect();
+                    filter.update(|f| {
+                        f.holding = Some(yitu_domain::filter::Holding {
+                            code: c,
+                            at_least: q,
+                            depots,
+                        })
+                    });
+                }
+                Err(e) => set_error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <label>{move || lang.get().t("储备库：物资编码 / 可用不少于", "Depots: material code / available at least")}
+            <span class="holding">
+                <input id="filter-holding-code" placeholder=move || lang.get().t("如 1010301", "e.g. 1010301")
+                    prop:value=move || code.get()
+                    on:input=move |ev| code.set(event_target_value(&ev))
+                    on:change=move |_| apply()/>
+                <input id="filter-holding-qty" type="number" min="1" placeholder="1"
+                    prop:value=move || at_least.get()
+                    on:input=move |ev| at_least.set(event_target_value(&ev))
+                    on:change=move |_| apply()/>
+            </span>
+        </label>
+        {move || error.get().map(|e| view! { <p class="error" id="filter-holding-error">{e}</p> })}
     }
 }
 

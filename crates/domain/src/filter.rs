@@ -33,6 +33,18 @@ pub struct Filter {
     pub hazard_kind: Option<HazardKind>,
     /// Hazards: this level or graver (I is the gravest).
     pub gravest: Option<RiskLevel>,
+    /// Depots: only those that can still promise at least so much of a material.
+    pub holding: Option<Holding>,
+}
+
+/// "Holds material X with at least Q": the question, and the depots the store found that answer
+/// it (the filter itself has no stock to look at).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Holding {
+    /// A GB/T 38565 code at any level; every line under it counts.
+    pub code: String,
+    pub at_least: i64,
+    pub depots: std::collections::BTreeSet<crate::EntityId>,
 }
 
 impl Filter {
@@ -50,7 +62,13 @@ impl Filter {
                 self.field.is_none_or(|f| e.field == f)
                     && self.availability.is_none_or(|a| e.availability == a)
             }
-            Resource::Depot(d) => self.depot_level.is_none_or(|l| d.level == l),
+            Resource::Depot(d) => {
+                self.depot_level.is_none_or(|l| d.level == l)
+                    && self
+                        .holding
+                        .as_ref()
+                        .is_none_or(|h| h.depots.contains(&d.id))
+            }
             Resource::Shelter(s) => {
                 s.free_capacity() >= self.min_free
                     && self.shelter_class.is_none_or(|c| s.class == c)
@@ -139,6 +157,49 @@ mod tests {
         }
         // Filters of one layer leave the others alone.
         assert_eq!(count(&grave, Layer::Experts), count(&all, Layer::Experts));
+    }
+
+    #[test]
+    fn a_holding_filter_keeps_the_depots_found_and_no_other_record() {
+        let data = demo::generate(demo::DEFAULT_SEED);
+        let depots: Vec<crate::EntityId> = data
+            .resources
+            .iter()
+            .filter(|r| r.layer() == Layer::Depots)
+            .map(Resource::id)
+            .take(3)
+            .collect();
+        let f = Filter {
+            holding: Some(Holding {
+                code: "1010301".into(),
+                at_least: 100,
+                depots: depots.iter().copied().collect(),
+            }),
+            ..Filter::default()
+        };
+        let kept: Vec<crate::EntityId> = data
+            .resources
+            .iter()
+            .filter(|r| r.layer() == Layer::Depots && f.keeps(r))
+            .map(Resource::id)
+            .collect();
+        assert_eq!(kept, depots);
+        let others = |f: &Filter| {
+            data.resources
+                .iter()
+                .filter(|r| r.layer() != Layer::Depots && f.keeps(r))
+                .count()
+        };
+        assert_eq!(others(&f), others(&Filter::default()));
+        // None found: no depot is kept.
+        let none = Filter {
+            holding: Some(Holding::default()),
+            ..Filter::default()
+        };
+        assert!(!data
+            .resources
+            .iter()
+            .any(|r| r.layer() == Layer::Depots && none.keeps(r)));
     }
 
     #[test]

@@ -28,7 +28,9 @@ impl Store {
     /// the same function the domain tests check.
     pub async fn stock(&self, depot_id: EntityId, today: &str) -> Result<Vec<StockRow>, Error> {
         let depot = depot_id.to_string();
-        let lines: Vec<(String, String, String, Option<String>, Option<i64>)> = sqlx::query_as(
+        // code, name, unit, expiry, minimum
+        type LineRow = (String, String, String, Option<String>, Option<i64>);
+        let lines: Vec<LineRow> = sqlx::query_as(
             "SELECT code, name, unit, expiry, minimum FROM stock_line WHERE depot_id = ? ORDER BY code",
         )
         .bind(&depot)

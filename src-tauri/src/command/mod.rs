@@ -117,6 +117,23 @@ pub async fn depot_stock(
         .await?)
 }
 
+/// The depots that can still promise (on hand less reserved) at least `at_least` of the material
+/// `code` (any GB/T 38565 level: the lines under it are summed), for the depot filter.
+#[tauri::command]
+pub async fn depots_holding(
+    state: State<'_, AppState>,
+    code: String,
+    at_least: i64,
+) -> Reply<Vec<String>> {
+    let prefix = yitu_domain::material::MaterialCode::parse(code.trim())?;
+    let holdings = store(&state)?.holdings(&prefix).await?;
+    Ok(holdings
+        .into_iter()
+        .filter(|(_, lines)| lines.iter().map(|l| l.available).sum::<i64>() >= at_least)
+        .map(|(id, _)| id.to_string())
+        .collect())
+}
+
 /// Today in Beijing, for expiry warnings.
 pub(crate) fn today() -> String {
     yitu_domain::beijing_time::BeijingTime::from_unix_ms(now_ms()).date()
