@@ -134,6 +134,12 @@ impl Registry {
     pub async fn add(&mut self, path: &Path) -> Result<Entry, Error> {
         let package = Package::open(path).await?;
         package.close().await;
+        self.add_package(&package)
+    }
+
+    /// As [`Registry::add`], for a package already open (the desktop opens it once, records it
+    /// and keeps it to serve its tiles).
+    pub fn add_package(&mut self, package: &Package) -> Result<Entry, Error> {
         let entry = Entry {
             id: PackageId::of_path(package.path()),
             path: package.path().to_path_buf(),
