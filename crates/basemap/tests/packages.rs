@@ -356,3 +356,45 @@ fn a_corrupt_registry_file_is_reported() {
     let e = Registry::load(dir.path()).unwrap_err();
     assert_eq!(e.code(), "corrupt_registry");
 }
+
+/// Our reader against another implementation's writer: a file from
+/// `scripts/reference_pmtiles.py` (PyPI `pmtiles`), named by `YITU_REFERENCE_PMTILES`. Ignored
+/// by default: the test command has no Python package; run it after changing the PMTiles reader.
+#[tokio::test]
+#[ignore = "needs YITU_REFERENCE_PMTILES, a file from scripts/reference_pmtiles.py"]
+async fn a_pmtiles_from_the_reference_writer_reads_back() {
+    use sha2::{Digest, Sha256};
+    let path = std::env::var_os("YITU_REFERENCE_PMTILES").expect("YITU_REFERENCE_PMTILES");
+    let p = Package::open(Path::new(&path)).await.unwrap();
+    assert_eq!((p.metadata().min_zoom, p.metadata().max_zoom), (0, 14));
+    assert_eq!(p.metadata().name.as_deref(), Some("reference"));
+    let mut read = 0;
+    for z in 0..=8u8 {
+        for x in 0..1u32 << z {
+            for y in 0..1u32 << z {
+                let want = match (z, x, y) {
+                    (8, _, 200..) => None,
+                    (8, 0..128, _) => Some(b"sea".to_vec()),
+                    _ => Some(format!("{z}/{x}/{y}").into_bytes()),
+                };
+                let got = p.tile(z, x, y).await.unwrap().map(|t| t.bytes);
+                assert_eq!(got, want, "{z}/{x}/{y}");
+                read += 1;
+            }
+        }
+    }
+    for x in 13000..13400u32 {
+        for y in 6700..7100u32 {
+            let d = Sha256::digest(format!("{x},{y}").as_bytes());
+            let want = (d[0] < 64).then(|| {
+                let mut t = format!("14/{x}/{y}").into_bytes();
+                t.resize(t.len() + usize::from(d[1] % 50), b'.');
+                t
+            });
+            let got = p.tile(14, x, y).await.unwrap().map(|t| t.bytes);
+            assert_eq!(got, want, "14/{x}/{y}");
+            read += 1;
+        }
+    }
+    assert_eq!(read, 87_381 + 160_000);
+}
