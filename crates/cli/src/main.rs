@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use yitu_domain::{demo, Layer};
 use yitu_replica::Store;
 
+mod basemap;
 mod decision;
 mod dispatch;
 mod edit;
@@ -119,6 +120,8 @@ enum Command {
         #[arg(long, conflicts_with = "at")]
         area: Option<PathBuf>,
     },
+    /// Offline base maps (MBTiles, PMTiles): add, list, remove, use.
+    Basemap(basemap::BasemapArgs),
     /// The road network used for travel times: load (replacing any), show or clear it.
     Roads {
         #[command(subcommand)]
@@ -236,17 +239,22 @@ async fn run(cli: Cli) -> Result<()> {
             yitu_replica::default_data_dir().context("no platform data folder: pass --data-dir")?
         }
     };
+    let command = cli.command;
+    if let Command::Basemap(args) = command {
+        return basemap::run(&data_dir, args, &mut std::io::stdout().lock()).await;
+    }
     let store = Store::open(&data_dir)
         .await
         .with_context(|| format!("opening the store in {}", data_dir.display()))?;
     let mut out = std::io::stdout().lock();
-    let actor = match (&cli.as_user, &cli.command) {
+    let actor = match (&cli.as_user, &command) {
         (Some(name), Command::Incident(_) | Command::Decision(_)) => {
             Some(user::acting(&store, Some(name)).await?)
         }
         _ => None,
     };
-    match cli.command {
+    match command {
+        Command::Basemap(_) => unreachable!("answered before the store is opened"),
         Command::SeedDemo { seed } => {
             let report = store.seed_demo(seed).await?;
             writeln!(

@@ -351,3 +351,11 @@ mod decisions;
 /// `yitu enrol` and `yitu sync` against a real server.
 #[path = "cli/sync.rs"]
 mod sync;
+
+/// `yitu basemap` on tile packages made by the test (issue 3).
+#[path = "cli/basemap.rs"]
+mod basemap;
+
+/// The basemap crate's fixture: MBTiles and PMTiles files written from the specs.
+#[path = "../../basemap/tests/support/fixture.rs"]
+mod tile_fixture;
