@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod basemap;
 mod command;
 mod startup;
 mod sync;
@@ -32,6 +33,17 @@ fn main() {
             tauri::Manager::manage(app, state);
             Ok(())
         })
+        // Tiles of the user's offline base maps, from local files (see `basemap`).
+        .register_asynchronous_uri_scheme_protocol(
+            yitu_basemap::SCHEME,
+            |ctx, request, responder| {
+                let app = ctx.app_handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    let state = tauri::Manager::state::<startup::AppState>(&app);
+                    responder.respond(basemap::serve(&state, request).await);
+                });
+            },
+        )
         .invoke_handler(tauri::generate_handler![
             command::app_info,
             command::stats,
@@ -81,6 +93,10 @@ fn main() {
             command::sync::sync_conflicts,
             command::sync::sync_resolve,
             command::sync::sync_refused,
+            command::basemap::basemaps,
+            command::basemap::basemap_add,
+            command::basemap::basemap_use,
+            command::basemap::basemap_remove,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be started");

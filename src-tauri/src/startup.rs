@@ -19,6 +19,8 @@ pub struct AppState {
     pub sync: Arc<SyncLink>,
     /// An import previewed and waiting, and the progress of one being written.
     pub imports: crate::command::import::Imports,
+    /// Tile packages opened to serve the base map.
+    pub basemaps: crate::basemap::Open,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             user: Mutex::new(None),
             sync: Arc::default(),
             imports: Default::default(),
+            basemaps: Default::default(),
         }
     }
 

@@ -5,6 +5,7 @@ use crate::analysis::{
     self, AreaPanel, AreaReport, CoverageAsk, CoveragePanel, CoverageReport, ReadinessPanel, Roads,
     RoadsControl,
 };
+use crate::basemap::BasemapControl;
 use crate::briefing::{Ask, Briefing, BriefingPanel};
 use crate::create::CreatePanel;
 use crate::details::DetailsPanel;
@@ -743,6 +744,9 @@ pub fn App() -> impl IntoView {
                         creating.set(false);
                         warnings.set(true);
                     }>{move || lang.get().t("库存预警", "Stock warnings")}</button>
+                    <BasemapControl lang=lang on_change=move |base| {
+                        map_handle.with_value(|m| if let Some(m) = m { map::set_tile_base(m, base.as_ref()); });
+                    }/>
                     <RoadsControl lang=lang roads=roads on_loaded=move || {
                         spawn_local(async move {
                             if let Ok(r) = analysis::fetch_roads().await {
@@ -920,6 +924,11 @@ async fn load_layers(m: &Map) -> Result<BTreeMap<Layer, Vec<Resource>>, String> 
         .await
         .map_err(|e| e.message)?;
     map::add_base(m, &base);
+    // The tile package chosen last time, under everything else; a package that cannot be read
+    // now leaves the built-in layers (the base map panel says why when it is opened).
+    if let Ok(tiles) = crate::basemap::fetch().await {
+        map::set_tile_base(m, tiles.active.as_ref());
+    }
     map::add_roads_layer(m);
     let mut all = BTreeMap::new();
     for layer in map::DRAW_ORDER {

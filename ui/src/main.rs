@@ -2,6 +2,7 @@
 
 mod analysis;
 mod app;
+mod basemap;
 mod briefing;
 mod create;
 mod decision;

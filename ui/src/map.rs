@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yitu_domain::Layer;
 
 #[wasm_bindgen]
@@ -21,6 +22,14 @@ extern "C" {
     fn add_source(this: &Map, id: &str, source: &JsValue);
     #[wasm_bindgen(method, js_name = addLayer)]
     fn add_layer(this: &Map, layer: &JsValue);
+    #[wasm_bindgen(method, js_name = addLayer)]
+    fn add_layer_before(this: &Map, layer: &JsValue, before: &str);
+    #[wasm_bindgen(method, js_name = removeLayer)]
+    fn remove_layer(this: &Map, id: &str);
+    #[wasm_bindgen(method, js_name = removeSource)]
+    fn remove_source(this: &Map, id: &str);
+    #[wasm_bindgen(method, js_name = getStyle)]
+    fn get_style(this: &Map) -> JsValue;
     #[wasm_bindgen(method, js_name = addImage)]
     fn add_image(this: &Map, id: &str, image: &JsValue, options: &JsValue);
     #[wasm_bindgen(method, js_name = setLayoutProperty)]
@@ -160,6 +169,98 @@ pub fn add_base(map: &Map, base: &BaseMap) {
                 "paint": { "line-color": "#37474f", "line-width": 2.5 } }),
     ] {
         map.add_layer(&js(&layer));
+    }
+}
+
+/// A tile package drawn under the resource layers, as the shell describes the active one.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct TileBase {
+    pub id: String,
+    /// `yitu-tiles://localhost/{id}/{z}/{x}/{y}` (or the Windows form).
+    pub template: String,
+    /// "raster" or "vector".
+    pub kind: String,
+    pub min_zoom: u8,
+    pub max_zoom: u8,
+    pub bounds: Option<[f64; 4]>,
+    pub attribution: Option<String>,
+    /// For vector packages: the ids of their layers, each drawn in a plain style.
+    #[serde(default)]
+    pub vector_layers: Vec<String>,
+}
+
+/// The source and the layers prefixed with this are the tile base map's.
+const TILE_BASE: &str = "tilebase";
+
+/// Shows `base` under the district's rivers, outline and resources (replacing any shown), or
+/// removes the tile base map when `None`. Vector layers get a neutral style: fills, lines and
+/// points in greys and blues, no text (glyphs would need a font server).
+pub fn set_tile_base(map: &Map, base: Option<&TileBase>) {
+    let style = map.get_style();
+    let layers = js_sys::Reflect::get(&style, &"layers".into()).unwrap_or(JsValue::UNDEFINED);
+    if let Some(layers) = layers.dyn_ref::<js_sys::Array>() {
+        for l in layers.iter() {
+            let id = js_sys::Reflect::get(&l, &"id".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            if id.starts_with(TILE_BASE) {
+                map.remove_layer(&id);
+            }
+        }
+    }
+    let sources = js_sys::Reflect::get(&style, &"sources".into()).unwrap_or(JsValue::UNDEFINED);
+    if js_sys::Reflect::has(&sources, &TILE_BASE.into()).unwrap_or(false) {
+        map.remove_source(TILE_BASE);
+    }
+    let Some(base) = base else { return };
+    let mut source = json!({
+        "type": if base.kind == "vector" { "vector" } else { "raster" },
+        "tiles": [base.template],
+        "minzoom": base.min_zoom,
+        "maxzoom": base.max_zoom,
+    });
+    if base.kind != "vector" {
+        source["tileSize"] = json!(256);
+    }
+    if let Some(b) = base.bounds {
+        source["bounds"] = json!(b);
+    }
+    if let Some(a) = &base.attribution {
+        source["attribution"] = json!(a);
+    }
+    map.add_source(TILE_BASE, &js(&source));
+    if base.kind == "vector" {
+        for (i, layer) in base.vector_layers.iter().enumerate() {
+            for (kind, geometry, paint) in [
+                (
+                    "fill",
+                    "Polygon",
+                    json!({ "fill-color": "#e3e7ea", "fill-outline-color": "#b0bac3" }),
+                ),
+                (
+                    "line",
+                    "LineString",
+                    json!({ "line-color": "#8d99a6", "line-width": 1 }),
+                ),
+                (
+                    "circle",
+                    "Point",
+                    json!({ "circle-color": "#7a8a99", "circle-radius": 2 }),
+                ),
+            ] {
+                let l = json!({
+                    "id": format!("{TILE_BASE}-{i}-{kind}"), "type": kind, "source": TILE_BASE,
+                    "source-layer": layer, "filter": ["==", ["geometry-type"], geometry],
+                    "paint": paint,
+                });
+                map.add_layer_before(&js(&l), "rivers");
+            }
+        }
+    } else {
+        let l =
+            json!({ "id": format!("{TILE_BASE}-raster"), "type": "raster", "source": TILE_BASE });
+        map.add_layer_before(&js(&l), "rivers");
     }
 }
 

@@ -2,6 +2,7 @@
 //! either the value or a `CommandError` (a stable code and a message; details go to the log).
 //! Registries and analysis are here; incidents, decisions and local users in their modules.
 
+pub mod basemap;
 pub mod decision;
 pub mod import;
 pub mod incident;

@@ -1,0 +1,145 @@
+//! The window's offline base maps: list the tile packages added, add one by its path (checked
+//! before anything is kept), choose which is shown, remove one. Shared with `yitu basemap`.
+
+use super::{CommandError, Reply};
+use crate::startup::AppState;
+use serde::Serialize;
+use std::path::Path;
+use tauri::State;
+use yitu_basemap::{tile_url_template, Entry, Registry, TileKind};
+
+impl From<yitu_basemap::Error> for CommandError {
+    fn from(e: yitu_basemap::Error) -> Self {
+        Self {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// One package as the window lists it.
+#[derive(Serialize)]
+pub struct Listed {
+    id: String,
+    path: String,
+    name: String,
+    kind: TileKind,
+    format: yitu_basemap::TileFormat,
+    min_zoom: u8,
+    max_zoom: u8,
+    active: bool,
+}
+
+/// What the map draws from the active package.
+#[derive(Serialize)]
+pub struct TileBase {
+    id: String,
+    template: String,
+    kind: TileKind,
+    min_zoom: u8,
+    max_zoom: u8,
+    bounds: Option<[f64; 4]>,
+    attribution: Option<String>,
+    vector_layers: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct Basemaps {
+    packages: Vec<Listed>,
+    active: Option<TileBase>,
+}
+
+fn listed(registry: &Registry) -> Basemaps {
+    let active = registry.active().map(|e| e.id.as_str().to_owned());
+    let packages = registry
+        .entries()
+        .iter()
+        .map(|e| Listed {
+            id: e.id.as_str().to_owned(),
+            path: e.path.display().to_string(),
+            name: e.metadata.name.clone().unwrap_or_else(|| {
+                e.path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            }),
+            kind: e.metadata.kind,
+            format: e.metadata.format,
+            min_zoom: e.metadata.min_zoom,
+            max_zoom: e.metadata.max_zoom,
+            active: active.as_deref() == Some(e.id.as_str()),
+        })
+        .collect();
+    Basemaps {
+        packages,
+        active: registry.active().map(tile_base),
+    }
+}
+
+fn tile_base(e: &Entry) -> TileBase {
+    let m = &e.metadata;
+    // TileJSON's vector_layers: [{"id": …, "fields": …}, …]; only the ids are needed to draw.
+    let vector_layers = m
+        .vector_layers
+        .as_ref()
+        .and_then(|v| v.as_array())
+        .map(|layers| {
+            layers
+                .iter()
+                .filter_map(|l| l["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    TileBase {
+        id: e.id.as_str().to_owned(),
+        template: tile_url_template(&e.id, cfg!(windows)),
+        kind: m.kind,
+        min_zoom: m.min_zoom,
+        max_zoom: m.max_zoom,
+        bounds: m.bounds,
+        attribution: m.attribution.clone(),
+        vector_layers,
+    }
+}
+
+#[tauri::command]
+pub async fn basemaps(state: State<'_, AppState>) -> Reply<Basemaps> {
+    Ok(listed(&Registry::load(&state.data_dir)?))
+}
+
+/// Adds the MBTiles or PMTiles file at `path` and shows it; a missing, broken, empty or non-tile
+/// file is refused with the reason and the map stays as it was.
+#[tauri::command]
+pub async fn basemap_add(state: State<'_, AppState>, path: String) -> Reply<Basemaps> {
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(CommandError::invalid(
+            "请填写瓦片包文件的路径 / give the tile package's path",
+        ));
+    }
+    let mut registry = Registry::load(&state.data_dir)?;
+    let entry = registry.add(Path::new(path)).await?;
+    // The same path added again may be a new file: serve it afresh.
+    state.basemaps.forget(entry.id.as_str()).await;
+    Ok(listed(&registry))
+}
+
+/// Shows the package `id`, or none (`id` empty): the district's own layers only.
+#[tauri::command]
+pub async fn basemap_use(state: State<'_, AppState>, id: String) -> Reply<Basemaps> {
+    let mut registry = Registry::load(&state.data_dir)?;
+    if id.is_empty() {
+        registry.clear_active()?;
+    } else {
+        registry.set_active(&id)?;
+    }
+    Ok(listed(&registry))
+}
+
+#[tauri::command]
+pub async fn basemap_remove(state: State<'_, AppState>, id: String) -> Reply<Basemaps> {
+    let mut registry = Registry::load(&state.data_dir)?;
+    registry.remove(&id)?;
+    state.basemaps.forget(&id).await;
+    Ok(listed(&registry))
+}
