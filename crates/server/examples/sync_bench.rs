@@ -1,8 +1,8 @@
 //! Sync benchmark (prints figures; not a test): bytes on the wire and time for 1,000 edits on a
 //! 10,000-row registry, and for a first sync of 100,000 rows, each beside a naive baseline in the
 //! same run (the whole registry as a JSON snapshot each sync), and the rate changes are applied.
-//! The large first sync is made three times onto fresh desktops: from a snapshot made for it,
-//! pulling every change, and from the snapshot the server kept; the edits are also made on two `automerge` documents and synced with automerge's
+//! The large first sync is made three times onto fresh desktops: pulling every change, from a
+//! snapshot made for it, and from the snapshot the server kept; the edits are also made on two `automerge` documents and synced with automerge's
 //! own protocol, to compare bytes.
 //!
 //! `cargo run --release -p yitu-server --example sync_bench [-- ROWS_SMALL EDITS ROWS_LARGE]`
@@ -224,8 +224,8 @@ async fn run(small: usize, edits: usize, large: usize) -> Vec<Round> {
     });
 
     // A first sync of `large` rows (a server of their own), onto fresh desktops: the first
-    // starts from a snapshot the server makes for it (and keeps), the next pulls every change,
-    // the last starts from the kept snapshot.
+    // pulls every change, the next starts from a snapshot the server makes for it (and keeps),
+    // the last from the kept snapshot.
     if large > 0 {
         let (_server_dir, server, url, wire) = crate::server().await;
         let (_dc, c, cc) = replica(&server, &url).await;
@@ -237,8 +237,8 @@ async fn run(small: usize, edits: usize, large: usize) -> Vec<Round> {
         let push_s = t.elapsed().as_secs_f64();
         let push_bytes = wire.take();
         for (label, snapshot_from) in [
-            ("first sync, snapshot made for it", 1),
             ("first sync, every change", u64::MAX),
+            ("first sync, snapshot made for it", 1),
             ("first sync, kept snapshot", 1),
         ] {
             let (_dd, d, cd) = replica(&server, &url).await;
@@ -385,7 +385,7 @@ async fn main() {
         );
     }
     let large_rounds: Vec<&Round> = rounds.iter().filter(|r| r.rows == large).collect();
-    if let [made, pages, kept] = large_rounds[..] {
+    if let [pages, made, kept] = large_rounds[..] {
         println!(
             "\nfirst sync of {large} rows, pull+apply: snapshot made for it {:.2} s ({:.0} ops/s), \
              kept snapshot {:.2} s ({:.0} ops/s), every change {:.2} s ({:.0} ops/s); \
