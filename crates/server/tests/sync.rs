@@ -781,15 +781,17 @@ async fn the_background_loop_pushes_once_the_server_is_back() {
     let served = store.clone();
     let back = tokio::spawn(async move { yitu_server::serve(listener, served).await.unwrap() });
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while r.store.pending_count().await.unwrap() > 0 {
+    // The pass records its end after it has pulled, a moment after its push empties the
+    // outbox: wait for both (checking the second alone once the first held was seen to race).
+    while r.store.pending_count().await.unwrap() > 0 || r.store.last_sync().await.unwrap().is_none()
+    {
         assert!(
             std::time::Instant::now() < deadline,
-            "the loop never pushed"
+            "the loop never pushed and finished its pass"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(store.change_count().await.unwrap(), 2);
-    assert!(r.store.last_sync().await.unwrap().is_some());
     stop_tx.send(()).unwrap();
     task.await.unwrap();
     back.abort();
