@@ -233,13 +233,17 @@ async fn snapshot(
 ) -> Result<Response, Error> {
     device(&app, &headers).await?;
     q.map_err(|e| Error::BadRequest(e.body_text()))?;
-    let packed = app.store.snapshot().await?;
+    // Sent as it is compressed: the desktop starts applying before the last record is encoded.
+    let chunks = app.store.snapshot_chunks().await?;
+    let body = futures_util::stream::unfold(chunks, |mut chunks| async move {
+        chunks.recv().await.map(|chunk| (chunk, chunks))
+    });
     Ok((
         [
             (header::CONTENT_TYPE, "application/x-ndjson"),
             (header::CONTENT_ENCODING, "zstd"),
         ],
-        packed,
+        axum::body::Body::from_stream(body),
     )
         .into_response())
 }

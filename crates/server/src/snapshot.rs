@@ -16,6 +16,8 @@ use sqlx::Row;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc;
 use yitu_domain::sync::snapshot::{live, Entries, SnapshotHead, Written};
 use yitu_domain::sync::{Change, Stamp};
 
@@ -31,10 +33,53 @@ impl Store {
         Ok(seq as u64)
     }
 
-    /// The fold of every change up to the head, compressed. Read in one transaction, the head
-    /// first: pushes update the head row in the transaction that stores their changes, so every
-    /// change up to a committed head is there to read, and nothing later is taken.
+    /// The fold of every change up to the head, compressed, whole.
     pub async fn snapshot(&self) -> Result<Vec<u8>, Error> {
+        let (fold, head) = self.fold().await?;
+        // Encoding is CPU work of a second or so for a large district: off the async workers.
+        tokio::task::spawn_blocking(move || fold.encode(head, Vec::new()))
+            .await
+            .map_err(|e| Error::BadRequest(format!("the snapshot could not be made: {e}")))?
+    }
+
+    /// The snapshot in chunks, for `GET /v1/snapshot` to send each as it comes: the one this
+    /// instance keeps while the log has grown by at most [`KEPT_WHILE`] changes since, else a
+    /// new one, sent as it is compressed (the desktop applies the first records while the last
+    /// are still encoded) and kept. A fault while encoding ends the chunks with an error (the
+    /// response is cut; a cut snapshot is refused by the desktop, unapplied).
+    pub async fn snapshot_chunks(&self) -> Result<mpsc::Receiver<Result<Vec<u8>, Error>>, Error> {
+        if let Some(bytes) = self.kept.fresh(self.head().await?) {
+            let (tx, rx) = mpsc::channel(bytes.len() / CHUNK + 1);
+            for chunk in bytes.chunks(CHUNK) {
+                // Room for every chunk was made above.
+                let _ = tx.try_send(Ok(chunk.to_vec()));
+            }
+            return Ok(rx);
+        }
+        let (fold, head) = self.fold().await?;
+        let (tx, rx) = mpsc::channel(CHUNKS_AHEAD);
+        let kept = self.kept.clone();
+        tokio::task::spawn_blocking(move || {
+            let sink = Chunks {
+                tx: tx.clone(),
+                buf: Vec::with_capacity(CHUNK),
+                whole: Vec::new(),
+            };
+            match fold.encode(head, sink).and_then(Chunks::finish) {
+                Ok(whole) => kept.keep(head, whole),
+                Err(e) => {
+                    tracing::warn!(error = %e, "snapshot cut short");
+                    let _ = tx.blocking_send(Err(e));
+                }
+            }
+        });
+        Ok(rx)
+    }
+
+    /// Every change up to the log's head, folded, and that head. Read in one transaction, the
+    /// head first: pushes update the head row in the transaction that stores their changes, so
+    /// every change up to a committed head is there to read, and nothing later is taken.
+    async fn fold(&self) -> Result<(Fold, u64), Error> {
         let mut tx = self.pool().begin().await?;
         let head: i64 = sqlx::query_scalar("SELECT seq FROM log_head WHERE id = 1")
             .fetch_one(&mut *tx)
@@ -60,10 +105,94 @@ impl Store {
             }
         }
         tx.commit().await?;
-        // Encoding is CPU work of a second or so for a large district: off the async workers.
-        tokio::task::spawn_blocking(move || fold.encode(head as u64))
-            .await
-            .map_err(|e| Error::BadRequest(format!("the snapshot could not be made: {e}")))?
+        Ok((fold, head as u64))
+    }
+}
+
+/// Bytes per chunk of a streamed snapshot, and chunks made ahead of the connection.
+const CHUNK: usize = 64 * 1024;
+const CHUNKS_AHEAD: usize = 16;
+
+/// How many changes the log may have grown by since the kept snapshot for it to be served: a
+/// desktop that starts from it pulls them as pages (two of them at most), which costs far less
+/// than folding the whole log again.
+pub(crate) const KEPT_WHILE: u64 = 2_000;
+
+/// The last snapshot this instance made and the cursor it is consistent with. Any snapshot
+/// and the pages after its cursor give a desktop what pulling every change gives it, so an
+/// older one is as correct as a new one; only what is left to pull differs. Kept in memory
+/// (a few megabytes compressed for 100,000 records): each instance keeps its own.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KeptSnapshot(Arc<Mutex<Option<Cursored>>>);
+
+/// A snapshot's compressed bytes and the cursor it is consistent with.
+type Cursored = (u64, Arc<[u8]>);
+
+impl KeptSnapshot {
+    /// The kept snapshot when the log's head is at most [`KEPT_WHILE`] changes past it.
+    fn fresh(&self, head: u64) -> Option<Arc<[u8]>> {
+        let kept = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*kept {
+            Some((cursor, bytes)) if head >= *cursor && head - cursor <= KEPT_WHILE => {
+                Some(bytes.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// Keeps a snapshot unless a later one is kept already.
+    fn keep(&self, cursor: u64, bytes: Vec<u8>) {
+        let mut kept = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if kept.as_ref().is_none_or(|(c, _)| *c <= cursor) {
+            *kept = Some((cursor, bytes.into()));
+        }
+    }
+}
+
+/// Where a streamed snapshot's compressed bytes go: chunks sent as they fill, and the whole
+/// kept to be served again.
+struct Chunks {
+    tx: mpsc::Sender<Result<Vec<u8>, Error>>,
+    buf: Vec<u8>,
+    whole: Vec<u8>,
+}
+
+impl Chunks {
+    fn send(&mut self) -> std::io::Result<()> {
+        let full = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+        self.whole.extend_from_slice(&full);
+        self.tx
+            .blocking_send(Ok(full))
+            // The desktop went away: nothing is left to encode for.
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+    }
+
+    /// Sends what is left and gives the whole snapshot.
+    fn finish(mut self) -> Result<Vec<u8>, Error> {
+        if !self.buf.is_empty() {
+            self.send().map_err(unencodable)?;
+        }
+        Ok(self.whole)
+    }
+}
+
+impl Write for Chunks {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -167,14 +296,15 @@ impl Fold {
         Ok(())
     }
 
-    fn encode(self, cursor: u64) -> Result<Vec<u8>, Error> {
+    /// Writes the snapshot, compressed, into `sink` and gives it back.
+    fn encode<W: Write>(self, cursor: u64, sink: W) -> Result<W, Error> {
         let changes = self.entries.into_changes();
         let head = SnapshotHead {
             cursor,
             records: self.records.len() as u64,
             changes: changes.len() as u64,
         };
-        let mut out = zstd::stream::write::Encoder::new(Vec::new(), 3).map_err(unencodable)?;
+        let mut out = zstd::stream::write::Encoder::new(sink, 3).map_err(unencodable)?;
         line(&mut out, &head)?;
         let mut text = String::new();
         for ((collection, id), writes) in self.records {

@@ -29,6 +29,8 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The last snapshot this instance made (`crate::snapshot`).
+    pub(crate) kept: crate::snapshot::KeptSnapshot,
 }
 
 /// An authenticated device.
@@ -88,7 +90,11 @@ impl Store {
                     .await?
             }
         }
-        let store = Self { pool, backend };
+        let store = Self {
+            pool,
+            backend,
+            kept: Default::default(),
+        };
         store.ensure_key().await?;
         Ok(store)
     }

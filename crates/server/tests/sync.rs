@@ -839,15 +839,17 @@ async fn the_background_loop_pushes_once_the_server_is_back() {
     let served = store.clone();
     let back = tokio::spawn(async move { yitu_server::serve(listener, served).await.unwrap() });
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while r.store.pending_count().await.unwrap() > 0 {
+    // The pass records its end after it has pulled, a moment after its push empties the
+    // outbox: wait for both (checking the second alone once the first held was seen to race).
+    while r.store.pending_count().await.unwrap() > 0 || r.store.last_sync().await.unwrap().is_none()
+    {
         assert!(
             std::time::Instant::now() < deadline,
-            "the loop never pushed"
+            "the loop never pushed and finished its pass"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(store.change_count().await.unwrap(), 2);
-    assert!(r.store.last_sync().await.unwrap().is_some());
     stop_tx.send(()).unwrap();
     task.await.unwrap();
     back.abort();
@@ -1121,6 +1123,27 @@ async fn snapshot_first_sync(backend: Backend) {
     // (Rows are not compared byte for byte here: a desktop stamps the row of its own edit in
     // its local form, one that pulled the edit in the server's.)
     assert_converged(&d).await;
+
+    // Desktops enrolled after those edits: the server serves the snapshot it kept (made before
+    // them), and the edits come as pages after its cursor; the rows are those of pulling
+    // every change.
+    let p2 = Replica::enrol(&d.server, "王参谋").await;
+    let s2 = Replica::enrol(&d.server, "李技术").await;
+    sync_once_with(&p2.store, &p2.client, u64::MAX)
+        .await
+        .unwrap();
+    let by_kept = sync_once_with(&s2.store, &s2.client, 1).await.unwrap();
+    assert!(
+        by_kept.pulled > by_snapshot.pulled,
+        "the kept snapshot and the edits after it: {by_kept:?} against {by_snapshot:?}"
+    );
+    assert_eq!(by_kept.conflicts, 0);
+    assert_eq!(dump(&s2.store).await, dump(&p2.store).await);
+    assert_eq!(meta(&s2.store, "hlc").await, meta(&p2.store, "hlc").await);
+    assert_eq!(
+        meta(&s2.store, "sync_cursor").await,
+        meta(&p2.store, "sync_cursor").await
+    );
 }
 
 #[tokio::test]
@@ -1131,6 +1154,44 @@ async fn a_first_sync_from_the_snapshot_equals_pulling_every_change_sqlite() {
 #[tokio::test]
 async fn a_first_sync_from_the_snapshot_equals_pulling_every_change_postgres() {
     snapshot_first_sync(Backend::Postgres).await;
+}
+
+/// A new desktop that already holds rows of the snapshot's records (the demo, seeded locally
+/// with its reproducible ids, as the desktop does on first start) merges them with what it
+/// holds, as pulling every change does: a demo shelter the server knows only by an edit of one
+/// field keeps its other fields and takes the edit.
+#[tokio::test]
+async fn a_desktop_holding_demo_rows_takes_the_snapshot_like_pulling_every_change() {
+    use yitu_replica::sync::sync_once_with;
+    let Some(d) = district(Backend::Sqlite).await else {
+        return;
+    };
+    let a = &d.replicas[0];
+    a.store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
+    let edited = demo::generate(demo::DEFAULT_SEED)
+        .resources
+        .iter()
+        .filter(|r| r.layer() == Layer::Shelters)
+        .map(Resource::id)
+        .find(|id| !d.shelters.contains(id))
+        .unwrap();
+    a.set(edited, "capacity", "4321", "张指挥", now()).await;
+    a.set(d.shelters[0], "capacity", "1234", "张指挥", now())
+        .await;
+    a.sync().await;
+    let p = Replica::enrol(&d.server, "王参谋").await;
+    let s = Replica::enrol(&d.server, "李技术").await;
+    for r in [&p, &s] {
+        r.store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
+    }
+    sync_once_with(&p.store, &p.client, u64::MAX).await.unwrap();
+    sync_once_with(&s.store, &s.client, 1).await.unwrap();
+    assert_eq!(dump(&s.store).await, dump(&p.store).await);
+    assert_eq!(s.record(edited).await["capacity"], serde_json::json!(4321));
+    assert_eq!(
+        meta(&s.store, "sync_cursor").await,
+        meta(&p.store, "sync_cursor").await
+    );
 }
 
 /// Posts a push body as given (plain JSON, as an old desktop might have written it) with a

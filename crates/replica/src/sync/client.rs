@@ -250,6 +250,58 @@ impl Client {
         Ok(bytes.to_vec())
     }
 
+    /// The server's snapshot as it arrives, for `Store::apply_snapshot_from` to apply while the
+    /// rest is still coming: a reader of the body fed by a task that receives it. A transport
+    /// failure midway reads as [`Error::Unreachable`], as when the request fails outright.
+    pub async fn snapshot_body(&self) -> Result<SnapshotBody, Error> {
+        let server = self.credential.server.clone();
+        let mut response = self
+            .auth(self.http.get(self.url("/v1/snapshot")))
+            .timeout(Duration::from_secs(600))
+            .send()
+            .await
+            .map_err(|source| Error::Unreachable {
+                url: server.clone(),
+                source,
+            })?;
+        let status = response.status();
+        if !status.is_success() {
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|source| Error::Unreachable {
+                    url: server.clone(),
+                    source,
+                })?;
+            return Err(refusal(status, &bytes));
+        }
+        // Unbounded: the body is a few megabytes compressed even for a large district, and the
+        // task must never wait on the reader's thread.
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            loop {
+                let next = match response.chunk().await {
+                    Ok(Some(bytes)) => Ok(bytes.to_vec()),
+                    Ok(None) => return,
+                    Err(source) => Err(Error::Unreachable {
+                        url: server.clone(),
+                        source,
+                    }),
+                };
+                let failed = next.is_err();
+                // The reader is gone (the store gave up): stop receiving.
+                if tx.send(next).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        Ok(SnapshotBody {
+            chunks: rx,
+            chunk: Vec::new(),
+            at: 0,
+        })
+    }
+
     /// The server's merged state (for checks and tests).
     pub async fn server_view(&self) -> Result<yitu_domain::sync::View, Error> {
         send::<(), _>(
@@ -303,6 +355,32 @@ async fn send<B: Serialize, T: DeserializeOwned>(
 }
 
 /// The server's `{code, message}` (errors are plain JSON), or the bare status.
+/// A snapshot's body as it arrives ([`Client::snapshot_body`]); read on a blocking thread.
+pub struct SnapshotBody {
+    chunks: tokio::sync::mpsc::UnboundedReceiver<Result<Vec<u8>, Error>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl std::io::Read for SnapshotBody {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.chunk.len() {
+            match self.chunks.blocking_recv() {
+                Some(Ok(chunk)) => {
+                    self.chunk = chunk;
+                    self.at = 0;
+                }
+                Some(Err(e)) => return Err(std::io::Error::other(e)),
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.at);
+        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 fn refusal(status: reqwest::StatusCode, body: &[u8]) -> Error {
     let body: ErrorBody = serde_json::from_slice(body).unwrap_or(ErrorBody {
         code: "http".into(),

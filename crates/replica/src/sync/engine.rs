@@ -2,12 +2,15 @@
 //! applied with its cursor in one transaction) and the background loop the desktop runs.
 
 use super::outbox::Clock;
-use super::record::{apply_writes, Incoming};
+use super::record::{apply_prepared, apply_writes, Incoming};
+use super::snapshot::{self, Part, Record};
 use super::Client;
 use crate::import::Tx;
 use crate::{Error, Store};
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::time::Duration;
+use tokio::sync::mpsc;
 use yitu_domain::sync::snapshot::SnapshotHead;
 use yitu_domain::sync::wire::{Pulled, Rejection};
 use yitu_domain::sync::{Change, Op};
@@ -15,8 +18,6 @@ use yitu_domain::sync::{Change, Op};
 /// Changes per push request and per pulled page.
 const PUSH_BATCH: i64 = 500;
 const PULL_PAGE: u32 = 1_000;
-/// Snapshot records applied per batch.
-const SNAPSHOT_BATCH: u64 = 2_000;
 
 /// From how many changes on the server a desktop at cursor 0 starts from a snapshot rather than
 /// pulling every page (a few pages cost less than folding the whole log on the server).
@@ -112,78 +113,139 @@ impl Store {
 
     /// Applies a snapshot (zstd-compressed JSON lines, `yitu_domain::sync::snapshot`) and moves
     /// the cursor to the one it is consistent with, in one transaction: a crash midway leaves
-    /// the cursor where it was and the next pass takes a snapshot again. Records are applied
-    /// in batches as they are decompressed, so the parsed snapshot is never held whole.
-    /// Returns how many records and changes it held.
+    /// the cursor where it was and the next pass takes a snapshot again. Returns how many
+    /// records and changes it held.
     pub async fn apply_snapshot(&self, packed: &[u8]) -> Result<u64, Error> {
-        use std::io::BufRead;
-        let bad = |why: String| Error::Sync(format!("bad snapshot from the server: {why}"));
-        let decoder = zstd::stream::read::Decoder::new(packed).map_err(|e| bad(e.to_string()))?;
-        let mut lines = std::io::BufReader::new(decoder).lines();
-        let mut next_line = || -> Result<String, Error> {
-            match lines.next() {
-                Some(line) => line.map_err(|e| bad(e.to_string())),
-                None => Err(bad("it ends early".into())),
-            }
+        self.apply_snapshot_from(std::io::Cursor::new(packed.to_vec()))
+            .await
+    }
+
+    /// [`apply_snapshot`](Self::apply_snapshot) as the bytes arrive (`Client::snapshot_body`):
+    /// a thread decompresses and parses batches of records while the batch before is written,
+    /// so the parsed snapshot is never held whole and the store starts before the body ends.
+    pub async fn apply_snapshot_from(
+        &self,
+        source: impl std::io::Read + Send + 'static,
+    ) -> Result<u64, Error> {
+        let mut parts = snapshot::read(source);
+        let Part::Head(head) = next_part(&mut parts).await? else {
+            return Err(snapshot::bad("no head line"));
         };
-        let head: SnapshotHead =
-            serde_json::from_str(&next_line()?).map_err(|e| bad(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
-        crate::movement::lock(&mut tx).await?;
-        let mut clock = Clock::load(&mut tx).await?;
-        let none_stored = !any_record_op(&mut tx).await?;
-        let mut left = head.records;
-        while left > 0 {
-            let n = left.min(SNAPSHOT_BATCH);
-            let mut batch = Vec::with_capacity(n as usize);
-            for _ in 0..n {
-                let r: SnapshotRecord =
-                    serde_json::from_str(&next_line()?).map_err(|e| bad(e.to_string()))?;
-                let writes = r
-                    .writes
-                    .into_iter()
-                    .map(|w| {
-                        // The fields' text is kept as the server sent it (its own serde output of
-                        // the pushed write, what `record_op` holds when pulled), not encoded again.
-                        let fields =
-                            serde_json::from_str(w.fields.get()).map_err(|e| bad(e.to_string()))?;
-                        Ok((w.stamp, w.author, fields, String::from(w.fields.get())))
-                    })
-                    .collect::<Result<Vec<_>, Error>>()?;
-                batch.push((r.collection, r.id, writes));
-            }
-            let mut writes = Vec::new();
-            for (collection, id, ws) in &batch {
-                for (stamp, author, fields, text) in ws {
-                    clock.observe(stamp);
-                    writes.push(Incoming {
-                        collection,
-                        id: *id,
-                        stamp,
-                        author,
-                        fields,
-                        text: text.clone(),
-                    });
-                }
-            }
-            // Each record has one line, so none of the snapshot's records is stored by an
-            // earlier batch: only what this desktop held before the snapshot is read.
-            apply_writes(&mut tx, &writes, none_stored).await?;
-            left -= n;
-        }
-        for _ in 0..head.changes {
-            let change: Change =
-                serde_json::from_str(&next_line()?).map_err(|e| bad(e.to_string()))?;
-            clock.observe(&change.stamp);
-            // This desktop's own stock, log and event changes are already here: applying them
-            // again is ignored like any entry already known.
-            apply_change(&mut tx, &change).await?;
-        }
-        clock.save(&mut tx).await?;
-        set_meta(&mut tx, "sync_cursor", &head.cursor.to_string()).await?;
-        tx.commit().await?;
+        let mut conn = self.pool.acquire().await?;
+        // One transaction writes every page of the snapshot (some 100 MB for 100,000 records):
+        // a page cache that holds them spares SQLite spilling pages mid-transaction and reading
+        // them back (its default is 2 MB). Set back afterwards, whatever happened, so the
+        // pooled connection does not keep the pages.
+        sqlx::query("PRAGMA cache_size = -131072")
+            .execute(&mut *conn)
+            .await?;
+        let applied = apply_parts(&mut conn, &head, &mut parts).await;
+        sqlx::query("PRAGMA cache_size = -2000")
+            .execute(&mut *conn)
+            .await?;
+        applied?;
         Ok(head.records + head.changes)
     }
+}
+
+/// The snapshot's records and changes after its head line, and its cursor, in one transaction.
+async fn apply_parts(
+    conn: &mut sqlx::SqliteConnection,
+    head: &SnapshotHead,
+    parts: &mut mpsc::Receiver<Result<Part, Error>>,
+) -> Result<(), Error> {
+    use sqlx::Connection;
+    let mut tx = conn.begin().await?;
+    crate::movement::lock(&mut tx).await?;
+    let mut clock = Clock::load(&mut tx).await?;
+    let none_stored = !any_record_op(&mut tx).await?;
+    let (mut records, mut changes) = (0u64, 0u64);
+    while records < head.records || changes < head.changes {
+        match next_part(parts).await? {
+            Part::Records(batch) if changes == 0 => {
+                records += batch.len() as u64;
+                for w in batch.iter().flat_map(|r| &r.writes) {
+                    clock.observe(&w.stamp);
+                }
+                apply_records(&mut tx, batch, none_stored).await?;
+            }
+            Part::Changes(batch) if records == head.records => {
+                changes += batch.len() as u64;
+                for change in &batch {
+                    clock.observe(&change.stamp);
+                    // This desktop's own stock, log and event changes are already here:
+                    // applying them again is ignored like any entry already known.
+                    apply_change(&mut tx, change).await?;
+                }
+            }
+            _ => return Err(snapshot::bad("its lines are out of order")),
+        }
+    }
+    clock.save(&mut tx).await?;
+    set_meta(&mut tx, "sync_cursor", &head.cursor.to_string()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The next part the reading thread made; its end before the snapshot's is a cut snapshot.
+async fn next_part(parts: &mut mpsc::Receiver<Result<Part, Error>>) -> Result<Part, Error> {
+    parts
+        .recv()
+        .await
+        .unwrap_or_else(|| Err(snapshot::bad("it ends early")))
+}
+
+/// One batch of snapshot records. Each record has one line, so none of them is stored by an
+/// earlier batch: a record the store holds nothing of (no registry row; no `record_op` row at
+/// all, the first sync's case) is written as the reading thread prepared it, any other merged
+/// here with what the store holds.
+async fn apply_records(
+    tx: &mut Tx<'_>,
+    batch: Vec<Record>,
+    none_stored: bool,
+) -> Result<(), Error> {
+    let held = if none_stored {
+        registry_rows(tx, &batch).await?
+    } else {
+        BTreeSet::new()
+    };
+    let (mut alone, merged): (Vec<Record>, Vec<Record>) = batch
+        .into_iter()
+        .partition(|r| none_stored && r.alone.is_some() && !held.contains(&r.id.to_string()));
+    let taken: Vec<_> = alone.iter_mut().map(|r| r.alone.take()).collect();
+    let prepared = alone
+        .iter()
+        .zip(taken)
+        .filter_map(|(r, p)| Some((r.collection.as_str(), r.id, p?)))
+        .collect();
+    let ops: Vec<_> = alone.iter().flat_map(Record::ops).collect();
+    apply_prepared(tx, &ops, prepared).await?;
+    let fields = merged
+        .iter()
+        .map(Record::fields)
+        .collect::<Result<Vec<_>, Error>>()?;
+    let incoming: Vec<Incoming> = merged
+        .iter()
+        .zip(&fields)
+        .flat_map(|(r, f)| r.incoming(f))
+        .collect();
+    apply_writes(tx, &incoming, none_stored).await
+}
+
+/// Which of the batch's records have a registry row already (seeded demo rows, or a record
+/// this desktop made before its first sync).
+async fn registry_rows(tx: &mut Tx<'_>, batch: &[Record]) -> Result<BTreeSet<String>, Error> {
+    let mut held = BTreeSet::new();
+    for chunk in batch.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!("SELECT id FROM resource WHERE id IN ({marks})");
+        let mut q = sqlx::query_scalar::<_, String>(&sql);
+        for r in chunk {
+            q = q.bind(r.id.to_string());
+        }
+        held.extend(q.fetch_all(&mut **tx).await?);
+    }
+    Ok(held)
 }
 
 /// Whether `record_op` holds any write (when it holds none, applying needs no read of it).
@@ -192,22 +254,6 @@ async fn any_record_op(tx: &mut Tx<'_>) -> Result<bool, Error> {
         .fetch_optional(&mut **tx)
         .await?;
     Ok(any.is_some())
-}
-
-/// A snapshot's record line (`yitu_domain::sync::snapshot::RecordWrites`) with each write's
-/// fields left as text until they are parsed once.
-#[derive(serde::Deserialize)]
-struct SnapshotRecord {
-    collection: String,
-    id: yitu_domain::EntityId,
-    writes: Vec<SnapshotWrite>,
-}
-
-#[derive(serde::Deserialize)]
-struct SnapshotWrite {
-    stamp: yitu_domain::sync::Stamp,
-    author: String,
-    fields: Box<serde_json::value::RawValue>,
 }
 
 async fn set_meta(tx: &mut Tx<'_>, key: &str, value: &str) -> Result<(), Error> {
@@ -426,7 +472,9 @@ pub async fn sync_once_with(
     }
     let mut cursor = store.meta_u64("sync_cursor").await?;
     if cursor == 0 && hello.head >= snapshot_from {
-        report.pulled += store.apply_snapshot(&client.snapshot().await?).await?;
+        report.pulled += store
+            .apply_snapshot_from(client.snapshot_body().await?)
+            .await?;
         cursor = store.meta_u64("sync_cursor").await?;
     }
     loop {

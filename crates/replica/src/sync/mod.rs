@@ -6,7 +6,8 @@ pub mod client;
 pub mod engine;
 pub(crate) mod outbox;
 pub mod record;
+mod snapshot;
 
-pub use client::{Client, Credential};
+pub use client::{Client, Credential, SnapshotBody};
 pub use engine::{run, sync_once, sync_once_with, Backoff, LoopConfig, SyncReport, SNAPSHOT_FROM};
 pub use record::{Conflict, Version};

@@ -4,6 +4,7 @@
 use crate::import::Tx;
 use crate::{Error, Store};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use yitu_domain::incident::Incident;
 use yitu_domain::resource::Resource;
@@ -61,7 +62,7 @@ pub(crate) struct Incoming<'a> {
     pub stamp: &'a Stamp,
     pub author: &'a str,
     pub fields: &'a BTreeMap<String, FieldWrite>,
-    pub text: String,
+    pub text: Cow<'a, str>,
 }
 
 impl<'a> Incoming<'a> {
@@ -78,7 +79,9 @@ impl<'a> Incoming<'a> {
             stamp,
             author,
             fields,
-            text: serde_json::to_string(fields).map_err(|e| Error::Sync(e.to_string()))?,
+            text: Cow::Owned(
+                serde_json::to_string(fields).map_err(|e| Error::Sync(e.to_string()))?,
+            ),
         })
     }
 
@@ -97,6 +100,8 @@ impl<'a> Incoming<'a> {
 
 /// Records rebuilt per statement batch when writes from elsewhere are applied.
 const RECORDS_PER_BATCH: usize = 500;
+/// Rows per multi-row `INSERT` (`record_op`: 5 parameters each, `resource`: 12).
+const ROWS_PER_STATEMENT: usize = 200;
 
 /// Keeps writes from elsewhere and rebuilds their records, merging from the writes in hand and
 /// those already stored, read once per batch of records (none when `none_stored`: a first sync
@@ -132,9 +137,16 @@ pub(crate) async fn apply_writes(
                     .insert(stamp, (author, fields));
             }
         }
-        let incoming: Vec<&Incoming> = chunk
+        let incoming: Vec<OpRow> = chunk
             .iter()
-            .flat_map(|(_, ws)| ws.iter().copied())
+            .flat_map(|(_, ws)| ws.iter())
+            .map(|w| OpRow {
+                collection: w.collection,
+                id: w.id,
+                stamp: w.stamp,
+                author: w.author,
+                text: &w.text,
+            })
             .collect();
         insert_rows(tx, &incoming).await?;
         let sql = format!("SELECT id, body FROM resource WHERE id IN ({marks})");
@@ -148,20 +160,147 @@ pub(crate) async fn apply_writes(
             let collection = ws[0].collection;
             let ops = known_ops(stored.remove(id).unwrap_or_default(), ws)?;
             let m = merge(&ops);
-            write_conflicts(tx, collection, id, &m).await?;
+            write_conflicts(tx, collection, id, m.several, &m.conflicts).await?;
             if collection == "incidents" {
                 write_incident(tx, id, &m).await?;
             } else if let Some(row) =
-                resource_row(bodies.get(id).map(String::as_str), collection, id, m)
+                resource_row(bodies.get(id).map(String::as_str), collection, id, m)?
             {
                 rows.push(row);
             }
         }
-        for rows in rows.chunks(200) {
-            upsert_resources(tx, rows).await?;
-        }
+        upsert_resources(tx, rows).await?;
     }
     Ok(())
+}
+
+/// What a record's writes make on their own, over no stored write and no earlier row: its
+/// conflicts and its registry row, worked out off the store's thread while a snapshot is read
+/// (`None` for an incident, whose row is written by [`apply_writes`]). Written as it is when
+/// the store holds nothing of the record, the case of a first sync: it is then what
+/// [`apply_writes`] would write.
+pub(crate) fn prepare(writes: &[Incoming]) -> Result<Option<Prepared>, Error> {
+    let Some(first) = writes.first() else {
+        return Ok(None);
+    };
+    if first.collection == "incidents" {
+        return Ok(None);
+    }
+    let refs: Vec<&Incoming> = writes.iter().collect();
+    let m = merge(&known_ops(BTreeMap::new(), &refs)?);
+    let (several, conflicts) = (m.several, m.conflicts.clone());
+    let row = resource_row(None, first.collection, &first.id.to_string(), m)?;
+    Ok(Some(Prepared {
+        several,
+        conflicts,
+        row,
+    }))
+}
+
+/// [`prepare`] for a registry record of one write (a record created whole and not edited
+/// since: nearly every record of a first sync), read straight from the write's fields text.
+/// With one write each field's winner is its value and nothing conflicts, so the row is the
+/// record made of the values as they are written, laid out as [`overlay`] lays them; no value
+/// goes through a `serde_json::Value` (building, copying and dropping those was most of the
+/// reading thread's time). `None` when the text is not read this way (a field name with an
+/// escape): [`prepare`] then does it.
+pub(crate) fn prepare_one(
+    collection: &str,
+    id: EntityId,
+    stamp: &Stamp,
+    text: &str,
+) -> Option<Result<Prepared, Error>> {
+    /// A field write with its value left as text (its base read only to refuse a bad one, as
+    /// reading it whole does).
+    #[derive(serde::Deserialize)]
+    struct RawField<'a> {
+        #[serde(borrow)]
+        value: &'a serde_json::value::RawValue,
+        #[serde(default, rename = "base")]
+        _base: Option<Stamp>,
+    }
+    let fields: BTreeMap<&str, RawField> = serde_json::from_str(text).ok()?;
+    let alone = |row| {
+        Some(Ok(Prepared {
+            several: false,
+            conflicts: Vec::new(),
+            row,
+        }))
+    };
+    if fields.is_empty() {
+        return alone(None);
+    }
+    let id = id.to_string();
+    let mut retired = false;
+    let mut body = String::with_capacity(text.len() + 100);
+    body.push('{');
+    for (name, f) in &fields {
+        match *name {
+            // Not a field of the record: its tombstone flag (a `bool`, else not retired).
+            RETIRED => retired = serde_json::from_str::<bool>(f.value.get()).unwrap_or(false),
+            // Set from the row's identity below, whatever a write says.
+            "id" | "layer" => {}
+            _ => {
+                body.push('"');
+                body.push_str(name);
+                body.push_str("\":");
+                body.push_str(f.value.get());
+                body.push(',');
+            }
+        }
+    }
+    let quote = |s: &str| serde_json::to_string(s).map_err(|e| Error::Sync(e.to_string()));
+    let (id_text, layer_text) = match (quote(&id), quote(collection)) {
+        (Ok(i), Ok(l)) => (i, l),
+        (Err(e), _) | (_, Err(e)) => return Some(Err(e)),
+    };
+    body.push_str("\"id\":");
+    body.push_str(&id_text);
+    body.push_str(",\"layer\":");
+    body.push_str(&layer_text);
+    body.push('}');
+    match serde_json::from_str::<Resource>(&body) {
+        Ok(r) => match Row::new(&r, retired, stamp) {
+            Ok(row) => alone(Some(row)),
+            Err(e) => Some(Err(e)),
+        },
+        Err(e) => {
+            tracing::warn!(record = %id, error = %e, "record incomplete after merge; waiting for more");
+            alone(None)
+        }
+    }
+}
+
+/// A record's conflicts and row as [`prepare`] found them.
+pub(crate) struct Prepared {
+    pub several: bool,
+    pub conflicts: Vec<(String, Vec<Version>)>,
+    pub row: Option<Row>,
+}
+
+/// A write as `record_op` keeps it.
+pub(crate) struct OpRow<'a> {
+    pub collection: &'a str,
+    pub id: EntityId,
+    pub stamp: &'a Stamp,
+    pub author: &'a str,
+    pub text: &'a str,
+}
+
+/// Writes records the store held nothing of (no `record_op` row, no registry row) as
+/// [`prepare`] made them: their writes, their conflicts, their rows.
+pub(crate) async fn apply_prepared(
+    tx: &mut Tx<'_>,
+    ops: &[OpRow<'_>],
+    records: Vec<(&str, EntityId, Prepared)>,
+) -> Result<(), Error> {
+    insert_rows(tx, ops).await?;
+    let mut rows = Vec::with_capacity(records.len());
+    for (collection, id, p) in records {
+        write_conflicts(tx, collection, &id.to_string(), p.several, &p.conflicts).await?;
+        rows.extend(p.row);
+    }
+    upsert_resources(tx, rows).await
 }
 
 /// A record's writes as `record_op` now holds them (stored and incoming; under one stamp the
@@ -173,7 +312,7 @@ fn known_ops(
     let mut newer: BTreeMap<String, &Incoming> = BTreeMap::new();
     for w in incoming {
         let stamp = w.stamp.to_string();
-        let beats_stored = stored.get(&stamp).is_none_or(|(_, text)| w.text > *text);
+        let beats_stored = stored.get(&stamp).is_none_or(|(_, text)| *w.text > **text);
         let beats_incoming = newer.get(&stamp).is_none_or(|o| w.text > o.text);
         if beats_stored && beats_incoming {
             newer.insert(stamp, w);
@@ -201,8 +340,8 @@ fn known_ops(
 /// Inserts writes into `record_op`, 200 to a statement. A write already known changes nothing;
 /// two different writes under one stamp (a broken device) keep the greater fields text, the
 /// rule `yitu_domain::sync::State` keeps, so every replica shows the same record.
-async fn insert_rows(tx: &mut Tx<'_>, writes: &[&Incoming<'_>]) -> Result<(), Error> {
-    for chunk in writes.chunks(200) {
+async fn insert_rows(tx: &mut Tx<'_>, writes: &[OpRow<'_>]) -> Result<(), Error> {
+    for chunk in writes.chunks(ROWS_PER_STATEMENT) {
         let tuples = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
             "INSERT INTO record_op (collection, record_id, stamp, author, fields) VALUES {tuples}
@@ -216,7 +355,7 @@ async fn insert_rows(tx: &mut Tx<'_>, writes: &[&Incoming<'_>]) -> Result<(), Er
                 .bind(w.id.to_string())
                 .bind(w.stamp.to_string())
                 .bind(w.author)
-                .bind(w.text.as_str());
+                .bind(w.text);
         }
         q.execute(&mut **tx).await?;
     }
@@ -310,18 +449,19 @@ async fn write_conflicts(
     tx: &mut Tx<'_>,
     collection: &str,
     id: &str,
-    m: &Merged,
+    several: bool,
+    conflicts: &[(String, Vec<Version>)],
 ) -> Result<(), Error> {
     // With one write per field there is no conflict now and was none before (writes are never
     // removed): the common case of a first sync skips the statement.
-    if !m.several {
+    if !several {
         return Ok(());
     }
     sqlx::query("DELETE FROM sync_conflict WHERE record_id = ?")
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    for (field, versions) in &m.conflicts {
+    for (field, versions) in conflicts {
         sqlx::query(
             "INSERT INTO sync_conflict (collection, record_id, field, versions) VALUES (?, ?, ?, ?)",
         )
@@ -343,19 +483,57 @@ fn resource_row(
     collection: &str,
     id: &str,
     m: Merged,
-) -> Option<(Resource, bool, Stamp)> {
-    let newest = m.newest?;
+) -> Result<Option<Row>, Error> {
+    let Some(newest) = m.newest else {
+        return Ok(None);
+    };
     let mut winners = m.winners;
     let retired = winners
         .remove(RETIRED)
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
-    match serde_json::from_value(overlay(old, winners, Some(collection), id)) {
-        Ok(r) => Some((r, retired, newest)),
+    match serde_json::from_value::<Resource>(overlay(old, winners, Some(collection), id)) {
+        Ok(r) => Row::new(&r, retired, &newest).map(Some),
         Err(e) => {
             tracing::warn!(record = %id, error = %e, "record incomplete after merge; waiting for more");
-            None
+            Ok(None)
         }
+    }
+}
+
+/// A registry row as written: the record's indexed columns, its text, and its newest stamp.
+pub(crate) struct Row {
+    id: String,
+    layer: &'static str,
+    kind: &'static str,
+    status: &'static str,
+    name: String,
+    town_code: String,
+    lon: f64,
+    lat: f64,
+    body: String,
+    hlc: String,
+    origin: String,
+    retired: bool,
+}
+
+impl Row {
+    fn new(r: &Resource, retired: bool, stamp: &Stamp) -> Result<Self, Error> {
+        let loc = r.location();
+        Ok(Self {
+            id: r.id().to_string(),
+            layer: r.layer().code(),
+            kind: r.kind_code(),
+            status: r.status_code(),
+            name: r.name().to_owned(),
+            town_code: r.town_code().to_owned(),
+            lon: loc.lon,
+            lat: loc.lat,
+            body: serde_json::to_string(r).map_err(|e| Error::Sync(e.to_string()))?,
+            hlc: stamp.to_string(),
+            origin: stamp.node.clone(),
+            retired,
+        })
     }
 }
 
@@ -370,7 +548,7 @@ pub(crate) async fn materialize(
     let ops = field_ops(tx, id).await?;
     let id_s = id.to_string();
     let m = merge(&ops);
-    write_conflicts(tx, collection, &id_s, &m).await?;
+    write_conflicts(tx, collection, &id_s, m.several, &m.conflicts).await?;
     if !rebuild_row {
         return Ok(());
     }
@@ -381,8 +559,8 @@ pub(crate) async fn materialize(
         .bind(&id_s)
         .fetch_optional(&mut **tx)
         .await?;
-    if let Some(row) = resource_row(old.as_deref(), collection, &id_s, m) {
-        upsert_resources(tx, &[row]).await?;
+    if let Some(row) = resource_row(old.as_deref(), collection, &id_s, m)? {
+        upsert_resources(tx, vec![row]).await?;
     }
     Ok(())
 }
@@ -429,11 +607,18 @@ async fn write_incident(tx: &mut Tx<'_>, id: &str, m: &Merged) -> Result<(), Err
     Ok(())
 }
 
-/// Upserts registry rows, 200 to a statement (13 parameters each).
-async fn upsert_resources(tx: &mut Tx<'_>, rows: &[(Resource, bool, Stamp)]) -> Result<(), Error> {
-    if rows.is_empty() {
-        return Ok(());
+/// Upserts registry rows, [`ROWS_PER_STATEMENT`] to a statement (12 parameters each). The rows'
+/// texts are moved into the statement: bound by reference they would be copied once more.
+async fn upsert_resources(tx: &mut Tx<'_>, rows: Vec<Row>) -> Result<(), Error> {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Row> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
+        upsert_statement(tx, chunk).await?;
     }
+    Ok(())
+}
+
+async fn upsert_statement(tx: &mut Tx<'_>, rows: Vec<Row>) -> Result<(), Error> {
     let tuples = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"; rows.len()].join(", ");
     let sql = format!(
         "INSERT INTO resource (id, layer, kind, status, name, town_code, lon, lat, body, demo, hlc, origin, retired)
@@ -445,21 +630,20 @@ async fn upsert_resources(tx: &mut Tx<'_>, rows: &[(Resource, bool, Stamp)]) -> 
            origin = excluded.origin, retired = excluded.retired"
     );
     let mut q = sqlx::query(&sql);
-    for (r, retired, stamp) in rows {
-        let loc = r.location();
+    for r in rows {
         q = q
-            .bind(r.id().to_string())
-            .bind(r.layer().code())
-            .bind(r.kind_code())
-            .bind(r.status_code())
-            .bind(r.name().to_owned())
-            .bind(r.town_code().to_owned())
-            .bind(loc.lon)
-            .bind(loc.lat)
-            .bind(serde_json::to_string(r).map_err(|e| Error::Sync(e.to_string()))?)
-            .bind(stamp.to_string())
-            .bind(stamp.node.clone())
-            .bind(i64::from(*retired));
+            .bind(r.id)
+            .bind(r.layer)
+            .bind(r.kind)
+            .bind(r.status)
+            .bind(r.name)
+            .bind(r.town_code)
+            .bind(r.lon)
+            .bind(r.lat)
+            .bind(r.body)
+            .bind(r.hlc)
+            .bind(r.origin)
+            .bind(i64::from(r.retired));
     }
     q.execute(&mut **tx).await?;
     Ok(())
