@@ -59,27 +59,16 @@ async fn a_tile_package_is_added_shown_and_a_broken_one_refused() -> Result<()> 
     .await
 }
 
+/// ImageMagick's arguments: everything not magenta to black, then magenta to white; the mean
+/// of the grey picture is then the share of magenta pixels.
+const MAGENTA_SHARE: &str = "-fuzz 6% -fill black +opaque #ff00ff -fill white -opaque #ff00ff \
+                             -colorspace gray -format %[fx:mean] info:";
+
 /// The share of the screenshot's pixels that are the tiles' magenta.
 fn magenta_share(shot: &Path) -> Result<f64> {
     let out = Command::new("convert")
         .arg(shot)
-        .args([
-            "-fuzz",
-            "6%",
-            "-fill",
-            "white",
-            "-opaque",
-            "#ff00ff",
-            "-fill",
-            "black",
-            "+opaque",
-            "white",
-            "-colorspace",
-            "gray",
-            "-format",
-            "%[fx:mean]",
-            "info:",
-        ])
+        .args(MAGENTA_SHARE.split_whitespace())
         .output()
         .context("ImageMagick's convert (installed by scripts/setup.sh)")?;
     String::from_utf8(out.stdout)?
@@ -145,7 +134,7 @@ async fn story(c: &Client, d: &Driver, data: &Path, good: &Path, broken: &Path) 
         .await?;
     assert_eq!(
         fetched[0],
-        json!([200, "image/png", magenta.len()]),
+        json!([200, "image/png", fixture::png([255, 0, 255]).len()]),
         "{fetched}"
     );
     assert_eq!(fetched[1][0], json!(400), "outside the grid: {fetched}");
