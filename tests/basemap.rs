@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 use yitu_system_tests::webview::{
-    click, run_in_window, screenshot, set_value, shown, text, wait_for, yitu,
+    click, map_ready, run_in_window, screenshot, set_value, shown, text, wait_for, yitu,
 };
 use yitu_system_tests::{screenshot_dir, Driver};
 
@@ -90,14 +90,7 @@ async fn map_idle(c: &Client) -> Result<()> {
 }
 
 async fn story(c: &Client, d: &Driver, data: &Path, good: &Path, broken: &Path) -> Result<()> {
-    wait_for(
-        c,
-        "the map to be ready",
-        "return document.querySelector('#map[data-state=ready]') !== null",
-        vec![],
-        Duration::from_secs(90),
-    )
-    .await?;
+    map_ready(c).await?;
     screenshot(c, d, "b00-before.png").await?;
     let before = magenta_share(&screenshot_dir().join("b00-before.png"))?;
     assert!(before < 0.01, "no magenta before: {before}");

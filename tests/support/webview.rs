@@ -54,6 +54,20 @@ pub async fn run_in_window(
     result
 }
 
+/// Waits until the map has loaded (the window's `#map[data-state=ready]`), as every story's
+/// first step.
+pub async fn map_ready(c: &Client) -> Result<()> {
+    wait_for(
+        c,
+        "the map to be ready",
+        "return document.querySelector('#map[data-state=ready]') !== null",
+        vec![],
+        Duration::from_secs(90),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Sets an input's value as typing would end (an `input` event follows): for date inputs and
 /// for replacing what a field holds.
 pub async fn set_value(c: &Client, css: &str, value: &str) -> Result<()> {

@@ -169,6 +169,19 @@ pub fn App() -> impl IntoView {
     // Bumped when sync brought other desktops' changes: the map reads the store again.
     let data_version = RwSignal::new(0u64);
 
+    // One panel at a time on the right: opening one of these closes whatever else was there.
+    let open_side = move |panel: RwSignal<bool>| {
+        set_selected.set(None);
+        desk.set(Desk::Closed);
+        ask.set(None);
+        area.set(None);
+        coverage_ask.set(None);
+        for p in [readiness, importing, creating, warnings] {
+            p.set(false);
+        }
+        panel.set(true);
+    };
+
     // Store facts and counts, then the map once the container exists and MapLibre has loaded.
     spawn_local(async move {
         match invoke::<AppInfo>("app_info", NoArgs {}).await {
@@ -700,50 +713,10 @@ pub fn App() -> impl IntoView {
                             coverage_ask.set(Some(coverage_form.get_untracked()));
                         }>{move || lang.get().t("覆盖分析", "Coverage")}</button>
                     </div>
-                    <button id="readiness-open" class="pick" on:click=move |_| {
-                        set_selected.set(None);
-                        desk.set(Desk::Closed);
-                        ask.set(None);
-                        area.set(None);
-                        coverage_ask.set(None);
-                        importing.set(false);
-                        creating.set(false);
-                        warnings.set(false);
-                        readiness.set(true);
-                    }>{move || lang.get().t("储备保障能力", "Reserve readiness")}</button>
-                    <button id="import-open" class="pick" on:click=move |_| {
-                        set_selected.set(None);
-                        desk.set(Desk::Closed);
-                        ask.set(None);
-                        area.set(None);
-                        coverage_ask.set(None);
-                        readiness.set(false);
-                        creating.set(false);
-                        warnings.set(false);
-                        importing.set(true);
-                    }>{move || lang.get().t("导入 / 导出登记表", "Import / export registers")}</button>
-                    <button id="create-open" class="pick" on:click=move |_| {
-                        set_selected.set(None);
-                        desk.set(Desk::Closed);
-                        ask.set(None);
-                        area.set(None);
-                        coverage_ask.set(None);
-                        readiness.set(false);
-                        importing.set(false);
-                        warnings.set(false);
-                        creating.set(true);
-                    }>{move || lang.get().t("新建记录", "New record")}</button>
-                    <button id="warnings-open" class="pick" on:click=move |_| {
-                        set_selected.set(None);
-                        desk.set(Desk::Closed);
-                        ask.set(None);
-                        area.set(None);
-                        coverage_ask.set(None);
-                        readiness.set(false);
-                        importing.set(false);
-                        creating.set(false);
-                        warnings.set(true);
-                    }>{move || lang.get().t("库存预警", "Stock warnings")}</button>
+                    <button id="readiness-open" class="pick" on:click=move |_| open_side(readiness)>{move || lang.get().t("储备保障能力", "Reserve readiness")}</button>
+                    <button id="import-open" class="pick" on:click=move |_| open_side(importing)>{move || lang.get().t("导入 / 导出登记表", "Import / export registers")}</button>
+                    <button id="create-open" class="pick" on:click=move |_| open_side(creating)>{move || lang.get().t("新建记录", "New record")}</button>
+                    <button id="warnings-open" class="pick" on:click=move |_| open_side(warnings)>{move || lang.get().t("库存预警", "Stock warnings")}</button>
                     <BasemapControl lang=lang on_change=move |base| {
                         map_handle.with_value(|m| if let Some(m) = m { map::set_tile_base(m, base.as_ref()); });
                     }/>
