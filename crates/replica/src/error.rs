@@ -30,7 +30,7 @@ pub enum Error {
     Invalid(#[from] yitu_domain::Error),
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: String },
-    #[error("refused, nothing written: {}", .0.iter().map(|i| format!("{}: {}", i.field, i.reason)).collect::<Vec<_>>().join("; "))]
+    #[error("未写入 / refused, nothing written: {}", .0.iter().map(|i| format!("{}: {}", i.field, i.reason)).collect::<Vec<_>>().join("; "))]
     Refused(Vec<yitu_domain::import::Issue>),
     /// A user's role or the decision's state does not allow what was asked.
     #[error("refused")]

@@ -176,6 +176,8 @@ async fn push(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Result
         .store
         .push(&device, request.changes, (app.clock)())
         .await?;
+    // New desktops should not wait for the fold of what was just pushed.
+    app.store.refresh_snapshot_later();
     Ok(packed(&reply))
 }
 

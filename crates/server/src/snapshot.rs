@@ -16,7 +16,9 @@ use sqlx::Row;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use yitu_domain::sync::snapshot::{live, Entries, SnapshotHead, Written};
 use yitu_domain::sync::{Change, Stamp};
@@ -123,7 +125,66 @@ pub(crate) const KEPT_WHILE: u64 = 2_000;
 /// older one is as correct as a new one; only what is left to pull differs. Kept in memory
 /// (a few megabytes compressed for 100,000 records): each instance keeps its own.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct KeptSnapshot(Arc<Mutex<Option<Cursored>>>);
+pub(crate) struct KeptSnapshot(Arc<Mutex<Option<Cursored>>>, Arc<AtomicBool>);
+
+/// How long pushes must have paused before a snapshot is made ahead of time: an import pushed
+/// in batches is folded once, after its last batch.
+const QUIET: Duration = Duration::from_secs(2);
+
+/// From what size of log snapshots are made ahead of time: the size from which desktops ask
+/// for one (`yitu_replica::sync::SNAPSHOT_FROM`; the server does not depend on the replica).
+pub(crate) const AHEAD_FROM: u64 = 5_000;
+
+impl Store {
+    /// After a push: when the log is large enough for new desktops to start from a snapshot and
+    /// the kept one has fallen behind (or there is none), makes one in the background once
+    /// pushes have paused for [`QUIET`], so the next new desktop is served it at once instead of
+    /// waiting for the fold. One at a time per instance; a failure only leaves the old one.
+    pub fn refresh_snapshot_later(&self) {
+        if self.kept.1.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let store = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store.refresh_when_quiet().await {
+                tracing::warn!(error = %e, "snapshot ahead of time not made");
+            }
+            store.kept.1.store(false, Ordering::Release);
+        });
+    }
+
+    async fn refresh_when_quiet(&self) -> Result<(), Error> {
+        let mut seen = self.head().await?;
+        loop {
+            tokio::time::sleep(QUIET).await;
+            let now = self.head().await?;
+            if now == seen {
+                break;
+            }
+            seen = now;
+        }
+        if seen < AHEAD_FROM || self.kept.fresh(seen).is_some() {
+            return Ok(());
+        }
+        let (fold, head) = self.fold().await?;
+        let bytes = tokio::task::spawn_blocking(move || fold.encode(head, Vec::new()))
+            .await
+            .map_err(|e| Error::BadRequest(format!("the snapshot could not be made: {e}")))??;
+        self.kept.keep(head, bytes);
+        tracing::info!(cursor = head, "snapshot made ahead of time");
+        Ok(())
+    }
+
+    /// The cursor of the snapshot this instance keeps, if any (tests, the bench).
+    pub fn kept_snapshot_cursor(&self) -> Option<u64> {
+        self.kept
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_ref()
+            .map(|(cursor, _)| *cursor)
+    }
+}
 
 /// A snapshot's compressed bytes and the cursor it is consistent with.
 type Cursored = (u64, Arc<[u8]>);

@@ -18,7 +18,7 @@ use yitu_domain::LonLat;
 use yitu_domain::{demo, EntityId, Layer};
 use yitu_replica::import::{Author, ImportPlan};
 use yitu_replica::movement::NewLine;
-use yitu_replica::sync::{sync_once, Client, SyncReport};
+use yitu_replica::sync::{sync_once, sync_once_with, Client, SyncReport};
 use yitu_server::Store as ServerStore;
 
 const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -943,7 +943,7 @@ async fn dump(store: &yitu_replica::Store) -> Vec<String> {
         "SELECT json_array('incident', id, body, retired, hlc, origin) FROM incident ORDER BY id",
         "SELECT json_array('log', id, incident_id, body, hlc) FROM incident_log ORDER BY id",
         "SELECT json_array('ledger', id, depot_id, code, kind, quantity, note, hlc) FROM ledger_entry ORDER BY id",
-        "SELECT json_array('line', depot_id, code, name, unit) FROM stock_line ORDER BY depot_id, code",
+        "SELECT json_array('line', depot_id, code, name, unit, expiry, minimum) FROM stock_line ORDER BY depot_id, code",
         "SELECT json_array('conflict', record_id, field, versions) FROM sync_conflict ORDER BY record_id, field",
         "SELECT json_array('event', incident_id, seq, hash) FROM chain_event ORDER BY incident_id, seq",
     ] {
@@ -988,7 +988,6 @@ async fn meta(store: &yitu_replica::Store, key: &str) -> Option<String> {
 async fn snapshot_first_sync(backend: Backend) {
     use yitu_domain::chain::{EventKind, Unsealed, GENESIS};
     use yitu_domain::sync::{Change, Op, Stamp};
-    use yitu_replica::sync::sync_once_with;
     let Some(mut d) = district(backend).await else {
         return;
     };
@@ -1144,6 +1143,70 @@ async fn snapshot_first_sync(backend: Backend) {
         meta(&s2.store, "sync_cursor").await,
         meta(&p2.store, "sync_cursor").await
     );
+}
+
+/// A large push is followed, once pushes pause, by a snapshot made ahead of time: the next new
+/// desktop is served it and ends like one that pulled every change; a few edits more (within
+/// what a kept snapshot may lag) do not make another.
+#[tokio::test]
+async fn a_snapshot_is_made_ahead_of_time_once_pushes_pause() {
+    let Some(db) = Db::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = Server::start(&db).await;
+    for (name, role) in [
+        ("张指挥", "commander"),
+        ("王参谋", "staff"),
+        ("李技术", "staff"),
+    ] {
+        server.store.add_user(name, role, now()).await.unwrap();
+    }
+    let a = Replica::enrol(&server, "张指挥").await;
+    let data = demo::generate(demo::DEFAULT_SEED);
+    let base: Vec<Resource> = data
+        .resources
+        .into_iter()
+        .filter(|r| r.layer() == Layer::Shelters)
+        .collect();
+    let mut ids = yitu_replica::id_source(now());
+    let many: Vec<Resource> = (0..5_200)
+        .map(|i| {
+            let mut r = base[i % base.len()].clone();
+            if let Resource::Shelter(s) = &mut r {
+                s.id = ids();
+                s.name = format!("{}-{i}", s.name);
+            }
+            r
+        })
+        .collect();
+    let first = many[0].id();
+    a.import(many).await;
+    assert!(server.store.kept_snapshot_cursor().is_none());
+    a.sync().await;
+    let head = server.store.head().await.unwrap();
+    assert!(head >= 5_200);
+    let start = std::time::Instant::now();
+    while server.store.kept_snapshot_cursor() != Some(head) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no snapshot made ahead of time: {:?}",
+            server.store.kept_snapshot_cursor()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    let b = Replica::enrol(&server, "王参谋").await;
+    let by_snapshot = sync_once(&b.store, &b.client).await.unwrap();
+    let c = Replica::enrol(&server, "李技术").await;
+    let by_pages = sync_once_with(&c.store, &c.client, u64::MAX).await.unwrap();
+    assert_eq!(by_snapshot.cursor, by_pages.cursor);
+    assert_eq!(dump(&b.store).await, dump(&c.store).await);
+
+    // A few edits later the kept snapshot is still fresh enough: none is made again.
+    a.set(first, "capacity", "4321", "张指挥", now()).await;
+    a.sync().await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(server.store.kept_snapshot_cursor(), Some(head));
 }
 
 #[tokio::test]
