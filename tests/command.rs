@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
 use yitu_system_tests::webview::{
-    click, click_at, open_app, screen_point, screenshot, shown, text, type_into, wait_for, yitu,
+    click, click_at, map_ready, run_in_window, screen_point, screenshot, shown, text, type_into,
+    wait_for, yitu,
 };
 use yitu_system_tests::Driver;
 
@@ -23,19 +24,14 @@ const SCENE: (f64, f64) = (106.215, 30.205);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_incident_and_a_decision_go_from_the_map_to_a_signed_order_sheet() -> Result<()> {
     let data = tempfile::tempdir()?;
-    let (driver, c) = open_app(data.path()).await?;
-    let result =
-        match tokio::time::timeout(Duration::from_secs(240), run(&c, &driver, data.path())).await {
-            Ok(r) => r,
-            Err(_) => Err(anyhow::anyhow!(
-                "the command run did not finish within 240 s"
-            )),
-        };
-    if result.is_err() {
-        let _ = screenshot(&c, &driver, "c-failure.png").await;
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(15), c.close()).await;
-    result
+    let path = data.path().to_owned();
+    run_in_window(
+        data.path(),
+        Duration::from_secs(240),
+        "c-failure.png",
+        move |c, d| Box::pin(async move { run(c, d, &path).await }),
+    )
+    .await
 }
 
 async fn click_map(c: &Client, lon: f64, lat: f64) -> Result<()> {
@@ -110,14 +106,7 @@ fn tents_available(data: &Path, depot: &str) -> Result<i64> {
 }
 
 async fn run(c: &Client, d: &Driver, data: &Path) -> Result<()> {
-    wait_for(
-        c,
-        "the map to be ready",
-        "return document.querySelector('#map[data-state=ready]') !== null",
-        vec![],
-        Duration::from_secs(90),
-    )
-    .await?;
+    map_ready(c).await?;
 
     // 1. A fresh device has no users: the first is added at the login box (a commander), who
     //    then adds the duty officer and the technical officer.

@@ -10,7 +10,9 @@ use fantoccini::Client;
 use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
-use yitu_system_tests::webview::{click, open_app, screenshot, shown, text, wait_for, yitu};
+use yitu_system_tests::webview::{
+    click, map_ready, run_in_window, screenshot, shown, text, wait_for, yitu,
+};
 use yitu_system_tests::Driver;
 
 const SHELTERS_CSV: &str = "名称,等级,类型,室内外,容纳人数,已安置人数,面积,设施,状态,所属镇街,经度,纬度,管理人,联系电话
@@ -22,19 +24,14 @@ const SHELTERS_CSV: &str = "名称,等级,类型,室内外,容纳人数,已安�
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_register_is_previewed_row_by_row_then_written_once() -> Result<()> {
     let data = tempfile::tempdir()?;
-    let (driver, c) = open_app(data.path()).await?;
-    let result =
-        match tokio::time::timeout(Duration::from_secs(180), run(&c, &driver, data.path())).await {
-            Ok(r) => r,
-            Err(_) => Err(anyhow::anyhow!(
-                "the import run did not finish within 180 s"
-            )),
-        };
-    if result.is_err() {
-        let _ = screenshot(&c, &driver, "i-failure.png").await;
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(15), c.close()).await;
-    result
+    let path = data.path().to_owned();
+    run_in_window(
+        data.path(),
+        Duration::from_secs(180),
+        "i-failure.png",
+        move |c, d| Box::pin(async move { run(c, d, &path).await }),
+    )
+    .await
 }
 
 fn shelters(data: &Path) -> Result<i64> {
@@ -61,14 +58,7 @@ async fn preview(c: &Client) -> Result<()> {
 }
 
 async fn run(c: &Client, d: &Driver, data: &Path) -> Result<()> {
-    wait_for(
-        c,
-        "the map to be ready",
-        "return document.querySelector('#map[data-state=ready]') !== null",
-        vec![],
-        Duration::from_secs(90),
-    )
-    .await?;
+    map_ready(c).await?;
     let before = shelters(data)?;
 
     // 1. Three rows checked; the third refused with its line and reason.
