@@ -241,6 +241,7 @@ fn answer_file_chooser(d: &Driver, path: &Path) -> Result<()> {
     std::thread::sleep(Duration::from_millis(300));
     xdotool(&["type", "--delay", "15", path.to_str().context("path")?])?;
     std::thread::sleep(Duration::from_millis(300));
+    let _ = d.screenshot("b04a-chooser.png");
     xdotool(&["key", "Return"])?;
     Ok(())
 }
@@ -248,18 +249,18 @@ fn answer_file_chooser(d: &Driver, path: &Path) -> Result<()> {
 /// A vector PMTiles, chosen with the system's file chooser: listed as vector, its water drawn
 /// blue across the map and its place named.
 async fn vector_story(c: &Client, d: &Driver, data: &Path, vector: &Path) -> Result<()> {
+    // The refused path of step 2 is still in the field: the chooser must replace it.
+    set_value(c, "#basemap-path", "").await?;
     click(c, "#basemap-browse").await?;
     answer_file_chooser(d, vector)?;
-    let chosen = wait_for(
+    wait_for(
         c,
         "the chosen path in the field",
-        "const v = document.querySelector('#basemap-path').value; return v ? v : null",
-        vec![],
+        "return document.querySelector('#basemap-path').value === arguments[0]",
+        vec![json!(vector.to_str())],
         Duration::from_secs(10),
     )
     .await?;
-    assert_eq!(chosen, json!(vector.to_str()), "the chooser's answer");
-    screenshot(c, d, "b04a-chosen.png").await?;
     click(c, "#basemap-add").await?;
     shown(
         c,
@@ -311,16 +312,30 @@ fn magenta_share(shot: &Path) -> Result<f64> {
         .context("convert's mean")
 }
 
+/// Waits for the map to have drawn the tile package: its source loaded and a render finished
+/// after it (`loaded()` alone can be true before a just-added source has asked for a tile).
 async fn map_idle(c: &Client) -> Result<()> {
-    wait_for(
-        c,
-        "the map to load its tiles",
-        "const m = window.__yituMap; return m && m.loaded() && m.areTilesLoaded()",
-        vec![],
-        Duration::from_secs(30),
-    )
-    .await?;
-    Ok(())
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let settled = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const m = window.__yituMap;
+                 const drawn = () => m.loaded() && m.areTilesLoaded()
+                     && (m.getSource('tilebase') === undefined || m.isSourceLoaded('tilebase'));
+                 m.once('idle', () => done(drawn()));
+                 m.triggerRepaint();",
+                vec![],
+            )
+            .await?;
+        if settled == json!(true) {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            anyhow::bail!("the map did not settle on its tiles within 30 s");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 async fn story(c: &Client, d: &Driver, data: &Path, good: &Path, broken: &Path) -> Result<()> {

@@ -52,8 +52,9 @@ fn reply(status: StatusCode, content_type: &str, body: Vec<u8>) -> Response<Vec<
         .unwrap_or_default()
 }
 
-/// Answers one `yitu-tiles` request: the tile, 204 where the package has none (MapLibre draws
-/// nothing there), 400 for a path that is not a tile's, 404 for an unknown package.
+/// Answers one `yitu-tiles` request: the tile (gzip'd vector tiles decompressed here), 204
+/// where the package has none (MapLibre draws nothing there), 400 for a path that is not a
+/// tile's, 404 for an unknown package.
 pub async fn serve(state: &AppState, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
     let address = match TileAddress::parse(request.uri().path()) {
         Ok(a) => a,
@@ -64,15 +65,17 @@ pub async fn serve(state: &AppState, request: Request<Vec<u8>>) -> Response<Vec<
         Err(e) => return reply(StatusCode::NOT_FOUND, "text/plain", e.into()),
     };
     match package.tile(address.z, address.x, address.y).await {
-        Ok(Some(tile)) => {
-            let mut r = reply(StatusCode::OK, tile.content_type, tile.bytes);
-            if let Some(encoding) = tile.content_encoding {
-                if let Ok(v) = encoding.parse() {
-                    r.headers_mut().insert("Content-Encoding", v);
-                }
+        Ok(Some(tile)) => match tile.decompressed() {
+            Ok(tile) => reply(StatusCode::OK, tile.content_type, tile.bytes),
+            Err(e) => {
+                tracing::warn!(error = %e, "a gzip'd tile does not decompress");
+                reply(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "text/plain",
+                    format!("瓦片解压失败 / the tile does not decompress: {e}").into(),
+                )
             }
-            r
-        }
+        },
         Ok(None) => reply(StatusCode::NO_CONTENT, "text/plain", Vec::new()),
         Err(e) => {
             tracing::warn!(error = %e, "tile read failed");

@@ -112,6 +112,26 @@ pub struct Tile {
     pub content_encoding: Option<&'static str>,
 }
 
+impl Tile {
+    /// The tile with its gzip undone (a webview does not decode `Content-Encoding` on a custom
+    /// scheme's response: MapLibre would be handed the compressed bytes).
+    pub fn decompressed(self) -> std::io::Result<Tile> {
+        if self.content_encoding != Some("gzip") {
+            return Ok(self);
+        }
+        let mut bytes = Vec::with_capacity(self.bytes.len() * 4);
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(self.bytes.as_slice()),
+            &mut bytes,
+        )?;
+        Ok(Tile {
+            bytes,
+            content_encoding: None,
+            ..self
+        })
+    }
+}
+
 #[derive(Clone)]
 enum Source {
     Mbtiles(MbTiles),

@@ -109,6 +109,12 @@ async fn a_vector_mbtiles_says_gzip_and_names_its_layers() {
     assert_eq!(t.bytes, fixture::gzip(b"mvt tile 2/3/2"));
     assert_eq!(t.content_type, "application/vnd.mapbox-vector-tile");
     assert_eq!(t.content_encoding, Some("gzip"));
+    // What the window is served: the tile's own bytes (a webview leaves the gzip to MapLibre).
+    let plain = t.decompressed().unwrap();
+    assert_eq!(
+        (plain.bytes.as_slice(), plain.content_encoding),
+        (&b"mvt tile 2/3/2"[..], None)
+    );
 }
 
 #[tokio::test]
