@@ -19,11 +19,14 @@ pub fn url_template() -> String {
     }
 }
 
+/// A range's protobuf by font stack name and first code point.
+type Drawn = HashMap<(String, u32), Arc<Vec<u8>>>;
+
 /// The fonts, read on the first request, and every range drawn so far.
 #[derive(Default)]
 pub struct Glyphs {
     fonts: OnceLock<Result<Fonts, String>>,
-    drawn: Mutex<HashMap<(String, u32), Arc<Vec<u8>>>>,
+    drawn: Mutex<Drawn>,
 }
 
 fn reply(status: StatusCode, content_type: &str, body: Vec<u8>) -> Response<Vec<u8>> {

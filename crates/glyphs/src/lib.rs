@@ -81,7 +81,7 @@ impl Fonts {
     /// The glyphs of code points `start ..= start + 255` that some font has (`start` must be a
     /// multiple of 256, as MapLibre asks).
     pub fn range(&self, start: u32) -> Result<Vec<Glyph>, Error> {
-        if start % 256 != 0 || start > 0xFFFF {
+        if !start.is_multiple_of(256) || start > 0xFFFF {
             return Err(Error::Range(start));
         }
         let faces: Vec<ttf_parser::Face> = self
@@ -115,7 +115,7 @@ pub fn parse_range(file: &str) -> Result<u32, Error> {
         .ok_or_else(bad)?;
     let start: u32 = start.parse().map_err(|_| bad())?;
     let end: u32 = end.parse().map_err(|_| bad())?;
-    if start % 256 != 0 || end != start + 255 || start > 0xFFFF {
+    if !start.is_multiple_of(256) || end != start + 255 || start > 0xFFFF {
         return Err(bad());
     }
     Ok(start)
