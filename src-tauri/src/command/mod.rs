@@ -6,6 +6,7 @@ pub mod basemap;
 pub mod decision;
 pub mod import;
 pub mod incident;
+pub mod overlay;
 pub mod sync;
 pub mod user;
 
