@@ -59,7 +59,7 @@ fn write_files(dir: &Path) -> Result<Files> {
         let table = dbase::TableWriterBuilder::with_encoding(dbase::encoding::EncodingRs::from(
             encoding_rs::GBK,
         ))
-        .add_character_field("NAME".try_into()?, 40);
+        .add_character_field("NAME".try_into().map_err(anyhow::Error::msg)?, 40);
         let mut w = shapefile::Writer::from_path(&line, table)?;
         let pl = shapefile::Polyline::new(vec![
             shapefile::Point::new(106.40, 29.95),
