@@ -288,6 +288,12 @@ async fn story(c: &Client, d: &Driver, data: &Path, f: &Files) -> Result<(String
         refusal.contains("损坏") && refusal.contains("broken"),
         "{refusal}"
     );
+    // The section has grown below the panel's fold: bring the refusal into view, as a user would.
+    c.execute(
+        "document.querySelector('#overlay-error').scrollIntoView()",
+        vec![],
+    )
+    .await?;
     screenshot(c, d, "o02-refused.png").await?;
     assert_eq!(yitu(data, &["overlay", "list", "--json"])?, listed);
     let count = c
