@@ -288,7 +288,15 @@ mod tests {
 
     #[test]
     fn refusals_say_what_is_wrong() {
-        let cases: Vec<(&str, Vec<Option<GeometryValue>>, Crs, &str, &[&str])> = vec![
+        /// Name, rows, the file's system, the refusal's code, words its message holds.
+        type Case = (
+            &'static str,
+            Vec<Option<GeometryValue>>,
+            Crs,
+            &'static str,
+            &'static [&'static str],
+        );
+        let cases: Vec<Case> = vec![
             ("no rows", vec![], Crs::Wgs84, "no_features", &[]),
             (
                 "no geometry",

@@ -12,8 +12,9 @@ pub enum Error {
     #[error("文件已损坏或无法读取 / broken or unreadable file: {}", path.display())]
     Unreadable {
         path: PathBuf,
+        // Boxed: the formats error is large, and every result here would carry its size.
         #[source]
-        source: yitu_formats::Error,
+        source: Box<yitu_formats::Error>,
     },
     #[error("文件是空的 / the file is empty: {}", path.display())]
     Empty { path: PathBuf },

@@ -41,7 +41,7 @@ pub fn read(path: &Path) -> Result<Table, Error> {
         yitu_formats::Error::NotFound { path } => Error::NotFound { path },
         source => Error::Unreadable {
             path: path.to_owned(),
-            source,
+            source: Box::new(source),
         },
     })
 }
