@@ -112,6 +112,11 @@ fn main() {
             command::basemap::basemap_use,
             command::basemap::basemap_remove,
             command::file::pick_file,
+            command::overlay::overlays,
+            command::overlay::overlay_add,
+            command::overlay::overlay_remove,
+            command::overlay::overlay_show,
+            command::overlay::overlay_geojson,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be started");

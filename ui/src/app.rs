@@ -725,6 +725,7 @@ pub fn App() -> impl IntoView {
                     <BasemapControl lang=lang on_change=move |base| {
                         map_handle.with_value(|m| if let Some(m) = m { map::set_tile_base(m, base.as_ref()); });
                     }/>
+                    <crate::overlay::OverlayControl lang=lang map_handle=map_handle/>
                     <RoadsControl lang=lang roads=roads on_loaded=move || {
                         spawn_local(async move {
                             if let Ok(r) = analysis::fetch_roads().await {
@@ -928,6 +929,8 @@ async fn load_layers(m: &Map) -> Result<BTreeMap<Layer, Vec<Resource>>, String> 
     map::add_analysis_layers(m);
     map::add_overlays(m);
     map::add_command_layers(m);
+    // The user's overlays shown last time, under the roads and resources.
+    crate::overlay::draw_shown(m).await;
     Ok(all)
 }
 

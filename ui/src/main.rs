@@ -13,6 +13,7 @@ mod import;
 mod incident;
 mod login;
 mod map;
+mod overlay;
 mod search;
 mod sketch;
 mod stock;

@@ -14,6 +14,7 @@ mod edit;
 mod export;
 mod import;
 mod incident;
+mod overlay;
 mod readiness;
 mod roads;
 mod sync;
@@ -122,6 +123,9 @@ enum Command {
     },
     /// Offline base maps (MBTiles, PMTiles): add, list, remove, use.
     Basemap(basemap::BasemapArgs),
+    /// Vector overlays (GeoJSON, Shapefile) in a named coordinate system: add, list, remove,
+    /// show, hide.
+    Overlay(overlay::OverlayArgs),
     /// The road network used for travel times: load (replacing any), show or clear it.
     Roads {
         #[command(subcommand)]
@@ -243,6 +247,9 @@ async fn run(cli: Cli) -> Result<()> {
     if let Command::Basemap(args) = command {
         return basemap::run(&data_dir, args, &mut std::io::stdout().lock()).await;
     }
+    if let Command::Overlay(args) = command {
+        return overlay::run(&data_dir, args, &mut std::io::stdout().lock());
+    }
     let store = Store::open(&data_dir)
         .await
         .with_context(|| format!("opening the store in {}", data_dir.display()))?;
@@ -254,7 +261,9 @@ async fn run(cli: Cli) -> Result<()> {
         _ => None,
     };
     match command {
-        Command::Basemap(_) => unreachable!("answered before the store is opened"),
+        Command::Basemap(_) | Command::Overlay(_) => {
+            unreachable!("answered before the store is opened")
+        }
         Command::SeedDemo { seed } => {
             let report = store.seed_demo(seed).await?;
             writeln!(

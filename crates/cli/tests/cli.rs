@@ -359,3 +359,7 @@ mod basemap;
 /// The basemap crate's fixture: MBTiles and PMTiles files written from the specs.
 #[path = "../../basemap/tests/support/fixture.rs"]
 mod tile_fixture;
+
+/// `yitu overlay` on GeoJSON and Shapefile files written by the test (issue 3).
+#[path = "cli/overlay.rs"]
+mod overlay;

@@ -1,14 +1,16 @@
 //! The operating system's file chooser, for files the window adds by their path (tile
-//! packages): the chooser gives a path, which the webview's own file input cannot.
+//! packages, overlays): the chooser gives a path, which the webview's own file input cannot.
 
 use super::{CommandError, Reply};
 use tauri_plugin_dialog::DialogExt;
 
-/// Asks the user for a file of this kind (`tiles`); `null` when the chooser is cancelled.
+/// Asks the user for a file of this kind (`tiles`, `overlay`); `null` when the chooser is
+/// cancelled.
 #[tauri::command]
 pub async fn pick_file(app: tauri::AppHandle, kind: String) -> Reply<Option<String>> {
     let (name, extensions): (&str, &[&str]) = match kind.as_str() {
         "tiles" => ("MBTiles / PMTiles", &["mbtiles", "pmtiles"]),
+        "overlay" => ("GeoJSON / Shapefile", &["geojson", "json", "shp"]),
         other => {
             return Err(CommandError {
                 code: "bad_request",

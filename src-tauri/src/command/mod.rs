@@ -7,6 +7,7 @@ pub mod decision;
 pub mod file;
 pub mod import;
 pub mod incident;
+pub mod overlay;
 pub mod sync;
 pub mod user;
 

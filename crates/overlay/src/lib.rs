@@ -1,0 +1,22 @@
+//! User vector overlays: a GeoJSON file or an ESRI Shapefile the user adds over the map, in the
+//! coordinate system they say it is in (WGS-84/CGCS2000, GCJ-02 as AMap and Tencent give, BD-09
+//! as Baidu gives). It is read (`file`), converted to WGS-84 and checked (`convert`, pure), and
+//! kept as a converted GeoJSON file in the data folder with a line in `overlays.json`
+//! (`registry`). A file that is broken, empty, has no features, has positions that are not
+//! longitude/latitude, or lies nowhere near Hechuan is refused and nothing is written.
+
+mod convert;
+mod error;
+mod file;
+mod registry;
+
+pub use convert::{convert, Converted};
+pub use error::Error;
+pub use file::read;
+pub use registry::{Entry, OverlayId, Registry, FOLDER, PALETTE, REGISTRY_FILE};
+pub use yitu_domain::crs::Crs;
+
+/// Reads `path` and converts it from `crs`: what [`Registry::add`] keeps, without keeping it.
+pub fn load(path: &std::path::Path, crs: Crs) -> Result<Converted, Error> {
+    convert(path, read(path)?, crs)
+}
