@@ -21,6 +21,7 @@ use crate::symbols;
 use crate::sync::SyncBox;
 use crate::table::TableView;
 use crate::tauri::{invoke, NoArgs};
+use crate::timing;
 use crate::warnings::WarningsPanel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -256,6 +257,7 @@ pub fn App() -> impl IntoView {
             map::on_cursor(&m, move |lon, lat| set_cursor.set(Some((lon, lat))));
             let loaded = m.clone();
             map::on_load(&m, move || {
+                timing::mark("yitu:map-loaded");
                 spawn_local(async move {
                     match load_layers(&loaded).await {
                         Ok(loaded_records) => {
@@ -268,7 +270,10 @@ pub fn App() -> impl IntoView {
                             if let Ok(list) = incident::fetch_incidents().await {
                                 incidents.set(list);
                             }
-                            map::on_idle(&loaded, move || set_map_state.set(MapState::Ready));
+                            map::on_idle(&loaded, move || {
+                                timing::mark("yitu:ready");
+                                set_map_state.set(MapState::Ready)
+                            });
                         }
                         Err(e) => set_map_state.set(MapState::Failed(e)),
                     }
@@ -904,20 +909,22 @@ async fn load_layers(m: &Map) -> Result<BTreeMap<Layer, Vec<Resource>>, String> 
     }
     map::add_roads_layer(m);
     let mut all = BTreeMap::new();
+    // Marks for the map benchmark: asked → received (command and IPC) → decoded (into Rust) →
+    // built (GeoJSON for MapLibre) → added (source and layers) → loaded (the worker's tiles).
+    timing::mark_sources_loaded(&**m, map::DRAW_ORDER.iter().map(|l| l.code()).collect());
     for layer in map::DRAW_ORDER {
-        let records = invoke::<Vec<Resource>>(
-            "resources",
-            LayerArg {
-                layer: layer.code(),
-            },
-        )
-        .await
-        .map_err(|e| e.message)?;
-        map::add_resource_layer(
-            m,
-            layer,
-            &map::features(&records.iter().collect::<Vec<_>>()),
-        );
+        let code = layer.code();
+        timing::mark(&format!("yitu:{code}:asked"));
+        let reply = crate::tauri::invoke_js("resources", LayerArg { layer: code })
+            .await
+            .map_err(|e| e.message)?;
+        timing::mark(&format!("yitu:{code}:received"));
+        let records: Vec<Resource> = crate::tauri::decode(&reply).map_err(|e| e.message)?;
+        timing::mark(&format!("yitu:{code}:decoded"));
+        let data = map::features(&records.iter().collect::<Vec<_>>());
+        timing::mark(&format!("yitu:{code}:built"));
+        map::add_resource_layer(m, layer, &data);
+        timing::mark(&format!("yitu:{code}:added"));
         all.insert(layer, records);
     }
     map::add_analysis_layers(m);
