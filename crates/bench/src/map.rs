@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use yitu_domain::{demo, Layer};
-use yitu_system_tests::webview::{map_ready, open_app, screenshot, wait_for, yitu};
+use yitu_system_tests::webview::{open_app, screenshot, wait_for, yitu};
 use yitu_system_tests::Driver;
 
 /// The resource layers as the window draws them (its sources are named by layer code).
@@ -313,9 +313,24 @@ async fn in_window(
     let started = Instant::now();
     let (driver, c) = open_app(data_dir).await?;
     let session = started.elapsed();
-    map_ready(&c).await?;
+    // Longer than the tests' `map_ready`: 50,000 records may take minutes on a loaded machine.
+    let ready = wait_for(
+        &c,
+        "the map to be ready",
+        "return document.querySelector('#map[data-state=ready]') !== null",
+        vec![],
+        Duration::from_secs(600),
+    )
+    .await;
     let ready_wall = started.elapsed();
-    let result = measure(&c, &driver, records, flat, marker_cap, session, ready_wall).await;
+    let result = match ready {
+        Ok(_) => measure(&c, &driver, records, flat, marker_cap, session, ready_wall).await,
+        Err(e) => {
+            let _ = driver.screenshot("mapbench-not-ready.png");
+            println!("marks so far: {:?}", marks(&c).await.unwrap_or_default());
+            Err(e)
+        }
+    };
     let _ = tokio::time::timeout(Duration::from_secs(20), c.close()).await;
     drop(driver);
     result
