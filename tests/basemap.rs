@@ -3,7 +3,9 @@
 //! serves its tiles from the file and the map shows them (magenta covers the map in the
 //! screenshot, counted by ImageMagick); the choice is kept in the data folder (`yitu basemap
 //! list`); a corrupt file is refused with a message naming it and the map keeps its tiles;
-//! choosing none takes the tiles away. Screenshots: target/screenshots/b*.
+//! choosing none takes the tiles away. A vector PMTiles made here (real Mapbox Vector Tiles: a
+//! water polygon over everything and one named place) is drawn in the package style (water
+//! blue, counted) with the place's name written. Screenshots: target/screenshots/b*.
 
 #[path = "../crates/basemap/tests/support/fixture.rs"]
 mod fixture;
@@ -49,14 +51,246 @@ async fn a_tile_package_is_added_shown_and_a_broken_one_refused() -> Result<()> 
         &broken,
         b"SQLite format 3\0 but then nothing a database holds",
     )?;
+    // An ASCII name: it is typed into the system's file chooser by xdotool.
+    let vector = files.path().join("vector-base.pmtiles");
+    write_vector_pmtiles(&vector);
     let (path, good, broken) = (data.path().to_owned(), good, broken);
     run_in_window(
         data.path(),
         Duration::from_secs(180),
         "b-failure.png",
-        move |c, d| Box::pin(async move { story(c, d, &path, &good, &broken).await }),
+        move |c, d| {
+            Box::pin(async move {
+                story(c, d, &path, &good, &broken).await?;
+                vector_story(c, d, &path, &vector).await
+            })
+        },
     )
     .await
+}
+
+/// Where the vector package's one named place is (the district's middle), and its name.
+const PLACE: (f64, f64, &str) = (106.27, 30.0, "测试地名");
+
+/// A Mapbox Vector Tile (spec 2.1), written field by field: layer `water` with one polygon a
+/// little larger than the tile, and layer `place` with the point `PLACE` when it falls in the
+/// tile (`at`: its position in tile units).
+fn mvt(at: Option<(i64, i64)>) -> Vec<u8> {
+    fn varint(out: &mut Vec<u8>, mut v: u64) {
+        while v >= 0x80 {
+            out.push((v as u8 & 0x7f) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+    fn field(out: &mut Vec<u8>, n: u64, bytes: &[u8]) {
+        varint(out, n << 3 | 2);
+        varint(out, bytes.len() as u64);
+        out.extend_from_slice(bytes);
+    }
+    fn number(out: &mut Vec<u8>, n: u64, v: u64) {
+        varint(out, n << 3);
+        varint(out, v);
+    }
+    fn packed(values: &[i64]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for v in values {
+            varint(&mut out, *v as u64);
+        }
+        out
+    }
+    let zz = |v: i64| (v << 1) ^ (v >> 63);
+    let layer = |name: &str, features: Vec<Vec<u8>>, key_value: Option<(&str, &str)>| {
+        let mut l = Vec::new();
+        number(&mut l, 15, 2);
+        field(&mut l, 1, name.as_bytes());
+        for f in features {
+            field(&mut l, 2, &f);
+        }
+        if let Some((k, v)) = key_value {
+            field(&mut l, 3, k.as_bytes());
+            let mut value = Vec::new();
+            field(&mut value, 1, v.as_bytes());
+            field(&mut l, 4, &value);
+        }
+        number(&mut l, 5, 4096);
+        l
+    };
+    // MoveTo(1) then LineTo(3) then ClosePath: clockwise in tile coordinates (y down), an
+    // exterior ring.
+    let ring = [
+        9,
+        zz(-64),
+        zz(-64),
+        3 << 3 | 2,
+        zz(4224),
+        zz(0),
+        zz(0),
+        zz(4224),
+        zz(-4224),
+        zz(0),
+        15,
+    ];
+    let mut polygon = Vec::new();
+    number(&mut polygon, 1, 1);
+    number(&mut polygon, 3, 3);
+    field(&mut polygon, 4, &packed(&ring));
+    let mut tile = Vec::new();
+    field(&mut tile, 3, &layer("water", vec![polygon], None));
+    if let Some((x, y)) = at {
+        let mut point = Vec::new();
+        number(&mut point, 1, 2);
+        field(&mut point, 2, &packed(&[0, 0]));
+        number(&mut point, 3, 1);
+        field(&mut point, 4, &packed(&[9, zz(x), zz(y)]));
+        field(
+            &mut tile,
+            3,
+            &layer("place", vec![point], Some(("name", PLACE.2))),
+        );
+    }
+    tile
+}
+
+/// A vector PMTiles over the district, zooms 0–6 (the map zooms past 6 by drawing zoom 6 larger).
+fn write_vector_pmtiles(path: &Path) {
+    let mut tiles = fixture::Tiles::new();
+    let merc = |lon: f64, lat: f64, z: u8| {
+        let n = f64::from(1u32 << z);
+        let y = (1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0 * n;
+        ((lon + 180.0) / 360.0 * n, y)
+    };
+    for z in 0..=6u8 {
+        let (x0, y0) = merc(105.85, 30.45, z);
+        let (x1, y1) = merc(106.80, 29.75, z);
+        let (px, py) = merc(PLACE.0, PLACE.1, z);
+        for x in x0 as u32..=x1 as u32 {
+            for y in y0 as u32..=y1 as u32 {
+                let inside = px as u32 == x && py as u32 == y;
+                let at = inside.then(|| {
+                    (
+                        ((px - f64::from(x)) * 4096.0) as i64,
+                        ((py - f64::from(y)) * 4096.0) as i64,
+                    )
+                });
+                tiles.push((z, x, y, fixture::gzip(&mvt(at))));
+            }
+        }
+    }
+    fixture::write_pmtiles(
+        path,
+        &tiles,
+        &fixture::Pm {
+            tile_type: 1,
+            gzip_tiles: true,
+            gzip_dirs: true,
+            leaves: false,
+            metadata: json!({
+                "name": "测试矢量底图",
+                "vector_layers": [
+                    { "id": "water", "fields": {} },
+                    { "id": "place", "fields": { "name": "String" } }
+                ]
+            }),
+        },
+    );
+}
+
+/// The share of the screenshot's pixels in the package style's water blue (#b5d3ea).
+fn water_share(shot: &Path) -> Result<f64> {
+    let out = Command::new("convert")
+        .arg(shot)
+        .args(
+            "-fuzz 3% -fill black +opaque #b5d3ea -fill white -opaque #b5d3ea -colorspace gray -format %[fx:mean] info:"
+                .split_whitespace(),
+        )
+        .output()
+        .context("ImageMagick's convert (installed by scripts/setup.sh)")?;
+    String::from_utf8(out.stdout)?
+        .trim()
+        .parse()
+        .context("convert's mean")
+}
+
+/// Answers the system's file chooser (GTK's, on the test's X display) with `path`: its
+/// location field (Ctrl+L), the path typed, Enter. Fails if no chooser opens.
+fn answer_file_chooser(d: &Driver, path: &Path) -> Result<()> {
+    let xdotool = |args: &[&str]| -> Result<String> {
+        let out = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &d.display)
+            .output()
+            .context("xdotool (installed by scripts/setup.sh)")?;
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let window = loop {
+        let found = xdotool(&["search", "--name", "Choose a file"])?;
+        if let Some(w) = found.lines().last().filter(|w| !w.is_empty()) {
+            break w.to_owned();
+        }
+        if std::time::Instant::now() > deadline {
+            anyhow::bail!("the file chooser did not open");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // Give the chooser time to draw and take its first focus, then type into it.
+    std::thread::sleep(Duration::from_millis(800));
+    xdotool(&["windowfocus", "--sync", &window])?;
+    xdotool(&["key", "--clearmodifiers", "ctrl+l"])?;
+    std::thread::sleep(Duration::from_millis(300));
+    xdotool(&["type", "--delay", "15", path.to_str().context("path")?])?;
+    std::thread::sleep(Duration::from_millis(300));
+    xdotool(&["key", "Return"])?;
+    Ok(())
+}
+
+/// A vector PMTiles, chosen with the system's file chooser: listed as vector, its water drawn
+/// blue across the map and its place named.
+async fn vector_story(c: &Client, d: &Driver, data: &Path, vector: &Path) -> Result<()> {
+    click(c, "#basemap-browse").await?;
+    answer_file_chooser(d, vector)?;
+    let chosen = wait_for(
+        c,
+        "the chosen path in the field",
+        "const v = document.querySelector('#basemap-path').value; return v ? v : null",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    assert_eq!(chosen, json!(vector.to_str()), "the chooser's answer");
+    screenshot(c, d, "b04a-chosen.png").await?;
+    click(c, "#basemap-add").await?;
+    shown(
+        c,
+        "the vector package listed",
+        "#basemap li[data-kind=vector]",
+    )
+    .await?;
+    let listed = yitu(data, &["basemap", "list", "--json"])?;
+    let active = listed["active"].as_str().context("active")?;
+    let entry = listed["packages"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["id"] == active))
+        .context("the active package")?;
+    assert_eq!(entry["metadata"]["name"], "测试矢量底图", "{listed}");
+    map_idle(c).await?;
+    let named = wait_for(
+        c,
+        "the package's place name written",
+        "const m = window.__yituMap;
+         const ids = m.getStyle().layers.filter(l => l.id.startsWith('tilebase-') && l.type === 'symbol').map(l => l.id);
+         const fs = m.queryRenderedFeatures({layers: ids});
+         return fs.length > 0 ? fs.map(f => f.properties.name) : null",
+        vec![],
+        Duration::from_secs(15),
+    )
+    .await?;
+    assert_eq!(named, json!([PLACE.2]));
+    screenshot(c, d, "b04b-vector.png").await?;
+    let share = water_share(&screenshot_dir().join("b04b-vector.png"))?;
+    assert!(share > 0.3, "the package's water covers the map: {share}");
+    Ok(())
 }
 
 /// ImageMagick's arguments: everything not magenta to black, then magenta to white; the mean

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use yitu_system_tests::webview::{
     click_at, move_to, open_app, screen_point, screenshot, text, wait_for, yitu, RENDERED,
+    RENDERED_LAYER, SYMBOL_LAYERS_JS,
 };
 use yitu_system_tests::{resident_kb, Driver};
 
@@ -83,9 +84,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
             .context("stats total")?;
         assert!(expected > 0, "{layer} has records");
         assert_eq!(shown.trim(), expected.to_string(), "count of {layer}");
-        let drawn = c
-            .execute(RENDERED, vec![json!(format!("{layer}-disc"))])
-            .await?;
+        let drawn = c.execute(RENDERED, vec![json!(layer)]).await?;
         assert!(drawn.as_i64().unwrap_or(0) > 0, "{layer} symbols drawn");
     }
 
@@ -121,7 +120,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     // 3. Shelters off: their symbols are gone; on again: back.
     let toggle = "li[data-layer=shelters] input[type=checkbox]";
     c.find(Locator::Css(toggle)).await?.click().await?;
-    let shelters = vec![json!("shelters-disc")];
+    let shelters = vec![json!("shelters")];
     wait_for(
         c,
         "shelters to disappear",
@@ -133,7 +132,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     .or_else(|_| -> Result<Value> {
         bail!("shelter symbols still drawn after toggling the layer off")
     })?;
-    let others = c.execute(RENDERED, vec![json!("teams-disc")]).await?;
+    let others = c.execute(RENDERED, vec![json!("teams")]).await?;
     assert!(others.as_i64().unwrap_or(0) > 0, "teams stay drawn");
     screenshot(c, d, "02-shelters-off.png").await?;
     c.find(Locator::Css(toggle)).await?.click().await?;
@@ -180,7 +179,14 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
             Duration::from_secs(10),
         )
         .await?;
-        wait_for(c, &format!("{layer} drawn: {expected}"), "return window.__yituMap.queryRenderedFeatures({layers: [arguments[0] + '-disc']}).length === arguments[1]", vec![json!(layer), json!(expected)], Duration::from_secs(10)).await?;
+        wait_for(
+            c,
+            &format!("{layer} drawn: {expected}"),
+            &RENDERED.replace("return ", "return arguments[1] === "),
+            vec![json!(layer), json!(expected)],
+            Duration::from_secs(10),
+        )
+        .await?;
     }
     screenshot(c, d, "02b-filtered.png").await?;
     c.find(Locator::Css("#filter-clear")).await?.click().await?;
@@ -212,7 +218,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         c,
         &format!("hazards filtered to {landslides} landslides"),
         "return document.querySelector('li[data-layer=hazards] .count').textContent.trim() === String(arguments[0])
-            && window.__yituMap.queryRenderedFeatures({layers: ['hazards-disc']}).length === arguments[0]",
+            && window.__yituMap.queryRenderedFeatures({layers: ['hazards-disc', 'hazards-cluster']}).reduce((n, f) => n + (f.properties.point_count || 1), 0) === arguments[0]",
         vec![json!(landslides)],
         Duration::from_secs(10),
     )
@@ -350,8 +356,8 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     let target = wait_for(
         c,
         "an unobstructed shelter",
-        r#"const m = window.__yituMap;
-           const discs = ['hazards-disc','shelters-disc','depots-disc','experts-disc','teams-disc'];
+        &r#"const m = window.__yituMap;
+           const discs = SYMBOLS;
            const rect = m.getCanvas().getBoundingClientRect();
            for (const f of m.queryRenderedFeatures({layers: ['shelters-disc']})) {
              const p = m.project(f.geometry.coordinates);
@@ -361,7 +367,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
                return {id: f.properties.id, x: rect.left + p.x, y: rect.top + p.y};
              }
            }
-           return null;"#,
+           return null;"#.replace("SYMBOLS", SYMBOL_LAYERS_JS),
         vec![],
         Duration::from_secs(10),
     )
@@ -612,7 +618,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     wait_for(
         c,
         "roads drawn",
-        &RENDERED.replace("return ", "return 0 < "),
+        &RENDERED_LAYER.replace("return ", "return 0 < "),
         vec![json!("roads")],
         Duration::from_secs(10),
     )
@@ -646,7 +652,7 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
     wait_for(
         c,
         "the route drawn",
-        &RENDERED.replace("return ", "return 0 < "),
+        &RENDERED_LAYER.replace("return ", "return 0 < "),
         vec![json!("route")],
         Duration::from_secs(10),
     )

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use yitu_system_tests::webview::{
-    click, click_at, open_app, screenshot, shown, text, type_into, wait_for, yitu,
+    click, click_at, open_app, screenshot, shown, text, type_into, wait_for, yitu, SYMBOL_LAYERS_JS,
 };
 use yitu_system_tests::{binary, Driver};
 
@@ -214,8 +214,8 @@ async fn run(c: &Client, d: &Driver, data: &Path, other: &Path, server: &mut Ser
     let target = wait_for(
         c,
         "an unobstructed shelter",
-        r#"const m = window.__yituMap;
-           const discs = ['hazards-disc','shelters-disc','depots-disc','experts-disc','teams-disc'];
+        &r#"const m = window.__yituMap;
+           const discs = SYMBOLS;
            const rect = m.getCanvas().getBoundingClientRect();
            for (const f of m.queryRenderedFeatures({layers: ['shelters-disc']})) {
              const p = m.project(f.geometry.coordinates);
@@ -225,7 +225,7 @@ async fn run(c: &Client, d: &Driver, data: &Path, other: &Path, server: &mut Ser
                return {id: f.properties.id, capacity: f.properties.capacity, x: rect.left + p.x, y: rect.top + p.y};
              }
            }
-           return null;"#,
+           return null;"#.replace("SYMBOLS", SYMBOL_LAYERS_JS),
         vec![],
         Duration::from_secs(10),
     )

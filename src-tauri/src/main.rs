@@ -5,6 +5,7 @@
 
 mod basemap;
 mod command;
+mod glyphs;
 mod startup;
 mod sync;
 
@@ -18,8 +19,11 @@ fn main() {
         .init();
     startup::prepare_webview_environment();
     let data_dir_arg = startup::data_dir_from_args(std::env::args().skip(1));
+    let label_glyphs = std::sync::Arc::new(glyphs::Glyphs::default());
 
     tauri::Builder::default()
+        // The native file chooser, used from Rust only (`command::file`): no script permission.
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let state =
                 tauri::async_runtime::block_on(startup::open_store(app, data_dir_arg.clone()));
@@ -41,6 +45,16 @@ fn main() {
                 tauri::async_runtime::spawn(async move {
                     let state = tauri::Manager::state::<startup::AppState>(&app);
                     responder.respond(basemap::serve(&state, request).await);
+                });
+            },
+        )
+        // Glyphs for map labels, drawn from installed fonts on a worker thread (see `glyphs`).
+        .register_asynchronous_uri_scheme_protocol(
+            glyphs::SCHEME,
+            move |_ctx, request, responder| {
+                let glyphs = label_glyphs.clone();
+                tauri::async_runtime::spawn_blocking(move || {
+                    responder.respond(glyphs.serve(&request))
                 });
             },
         )
@@ -97,6 +111,7 @@ fn main() {
             command::basemap::basemap_add,
             command::basemap::basemap_use,
             command::basemap::basemap_remove,
+            command::file::pick_file,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be started");

@@ -225,5 +225,15 @@ pub fn yitu(data_dir: &std::path::Path, args: &[&str]) -> Result<Value> {
     Ok(serde_json::from_slice(&out.stdout)?)
 }
 
-pub const RENDERED: &str =
+/// How many records of the resource layer `arguments[0]` (e.g. "shelters") the map draws: its
+/// own discs plus the records counted in its cluster discs (one expression, so a caller can
+/// compare it: `RENDERED.replace("return ", "return 0 < ")`).
+pub const RENDERED: &str = "return window.__yituMap.queryRenderedFeatures({layers: [arguments[0] + '-disc', arguments[0] + '-cluster']}).reduce((n, f) => n + (f.properties.point_count || 1), 0)";
+
+/// How many features the map layer `arguments[0]` (by its style id, e.g. "route") draws.
+pub const RENDERED_LAYER: &str =
     "return window.__yituMap.queryRenderedFeatures({layers: [arguments[0]]}).length";
+
+/// The layers that draw resource symbols, records and clusters, as a JavaScript array literal:
+/// what a click on the map can land on.
+pub const SYMBOL_LAYERS_JS: &str = "['hazards-disc','shelters-disc','depots-disc','experts-disc','teams-disc','hazards-cluster','shelters-cluster','depots-cluster','experts-cluster','teams-cluster']";

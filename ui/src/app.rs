@@ -210,6 +210,7 @@ pub fn App() -> impl IntoView {
                 Err(e) => return set_map_state.set(MapState::Failed(e)),
             };
             map_handle.set_value(Some(m.clone()));
+            let clicked = m.clone();
             map::on_click(&m, move |hit, lon, lat| {
                 if locating.get_untracked() {
                     locating.set(false);
@@ -250,8 +251,12 @@ pub fn App() -> impl IntoView {
                         field: last.as_ref().and_then(|a| a.field),
                         material: last.and_then(|a| a.material),
                     }));
-                } else if let Some(hit) = hit {
-                    set_selected.set(Some(hit));
+                } else {
+                    match hit {
+                        Some(map::Hit::Record(layer, id)) => set_selected.set(Some((layer, id))),
+                        Some(map::Hit::Cluster { lon, lat }) => map::zoom_into(&clicked, lon, lat),
+                        None => {}
+                    }
                 }
             });
             map::on_cursor(&m, move |lon, lat| set_cursor.set(Some((lon, lat))));
@@ -1165,6 +1170,12 @@ fn Legend(lang: ReadSignal<Lang>) -> impl IntoView {
                 {map::DEPOT_LEVELS.into_iter().map(|(level, c)| view! {
                     <li><span class="dot" style=format!("background:{c}")></span>{move || lang.get().t(level.zh(), level.en())}</li>
                 }).collect_view()}
+            </ul>
+            <h3>{move || lang.get().t("聚合", "Clusters")}</h3>
+            <ul>
+                <li><span class="dot cluster" style=format!("background:{}", map::base_colour(Layer::Shelters))>"12"</span>{move || lang.get().t(
+                    "区县视图中相邻记录合并，数字为记录数；点击放大（12 级起逐个显示并标注名称）",
+                    "At district zoom nearby records merge; the number is how many. Click to zoom in (from zoom 12 each record has its own symbol and name)")}</li>
             </ul>
             <h3>{move || lang.get().t("就近资源分析", "Nearest resources")}</h3>
             <ul>

@@ -33,6 +33,11 @@ struct PathArg {
 }
 
 #[derive(Serialize)]
+struct KindArg {
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
 struct IdArg {
     id: String,
 }
@@ -80,6 +85,17 @@ pub fn BasemapControl(
             }
             done(r);
             set_busy.set(false);
+        });
+    };
+    // The system's file chooser fills the path; the user still presses 添加 (the path stays
+    // visible and can be corrected first).
+    let browse = move |_| {
+        spawn_local(async move {
+            match invoke::<Option<String>>("pick_file", KindArg { kind: "tiles" }).await {
+                Ok(Some(p)) => path.set(p),
+                Ok(None) => {}
+                Err(e) => set_error.set(Some(e.message)),
+            }
         });
     };
     let choose = move |id: String| {
@@ -130,6 +146,7 @@ pub fn BasemapControl(
             <div class="add">
                 <input id="basemap-path" placeholder=move || lang.get().t("MBTiles / PMTiles 文件路径", "Path of an MBTiles / PMTiles file")
                     prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev))/>
+                <button id="basemap-browse" on:click=browse>{move || lang.get().t("浏览…", "Browse…")}</button>
                 <button id="basemap-add" disabled=move || busy.get() on:click=add>{move || lang.get().t("添加", "Add")}</button>
             </div>
             {move || error.get().map(|e| view! { <p class="error" id="basemap-error">{e}</p> })}

@@ -42,6 +42,12 @@ extern "C" {
     fn add_control(this: &Map, control: &JsValue, position: &str);
     #[wasm_bindgen(method, js_name = flyTo)]
     fn fly_to(this: &Map, options: &JsValue);
+    #[wasm_bindgen(method, js_name = easeTo)]
+    fn ease_to(this: &Map, options: &JsValue);
+    #[wasm_bindgen(method, js_name = getZoom)]
+    fn get_zoom(this: &Map) -> f64;
+    #[wasm_bindgen(method, js_name = setGlyphs)]
+    fn set_glyphs(this: &Map, url: &str);
 
     #[wasm_bindgen(js_namespace = maplibregl, js_name = NavigationControl)]
     type NavigationControl;
@@ -71,6 +77,8 @@ pub struct BaseMap {
     pub outline: String,
     pub neighbours: String,
     pub rivers: String,
+    /// The glyph URL template for labels (`…/{fontstack}/{range}.pbf`).
+    pub glyphs: String,
 }
 
 fn js(v: &Value) -> JsValue {
@@ -111,6 +119,9 @@ pub fn create(container: &web_sys::HtmlElement, attribution: &str) -> Result<Map
         "attributionControl": { "compact": false, "customAttribution": attribution },
         "maxZoom": 18,
         "minZoom": 6,
+        // Chinese characters in labels are drawn by the webview from installed fonts; digits,
+        // Latin letters and punctuation come from the shell's glyph ranges (`glyphs`).
+        "localIdeographFontFamily": "'Noto Sans CJK SC', 'Droid Sans Fallback', sans-serif",
     }));
     js_sys::Reflect::set(&options, &"container".into(), container).map_err(|e| format!("{e:?}"))?;
     let map = Map::new(&options).map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
@@ -143,6 +154,7 @@ pub fn on_idle(map: &Map, f: impl FnOnce() + 'static) {
 
 /// Adds the shipped base layers: neighbouring districts, the district outline, rivers.
 pub fn add_base(map: &Map, base: &BaseMap) {
+    map.set_glyphs(&base.glyphs);
     let parse = |text: &str| js_sys::JSON::parse(text).unwrap_or(JsValue::NULL);
     for (id, text) in [
         ("neighbours", &base.neighbours),
@@ -192,9 +204,61 @@ pub struct TileBase {
 /// The source and the layers prefixed with this are the tile base map's.
 const TILE_BASE: &str = "tilebase";
 
+/// How a vector package's layer is drawn, guessed from its name as the common schemas
+/// (OpenMapTiles, Protomaps, Shortbread) call their layers: water blue, green land, buff
+/// buildings, white-on-grey roads, names on place and street points; anything else neutral.
+struct VectorLook {
+    fill: &'static str,
+    line: &'static str,
+    line_width: f64,
+    names: bool,
+}
+
+impl VectorLook {
+    fn of(layer: &str) -> VectorLook {
+        let name = layer.to_ascii_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
+        let (fill, line, line_width) = if has(&["water", "ocean", "river", "lake"]) {
+            ("#b5d3ea", "#7fb1d9", 1.2)
+        } else if has(&[
+            "park",
+            "landcover",
+            "landuse",
+            "wood",
+            "forest",
+            "green",
+            "natural",
+        ]) {
+            ("#e2ecd6", "#c4d6b0", 0.8)
+        } else if has(&["building"]) {
+            ("#e7ddd0", "#cdbfae", 0.6)
+        } else if has(&["road", "transport", "street", "highway", "rail"]) {
+            ("#eceff1", "#9aa5b1", 1.6)
+        } else if has(&["boundary", "admin"]) {
+            ("#00000000", "#8e7cc3", 1.0)
+        } else {
+            ("#e3e7ea", "#8d99a6", 1.0)
+        };
+        VectorLook {
+            fill,
+            line,
+            line_width,
+            names: has(&[
+                "place",
+                "poi",
+                "label",
+                "name",
+                "street",
+                "road",
+                "transport",
+            ]),
+        }
+    }
+}
+
 /// Shows `base` under the district's rivers, outline and resources (replacing any shown), or
-/// removes the tile base map when `None`. Vector layers get a neutral style: fills, lines and
-/// points in greys and blues, no text (glyphs would need a font server).
+/// removes the tile base map when `None`. Vector layers are styled by what their names say
+/// (`VectorLook`).
 pub fn set_tile_base(map: &Map, base: Option<&TileBase>) {
     let style = map.get_style();
     let layers = js_sys::Reflect::get(&style, &"layers".into()).unwrap_or(JsValue::UNDEFINED);
@@ -232,27 +296,53 @@ pub fn set_tile_base(map: &Map, base: Option<&TileBase>) {
     map.add_source(TILE_BASE, &js(&source));
     if base.kind == "vector" {
         for (i, layer) in base.vector_layers.iter().enumerate() {
-            for (kind, geometry, paint) in [
+            let look = VectorLook::of(layer);
+            let mut drawn = vec![
                 (
                     "fill",
                     "Polygon",
-                    json!({ "fill-color": "#e3e7ea", "fill-outline-color": "#b0bac3" }),
+                    json!({ "fill-color": look.fill, "fill-outline-color": look.line }),
+                    json!({}),
                 ),
                 (
                     "line",
                     "LineString",
-                    json!({ "line-color": "#8d99a6", "line-width": 1 }),
+                    json!({ "line-color": look.line, "line-width": look.line_width }),
+                    json!({ "line-cap": "round", "line-join": "round" }),
                 ),
                 (
                     "circle",
                     "Point",
-                    json!({ "circle-color": "#7a8a99", "circle-radius": 2 }),
+                    json!({ "circle-color": look.line, "circle-radius": 2 }),
+                    json!({}),
                 ),
-            ] {
+            ];
+            if look.names {
+                // Place and street names, in Chinese where the package has it.
+                let text = json!([
+                    "coalesce",
+                    ["get", "name:zh"],
+                    ["get", "name_zh"],
+                    ["get", "name"]
+                ]);
+                let paint = json!({ "text-color": "#3e4a56", "text-halo-color": "#ffffff", "text-halo-width": 1.2 });
+                for (placement, geometry) in [("point", "Point"), ("line", "LineString")] {
+                    drawn.push((
+                        "symbol",
+                        geometry,
+                        paint.clone(),
+                        json!({
+                            "text-field": text, "text-font": [LABEL_FONT], "text-size": 11,
+                            "symbol-placement": placement,
+                        }),
+                    ));
+                }
+            }
+            for (n, (kind, geometry, paint, layout)) in drawn.into_iter().enumerate() {
                 let l = json!({
-                    "id": format!("{TILE_BASE}-{i}-{kind}"), "type": kind, "source": TILE_BASE,
+                    "id": format!("{TILE_BASE}-{i}-{n}-{kind}"), "type": kind, "source": TILE_BASE,
                     "source-layer": layer, "filter": ["==", ["geometry-type"], geometry],
-                    "paint": paint,
+                    "paint": paint, "layout": layout,
                 });
                 map.add_layer_before(&js(&l), "rivers");
             }
@@ -351,18 +441,63 @@ pub fn base_colour(layer: Layer) -> &'static str {
     }
 }
 
-/// The two map layers (disc and pictogram) that draw a resource layer.
-pub fn style_layers(layer: Layer) -> [String; 2] {
+/// Below this zoom a resource layer's nearby symbols merge into one disc with their count, so
+/// a district view draws hundreds of symbols whatever the number of records; from it on,
+/// every record has its own symbol.
+pub const CLUSTER_BELOW_ZOOM: u8 = 12;
+/// Names are written under the symbols from this zoom on (a few streets across).
+pub const LABEL_FROM_ZOOM: f64 = 12.5;
+/// The one font stack labels ask for; the shell draws it from installed fonts.
+const LABEL_FONT: &str = "Yitu Sans";
+
+/// The map layers that draw a resource layer: its record discs, their pictograms, names, and
+/// the cluster discs with their counts.
+pub fn style_layers(layer: Layer) -> [String; 5] {
+    let code = layer.code();
     [
-        format!("{}-disc", layer.code()),
-        format!("{}-icon", layer.code()),
+        format!("{code}-disc"),
+        format!("{code}-icon"),
+        format!("{code}-label"),
+        format!("{code}-cluster"),
+        format!("{code}-count"),
     ]
 }
 
-/// Adds a resource layer: a GeoJSON source and its disc and pictogram layers.
+/// A cluster's colour: the layer's, except hazards, whose cluster takes its gravest member's
+/// level colour (a red cluster holds a level-1 point).
+fn cluster_colour(layer: Layer) -> Value {
+    match layer {
+        Layer::Hazards => json!([
+            "match",
+            ["get", "gravest"],
+            1,
+            "#b71c1c",
+            2,
+            "#e65100",
+            3,
+            "#f9a825",
+            4,
+            "#1e88e5",
+            "#e65100"
+        ]),
+        _ => json!(base_colour(layer)),
+    }
+}
+
+/// Adds a resource layer: a clustering GeoJSON source, its record discs and pictograms, names
+/// at close zoom, and count discs where records merge.
 pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
-    let source = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&source, &"type".into(), &"geojson".into());
+    let source = js(&json!({
+        "type": "geojson",
+        "cluster": true,
+        "clusterMaxZoom": CLUSTER_BELOW_ZOOM - 1,
+        "clusterRadius": 42,
+        "clusterProperties": if layer == Layer::Hazards {
+            json!({ "gravest": ["min", ["to-number", ["get", "level"], 4]] })
+        } else {
+            json!({})
+        },
+    }));
     let _ = js_sys::Reflect::set(&source, &"data".into(), data);
     map.add_source(layer.code(), &source);
     if let Some(image) = crate::symbols::pictogram(layer) {
@@ -372,9 +507,10 @@ pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
             &js(&json!({ "pixelRatio": 2 })),
         );
     }
-    let [disc, icon] = style_layers(layer);
+    let single = json!(["!", ["has", "point_count"]]);
+    let [disc, icon, label, cluster, count] = style_layers(layer);
     map.add_layer(&js(&json!({
-        "id": disc, "type": "circle", "source": layer.code(),
+        "id": disc, "type": "circle", "source": layer.code(), "filter": single,
         "paint": {
             "circle-color": colour_expression(layer),
             "circle-radius": ["interpolate", ["linear"], ["zoom"], 8, 7, 11, 10, 15, 14],
@@ -383,13 +519,52 @@ pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
         }
     })));
     map.add_layer(&js(&json!({
-        "id": icon, "type": "symbol", "source": layer.code(),
+        "id": icon, "type": "symbol", "source": layer.code(), "filter": single,
         "layout": {
             "icon-image": format!("{}-pictogram", layer.code()),
             "icon-size": ["interpolate", ["linear"], ["zoom"], 8, 0.6, 11, 0.85, 15, 1.2],
             "icon-allow-overlap": true,
             "icon-ignore-placement": true,
         }
+    })));
+    // Names under the symbols; where two would collide one is left out (the symbol stays).
+    map.add_layer(&js(&json!({
+        "id": label, "type": "symbol", "source": layer.code(), "filter": single,
+        "minzoom": LABEL_FROM_ZOOM,
+        "layout": {
+            "text-field": ["get", "name"],
+            "text-font": [LABEL_FONT],
+            "text-size": ["interpolate", ["linear"], ["zoom"], 12.5, 12, 16, 15],
+            "text-anchor": "top",
+            "text-offset": [0, 1.2],
+            "text-max-width": 9,
+            "text-padding": 1,
+        },
+        "paint": {
+            "text-color": "#1f2933",
+            "text-halo-color": "#ffffff",
+            "text-halo-width": 1.6,
+        }
+    })));
+    map.add_layer(&js(&json!({
+        "id": cluster, "type": "circle", "source": layer.code(), "filter": ["has", "point_count"],
+        "paint": {
+            "circle-color": cluster_colour(layer),
+            "circle-radius": ["step", ["get", "point_count"], 13, 10, 16, 50, 20, 200, 25, 1000, 30],
+            "circle-stroke-color": "#ffffff",
+            "circle-stroke-width": 2.5,
+        }
+    })));
+    map.add_layer(&js(&json!({
+        "id": count, "type": "symbol", "source": layer.code(), "filter": ["has", "point_count"],
+        "layout": {
+            "text-field": ["get", "point_count_abbreviated"],
+            "text-font": [LABEL_FONT],
+            "text-size": 13,
+            "text-allow-overlap": true,
+            "text-ignore-placement": true,
+        },
+        "paint": { "text-color": "#ffffff", "text-halo-color": "rgba(0,0,0,0.35)", "text-halo-width": 1 }
     })));
 }
 
@@ -448,32 +623,47 @@ fn lng_lat(event: &JsValue) -> Option<(f64, f64)> {
     Some((coord("lng")?, coord("lat")?))
 }
 
-/// Calls `f(hit, lon, lat)` on every click: `hit` is the resource symbol under the pointer, if
-/// any (topmost first). Shows a pointer cursor over symbols.
-pub fn on_click(map: &Map, f: impl Fn(Option<(Layer, String)>, f64, f64) + 'static) {
-    let discs: Vec<String> = DRAW_ORDER
+/// What a click landed on: a record's symbol, or a cluster of records (at its centre).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hit {
+    Record(Layer, String),
+    Cluster { lon: f64, lat: f64 },
+}
+
+/// Calls `f(hit, lon, lat)` on every click: `hit` is the resource symbol or cluster under the
+/// pointer, if any (topmost first). Shows a pointer cursor over them.
+pub fn on_click(map: &Map, f: impl Fn(Option<Hit>, f64, f64) + 'static) {
+    let targets: Vec<String> = DRAW_ORDER
         .iter()
         .rev()
-        .map(|l| style_layers(*l)[0].clone())
+        .flat_map(|l| {
+            let [disc, _, _, cluster, _] = style_layers(*l);
+            [disc, cluster]
+        })
         .collect();
-    let query_options = js(&json!({ "layers": discs }));
+    let query_options = js(&json!({ "layers": targets }));
     let hit = {
         let map = map.clone();
-        move |event: &JsValue| -> Option<(Layer, String)> {
+        move |event: &JsValue| -> Option<Hit> {
             let point = js_sys::Reflect::get(event, &"point".into()).ok()?;
             let features = map.query_rendered_features(&point, &query_options);
             let first = features.get(0);
             if first.is_undefined() {
                 return None;
             }
-            let props = js_sys::Reflect::get(&first, &"properties".into()).ok()?;
-            let id = js_sys::Reflect::get(&props, &"id".into())
-                .ok()?
-                .as_string()?;
-            let layer = js_sys::Reflect::get(&props, &"layer".into())
-                .ok()?
-                .as_string()?;
-            Some((Layer::from_code(&layer).ok()?, id))
+            let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
+            let props = get(&first, "properties")?;
+            if get(&props, "cluster").is_some_and(|c| c.is_truthy()) {
+                let coords = get(&get(&first, "geometry")?, "coordinates")?;
+                let coords: &js_sys::Array = coords.dyn_ref()?;
+                return Some(Hit::Cluster {
+                    lon: coords.get(0).as_f64()?,
+                    lat: coords.get(1).as_f64()?,
+                });
+            }
+            let id = get(&props, "id")?.as_string()?;
+            let layer = get(&props, "layer")?.as_string()?;
+            Some(Hit::Record(Layer::from_code(&layer).ok()?, id))
         }
     };
     let hit = std::rc::Rc::new(hit);
@@ -494,6 +684,14 @@ pub fn on_click(map: &Map, f: impl Fn(Option<(Layer, String)>, f64, f64) + 'stat
     });
     map.on("mousemove", on_move.as_ref().unchecked_ref());
     on_move.forget();
+}
+
+/// Zooms in on a cluster two steps (no further than where its records stand apart).
+pub fn zoom_into(map: &Map, lon: f64, lat: f64) {
+    let zoom = (map.get_zoom() + 2.0).min(f64::from(CLUSTER_BELOW_ZOOM));
+    map.ease_to(&js(
+        &json!({ "center": [lon, lat], "zoom": zoom, "duration": 400 }),
+    ));
 }
 
 /// Calls `f(lon, lat)` as the pointer moves over the map (WGS-84).

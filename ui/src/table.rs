@@ -66,6 +66,8 @@ pub fn TableView(
     on_open: impl Fn(Layer, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let layer = RwSignal::new(Layer::Teams);
+    // Narrows the rows by name or town as the user types (full-width and case folded).
+    let query = RwSignal::new(String::new());
     let (rows, set_rows) = signal(None::<Result<Vec<Resource>, String>>);
     Effect::new(move |_| {
         let l = layer.get();
@@ -90,13 +92,24 @@ pub fn TableView(
                     }
                 }).collect_view()}
             </div>
+            <input id="table-search" type="search" class="table-search"
+                placeholder=move || lang.get().t("按名称或镇街查找", "Find by name or town")
+                prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
             {move || match rows.get() {
                 None => view! { <p class="muted">{lang.get().t("加载中…", "Loading…")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
                 Some(Ok(list)) => {
                     let l = lang.get();
                     let f = filter.get();
-                    let kept: Vec<Resource> = list.into_iter().filter(|r| f.keeps(r)).collect();
+                    let q = yitu_domain::search::normalise(query.get().trim());
+                    let matches = |r: &Resource| {
+                        q.is_empty()
+                            || yitu_domain::search::normalise(r.name()).contains(&q)
+                            || town::by_code(r.town_code())
+                                .is_some_and(|t| yitu_domain::search::normalise(&t.name).contains(&q))
+                    };
+                    let kept: Vec<Resource> =
+                        list.into_iter().filter(|r| f.keeps(r) && matches(r)).collect();
                     view! {
                         <p class="muted" id="table-count">{format!("{} {}", kept.len(), l.t("条记录", "records"))}</p>
                         <table class="registry">

@@ -4,6 +4,7 @@
 
 pub mod basemap;
 pub mod decision;
+pub mod file;
 pub mod import;
 pub mod incident;
 pub mod sync;
@@ -207,6 +208,8 @@ pub struct BaseMap {
     outline: &'static str,
     neighbours: &'static str,
     rivers: &'static str,
+    /// Where MapLibre asks for label glyphs (the `yitu-glyphs` scheme).
+    glyphs: String,
 }
 
 #[tauri::command]
@@ -217,6 +220,7 @@ pub fn base_map() -> BaseMap {
             "../../../assets/geo/hechuan_and_neighbours_districts_wgs84.geojson"
         ),
         rivers: include_str!("../../../assets/geo/hechuan_rivers_gshhg_wdbii_wgs84.geojson"),
+        glyphs: crate::glyphs::url_template(),
     }
 }
 
