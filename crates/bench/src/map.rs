@@ -375,16 +375,31 @@ async fn measure(
         "layer", "asked", "cmd+IPC", "decode", "GeoJSON", "add", "→loaded@"
     );
     let mut sums = [0.0f64; 4];
+    // Adding starts once every layer is built (the window fetches all before drawing any): a
+    // layer's add runs from the later of its own `built` and the previous layer's `added`.
+    let mut previous_added = LAYERS
+        .iter()
+        .filter_map(|l| at(&format!("yitu:{}:built", l.code())))
+        .fold(f64::NAN, f64::max);
     for l in LAYERS {
         let code = l.code();
         let step = |a: &str, b: &str| {
             Some(at(&format!("yitu:{code}:{b}"))? - at(&format!("yitu:{code}:{a}"))?)
         };
+        let added = at(&format!("yitu:{code}:added"));
+        let add = added.zip(at(&format!("yitu:{code}:built"))).map(|(a, b)| {
+            a - if previous_added.is_nan() {
+                b
+            } else {
+                b.max(previous_added)
+            }
+        });
+        previous_added = added.unwrap_or(previous_added);
         let phases = [
             step("asked", "received"),
             step("received", "decoded"),
             step("decoded", "built"),
-            step("built", "added"),
+            add,
         ];
         for (s, p) in sums.iter_mut().zip(phases) {
             *s += p.unwrap_or(0.0);
