@@ -1218,7 +1218,11 @@ mod tests {
         let d = generate_many(DEFAULT_SEED, 50_000);
         for layer in Layer::ALL {
             // Every layer in about the demo's proportion: none is left out by the last cut.
-            assert!(count(&d, layer) >= 1_000, "{layer:?}: {}", count(&d, layer));
+            assert!(
+                count(&d, *layer) >= 1_000,
+                "{layer:?}: {}",
+                count(&d, *layer)
+            );
         }
         assert!(d.resources[small..]
             .iter()
