@@ -21,6 +21,7 @@ mod symbols;
 mod sync;
 mod table;
 mod tauri;
+mod timing;
 mod warnings;
 
 fn main() {

@@ -37,8 +37,12 @@ pub async fn invoke_js(cmd: &str, args: impl Serialize) -> Result<JsValue, CallE
 
 /// Calls a command and decodes its reply.
 pub async fn invoke<T: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<T, CallError> {
-    let value = invoke_js(cmd, args).await?;
-    let text = json_of(&value).unwrap_or_else(|| "null".into());
+    decode(&invoke_js(cmd, args).await?)
+}
+
+/// Decodes a reply [`invoke_js`] returned.
+pub fn decode<T: DeserializeOwned>(value: &JsValue) -> Result<T, CallError> {
+    let text = json_of(value).unwrap_or_else(|| "null".into());
     serde_json::from_str(&text).map_err(|e| CallError {
         code: "decode".into(),
         message: e.to_string(),

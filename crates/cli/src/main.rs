@@ -43,6 +43,10 @@ enum Command {
     SeedDemo {
         #[arg(long, default_value_t = demo::DEFAULT_SEED)]
         seed: u64,
+        /// A larger generated set of exactly this many records, the demo set first (for the
+        /// map benchmark; still demo data, names of generated records end in "（生成 N）").
+        #[arg(long)]
+        records: Option<usize>,
     },
     /// Counts per layer and per kind.
     Stats {
@@ -264,8 +268,11 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Basemap(_) | Command::Overlay(_) => {
             unreachable!("answered before the store is opened")
         }
-        Command::SeedDemo { seed } => {
-            let report = store.seed_demo(seed).await?;
+        Command::SeedDemo { seed, records } => {
+            let report = match records {
+                Some(n) => store.seed_generated(seed, n).await?,
+                None => store.seed_demo(seed).await?,
+            };
             writeln!(
                 out,
                 "演示数据 / demo data (seed {seed}): {} records and {} ledger entries added",

@@ -214,6 +214,68 @@ pub fn generate(seed: u64) -> DemoDataset {
     }
 }
 
+/// A larger generated set for benchmarks (still 演示数据): the demo's own generators run round
+/// after round on one random stream, until exactly `records` records. Round 0 is the demo set
+/// itself; later rounds' names end in "（生成 N）" so a generated record is never mistaken for a
+/// planned one, and their depots get no stock (the map needs positions, not ledgers). Positions
+/// follow the demo's rules: near the schematic town anchors, always inside the district.
+pub fn generate_many(seed: u64, records: usize) -> DemoDataset {
+    let mut data = generate(seed);
+    let mut g = Gen {
+        // Another stream than round 0's, so round 1 is not round 0 again.
+        rng: SplitMix64::new(seed ^ 0x9e37_79b9_7f4a_7c15),
+        district: District::hechuan(),
+        // Ids of generated rounds count from eleven days after the demo's, clear of them.
+        next_ms: EPOCH_MS + 1_000_000_000,
+    };
+    let towns = data.towns.clone();
+    let villages = town::villages();
+    let anchors = data.town_anchors.clone();
+    let anchor = |code: &str| {
+        anchors
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, p)| *p)
+            .unwrap_or(CITY_CENTRE)
+    };
+    let mut round = 0;
+    while data.resources.len() < records {
+        round += 1;
+        let mut more = Vec::new();
+        g.teams(&towns, &anchor, &mut more);
+        g.experts(&towns, &anchor, &mut more);
+        more.extend(g.depots(&towns, &villages, &anchor).0);
+        g.shelters(&towns, &anchor, &mut more);
+        g.hazards(&towns, &villages, &anchor, &mut more);
+        for r in &mut more {
+            let name = match r {
+                Resource::Team(x) => &mut x.name,
+                Resource::Expert(x) => &mut x.name,
+                Resource::Depot(x) => &mut x.name,
+                Resource::Shelter(x) => &mut x.name,
+                Resource::Hazard(x) => &mut x.name,
+            };
+            name.push_str(&format!("（生成 {round}）"));
+        }
+        // The last round is cut evenly across its layers, not off its end (the hazards).
+        let need = records - data.resources.len();
+        if more.len() > need {
+            let len = more.len();
+            more = (0..need).map(|k| more[k * len / need].clone()).collect();
+        }
+        data.resources.extend(more);
+    }
+    if data.resources.len() > records {
+        // Fewer than the demo set: its stock goes with its depots.
+        data.resources.truncate(records);
+        let kept: std::collections::HashSet<EntityId> =
+            data.resources.iter().map(Resource::id).collect();
+        data.stock_lines.retain(|l| kept.contains(&l.depot_id));
+        data.ledger.retain(|e| kept.contains(&e.depot_id));
+    }
+    data
+}
+
 struct Gen {
     rng: SplitMix64,
     district: District,
@@ -1136,6 +1198,36 @@ mod tests {
     fn same_seed_same_data_other_seed_other_data() {
         assert_eq!(generate(1), generate(1));
         assert_ne!(generate(1).resources, generate(2).resources);
+    }
+
+    #[test]
+    fn many_makes_exactly_the_count_asked_across_all_layers_inside_the_district() {
+        let district = District::hechuan();
+        let small = generate(DEFAULT_SEED).resources.len();
+        for n in [10, small, small + 1, 50_000] {
+            let d = generate_many(DEFAULT_SEED, n);
+            assert_eq!(d.resources.len(), n);
+            let ids: HashSet<_> = d.resources.iter().map(Resource::id).collect();
+            assert_eq!(ids.len(), n, "ids unique");
+            assert!(d.resources.iter().all(|r| district.contains(r.location())));
+            assert!(d.ledger.iter().all(|e| ids.contains(&e.depot_id)));
+            if n >= small {
+                assert_eq!(d.resources[..small], generate(DEFAULT_SEED).resources[..]);
+            }
+        }
+        let d = generate_many(DEFAULT_SEED, 50_000);
+        for layer in Layer::ALL {
+            // Every layer in about the demo's proportion: none is left out by the last cut.
+            assert!(
+                count(&d, *layer) >= 1_000,
+                "{layer:?}: {}",
+                count(&d, *layer)
+            );
+        }
+        assert!(d.resources[small..]
+            .iter()
+            .all(|r| r.name().contains("（生成 ")));
+        assert_eq!(d, generate_many(DEFAULT_SEED, 50_000), "reproducible");
     }
 
     #[test]

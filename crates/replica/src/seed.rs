@@ -23,6 +23,13 @@ impl Store {
         self.load(&data, seed).await
     }
 
+    /// Loads a larger generated set of exactly `records` records (for benchmarks), the demo set
+    /// first: demo data like it (演示数据), written the same way.
+    pub async fn seed_generated(&self, seed: u64, records: usize) -> Result<SeedReport, Error> {
+        let data = demo::generate_many(seed, records);
+        self.load(&data, seed).await
+    }
+
     /// Whether the store holds no resource at all (a first start).
     pub async fn is_empty(&self) -> Result<bool, Error> {
         let n: i64 = sqlx::query_scalar("SELECT count(*) FROM resource")
