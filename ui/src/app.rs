@@ -927,7 +927,7 @@ async fn load_layers(m: &Map) -> Result<BTreeMap<Layer, Vec<Resource>>, String> 
     let mut all = BTreeMap::new();
     // Marks for the map benchmark: asked → received (command and IPC) → decoded (into Rust) →
     // built (GeoJSON for MapLibre) → added (source and layers) → loaded (the worker's tiles).
-    timing::mark_sources_loaded(&**m, map::DRAW_ORDER.iter().map(|l| l.code()).collect());
+    timing::mark_sources_loaded(m, map::DRAW_ORDER.iter().map(|l| l.code()).collect());
     // Every layer is fetched before any is drawn: once a layer of thousands is on the map, each
     // frame takes the main thread for long, and the next layer's reply waited behind it (the
     // map benchmark measured 16 s of command time for 50,000 records, most of it that wait).
