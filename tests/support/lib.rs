@@ -125,6 +125,9 @@ impl Driver {
             .context("starting tauri-driver (installed by scripts/setup.sh into the tools folder on PATH)")?;
         let driver = Terminated(child);
         wait_for_port(port, Duration::from_secs(20))?;
+        // tauri-driver listens before the WebKitWebDriver it starts does: a session asked for in
+        // between fails with "webdriver server did not respond" (seen in CI). Wait for both.
+        wait_for_port(native_port, Duration::from_secs(20))?;
         Ok(Self {
             url: format!("http://127.0.0.1:{port}"),
             display: display_name,
