@@ -17,7 +17,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 use yitu_system_tests::webview::{
-    click, map_ready, run_in_window, screenshot, set_value, shown, text, wait_for, yitu,
+    click, colour_share, map_ready, run_in_window, screenshot, set_value, shown, text, wait_for,
+    yitu,
 };
 use yitu_system_tests::{screenshot_dir, Driver};
 
@@ -196,21 +197,10 @@ fn write_vector_pmtiles(path: &Path) {
     );
 }
 
-/// The share of the screenshot's pixels in the package style's water blue (#b5d3ea).
-fn water_share(shot: &Path) -> Result<f64> {
-    let out = Command::new("convert")
-        .arg(shot)
-        .args(
-            "-fuzz 3% -fill black +opaque #b5d3ea -fill white -opaque #b5d3ea -colorspace gray -format %[fx:mean] info:"
-                .split_whitespace(),
-        )
-        .output()
-        .context("ImageMagick's convert (installed by scripts/setup.sh)")?;
-    String::from_utf8(out.stdout)?
-        .trim()
-        .parse()
-        .context("convert's mean")
-}
+/// The package style's water blue (`VectorLook` in ui/src/map.rs).
+const WATER: &str = "#b5d3ea";
+/// Every tile of the raster package made here.
+const MAGENTA: &str = "#ff00ff";
 
 /// Answers the system's file chooser (GTK's, on the test's X display) with `path`: its
 /// location field (Ctrl+L), the path typed, Enter. Fails if no chooser opens.
@@ -289,27 +279,9 @@ async fn vector_story(c: &Client, d: &Driver, data: &Path, vector: &Path) -> Res
     .await?;
     assert_eq!(named, json!([PLACE.2]));
     screenshot(c, d, "b04b-vector.png").await?;
-    let share = water_share(&screenshot_dir().join("b04b-vector.png"))?;
+    let share = colour_share(&screenshot_dir().join("b04b-vector.png"), WATER, "3%")?;
     assert!(share > 0.3, "the package's water covers the map: {share}");
     Ok(())
-}
-
-/// ImageMagick's arguments: everything not magenta to black, then magenta to white; the mean
-/// of the grey picture is then the share of magenta pixels.
-const MAGENTA_SHARE: &str = "-fuzz 6% -fill black +opaque #ff00ff -fill white -opaque #ff00ff \
-                             -colorspace gray -format %[fx:mean] info:";
-
-/// The share of the screenshot's pixels that are the tiles' magenta.
-fn magenta_share(shot: &Path) -> Result<f64> {
-    let out = Command::new("convert")
-        .arg(shot)
-        .args(MAGENTA_SHARE.split_whitespace())
-        .output()
-        .context("ImageMagick's convert (installed by scripts/setup.sh)")?;
-    String::from_utf8(out.stdout)?
-        .trim()
-        .parse()
-        .context("convert's mean")
 }
 
 /// Waits for the map to have drawn the tile package: its source loaded and a render finished
@@ -341,7 +313,7 @@ async fn map_idle(c: &Client) -> Result<()> {
 async fn story(c: &Client, d: &Driver, data: &Path, good: &Path, broken: &Path) -> Result<()> {
     map_ready(c).await?;
     screenshot(c, d, "b00-before.png").await?;
-    let before = magenta_share(&screenshot_dir().join("b00-before.png"))?;
+    let before = colour_share(&screenshot_dir().join("b00-before.png"), MAGENTA, "6%")?;
     assert!(before < 0.01, "no magenta before: {before}");
 
     // 1. Added by its path: listed, in use, and drawn from the file.
@@ -387,7 +359,7 @@ async fn story(c: &Client, d: &Driver, data: &Path, good: &Path, broken: &Path) 
     );
     map_idle(c).await?;
     screenshot(c, d, "b01-tiles.png").await?;
-    let shown_share = magenta_share(&screenshot_dir().join("b01-tiles.png"))?;
+    let shown_share = colour_share(&screenshot_dir().join("b01-tiles.png"), MAGENTA, "6%")?;
     assert!(shown_share > 0.3, "the tiles cover the map: {shown_share}");
 
     // 2. A corrupt file: refused, named, nothing kept; the tiles stay.
@@ -428,7 +400,7 @@ async fn story(c: &Client, d: &Driver, data: &Path, good: &Path, broken: &Path) 
     );
     map_idle(c).await?;
     screenshot(c, d, "b03-none.png").await?;
-    let gone = magenta_share(&screenshot_dir().join("b03-none.png"))?;
+    let gone = colour_share(&screenshot_dir().join("b03-none.png"), MAGENTA, "6%")?;
     assert!(gone < 0.01, "no magenta once none is chosen: {gone}");
     Ok(())
 }

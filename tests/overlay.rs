@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 use yitu_system_tests::webview::{
-    click, map_ready, run_in_window, screen_point, screenshot, set_value, shown, text, wait_for,
-    yitu,
+    click, colour_share, map_ready, run_in_window, screen_point, screenshot, set_value, shown,
+    text, wait_for, yitu,
 };
 use yitu_system_tests::{screenshot_dir, Driver};
 
@@ -152,20 +152,10 @@ async fn map_idle(c: &Client) -> Result<()> {
     Ok(())
 }
 
-/// The share of the screenshot's pixels in `rgb` (within a small tolerance).
+/// The share of the screenshot's pixels in `rgb` (within 4 %).
 fn share_of(shot: &Path, rgb: [u8; 3]) -> Result<f64> {
-    let colour = format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]);
-    let out = Command::new("convert")
-        .arg(shot)
-        .args(["-fuzz", "4%", "-fill", "black", "+opaque", &colour])
-        .args(["-fill", "white", "-opaque", &colour])
-        .args(["-colorspace", "gray", "-format", "%[fx:mean]", "info:"])
-        .output()
-        .context("ImageMagick's convert (installed by scripts/setup.sh)")?;
-    String::from_utf8(out.stdout)?
-        .trim()
-        .parse()
-        .context("convert's mean")
+    let hex = format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]);
+    colour_share(shot, &hex, "4%")
 }
 
 /// The overlay's fill as drawn over the district: its colour at [`FILL_OPACITY`].

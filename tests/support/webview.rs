@@ -237,3 +237,20 @@ pub const RENDERED_LAYER: &str =
 /// The layers that draw resource symbols, records and clusters, as a JavaScript array literal:
 /// what a click on the map can land on.
 pub const SYMBOL_LAYERS_JS: &str = "['hazards-disc','shelters-disc','depots-disc','experts-disc','teams-disc','hazards-cluster','shelters-cluster','depots-cluster','experts-cluster','teams-cluster']";
+
+/// The share (0–1) of a screenshot's pixels within `fuzz` (ImageMagick's, e.g. "4%") of the
+/// colour `hex` ("#rrggbb"): everything else is painted black, that colour white, and the mean
+/// of the grey picture is the share. What a person would see of a layer, counted.
+pub fn colour_share(shot: &std::path::Path, hex: &str, fuzz: &str) -> Result<f64> {
+    let out = Command::new("convert")
+        .arg(shot)
+        .args(["-fuzz", fuzz, "-fill", "black", "+opaque", hex])
+        .args(["-fill", "white", "-opaque", hex])
+        .args(["-colorspace", "gray", "-format", "%[fx:mean]", "info:"])
+        .output()
+        .context("ImageMagick's convert (installed by scripts/setup.sh)")?;
+    String::from_utf8(out.stdout)?
+        .trim()
+        .parse()
+        .context("convert's mean")
+}

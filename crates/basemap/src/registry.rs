@@ -15,6 +15,7 @@ pub const REGISTRY_FILE: &str = "basemap.json";
 
 /// A package's id: 12 lowercase hex digits of the SHA-256 of its absolute path. Made here, never
 /// taken from a file name, so it is safe in a URL; the same file added twice gets the same id.
+/// The user's overlays (yitu-overlay) are named the same way.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PackageId(String);
@@ -22,7 +23,7 @@ pub struct PackageId(String);
 impl PackageId {
     const LEN: usize = 12;
 
-    fn of_path(path: &Path) -> PackageId {
+    pub fn of_path(path: &Path) -> PackageId {
         let digest = Sha256::digest(path.as_os_str().as_encoded_bytes());
         PackageId(
             digest[..Self::LEN / 2]
@@ -52,7 +53,7 @@ impl std::fmt::Display for PackageId {
 impl TryFrom<String> for PackageId {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        PackageId::parse(&s).ok_or_else(|| format!("not a package id: {s:?}"))
+        PackageId::parse(&s).ok_or_else(|| format!("not a file id (12 hex digits): {s:?}"))
     }
 }
 

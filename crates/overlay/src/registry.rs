@@ -5,7 +5,6 @@
 
 use crate::{load, Converted, Crs, Error};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -20,54 +19,10 @@ pub const PALETTE: [&str; 8] = [
     "#d81b60", "#8e24aa", "#00897b", "#f4511e", "#3949ab", "#7cb342", "#00acc1", "#c0ca33",
 ];
 
-/// An overlay's id: 12 lowercase hex digits of the SHA-256 of its source's absolute path. The
-/// same file added again replaces its overlay; the id is safe in a file name and a layer id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct OverlayId(String);
-
-impl OverlayId {
-    const LEN: usize = 12;
-
-    fn of_path(path: &Path) -> OverlayId {
-        let digest = Sha256::digest(path.as_os_str().as_encoded_bytes());
-        OverlayId(
-            digest[..Self::LEN / 2]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-        )
-    }
-
-    /// An id as made here, or `None`.
-    pub fn parse(s: &str) -> Option<OverlayId> {
-        (s.len() == Self::LEN && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-            .then(|| OverlayId(s.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for OverlayId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for OverlayId {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        OverlayId::parse(&s).ok_or_else(|| format!("not an overlay id: {s:?}"))
-    }
-}
-
-impl From<OverlayId> for String {
-    fn from(id: OverlayId) -> String {
-        id.0
-    }
-}
+/// An overlay's id: 12 lowercase hex digits of the SHA-256 of its source's absolute path, made
+/// as a base map package's is. The same file added again replaces its overlay; the id is safe in
+/// a file name and a layer id.
+pub use yitu_basemap::PackageId as OverlayId;
 
 /// One overlay the user added.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
