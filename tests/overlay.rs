@@ -10,7 +10,6 @@ use anyhow::{Context, Result};
 use fantoccini::Client;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 use yitu_system_tests::webview::{
     click, colour_share, map_ready, run_in_window, screen_point, screenshot, set_value, shown,
