@@ -9,6 +9,8 @@ mod convert;
 mod error;
 mod file;
 mod registry;
+mod srs;
+mod wkb;
 
 pub use convert::{convert, Converted};
 pub use error::Error;
