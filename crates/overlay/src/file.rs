@@ -1,12 +1,13 @@
-//! Reading the user's file through yitu-formats (GeoJSON, or a Shapefile with its .dbf in GBK or
-//! UTF-8), its failures said in the overlay's words.
+//! Reading the user's file: GeoJSON, or a Shapefile with its .dbf in GBK or UTF-8, through
+//! yitu-formats, and a GeoPackage through [`crate::geopackage`]; failures said in the overlay's
+//! words.
 
 use crate::Error;
 use std::path::Path;
 use yitu_formats::Table;
 
-/// The file's rows, or why it cannot be an overlay. Only `.geojson`, `.json` and `.shp` are
-/// taken: a spreadsheet has no shapes to draw.
+/// The file's rows, or why it cannot be an overlay. Only `.geojson`, `.json`, `.shp` and `.gpkg`
+/// are taken: a spreadsheet has no shapes to draw.
 pub fn read(path: &Path) -> Result<Table, Error> {
     let ext = path
         .extension()
@@ -18,7 +19,7 @@ pub fn read(path: &Path) -> Result<Table, Error> {
             path: path.to_owned(),
         });
     }
-    if !matches!(ext.as_str(), "geojson" | "json" | "shp") {
+    if !matches!(ext.as_str(), "geojson" | "json" | "shp" | "gpkg") {
         return Err(Error::UnknownFormat {
             path: path.to_owned(),
         });
@@ -33,6 +34,9 @@ pub fn read(path: &Path) -> Result<Table, Error> {
         return Err(Error::Empty {
             path: path.to_owned(),
         });
+    }
+    if ext == "gpkg" {
+        return crate::geopackage::read(path);
     }
     yitu_formats::read(path).map_err(|source| match source {
         yitu_formats::Error::Empty { .. } => Error::Empty {

@@ -1,13 +1,16 @@
-//! User vector overlays: a GeoJSON file or an ESRI Shapefile the user adds over the map, in the
-//! coordinate system they say it is in (WGS-84/CGCS2000, GCJ-02 as AMap and Tencent give, BD-09
-//! as Baidu gives). It is read (`file`), converted to WGS-84 and checked (`convert`, pure), and
-//! kept as a converted GeoJSON file in the data folder with a line in `overlays.json`
-//! (`registry`). A file that is broken, empty, has no features, has positions that are not
-//! longitude/latitude, or lies nowhere near Hechuan is refused and nothing is written.
+//! User vector overlays: a GeoJSON file, an ESRI Shapefile or a GeoPackage the user adds over the
+//! map, in the coordinate system they say it is in (WGS-84/CGCS2000, GCJ-02 as AMap and Tencent
+//! give, BD-09 as Baidu gives). It is read (`file`; a GeoPackage by `geopackage`, its geometry
+//! blobs by `wkb`, its tables' systems judged by `srs`), converted to WGS-84 and checked
+//! (`convert`, pure), and kept as a converted GeoJSON file in the data folder with a line in
+//! `overlays.json` (`registry`). A file that is broken, empty, has no features, has positions that
+//! are not longitude/latitude (or a GeoPackage table in a projected system), or lies nowhere near
+//! Hechuan is refused and nothing is written.
 
 mod convert;
 mod error;
 mod file;
+mod geopackage;
 mod registry;
 mod srs;
 mod wkb;
