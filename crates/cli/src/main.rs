@@ -127,8 +127,8 @@ enum Command {
     },
     /// Offline base maps (MBTiles, PMTiles): add, list, remove, use.
     Basemap(basemap::BasemapArgs),
-    /// Vector overlays (GeoJSON, Shapefile) in a named coordinate system: add, list, remove,
-    /// show, hide.
+    /// Vector overlays (GeoJSON, Shapefile, GeoPackage) in a named coordinate system: add, list,
+    /// remove, show, hide.
     Overlay(overlay::OverlayArgs),
     /// The road network used for travel times: load (replacing any), show or clear it.
     Roads {

@@ -1,5 +1,5 @@
-//! `yitu overlay`: the user's vector overlays drawn over the map (GeoJSON or Shapefile, in the
-//! coordinate system named when added), kept converted to WGS-84 in the data folder with
+//! `yitu overlay`: the user's vector overlays drawn over the map (GeoJSON, Shapefile or
+//! GeoPackage, in the coordinate system named when added), kept converted to WGS-84 in the data folder with
 //! `overlays.json`: add, list, remove, show, hide.
 
 use anyhow::Result;
@@ -16,9 +16,10 @@ pub struct OverlayArgs {
 
 #[derive(Subcommand)]
 enum Action {
-    /// Add a GeoJSON file or a Shapefile (.shp with its .dbf) and show it. A broken or empty
-    /// file, one with no features, or one whose positions are not longitude/latitude near
-    /// Hechuan is refused and nothing changes.
+    /// Add a GeoJSON file, a Shapefile (.shp with its .dbf) or a GeoPackage (.gpkg: every
+    /// feature table) and show it. A broken or empty file, one with no features, or one whose
+    /// positions are not longitude/latitude near Hechuan (a GeoPackage table in a projected
+    /// system) is refused and nothing changes.
     Add {
         file: PathBuf,
         /// The file's coordinate system: wgs84 (also CGCS2000, GPS, Tianditu), gcj02 (AMap,

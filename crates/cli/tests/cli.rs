@@ -360,6 +360,10 @@ mod basemap;
 #[path = "../../basemap/tests/support/fixture.rs"]
 mod tile_fixture;
 
-/// `yitu overlay` on GeoJSON and Shapefile files written by the test (issue 3).
+/// `yitu overlay` on GeoJSON, Shapefile and GeoPackage files written by the test (issue 3).
 #[path = "cli/overlay.rs"]
 mod overlay;
+
+/// The overlay crate's fixture: GeoPackages written by SQL, with geometry blobs made by hand.
+#[path = "../../overlay/tests/support/geopackage.rs"]
+mod gpkg_fixture;

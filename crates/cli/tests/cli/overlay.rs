@@ -1,7 +1,9 @@
 //! `yitu overlay add|list|hide|show|remove` through the real binary: a BD-09 GeoJSON and a
 //! Shapefile with a GBK table are added, listed, hidden, shown and removed; a broken file and an
-//! unknown coordinate system are refused with exit status 1 and `overlays.json` unchanged.
+//! unknown coordinate system are refused with exit status 1 and `overlays.json` unchanged; a
+//! GeoPackage is added and listed, and one in a projected system refused by the system's name.
 
+use super::gpkg_fixture::{self as gpkg, Cell, FeatureTable, Geom, CGCS2000, GAUSS_KRUGER};
 use super::yitu;
 use serde_json::Value;
 
@@ -127,4 +129,98 @@ fn overlays_are_added_listed_hidden_shown_and_removed() {
     ok(&yitu(&data, &["overlay", "remove", &id]));
     assert_eq!(list(&data)["overlays"].as_array().unwrap().len(), 1);
     assert!(!data.join("overlays").join(format!("{id}.geojson")).exists());
+}
+
+#[tokio::test]
+async fn a_geopackage_is_added_and_listed_and_a_projected_one_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("避难场所.gpkg");
+    let square = vec![vec![
+        [106.26, 29.98],
+        [106.28, 29.98],
+        [106.28, 30.0],
+        [106.26, 29.98],
+    ]];
+    let table = FeatureTable {
+        name: "避难场所",
+        srs_id: 4490,
+        geometry_type: "GEOMETRY",
+        columns: vec![("名称", "TEXT"), ("容量", "INTEGER")],
+        rows: vec![
+            (
+                Some(Geom::Point([106.27, 29.99]).blob(4490)),
+                vec![Cell::Text("合川中学"), Cell::Int(1200)],
+            ),
+            (
+                Some(Geom::Polygon(square).blob(4490)),
+                vec![Cell::Text("钓鱼城片区"), Cell::Null],
+            ),
+        ],
+    };
+    gpkg::write(&file, &[CGCS2000], &[table], &[]).await;
+
+    let text = ok(&yitu(
+        &data,
+        &["overlay", "add", file.to_str().unwrap(), "--crs", "wgs84"],
+    ));
+    assert!(
+        text.contains("避难场所") && text.contains("2 个要素"),
+        "{text}"
+    );
+    let listed = list(&data);
+    let overlay = &listed["overlays"][0];
+    assert_eq!(overlay["name"], "避难场所");
+    assert_eq!(overlay["features"], 2);
+    assert_eq!(overlay["crs"], "wgs84");
+    assert_eq!(
+        overlay["bbox"],
+        serde_json::json!([106.26, 29.98, 106.28, 30.0])
+    );
+    let text = ok(&yitu(&data, &["overlay", "list"]));
+    assert!(
+        text.contains("避难场所.gpkg") && text.contains("wgs84"),
+        "{text}"
+    );
+    let id = overlay["id"].as_str().unwrap();
+    let kept: Value = serde_json::from_str(
+        &std::fs::read_to_string(data.join("overlays").join(format!("{id}.geojson"))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        kept["features"][0]["properties"],
+        serde_json::json!({"fid": "1", "名称": "合川中学", "容量": "1200"})
+    );
+    assert_eq!(kept["features"][1]["geometry"]["type"], "Polygon");
+
+    let before = std::fs::read(data.join("overlays.json")).unwrap();
+    let projected = dir.path().join("测绘成果.gpkg");
+    let table = FeatureTable {
+        name: "测绘点",
+        srs_id: 4544,
+        geometry_type: "POINT",
+        columns: vec![],
+        rows: vec![(
+            Some(Geom::Point([426_000.0, 3_318_000.0]).blob(4544)),
+            vec![],
+        )],
+    };
+    gpkg::write(&projected, &[GAUSS_KRUGER], &[table], &[]).await;
+    let out = yitu(
+        &data,
+        &[
+            "overlay",
+            "add",
+            projected.to_str().unwrap(),
+            "--crs",
+            "wgs84",
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("测绘成果.gpkg") && err.contains("EPSG:4544") && err.contains("投影坐标系"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(data.join("overlays.json")).unwrap(), before);
 }
