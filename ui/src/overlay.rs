@@ -212,7 +212,7 @@ pub fn OverlayControl(
                 }).collect_view()}
             </ul>
             <div class="add">
-                <input id="overlay-path" placeholder=move || lang.get().t("GeoJSON / Shapefile (.shp) 文件路径", "Path of a GeoJSON / Shapefile (.shp)")
+                <input id="overlay-path" placeholder=move || lang.get().t("GeoJSON / Shapefile (.shp) / GeoPackage (.gpkg) 文件路径", "Path of a GeoJSON / Shapefile (.shp) / GeoPackage (.gpkg)")
                     prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev))/>
                 <button id="overlay-browse" on:click=browse>{move || lang.get().t("浏览…", "Browse…")}</button>
             </div>

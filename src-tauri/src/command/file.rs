@@ -10,7 +10,10 @@ use tauri_plugin_dialog::DialogExt;
 pub async fn pick_file(app: tauri::AppHandle, kind: String) -> Reply<Option<String>> {
     let (name, extensions): (&str, &[&str]) = match kind.as_str() {
         "tiles" => ("MBTiles / PMTiles", &["mbtiles", "pmtiles"]),
-        "overlay" => ("GeoJSON / Shapefile", &["geojson", "json", "shp"]),
+        "overlay" => (
+            "GeoJSON / Shapefile / GeoPackage",
+            &["geojson", "json", "shp", "gpkg"],
+        ),
         other => {
             return Err(CommandError {
                 code: "bad_request",
