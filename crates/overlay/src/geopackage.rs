@@ -387,3 +387,66 @@ fn merge(layers: Vec<LayerRows>) -> Table {
         rows,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(table: &str, headers: &[&str], rows: &[&[&str]]) -> LayerRows {
+        LayerRows {
+            table: table.into(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    let cells = r.iter().map(|c| c.to_string()).collect();
+                    (cells, Some(GeometryValue::new_point([106.27, 29.99])))
+                })
+                .collect(),
+        }
+    }
+
+    fn cells(t: &Table) -> Vec<Vec<&str>> {
+        t.rows
+            .iter()
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+            .collect()
+    }
+
+    #[test]
+    fn one_table_is_taken_as_it_is() {
+        let t = merge(vec![layer(
+            "点",
+            &["fid", "名称"],
+            &[&["1", "甲"], &["2", "乙"]],
+        )]);
+        assert_eq!(t.headers, ["fid", "名称"]);
+        assert_eq!(cells(&t), [["1", "甲"], ["2", "乙"]]);
+        assert_eq!(t.rows[1].line, 2);
+    }
+
+    #[test]
+    fn several_tables_share_their_columns_and_name_their_layer() {
+        let t = merge(vec![
+            layer("片区", &["名称", "人口"], &[&["甲", "10"]]),
+            layer("点", &["容量", "名称"], &[&["5", "乙"]]),
+        ]);
+        assert_eq!(t.headers, ["layer", "名称", "人口", "容量"]);
+        assert_eq!(cells(&t), [["片区", "甲", "10", ""], ["点", "乙", "", "5"]]);
+        assert_eq!(
+            t.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [1, 2],
+            "counted across the tables"
+        );
+    }
+
+    #[test]
+    fn a_table_with_its_own_layer_column_keeps_it() {
+        let t = merge(vec![
+            layer("a", &["layer"], &[&["道路"]]),
+            layer("b", &["名称"], &[&["乙"]]),
+        ]);
+        assert_eq!(t.headers, ["layer", "名称"]);
+        assert_eq!(cells(&t), [["道路", ""], ["", "乙"]]);
+    }
+}
