@@ -109,6 +109,52 @@ async fn story(c: &Client, d: &Driver, data: &Path) -> Result<()> {
     // 0–255: about 190 Latin glyphs of 24 px with their distance fields.
     assert!(g(0, 1) > 50_000, "{glyphs}");
 
+    // 2b. Each layer's features come from the shell's data scheme (fetched by MapLibre's
+    // worker): as many as the database holds, carrying only what the map styles, labels and
+    // picks by; a path that names no layer is refused.
+    let served = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const layers = arguments[0];
+             window.__TAURI__.core.invoke('base_map').then(base => {
+               const urls = layers.concat(['nosuch']).map(l => base.features.replace('{layer}', l));
+               return Promise.all(urls.map(u => fetch(u).then(async x => {
+                 if (x.status !== 200) return [x.status, 0, []];
+                 const fc = await x.json();
+                 const keys = new Set(); fc.features.forEach(f => Object.keys(f.properties).forEach(k => keys.add(k)));
+                 return [x.status, fc.features.length, [...keys].sort()];
+               })));
+             }).then(done, e => done(String(e)));",
+            vec![json!(LAYERS)],
+        )
+        .await?;
+    let allowed = [
+        "capacity",
+        "id",
+        "kind",
+        "layer",
+        "level",
+        "name",
+        "occupancy",
+        "status",
+    ];
+    for (i, layer) in LAYERS.iter().enumerate() {
+        let total = stats["layers"][layer]["total"].as_i64().context("total")?;
+        assert_eq!(served[i][0], 200, "{layer}: {served}");
+        assert_eq!(served[i][1].as_i64(), Some(total), "{layer}: {served}");
+        let keys: Vec<&str> = served[i][2]
+            .as_array()
+            .context("keys")?
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(
+            keys.iter().all(|k| allowed.contains(k)) && keys.contains(&"id"),
+            "{layer} features carry {keys:?}"
+        );
+    }
+    assert_eq!(served[5][0], 404, "{served}");
+
     // 3. A click on a cluster zooms in on it.
     let before = c
         .execute("return window.__yituMap.getZoom()", vec![])

@@ -5,6 +5,7 @@
 
 mod basemap;
 mod command;
+mod features;
 mod glyphs;
 mod startup;
 mod sync;
@@ -48,6 +49,14 @@ fn main() {
                 });
             },
         )
+        // Each resource layer's map features, fetched by MapLibre's worker (see `features`).
+        .register_asynchronous_uri_scheme_protocol(features::SCHEME, |ctx, request, responder| {
+            let app = ctx.app_handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let state = tauri::Manager::state::<startup::AppState>(&app);
+                responder.respond(features::serve(&state, request).await);
+            });
+        })
         // Glyphs for map labels, drawn from installed fonts on a worker thread (see `glyphs`).
         .register_asynchronous_uri_scheme_protocol(
             glyphs::SCHEME,

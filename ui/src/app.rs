@@ -152,7 +152,11 @@ pub fn App() -> impl IntoView {
     let (cursor, set_cursor) = signal(None::<(f64, f64)>);
     let gcj = RwSignal::new(false);
     // Every record by layer as loaded, the filters set, and how many each layer shows after them.
+    // The map draws from the store before the records reach the window (the shell serves its
+    // features to MapLibre's worker); `records_loaded` says when filters and counts can use them.
     let records = StoredValue::new(BTreeMap::<Layer, Vec<Resource>>::new());
+    let records_loaded = RwSignal::new(false);
+    let base_map = StoredValue::new(None::<BaseMap>);
     let filter = RwSignal::new(Filter::default());
     let (shown, set_shown) = signal(BTreeMap::<Layer, usize>::new());
     // The table view over the map; the only view where the webview cannot draw the map.
@@ -265,10 +269,8 @@ pub fn App() -> impl IntoView {
                 timing::mark("yitu:map-loaded");
                 spawn_local(async move {
                     match load_layers(&loaded).await {
-                        Ok(loaded_records) => {
-                            set_shown
-                                .set(loaded_records.iter().map(|(l, v)| (*l, v.len())).collect());
-                            records.set_value(loaded_records);
+                        Ok(base) => {
+                            base_map.set_value(Some(base));
                             if let Ok(r) = analysis::fetch_roads().await {
                                 roads.set(r);
                             }
@@ -277,7 +279,22 @@ pub fn App() -> impl IntoView {
                             }
                             map::on_idle(&loaded, move || {
                                 timing::mark("yitu:ready");
-                                set_map_state.set(MapState::Ready)
+                                set_map_state.set(MapState::Ready);
+                                // Then the records themselves, for filters, counts and lists;
+                                // the map is already drawn and can be worked meanwhile.
+                                spawn_local(async move {
+                                    match fetch_records().await {
+                                        Ok(all) => {
+                                            set_shown.set(
+                                                all.iter().map(|(l, v)| (*l, v.len())).collect(),
+                                            );
+                                            records.set_value(all);
+                                            timing::mark("yitu:records");
+                                            records_loaded.set(true);
+                                        }
+                                        Err(e) => set_map_state.set(MapState::Failed(e)),
+                                    }
+                                });
                             });
                         }
                         Err(e) => set_map_state.set(MapState::Failed(e)),
@@ -302,14 +319,16 @@ pub fn App() -> impl IntoView {
         });
     });
 
-    // Filters redraw each layer from the loaded records and recount what is shown. The first
-    // run once the map is ready, with the default filter, would send every layer again exactly
-    // as `load_layers` drew it (50,000 records rebuilt and re-tiled: the map benchmark saw it
-    // double the work after first paint), so it is skipped.
+    // Filters redraw each layer and recount what is shown. With no filter set the worker
+    // fetches whole layers from the store again (a new URL each time); a filter draws what it
+    // keeps of the loaded records. The first run, with the default filter, would redraw every
+    // layer exactly as `load_layers` drew it (50,000 records tiled twice: the map benchmark saw
+    // it double the work after first paint), so it is skipped.
     let drawn_by_load = StoredValue::new(true);
+    let fetches = StoredValue::new(0u32);
     Effect::new(move |_| {
         let f = filter.get();
-        if map_state.get() != MapState::Ready {
+        if map_state.get() != MapState::Ready || !records_loaded.get() {
             return;
         }
         if drawn_by_load.get_value() {
@@ -318,14 +337,27 @@ pub fn App() -> impl IntoView {
                 return;
             }
         }
+        let whole = f == Filter::default();
+        fetches.update_value(|n| *n += 1);
         let mut counts = BTreeMap::new();
         records.with_value(|all| {
             map_handle.with_value(|m| {
                 let Some(m) = m else { return };
                 for (layer, list) in all {
-                    let kept: Vec<&Resource> = list.iter().filter(|r| f.keeps(r)).collect();
-                    counts.insert(*layer, kept.len());
-                    map::set_layer_data(m, *layer, &map::features(&kept));
+                    if whole {
+                        counts.insert(*layer, list.len());
+                        let url = base_map.with_value(|b| {
+                            b.as_ref()
+                                .map(|b| b.features_url(*layer, fetches.get_value()))
+                        });
+                        if let Some(url) = url {
+                            map::set_layer_data(m, *layer, &url.into());
+                        }
+                    } else {
+                        let kept: Vec<&Resource> = list.iter().filter(|r| f.keeps(r)).collect();
+                        counts.insert(*layer, kept.len());
+                        map::set_layer_data(m, *layer, &map::features(&kept));
+                    }
                 }
             })
         });
@@ -530,22 +562,9 @@ pub fn App() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let mut fresh = BTreeMap::new();
-            for layer in map::DRAW_ORDER {
-                match invoke::<Vec<Resource>>(
-                    "resources",
-                    LayerArg {
-                        layer: layer.code(),
-                    },
-                )
-                .await
-                {
-                    Ok(list) => {
-                        fresh.insert(layer, list);
-                    }
-                    Err(_) => return,
-                }
-            }
+            let Ok(fresh) = fetch_records().await else {
+                return;
+            };
             records.set_value(fresh);
             filter.update(|_| {});
             if let Ok(list) = incident::fetch_incidents().await {
@@ -912,8 +931,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Loads the base map and each resource layer into the map; returns the records by layer.
-async fn load_layers(m: &Map) -> Result<BTreeMap<Layer, Vec<Resource>>, String> {
+/// Loads the base map and each resource layer into the map; returns the base map, whose
+/// features URLs redraw whole layers later.
+async fn load_layers(m: &Map) -> Result<BaseMap, String> {
     let base = invoke::<BaseMap>("base_map", NoArgs {})
         .await
         .map_err(|e| e.message)?;
@@ -924,37 +944,38 @@ async fn load_layers(m: &Map) -> Result<BTreeMap<Layer, Vec<Resource>>, String> 
         map::set_tile_base(m, tiles.active.as_ref());
     }
     map::add_roads_layer(m);
-    let mut all = BTreeMap::new();
-    // Marks for the map benchmark: asked → received (command and IPC) → decoded (into Rust) →
-    // built (GeoJSON for MapLibre) → added (source and layers) → loaded (the worker's tiles).
+    // Marks for the map benchmark: added (the source, by URL) → loaded (the worker fetched,
+    // parsed and clustered it).
     timing::mark_sources_loaded(m, map::DRAW_ORDER.iter().map(|l| l.code()).collect());
-    // Every layer is fetched before any is drawn: once a layer of thousands is on the map, each
-    // frame takes the main thread for long, and the next layer's reply waited behind it (the
-    // map benchmark measured 16 s of command time for 50,000 records, most of it that wait).
-    let mut built = Vec::new();
+    // Each layer's features come from the shell's `yitu-data` scheme, fetched and parsed by
+    // MapLibre's worker: the window's thread carries none of it. (Through a command, 50,000
+    // records took 5 s of this thread before the worker even began: map benchmark, session 6.)
     for layer in map::DRAW_ORDER {
-        let code = layer.code();
-        timing::mark(&format!("yitu:{code}:asked"));
-        let reply = crate::tauri::invoke_js("resources", LayerArg { layer: code })
-            .await
-            .map_err(|e| e.message)?;
-        timing::mark(&format!("yitu:{code}:received"));
-        let records: Vec<Resource> = crate::tauri::decode(&reply).map_err(|e| e.message)?;
-        timing::mark(&format!("yitu:{code}:decoded"));
-        let data = map::features(&records.iter().collect::<Vec<_>>());
-        timing::mark(&format!("yitu:{code}:built"));
-        built.push((layer, data, records));
-    }
-    for (layer, data, records) in built {
-        map::add_resource_layer(m, layer, &data);
+        map::add_resource_layer(m, layer, &base.features_url(layer, 0).into());
         timing::mark(&format!("yitu:{}:added", layer.code()));
-        all.insert(layer, records);
     }
     map::add_analysis_layers(m);
     map::add_overlays(m);
     map::add_command_layers(m);
     // The user's overlays shown last time, under the roads and resources.
     crate::overlay::draw_shown(m).await;
+    Ok(base)
+}
+
+/// Every live record of every layer, for filters, counts, lists and panels.
+async fn fetch_records() -> Result<BTreeMap<Layer, Vec<Resource>>, String> {
+    let mut all = BTreeMap::new();
+    for layer in map::DRAW_ORDER {
+        let list = crate::tauri::invoke_bytes::<Vec<Resource>>(
+            "resources",
+            LayerArg {
+                layer: layer.code(),
+            },
+        )
+        .await
+        .map_err(|e| e.message)?;
+        all.insert(layer, list);
+    }
     Ok(all)
 }
 

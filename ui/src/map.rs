@@ -79,6 +79,18 @@ pub struct BaseMap {
     pub rivers: String,
     /// The glyph URL template for labels (`…/{fontstack}/{range}.pbf`).
     pub glyphs: String,
+    /// The URL template of a layer's features (`…/{layer}.geojson`), fetched by MapLibre's worker.
+    pub features: String,
+}
+
+impl BaseMap {
+    /// Where the worker fetches a layer's features; `version` makes a refetch a new URL.
+    pub fn features_url(&self, layer: Layer, version: u32) -> String {
+        format!(
+            "{}?v={version}",
+            self.features.replace("{layer}", layer.code())
+        )
+    }
 }
 
 fn js(v: &Value) -> JsValue {
@@ -582,15 +594,11 @@ pub fn jump_to(map: &Map, lon: f64, lat: f64, zoom: f64) {
     ));
 }
 
-/// Records as an RFC 7946 FeatureCollection for a GeoJSON source.
+/// Records as an RFC 7946 FeatureCollection for a GeoJSON source: only what the symbols are
+/// styled, labelled and picked by (`yitu_domain::map_feature`, as the shell serves it).
 pub fn features(records: &[&yitu_domain::resource::Resource]) -> JsValue {
-    let features: Vec<geojson::Feature> = records.iter().map(|r| r.to_feature()).collect();
-    let fc = geojson::FeatureCollection {
-        bbox: None,
-        features,
-        foreign_members: None,
-    };
-    js_sys::JSON::parse(&fc.to_string()).unwrap_or(JsValue::NULL)
+    let text = yitu_domain::map_feature::collection(records.iter().copied());
+    js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
 }
 
 /// Replaces what a resource layer draws.

@@ -2,7 +2,7 @@
 //! the webview has no WebGL 2 (no map can be drawn), and a plain alternative on any screen.
 
 use crate::i18n::Lang;
-use crate::tauri::invoke;
+use crate::tauri::invoke_bytes;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
@@ -73,7 +73,7 @@ pub fn TableView(
         let l = layer.get();
         set_rows.set(None);
         spawn_local(async move {
-            let got = invoke::<Vec<Resource>>("resources", LayerArg { layer: l.code() })
+            let got = invoke_bytes::<Vec<Resource>>("resources", LayerArg { layer: l.code() })
                 .await
                 .map_err(|e| e.message);
             if layer.get_untracked() == l {

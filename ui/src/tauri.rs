@@ -35,6 +35,20 @@ pub async fn invoke_js(cmd: &str, args: impl Serialize) -> Result<JsValue, CallE
     })
 }
 
+/// Calls a command whose reply is JSON bytes (`tauri::ipc::Response`) and decodes it: the
+/// bytes arrive as one buffer and go straight to serde, never through script objects.
+pub async fn invoke_bytes<T: DeserializeOwned>(
+    cmd: &str,
+    args: impl Serialize,
+) -> Result<T, CallError> {
+    let reply = invoke_js(cmd, args).await?;
+    let bytes = js_sys::Uint8Array::new(&reply).to_vec();
+    serde_json::from_slice(&bytes).map_err(|e| CallError {
+        code: "decode".into(),
+        message: e.to_string(),
+    })
+}
+
 /// Calls a command and decodes its reply.
 pub async fn invoke<T: DeserializeOwned>(cmd: &str, args: impl Serialize) -> Result<T, CallError> {
     decode(&invoke_js(cmd, args).await?)

@@ -21,6 +21,7 @@ pub mod import;
 pub mod incident;
 pub mod label;
 pub mod layer;
+pub mod map_feature;
 pub mod material;
 pub mod measure;
 pub mod position;

@@ -36,7 +36,7 @@ pub async fn overlay_add(
     let path = path.trim();
     if path.is_empty() {
         return Err(CommandError::invalid(
-            "请填写 GeoJSON 或 Shapefile 文件的路径 / give the GeoJSON or Shapefile's path",
+            "请填写 GeoJSON、Shapefile 或 GeoPackage 文件的路径 / give the path of a GeoJSON, Shapefile or GeoPackage",
         ));
     }
     let crs = Crs::from_code(&crs)?;
