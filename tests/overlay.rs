@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use yitu_system_tests::webview::{
-    click, colour_share, map_ready, run_in_window, screen_point, screenshot, set_value, shown,
-    text, wait_for, yitu,
+    click, click_at, colour_share, map_ready, run_in_window, screen_point, screenshot, set_value,
+    shown, text, wait_for, yitu, SYMBOL_LAYERS_JS,
 };
 use yitu_system_tests::{screenshot_dir, Driver};
 
@@ -264,6 +264,54 @@ async fn story(c: &Client, d: &Driver, data: &Path, f: &Files) -> Result<(String
         after > 0.6 * expected && after < 1.2 * expected,
         "the fill covers about the polygon's area: {after} of the screen, area {expected}"
     );
+
+    // 2b. A click on the polygon, where no resource symbol lies, shows the feature's attributes
+    //     as the file gave them.
+    let spot = c
+        .execute(
+            &format!(
+                "const m = window.__yituMap; const rect = m.getCanvas().getBoundingClientRect();
+                 const symbols = {SYMBOL_LAYERS_JS};
+                 for (let i = 1; i < 10; i++) for (let j = 1; j < 10; j++) {{
+                   const p = m.project([106.15 + 0.02 * i, 30.05 + 0.015 * j]);
+                   const box = [[p.x - 14, p.y - 14], [p.x + 14, p.y + 14]];
+                   if (m.queryRenderedFeatures(box, {{layers: symbols}}).length === 0
+                       && m.queryRenderedFeatures([p.x, p.y], {{layers: [arguments[0]]}}).length > 0)
+                     return {{x: rect.left + p.x, y: rect.top + p.y}};
+                 }}
+                 return null;"
+            ),
+            vec![json!(fill)],
+        )
+        .await?;
+    let (x, y) = (
+        spot["x"].as_f64().context("a clear spot on the polygon")?,
+        spot["y"].as_f64().context("y")?,
+    );
+    click_at(c, x, y).await?;
+    shown(c, "the overlay feature's attributes", "#overlay-feature").await?;
+    let shown_for = c
+        .execute(
+            "return document.querySelector('#overlay-feature').dataset.overlay",
+            vec![],
+        )
+        .await?;
+    assert_eq!(shown_for, json!(pid), "the clicked overlay's feature");
+    let attributes = text(c, "#overlay-feature table").await?;
+    assert!(
+        attributes.contains("名称") && attributes.contains("钓鱼城片区"),
+        "the file's attribute shown: {attributes}"
+    );
+    screenshot(c, d, "o01b-overlay-feature.png").await?;
+    click(c, "#overlay-feature .close").await?;
+    wait_for(
+        c,
+        "the attributes closed",
+        "return document.querySelector('#overlay-feature') === null",
+        vec![],
+        Duration::from_secs(5),
+    )
+    .await?;
 
     // 3. A corrupt file: refused by name; the list, the store and the map unchanged.
     add(c, &f.corrupt, "wgs84").await?;

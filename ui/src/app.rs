@@ -151,6 +151,8 @@ pub fn App() -> impl IntoView {
     // The pointer's position, shown in WGS-84 or, on request, GCJ-02 (what AMap and Tencent show).
     let (cursor, set_cursor) = signal(None::<(f64, f64)>);
     let gcj = RwSignal::new(false);
+    // The user overlay feature last clicked: its overlay's id and its attributes.
+    let overlay_feature = RwSignal::new(None::<(String, Vec<(String, String)>)>);
     // Every record by layer as loaded, the filters set, and how many each layer shows after them.
     // The map draws from the store before the records reach the window (the shell serves its
     // features to MapLibre's worker); `records_loaded` says when filters and counts can use them.
@@ -256,9 +258,13 @@ pub fn App() -> impl IntoView {
                         material: last.and_then(|a| a.material),
                     }));
                 } else {
+                    overlay_feature.set(None);
                     match hit {
                         Some(map::Hit::Record(layer, id)) => set_selected.set(Some((layer, id))),
                         Some(map::Hit::Cluster { lon, lat }) => map::zoom_into(&clicked, lon, lat),
+                        Some(map::Hit::Overlay { id, attributes }) => {
+                            overlay_feature.set(Some((id, attributes)))
+                        }
                         None => {}
                     }
                 }
@@ -803,6 +809,27 @@ pub fn App() -> impl IntoView {
                             "GCJ-02"
                         </button>
                     </div>
+                    {move || overlay_feature.get().map(|(id, attributes)| {
+                        let l = lang.get();
+                        view! {
+                            <div class="overlay-feature" id="overlay-feature" data-overlay=id>
+                                <div class="overlay-feature-head">
+                                    <strong>{l.t("叠加图层要素", "Overlay feature")}</strong>
+                                    <button class="close" title=l.t("关闭", "Close")
+                                        on:click=move |_| overlay_feature.set(None)>"×"</button>
+                                </div>
+                                {if attributes.is_empty() {
+                                    view! { <p>{l.t("此要素没有属性", "This feature has no attributes")}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <table>{attributes.into_iter().map(|(k, v)| view! {
+                                            <tr><th>{k}</th><td>{v}</td></tr>
+                                        }).collect_view()}</table>
+                                    }.into_any()
+                                }}
+                            </div>
+                        }
+                    })}
                     {move || table.get().then(|| view! {
                         <TableView lang=lang filter=filter on_open=move |layer, id| set_selected.set(Some((layer, id)))/>
                     })}

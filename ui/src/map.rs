@@ -635,7 +635,57 @@ fn lng_lat(event: &JsValue) -> Option<(f64, f64)> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Hit {
     Record(Layer, String),
-    Cluster { lon: f64, lat: f64 },
+    Cluster {
+        lon: f64,
+        lat: f64,
+    },
+    /// A feature of one of the user's overlays (under every resource symbol): the overlay's id
+    /// and the feature's attributes as the file gave them, as text.
+    Overlay {
+        id: String,
+        attributes: Vec<(String, String)>,
+    },
+}
+
+/// The user overlay feature at a click, if any: the topmost of the overlays' fill, line and
+/// circle layers (`user-overlay-{id}-{kind}`).
+fn overlay_hit(map: &Map, point: &JsValue) -> Option<Hit> {
+    let everything = map.query_rendered_features(point, &js(&json!({})));
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
+    let feature = everything.iter().find(|f| {
+        get(f, "layer")
+            .and_then(|l| get(&l, "id"))
+            .and_then(|id| id.as_string())
+            .is_some_and(|id| id.starts_with("user-overlay-"))
+    })?;
+    let layer_id = get(&get(&feature, "layer")?, "id")?.as_string()?;
+    let id = layer_id
+        .strip_prefix("user-overlay-")?
+        .rsplit_once('-')?
+        .0
+        .to_owned();
+    let props = get(&feature, "properties")?;
+    if !props.is_object() {
+        return None;
+    }
+    // MapLibre builds properties with a null prototype: not `instanceof Object`, so no `dyn_ref`.
+    let entries = js_sys::Object::entries(props.unchecked_ref::<js_sys::Object>());
+    let attributes = entries
+        .iter()
+        .filter_map(|pair| {
+            let pair: js_sys::Array = pair.dyn_into().ok()?;
+            let key = pair.get(0).as_string()?;
+            let value = pair.get(1);
+            // Numbers and booleans as written; text as it is (not quoted).
+            let text = value.as_string().or_else(|| {
+                js_sys::JSON::stringify(&value)
+                    .ok()
+                    .and_then(|v| v.as_string())
+            })?;
+            Some((key, text))
+        })
+        .collect();
+    Some(Hit::Overlay { id, attributes })
 }
 
 /// Calls `f(hit, lon, lat)` on every click: `hit` is the resource symbol or cluster under the
@@ -657,7 +707,7 @@ pub fn on_click(map: &Map, f: impl Fn(Option<Hit>, f64, f64) + 'static) {
             let features = map.query_rendered_features(&point, &query_options);
             let first = features.get(0);
             if first.is_undefined() {
-                return None;
+                return overlay_hit(&map, &point);
             }
             let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
             let props = get(&first, "properties")?;
