@@ -297,6 +297,15 @@ async fn story(c: &Client, d: &Driver, data: &Path, f: &Files) -> Result<(String
         )
         .await?;
     assert_eq!(shown_for, json!(pid), "the clicked overlay's feature");
+    wait_for(
+        c,
+        "the card names its overlay as the list does",
+        "const e = document.querySelector('#overlay-feature .overlay-name');
+         return e !== null && e.textContent.includes(arguments[0])",
+        vec![polygon["name"].clone()],
+        Duration::from_secs(5),
+    )
+    .await?;
     let attributes = text(c, "#overlay-feature table").await?;
     assert!(
         attributes.contains("名称") && attributes.contains("钓鱼城片区"),

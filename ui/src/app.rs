@@ -151,8 +151,10 @@ pub fn App() -> impl IntoView {
     // The pointer's position, shown in WGS-84 or, on request, GCJ-02 (what AMap and Tencent show).
     let (cursor, set_cursor) = signal(None::<(f64, f64)>);
     let gcj = RwSignal::new(false);
-    // The user overlay feature last clicked: its overlay's id and its attributes.
+    // The user overlay feature last clicked: its overlay's id and its attributes, and the
+    // overlay's name once the list says it.
     let overlay_feature = RwSignal::new(None::<(String, Vec<(String, String)>)>);
+    let overlay_name = RwSignal::new(None::<String>);
     // Every record by layer as loaded, the filters set, and how many each layer shows after them.
     // The map draws from the store before the records reach the window (the shell serves its
     // features to MapLibre's worker); `records_loaded` says when filters and counts can use them.
@@ -263,7 +265,13 @@ pub fn App() -> impl IntoView {
                         Some(map::Hit::Record(layer, id)) => set_selected.set(Some((layer, id))),
                         Some(map::Hit::Cluster { lon, lat }) => map::zoom_into(&clicked, lon, lat),
                         Some(map::Hit::Overlay { id, attributes }) => {
-                            overlay_feature.set(Some((id, attributes)))
+                            overlay_name.set(None);
+                            overlay_feature.set(Some((id.clone(), attributes)));
+                            spawn_local(async move {
+                                let listed = crate::overlay::fetch().await.unwrap_or_default();
+                                overlay_name
+                                    .set(listed.into_iter().find(|o| o.id == id).map(|o| o.name));
+                            });
                         }
                         None => {}
                     }
@@ -814,7 +822,9 @@ pub fn App() -> impl IntoView {
                         view! {
                             <div class="overlay-feature" id="overlay-feature" data-overlay=id>
                                 <div class="overlay-feature-head">
-                                    <strong>{l.t("叠加图层要素", "Overlay feature")}</strong>
+                                    <strong>{l.t("叠加图层要素", "Overlay feature")}
+                                        {move || overlay_name.get().map(|n| view! { <span class="overlay-name">" · "{n}</span> })}
+                                    </strong>
                                     <button class="close" title=l.t("关闭", "Close")
                                         on:click=move |_| overlay_feature.set(None)>"×"</button>
                                 </div>

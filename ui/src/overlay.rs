@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 /// One overlay as the shell lists it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Overlay {
-    id: String,
-    name: String,
+    pub id: String,
+    pub name: String,
     source: String,
     crs: String,
     features: usize,
