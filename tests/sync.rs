@@ -13,7 +13,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use yitu_system_tests::webview::{
-    click, click_at, open_app, screenshot, shown, text, type_into, wait_for, yitu, SYMBOL_LAYERS_JS,
+    click, click_at, open_app, screenshot, set_value, shown, text, type_into, wait_for, yitu,
+    SYMBOL_LAYERS_JS,
 };
 use yitu_system_tests::{binary, Driver};
 
@@ -202,8 +203,18 @@ async fn run(c: &Client, d: &Driver, data: &Path, other: &Path, server: &mut Ser
 
     // 3. The right code: enrolled, and the background loop's first pass goes online.
     let code = server.admin(&["enrol-code", "李指挥"])?;
-    c.find(Locator::Css("#sync-code")).await?.clear().await?;
-    type_into(c, "#sync-code", &code).await?;
+    // The code replaces the wrong one as typing would (an input event the form hears); a
+    // WebDriver clear() raced the form's re-render after the refusal and once left the wrong
+    // code in front of the right one. Checked before pressing.
+    set_value(c, "#sync-code", &code).await?;
+    wait_for(
+        c,
+        "the code field to hold the new code",
+        "return document.querySelector('#sync-code').value === arguments[0]",
+        vec![json!(code)],
+        Duration::from_secs(5),
+    )
+    .await?;
     click(c, "#sync-enrol").await?;
     sync_state(c, "online").await?;
     assert_eq!(text(c, "#sync-server-shown").await?, server.url());
