@@ -12,11 +12,7 @@ pub const SCHEME: &str = "yitu-data";
 /// The features URL template (`{layer}` is a layer code), in this platform's form for custom
 /// schemes.
 pub fn url_template() -> String {
-    if cfg!(windows) {
-        format!("http://{SCHEME}.localhost/{{layer}}.geojson")
-    } else {
-        format!("{SCHEME}://localhost/{{layer}}.geojson")
-    }
+    crate::startup::scheme_url(SCHEME, "{layer}.geojson")
 }
 
 fn reply(status: StatusCode, content_type: &str, body: Vec<u8>) -> Response<Vec<u8>> {

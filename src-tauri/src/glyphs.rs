@@ -12,11 +12,7 @@ pub const SCHEME: &str = "yitu-glyphs";
 
 /// The glyph URL template MapLibre fills in, in this platform's form for custom schemes.
 pub fn url_template() -> String {
-    if cfg!(windows) {
-        format!("http://{SCHEME}.localhost/{{fontstack}}/{{range}}.pbf")
-    } else {
-        format!("{SCHEME}://localhost/{{fontstack}}/{{range}}.pbf")
-    }
+    crate::startup::scheme_url(SCHEME, "{fontstack}/{range}.pbf")
 }
 
 /// A range's protobuf by font stack name and first code point.

@@ -109,6 +109,16 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// A URL on one of the app's own schemes, in this platform's form: WebView2 on Windows only
+/// reaches custom schemes as `http://{scheme}.localhost/`, WebKit as `{scheme}://localhost/`.
+pub fn scheme_url(scheme: &str, path: &str) -> String {
+    if cfg!(windows) {
+        format!("http://{scheme}.localhost/{path}")
+    } else {
+        format!("{scheme}://localhost/{path}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,6 +52,17 @@ fn write_gbk_shapefile(path: &Path) {
 }
 
 /// Every file and its bytes under `dir`, to see that a refusal wrote nothing.
+/// Adds one good overlay kept from `good` and returns the data folder as it then is: refusals
+/// that follow must leave it exactly so.
+fn keep_a_good_one(data: &Path, good: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    write_geojson(good);
+    Registry::load(data)
+        .unwrap()
+        .add(good, Crs::Gcj02, None)
+        .unwrap();
+    snapshot(data)
+}
+
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_owned()];
@@ -181,13 +192,7 @@ fn bad_files_are_refused_by_name_and_write_nothing() {
     std::fs::write(f("坏.shp"), b"not a shapefile at all, just bytes").unwrap();
     std::fs::write(f("坏.dbf"), b"").unwrap();
     // Keep something there first: it must be left exactly as it was.
-    let good = f("好.geojson");
-    write_geojson(&good);
-    Registry::load(data.path())
-        .unwrap()
-        .add(&good, Crs::Gcj02, None)
-        .unwrap();
-    let before = snapshot(data.path());
+    let before = keep_a_good_one(data.path(), &f("好.geojson"));
     for (file, code, words) in [
         ("不存在.geojson", "not_found", "找不到"),
         ("空.geojson", "empty", "空的"),
@@ -502,13 +507,7 @@ async fn bad_geopackages_are_refused_by_name_and_write_nothing() {
     )
     .await;
 
-    let good = f("好.geojson");
-    write_geojson(&good);
-    Registry::load(data.path())
-        .unwrap()
-        .add(&good, Crs::Gcj02, None)
-        .unwrap();
-    let before = snapshot(data.path());
+    let before = keep_a_good_one(data.path(), &f("好.geojson"));
     for (file, code, words) in [
         (
             "文本.gpkg",
