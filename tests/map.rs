@@ -109,21 +109,21 @@ async fn story(c: &Client, d: &Driver, data: &Path) -> Result<()> {
     // 0–255: about 190 Latin glyphs of 24 px with their distance fields.
     assert!(g(0, 1) > 50_000, "{glyphs}");
 
-    // 2b. Each layer's features come from the shell's data scheme (fetched by MapLibre's
-    // worker): as many as the database holds, carrying only what the map styles, labels and
-    // picks by; a path that names no layer is refused.
+    // 2b. Each layer's symbols come from the shell's data scheme as vector tiles (fetched by
+    // MapLibre's worker). The world's one zoom-0 tile holds every record of a layer, in clusters
+    // and singles whose counts add up to what the database holds, carrying only what the map
+    // styles, labels and picks by; a layer that does not exist is 404, a tile deeper than the
+    // shell cuts is 400.
     let served = c
         .execute_async(
             "const done = arguments[arguments.length - 1];
              const layers = arguments[0];
              window.__TAURI__.core.invoke('base_map').then(base => {
-               const urls = layers.concat(['nosuch']).map(l => base.features.replace('{layer}', l));
-               return Promise.all(urls.map(u => fetch(u).then(async x => {
-                 if (x.status !== 200) return [x.status, 0, []];
-                 const fc = await x.json();
-                 const keys = new Set(); fc.features.forEach(f => Object.keys(f.properties).forEach(k => keys.add(k)));
-                 return [x.status, fc.features.length, [...keys].sort()];
-               })));
+               const url = (l, z) => base.features.replace('{layer}', l)
+                 .replace('{z}', z).replace('{x}', 0).replace('{y}', 0);
+               const urls = layers.map(l => url(l, 0)).concat([url('nosuch', 0), url('teams', 15)]);
+               return Promise.all(urls.map(u => fetch(u).then(async x =>
+                 [x.status, Array.from(new Uint8Array(await x.arrayBuffer()))])));
              }).then(done, e => done(String(e)));",
             vec![json!(LAYERS)],
         )
@@ -138,22 +138,48 @@ async fn story(c: &Client, d: &Driver, data: &Path) -> Result<()> {
         "occupancy",
         "status",
     ];
+    let cluster_keys = [
+        "cluster",
+        "cluster_id",
+        "point_count",
+        "point_count_abbreviated",
+        "expansion_zoom",
+        "gravest",
+    ];
     for (i, layer) in LAYERS.iter().enumerate() {
         let total = stats["layers"][layer]["total"].as_i64().context("total")?;
-        assert_eq!(served[i][0], 200, "{layer}: {served}");
-        assert_eq!(served[i][1].as_i64(), Some(total), "{layer}: {served}");
-        let keys: Vec<&str> = served[i][2]
-            .as_array()
-            .context("keys")?
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
-        assert!(
-            keys.iter().all(|k| allowed.contains(k)) && keys.contains(&"id"),
-            "{layer} features carry {keys:?}"
-        );
+        assert_eq!(served[i][0], 200, "{layer}: status");
+        let bytes: Vec<u8> = serde_json::from_value(served[i][1].clone())?;
+        let tile = mvt_reader::Reader::new(bytes).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let names = tile
+            .get_layer_names()
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        assert_eq!(names, vec![layer.to_string()], "{layer}: tile layers");
+        let mut drawn = 0;
+        for f in tile.get_features(0).map_err(|e| anyhow::anyhow!("{e:?}"))? {
+            let props = f.properties.unwrap_or_default();
+            match props.get("point_count") {
+                Some(mvt_reader::feature::Value::SInt(n)) => {
+                    drawn += n;
+                    assert!(
+                        props.keys().all(|k| cluster_keys.contains(&k.as_str())),
+                        "{layer}: {props:?}"
+                    );
+                }
+                _ => {
+                    drawn += 1;
+                    assert!(
+                        props.contains_key("id")
+                            && props.keys().all(|k| allowed.contains(&k.as_str())),
+                        "{layer} symbol carries {props:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(drawn, total, "{layer}: the zoom-0 tile counts {drawn}");
     }
-    assert_eq!(served[5][0], 404, "{served}");
+    assert_eq!(served[5][0], 404, "a layer that does not exist");
+    assert_eq!(served[6][0], 400, "a tile deeper than the shell cuts");
 
     // 3. A click on a cluster zooms in on it.
     let before = c

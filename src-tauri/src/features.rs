@@ -1,18 +1,113 @@
-//! The `yitu-data` URI scheme: each resource layer's map features as GeoJSON text, fetched by
-//! MapLibre's worker itself. The window's thread then neither carries the records through the
-//! command channel nor builds or copies GeoJSON, which is what made 50,000 records slow to paint.
+//! The `yitu-data` URI scheme: each resource layer's symbols as clustered vector tiles, cut from
+//! an index the shell keeps per layer for what the window's filters leave. MapLibre's worker
+//! then decodes the few small tiles in view instead of parsing and clustering every record,
+//! which kept 50,000 records from the screen for seconds.
 
 use crate::startup::AppState;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use tauri::http::{Request, Response, StatusCode};
+use tokio::sync::OnceCell;
+use yitu_domain::filter::Filter;
+use yitu_domain::map_cluster::ClusterIndex;
+use yitu_domain::map_feature::MapFeature;
 use yitu_domain::Layer;
+use yitu_replica::Store;
 
 /// The scheme's name.
 pub const SCHEME: &str = "yitu-data";
 
-/// The features URL template (`{layer}` is a layer code), in this platform's form for custom
-/// schemes.
+/// The tile URL template (`{layer}` is a layer code; `{z}/{x}/{y}` as MapLibre fills them), in
+/// this platform's form for custom schemes.
 pub fn url_template() -> String {
-    crate::startup::scheme_url(SCHEME, "{layer}.geojson")
+    crate::startup::scheme_url(SCHEME, "{layer}/{z}/{x}/{y}.pbf")
+}
+
+type Built = OnceCell<Result<Arc<ClusterIndex>, String>>;
+
+/// What the map draws: the window's filters, numbered by a version its tile URLs carry, and
+/// each layer's index for them, built once on first ask (or ahead, at start).
+#[derive(Default, Clone)]
+pub struct MapIndexes {
+    inner: Arc<Mutex<Current>>,
+}
+
+#[derive(Default)]
+struct Current {
+    version: u64,
+    filter: Filter,
+    layers: HashMap<Layer, Arc<Built>>,
+}
+
+impl MapIndexes {
+    /// The map is to draw what `filter` keeps of the store as it is now (after an edit, a sync
+    /// or a change of filters). Returns the version the window's new tile URLs name, so no
+    /// tile of the old drawing is taken from a cache for the new one.
+    pub fn redraw(&self, filter: Filter) -> u64 {
+        let mut current = self.lock();
+        current.version += 1;
+        current.filter = filter;
+        current.layers.clear();
+        current.version
+    }
+
+    /// The window starts again with no filters (a reload): the map must draw every record too.
+    /// Indexes already built for no filter are kept.
+    pub fn unfiltered(&self) {
+        if self.lock().filter != Filter::default() {
+            self.redraw(Filter::default());
+        }
+    }
+
+    /// Builds every layer's index now, in the background: at start, while the window is still
+    /// loading its style, so the first tiles are cut from a ready index.
+    pub fn warm(&self, store: &Store) {
+        for &layer in Layer::ALL {
+            let (me, store) = (self.clone(), store.clone());
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = me.index(&store, layer).await {
+                    tracing::error!(error = %e, layer = layer.code(), "cannot index a layer for the map");
+                }
+            });
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Current> {
+        // A panic while holding the lock leaves plain data behind: carry on with it.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    async fn index(&self, store: &Store, layer: Layer) -> Result<Arc<ClusterIndex>, String> {
+        let (built, filter) = {
+            let mut current = self.lock();
+            let built = current.layers.entry(layer).or_default().clone();
+            (built, current.filter.clone())
+        };
+        built
+            .get_or_init(|| async move {
+                let records = store.resources(layer).await.map_err(|e| e.to_string())?;
+                let started = std::time::Instant::now();
+                let features: Vec<MapFeature> = records
+                    .iter()
+                    .filter(|r| filter.keeps(r))
+                    .map(MapFeature::of)
+                    .collect();
+                let index = tauri::async_runtime::spawn_blocking(move || {
+                    ClusterIndex::new(layer.code(), features)
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+                tracing::debug!(
+                    layer = layer.code(),
+                    records = index.len(),
+                    ms = started.elapsed().as_millis(),
+                    "map index built"
+                );
+                Ok(Arc::new(index))
+            })
+            .await
+            .clone()
+    }
 }
 
 fn reply(status: StatusCode, content_type: &str, body: Vec<u8>) -> Response<Vec<u8>> {
@@ -20,7 +115,7 @@ fn reply(status: StatusCode, content_type: &str, body: Vec<u8>) -> Response<Vec<
         .status(status)
         .header("Content-Type", content_type)
         .header("Access-Control-Allow-Origin", "*")
-        // Records change under the same URL (an edit, a sync): never answer from a cache.
+        // The version in the URL names the drawing; the store behind it is read live.
         .header("Cache-Control", "no-store")
         .body(body)
         .unwrap_or_default()
@@ -30,29 +125,68 @@ fn text(status: StatusCode, message: String) -> Response<Vec<u8>> {
     reply(status, "text/plain; charset=utf-8", message.into_bytes())
 }
 
-/// Answers `/{layer}.geojson` (a query string, added to refetch, is ignored): 200 with the
-/// layer's live records, 404 for a path that names no layer, 503 when the store is not open.
+/// A tile path, `{layer}/{z}/{x}/{y}.pbf`, read; `None` when it is not one.
+fn tile_path(path: &str) -> Option<(&str, Option<(u8, u32, u32)>)> {
+    let (layer, rest) = path.split_once('/')?;
+    let mut parts = rest.strip_suffix(".pbf")?.split('/');
+    let numbers = (|| {
+        let z = parts.next()?.parse().ok()?;
+        let x = parts.next()?.parse().ok()?;
+        let y = parts.next()?.parse().ok()?;
+        parts.next().is_none().then_some((z, x, y))
+    })();
+    Some((layer, numbers))
+}
+
+/// Answers `/{layer}/{z}/{x}/{y}.pbf` (a `?v=` query names the drawing): 200 with the tile
+/// (empty where the layer has nothing), 404 for a path that names no layer or tile, 400 for a
+/// tile outside the world or deeper than the index, 503 when the store is not open.
 pub async fn serve(state: &AppState, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
     let path = request.uri().path().trim_start_matches('/');
-    let Some(layer) = path
-        .strip_suffix(".geojson")
-        .and_then(|code| Layer::from_code(code).ok())
-    else {
-        return text(StatusCode::NOT_FOUND, format!("no layer at {path}"));
+    let Some((code, numbers)) = tile_path(path) else {
+        return text(StatusCode::NOT_FOUND, format!("no tile at {path}"));
+    };
+    let Ok(layer) = Layer::from_code(code) else {
+        return text(StatusCode::NOT_FOUND, format!("no layer {code}"));
+    };
+    let Some((z, x, y)) = numbers else {
+        return text(StatusCode::NOT_FOUND, format!("no tile at {path}"));
     };
     let store = match &state.store {
         Ok(s) => s,
         Err(e) => return text(StatusCode::SERVICE_UNAVAILABLE, e.clone()),
     };
-    match store.resources(layer).await {
-        Ok(records) => reply(
-            StatusCode::OK,
-            "application/geo+json",
-            yitu_domain::map_feature::collection(&records).into_bytes(),
-        ),
+    let index = match state.map.index(store, layer).await {
+        Ok(index) => index,
         Err(e) => {
             tracing::error!(error = %e, layer = layer.code(), "cannot read a layer for the map");
-            text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+            return text(StatusCode::INTERNAL_SERVER_ERROR, e);
         }
+    };
+    match index.tile(z, x, y) {
+        Ok(bytes) => reply(StatusCode::OK, "application/x-protobuf", bytes),
+        Err(e) => text(StatusCode::BAD_REQUEST, e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_paths_are_read_and_anything_else_is_not_a_tile() {
+        assert_eq!(
+            tile_path("teams/9/420/213.pbf"),
+            Some(("teams", Some((9, 420, 213))))
+        );
+        assert_eq!(tile_path("teams/9/x/213.pbf"), Some(("teams", None)));
+        assert_eq!(tile_path("teams/9/1/2/3.pbf"), Some(("teams", None)));
+        assert_eq!(
+            tile_path("teams/300/1/2.pbf"),
+            Some(("teams", None)),
+            "zoom > 255"
+        );
+        assert_eq!(tile_path("teams.geojson"), None);
+        assert_eq!(tile_path("teams/1/2/3.png"), None);
     }
 }

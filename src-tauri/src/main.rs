@@ -28,15 +28,25 @@ fn main() {
         .setup(move |app| {
             let state =
                 tauri::async_runtime::block_on(startup::open_store(app, data_dir_arg.clone()));
-            // An enrolled desktop syncs in the background from the start; a failure to read
-            // its credential is logged and shown by the sync panel, not fatal to the map.
+            // The map's layers are indexed in the background while the window loads. An
+            // enrolled desktop syncs from the start; a failure to read its credential is logged
+            // and shown by the sync panel, not fatal to the map.
             if let Ok(store) = &state.store {
+                state.map.warm(store);
                 if let Err(e) = state.sync.start(store) {
                     tracing::error!(error = ?e, "cannot start syncing");
                 }
             }
             tauri::Manager::manage(app, state);
             Ok(())
+        })
+        // A window that loads again starts with no filters; so must the map it is drawn from.
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Started {
+                if let Some(state) = tauri::Manager::try_state::<startup::AppState>(webview) {
+                    state.map.unfiltered();
+                }
+            }
         })
         // Tiles of the user's offline base maps, from local files (see `basemap`).
         .register_asynchronous_uri_scheme_protocol(
@@ -49,7 +59,7 @@ fn main() {
                 });
             },
         )
-        // Each resource layer's map features, fetched by MapLibre's worker (see `features`).
+        // Each resource layer's clustered symbols as vector tiles, for MapLibre's worker (see `features`).
         .register_asynchronous_uri_scheme_protocol(features::SCHEME, |ctx, request, responder| {
             let app = ctx.app_handle().clone();
             tauri::async_runtime::spawn(async move {
@@ -71,6 +81,7 @@ fn main() {
             command::app_info,
             command::stats,
             command::resources,
+            command::map_filter,
             command::resource,
             command::depot_stock,
             command::base_map,

@@ -21,6 +21,8 @@ pub struct AppState {
     pub imports: crate::command::import::Imports,
     /// Tile packages opened to serve the base map.
     pub basemaps: crate::basemap::Open,
+    /// What the map draws of each layer, clustered, for the `yitu-data` scheme.
+    pub map: crate::features::MapIndexes,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             sync: Arc::default(),
             imports: Default::default(),
             basemaps: Default::default(),
+            map: Default::default(),
         }
     }
 

@@ -4,11 +4,11 @@
 import * as maplibregl from "./maplibre-gl.mjs";
 
 maplibregl.setWorkerUrl(new URL("./maplibre-gl-worker.mjs", location.href).href);
-// MapLibre gives WebKit one worker on a 2-core machine, and one worker clusters the five resource
-// layers one after another (the map benchmark's 50,000 records: about 5 s). One worker per core
-// but the window's own, at least two and at most one per resource layer.
+// MapLibre gives WebKit one worker on a 2-core machine, and one worker decodes the five resource
+// layers' tiles and the base map one after another. One worker per core but the window's own, at
+// least two and at most one per resource layer.
 maplibregl.setWorkerCount(Math.min(5, Math.max(2, (navigator.hardwareConcurrency || 2) - 1)));
-// The workers fetch the map's records from the shell themselves (see yitu-data-worker.mjs).
+// The workers fetch the resource layers' tiles from the shell themselves (see yitu-data-worker.mjs).
 maplibregl.importScriptInWorkers(new URL("./yitu-data-worker.mjs", location.href).href);
 window.maplibregl = maplibregl;
 window.dispatchEvent(new Event("maplibre-ready"));

@@ -1,11 +1,11 @@
-// Runs inside MapLibre's workers (maplibre-loader.mjs imports it there): each worker fetches and
-// parses a layer's features from the shell's `yitu-data` scheme itself. Without it MapLibre hands
-// a custom scheme's request back to the window's thread, which then fetches, parses and copies
-// the whole layer over to the worker: the thread that draws the map would carry every record.
+// Runs inside MapLibre's workers (maplibre-loader.mjs imports it there): each worker fetches the
+// shell's vector tiles of the resource layers from the `yitu-data` scheme itself. Without it
+// MapLibre hands a custom scheme's request back to the window's thread, which then fetches every
+// tile and copies it over to the worker: the thread that draws the map would carry them all.
 self.addProtocol("yitu-data", async (params, abort) => {
   const response = await fetch(params.url, { signal: abort.signal });
   if (!response.ok) {
     throw new Error(`${params.url}: ${response.status} ${await response.text()}`);
   }
-  return { data: await response.json() };
+  return { data: await response.arrayBuffer() };
 });

@@ -103,7 +103,7 @@ pub fn RoadsControl(
                     }
                 }}
             </p>
-            <label class="file">
+            <label class="file file-pick">
                 <span>{move || if busy.get() { lang.get().t("加载中…", "Loading…") } else { lang.get().t("加载路网（GeoJSON）…", "Load roads (GeoJSON)…") }}</span>
                 <input type="file" id="roads-file" accept=".geojson,.json,application/geo+json" on:change=on_file/>
             </label>

@@ -79,6 +79,11 @@ struct LayerArg<'a> {
 }
 
 #[derive(Serialize)]
+struct MapFilterArgs<'a> {
+    filter: &'a Filter,
+}
+
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct BriefingArgs {
     lon: f64,
@@ -263,7 +268,11 @@ pub fn App() -> impl IntoView {
                     overlay_feature.set(None);
                     match hit {
                         Some(map::Hit::Record(layer, id)) => set_selected.set(Some((layer, id))),
-                        Some(map::Hit::Cluster { lon, lat }) => map::zoom_into(&clicked, lon, lat),
+                        Some(map::Hit::Cluster {
+                            lon,
+                            lat,
+                            expansion,
+                        }) => map::zoom_into(&clicked, lon, lat, expansion),
                         Some(map::Hit::Overlay { id, attributes }) => {
                             overlay_name.set(None);
                             overlay_feature.set(Some((id.clone(), attributes)));
@@ -333,13 +342,12 @@ pub fn App() -> impl IntoView {
         });
     });
 
-    // Filters redraw each layer and recount what is shown. With no filter set the worker
-    // fetches whole layers from the store again (a new URL each time); a filter draws what it
-    // keeps of the loaded records. The first run, with the default filter, would redraw every
-    // layer exactly as `load_layers` drew it (50,000 records tiled twice: the map benchmark saw
-    // it double the work after first paint), so it is skipped.
+    // Filters redraw each layer and recount what is shown. The shell draws the map's symbols
+    // from what the filters keep (`map_filter` numbers the drawing, the tile URLs name it);
+    // the window counts the same from its loaded records with the same predicate. The first
+    // run, with the default filter, would redraw every layer exactly as `load_layers` drew it
+    // (every tile cut and decoded twice), so it is skipped.
     let drawn_by_load = StoredValue::new(true);
-    let fetches = StoredValue::new(0u32);
     Effect::new(move |_| {
         let f = filter.get();
         if map_state.get() != MapState::Ready || !records_loaded.get() {
@@ -351,31 +359,30 @@ pub fn App() -> impl IntoView {
                 return;
             }
         }
-        let whole = f == Filter::default();
-        fetches.update_value(|n| *n += 1);
-        let mut counts = BTreeMap::new();
-        records.with_value(|all| {
-            map_handle.with_value(|m| {
-                let Some(m) = m else { return };
-                for (layer, list) in all {
-                    if whole {
-                        counts.insert(*layer, list.len());
-                        let url = base_map.with_value(|b| {
-                            b.as_ref()
-                                .map(|b| b.features_url(*layer, fetches.get_value()))
-                        });
-                        if let Some(url) = url {
-                            map::set_layer_data(m, *layer, &url.into());
-                        }
-                    } else {
-                        let kept: Vec<&Resource> = list.iter().filter(|r| f.keeps(r)).collect();
-                        counts.insert(*layer, kept.len());
-                        map::set_layer_data(m, *layer, &map::features(&kept));
-                    }
-                }
-            })
+        let counts = records.with_value(|all| {
+            all.iter()
+                .map(|(layer, list)| (*layer, list.iter().filter(|r| f.keeps(r)).count()))
+                .collect()
         });
         set_shown.set(counts);
+        spawn_local(async move {
+            let version = match invoke::<u64>("map_filter", MapFilterArgs { filter: &f }).await {
+                Ok(v) => v,
+                Err(e) => {
+                    set_map_state.set(MapState::Failed(e.message));
+                    return;
+                }
+            };
+            map_handle.with_value(|m| {
+                let Some(m) = m else { return };
+                base_map.with_value(|b| {
+                    let Some(b) = b else { return };
+                    for layer in map::DRAW_ORDER {
+                        map::set_layer_tiles(m, layer, &b.features_url(layer, version));
+                    }
+                })
+            });
+        });
     });
 
     // A picked point (or a changed specialty) asks the store for a briefing; its teams are
@@ -981,14 +988,14 @@ async fn load_layers(m: &Map) -> Result<BaseMap, String> {
         map::set_tile_base(m, tiles.active.as_ref());
     }
     map::add_roads_layer(m);
-    // Marks for the map benchmark: added (the source, by URL) → loaded (the worker fetched,
-    // parsed and clustered it).
+    // Marks for the map benchmark: added (the source) → loaded (the tiles in view decoded).
     timing::mark_sources_loaded(m, map::DRAW_ORDER.iter().map(|l| l.code()).collect());
-    // Each layer's features come from the shell's `yitu-data` scheme, fetched and parsed by
-    // MapLibre's worker: the window's thread carries none of it. (Through a command, 50,000
-    // records took 5 s of this thread before the worker even began: map benchmark, session 6.)
+    // Each layer's symbols are vector tiles the shell cuts from its clustered index (the
+    // `yitu-data` scheme), fetched and decoded by MapLibre's worker: the window's thread
+    // carries no records, and no worker clusters 50,000 points (3 s here: map benchmark,
+    // session 7). Version 0 is the shell's drawing at start, every record.
     for layer in map::DRAW_ORDER {
-        map::add_resource_layer(m, layer, &base.features_url(layer, 0).into());
+        map::add_resource_layer(m, layer, &base.features_url(layer, 0));
         timing::mark(&format!("yitu:{}:added", layer.code()));
     }
     map::add_analysis_layers(m);

@@ -135,6 +135,8 @@ pub fn ImportPanel(
     let (progress, set_progress) = signal(None::<(usize, usize)>);
     let (written, set_written) = signal(None::<Report>);
     let file_ref = NodeRef::<leptos::html::Input>::new();
+    // The files chosen, as the picker's own label says them (the native one speaks English).
+    let (chosen, set_chosen) = signal(Vec::<String>::new());
     let (exported, set_exported) = signal(None::<Result<Exported, String>>);
     let export = move |format: &'static str| {
         set_exported.set(None);
@@ -253,8 +255,24 @@ pub fn ImportPanel(
                         }).collect_view()}
                     </select>
                 </label>
-                <input type="file" id="import-file" multiple=true node_ref=file_ref
-                    accept=".csv,.txt,.xlsx,.geojson,.json,.shp,.dbf,.shx,.prj,.cpg"/>
+                <label class="file-pick">
+                    <span>{move || {
+                        let names = chosen.get();
+                        if names.is_empty() {
+                            lang.get().t("选择文件…", "Choose files…").to_owned()
+                        } else {
+                            names.join("、")
+                        }
+                    }}</span>
+                    <input type="file" id="import-file" multiple=true node_ref=file_ref
+                        accept=".csv,.txt,.xlsx,.geojson,.json,.shp,.dbf,.shx,.prj,.cpg"
+                        on:change=move |_| {
+                            let names = file_ref.get_untracked().and_then(|i| i.files()).map(|files| {
+                                (0..files.length()).filter_map(|i| files.get(i)).map(|f| f.name()).collect()
+                            });
+                            set_chosen.set(names.unwrap_or_default());
+                        }/>
+                </label>
                 <button id="import-check" class="pick" disabled=move || busy.get() on:click=move |_| check()>
                     {move || lang.get().t("检查并预览", "Check and preview")}
                 </button>

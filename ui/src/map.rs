@@ -79,13 +79,15 @@ pub struct BaseMap {
     pub rivers: String,
     /// The glyph URL template for labels (`…/{fontstack}/{range}.pbf`).
     pub glyphs: String,
-    /// The URL template of a layer's features (`…/{layer}.geojson`), fetched by MapLibre's worker.
+    /// The URL template of a layer's clustered symbols as vector tiles
+    /// (`…/{layer}/{z}/{x}/{y}.pbf`), cut by the shell and fetched by MapLibre's worker.
     pub features: String,
 }
 
 impl BaseMap {
-    /// Where the worker fetches a layer's features; `version` makes a refetch a new URL.
-    pub fn features_url(&self, layer: Layer, version: u32) -> String {
+    /// Where the worker fetches a layer's tiles; `version` names the drawing (as the shell's
+    /// `map_filter` numbered it), so a redraw is a new URL no cache answers.
+    pub fn features_url(&self, layer: Layer, version: u64) -> String {
         format!(
             "{}?v={version}",
             self.features.replace("{layer}", layer.code())
@@ -453,10 +455,8 @@ pub fn base_colour(layer: Layer) -> &'static str {
     }
 }
 
-/// Below this zoom a resource layer's nearby symbols merge into one disc with their count, so
-/// a district view draws hundreds of symbols whatever the number of records; from it on,
-/// every record has its own symbol.
-pub const CLUSTER_BELOW_ZOOM: u8 = 12;
+/// Below this zoom the shell merges a layer's nearby symbols into discs with their count.
+pub use yitu_domain::map_cluster::CLUSTER_BELOW_ZOOM;
 /// Names are written under the symbols from this zoom on (a few streets across).
 pub const LABEL_FROM_ZOOM: f64 = 12.5;
 /// The one font stack labels ask for; the shell draws it from installed fonts.
@@ -496,22 +496,18 @@ fn cluster_colour(layer: Layer) -> Value {
     }
 }
 
-/// Adds a resource layer: a clustering GeoJSON source, its record discs and pictograms, names
-/// at close zoom, and count discs where records merge.
-pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
-    let source = js(&json!({
-        "type": "geojson",
-        "cluster": true,
-        "clusterMaxZoom": CLUSTER_BELOW_ZOOM - 1,
-        "clusterRadius": 42,
-        "clusterProperties": if layer == Layer::Hazards {
-            json!({ "gravest": ["min", ["to-number", ["get", "level"], 4]] })
-        } else {
-            json!({})
-        },
-    }));
-    let _ = js_sys::Reflect::set(&source, &"data".into(), data);
-    map.add_source(layer.code(), &source);
+/// Adds a resource layer: a vector source of the shell's clustered tiles (`url`), its record
+/// discs and pictograms, names at close zoom, and count discs where records merge.
+pub fn add_resource_layer(map: &Map, layer: Layer, url: &str) {
+    map.add_source(
+        layer.code(),
+        &js(&json!({
+            "type": "vector",
+            "tiles": [url],
+            "minzoom": 0,
+            "maxzoom": yitu_domain::map_cluster::MAX_ZOOM,
+        })),
+    );
     if let Some(image) = crate::symbols::pictogram(layer) {
         map.add_image(
             &format!("{}-pictogram", layer.code()),
@@ -522,7 +518,7 @@ pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
     let single = json!(["!", ["has", "point_count"]]);
     let [disc, icon, label, cluster, count] = style_layers(layer);
     map.add_layer(&js(&json!({
-        "id": disc, "type": "circle", "source": layer.code(), "filter": single,
+        "id": disc, "type": "circle", "source": layer.code(), "source-layer": layer.code(), "filter": single,
         "paint": {
             "circle-color": colour_expression(layer),
             "circle-radius": ["interpolate", ["linear"], ["zoom"], 8, 7, 11, 10, 15, 14],
@@ -531,7 +527,7 @@ pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
         }
     })));
     map.add_layer(&js(&json!({
-        "id": icon, "type": "symbol", "source": layer.code(), "filter": single,
+        "id": icon, "type": "symbol", "source": layer.code(), "source-layer": layer.code(), "filter": single,
         "layout": {
             "icon-image": format!("{}-pictogram", layer.code()),
             "icon-size": ["interpolate", ["linear"], ["zoom"], 8, 0.6, 11, 0.85, 15, 1.2],
@@ -541,7 +537,7 @@ pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
     })));
     // Names under the symbols; where two would collide one is left out (the symbol stays).
     map.add_layer(&js(&json!({
-        "id": label, "type": "symbol", "source": layer.code(), "filter": single,
+        "id": label, "type": "symbol", "source": layer.code(), "source-layer": layer.code(), "filter": single,
         "minzoom": LABEL_FROM_ZOOM,
         "layout": {
             "text-field": ["get", "name"],
@@ -559,7 +555,7 @@ pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
         }
     })));
     map.add_layer(&js(&json!({
-        "id": cluster, "type": "circle", "source": layer.code(), "filter": ["has", "point_count"],
+        "id": cluster, "type": "circle", "source": layer.code(), "source-layer": layer.code(), "filter": ["has", "point_count"],
         "paint": {
             "circle-color": cluster_colour(layer),
             "circle-radius": ["step", ["get", "point_count"], 13, 10, 16, 50, 20, 200, 25, 1000, 30],
@@ -568,7 +564,7 @@ pub fn add_resource_layer(map: &Map, layer: Layer, data: &JsValue) {
         }
     })));
     map.add_layer(&js(&json!({
-        "id": count, "type": "symbol", "source": layer.code(), "filter": ["has", "point_count"],
+        "id": count, "type": "symbol", "source": layer.code(), "source-layer": layer.code(), "filter": ["has", "point_count"],
         "layout": {
             "text-field": ["get", "point_count_abbreviated"],
             "text-font": [LABEL_FONT],
@@ -594,17 +590,11 @@ pub fn jump_to(map: &Map, lon: f64, lat: f64, zoom: f64) {
     ));
 }
 
-/// Records as an RFC 7946 FeatureCollection for a GeoJSON source: only what the symbols are
-/// styled, labelled and picked by (`yitu_domain::map_feature`, as the shell serves it).
-pub fn features(records: &[&yitu_domain::resource::Resource]) -> JsValue {
-    let text = yitu_domain::map_feature::collection(records.iter().copied());
-    js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
-}
-
-/// Replaces what a resource layer draws.
-pub fn set_layer_data(map: &Map, layer: Layer, data: &JsValue) {
-    if let Some(src) = map.get_source(layer.code()) {
-        src.set_data(data);
+/// Points a resource layer at new tiles (a redraw: new filters, an edit, a sync).
+pub fn set_layer_tiles(map: &Map, layer: Layer, url: &str) {
+    if let Some(src) = map.get_vector_source(layer.code()) {
+        let tiles = js_sys::Array::of1(&url.into());
+        src.set_tiles(&tiles);
     }
 }
 
@@ -638,6 +628,8 @@ pub enum Hit {
     Cluster {
         lon: f64,
         lat: f64,
+        /// The zoom from which its records stand apart (the shell's index knows it).
+        expansion: Option<f64>,
     },
     /// A feature of one of the user's overlays (under every resource symbol): the overlay's id
     /// and the feature's attributes as the file gave them, as text.
@@ -717,6 +709,7 @@ pub fn on_click(map: &Map, f: impl Fn(Option<Hit>, f64, f64) + 'static) {
                 return Some(Hit::Cluster {
                     lon: coords.get(0).as_f64()?,
                     lat: coords.get(1).as_f64()?,
+                    expansion: get(&props, "expansion_zoom").and_then(|z| z.as_f64()),
                 });
             }
             let id = get(&props, "id")?.as_string()?;
@@ -744,9 +737,15 @@ pub fn on_click(map: &Map, f: impl Fn(Option<Hit>, f64, f64) + 'static) {
     on_move.forget();
 }
 
-/// Zooms in on a cluster two steps (no further than where its records stand apart).
-pub fn zoom_into(map: &Map, lon: f64, lat: f64) {
-    let zoom = (map.get_zoom() + 2.0).min(f64::from(CLUSTER_BELOW_ZOOM));
+/// Zooms in on a cluster to where its records stand apart: at least two steps (a visible move
+/// in), further when they only part deeper, and no further than where every record has its own
+/// symbol.
+pub fn zoom_into(map: &Map, lon: f64, lat: f64, expansion: Option<f64>) {
+    let step = map.get_zoom() + 2.0;
+    let zoom = expansion
+        .unwrap_or(step)
+        .max(step)
+        .min(f64::from(CLUSTER_BELOW_ZOOM));
     map.ease_to(&js(
         &json!({ "center": [lon, lat], "zoom": zoom, "duration": 400 }),
     ));
@@ -791,6 +790,11 @@ extern "C" {
     fn get_source(this: &Map, id: &str) -> Option<GeoJsonSource>;
     #[wasm_bindgen(method, js_name = setData)]
     fn set_data(this: &GeoJsonSource, data: &JsValue);
+    type VectorSource;
+    #[wasm_bindgen(method, js_name = getSource)]
+    fn get_vector_source(this: &Map, id: &str) -> Option<VectorSource>;
+    #[wasm_bindgen(method, js_name = setTiles)]
+    fn set_tiles(this: &VectorSource, tiles: &js_sys::Array);
 }
 
 fn points(items: &[(String, f64, f64)]) -> JsValue {

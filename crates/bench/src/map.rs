@@ -15,6 +15,8 @@ use fantoccini::Client;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::{Duration, Instant};
+use yitu_domain::map_cluster::ClusterIndex;
+use yitu_domain::map_feature::MapFeature;
 use yitu_domain::{demo, Layer};
 use yitu_system_tests::webview::{open_app, screenshot, wait_for, yitu};
 use yitu_system_tests::Driver;
@@ -277,32 +279,33 @@ async fn main() -> Result<()> {
         bail!("the store holds {counted} records, not {records}");
     }
 
-    // 2. What the shell's work costs per layer (store read, the map's features for the worker,
-    // the `resources` reply's JSON for filters and lists), timed here with the same code the
-    // shell runs, and the points for the markers baseline.
+    // 2. What the shell's work costs per layer (store read, the clustered index its tiles are
+    // cut from, the `resources` reply's JSON for filters and lists), timed here with the same
+    // code the shell runs, and the points for the markers baseline.
     let mut flat: Vec<Value> = Vec::with_capacity(records * 3);
     println!("\nthe shell's work per layer, outside the window (this build of the store):");
     println!(
-        "{:<10} {:>8} {:>10} {:>12} {:>12} {:>10} {:>10}",
-        "layer", "records", "read ms", "features ms", "features MB", "json ms", "reply MB"
+        "{:<10} {:>8} {:>10} {:>10} {:>12} {:>10} {:>10}",
+        "layer", "records", "read ms", "index ms", "z10 symbols", "json ms", "reply MB"
     );
     for (i, layer) in LAYERS.iter().enumerate() {
         let t = Instant::now();
         let list = store.resources(*layer).await?;
         let read = t.elapsed();
         let t = Instant::now();
-        let features = yitu_domain::map_feature::collection(&list).len();
+        let features = list.iter().map(MapFeature::of).collect();
+        let index = ClusterIndex::new(layer.code(), features);
         let build = t.elapsed();
         let t = Instant::now();
         let bytes = serde_json::to_vec(&list)?.len();
         let encode = t.elapsed();
         println!(
-            "{:<10} {:>8} {:>10.0} {:>12.0} {:>12.2} {:>10.0} {:>10.2}",
+            "{:<10} {:>8} {:>10.0} {:>10.0} {:>12} {:>10.0} {:>10.2}",
             layer.code(),
             list.len(),
             read.as_secs_f64() * 1e3,
             build.as_secs_f64() * 1e3,
-            features as f64 / 1e6,
+            index.symbols_at(10),
             encode.as_secs_f64() * 1e3,
             bytes as f64 / 1e6
         );
@@ -405,8 +408,8 @@ async fn measure(
         .filter_map(|l| at(&format!("yitu:{}:loaded", l.code())))
         .fold(f64::NAN, f64::max);
     println!(
-        "added@: the source was added with its URL on the shell's yitu-data scheme; loaded@: MapLibre's worker had\n\
-         fetched, parsed and clustered it for the view (isSourceLoaded first true).\n\
+        "added@: the source was added with its tile URL on the shell's yitu-data scheme; loaded@: MapLibre's worker\n\
+         had fetched and decoded the tiles in view (isSourceLoaded first true).\n\
          last added {last_added:.0} → last loaded {last_loaded:.0} → ready {ready:.0} (drawing, and the window's roads and incidents)."
     );
     // The records reach the window after first paint (filters, counts, lists): the camera path
@@ -417,38 +420,54 @@ async fn measure(
         records_at - ready
     );
 
-    // What fetching and parsing cost of the worker's load, measured again on the window's
-    // thread (same engine): the rest of `loaded@` is clustering and drawing the first tiles.
+    // What the tiles in view cost to fetch, asked again from the window's thread (same engine,
+    // same scheme; a new version so the shell cuts them again from its index).
     let fetched = c
         .execute_async(
             "const done = arguments[arguments.length - 1];
              (async () => {
+               const m = window.__yituMap;
                const base = await window.__TAURI__.core.invoke('base_map');
+               const z = Math.floor(m.getZoom());
+               const n = 2 ** z;
+               const b = m.getBounds();
+               const tx = lon => Math.floor((lon + 180) / 360 * n);
+               const ty = lat => { const s = Math.sin(lat * Math.PI / 180);
+                 return Math.floor((0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * n); };
                const out = [];
                for (const l of arguments[0]) {
                  const t0 = performance.now();
-                 const text = await (await fetch(base.features.replace('{layer}', l) + '?v=bench')).text();
-                 const t1 = performance.now();
-                 const n = JSON.parse(text).features.length;
-                 out.push([l, t1 - t0, performance.now() - t1, n]);
+                 let tiles = 0, bytes = 0;
+                 for (let x = tx(b.getWest()); x <= tx(b.getEast()); x++) {
+                   for (let y = ty(b.getNorth()); y <= ty(b.getSouth()); y++) {
+                     const url = base.features.replace('{layer}', l).replace('{z}', z)
+                       .replace('{x}', x).replace('{y}', y) + '?v=bench';
+                     bytes += (await (await fetch(url)).arrayBuffer()).byteLength;
+                     tiles += 1;
+                   }
+                 }
+                 out.push([l, tiles, bytes, performance.now() - t0]);
                }
-               return out;
+               return [z, out];
              })().then(done, e => done(String(e)));",
             vec![json!(LAYERS.iter().map(|l| l.code()).collect::<Vec<_>>())],
         )
         .await?;
-    println!("\nthe yitu-data scheme fetched again from the window, one layer at a time:");
     println!(
-        "{:<10} {:>10} {:>10} {:>10}",
-        "layer", "fetch ms", "parse ms", "features"
+        "\nthe tiles in view (zoom {}) fetched again from the window, one layer at a time:",
+        fetched[0]
     );
-    for row in fetched.as_array().into_iter().flatten() {
+    println!(
+        "{:<10} {:>8} {:>10} {:>10}",
+        "layer", "tiles", "KB", "fetch ms"
+    );
+    for row in fetched[1].as_array().into_iter().flatten() {
         println!(
-            "{:<10} {:>10.0} {:>10.0} {:>10}",
+            "{:<10} {:>8} {:>10.1} {:>10.0}",
             row[0].as_str().unwrap_or("?"),
-            row[1].as_f64().unwrap_or(f64::NAN),
-            row[2].as_f64().unwrap_or(f64::NAN),
-            row[3]
+            row[1],
+            row[2].as_f64().unwrap_or(f64::NAN) / 1e3,
+            row[3].as_f64().unwrap_or(f64::NAN)
         );
     }
 
@@ -461,10 +480,12 @@ async fn measure(
     app.first_paint_ms = Some(ready);
     println!("\napp path done: {} frames", app.frames.len());
 
-    // (a) the floor: the same window with its resource sources emptied.
+    // (a) the floor: the same window with its resource layers drawing nothing.
     c.execute(
-        "const m = window.__yituMap; const empty = { type: 'FeatureCollection', features: [] };
-         for (const id of arguments[0]) { const s = m.getSource(id); if (s) s.setData(empty); }",
+        "const m = window.__yituMap;
+         for (const l of m.getStyle().layers) {
+           if (arguments[0].includes(l.source)) m.setLayoutProperty(l.id, 'visibility', 'none');
+         }",
         vec![json!(LAYERS.iter().map(|l| l.code()).collect::<Vec<_>>())],
     )
     .await?;
@@ -478,7 +499,7 @@ async fn measure(
     let empty = run_path(c, "empty", Duration::from_secs(300)).await?;
     println!("empty path done: {} frames", empty.frames.len());
 
-    // (c) the naive baseline: every record a DOM marker, on the emptied map.
+    // (c) the naive baseline: every record a DOM marker, on the map without its resource layers.
     c.execute(
         "window.__yituMap.jumpTo(window.__yituBench.path[0]);
          window.__yituBench.addMarkers(arguments[0], arguments[1])",

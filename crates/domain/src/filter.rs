@@ -8,8 +8,9 @@ use crate::resource::Resource;
 use crate::shelter::ShelterClass;
 use crate::team::{Readiness, Specialty, TeamKind};
 
-/// The filters a user has set. The default keeps everything.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The filters a user has set. The default keeps everything. The window sends them to the
+/// desktop shell, which draws the map's symbols from what they keep.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Filter {
     /// Only records of this town (statistical code).
     pub town: Option<String>,
@@ -39,7 +40,7 @@ pub struct Filter {
 
 /// "Holds material X with at least Q": the question, and the depots the store found that answer
 /// it (the filter itself has no stock to look at).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Holding {
     /// A GB/T 38565 code at any level; every line under it counts.
     pub code: String,

@@ -21,6 +21,7 @@ pub mod import;
 pub mod incident;
 pub mod label;
 pub mod layer;
+pub mod map_cluster;
 pub mod map_feature;
 pub mod material;
 pub mod measure;
@@ -38,6 +39,7 @@ pub mod sync;
 pub mod team;
 pub mod template;
 pub mod town;
+pub mod vector_tile;
 pub mod workflow;
 
 pub use error::Error;

@@ -1,158 +1,140 @@
 //! What the map draws of a record: its point and the few fields its symbol is styled, labelled
-//! and picked by, as GeoJSON text. The same text is built by the desktop shell (served to
-//! MapLibre's worker) and by the window (after a filter), so the two can never draw differently.
+//! and picked by. The desktop shell clusters these and serves them as vector tiles
+//! (`map_cluster`), so a map of 50,000 records never carries whole records.
 
 use crate::resource::Resource;
-use serde::Serialize;
+use crate::vector_tile::TileValue;
 
-#[derive(Serialize)]
-struct Feature<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    geometry: Point,
-    properties: Properties<'a>,
-}
-
-#[derive(Serialize)]
-struct Point {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    coordinates: [f64; 2],
-}
-
-/// The styled fields. A whole record carries phones, equipment and facilities the map never
-/// reads; sending 50,000 of them cost seconds (the map benchmark measured 17.9 MB of replies).
-#[derive(Serialize)]
-struct Properties<'a> {
+/// A record as the map sees it. A whole record carries phones, equipment and facilities the map
+/// never reads; sending 50,000 of them cost seconds (the map benchmark measured 17.9 MB).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapFeature {
+    /// WGS-84 degrees.
+    pub lon: f64,
+    pub lat: f64,
     /// The record's id: a click opens its details by it.
-    id: String,
-    layer: &'static str,
+    pub id: String,
+    pub layer: &'static str,
     /// The label at street zoom.
-    name: &'a str,
-    kind: &'static str,
-    /// Teams' readiness colours their disc; a closed shelter is grey.
-    #[serde(skip_serializing_if = "str::is_empty")]
-    status: &'static str,
-    /// A hazard's risk level or a depot's level colours its disc.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    level: Option<&'static str>,
+    pub name: String,
+    pub kind: &'static str,
+    /// Teams' readiness colours their disc; a closed shelter is grey. Empty when the kind has none.
+    pub status: &'static str,
+    /// A hazard's risk level ("1" is the gravest) or a depot's level colours its disc.
+    pub level: Option<&'static str>,
     /// A shelter's colour is how full it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    capacity: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    occupancy: Option<u32>,
+    pub capacity: Option<u32>,
+    pub occupancy: Option<u32>,
 }
 
-fn feature(r: &Resource) -> Feature<'_> {
-    let (level, capacity, occupancy) = match r {
-        Resource::Hazard(h) => (Some(h.level.code()), None, None),
-        Resource::Depot(d) => (Some(d.level.code()), None, None),
-        Resource::Shelter(s) => (None, Some(s.capacity), Some(s.occupancy)),
-        Resource::Team(_) | Resource::Expert(_) => (None, None, None),
-    };
-    let at = r.location();
-    Feature {
-        kind: "Feature",
-        geometry: Point {
-            kind: "Point",
-            coordinates: [at.lon, at.lat],
-        },
-        properties: Properties {
+impl MapFeature {
+    pub fn of(r: &Resource) -> Self {
+        let (level, capacity, occupancy) = match r {
+            Resource::Hazard(h) => (Some(h.level.code()), None, None),
+            Resource::Depot(d) => (Some(d.level.code()), None, None),
+            Resource::Shelter(s) => (None, Some(s.capacity), Some(s.occupancy)),
+            Resource::Team(_) | Resource::Expert(_) => (None, None, None),
+        };
+        let at = r.location();
+        Self {
+            lon: at.lon,
+            lat: at.lat,
             id: r.id().to_string(),
             layer: r.layer().code(),
-            name: r.name(),
+            name: r.name().to_owned(),
             kind: r.kind_code(),
             status: r.status_code(),
             level,
             capacity,
             occupancy,
-        },
-    }
-}
-
-/// The records as an RFC 7946 FeatureCollection of WGS-84 points, as JSON text.
-pub fn collection<'a>(records: impl IntoIterator<Item = &'a Resource>) -> String {
-    let mut out = String::from(r#"{"type":"FeatureCollection","features":["#);
-    for (i, r) in records.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
         }
-        // Writing plain structs of strings and numbers into a String cannot fail.
-        out.push_str(&serde_json::to_string(&feature(r)).expect("map features serialize"));
     }
-    out.push_str("]}");
-    out
+
+    /// A hazard's risk level as a number (1 gravest … 4), for a cluster's gravest member.
+    pub fn risk_rank(&self) -> Option<u8> {
+        (self.layer == crate::Layer::Hazards.code())
+            .then(|| self.level.and_then(|l| l.parse().ok()))
+            .flatten()
+    }
+
+    /// The attributes the style reads, as a vector tile carries them (absent ones left out).
+    pub fn attributes(&self) -> Vec<(&'static str, TileValue)> {
+        let mut out = vec![
+            ("id", TileValue::from(self.id.as_str())),
+            ("layer", self.layer.into()),
+            ("name", self.name.as_str().into()),
+            ("kind", self.kind.into()),
+        ];
+        if !self.status.is_empty() {
+            out.push(("status", self.status.into()));
+        }
+        if let Some(level) = self.level {
+            out.push(("level", level.into()));
+        }
+        if let Some(c) = self.capacity {
+            out.push(("capacity", c.into()));
+        }
+        if let Some(o) = self.occupancy {
+            out.push(("occupancy", o.into()));
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::demo;
-    use serde_json::Value;
+    use std::collections::BTreeMap;
 
-    fn parsed(records: &[Resource]) -> Value {
-        serde_json::from_str(&collection(records)).expect("valid JSON")
+    fn attributes(r: &Resource) -> BTreeMap<&'static str, TileValue> {
+        MapFeature::of(r).attributes().into_iter().collect()
     }
 
     #[test]
-    fn every_record_becomes_a_point_at_its_position_with_its_id_and_layer() {
-        let records = demo::generate(7).resources;
-        let fc = parsed(&records);
-        assert_eq!(fc["type"], "FeatureCollection");
-        let features = fc["features"].as_array().unwrap();
-        assert_eq!(features.len(), records.len());
-        for (f, r) in features.iter().zip(&records) {
-            assert_eq!(f["type"], "Feature");
-            assert_eq!(f["geometry"]["type"], "Point");
+    fn every_record_keeps_its_position_id_layer_and_name() {
+        for r in demo::generate(7).resources {
+            let f = MapFeature::of(&r);
             let at = r.location();
-            assert_eq!(
-                f["geometry"]["coordinates"],
-                serde_json::json!([at.lon, at.lat])
-            );
-            assert_eq!(f["properties"]["id"], r.id().to_string());
-            assert_eq!(f["properties"]["layer"], r.layer().code());
-            assert_eq!(f["properties"]["name"], r.name());
+            assert_eq!((f.lon, f.lat), (at.lon, at.lat));
+            let a = attributes(&r);
+            assert_eq!(a["id"], TileValue::Text(r.id().to_string()));
+            assert_eq!(a["layer"], TileValue::Text(r.layer().code().into()));
+            assert_eq!(a["name"], TileValue::Text(r.name().into()));
         }
     }
 
     #[test]
     fn the_styled_fields_are_the_records_own_and_nothing_else_is_sent() {
-        let records = demo::generate(7).resources;
-        let fc = parsed(&records);
-        for (f, r) in fc["features"].as_array().unwrap().iter().zip(&records) {
-            let p = f["properties"].as_object().unwrap();
-            match r {
+        let text = |s: &str| TileValue::Text(s.into());
+        for r in demo::generate(7).resources {
+            let a = attributes(&r);
+            match &r {
                 Resource::Team(t) => {
-                    assert_eq!(p["status"], t.status.code());
-                    assert!(!p.contains_key("duty_phone") && !p.contains_key("equipment"));
+                    assert_eq!(a["status"], text(t.status.code()));
+                    assert_eq!(a.len(), 5, "id, layer, name, kind, status: {a:?}");
                 }
                 Resource::Shelter(s) => {
-                    assert_eq!(p["capacity"], s.capacity);
-                    assert_eq!(p["occupancy"], s.occupancy);
-                    assert_eq!(p["status"], s.status.code());
-                    assert!(!p.contains_key("facilities"));
+                    assert_eq!(a["capacity"], s.capacity.into());
+                    assert_eq!(a["occupancy"], s.occupancy.into());
+                    assert_eq!(a["status"], text(s.status.code()));
+                    assert_eq!(a.len(), 7);
                 }
                 Resource::Hazard(h) => {
-                    assert_eq!(p["level"], h.level.code());
-                    assert!(!p.contains_key("monitor_phone"));
+                    assert_eq!(a["level"], text(h.level.code()));
+                    let rank = MapFeature::of(&r).risk_rank();
+                    assert_eq!(rank.map(|n| n.to_string()).as_deref(), Some(h.level.code()));
                 }
                 Resource::Depot(d) => {
-                    assert_eq!(p["level"], d.level.code());
-                    assert!(!p.contains_key("status"), "a depot has no status");
+                    assert_eq!(a["level"], text(d.level.code()));
+                    assert!(!a.contains_key("status"), "a depot has no status");
+                    assert_eq!(MapFeature::of(&r).risk_rank(), None, "only hazards rank");
                 }
                 Resource::Expert(e) => {
-                    assert_eq!(p["kind"], e.field.code());
-                    assert!(!p.contains_key("phone"));
+                    assert_eq!(a["kind"], text(e.field.code()));
+                    assert_eq!(a.len(), 4 + usize::from(a.contains_key("status")));
                 }
             }
         }
-    }
-
-    #[test]
-    fn no_records_is_an_empty_collection() {
-        assert_eq!(
-            parsed(&[]),
-            serde_json::json!({"type": "FeatureCollection", "features": []})
-        );
     }
 }

@@ -106,6 +106,13 @@ pub async fn resources(state: State<'_, AppState>, layer: String) -> Reply<tauri
     Ok(tauri::ipc::Response::new(bytes))
 }
 
+/// The map is to draw what these filters keep of the store as it is now: after a change of
+/// filters, an edit or a sync. Returns the version the window's tile URLs are to name.
+#[tauri::command]
+pub fn map_filter(state: State<'_, AppState>, filter: yitu_domain::filter::Filter) -> u64 {
+    state.map.redraw(filter)
+}
+
 #[tauri::command]
 pub async fn resource(
     state: State<'_, AppState>,
