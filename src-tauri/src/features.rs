@@ -125,8 +125,12 @@ fn text(status: StatusCode, message: String) -> Response<Vec<u8>> {
     reply(status, "text/plain; charset=utf-8", message.into_bytes())
 }
 
-/// A tile path, `{layer}/{z}/{x}/{y}.pbf`, read; `None` when it is not one.
-fn tile_path(path: &str) -> Option<(&str, Option<(u8, u32, u32)>)> {
+/// A tile's zoom, column and row.
+type TileId = (u8, u32, u32);
+
+/// A tile path, `{layer}/{z}/{x}/{y}.pbf`, read: the layer code and, when the numbers are
+/// numbers, the tile; `None` when it is no tile path at all.
+fn tile_path(path: &str) -> Option<(&str, Option<TileId>)> {
     let (layer, rest) = path.split_once('/')?;
     let mut parts = rest.strip_suffix(".pbf")?.split('/');
     let numbers = (|| {
