@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 3's map benchmark: 50,000 generated records (演示数据) in a scratch data folder, the real
 # desktop app opened on it under Xvfb through tauri-driver, first paint and frame times of one
-# camera path over the app's rendering, an empty map (the floor) and DOM markers (the naive
+# camera path over the app's rendering, the map with its resource layers hidden (the floor) and DOM markers (the naive
 # baseline). Builds what it needs, then prints figures. Arguments: [RECORDS] [MARKER_CAP_SECONDS].
 # YITU_BENCH_PROFILE=release builds the shell, CLI and bench in release (default: debug, which
 # costs the `resources` command several times its release time; the ui is always trunk --release).

@@ -160,6 +160,7 @@ pub async fn serve(state: &AppState, request: Request<Vec<u8>>) -> Response<Vec<
         Ok(s) => s,
         Err(e) => return text(StatusCode::SERVICE_UNAVAILABLE, e.clone()),
     };
+    let asked = std::time::Instant::now();
     let index = match state.map.index(store, layer).await {
         Ok(index) => index,
         Err(e) => {
@@ -168,7 +169,15 @@ pub async fn serve(state: &AppState, request: Request<Vec<u8>>) -> Response<Vec<
         }
     };
     match index.tile(z, x, y) {
-        Ok(bytes) => reply(StatusCode::OK, "application/x-protobuf", bytes),
+        Ok(bytes) => {
+            tracing::trace!(
+                path,
+                waited_ms = asked.elapsed().as_millis(),
+                bytes = bytes.len(),
+                "tile"
+            );
+            reply(StatusCode::OK, "application/x-protobuf", bytes)
+        }
         Err(e) => text(StatusCode::BAD_REQUEST, e.to_string()),
     }
 }

@@ -294,12 +294,14 @@ pub fn App() -> impl IntoView {
                     match load_layers(&loaded).await {
                         Ok(base) => {
                             base_map.set_value(Some(base));
+                            timing::mark("yitu:layers-added");
                             if let Ok(r) = analysis::fetch_roads().await {
                                 roads.set(r);
                             }
                             if let Ok(list) = incident::fetch_incidents().await {
                                 incidents.set(list);
                             }
+                            timing::mark("yitu:roads-incidents");
                             map::on_idle(&loaded, move || {
                                 timing::mark("yitu:ready");
                                 set_map_state.set(MapState::Ready);

@@ -34,6 +34,8 @@ extern "C" {
     fn add_image(this: &Map, id: &str, image: &JsValue, options: &JsValue);
     #[wasm_bindgen(method, js_name = setLayoutProperty)]
     fn set_layout_property(this: &Map, layer: &str, name: &str, value: &JsValue);
+    #[wasm_bindgen(method, js_name = getLayoutProperty)]
+    fn get_layout_property(this: &Map, layer: &str, name: &str) -> JsValue;
     #[wasm_bindgen(method, js_name = queryRenderedFeatures)]
     fn query_rendered_features(this: &Map, point: &JsValue, options: &JsValue) -> js_sys::Array;
     #[wasm_bindgen(method, js_name = getCanvas)]
@@ -136,6 +138,10 @@ pub fn create(container: &web_sys::HtmlElement, attribution: &str) -> Result<Map
         // Chinese characters in labels are drawn by the webview from installed fonts; digits,
         // Latin letters and punctuation come from the shell's glyph ranges (`glyphs`).
         "localIdeographFontFamily": "'Noto Sans CJK SC', 'Droid Sans Fallback', sans-serif",
+        // Symbols and names appear at once rather than fading in over 300 ms: a fade is a moment
+        // of a half-drawn map after every move, and each of its frames is redrawn in software
+        // here (the first paint waited for it).
+        "fadeDuration": 0,
     }));
     js_sys::Reflect::set(&options, &"container".into(), container).map_err(|e| format!("{e:?}"))?;
     let map = Map::new(&options).map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
@@ -460,7 +466,7 @@ pub use yitu_domain::map_cluster::CLUSTER_BELOW_ZOOM;
 /// Names are written under the symbols from this zoom on (a few streets across).
 pub const LABEL_FROM_ZOOM: f64 = 12.5;
 /// The one font stack labels ask for; the shell draws it from installed fonts.
-const LABEL_FONT: &str = "Yitu Sans";
+const LABEL_FONT: &str = "Yitu Sans"; // the shell draws its digits ahead (glyphs::LABEL_FONT)
 
 /// The map layers that draw a resource layer: its record discs, their pictograms, names, and
 /// the cluster discs with their counts.
@@ -600,13 +606,15 @@ pub fn set_layer_tiles(map: &Map, layer: Layer, url: &str) {
 
 /// Shows or hides a resource layer.
 pub fn set_visible(map: &Map, layer: Layer, visible: bool) {
-    let value: JsValue = if visible {
-        "visible".into()
-    } else {
-        "none".into()
-    };
+    let value = if visible { "visible" } else { "none" };
     for id in style_layers(layer) {
-        map.set_layout_property(&id, "visibility", &value);
+        // Unset is visible. Setting what already holds is not free: any layout change makes
+        // MapLibre cut the source's tiles again (the map benchmark saw every layer reloaded
+        // just after first paint, when the toggles first applied their all-visible state).
+        let now = map.get_layout_property(&id, "visibility").as_string();
+        if now.as_deref().unwrap_or("visible") != value {
+            map.set_layout_property(&id, "visibility", &value.into());
+        }
     }
 }
 

@@ -399,6 +399,14 @@ async fn measure(
             f(at(&format!("yitu:{code}:loaded")))
         );
     }
+    println!(
+        "window marks in order: {}",
+        marks
+            .iter()
+            .map(|(n, t)| format!("{} {t:.0}", n.trim_start_matches("yitu:")))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    );
     let last_added = LAYERS
         .iter()
         .filter_map(|l| at(&format!("yitu:{}:added", l.code())))
