@@ -187,6 +187,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_map_draws_what_the_filters_keep_and_a_reloaded_window_everything() {
+        tauri::async_runtime::block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open(dir.path()).await.unwrap();
+            store
+                .seed_demo(yitu_domain::demo::DEFAULT_SEED)
+                .await
+                .unwrap();
+            let shelters = store.resources(Layer::Shelters).await.unwrap();
+            let town = shelters[0].town_code().to_owned();
+            let in_town = shelters.iter().filter(|r| r.town_code() == town).count();
+            assert!(
+                in_town < shelters.len(),
+                "the demo spreads shelters over towns"
+            );
+
+            let map = MapIndexes::default();
+            let drawn = |map: MapIndexes| {
+                let store = store.clone();
+                async move { map.index(&store, Layer::Shelters).await.unwrap().len() }
+            };
+            assert_eq!(drawn(map.clone()).await, shelters.len());
+            let version = map.redraw(Filter {
+                town: Some(town),
+                ..Filter::default()
+            });
+            assert_eq!(version, 1);
+            assert_eq!(drawn(map.clone()).await, in_town);
+            // A reload of the window starts it with no filters: the map follows.
+            map.unfiltered();
+            assert_eq!(drawn(map.clone()).await, shelters.len());
+            // With no filter set there is nothing to undo: the built index is kept.
+            let before = map.index(&store, Layer::Shelters).await.unwrap();
+            map.unfiltered();
+            let after = map.index(&store, Layer::Shelters).await.unwrap();
+            assert!(Arc::ptr_eq(&before, &after));
+        });
+    }
+
+    #[test]
     fn tile_paths_are_read_and_anything_else_is_not_a_tile() {
         assert_eq!(
             tile_path("teams/9/420/213.pbf"),
