@@ -62,8 +62,8 @@ impl Glyphs {
     }
 
     /// Draws the range that holds digits and Latin letters ahead of the first request, on a
-    /// thread of its own: the cluster counts of the first view need it, and drawing it when
-    /// MapLibre first asks held the first paint back (map benchmark, session 8).
+    /// thread of its own: the cluster counts of the first view need it, and the first paint
+    /// should not wait while it is drawn.
     pub fn warm(self: &std::sync::Arc<Self>, stack: &'static str) {
         let me = self.clone();
         std::thread::spawn(move || {
