@@ -151,6 +151,32 @@ async fn a_depot_stock_is_the_fold_of_its_ledger() {
 }
 
 #[tokio::test]
+async fn the_warnings_list_is_every_warning_line_of_every_depot() {
+    let (_dir, store) = fresh().await;
+    store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
+    // Years on, every line with an expiry has expired: the list cannot be empty by chance.
+    for today in ["2026-11-29", "2031-06-01"] {
+        let listed = store.stock_warnings(today).await.unwrap();
+        // The same, depot by depot through `stock`, in the list's order (town, then name).
+        let mut depots = store.resources(Layer::Depots).await.unwrap();
+        depots.sort_by(|a, b| (a.town_code(), a.name()).cmp(&(b.town_code(), b.name())));
+        let mut expected = Vec::new();
+        for d in &depots {
+            for line in store.stock(d.id(), today).await.unwrap() {
+                if !line.warnings.is_empty() {
+                    expected.push((d.id().to_string(), line));
+                }
+            }
+        }
+        let got: Vec<_> = listed.into_iter().map(|w| (w.depot_id, w.line)).collect();
+        assert_eq!(got, expected, "on {today}");
+        if today == "2031-06-01" {
+            assert!(got.len() > 10, "{} lines warn in 2031", got.len());
+        }
+    }
+}
+
+#[tokio::test]
 async fn search_finds_by_name_town_kind_and_material() {
     let (_dir, store) = fresh().await;
     store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
