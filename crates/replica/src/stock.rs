@@ -25,6 +25,8 @@ pub struct StockRow {
 
 /// A stock line as stored: code, name, unit, expiry, minimum.
 type LineRow = (String, String, String, Option<String>, Option<i64>);
+/// A stock line with its depot first: depot id, code, name, unit, expiry, minimum.
+type DepotLineRow = (String, String, String, String, Option<String>, Option<i64>);
 /// A ledger entry of one depot: code, kind, quantity.
 type EntryRow = (String, String, i64);
 
@@ -112,12 +114,11 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        let line_rows: Vec<(String, String, String, String, Option<String>, Option<i64>)> =
-            sqlx::query_as(
-                "SELECT depot_id, code, name, unit, expiry, minimum FROM stock_line ORDER BY code",
-            )
-            .fetch_all(&self.pool)
-            .await?;
+        let line_rows: Vec<DepotLineRow> = sqlx::query_as(
+            "SELECT depot_id, code, name, unit, expiry, minimum FROM stock_line ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         let entry_rows: Vec<(String, String, String, i64)> =
             sqlx::query_as("SELECT depot_id, code, kind, quantity FROM ledger_entry")
                 .fetch_all(&self.pool)
