@@ -39,8 +39,7 @@ pub async fn run(data_dir: &Path, args: BasemapArgs, out: &mut impl Write) -> Re
         Action::Add { file, json } => {
             let entry = registry.add(&file).await?;
             if json {
-                serde_json::to_writer_pretty(&mut *out, &entry)?;
-                writeln!(out)?;
+                crate::print_json(out, &entry)?;
             } else {
                 writeln!(out, "已添加并启用底图 / base map added and in use:")?;
                 line(out, &entry, true)?;
@@ -52,8 +51,7 @@ pub async fn run(data_dir: &Path, args: BasemapArgs, out: &mut impl Write) -> Re
                     "active": registry.active().map(|e| &e.id),
                     "packages": registry.entries(),
                 });
-                serde_json::to_writer_pretty(&mut *out, &listed)?;
-                writeln!(out)?;
+                crate::print_json(out, &listed)?;
             } else {
                 let active = registry.active().map(|e| e.id.clone());
                 for e in registry.entries() {

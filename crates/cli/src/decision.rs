@@ -115,7 +115,7 @@ pub async fn run(
                 .draft_decision(actor, incident.id, content, ids(), at_ms)
                 .await?;
             store.checkpoint().await?;
-            return print(out, &d);
+            return crate::print_json(out, &d);
         }
         DecisionAction::Edit { id, file } => {
             let actor = need_actor()?;
@@ -123,19 +123,19 @@ pub async fn run(
                 .edit_draft(actor, EntityId::parse(&id)?, read_content(&file)?, at_ms)
                 .await?;
             store.checkpoint().await?;
-            return print(out, &d);
+            return crate::print_json(out, &d);
         }
         DecisionAction::Template { kind } => {
             let kind = IncidentKind::from_code(&kind)?;
             let t = template::for_kind(kind);
-            return print(
+            return crate::print_json(
                 out,
                 &serde_json::json!({"template": t, "plan_file": template::PLAN_FILE}),
             );
         }
         DecisionAction::Show { id } => {
             let view = store.decision_view(EntityId::parse(&id)?).await?;
-            return print(out, &view);
+            return crate::print_json(out, &view);
         }
         DecisionAction::Pdf {
             id,
@@ -148,7 +148,7 @@ pub async fn run(
             let bytes = store.order_sheet_pdf(id, &fonts, at_ms).await?;
             let number = store.decision(id).await?.number;
             std::fs::write(&file, &bytes).with_context(|| format!("writing {}", file.display()))?;
-            return print(
+            return crate::print_json(
                 out,
                 &serde_json::json!({"pdf": file, "bytes": bytes.len(), "number": number}),
             );
@@ -169,13 +169,13 @@ pub async fn run(
     let id = EntityId::parse(&id)?;
     let d = store.act(actor, id, act, at_ms, &mut ids).await?;
     store.checkpoint().await?;
-    print(out, &d)
+    crate::print_json(out, &d)
 }
 
 /// `yitu verify`: every chain and signature; exits non-zero naming the first broken link.
 pub async fn verify(store: &Store, out: &mut impl Write) -> Result<()> {
     let report = store.verify().await?;
-    print(out, &report)?;
+    crate::print_json(out, &report)?;
     if let Some(b) = &report.first_broken {
         bail!("verification failed at {b}");
     }
@@ -188,10 +188,4 @@ fn read_content(file: &std::path::Path) -> Result<Content> {
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     serde_json::from_str(&text)
         .with_context(|| format!("{} is not a decision's content", file.display()))
-}
-
-fn print(out: &mut impl Write, value: &impl serde::Serialize) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    writeln!(out)?;
-    Ok(())
 }

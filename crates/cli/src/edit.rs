@@ -224,8 +224,7 @@ pub async fn stock(store: &Store, args: StockArgs, out: &mut impl Write) -> Resu
             .await?;
     }
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &balance)?;
-        writeln!(out)?;
+        crate::print_json(out, &balance)?;
     } else {
         writeln!(
             out,
@@ -244,8 +243,7 @@ pub async fn warnings(store: &Store, json: bool, out: &mut impl Write) -> Result
     let today = BeijingTime::from_unix_ms(now_ms()).date();
     let found = store.stock_warnings(&today).await?;
     if json {
-        serde_json::to_writer_pretty(&mut *out, &found)?;
-        writeln!(out)?;
+        crate::print_json(out, &found)?;
         return Ok(());
     }
     for w in &found {

@@ -170,8 +170,7 @@ pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Resul
         report,
     };
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &outcome)?;
-        writeln!(out)?;
+        crate::print_json(out, &outcome)?;
     } else {
         summary(out, &outcome, started.elapsed().as_secs_f64())?;
     }

@@ -189,8 +189,7 @@ pub async fn run(
             serde_json::json!({"pdf": file, "bytes": bytes.len()})
         }
     };
-    serde_json::to_writer_pretty(&mut *out, &value)?;
-    writeln!(out)?;
+    crate::print_json(out, &value)?;
     Ok(())
 }
 

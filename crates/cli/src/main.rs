@@ -228,6 +228,13 @@ enum Format {
     Xlsx,
 }
 
+/// Writes `value` as indented JSON and a newline: every `--json` answer and every report.
+fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -282,8 +289,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Stats { json } => {
             let stats = store.stats().await?;
             if json {
-                serde_json::to_writer_pretty(&mut out, &stats)?;
-                writeln!(out)?;
+                print_json(&mut out, &stats)?;
             } else {
                 for layer in Layer::ALL {
                     let s = &stats.layers[layer.code()];
@@ -319,8 +325,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Search { query, limit, json } => {
             let hits = store.search(&query, limit).await?;
             if json {
-                serde_json::to_writer_pretty(&mut out, &hits)?;
-                writeln!(out)?;
+                print_json(&mut out, &hits)?;
             } else {
                 for h in &hits {
                     let layer = Layer::from_code(h.layer).map(|l| l.zh()).unwrap_or(h.layer);
@@ -337,8 +342,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Nearest { what } => {
             let report = dispatch::nearest(&store, what).await?;
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
+            print_json(&mut out, &report)?;
         }
         Command::Coverage {
             specialty,
@@ -346,8 +350,7 @@ async fn run(cli: Cli) -> Result<()> {
             minutes,
         } => {
             let report = dispatch::coverage(&store, specialty, km, minutes).await?;
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
+            print_json(&mut out, &report)?;
         }
         Command::Within {
             at,
@@ -361,8 +364,7 @@ async fn run(cli: Cli) -> Result<()> {
                 (None, None, Some(area)) => dispatch::inside(&store, &area).await?,
                 _ => anyhow::bail!("give --at with --radius-km, or --area"),
             };
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
+            print_json(&mut out, &report)?;
         }
         Command::User(args) => user::run(&store, args, &mut out).await?,
         Command::Incident(args) => incident::run(&store, actor.as_ref(), args, &mut out).await?,
@@ -383,8 +385,7 @@ async fn run(cli: Cli) -> Result<()> {
                     serde_json::json!({ "cleared": store.clear_roads().await? })
                 }
             };
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
+            print_json(&mut out, &report)?;
         }
     }
     store.close().await;

@@ -57,8 +57,7 @@ pub fn run(data_dir: &Path, args: OverlayArgs, out: &mut impl Write) -> Result<(
             let crs = Crs::from_code(&crs)?;
             let entry = registry.add(&file, crs, name.as_deref())?;
             if json {
-                serde_json::to_writer_pretty(&mut *out, &entry)?;
-                writeln!(out)?;
+                crate::print_json(out, &entry)?;
             } else {
                 writeln!(out, "已添加叠加图层 / overlay added:")?;
                 line(out, &entry)?;
@@ -67,8 +66,7 @@ pub fn run(data_dir: &Path, args: OverlayArgs, out: &mut impl Write) -> Result<(
         Action::List { json } => {
             if json {
                 let listed = serde_json::json!({ "overlays": registry.entries() });
-                serde_json::to_writer_pretty(&mut *out, &listed)?;
-                writeln!(out)?;
+                crate::print_json(out, &listed)?;
             } else {
                 for e in registry.entries() {
                     line(out, e)?;

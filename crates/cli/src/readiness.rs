@@ -41,8 +41,7 @@ pub async fn run(store: &Store, args: ReadinessArgs, out: &mut impl Write) -> Re
     }
     let r = store.readiness(&needs).await?;
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &r)?;
-        writeln!(out)?;
+        crate::print_json(out, &r)?;
         return Ok(());
     }
     let mark = |ok: bool| if ok { "达标" } else { "不足" };

@@ -69,8 +69,7 @@ pub async fn enrol(store: &Store, args: EnrolArgs, out: &mut impl Write) -> Resu
         "role": credential.role,
         "credential_file": store.credential_path(),
     });
-    serde_json::to_writer_pretty(&mut *out, &shown)?;
-    writeln!(out)?;
+    crate::print_json(out, &shown)?;
     Ok(())
 }
 
@@ -78,8 +77,7 @@ pub async fn run(store: &Store, args: SyncArgs, out: &mut impl Write) -> Result<
     let client = Client::for_store(store)?;
     let report = sync_once(store, &client).await.context("sync failed")?;
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &report)?;
-        writeln!(out)?;
+        crate::print_json(out, &report)?;
     } else {
         writeln!(
             out,
@@ -100,9 +98,7 @@ pub async fn run(store: &Store, args: SyncArgs, out: &mut impl Write) -> Result<
 
 pub async fn conflicts(store: &Store, args: ConflictArgs, out: &mut impl Write) -> Result<()> {
     match args.action {
-        None => {
-            serde_json::to_writer_pretty(&mut *out, &store.conflicts().await?)?;
-        }
+        None => crate::print_json(out, &store.conflicts().await?),
         Some(ConflictAction::Resolve {
             record,
             field,
@@ -114,12 +110,7 @@ pub async fn conflicts(store: &Store, args: ConflictArgs, out: &mut impl Write) 
             store
                 .resolve_conflict(id, &field, value, &actor, now_ms())
                 .await?;
-            serde_json::to_writer_pretty(
-                &mut *out,
-                &serde_json::json!({"resolved": [record, field]}),
-            )?;
+            crate::print_json(out, &serde_json::json!({"resolved": [record, field]}))
         }
     }
-    writeln!(out)?;
-    Ok(())
 }

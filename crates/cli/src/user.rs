@@ -35,8 +35,7 @@ pub async fn run(store: &Store, args: UserArgs, out: &mut impl Write) -> Result<
         }
         UserAction::List => serde_json::to_value(store.users().await?)?,
     };
-    serde_json::to_writer_pretty(&mut *out, &value)?;
-    writeln!(out)?;
+    crate::print_json(out, &value)?;
     Ok(())
 }
 
