@@ -359,6 +359,19 @@ async fn story(c: &Client, d: &Driver, data: &Path) -> Result<()> {
     click(c, "#filter-clear").await?;
     kept(c, "shelters", free.len(), "cleared").await?;
 
+    // 5b. A window that loads again starts with no filters, and so does the map the shell
+    // draws for it: set the filter again, reload, and every shelter is counted and drawn.
+    set_value(c, "#filter-min-free", &threshold.to_string()).await?;
+    c.execute(
+        "document.querySelector('#filter-min-free').dispatchEvent(new Event('change', {bubbles: true}))",
+        vec![],
+    )
+    .await?;
+    kept(c, "shelters", expected, "the filter set again").await?;
+    c.refresh().await.context("reloading the window")?;
+    map_ready(c).await?;
+    kept(c, "shelters", free.len(), "a reload with a filter set").await?;
+
     // 6. The table view (what stays usable without WebGL) finds by name or town as one types:
     // 钱塘 leaves the shelters of 钱塘镇 and any other whose name holds it.
     click(c, "#view-table").await?;
