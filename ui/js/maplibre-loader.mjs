@@ -4,10 +4,11 @@
 import * as maplibregl from "./maplibre-gl.mjs";
 
 maplibregl.setWorkerUrl(new URL("./maplibre-gl-worker.mjs", location.href).href);
-// MapLibre gives WebKit one worker on a 2-core machine, and one worker decodes the five resource
-// layers' tiles and the base map one after another. One worker per core but the window's own, at
-// least two and at most one per resource layer.
-maplibregl.setWorkerCount(Math.min(5, Math.max(2, (navigator.hardwareConcurrency || 2) - 1)));
+// One worker (MapLibre's own default outside Safari, which WebKit may be taken for). The workers
+// now only decode the shell's small tiles, and on 2 cores every extra worker took time from the
+// window's thread that draws: with 3 the benchmark's first paint was 1.6-1.8 s and frames above
+// the floor 19-24x better than DOM markers; with 1, 1.4-1.5 s and 30-45x (map benchmark, session 8).
+maplibregl.setWorkerCount(1);
 // The workers fetch the resource layers' tiles from the shell themselves (see yitu-data-worker.mjs).
 maplibregl.importScriptInWorkers(new URL("./yitu-data-worker.mjs", location.href).href);
 window.maplibregl = maplibregl;
