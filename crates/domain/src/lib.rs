@@ -26,6 +26,7 @@ pub mod map_feature;
 pub mod material;
 pub mod measure;
 pub mod position;
+pub mod protobuf;
 pub mod readiness;
 pub mod resource;
 pub mod rng;

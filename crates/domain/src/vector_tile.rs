@@ -1,6 +1,7 @@
 //! Mapbox Vector Tile 2.1 encoding of point layers: the protobuf bytes MapLibre decodes for a
 //! vector source. Only what the map's resource layers need (points with attributes) is written.
 
+use crate::protobuf::{bytes, packed, uint, zigzag, zigzag64};
 use std::collections::HashMap;
 
 /// An attribute value, in the tile's typed form.
@@ -92,34 +93,34 @@ impl TileLayer {
         }
         let mut feature = Vec::new();
         packed(&mut feature, 2, &tags);
-        varint_field(&mut feature, 3, 1); // GeomType POINT
-                                          // One MoveTo of one point: command (id 1, count 1), then the zigzagged position.
+        // Geometry type POINT, then one MoveTo of one point: the command (id 1, count 1) and
+        // the zigzagged position.
+        uint(&mut feature, 3, 1);
         packed(&mut feature, 4, &[9, zigzag(x), zigzag(y)]);
         self.features.push(feature);
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
         let mut layer = Vec::new();
-        varint_field(&mut layer, 15, 2); // version
-        bytes_field(&mut layer, 1, self.name.as_bytes());
+        uint(&mut layer, 15, 2); // version
+        bytes(&mut layer, 1, self.name.as_bytes());
         for f in &self.features {
-            bytes_field(&mut layer, 2, f);
+            bytes(&mut layer, 2, f);
         }
         for k in &self.keys {
-            bytes_field(&mut layer, 3, k.as_bytes());
+            bytes(&mut layer, 3, k.as_bytes());
         }
         for v in &self.values {
             let mut value = Vec::new();
             match v {
-                TileValue::Text(s) => bytes_field(&mut value, 1, s.as_bytes()),
-                // sint64: zigzag, so small negative numbers stay short.
-                TileValue::Int(i) => varint_field(&mut value, 6, ((i << 1) ^ (i >> 63)) as u64),
-                TileValue::Bool(b) => varint_field(&mut value, 7, u64::from(*b)),
+                TileValue::Text(s) => bytes(&mut value, 1, s.as_bytes()),
+                TileValue::Int(i) => uint(&mut value, 6, zigzag64(*i)),
+                TileValue::Bool(b) => uint(&mut value, 7, u64::from(*b)),
             }
-            bytes_field(&mut layer, 4, &value);
+            bytes(&mut layer, 4, &value);
         }
-        varint_field(&mut layer, 5, u64::from(self.extent));
-        bytes_field(out, 3, &layer);
+        uint(&mut layer, 5, u64::from(self.extent));
+        bytes(out, 3, &layer);
     }
 }
 
@@ -130,35 +131,4 @@ pub fn encode(layers: &[TileLayer]) -> Vec<u8> {
         layer.encode(&mut out);
     }
     out
-}
-
-fn zigzag(v: i32) -> u32 {
-    ((v << 1) ^ (v >> 31)) as u32
-}
-
-fn varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn varint_field(out: &mut Vec<u8>, field: u32, v: u64) {
-    varint(out, u64::from(field << 3));
-    varint(out, v);
-}
-
-fn bytes_field(out: &mut Vec<u8>, field: u32, bytes: &[u8]) {
-    varint(out, u64::from(field << 3 | 2));
-    varint(out, bytes.len() as u64);
-    out.extend_from_slice(bytes);
-}
-
-fn packed(out: &mut Vec<u8>, field: u32, values: &[u32]) {
-    let mut body = Vec::with_capacity(values.len() * 2);
-    for v in values {
-        varint(&mut body, u64::from(*v));
-    }
-    bytes_field(out, field, &body);
 }

@@ -2,9 +2,7 @@
 //! written by hand: seven fields do not need a protobuf compiler.
 
 use crate::Glyph;
-
-const VARINT: u8 = 0;
-const LEN: u8 = 2;
+use yitu_domain::protobuf::{bytes, uint, zigzag};
 
 /// One range of one font stack, as the bytes of a `.pbf` response.
 pub fn encode(fontstack: &str, start: u32, glyphs: &[Glyph]) -> Vec<u8> {
@@ -23,37 +21,14 @@ pub fn encode(fontstack: &str, start: u32, glyphs: &[Glyph]) -> Vec<u8> {
         }
         uint(&mut m, 3, u64::from(g.width));
         uint(&mut m, 4, u64::from(g.height));
-        uint(&mut m, 5, zigzag(g.left));
-        uint(&mut m, 6, zigzag(g.top));
+        uint(&mut m, 5, u64::from(zigzag(g.left)));
+        uint(&mut m, 6, u64::from(zigzag(g.top)));
         uint(&mut m, 7, u64::from(g.advance));
         bytes(&mut stack, 3, &m);
     }
     let mut out = Vec::with_capacity(stack.len() + 8);
     bytes(&mut out, 1, &stack);
     out
-}
-
-fn zigzag(v: i32) -> u64 {
-    u64::from(((v << 1) ^ (v >> 31)) as u32)
-}
-
-fn varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn uint(out: &mut Vec<u8>, field: u8, v: u64) {
-    out.push(field << 3 | VARINT);
-    varint(out, v);
-}
-
-fn bytes(out: &mut Vec<u8>, field: u8, data: &[u8]) {
-    out.push(field << 3 | LEN);
-    varint(out, data.len() as u64);
-    out.extend_from_slice(data);
 }
 
 #[cfg(test)]
