@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use yitu_system_tests::webview::{
-    click, click_at, colour_share, map_ready, run_in_window, screen_point, screenshot, set_value,
-    shown, text, wait_for, yitu, SYMBOL_LAYERS_JS,
+    click, click_at, colour_share, gone, map_ready, run_in_window, screen_point, screenshot,
+    set_value, shown, text, wait_for, yitu, SYMBOL_LAYERS_JS,
 };
 use yitu_system_tests::{screenshot_dir, Driver};
 
@@ -313,14 +313,7 @@ async fn story(c: &Client, d: &Driver, data: &Path, f: &Files) -> Result<(String
     );
     screenshot(c, d, "o01b-overlay-feature.png").await?;
     click(c, "#overlay-feature .close").await?;
-    wait_for(
-        c,
-        "the attributes closed",
-        "return document.querySelector('#overlay-feature') === null",
-        vec![],
-        Duration::from_secs(5),
-    )
-    .await?;
+    gone(c, "the attributes closed", "#overlay-feature").await?;
 
     // 3. A corrupt file: refused by name; the list, the store and the map unchanged.
     add(c, &f.corrupt, "wgs84").await?;

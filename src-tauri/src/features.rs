@@ -35,7 +35,8 @@ pub struct MapIndexes {
 #[derive(Default)]
 struct Current {
     version: u64,
-    filter: Filter,
+    /// Shared, not copied, with each index being built: a holding filter names every depot.
+    filter: Arc<Filter>,
     layers: HashMap<Layer, Arc<Built>>,
 }
 
@@ -46,7 +47,7 @@ impl MapIndexes {
     pub fn redraw(&self, filter: Filter) -> u64 {
         let mut current = self.lock();
         current.version += 1;
-        current.filter = filter;
+        current.filter = Arc::new(filter);
         current.layers.clear();
         current.version
     }
@@ -54,7 +55,7 @@ impl MapIndexes {
     /// The window starts again with no filters (a reload): the map must draw every record too.
     /// Indexes already built for no filter are kept.
     pub fn unfiltered(&self) {
-        if self.lock().filter != Filter::default() {
+        if *self.lock().filter != Filter::default() {
             self.redraw(Filter::default());
         }
     }

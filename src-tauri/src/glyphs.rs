@@ -10,12 +10,13 @@ use yitu_glyphs::Fonts;
 /// The scheme's name; the window's style points its `glyphs` here.
 pub const SCHEME: &str = "yitu-glyphs";
 
-/// The one font stack the window's labels ask for (`LABEL_FONT` in ui/src/map.rs).
-pub const LABEL_FONT: &str = "Yitu Sans";
-
 /// The glyph URL template MapLibre fills in, in this platform's form for custom schemes.
 pub fn url_template() -> String {
-    crate::startup::scheme_url(SCHEME, "{fontstack}/{range}.pbf")
+    if cfg!(windows) {
+        format!("http://{SCHEME}.localhost/{{fontstack}}/{{range}}.pbf")
+    } else {
+        format!("{SCHEME}://localhost/{{fontstack}}/{{range}}.pbf")
+    }
 }
 
 /// A range's protobuf by font stack name and first code point.
@@ -55,45 +56,33 @@ impl Glyphs {
         };
         // The stack's name comes percent-encoded ("Yitu%20Sans"); it is written back as asked.
         let stack = stack.replace("%20", " ");
-        match self.range(&stack, start) {
-            Ok(pbf) => reply(StatusCode::OK, "application/x-protobuf", pbf.to_vec()),
-            Err((status, e)) => reply(status, "text/plain", e.into()),
-        }
-    }
-
-    /// Draws the range that holds digits and Latin letters ahead of the first request, on a
-    /// thread of its own: the cluster counts of the first view need it, and the first paint
-    /// should not wait while it is drawn.
-    pub fn warm(self: &std::sync::Arc<Self>, stack: &'static str) {
-        let me = self.clone();
-        std::thread::spawn(move || {
-            if let Err((_, e)) = me.range(stack, 0) {
-                tracing::warn!(error = %e, "cannot draw label glyphs ahead");
-            }
-        });
-    }
-
-    /// A range's protobuf, drawn once and kept.
-    fn range(&self, stack: &str, start: u32) -> Result<Arc<Vec<u8>>, (StatusCode, String)> {
-        let key = (stack.to_owned(), start);
+        let key = (stack.clone(), start);
         if let Some(pbf) = self.drawn.lock().ok().and_then(|d| d.get(&key).cloned()) {
-            return Ok(pbf);
+            return reply(StatusCode::OK, "application/x-protobuf", pbf.to_vec());
         }
         let fonts = self
             .fonts
             .get_or_init(|| Fonts::installed().map_err(|e| e.to_string()));
-        let fonts = fonts.as_ref().map_err(|e| {
-            tracing::warn!(error = %e, "no font for map labels");
-            (StatusCode::INTERNAL_SERVER_ERROR, e.clone())
-        })?;
-        let pbf = Arc::new(
-            fonts
-                .range_pbf(stack, start)
-                .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?,
-        );
-        if let Ok(mut d) = self.drawn.lock() {
-            d.insert(key, pbf.clone());
+        let fonts = match fonts {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!(error = %e, "no font for map labels");
+                return reply(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "text/plain",
+                    e.clone().into(),
+                );
+            }
+        };
+        match fonts.range_pbf(&stack, start) {
+            Ok(pbf) => {
+                let pbf = Arc::new(pbf);
+                if let Ok(mut d) = self.drawn.lock() {
+                    d.insert(key, pbf.clone());
+                }
+                reply(StatusCode::OK, "application/x-protobuf", pbf.to_vec())
+            }
+            Err(e) => reply(StatusCode::BAD_REQUEST, "text/plain", e.to_string().into()),
         }
-        Ok(pbf)
     }
 }

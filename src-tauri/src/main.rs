@@ -21,7 +21,6 @@ fn main() {
     startup::prepare_webview_environment();
     let data_dir_arg = startup::data_dir_from_args(std::env::args().skip(1));
     let label_glyphs = std::sync::Arc::new(glyphs::Glyphs::default());
-    label_glyphs.warm(glyphs::LABEL_FONT);
 
     tauri::Builder::default()
         // The native file chooser, used from Rust only (`command::file`): no script permission.

@@ -152,6 +152,19 @@ pub async fn shown(c: &Client, what: &str, css: &str) -> Result<()> {
     Ok(())
 }
 
+/// Waits until no element matches `css` (a card closed, a panel gone).
+pub async fn gone(c: &Client, what: &str, css: &str) -> Result<()> {
+    wait_for(
+        c,
+        what,
+        "return document.querySelector(arguments[0]) === null",
+        vec![json!(css)],
+        Duration::from_secs(15),
+    )
+    .await?;
+    Ok(())
+}
+
 /// The text of the first element matching `css`, read by script: WebKitWebDriver's own
 /// "get element text" was seen to hang once the map had been clicked.
 pub async fn text(c: &Client, css: &str) -> Result<String> {

@@ -465,8 +465,7 @@ pub fn base_colour(layer: Layer) -> &'static str {
 pub use yitu_domain::map_cluster::CLUSTER_BELOW_ZOOM;
 /// Names are written under the symbols from this zoom on (a few streets across).
 pub const LABEL_FROM_ZOOM: f64 = 12.5;
-/// The one font stack labels ask for; the shell draws it from installed fonts, its digits
-/// before the first request (`LABEL_FONT` in src-tauri/src/glyphs.rs names the same stack).
+/// The one font stack labels ask for; the shell draws it from installed fonts.
 const LABEL_FONT: &str = "Yitu Sans";
 
 /// The map layers that draw a resource layer: its record discs, their pictograms, names, and

@@ -41,12 +41,8 @@ struct Symbol {
     id: u32,
 }
 
-/// One zoom's symbols and which tile each stands in.
-#[derive(Debug, Default)]
-struct Zoom {
-    symbols: Vec<Symbol>,
-    tiles: HashMap<(u32, u32), Vec<u32>>,
-}
+/// Which tile each of a zoom's symbols stands in, by the symbol's place in `symbols`.
+type Tiles = HashMap<(u32, u32), Vec<u32>>;
 
 /// Why a tile cannot be answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -62,7 +58,11 @@ pub enum TileError {
 pub struct ClusterIndex {
     layer: String,
     features: Vec<MapFeature>,
-    zooms: Vec<Zoom>,
+    /// The symbols of zooms 0 to `CLUSTER_BELOW_ZOOM`; deeper zooms draw the same records as
+    /// that one, one each.
+    symbols: Vec<Vec<Symbol>>,
+    /// Zooms 0 to `MAX_ZOOM`.
+    tiles: Vec<Tiles>,
 }
 
 fn mercator(lon: f64, lat: f64) -> (f64, f64) {
@@ -97,29 +97,37 @@ impl ClusterIndex {
                 }
             })
             .collect();
-        let mut zooms: Vec<Zoom> = (0..=MAX_ZOOM).map(|_| Zoom::default()).collect();
-        for z in CLUSTER_BELOW_ZOOM..=MAX_ZOOM {
-            zooms[usize::from(z)].symbols = singles.clone();
-        }
+        // Built from the deepest zoom up; reversed after, so zoom z is `symbols[z]`.
+        let mut symbols = vec![singles];
         let mut next_id = 0;
-        let mut above = singles;
         for z in (0..CLUSTER_BELOW_ZOOM).rev() {
-            above = merge(&above, z, &mut next_id);
-            zooms[usize::from(z)].symbols = above.clone();
+            let merged = merge(symbols.last().expect("the singles"), z, &mut next_id);
+            symbols.push(merged);
         }
-        for (z, zoom) in zooms.iter_mut().enumerate() {
-            for (i, s) in zoom.symbols.iter().enumerate() {
-                zoom.tiles
-                    .entry(tile_of(s.x, s.y, z as u8))
-                    .or_default()
-                    .push(i as u32);
-            }
-        }
-        Self {
+        symbols.reverse();
+        let mut index = Self {
             layer: layer.to_owned(),
             features,
-            zooms,
-        }
+            symbols,
+            tiles: Vec::new(),
+        };
+        index.tiles = (0..=MAX_ZOOM)
+            .map(|z| {
+                let mut tiles = Tiles::new();
+                for (i, s) in index.symbols_of(z).iter().enumerate() {
+                    tiles
+                        .entry(tile_of(s.x, s.y, z))
+                        .or_default()
+                        .push(i as u32);
+                }
+                tiles
+            })
+            .collect();
+        index
+    }
+
+    fn symbols_of(&self, z: u8) -> &[Symbol] {
+        &self.symbols[usize::from(z.min(CLUSTER_BELOW_ZOOM))]
     }
 
     /// How many records the layer holds.
@@ -133,9 +141,10 @@ impl ClusterIndex {
 
     /// How many symbols (records and clusters) a zoom draws over the whole layer.
     pub fn symbols_at(&self, z: u8) -> usize {
-        self.zooms
-            .get(usize::from(z))
-            .map_or(0, |zoom| zoom.symbols.len())
+        if z > MAX_ZOOM {
+            return 0;
+        }
+        self.symbols_of(z).len()
     }
 
     /// The vector tile `z/x/y` (XYZ scheme, 512 pixels): one layer named as the index, a point
@@ -144,8 +153,8 @@ impl ClusterIndex {
     /// `point_count_abbreviated`, `expansion_zoom` and, for hazards, `gravest`. A tile with
     /// nothing in it is empty bytes.
     pub fn tile(&self, z: u8, x: u32, y: u32) -> Result<Vec<u8>, TileError> {
-        let zoom = self
-            .zooms
+        let tiles = self
+            .tiles
             .get(usize::from(z))
             .ok_or(TileError::TooDeep(z))?;
         if x >= 1 << z || y >= 1 << z {
@@ -154,8 +163,9 @@ impl ClusterIndex {
         let mut layer = TileLayer::new(&self.layer, EXTENT);
         let n = f64::from(1u32 << z);
         let scale = f64::from(EXTENT);
-        for &i in zoom.tiles.get(&(x, y)).into_iter().flatten() {
-            let s = &zoom.symbols[i as usize];
+        let symbols = self.symbols_of(z);
+        for &i in tiles.get(&(x, y)).into_iter().flatten() {
+            let s = &symbols[i as usize];
             let px = ((s.x * n - f64::from(x)) * scale).round() as i32;
             let py = ((s.y * n - f64::from(y)) * scale).round() as i32;
             if s.count == 1 {
@@ -303,7 +313,7 @@ mod tests {
 
     /// Every tile of zoom `z` that holds a symbol of the layer.
     fn tiles_at(index: &ClusterIndex, z: u8) -> Vec<(u32, u32)> {
-        index.zooms[usize::from(z)].tiles.keys().copied().collect()
+        index.tiles[usize::from(z)].keys().copied().collect()
     }
 
     #[test]
