@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tauri::http::{Request, Response, StatusCode};
 use tokio::sync::OnceCell;
-use yitu_domain::filter::Filter;
-use yitu_domain::map_cluster::ClusterIndex;
-use yitu_domain::map_feature::MapFeature;
+use yitu_domain::dispatch::filter::Filter;
+use yitu_domain::map::cluster::ClusterIndex;
+use yitu_domain::map::feature::MapFeature;
 use yitu_domain::Layer;
 use yitu_replica::Store;
 

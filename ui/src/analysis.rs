@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
-use yitu_domain::team::Specialty;
+use yitu_domain::registries::team::Specialty;
 use yitu_domain::Layer;
 
 /// The loaded road network as the window shows it.
@@ -109,7 +109,7 @@ pub fn RoadsControl(
             </label>
             <select id="roads-crs" title=move || lang.get().t("文件坐标系", "Coordinate system of the file")
                 on:change=move |ev| crs.set(event_target_value(&ev))>
-                {yitu_domain::crs::Crs::ALL.iter().map(|c| {
+                {yitu_domain::space::crs::Crs::ALL.iter().map(|c| {
                     let c = *c;
                     view! { <option value=c.code()>{move || lang.get().t(c.zh(), c.en())}</option> }
                 }).collect_view()}

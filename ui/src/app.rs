@@ -29,11 +29,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use yitu_domain::filter::Filter;
-use yitu_domain::hazard::RiskLevel;
+use yitu_domain::dispatch::filter::Filter;
 use yitu_domain::label::Labelled;
-use yitu_domain::resource::Resource;
-use yitu_domain::team::{Readiness, Specialty};
+use yitu_domain::registries::hazard::RiskLevel;
+use yitu_domain::registries::resource::Resource;
+use yitu_domain::registries::team::{Readiness, Specialty};
 use yitu_domain::Layer;
 
 /// What the shell says about itself and its store.
@@ -175,10 +175,10 @@ pub fn App() -> impl IntoView {
     // Incident command: who is logged in, the incidents, the panel open on the right, a shape
     // being drawn for it, and the drawings of the open incident's decisions in force.
     let user = RwSignal::new(None::<Actor>);
-    let incidents = RwSignal::new(Vec::<yitu_domain::incident::Incident>::new());
+    let incidents = RwSignal::new(Vec::<yitu_domain::command::incident::Incident>::new());
     let desk = RwSignal::new(Desk::Closed);
     let sketch = RwSignal::new(None::<Sketch>);
-    let drawings = RwSignal::new(Vec::<yitu_domain::decision::Drawing>::new());
+    let drawings = RwSignal::new(Vec::<yitu_domain::command::decision::Drawing>::new());
     let map_ref = NodeRef::<leptos::html::Div>::new();
     // Bumped when sync brought other desktops' changes: the map reads the store again.
     let data_version = RwSignal::new(0u64);
@@ -801,8 +801,8 @@ pub fn App() -> impl IntoView {
                     {move || measuring.get().map(|points| {
                         let l = lang.get();
                         let pts: Vec<yitu_domain::LonLat> = points.iter().map(|p| yitu_domain::LonLat { lon: p[0], lat: p[1] }).collect();
-                        let length = yitu_domain::measure::path_length_m(&pts);
-                        let area = yitu_domain::measure::ring_area_m2(&pts);
+                        let length = yitu_domain::space::measure::path_length_m(&pts);
+                        let area = yitu_domain::space::measure::ring_area_m2(&pts);
                         view! {
                             <div class="measure-box" id="measure-box" data-length-m=length.round() data-area-m2=area.map(|a| a.round())>
                                 {if pts.len() < 2 {
@@ -818,7 +818,7 @@ pub fn App() -> impl IntoView {
                     <div class="cursor" id="cursor">
                         <span id="cursor-text">{move || cursor.get().map(|(lon, lat)| {
                             let p = yitu_domain::LonLat { lon, lat };
-                            let (label, p) = if gcj.get() { ("GCJ-02", yitu_domain::crs::wgs84_to_gcj02(p)) } else { ("WGS-84", p) };
+                            let (label, p) = if gcj.get() { ("GCJ-02", yitu_domain::space::crs::wgs84_to_gcj02(p)) } else { ("WGS-84", p) };
                             format!("{label}  {:.5}, {:.5}", p.lon, p.lat)
                         })}</span>
                         <button id="cursor-crs" class:active=move || gcj.get() on:click=move |_| gcj.update(|g| *g = !*g)
@@ -915,7 +915,7 @@ pub fn App() -> impl IntoView {
                     (None, _) if desk.with(|d| *d != Desk::Closed) => match desk.get() {
                         Desk::New(point) => Some(view! {
                             <IncidentForm lang=lang point=point sketch=sketch
-                                on_created=move |i: yitu_domain::incident::Incident| {
+                                on_created=move |i: yitu_domain::command::incident::Incident| {
                                     let id = i.id.to_string();
                                     incidents.update(|l| l.insert(0, i));
                                     sketch.set(None);
@@ -1028,7 +1028,7 @@ async fn fetch_records() -> Result<BTreeMap<Layer, Vec<Resource>>, String> {
 /// The layer filters: town for every layer, and one or two per layer kind.
 #[component]
 fn FilterPanel(lang: ReadSignal<Lang>, filter: RwSignal<Filter>) -> impl IntoView {
-    let towns = yitu_domain::town::all();
+    let towns = yitu_domain::registries::town::all();
     view! {
         <details class="filters" id="filters" open>
             <summary><h2>{move || lang.get().t("筛选", "Filters")}</h2></summary>
@@ -1125,7 +1125,7 @@ fn HoldingFilter(lang: ReadSignal<Lang>, filter: RwSignal<Filter>) -> impl IntoV
                         .filter_map(|i| yitu_domain::EntityId::parse(i).ok())
                         .collect();
                     filter.update(|f| {
-                        f.holding = Some(yitu_domain::filter::Holding {
+                        f.holding = Some(yitu_domain::dispatch::filter::Holding {
                             code: c,
                             at_least: q,
                             depots,

@@ -6,8 +6,8 @@ use crate::i18n::Lang;
 use leptos::prelude::*;
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
-use yitu_domain::expert::{Availability, ExpertField};
-use yitu_domain::team::Specialty;
+use yitu_domain::registries::expert::{Availability, ExpertField};
+use yitu_domain::registries::team::Specialty;
 use yitu_domain::Layer;
 
 #[derive(Debug, Clone, Deserialize)]

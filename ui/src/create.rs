@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
 use yitu_domain::import::{columns, required, sheet, ImportKind};
-use yitu_domain::resource::Resource;
+use yitu_domain::registries::resource::Resource;
 
 #[derive(Serialize)]
 struct CreateArgs {
@@ -40,7 +40,7 @@ pub fn CreatePanel(
     ]);
     let (error, set_error) = signal(None::<String>);
     let (busy, set_busy) = signal(false);
-    let towns = StoredValue::new(yitu_domain::town::all());
+    let towns = StoredValue::new(yitu_domain::registries::town::all());
     // A click on the map while locating fills the longitude and latitude columns.
     Effect::new(move |_| {
         let Some((lon, lat)) = located.get() else {

@@ -12,14 +12,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use yitu_domain::decision::{
+use yitu_domain::command::decision::{
     Basis, Content, Decision, Drawing, DrawingKind, MaterialDraw, Order, Recipient, Relocation,
 };
-use yitu_domain::incident::Incident;
-use yitu_domain::material::MaterialCode;
-use yitu_domain::resource::Resource;
-use yitu_domain::team::{Readiness, Specialty};
-use yitu_domain::workflow::{self, Action, DecisionState};
+use yitu_domain::command::incident::Incident;
+use yitu_domain::command::workflow::{self, Action, DecisionState};
+use yitu_domain::registries::resource::Resource;
+use yitu_domain::registries::team::{Readiness, Specialty};
+use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::{EntityId, Layer};
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,8 +5,8 @@ use crate::editor::{History, RecordEditor};
 use crate::i18n::Lang;
 use crate::stock::{StockRow, StockTable};
 use leptos::prelude::*;
-use yitu_domain::resource::Resource;
-use yitu_domain::town;
+use yitu_domain::registries::resource::Resource;
+use yitu_domain::registries::town;
 
 /// A labelled field: (field key for tests, Chinese label, English label, value).
 type Field = (&'static str, &'static str, &'static str, String);

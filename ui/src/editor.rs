@@ -6,7 +6,7 @@ use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
-use yitu_domain::resource::Resource;
+use yitu_domain::registries::resource::Resource;
 
 #[derive(Debug, Clone, Deserialize)]
 struct RecordForm {

@@ -10,8 +10,8 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
-use yitu_domain::crs::Crs;
 use yitu_domain::import::ImportKind;
+use yitu_domain::space::crs::Crs;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Issue {

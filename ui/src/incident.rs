@@ -12,11 +12,11 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
-use yitu_domain::decision::{Decision, Drawing};
-use yitu_domain::incident::{
+use yitu_domain::command::decision::{Decision, Drawing};
+use yitu_domain::command::incident::{
     Incident, IncidentCategory, IncidentKind, IncidentLevel, LogEntry, Toll,
 };
-use yitu_domain::resource::Resource;
+use yitu_domain::registries::resource::Resource;
 use yitu_domain::Layer;
 
 /// What the right-hand command panel shows.
@@ -373,7 +373,7 @@ pub fn IncidentPanel(
                     let i = f.incident.clone();
                     let incident = i.clone();
                     let issued: Vec<(String, String)> = f.decisions.iter()
-                        .filter(|d| d.state == yitu_domain::workflow::DecisionState::Issued)
+                        .filter(|d| d.state == yitu_domain::command::workflow::DecisionState::Issued)
                         .map(|d| (d.id.to_string(), d.number.clone()))
                         .collect();
                     view! {

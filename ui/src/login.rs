@@ -6,7 +6,7 @@ use crate::tauri::{invoke, NoArgs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
-use yitu_domain::role::Role;
+use yitu_domain::command::role::Role;
 
 /// A local user and their role.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

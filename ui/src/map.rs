@@ -443,11 +443,17 @@ pub fn colour_expression(layer: Layer) -> Value {
 pub const SHELTER_FILL: [&str; 3] = ["#00838f", "#f9a825", "#c62828"];
 pub const SHELTER_CLOSED: &str = "#9e9e9e";
 /// Depot colours by level, darkest for the largest reserve.
-pub const DEPOT_LEVELS: [(yitu_domain::depot::DepotLevel, &str); 4] = [
-    (yitu_domain::depot::DepotLevel::City, "#5d4037"),
-    (yitu_domain::depot::DepotLevel::District, "#d84315"),
-    (yitu_domain::depot::DepotLevel::Town, "#ef6c00"),
-    (yitu_domain::depot::DepotLevel::Village, "#ffa726"),
+pub const DEPOT_LEVELS: [(yitu_domain::registries::depot::DepotLevel, &str); 4] = [
+    (yitu_domain::registries::depot::DepotLevel::City, "#5d4037"),
+    (
+        yitu_domain::registries::depot::DepotLevel::District,
+        "#d84315",
+    ),
+    (yitu_domain::registries::depot::DepotLevel::Town, "#ef6c00"),
+    (
+        yitu_domain::registries::depot::DepotLevel::Village,
+        "#ffa726",
+    ),
 ];
 
 /// The colour a layer is known by (legend, panel).
@@ -462,7 +468,7 @@ pub fn base_colour(layer: Layer) -> &'static str {
 }
 
 /// Below this zoom the shell merges a layer's nearby symbols into discs with their count.
-pub use yitu_domain::map_cluster::CLUSTER_BELOW_ZOOM;
+pub use yitu_domain::map::cluster::CLUSTER_BELOW_ZOOM;
 /// Names are written under the symbols from this zoom on (a few streets across).
 pub const LABEL_FROM_ZOOM: f64 = 12.5;
 /// The one font stack labels ask for; the shell draws it from installed fonts.
@@ -511,7 +517,7 @@ pub fn add_resource_layer(map: &Map, layer: Layer, url: &str) {
             "type": "vector",
             "tiles": [url],
             "minzoom": 0,
-            "maxzoom": yitu_domain::map_cluster::MAX_ZOOM,
+            "maxzoom": yitu_domain::map::cluster::MAX_ZOOM,
         })),
     );
     if let Some(image) = crate::symbols::pictogram(layer) {
@@ -1018,9 +1024,9 @@ pub fn set_sketch(map: &Map, vertices: &[[f64; 2]], line: bool) {
 /// the open incident's decisions in force.
 pub fn set_incidents(
     map: &Map,
-    incidents: &[yitu_domain::incident::Incident],
+    incidents: &[yitu_domain::command::incident::Incident],
     open: Option<&str>,
-    drawings: &[yitu_domain::decision::Drawing],
+    drawings: &[yitu_domain::command::decision::Drawing],
 ) {
     let mut features: Vec<Value> = Vec::new();
     for i in incidents {

@@ -2,7 +2,7 @@
 //! decision's cordon, staging area or route. A panel starts a sketch; map clicks add points;
 //! the panel takes the finished shape. One sketch at a time, apart from the analysis tools.
 
-use yitu_domain::decision::DrawingKind;
+use yitu_domain::command::decision::DrawingKind;
 
 /// What the shape is for.
 #[derive(Debug, Clone, Copy, PartialEq)]

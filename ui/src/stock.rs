@@ -7,8 +7,8 @@ use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
+use yitu_domain::stock::warning::Warning;
 use yitu_domain::stock::MoveKind;
-use yitu_domain::stock_warning::Warning;
 
 /// One row of a depot's stock, as the shell sends it.
 #[derive(Debug, Clone, Deserialize)]

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use wasm_bindgen::JsValue;
-use yitu_domain::resource::Resource;
+use yitu_domain::registries::resource::Resource;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Enrolment {

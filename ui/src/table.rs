@@ -6,9 +6,9 @@ use crate::tauri::invoke_bytes;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
-use yitu_domain::filter::Filter;
-use yitu_domain::resource::Resource;
-use yitu_domain::{town, Layer};
+use yitu_domain::dispatch::filter::Filter;
+use yitu_domain::registries::resource::Resource;
+use yitu_domain::{registries::town, Layer};
 
 #[derive(Serialize)]
 struct LayerArg<'a> {
@@ -101,12 +101,12 @@ pub fn TableView(
                 Some(Ok(list)) => {
                     let l = lang.get();
                     let f = filter.get();
-                    let q = yitu_domain::search::normalise(query.get().trim());
+                    let q = yitu_domain::dispatch::search::normalise(query.get().trim());
                     let matches = |r: &Resource| {
                         q.is_empty()
-                            || yitu_domain::search::normalise(r.name()).contains(&q)
+                            || yitu_domain::dispatch::search::normalise(r.name()).contains(&q)
                             || town::by_code(r.town_code())
-                                .is_some_and(|t| yitu_domain::search::normalise(&t.name).contains(&q))
+                                .is_some_and(|t| yitu_domain::dispatch::search::normalise(&t.name).contains(&q))
                     };
                     let kept: Vec<Resource> =
                         list.into_iter().filter(|r| f.keeps(r) && matches(r)).collect();

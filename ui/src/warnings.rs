@@ -7,7 +7,7 @@ use crate::tauri::{invoke, NoArgs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
-use yitu_domain::stock_warning::Warning;
+use yitu_domain::stock::warning::Warning;
 
 #[derive(Debug, Clone, Deserialize)]
 struct LineWarning {
@@ -69,7 +69,7 @@ pub fn WarningsPanel(
                             </tr></thead>
                             <tbody>{list.into_iter().map(|w| {
                                 let id = w.depot_id.clone();
-                                let town = yitu_domain::town::by_code(&w.town_code).map(|t| t.name).unwrap_or_default();
+                                let town = yitu_domain::registries::town::by_code(&w.town_code).map(|t| t.name).unwrap_or_default();
                                 let said: Vec<String> = w.line.warnings.iter().map(|x| match l { Lang::Zh => x.zh(), Lang::En => x.en() }).collect();
                                 let class = match w.line.warnings.iter().map(urgency).max() {
                                     Some(3) => "warn-expired",

@@ -6,11 +6,11 @@
 use anyhow::{Context, Result};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
+use yitu_domain::demo::rng::SplitMix64;
 use yitu_domain::dispatch::ResourceIndex;
-use yitu_domain::district::District;
-use yitu_domain::hazard::{Hazard, HazardKind, HazardStatus, RiskLevel};
-use yitu_domain::resource::Resource;
-use yitu_domain::rng::SplitMix64;
+use yitu_domain::registries::hazard::{Hazard, HazardKind, HazardStatus, RiskLevel};
+use yitu_domain::registries::resource::Resource;
+use yitu_domain::space::district::District;
 use yitu_domain::{EntityId, LonLat};
 
 const K: usize = 10;

@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use std::io::Write;
 use yitu_domain::beijing_time::BeijingTime;
 use yitu_domain::import::{edit, Crs, ImportKind};
-use yitu_domain::material::MaterialCode;
+use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::stock::{MoveKind, Terms};
 use yitu_domain::EntityId;
 use yitu_replica::edit::Edited;

@@ -6,10 +6,10 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
-use yitu_domain::area::Area;
-use yitu_domain::incident::{
+use yitu_domain::command::incident::{
     Incident, IncidentKind, IncidentLevel, IncidentStatus, LogEntry, Toll,
 };
+use yitu_domain::space::area::Area;
 use yitu_domain::EntityId;
 use yitu_replica::printout::Fonts;
 use yitu_replica::user::Actor;

@@ -4,7 +4,7 @@
 use anyhow::{bail, Result};
 use clap::Args;
 use std::io::Write;
-use yitu_domain::readiness::{self, PerPerson};
+use yitu_domain::dispatch::readiness::{self, PerPerson};
 use yitu_replica::Store;
 
 #[derive(Args)]
@@ -23,7 +23,7 @@ pub async fn run(store: &Store, args: ReadinessArgs, out: &mut impl Write) -> Re
         let Some((code, qty)) = p.split_once('=') else {
             bail!("--per-person {p:?}: expected CODE=QTY, e.g. 1010301=1");
         };
-        let code = yitu_domain::material::MaterialCode::parse(code)?.to_string();
+        let code = yitu_domain::stock::material::MaterialCode::parse(code)?.to_string();
         let Ok(quantity) = qty.trim().parse::<f64>() else {
             bail!("--per-person {p:?}: {qty:?} is not a number");
         };

@@ -3,8 +3,8 @@
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 use std::path::Path;
-use yitu_domain::crs::Crs;
-use yitu_domain::road::{lines_from_features, lines_from_geojson};
+use yitu_domain::space::crs::Crs;
+use yitu_domain::space::road::{lines_from_features, lines_from_geojson};
 use yitu_replica::Store;
 
 /// Loads a road file; any bad feature refuses the whole file and leaves the loaded network as it

@@ -4,7 +4,7 @@ use crate::import::now_ms;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use std::io::Write;
-use yitu_domain::role::Role;
+use yitu_domain::command::role::Role;
 use yitu_replica::user::Actor;
 use yitu_replica::Store;
 

@@ -26,7 +26,7 @@ pub enum Error {
     #[error("{field} {value:?} is not a date (YYYY-MM-DD)")]
     NotADate { field: &'static str, value: String },
     #[error("the area cannot be used: {0}")]
-    Area(#[from] crate::area::AreaError),
+    Area(#[from] crate::space::area::AreaError),
     #[error("invalid id {0:?}")]
     Id(String),
     #[error("cannot {kind} {quantity}: only {limit} {what}")]

@@ -2,7 +2,7 @@
 //! written by hand: seven fields do not need a protobuf compiler.
 
 use crate::Glyph;
-use yitu_domain::protobuf::{bytes, uint, zigzag};
+use yitu_domain::map::protobuf::{bytes, uint, zigzag};
 
 /// One range of one font stack, as the bytes of a `.pbf` response.
 pub fn encode(fontstack: &str, start: u32, glyphs: &[Glyph]) -> Vec<u8> {

@@ -5,8 +5,8 @@
 use crate::Error;
 use geojson::{Feature, Geometry, GeometryValue, JsonObject, Position};
 use std::path::Path;
-use yitu_domain::crs::Crs;
-use yitu_domain::district::{District, WORKING_MARGIN_KM};
+use yitu_domain::space::crs::Crs;
+use yitu_domain::space::district::{District, WORKING_MARGIN_KM};
 use yitu_domain::LonLat;
 use yitu_formats::Table;
 

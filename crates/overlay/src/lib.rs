@@ -19,7 +19,7 @@ pub use convert::{convert, Converted};
 pub use error::Error;
 pub use file::read;
 pub use registry::{Entry, OverlayId, Registry, FOLDER, PALETTE, REGISTRY_FILE};
-pub use yitu_domain::crs::Crs;
+pub use yitu_domain::space::crs::Crs;
 
 /// Reads `path` and converts it from `crs`: what [`Registry::add`] keeps, without keeping it.
 pub fn load(path: &std::path::Path, crs: Crs) -> Result<Converted, Error> {

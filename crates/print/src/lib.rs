@@ -10,9 +10,9 @@ mod subset;
 use pdf::{Font, Fonts, Page, PAGE_H, PAGE_W};
 use serde_json::Value;
 use yitu_domain::beijing_time::BeijingTime;
-use yitu_domain::decision::{Content, Decision};
-use yitu_domain::incident::Incident;
-use yitu_domain::incident::LogEntry;
+use yitu_domain::command::decision::{Content, Decision};
+use yitu_domain::command::incident::Incident;
+use yitu_domain::command::incident::LogEntry;
 
 /// Where Debian's `fonts-droid-fallback` puts its plain TrueType CJK font.
 pub const DEFAULT_FONT: &str = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf";
@@ -383,7 +383,7 @@ pub fn incident_briefing(
     let in_force: Vec<&Content> = b
         .decisions
         .iter()
-        .filter(|(d, _)| d.state == yitu_domain::workflow::DecisionState::Issued)
+        .filter(|(d, _)| d.state == yitu_domain::command::workflow::DecisionState::Issued)
         .map(|(d, _)| &d.content)
         .collect();
     {
@@ -558,8 +558,9 @@ fn draw_map(
     w: f64,
     h: f64,
 ) {
-    let outline: Value = serde_json::from_str(yitu_domain::district::OUTLINE_DETAILED_GEOJSON)
-        .unwrap_or(Value::Null);
+    let outline: Value =
+        serde_json::from_str(yitu_domain::space::district::OUTLINE_DETAILED_GEOJSON)
+            .unwrap_or(Value::Null);
     let mut district = Vec::new();
     collect(&outline, &mut district, &mut Vec::new());
     let p = incident.point;

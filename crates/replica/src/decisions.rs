@@ -1,4 +1,4 @@
-//! Decisions in the store. Every transition is decided by `yitu_domain::workflow::transition`
+//! Decisions in the store. Every transition is decided by `yitu_domain::command::workflow::transition`
 //! and carried out in one transaction with all it causes: stock reserved in the ledger and
 //! shelter places promised when a decision is issued (and given back when it is withdrawn or
 //! superseded), the signed chain event, the history row. A refusal rolls everything back.
@@ -12,12 +12,12 @@ use crate::{Error, Store};
 use ed25519_dalek::SigningKey;
 use serde::Serialize;
 use yitu_domain::beijing_time::BeijingTime;
-use yitu_domain::chain::{self, Broken, Event, EventKind, Unsealed, GENESIS};
-use yitu_domain::decision::{Content, Decision, Review, Signoff};
-use yitu_domain::resource::Resource;
+use yitu_domain::command::chain::{self, Broken, Event, EventKind, Unsealed, GENESIS};
+use yitu_domain::command::decision::{Content, Decision, Review, Signoff};
+use yitu_domain::command::workflow::{self, Action, DecisionState, Refusal};
+use yitu_domain::registries::resource::Resource;
 use yitu_domain::stock::MoveKind;
-use yitu_domain::workflow::{self, Action, DecisionState, Refusal};
-use yitu_domain::{canonical, EntityId};
+use yitu_domain::{command::canonical, EntityId};
 
 /// What a user does to an existing decision (the window sends it tagged: `{"act": "review", …}`).
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]

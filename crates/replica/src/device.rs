@@ -7,7 +7,7 @@ use crate::{Error, Store};
 use ed25519_dalek::SigningKey;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use yitu_domain::canonical::{hex, unhex};
+use yitu_domain::command::canonical::{hex, unhex};
 
 /// The key file's name inside the data folder.
 pub const KEY_FILE: &str = "device.key";

@@ -7,15 +7,15 @@
 use crate::roads::{RoadInfo, Roads};
 use crate::{Error, Store};
 use serde_json::{json, Value};
-use yitu_domain::area::Area;
 use yitu_domain::dispatch::{
     Driven, Limit, Ranked, ResourceIndex, ASSUMED_SPEED_KMH, DETOUR_FACTOR,
 };
-use yitu_domain::expert::ExpertField;
-use yitu_domain::material::MaterialCode;
-use yitu_domain::resource::Resource;
-use yitu_domain::road::Routes;
-use yitu_domain::team::{Readiness, Specialty, TeamKind};
+use yitu_domain::registries::expert::ExpertField;
+use yitu_domain::registries::resource::Resource;
+use yitu_domain::registries::team::{Readiness, Specialty, TeamKind};
+use yitu_domain::space::area::Area;
+use yitu_domain::space::road::Routes;
+use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::{Layer, LonLat};
 
 /// What is needed at the point.

@@ -4,12 +4,12 @@
 
 use crate::import::{Author, ImportPlan};
 use crate::{Error, Store};
-use yitu_domain::district::District;
 use yitu_domain::import::plan::Change;
 use yitu_domain::import::{edit, sheet, Context, Crs, ImportKind, Issue, SourceRow};
-use yitu_domain::resource::Resource;
+use yitu_domain::registries::resource::Resource;
+use yitu_domain::space::district::District;
 use yitu_domain::sync::change::RETIRED;
-use yitu_domain::{town, EntityId, Layer};
+use yitu_domain::{registries::town, EntityId, Layer};
 
 /// What an edit did.
 #[derive(Debug, Clone, PartialEq)]

@@ -34,7 +34,7 @@ pub enum Error {
     Refused(Vec<yitu_domain::import::Issue>),
     /// A user's role or the decision's state does not allow what was asked.
     #[error("refused")]
-    Denied(#[from] yitu_domain::workflow::Refusal),
+    Denied(#[from] yitu_domain::command::workflow::Refusal),
     #[error("no local user {0:?}: add one with `yitu user add NAME --role ROLE`")]
     UnknownUser(String),
     #[error("cannot read the font {path} (Debian: apt-get install {package})")]

@@ -6,14 +6,14 @@ use crate::sync::{outbox, record};
 use crate::{Error, Store};
 use serde::Serialize;
 use std::collections::HashMap;
-use yitu_domain::district::District;
 use yitu_domain::import::plan::{self, Change, StockChange, StockState};
 use yitu_domain::import::{self, Context, Crs, ImportKind, Issue, SourceRow};
-use yitu_domain::resource::Resource;
+use yitu_domain::registries::resource::Resource;
+use yitu_domain::space::district::District;
 use yitu_domain::stock::{Balance, LedgerEntry, MoveKind, StockLine};
 use yitu_domain::sync::change::RETIRED;
 use yitu_domain::sync::Op;
-use yitu_domain::{town, EntityId, Layer};
+use yitu_domain::{registries::town, EntityId, Layer};
 
 /// What an import does, row by row (the row's line first).
 #[derive(Debug, Clone)]
@@ -170,7 +170,7 @@ impl Store {
             .map(|(depot, code, name, unit, expiry, minimum)| {
                 Ok(StockLine {
                     depot_id: EntityId::parse(&depot)?,
-                    code: yitu_domain::material::MaterialCode::parse(&code)?,
+                    code: yitu_domain::stock::material::MaterialCode::parse(&code)?,
                     name,
                     unit,
                     expiry,

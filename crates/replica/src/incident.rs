@@ -4,9 +4,9 @@
 use crate::sync::{outbox, record};
 use crate::user::Actor;
 use crate::{Error, Store};
-use yitu_domain::area::Area;
-use yitu_domain::district::{District, WORKING_MARGIN_KM};
-use yitu_domain::incident::{Incident, LogEntry};
+use yitu_domain::command::incident::{Incident, LogEntry};
+use yitu_domain::space::area::Area;
+use yitu_domain::space::district::{District, WORKING_MARGIN_KM};
 use yitu_domain::sync::change::RETIRED;
 use yitu_domain::sync::Op;
 use yitu_domain::EntityId;

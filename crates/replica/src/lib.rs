@@ -111,7 +111,8 @@ pub fn id_source(now_ms: i64) -> impl FnMut() -> yitu_domain::EntityId + Send + 
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0);
-    let mut rng = yitu_domain::rng::SplitMix64::new(nanos ^ (u64::from(std::process::id()) << 32));
+    let mut rng =
+        yitu_domain::demo::rng::SplitMix64::new(nanos ^ (u64::from(std::process::id()) << 32));
     move || {
         let a = rng.next_u64().to_le_bytes();
         let b = rng.next_u64().to_le_bytes();

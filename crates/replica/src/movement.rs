@@ -4,7 +4,7 @@
 
 use crate::import::{log, Author, Tx};
 use crate::{Error, Store};
-use yitu_domain::material::MaterialCode;
+use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::stock::{Balance, LedgerEntry, MoveKind, Terms};
 use yitu_domain::sync::Op;
 use yitu_domain::{EntityId, Layer};

@@ -4,7 +4,7 @@
 
 use crate::{Error, Store};
 use std::path::Path;
-use yitu_domain::chain::EventKind;
+use yitu_domain::command::chain::EventKind;
 use yitu_domain::EntityId;
 
 /// The two TrueType fonts a printout needs: Latin letters and digits, and CJK.

@@ -2,8 +2,8 @@
 //! place `yitu readiness` and the window both ask.
 
 use crate::{Error, Store};
-use yitu_domain::readiness::{self, PerPerson, Readiness};
-use yitu_domain::town;
+use yitu_domain::dispatch::readiness::{self, PerPerson, Readiness};
+use yitu_domain::registries::town;
 
 impl Store {
     /// How many people the district's and each town's relocation reserve can support with what

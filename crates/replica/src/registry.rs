@@ -2,7 +2,7 @@
 
 use crate::{Error, Store};
 use serde::Serialize;
-use yitu_domain::resource::Resource;
+use yitu_domain::registries::resource::Resource;
 use yitu_domain::{demo, EntityId, Layer};
 
 /// A town as the store knows it, with its schematic position.
@@ -123,7 +123,7 @@ impl Store {
         let headers = sheet::headers(kind);
         let rows = match Layer::from_code(kind.code()) {
             Ok(layer) => {
-                let towns = yitu_domain::town::all();
+                let towns = yitu_domain::registries::town::all();
                 self.resources(layer)
                     .await?
                     .iter()

@@ -3,8 +3,8 @@
 
 use crate::{Error, Store};
 use serde::Serialize;
-use yitu_domain::crs::Crs;
-use yitu_domain::road::{NetworkSummary, RoadLine, RoadNetwork};
+use yitu_domain::space::crs::Crs;
+use yitu_domain::space::road::{NetworkSummary, RoadLine, RoadNetwork};
 use yitu_domain::LonLat;
 
 /// Where the loaded network came from, and what it amounts to.

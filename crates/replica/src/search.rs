@@ -3,7 +3,7 @@
 use crate::{Error, Store};
 use serde::Serialize;
 use std::collections::HashMap;
-use yitu_domain::search::{self, Reason};
+use yitu_domain::dispatch::search::{self, Reason};
 
 /// One search hit: enough to list it, fly to it and open it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -5,9 +5,9 @@ use crate::import::{Author, Tx};
 use crate::{Error, Store};
 use serde::Serialize;
 use std::collections::HashMap;
-use yitu_domain::material::MaterialCode;
+use yitu_domain::stock::material::MaterialCode;
+use yitu_domain::stock::warning::{warnings, Warning};
 use yitu_domain::stock::{Balance, MoveKind, Terms};
-use yitu_domain::stock_warning::{warnings, Warning};
 use yitu_domain::EntityId;
 
 /// One stock line of a depot with its balance and what it warns of on the day asked.

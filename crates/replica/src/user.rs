@@ -3,8 +3,8 @@
 
 use crate::{Error, Store};
 use serde::Serialize;
-use yitu_domain::role::Role;
-use yitu_domain::workflow::Refusal;
+use yitu_domain::command::role::Role;
+use yitu_domain::command::workflow::Refusal;
 
 /// Someone acting on this device, in a role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,8 +1,8 @@
 //! The replica on a real SQLite file: migrations from empty, demo seeding, stats, exports.
 
 use std::collections::HashSet;
-use yitu_domain::district::District;
-use yitu_domain::resource::Resource;
+use yitu_domain::registries::resource::Resource;
+use yitu_domain::space::district::District;
 use yitu_domain::{demo, Layer};
 use yitu_replica::Store;
 
@@ -128,7 +128,7 @@ async fn a_depot_stock_is_the_fold_of_its_ledger() {
     let depots = store.resources(Layer::Depots).await.unwrap();
     let district_depot = depots
         .iter()
-        .find(|r| matches!(r, Resource::Depot(d) if d.level == yitu_domain::depot::DepotLevel::District))
+        .find(|r| matches!(r, Resource::Depot(d) if d.level == yitu_domain::registries::depot::DepotLevel::District))
         .unwrap();
     let stock = store
         .stock(district_depot.id(), "2026-11-29")
@@ -186,7 +186,10 @@ async fn search_finds_by_name_town_kind_and_material() {
         .iter()
         .all(|h| h.name.contains("钱塘") || h.town.contains("钱塘")));
     // Names rank first.
-    assert_eq!(by_name[0].reason, yitu_domain::search::Reason::Name);
+    assert_eq!(
+        by_name[0].reason,
+        yitu_domain::dispatch::search::Reason::Name
+    );
     // Every record of the town is found through its town, and nothing else is.
     let all = store.all_resources().await.unwrap();
     let town_code = store

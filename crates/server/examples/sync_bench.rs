@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use yitu_domain::import::plan::Change as RowChange;
 use yitu_domain::import::Crs;
-use yitu_domain::resource::Resource;
+use yitu_domain::registries::resource::Resource;
 use yitu_domain::{demo, EntityId, Layer};
 use yitu_replica::import::{Author, ImportPlan};
 use yitu_replica::sync::{sync_once, sync_once_with, Client};

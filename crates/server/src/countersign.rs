@@ -5,8 +5,8 @@
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use yitu_domain::canonical::{hex, unhex};
-use yitu_domain::chain::GENESIS;
+use yitu_domain::command::canonical::{hex, unhex};
+use yitu_domain::command::chain::GENESIS;
 
 /// One link as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]

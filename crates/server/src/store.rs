@@ -9,7 +9,7 @@ use ed25519_dalek::SigningKey;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 use sqlx::Row;
-use yitu_domain::canonical::{hex, unhex};
+use yitu_domain::command::canonical::{hex, unhex};
 use yitu_domain::sync::policy::{self, ROLES};
 use yitu_domain::sync::wire::{DeviceStatus, EnrolReply, PushReply, Rejection};
 use yitu_domain::sync::Op;

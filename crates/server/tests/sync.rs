@@ -3,16 +3,16 @@
 //! own throw-away database and drops it).
 
 use std::time::Duration;
-use yitu_domain::import::plan::Change as RowChange;
-use yitu_domain::import::Crs;
-use yitu_domain::incident::{
+use yitu_domain::command::incident::{
     Incident, IncidentKind, IncidentLevel, IncidentStatus, LogEntry, Toll,
 };
-use yitu_domain::material::MaterialCode;
-use yitu_domain::resource::Resource;
-use yitu_domain::role::Role;
+use yitu_domain::command::role::Role;
+use yitu_domain::import::plan::Change as RowChange;
+use yitu_domain::import::Crs;
+use yitu_domain::registries::resource::Resource;
+use yitu_domain::stock::material::MaterialCode;
+use yitu_domain::stock::warning::Warning;
 use yitu_domain::stock::{MoveKind, Terms};
-use yitu_domain::stock_warning::Warning;
 use yitu_domain::sync::View;
 use yitu_domain::LonLat;
 use yitu_domain::{demo, EntityId, Layer};
@@ -859,7 +859,7 @@ async fn the_background_loop_pushes_once_the_server_is_back() {
 /// countersigned in the server's own chain and reaches the other replicas.
 async fn decision_events(backend: Backend) {
     use ed25519_dalek::SigningKey;
-    use yitu_domain::chain::{EventKind, Unsealed, GENESIS};
+    use yitu_domain::command::chain::{EventKind, Unsealed, GENESIS};
     use yitu_domain::sync::{Change, Op, Stamp};
     let Some(d) = district(backend).await else {
         return;
@@ -880,7 +880,7 @@ async fn decision_events(backend: Backend) {
     .seal(&key);
     let mut forged = good.clone();
     forged.payload = r#"{"number":"合应决〔2026〕2号"}"#.into();
-    let change = |seq: u64, event: &yitu_domain::chain::Event| Change {
+    let change = |seq: u64, event: &yitu_domain::command::chain::Event| Change {
         seq,
         stamp: Stamp {
             ms: now() as u64,
@@ -905,7 +905,7 @@ async fn decision_events(backend: Backend) {
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].event_hash, good.hash);
     let public = d.server.store.public_key().await.unwrap();
-    let public: [u8; 32] = yitu_domain::canonical::unhex(&public)
+    let public: [u8; 32] = yitu_domain::command::canonical::unhex(&public)
         .unwrap()
         .try_into()
         .unwrap();
@@ -986,7 +986,7 @@ async fn meta(store: &yitu_replica::Store, key: &str) -> Option<String> {
 /// then one new desktop pulls every change and another starts from the snapshot: both show
 /// exactly the same rows, the server's state, and stay equal through later edits.
 async fn snapshot_first_sync(backend: Backend) {
-    use yitu_domain::chain::{EventKind, Unsealed, GENESIS};
+    use yitu_domain::command::chain::{EventKind, Unsealed, GENESIS};
     use yitu_domain::sync::{Change, Op, Stamp};
     let Some(mut d) = district(backend).await else {
         return;

@@ -8,8 +8,8 @@ use super::{now_ms, store, Reply};
 use crate::startup::AppState;
 use serde::Serialize;
 use tauri::State;
-use yitu_domain::decision::{Content, Decision};
-use yitu_domain::template::{self, Template};
+use yitu_domain::command::decision::{Content, Decision};
+use yitu_domain::command::template::{self, Template};
 use yitu_domain::EntityId;
 use yitu_replica::decisions::{Act, DecisionView, VerifyReport};
 

@@ -6,11 +6,11 @@ use super::{now_ms, store, CommandError, Reply};
 use crate::startup::AppState;
 use serde::{Deserialize, Serialize};
 use tauri::State;
-use yitu_domain::area::Area;
-use yitu_domain::decision::Decision;
-use yitu_domain::incident::{
+use yitu_domain::command::decision::Decision;
+use yitu_domain::command::incident::{
     Incident, IncidentCategory, IncidentKind, IncidentLevel, IncidentStatus, LogEntry, Toll,
 };
+use yitu_domain::space::area::Area;
 use yitu_domain::{EntityId, LonLat};
 
 #[tauri::command]

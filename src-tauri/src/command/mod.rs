@@ -109,7 +109,10 @@ pub async fn resources(state: State<'_, AppState>, layer: String) -> Reply<tauri
 /// The map is to draw what these filters keep of the store as it is now: after a change of
 /// filters, an edit or a sync. Returns the version the window's tile URLs are to name.
 #[tauri::command]
-pub fn map_filter(state: State<'_, AppState>, filter: yitu_domain::filter::Filter) -> u64 {
+pub fn map_filter(
+    state: State<'_, AppState>,
+    filter: yitu_domain::dispatch::filter::Filter,
+) -> u64 {
     state.map.redraw(filter)
 }
 
@@ -117,7 +120,7 @@ pub fn map_filter(state: State<'_, AppState>, filter: yitu_domain::filter::Filte
 pub async fn resource(
     state: State<'_, AppState>,
     id: String,
-) -> Reply<yitu_domain::resource::Resource> {
+) -> Reply<yitu_domain::registries::resource::Resource> {
     Ok(store(&state)?.resource(EntityId::parse(&id)?).await?)
 }
 
@@ -139,7 +142,7 @@ pub async fn depots_holding(
     code: String,
     at_least: i64,
 ) -> Reply<Vec<String>> {
-    let prefix = yitu_domain::material::MaterialCode::parse(code.trim())?;
+    let prefix = yitu_domain::stock::material::MaterialCode::parse(code.trim())?;
     let holdings = store(&state)?.holdings(&prefix).await?;
     Ok(holdings
         .into_iter()
@@ -183,10 +186,12 @@ pub async fn briefing(
     material: Option<String>,
     min_quantity: Option<i64>,
 ) -> Reply<serde_json::Value> {
-    use yitu_domain::{expert::ExpertField, material::MaterialCode, team::Specialty};
-    let at = yitu_domain::district::District::hechuan().check_near(
+    use yitu_domain::{
+        registries::expert::ExpertField, registries::team::Specialty, stock::material::MaterialCode,
+    };
+    let at = yitu_domain::space::district::District::hechuan().check_near(
         yitu_domain::LonLat::new(lon, lat)?,
-        yitu_domain::district::WORKING_MARGIN_KM,
+        yitu_domain::space::district::WORKING_MARGIN_KM,
     )?;
     let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let material = match given(material) {
@@ -229,7 +234,7 @@ pub struct BaseMap {
 #[tauri::command]
 pub fn base_map() -> BaseMap {
     BaseMap {
-        outline: yitu_domain::district::OUTLINE_DETAILED_GEOJSON,
+        outline: yitu_domain::space::district::OUTLINE_DETAILED_GEOJSON,
         neighbours: include_str!(
             "../../../assets/geo/hechuan_and_neighbours_districts_wgs84.geojson"
         ),
@@ -272,26 +277,27 @@ pub async fn load_roads(
     text: String,
     crs: String,
 ) -> Reply<yitu_replica::roads::RoadInfo> {
-    let crs = yitu_domain::crs::Crs::from_code(&crs)?;
-    let lines = yitu_domain::road::lines_from_geojson(&text, crs, None).map_err(|problems| {
-        let listed: Vec<String> = problems
-            .iter()
-            .take(10)
-            .map(|p| match p.feature {
-                0 => p.reason.clone(),
-                n => format!("要素 {n} / feature {n}: {}", p.reason),
-            })
-            .collect();
-        CommandError {
-            code: "invalid_roads",
-            message: format!(
-                "{name}: {} 处问题，未加载 / {} problem(s), nothing loaded\n{}",
-                problems.len(),
-                problems.len(),
-                listed.join("\n")
-            ),
-        }
-    })?;
+    let crs = yitu_domain::space::crs::Crs::from_code(&crs)?;
+    let lines =
+        yitu_domain::space::road::lines_from_geojson(&text, crs, None).map_err(|problems| {
+            let listed: Vec<String> = problems
+                .iter()
+                .take(10)
+                .map(|p| match p.feature {
+                    0 => p.reason.clone(),
+                    n => format!("要素 {n} / feature {n}: {}", p.reason),
+                })
+                .collect();
+            CommandError {
+                code: "invalid_roads",
+                message: format!(
+                    "{name}: {} 处问题，未加载 / {} problem(s), nothing loaded\n{}",
+                    problems.len(),
+                    problems.len(),
+                    listed.join("\n")
+                ),
+            }
+        })?;
     Ok(store(&state)?
         .load_roads(&name, crs, &lines, now_ms())
         .await?)
@@ -312,7 +318,7 @@ pub async fn coverage(
     }
     let specialty = specialty
         .filter(|s| !s.is_empty())
-        .map(|s| yitu_domain::team::Specialty::from_code(&s))
+        .map(|s| yitu_domain::registries::team::Specialty::from_code(&s))
         .transpose()?;
     Ok(store(&state)?
         .coverage(specialty, yitu_domain::dispatch::Limit::Minutes(minutes))
@@ -332,7 +338,7 @@ pub async fn inside(
             lat: *lat,
         })
         .collect();
-    let area = yitu_domain::area::Area::new(&points).map_err(|e| CommandError {
+    let area = yitu_domain::space::area::Area::new(&points).map_err(|e| CommandError {
         code: "invalid_area",
         message: e.to_string(),
     })?;
@@ -356,7 +362,7 @@ pub async fn record_form(state: State<'_, AppState>, id: String) -> Reply<Record
     Ok(RecordForm {
         kind: kind.code(),
         headers: sheet::headers(kind),
-        cells: sheet::resource_row(&record, &yitu_domain::town::all()),
+        cells: sheet::resource_row(&record, &yitu_domain::registries::town::all()),
     })
 }
 
@@ -413,13 +419,13 @@ pub async fn update_record(
     state: State<'_, AppState>,
     id: String,
     sets: Vec<(String, String)>,
-) -> Reply<yitu_domain::resource::Resource> {
+) -> Reply<yitu_domain::registries::resource::Resource> {
     let id = EntityId::parse(&id)?;
     let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口编辑 / window edit");
     let store = store(&state)?;
     store
-        .update_record(id, &sets, yitu_domain::crs::Crs::Wgs84, author)
+        .update_record(id, &sets, yitu_domain::space::crs::Crs::Wgs84, author)
         .await?;
     state.sync.wrote();
     Ok(store.resource(id).await?)
@@ -489,7 +495,7 @@ pub async fn stock_move(
     new_line: Option<NewLineArg>,
 ) -> Reply<yitu_domain::stock::Balance> {
     let kind = yitu_domain::stock::MoveKind::from_code(&kind)?;
-    let code = yitu_domain::material::MaterialCode::parse(code.trim())?;
+    let code = yitu_domain::stock::material::MaterialCode::parse(code.trim())?;
     let new_line = match &new_line {
         Some(l) => {
             if code.as_str().len() != 7 {
@@ -539,7 +545,7 @@ pub async fn stock_terms(
     expiry: Option<String>,
     minimum: Option<i64>,
 ) -> Reply<()> {
-    let code = yitu_domain::material::MaterialCode::parse(&code)?;
+    let code = yitu_domain::stock::material::MaterialCode::parse(&code)?;
     let terms = yitu_domain::stock::Terms {
         expiry: expiry.filter(|e| !e.trim().is_empty()),
         minimum,
@@ -560,12 +566,12 @@ pub async fn create_record(
     state: State<'_, AppState>,
     kind: String,
     cells: Vec<String>,
-) -> Reply<yitu_domain::resource::Resource> {
+) -> Reply<yitu_domain::registries::resource::Resource> {
     let kind = yitu_domain::import::ImportKind::from_code(&kind)?;
     let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口新建 / window create");
     let record = store(&state)?
-        .create_record(kind, &cells, yitu_domain::crs::Crs::Wgs84, author)
+        .create_record(kind, &cells, yitu_domain::space::crs::Crs::Wgs84, author)
         .await?;
     state.sync.wrote();
     Ok(record)
@@ -574,8 +580,10 @@ pub async fn create_record(
 /// People the district's and each town's relocation reserve can support, with the default
 /// per-person quantities (README), against the plan's ≥ 5,000 and ≥ 200.
 #[tauri::command]
-pub async fn readiness(state: State<'_, AppState>) -> Reply<yitu_domain::readiness::Readiness> {
+pub async fn readiness(
+    state: State<'_, AppState>,
+) -> Reply<yitu_domain::dispatch::readiness::Readiness> {
     Ok(store(&state)?
-        .readiness(&yitu_domain::readiness::default_per_person())
+        .readiness(&yitu_domain::dispatch::readiness::default_per_person())
         .await?)
 }

@@ -6,7 +6,7 @@ use crate::startup::AppState;
 use crate::sync::Pass;
 use serde::Serialize;
 use tauri::State;
-use yitu_domain::resource::Resource;
+use yitu_domain::registries::resource::Resource;
 use yitu_domain::EntityId;
 use yitu_replica::sync::Version;
 

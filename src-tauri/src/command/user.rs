@@ -6,7 +6,7 @@ use super::{store, CommandError, Reply};
 use crate::startup::AppState;
 use serde::Serialize;
 use tauri::State;
-use yitu_domain::role::Role;
+use yitu_domain::command::role::Role;
 use yitu_replica::user::Actor;
 
 /// The user logged in on this window, or a refusal that says to log in.

@@ -193,7 +193,7 @@ fn gbk_and_utf8_files_with_full_width_digits_and_spaced_headers() {
 
 #[test]
 fn gcj02_and_bd09_positions_land_within_a_metre_of_the_wgs84_points() {
-    use yitu_domain::{crs, LonLat};
+    use yitu_domain::{space::crs, LonLat};
     let fx = Fixture::new();
     let table = yitu_formats::read(&fx.export(&fx.demo, "hazards", "csv")).unwrap();
     let lon = table.headers.iter().position(|h| h == "经度").unwrap();

@@ -4,8 +4,8 @@
 
 use super::columns::fold_width;
 use super::Crs;
-use crate::district::{District, WORKING_MARGIN_KM};
-use crate::town::Town;
+use crate::registries::town::Town;
+use crate::space::district::{District, WORKING_MARGIN_KM};
 use crate::LonLat;
 
 /// A cell as compared and parsed: width folded and trimmed.
@@ -195,7 +195,7 @@ mod tests {
 
     #[test]
     fn towns_by_code_name_or_short_name() {
-        let towns = crate::town::all();
+        let towns = crate::registries::town::all();
         assert_eq!(town("500117001", &towns).as_deref(), Ok("500117001"));
         assert_eq!(town("钓鱼城街道", &towns).as_deref(), Ok("500117002"));
         assert_eq!(town("钓鱼城", &towns).as_deref(), Ok("500117002"));
@@ -220,7 +220,7 @@ mod tests {
         assert!(swapped.contains("swapped"), "{swapped}");
         let far = position(116.4, 39.9, Crs::Wgs84, &d).unwrap_err();
         assert!(far.contains("outside"), "{far}");
-        let gcj = crate::crs::wgs84_to_gcj02(LonLat::new(106.27, 29.99).unwrap());
+        let gcj = crate::space::crs::wgs84_to_gcj02(LonLat::new(106.27, 29.99).unwrap());
         let back = position(gcj.lon, gcj.lat, Crs::Gcj02, &d).unwrap();
         assert!(back.distance_m(LonLat::new(106.27, 29.99).unwrap()) < 1.0);
     }

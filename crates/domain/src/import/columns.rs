@@ -217,8 +217,15 @@ const STOCK: &[Field] = &[
 
 /// The values a form offers for a field of a kind (Chinese labels the importer reads), or none
 /// where the field is free text. Towns come from the caller's list.
-pub fn choices(kind: ImportKind, key: &str, towns: &[crate::town::Town]) -> Vec<String> {
-    use crate::{depot, expert, hazard, shelter, team};
+pub fn choices(
+    kind: ImportKind,
+    key: &str,
+    towns: &[crate::registries::town::Town],
+) -> Vec<String> {
+    use crate::{
+        registries::depot, registries::expert, registries::hazard, registries::shelter,
+        registries::team,
+    };
     fn zh<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<String> {
         all.iter().map(|v| label(*v).to_owned()).collect()
     }

@@ -4,8 +4,8 @@
 
 use super::columns::{fields, normalise_header, ColumnMap};
 use super::{parse, sheet, Context, ImportKind, Issue, Record, SourceRow};
-use crate::resource::Resource;
-use crate::town::Town;
+use crate::registries::resource::Resource;
+use crate::registries::town::Town;
 
 /// The kind a record is imported and edited as.
 pub fn kind_of(r: &Resource) -> ImportKind {
@@ -78,7 +78,7 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::district::District;
+    use crate::space::district::District;
     use crate::{demo, EntityId};
 
     fn shelter() -> Resource {
@@ -91,7 +91,7 @@ mod tests {
 
     fn edit(r: &Resource, sets: &[(&str, &str)]) -> Result<Resource, Vec<Issue>> {
         let district = District::hechuan();
-        let towns = crate::town::all();
+        let towns = crate::registries::town::all();
         let mut new_id = || EntityId::v7(0, [0; 10]);
         let mut ctx = Context {
             district: &district,
@@ -130,10 +130,13 @@ mod tests {
         let Resource::Shelter(closed) = edit(&r, &[("状态", "关闭")]).unwrap() else {
             panic!()
         };
-        assert_eq!(closed.status, crate::shelter::ShelterStatus::Closed);
+        assert_eq!(
+            closed.status,
+            crate::registries::shelter::ShelterStatus::Closed
+        );
     }
 
-    use crate::shelter::Shelter;
+    use crate::registries::shelter::Shelter;
 
     #[test]
     fn bad_edits_are_refused_with_a_reason() {

@@ -13,15 +13,15 @@ pub mod edit;
 pub mod plan;
 pub mod sheet;
 
-use crate::depot::{Depot, DepotLevel};
-use crate::district::District;
-use crate::expert::{Availability, Expert, ExpertField};
-use crate::hazard::{Hazard, HazardKind, HazardStatus, RiskLevel};
-use crate::material::MaterialCode;
-use crate::resource::Resource;
-use crate::shelter::{Shelter, ShelterClass, ShelterGrade, ShelterStatus, SpaceType};
-use crate::team::{Readiness, Specialty, Team, TeamKind};
-use crate::town::Town;
+use crate::registries::depot::{Depot, DepotLevel};
+use crate::registries::expert::{Availability, Expert, ExpertField};
+use crate::registries::hazard::{Hazard, HazardKind, HazardStatus, RiskLevel};
+use crate::registries::resource::Resource;
+use crate::registries::shelter::{Shelter, ShelterClass, ShelterGrade, ShelterStatus, SpaceType};
+use crate::registries::team::{Readiness, Specialty, Team, TeamKind};
+use crate::registries::town::Town;
+use crate::space::district::District;
+use crate::stock::material::MaterialCode;
 use crate::{EntityId, LonLat};
 use columns::{fields, ColumnMap};
 use serde::Serialize;
@@ -39,7 +39,7 @@ crate::labelled_enum! {
 }
 
 /// The coordinate system a file's positions are in (one enum for imports and road files).
-pub use crate::crs::Crs;
+pub use crate::space::crs::Crs;
 
 /// Why a row (or the header, line 1 of most files) was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -668,7 +668,7 @@ mod tests {
             })
             .collect();
         let district = District::hechuan();
-        let towns = crate::town::all();
+        let towns = crate::registries::town::all();
         let mut n = 0;
         let mut new_id = || {
             n += 1;
@@ -685,7 +685,7 @@ mod tests {
 
     #[test]
     fn every_choice_a_form_offers_is_read_back() {
-        let towns = crate::town::all();
+        let towns = crate::registries::town::all();
         let data = crate::demo::generate(7);
         for kind in ImportKind::ALL.iter().filter(|k| **k != ImportKind::Stock) {
             let record = data
@@ -943,7 +943,7 @@ mod fuzz {
             let headers: Vec<String> = picks.iter().map(|i| fs.get(*i).map(|f| f.zh.to_string()).unwrap_or_else(|| format!("x{i}"))).collect();
             let source: Vec<SourceRow> = rows.iter().enumerate().map(|(i, c)| SourceRow { line: i + 2, cells: c, geometry: None }).collect();
             let district = District::hechuan();
-            let towns = crate::town::all();
+            let towns = crate::registries::town::all();
             let mut new_id = || EntityId::v7(1, [1; 10]);
             let mut ctx = Context { district: &district, towns: &towns, crs: Crs::Gcj02, new_id: &mut new_id };
             let p = parse(kind, &headers, &source, 1, &mut ctx);

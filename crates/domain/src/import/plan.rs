@@ -3,8 +3,8 @@
 //! make each depot's balance equal the count in the file.
 
 use super::{cells, DepotRef, Issue, ParsedRow, Record, StockItem};
-use crate::depot::Depot;
-use crate::resource::Resource;
+use crate::registries::depot::Depot;
+use crate::registries::resource::Resource;
 use crate::stock::{Balance, MoveKind, StockLine};
 use crate::EntityId;
 use std::collections::HashMap;

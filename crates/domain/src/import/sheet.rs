@@ -4,9 +4,9 @@
 
 use super::columns::fields;
 use super::ImportKind;
-use crate::resource::Resource;
+use crate::registries::resource::Resource;
+use crate::registries::town::Town;
 use crate::stock::{Balance, StockLine};
-use crate::town::Town;
 
 /// The headers of a kind's sheet: each field's Chinese header, in import order.
 pub fn headers(kind: ImportKind) -> Vec<String> {

@@ -70,7 +70,9 @@ pub enum Op {
     },
     /// A signed event of an issued decision (issue, acknowledgement, completion, withdrawal):
     /// the server checks the device's signature and countersigns it in its own chain.
-    Event { event: Box<crate::chain::Event> },
+    Event {
+        event: Box<crate::command::chain::Event>,
+    },
 }
 
 impl Op {
@@ -131,7 +133,7 @@ impl Op {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::material::MaterialCode;
+    use crate::stock::material::MaterialCode;
     use crate::stock::{LedgerEntry, MoveKind, Terms};
 
     fn ledger(kind: MoveKind, quantity: i64, terms: Option<Terms>) -> Op {

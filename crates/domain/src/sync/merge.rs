@@ -229,7 +229,7 @@ impl View {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::material::MaterialCode;
+    use crate::stock::material::MaterialCode;
     use crate::stock::MoveKind;
     use proptest::prelude::*;
     use serde_json::json;

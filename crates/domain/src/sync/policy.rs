@@ -83,7 +83,7 @@ pub fn admit(role: &str, change: &Change, now_ms: u64) -> Result<(), Refusal> {
         });
     }
     if let Op::Event { event } = &change.op {
-        crate::chain::check_seal(event).map_err(Refusal::Signature)?;
+        crate::command::chain::check_seal(event).map_err(Refusal::Signature)?;
     }
     // A base is a stamp the writer had seen, so the clock stamps the write after it; the
     // snapshot's compaction relies on it (`snapshot::live`).

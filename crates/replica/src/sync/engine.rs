@@ -553,7 +553,7 @@ pub async fn run(
 ) {
     let backoff = Backoff(config);
     let mut rng =
-        yitu_domain::rng::SplitMix64::new(now_ms() as u64 ^ u64::from(std::process::id()));
+        yitu_domain::demo::rng::SplitMix64::new(now_ms() as u64 ^ u64::from(std::process::id()));
     let mut failures = 0u32;
     tokio::pin!(stop);
     loop {

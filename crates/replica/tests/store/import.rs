@@ -2,7 +2,7 @@
 
 use super::fresh;
 use yitu_domain::import::plan::Change;
-use yitu_domain::resource::Resource;
+use yitu_domain::registries::resource::Resource;
 use yitu_domain::{demo, EntityId, Layer};
 use yitu_replica::import::{Author, ImportPlan};
 

@@ -2,7 +2,7 @@
 //! transaction; a refused write leaves none; the seeded demo leaves none (every desktop seeds it).
 
 use yitu_domain::import::Crs;
-use yitu_domain::material::MaterialCode;
+use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::stock::MoveKind;
 use yitu_domain::{demo, Layer};
 use yitu_replica::import::Author;

@@ -2,9 +2,9 @@
 //! reserve (the 区级 depot) and each town's reserve (its 镇街 depot and village points) can house,
 //! fed and bedded, compared with ≥ 5,000 for the district and ≥ 200 for each town.
 
-use crate::depot::{Depot, DepotLevel};
+use crate::registries::depot::{Depot, DepotLevel};
+use crate::registries::town::Town;
 use crate::stock::{Balance, StockLine};
-use crate::town::Town;
 use crate::EntityId;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -174,7 +174,7 @@ mod tests {
             .resources
             .iter()
             .filter_map(|r| match r {
-                crate::resource::Resource::Depot(d) => Some(d.clone()),
+                crate::registries::resource::Resource::Depot(d) => Some(d.clone()),
                 _ => None,
             })
             .collect();
@@ -189,7 +189,7 @@ mod tests {
             &depots,
             &data.stock_lines,
             &balances,
-            &crate::town::all(),
+            &crate::registries::town::all(),
             &default_per_person(),
         );
         // The demo's district depot holds relocation supplies for more than 5,000 people.
@@ -209,7 +209,7 @@ mod tests {
             &depots,
             &data.stock_lines,
             &balances,
-            &crate::town::all(),
+            &crate::registries::town::all(),
             &doubled,
         );
         assert!(d.district.people <= r.district.people / 2 + 1);

@@ -5,9 +5,9 @@
 //! The plan is a five-year programme, not a response plan: where it has no clause for a kind
 //! (public health, social safety), the template says so and cites only the command clauses.
 
-use crate::decision::{Basis, Content, Order, Recipient};
-use crate::incident::{Incident, IncidentKind};
-use crate::team::Specialty;
+use crate::command::decision::{Basis, Content, Order, Recipient};
+use crate::command::incident::{Incident, IncidentKind};
+use crate::registries::team::Specialty;
 use serde::Serialize;
 
 /// The plan's file, as shipped beside the design brief.

@@ -1,7 +1,7 @@
 //! Areas drawn on the map (an affected area, a search area): a checked WGS-84 polygon with its
 //! geodesic size, used to ask what lies inside.
 
-use crate::district::{District, WORKING_MARGIN_KM};
+use crate::space::district::{District, WORKING_MARGIN_KM};
 use crate::{Error, LonLat};
 use geo::orient::{Direction, Orient};
 use geo::{Centroid, Contains, GeodesicArea, Validation};

@@ -2,7 +2,7 @@
 //! One table (`transition`) so the window, the command line and the store all refuse the same
 //! things for the same reason.
 
-use crate::role::Role;
+use crate::command::role::Role;
 use serde::Serialize;
 
 crate::labelled_enum! {

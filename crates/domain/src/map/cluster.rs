@@ -8,8 +8,8 @@
 //! cluster stands at their weighted centre. Every record is in exactly one symbol at every zoom,
 //! so the counts a tile shows always add up to the layer.
 
-use crate::map_feature::MapFeature;
-use crate::vector_tile::{self, TileLayer, TileValue};
+use crate::map::feature::MapFeature;
+use crate::map::vector_tile::{self, TileLayer, TileValue};
 use std::collections::HashMap;
 
 /// Below this zoom nearby symbols merge into one disc with their count, so a district view
@@ -254,7 +254,7 @@ fn merge(above: &[Symbol], z: u8, next_id: &mut u32) -> Vec<Symbol> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::SplitMix64;
+    use crate::demo::rng::SplitMix64;
     use mvt_reader::feature::Value;
     use mvt_reader::Reader;
 

@@ -3,9 +3,13 @@
 //! area, and which places are beyond reach (`coverage`); an estimated travel time where no road
 //! network is loaded.
 
-use crate::area::Area;
-use crate::resource::Resource;
-use crate::road::{RoadNetwork, Routes, Trip};
+pub mod filter;
+pub mod readiness;
+pub mod search;
+
+use crate::registries::resource::Resource;
+use crate::space::area::Area;
+use crate::space::road::{RoadNetwork, Routes, Trip};
 use crate::LonLat;
 use rstar::{primitives::GeomWithData, RTree};
 use serde::Serialize;
@@ -124,7 +128,7 @@ impl ResourceIndex {
 
     /// Metres from `at` to resource `i` (the same haversine as [`LonLat::distance_m`]).
     fn distance(&self, at: LonLat, cos_at: f64, i: usize) -> f64 {
-        crate::position::haversine_m(at, cos_at, self.locations[i], self.cos_lats[i])
+        crate::space::position::haversine_m(at, cos_at, self.locations[i], self.cos_lats[i])
     }
 
     fn project(&self, p: LonLat) -> [f64; 2] {
@@ -355,7 +359,7 @@ fn order(a: &Ranked<'_>, b: &Ranked<'_>) -> std::cmp::Ordering {
 mod tests {
     use super::*;
     use crate::demo;
-    use crate::team::{Readiness, Specialty};
+    use crate::registries::team::{Readiness, Specialty};
     use crate::Layer;
     use proptest::prelude::*;
 
@@ -375,7 +379,7 @@ mod tests {
 
     /// A hand-made team on the 30° N parallel.
     fn team(n: u8, lon: f64, specialties: Vec<Specialty>, status: Readiness) -> Resource {
-        use crate::team::{Team, TeamKind};
+        use crate::registries::team::{Team, TeamKind};
         Resource::Team(Team {
             id: crate::EntityId::v7(u64::from(n), [n; 10]),
             name: format!("team {n}"),
@@ -514,7 +518,7 @@ mod tests {
 
     #[test]
     fn by_road_the_quickest_team_comes_first_and_unconnected_ones_last() {
-        use crate::road::{RoadLine, RoadNetwork};
+        use crate::space::road::{RoadLine, RoadNetwork};
         let p = |lon: f64, lat: f64| LonLat::new(lon, lat).unwrap();
         let road = |speed: f64, pts: Vec<LonLat>| RoadLine {
             class: None,

@@ -2,17 +2,19 @@
 //! (52 teams, 165 shelters, a four-level reserve), positions inside the real outline but
 //! schematic (示意), names and phones invented. The same seed always gives the same data.
 
-use crate::depot::{Depot, DepotLevel};
-use crate::district::District;
-use crate::expert::{Availability, Expert, ExpertField};
-use crate::hazard::{Hazard, HazardKind, HazardStatus, RiskLevel};
-use crate::material::MaterialCode;
-use crate::resource::Resource;
-use crate::rng::SplitMix64;
-use crate::shelter::{Shelter, ShelterClass, ShelterGrade, ShelterStatus, SpaceType};
+pub mod rng;
+
+use crate::demo::rng::SplitMix64;
+use crate::registries::depot::{Depot, DepotLevel};
+use crate::registries::expert::{Availability, Expert, ExpertField};
+use crate::registries::hazard::{Hazard, HazardKind, HazardStatus, RiskLevel};
+use crate::registries::resource::Resource;
+use crate::registries::shelter::{Shelter, ShelterClass, ShelterGrade, ShelterStatus, SpaceType};
+use crate::registries::team::{Readiness, Specialty, Team, TeamKind};
+use crate::registries::town::{self, Town, Village};
+use crate::space::district::District;
+use crate::stock::material::MaterialCode;
 use crate::stock::{LedgerEntry, MoveKind, StockLine};
-use crate::team::{Readiness, Specialty, Team, TeamKind};
-use crate::town::{self, Town, Village};
 use crate::{EntityId, LonLat};
 
 /// The seed the app and `yitu seed-demo` use: Hechuan's GB/T 2260 code.

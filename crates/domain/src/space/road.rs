@@ -2,9 +2,9 @@
 //! travel time on roads and draw the route. A place off the network reaches its nearest junction
 //! by the same stated assumption as the no-roads estimate (straight line × detour factor).
 
-use crate::crs::Crs;
 use crate::dispatch::{ASSUMED_SPEED_KMH, DETOUR_FACTOR};
-use crate::district::{District, WORKING_MARGIN_KM};
+use crate::space::crs::Crs;
+use crate::space::district::{District, WORKING_MARGIN_KM};
 use crate::LonLat;
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
@@ -726,7 +726,7 @@ mod tests {
     #[test]
     fn gcj02_lines_are_stored_in_wgs84() {
         let w = LonLat::new(106.27, 29.99).unwrap();
-        let g = crate::crs::wgs84_to_gcj02(w);
+        let g = crate::space::crs::wgs84_to_gcj02(w);
         let features = vec![feature(
             json!({"speed_kmh": 40}),
             vec![vec![g.lon, g.lat], vec![g.lon + 0.01, g.lat]],

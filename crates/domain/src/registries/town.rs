@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-const TOWNS_CSV: &str = include_str!("../../../assets/geo/hechuan_towns_nbs2023.csv");
+const TOWNS_CSV: &str = include_str!("../../../../assets/geo/hechuan_towns_nbs2023.csv");
 
 /// A town or street: 9-digit statistical code and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +67,7 @@ mod tests {
     }
 }
 
-const VILLAGES_CSV: &str = include_str!("../../../assets/geo/hechuan_villages_nbs2023.csv");
+const VILLAGES_CSV: &str = include_str!("../../../../assets/geo/hechuan_villages_nbs2023.csv");
 
 /// A village or community (村/社区): 12-digit code, name, and the town it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! The roles a local user acts in. What each may do to a decision is decided by
-//! [`crate::workflow::transition`], not here.
+//! [`crate::command::workflow::transition`], not here.
 
 crate::labelled_enum! {
     /// A user's role on this device. The drill controller comes with the drills and server work.

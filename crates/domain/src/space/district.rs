@@ -6,10 +6,10 @@ use geo::{BoundingRect, Contains, MultiPolygon, Point, Rect};
 
 /// The coarse outline (134 vertices, Tianditu-style, CGCS2000 ≈ WGS-84; clean MIT licence).
 pub const OUTLINE_COARSE_GEOJSON: &str =
-    include_str!("../../../assets/geo/hechuan_boundary_tianditu_cgcs2000_simplified.geojson");
+    include_str!("../../../../assets/geo/hechuan_boundary_tianditu_cgcs2000_simplified.geojson");
 /// The detailed outline (~20 m, AMap geometry converted to WGS-84): drawn on the map.
 pub const OUTLINE_DETAILED_GEOJSON: &str =
-    include_str!("../../../assets/geo/hechuan_boundary_wgs84_simplified20m.geojson");
+    include_str!("../../../../assets/geo/hechuan_boundary_wgs84_simplified20m.geojson");
 
 /// How far outside the district a point may lie and still be worked from here (an incident just
 /// over the border); farther is taken for a typing error.

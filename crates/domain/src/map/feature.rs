@@ -2,8 +2,8 @@
 //! and picked by. The desktop shell clusters these and serves them as vector tiles
 //! (`map_cluster`), so a map of 50,000 records never carries whole records.
 
-use crate::resource::Resource;
-use crate::vector_tile::TileValue;
+use crate::map::vector_tile::TileValue;
+use crate::registries::resource::Resource;
 
 /// A record as the map sees it. A whole record carries phones, equipment and facilities the map
 /// never reads; sending 50,000 of them cost seconds (the map benchmark measured 17.9 MB).

@@ -1,10 +1,10 @@
 //! A resource of any layer, as one type: what the store keeps, the map draws and exports write.
 
-use crate::depot::Depot;
-use crate::expert::Expert;
-use crate::hazard::Hazard;
-use crate::shelter::Shelter;
-use crate::team::Team;
+use crate::registries::depot::Depot;
+use crate::registries::expert::Expert;
+use crate::registries::hazard::Hazard;
+use crate::registries::shelter::Shelter;
+use crate::registries::team::Team;
 use crate::{EntityId, Layer, LonLat};
 use serde::{Deserialize, Serialize};
 
@@ -122,7 +122,7 @@ impl Resource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expert::{Availability, ExpertField};
+    use crate::registries::expert::{Availability, ExpertField};
 
     #[test]
     fn a_feature_carries_id_layer_fields_and_lon_lat_order() {

@@ -3,7 +3,7 @@
 //! before and signed by the device that wrote it. Sealing and checking are pure; the device's
 //! key is made and kept by the replica, so this module needs no randomness.
 
-use crate::canonical::{hex, unhex};
+use crate::command::canonical::{hex, unhex};
 use crate::EntityId;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
@@ -81,7 +81,7 @@ pub fn hash_of(
         "prev_hash": prev_hash,
     });
     let mut h = Sha256::new();
-    h.update(crate::canonical::of_value(&header).as_bytes());
+    h.update(crate::command::canonical::of_value(&header).as_bytes());
     h.update(b"\n");
     h.update(payload.as_bytes());
     h.finalize().into()

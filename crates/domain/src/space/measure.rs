@@ -1,7 +1,7 @@
 //! Measuring on the map: the length of a path and the area of a ring, on the WGS-84 ellipsoid
 //! (Karney's geodesics, as `geo` implements them), as a duty officer's ruler.
 
-use crate::area::Area;
+use crate::space::area::Area;
 use crate::LonLat;
 use geo::{Distance, Geodesic, Point};
 

@@ -1,7 +1,7 @@
 //! Mapbox Vector Tile 2.1 encoding of point layers: the protobuf bytes MapLibre decodes for a
 //! vector source. Only what the map's resource layers need (points with attributes) is written.
 
-use crate::protobuf::{bytes, packed, uint, zigzag, zigzag64};
+use crate::map::protobuf::{bytes, packed, uint, zigzag, zigzag64};
 use std::collections::HashMap;
 
 /// An attribute value, in the tile's typed form.

@@ -3,8 +3,8 @@
 //! drawings on the map, and the review and approval it went through. Free text only where a
 //! person must write prose; everything a store reserves or a recipient acts on has its own field.
 
-use crate::material::MaterialCode;
-use crate::workflow::DecisionState;
+use crate::command::workflow::DecisionState;
+use crate::stock::material::MaterialCode;
 use crate::{EntityId, Error};
 use serde::{Deserialize, Serialize};
 

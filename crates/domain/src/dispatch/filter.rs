@@ -1,12 +1,12 @@
 //! What the layer panel's filters keep: one predicate over records, so the map, the counts and
 //! the tests all agree on what a filter leaves.
 
-use crate::depot::DepotLevel;
-use crate::expert::{Availability, ExpertField};
-use crate::hazard::{HazardKind, RiskLevel};
-use crate::resource::Resource;
-use crate::shelter::ShelterClass;
-use crate::team::{Readiness, Specialty, TeamKind};
+use crate::registries::depot::DepotLevel;
+use crate::registries::expert::{Availability, ExpertField};
+use crate::registries::hazard::{HazardKind, RiskLevel};
+use crate::registries::resource::Resource;
+use crate::registries::shelter::ShelterClass;
+use crate::registries::team::{Readiness, Specialty, TeamKind};
 
 /// The filters a user has set. The default keeps everything. The window sends them to the
 /// desktop shell, which draws the map's symbols from what they keep.

@@ -1,7 +1,7 @@
 //! Search over the registries as a duty officer types: Chinese names, towns, kinds and fields
 //! (in Chinese or English), and for depots the material codes and names they stock.
 
-use crate::resource::Resource;
+use crate::registries::resource::Resource;
 use serde::Serialize;
 
 /// Why a record matched, strongest first: a name match ranks above a town match, and so on.
@@ -104,7 +104,7 @@ mod tests {
                 "{q}"
             );
         }
-        let expert = data.resources.iter().find(|r| matches!(r, Resource::Expert(e) if e.field == crate::expert::ExpertField::Geology)).unwrap();
+        let expert = data.resources.iter().find(|r| matches!(r, Resource::Expert(e) if e.field == crate::registries::expert::ExpertField::Geology)).unwrap();
         assert_eq!(
             matches(expert, &normalise("地质"), "", &[]),
             Some(Reason::Kind)

@@ -1,7 +1,10 @@
 //! Stock as a ledger of movements. Quantities are never a number two offline writers overwrite:
 //! each movement is an entry, entries merge by union, and the balance is a fold over them.
 
-use crate::material::MaterialCode;
+pub mod material;
+pub mod warning;
+
+use crate::stock::material::MaterialCode;
 use crate::EntityId;
 use serde::{Deserialize, Serialize};
 

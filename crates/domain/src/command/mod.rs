@@ -1,0 +1,11 @@
+//! On-scene command: incidents and their logs, decisions as documents, the workflow that moves
+//! them and who may take each step, the signed chain of issued decisions, and the plan's
+//! decision templates.
+
+pub mod canonical;
+pub mod chain;
+pub mod decision;
+pub mod incident;
+pub mod role;
+pub mod template;
+pub mod workflow;
