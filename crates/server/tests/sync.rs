@@ -16,9 +16,10 @@ use yitu_domain::stock::{MoveKind, Terms};
 use yitu_domain::sync::View;
 use yitu_domain::LonLat;
 use yitu_domain::{demo, EntityId, Layer};
-use yitu_replica::import::{Author, ImportPlan};
+use yitu_replica::import::ImportPlan;
 use yitu_replica::movement::NewLine;
 use yitu_replica::sync::{sync_once, sync_once_with, Client, SyncReport};
+use yitu_replica::Author;
 use yitu_server::Store as ServerStore;
 
 const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -140,6 +141,7 @@ struct Replica {
     client: Client,
 }
 
+#[allow(clippy::disallowed_methods)] // the test is the edge that hands times to the stores
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -437,7 +439,7 @@ async fn offline_edits_converge(backend: Backend, order: [usize; 3]) {
         created_by: "张指挥".into(),
     };
     a.store
-        .create_incident(&actor("张指挥", Role::Commander), &incident)
+        .create_incident(&actor("张指挥", Role::Commander), &incident, now())
         .await
         .unwrap();
     a.sync().await;
@@ -456,7 +458,7 @@ async fn offline_edits_converge(backend: Backend, order: [usize; 3]) {
             }),
         };
         r.store
-            .add_log(&actor("王参谋", Role::Staff), &entry)
+            .add_log(&actor("王参谋", Role::Staff), &entry, now())
             .await
             .unwrap();
     }
@@ -1020,7 +1022,7 @@ async fn snapshot_first_sync(backend: Backend) {
             created_by: "张指挥".into(),
         };
         a.store
-            .create_incident(&actor("张指挥", Role::Commander), &incident)
+            .create_incident(&actor("张指挥", Role::Commander), &incident, now())
             .await
             .unwrap();
         a.sync().await;
@@ -1038,7 +1040,7 @@ async fn snapshot_first_sync(backend: Backend) {
                 }),
             };
             r.store
-                .add_log(&actor("王参谋", Role::Staff), &entry)
+                .add_log(&actor("王参谋", Role::Staff), &entry, now())
                 .await
                 .unwrap();
         }
