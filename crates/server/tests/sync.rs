@@ -933,7 +933,8 @@ async fn a_decision_with_a_broken_signature_is_refused_and_a_good_one_countersig
 }
 
 /// What a replica shows, read straight from its SQLite file: every registry row, incident, log
-/// and ledger entry, stock line, conflict and chain event, with their stamps.
+/// and ledger entry, stock line, conflict and chain event (stamps live in the outbox and in
+/// `record_op`, which a snapshot compacts).
 async fn dump(store: &yitu_replica::Store) -> Vec<String> {
     use sqlx::Connection;
     let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", store.path().display()))
@@ -941,10 +942,10 @@ async fn dump(store: &yitu_replica::Store) -> Vec<String> {
         .unwrap();
     let mut rows = Vec::new();
     for sql in [
-        "SELECT json_array('resource', id, layer, body, retired, hlc, origin, demo) FROM resource ORDER BY id",
-        "SELECT json_array('incident', id, body, retired, hlc, origin) FROM incident ORDER BY id",
-        "SELECT json_array('log', id, incident_id, body, hlc) FROM incident_log ORDER BY id",
-        "SELECT json_array('ledger', id, depot_id, code, kind, quantity, note, hlc) FROM ledger_entry ORDER BY id",
+        "SELECT json_array('resource', id, layer, body, retired, demo) FROM resource ORDER BY id",
+        "SELECT json_array('incident', id, body, retired) FROM incident ORDER BY id",
+        "SELECT json_array('log', id, incident_id, body) FROM incident_log ORDER BY id",
+        "SELECT json_array('ledger', id, depot_id, code, kind, quantity, note) FROM ledger_entry ORDER BY id",
         "SELECT json_array('line', depot_id, code, name, unit, expiry, minimum) FROM stock_line ORDER BY depot_id, code",
         "SELECT json_array('conflict', record_id, field, versions) FROM sync_conflict ORDER BY record_id, field",
         "SELECT json_array('event', incident_id, seq, hash) FROM chain_event ORDER BY incident_id, seq",
