@@ -17,9 +17,11 @@ use yitu_domain::import::plan::Change as RowChange;
 use yitu_domain::import::Crs;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::{demo, EntityId, Layer};
-use yitu_replica::import::{Author, ImportPlan};
+use yitu_replica::import::ImportPlan;
 use yitu_replica::sync::{sync_once, sync_once_with, Client};
+use yitu_replica::Author;
 
+#[allow(clippy::disallowed_methods)] // a benchmark binary's edge
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -77,7 +77,6 @@ pub async fn decision_act(state: State<'_, AppState>, id: String, act: Act) -> R
     let store = store(&state)?;
     store.act(&actor, id, act, at_ms, &mut ids).await?;
     store.checkpoint().await?;
-    state.sync.wrote();
     Ok(store.decision_view(id).await?)
 }
 

@@ -215,7 +215,6 @@ pub async fn import_commit(state: State<'_, AppState>, skip_invalid: bool) -> Re
         })
         .await?;
     tracing::info!(kind = pending.kind.code(), file = %pending.file, ?report, "imported");
-    state.sync.wrote();
     Ok(report)
 }
 

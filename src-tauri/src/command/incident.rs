@@ -72,8 +72,9 @@ pub async fn create_incident(state: State<'_, AppState>, new: NewIncident) -> Re
         toll: new.toll,
         created_by: actor.name.clone(),
     };
-    store(&state)?.create_incident(&actor, &incident).await?;
-    state.sync.wrote();
+    store(&state)?
+        .create_incident(&actor, &incident, at_ms)
+        .await?;
     Ok(incident)
 }
 
@@ -122,8 +123,7 @@ pub async fn add_log(
         text: text.trim().to_owned(),
         toll,
     };
-    store(&state)?.add_log(&actor, &entry).await?;
-    state.sync.wrote();
+    store(&state)?.add_log(&actor, &entry, at_ms).await?;
     Ok(entry)
 }
 

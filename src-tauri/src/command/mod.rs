@@ -377,6 +377,7 @@ pub(crate) fn actor(state: &AppState) -> String {
         .unwrap_or_else(|_| "desktop".into())
 }
 
+#[allow(clippy::disallowed_methods)] // the window's commands are the desktop's edge: each reads the clock once and passes it in
 pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -402,8 +403,8 @@ impl Stamp {
         }
     }
 
-    pub(crate) fn author<'a>(&'a mut self, source: &'a str) -> yitu_replica::import::Author<'a> {
-        yitu_replica::import::Author {
+    pub(crate) fn author<'a>(&'a mut self, source: &'a str) -> yitu_replica::Author<'a> {
+        yitu_replica::Author {
             actor: &self.actor,
             at_ms: self.at_ms,
             source,
@@ -427,7 +428,6 @@ pub async fn update_record(
     store
         .update_record(id, &sets, yitu_domain::space::crs::Crs::Wgs84, author)
         .await?;
-    state.sync.wrote();
     Ok(store.resource(id).await?)
 }
 
@@ -445,7 +445,6 @@ pub async fn retire_record(state: State<'_, AppState>, id: String, reason: Strin
     store(&state)?
         .retire_record(EntityId::parse(&id)?, reason.trim(), author)
         .await?;
-    state.sync.wrote();
     Ok(())
 }
 
@@ -532,7 +531,6 @@ pub async fn stock_move(
             author,
         )
         .await?;
-    state.sync.wrote();
     Ok(balance)
 }
 
@@ -555,7 +553,6 @@ pub async fn stock_terms(
     store(&state)?
         .set_stock_terms(EntityId::parse(&depot)?, &code, terms, author)
         .await?;
-    state.sync.wrote();
     Ok(())
 }
 
@@ -573,7 +570,6 @@ pub async fn create_record(
     let record = store(&state)?
         .create_record(kind, &cells, yitu_domain::space::crs::Crs::Wgs84, author)
         .await?;
-    state.sync.wrote();
     Ok(record)
 }
 

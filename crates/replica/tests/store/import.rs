@@ -4,7 +4,8 @@ use super::fresh;
 use yitu_domain::import::plan::Change;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::{demo, EntityId, Layer};
-use yitu_replica::import::{Author, ImportPlan};
+use yitu_replica::import::ImportPlan;
+use yitu_replica::Author;
 
 fn shelters() -> Vec<Resource> {
     demo::generate(demo::DEFAULT_SEED)

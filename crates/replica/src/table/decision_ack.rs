@@ -1,0 +1,35 @@
+//! `decision_ack`: each recipient's acknowledgement of an issued decision, once per recipient.
+
+use super::Conn;
+use crate::Error;
+use yitu_domain::EntityId;
+
+/// An acknowledgement recorded for a recipient.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct Ack {
+    pub recipient: String,
+    pub at_ms: i64,
+    pub recorded_by: String,
+}
+
+pub(crate) async fn insert(conn: &mut Conn, decision: EntityId, ack: &Ack) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO decision_ack (decision_id, recipient, at_ms, recorded_by) VALUES (?, ?, ?, ?)",
+    )
+    .bind(decision.to_string())
+    .bind(&ack.recipient)
+    .bind(ack.at_ms)
+    .bind(&ack.recorded_by)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn of_decision(conn: &mut Conn, decision: EntityId) -> Result<Vec<Ack>, Error> {
+    Ok(sqlx::query_as(
+        "SELECT recipient, at_ms, recorded_by FROM decision_ack WHERE decision_id = ? ORDER BY at_ms, recipient",
+    )
+    .bind(decision.to_string())
+    .fetch_all(&mut *conn)
+    .await?)
+}

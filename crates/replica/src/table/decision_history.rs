@@ -1,0 +1,53 @@
+//! `decision_history`: every step taken on a decision — who, in which role, from which state to
+//! which, with its note. Append-only.
+
+use super::Conn;
+use crate::Error;
+use yitu_domain::EntityId;
+
+/// One row of a decision's history.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct HistoryRow {
+    pub at_ms: i64,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub note: String,
+}
+
+pub(crate) async fn append(
+    conn: &mut Conn,
+    decision: EntityId,
+    row: &HistoryRow,
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO decision_history (decision_id, at_ms, actor, role, action, from_state, to_state, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(decision.to_string())
+    .bind(row.at_ms)
+    .bind(&row.actor)
+    .bind(&row.role)
+    .bind(&row.action)
+    .bind(&row.from_state)
+    .bind(&row.to_state)
+    .bind(&row.note)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn of_decision(
+    conn: &mut Conn,
+    decision: EntityId,
+) -> Result<Vec<HistoryRow>, Error> {
+    Ok(sqlx::query_as(
+        "SELECT at_ms, actor, role, action, from_state, to_state, note FROM decision_history
+         WHERE decision_id = ? ORDER BY seq",
+    )
+    .bind(decision.to_string())
+    .fetch_all(&mut *conn)
+    .await?)
+}
