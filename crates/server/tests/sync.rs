@@ -1416,7 +1416,10 @@ async fn one_sync_over_tls_with_a_self_signed_certificate() {
 
     let db = Db::new(Backend::Sqlite).await.unwrap();
     let store = ServerStore::open(&db.url).await.unwrap();
-    store.add_user("张指挥", Role::Commander, now()).await.unwrap();
+    store
+        .add_user("张指挥", Role::Commander, now())
+        .await
+        .unwrap();
     let config = yitu_server::tls::config(&cert, &key).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("https://{}", listener.local_addr().unwrap());

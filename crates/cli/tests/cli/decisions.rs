@@ -615,7 +615,10 @@ fn a_drill_controller_is_a_local_user_who_runs_incidents_not_decisions() {
         None,
         &["user", "add", "钱导调", "--role", "演练导调员"],
     ));
-    assert_eq!(added, serde_json::json!({"name": "钱导调", "role": "drill_controller"}));
+    assert_eq!(
+        added,
+        serde_json::json!({"name": "钱导调", "role": "drill_controller"})
+    );
     let err = refused(run(
         s.dir.path(),
         None,
@@ -630,7 +633,13 @@ fn a_drill_controller_is_a_local_user_who_runs_incidents_not_decisions() {
     );
     ok(s.yitu(
         "钱导调",
-        &["incident", "log", &s.incident, "--text", "演练：二号点位发现被困人员"],
+        &[
+            "incident",
+            "log",
+            &s.incident,
+            "--text",
+            "演练：二号点位发现被困人员",
+        ],
     ));
     let err = refused(s.yitu(
         "钱导调",
@@ -790,7 +799,9 @@ impl WriteLock {
             .unwrap();
         let conn = runtime.block_on(async {
             let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
-            let mut c = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
+            let mut c = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .unwrap();
             sqlx::query("BEGIN IMMEDIATE")
                 .execute(&mut c)
                 .await

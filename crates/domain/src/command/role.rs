@@ -62,7 +62,11 @@ mod tests {
 
     #[test]
     fn only_the_observer_writes_nothing() {
-        let writers: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.may_write()).collect();
+        let writers: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.may_write())
+            .collect();
         assert_eq!(
             writers,
             [

@@ -319,7 +319,8 @@ mod tests {
     /// e.g. `三（二）11`; and the line's own lead, up to its first `。` (the item number taken
     /// off a heading line), which is the clause's title.
     fn clause_at(lines: &[&str], line: usize) -> (String, String) {
-        let numerals = |s: &str| !s.is_empty() && s.chars().all(|c| "一二三四五六七八九十".contains(c));
+        let numerals =
+            |s: &str| !s.is_empty() && s.chars().all(|c| "一二三四五六七八九十".contains(c));
         fn item_of(l: &str) -> Option<(&str, &str)> {
             l.split_once('．')
                 .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))

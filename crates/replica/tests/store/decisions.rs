@@ -64,11 +64,17 @@ async fn issue_reserves_and_withdrawal_and_completion_give_back() {
     };
     s.act(&staff, d.id, ack).await.unwrap();
     assert_eq!(s.outbox_after(head).await, ["event acknowledge #2"]);
-    assert_eq!(s.store.decision_view(d.id).await.unwrap().awaiting, Vec::<String>::new());
+    assert_eq!(
+        s.store.decision_view(d.id).await.unwrap().awaiting,
+        Vec::<String>::new()
+    );
 
     // Withdrawn: the 30 and the 100 come back.
     let head = s.outbox_head().await;
-    let d = s.act(&commander, d.id, withdraw("火势已控制")).await.unwrap();
+    let d = s
+        .act(&commander, d.id, withdraw("火势已控制"))
+        .await
+        .unwrap();
     assert_eq!(d.state, DecisionState::Withdrawn);
     assert_eq!(s.tents_balance().await, bal(100, 0));
     assert_eq!(s.promised().await, 0);
@@ -83,7 +89,14 @@ async fn issue_reserves_and_withdrawal_and_completion_give_back() {
     let actions: Vec<&str> = view.history.iter().map(|h| h.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["draft", "review_agree", "approve", "issue", "acknowledge", "withdraw"]
+        [
+            "draft",
+            "review_agree",
+            "approve",
+            "issue",
+            "acknowledge",
+            "withdraw"
+        ]
     );
     assert_eq!(view.history.last().unwrap().note, "火势已控制");
 

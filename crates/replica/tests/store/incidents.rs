@@ -32,7 +32,14 @@ async fn a_new_incident_goes_out_with_all_its_fields() {
     );
     assert_eq!(s.store.incident(incident.id).await.unwrap(), incident);
     // Newest first: the scene's own incident was recorded before this one.
-    let ids: Vec<EntityId> = s.store.incidents().await.unwrap().iter().map(|i| i.id).collect();
+    let ids: Vec<EntityId> = s
+        .store
+        .incidents()
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
     assert_eq!(ids, [incident.id, s.incident]);
 }
 
@@ -61,7 +68,10 @@ async fn a_log_entry_with_a_toll_updates_the_incident_in_the_same_write() {
         affected: 150,
     };
     let head = s.outbox_head().await;
-    let second = s.log(&staff, "两人受伤，一人失联", Some(toll)).await.unwrap();
+    let second = s
+        .log(&staff, "两人受伤，一人失联", Some(toll))
+        .await
+        .unwrap();
     assert_eq!(s.outbox_after(head).await, ["log", "record incidents toll"]);
     let after = s.store.incident(s.incident).await.unwrap();
     assert_eq!(after.toll, toll);

@@ -88,10 +88,11 @@ async fn a_database_made_before_0008_keeps_its_users_and_takes_a_drill_controlle
         .connect_with(SqliteConnectOptions::new().filename(&file))
         .await
         .unwrap();
-    let err = sqlx::query("INSERT INTO app_user (name, role, created_at_ms) VALUES ('x', 'admin', 0)")
-        .execute(&pool)
-        .await
-        .unwrap_err();
+    let err =
+        sqlx::query("INSERT INTO app_user (name, role, created_at_ms) VALUES ('x', 'admin', 0)")
+            .execute(&pool)
+            .await
+            .unwrap_err();
     assert!(err.to_string().contains("CHECK constraint failed"), "{err}");
     let times: Vec<i64> =
         sqlx::query_scalar("SELECT created_at_ms FROM app_user ORDER BY created_at_ms")

@@ -194,7 +194,9 @@ impl Scene {
             },
             safety: vec!["不在火线下方扑火".into()],
             basis: Basis {
-                plan_clauses: vec!["《合川区应急管理“十四五”规划》三（二）11「森林火灾防治」".into()],
+                plan_clauses: vec![
+                    "《合川区应急管理“十四五”规划》三（二）11「森林火灾防治」".into()
+                ],
                 ..Basis::default()
             },
             drawings: vec![],
@@ -255,7 +257,9 @@ impl Scene {
             agree: true,
             advice: "隔离带宜开在山脊".into(),
         };
-        self.act(&self.technical.clone(), d.id, agree).await.unwrap();
+        self.act(&self.technical.clone(), d.id, agree)
+            .await
+            .unwrap();
         self.act(&self.commander.clone(), d.id, Act::Approve)
             .await
             .unwrap()
@@ -276,7 +280,15 @@ impl Scene {
             new_id: &mut *self.ids,
         };
         self.store
-            .move_stock(self.depot, &self.tents, kind, quantity, "", new_line, author)
+            .move_stock(
+                self.depot,
+                &self.tents,
+                kind,
+                quantity,
+                "",
+                new_line,
+                author,
+            )
             .await
     }
 

@@ -145,7 +145,9 @@ async fn terms_go_out_as_a_recount_of_nothing_and_the_same_terms_again_write_not
     s.set_terms(terms.clone()).await.unwrap();
     assert_eq!(
         s.outbox_after(head).await,
-        [r#"ledger recount 0 1990101 note=设置有效期与最低库存 / terms set terms=Some("2027-06-30")/Some(20)"#]
+        [
+            r#"ledger recount 0 1990101 note=设置有效期与最低库存 / terms set terms=Some("2027-06-30")/Some(20)"#
+        ]
     );
     let line = s
         .store
