@@ -155,7 +155,10 @@ async fn server() -> (tempfile::TempDir, yitu_server::Store, String, Wire) {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("server.sqlite").display());
     let server = yitu_server::Store::open(&db).await.unwrap();
-    server.add_user("bench", "staff", now()).await.unwrap();
+    server
+        .add_user("bench", yitu_domain::command::role::Role::Staff, now())
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let upstream = listener.local_addr().unwrap().to_string();
     tokio::spawn(yitu_server::serve(listener, server.clone()));
