@@ -18,9 +18,9 @@ use yitu_domain::stock::{Balance, MoveKind, Terms};
 use yitu_domain::sync::Op;
 use yitu_domain::{demo, EntityId, Layer, LonLat};
 use yitu_replica::decisions::Act;
-use yitu_replica::import::Author;
 use yitu_replica::movement::NewLine;
 use yitu_replica::user::Actor;
+use yitu_replica::Author;
 use yitu_replica::{Error, Store};
 
 /// 2026-05-28 (Beijing): the scene's clock, advanced by one second per write.
@@ -207,7 +207,8 @@ impl Scene {
     // One helper per kind of store call.
 
     pub async fn create_incident(&mut self, who: &Actor, incident: &Incident) -> Result<(), Error> {
-        self.store.create_incident(who, incident).await
+        let now = self.tick();
+        self.store.create_incident(who, incident, now).await
     }
 
     /// A 续报 by `who`, with a new toll or none.
@@ -225,7 +226,10 @@ impl Scene {
             text: text.into(),
             toll,
         };
-        self.store.add_log(who, &entry).await.map(|()| entry)
+        self.store
+            .add_log(who, &entry, entry.at_ms)
+            .await
+            .map(|()| entry)
     }
 
     pub async fn draft(&mut self, who: &Actor, content: Content) -> Result<Decision, Error> {

@@ -6,7 +6,7 @@
 use crate::scene::{Scene, START};
 use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::stock::{Balance, MoveKind, Terms};
-use yitu_replica::import::Author;
+use yitu_replica::Author;
 
 fn bal(on_hand: i64, reserved: i64) -> Balance {
     Balance { on_hand, reserved }
