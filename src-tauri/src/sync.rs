@@ -1,26 +1,11 @@
 //! The desktop's link to the district server: the background sync loop, what its last pass
 //! did (for the online indicator) and waking it, after a local write or on "sync now".
 
-use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{oneshot, Notify};
+use yitu_ipc::sync::Pass;
 use yitu_replica::sync::{Client, LoopConfig, SyncReport};
 use yitu_replica::Store;
-
-/// What one pass ended with.
-#[derive(Debug, Clone, Serialize)]
-pub struct Pass {
-    pub at_ms: i64,
-    pub report: Option<SyncReport>,
-    /// Why the pass failed: `offline` when the server could not be reached.
-    pub error: Option<PassError>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PassError {
-    pub code: &'static str,
-    pub message: String,
-}
 
 /// The loop's handle, one for the app; a new enrolment replaces the loop.
 #[derive(Default)]
@@ -64,10 +49,10 @@ impl SyncLink {
         let pass = Pass {
             at_ms: crate::command::now_ms(),
             report: result.as_ref().ok().cloned(),
-            error: result.as_ref().err().map(|e| PassError {
-                code: e.code(),
-                message: crate::startup::error_chain(e),
-            }),
+            error: result
+                .as_ref()
+                .err()
+                .map(|e| crate::command::CommandError::of_replica(e).0),
         };
         if let Ok(mut last) = self.last.lock() {
             *last = Some(pass.clone());

@@ -10,7 +10,6 @@ use crate::movement::{lock, move_in};
 use crate::user::Actor;
 use crate::{Error, Store};
 use ed25519_dalek::SigningKey;
-use serde::Serialize;
 use yitu_domain::beijing_time::BeijingTime;
 use yitu_domain::command::chain::{self, Broken, Event, EventKind, Unsealed, GENESIS};
 use yitu_domain::command::decision::{Content, Decision, Review, Signoff};
@@ -19,80 +18,7 @@ use yitu_domain::registries::resource::Resource;
 use yitu_domain::stock::MoveKind;
 use yitu_domain::{command::canonical, EntityId};
 
-/// What a user does to an existing decision (the window sends it tagged: `{"act": "review", …}`).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(tag = "act", rename_all = "snake_case")]
-pub enum Act {
-    Review { agree: bool, advice: String },
-    Approve,
-    Issue,
-    Acknowledge { recipient: String },
-    Complete,
-    Withdraw { reason: String },
-}
-
-impl Act {
-    pub fn action(&self) -> Action {
-        match self {
-            Act::Review { agree: true, .. } => Action::ReviewAgree,
-            Act::Review { agree: false, .. } => Action::ReviewObject,
-            Act::Approve => Action::Approve,
-            Act::Issue => Action::Issue,
-            Act::Acknowledge { .. } => Action::Acknowledge,
-            Act::Complete => Action::Complete,
-            Act::Withdraw { .. } => Action::Withdraw,
-        }
-    }
-
-    /// Acts that write a chain event need the device key.
-    fn signs(&self) -> bool {
-        !matches!(self, Act::Review { .. } | Act::Approve)
-    }
-}
-
-/// An acknowledgement recorded for a recipient.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Ack {
-    pub recipient: String,
-    pub at_ms: i64,
-    pub recorded_by: String,
-}
-
-/// One row of a decision's history.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
-pub struct HistoryRow {
-    pub at_ms: i64,
-    pub actor: String,
-    pub role: String,
-    pub action: String,
-    pub from_state: String,
-    pub to_state: String,
-    pub note: String,
-}
-
-/// A decision with everything that happened to it, as `decision show` prints it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DecisionView {
-    pub decision: Decision,
-    pub acknowledgements: Vec<Ack>,
-    /// Recipients who have not acknowledged yet (issued decisions).
-    pub awaiting: Vec<String>,
-    pub history: Vec<HistoryRow>,
-    pub events: Vec<Event>,
-}
-
-/// What `verify` found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct VerifyReport {
-    pub ok: bool,
-    pub incidents: usize,
-    pub events: usize,
-    pub decisions_checked: usize,
-    /// The first link that does not hold: chains are checked incident by incident (oldest
-    /// first), then each signed decision against its issue event.
-    pub first_broken: Option<Broken>,
-    pub broken: Vec<Broken>,
-}
+pub use yitu_ipc::decision::{Ack, Act, DecisionView, HistoryRow, VerifyReport};
 
 fn refuse(zh: String, en: String) -> Error {
     Error::Denied(Refusal { zh, en })
@@ -315,13 +241,27 @@ impl Store {
         } else {
             vec![]
         };
-        let history: Vec<HistoryRow> = sqlx::query_as(
+        let rows: Vec<(i64, String, String, String, String, String, String)> = sqlx::query_as(
             "SELECT at_ms, actor, role, action, from_state, to_state, note FROM decision_history
              WHERE decision_id = ? ORDER BY seq",
         )
         .bind(id.to_string())
         .fetch_all(&self.pool)
         .await?;
+        let history = rows
+            .into_iter()
+            .map(
+                |(at_ms, actor, role, action, from_state, to_state, note)| HistoryRow {
+                    at_ms,
+                    actor,
+                    role,
+                    action,
+                    from_state,
+                    to_state,
+                    note,
+                },
+            )
+            .collect();
         let events = self
             .chain(decision.incident_id)
             .await?

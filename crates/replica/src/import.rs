@@ -4,7 +4,6 @@
 
 use crate::sync::{outbox, record};
 use crate::{Error, Store};
-use serde::Serialize;
 use std::collections::HashMap;
 use yitu_domain::import::plan::{self, Change, StockChange, StockState};
 use yitu_domain::import::{self, Context, Crs, ImportKind, Issue, SourceRow};
@@ -31,16 +30,7 @@ pub struct Author<'a> {
     pub new_id: &'a mut (dyn FnMut() -> EntityId + Send + Sync),
 }
 
-/// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct ImportReport {
-    pub inserted: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub stock_lines_added: u64,
-    pub stock_lines_changed: u64,
-    pub ledger_entries: u64,
-}
+pub use yitu_ipc::import::ImportReport;
 
 /// An import checked against the store, before anything is written: what it would do for its
 /// valid rows, and every bad row's reasons.

@@ -3,25 +3,13 @@
 
 use crate::import::{Author, Tx};
 use crate::{Error, Store};
-use serde::Serialize;
 use std::collections::HashMap;
 use yitu_domain::stock::material::MaterialCode;
-use yitu_domain::stock::warning::{warnings, Warning};
+use yitu_domain::stock::warning::warnings;
 use yitu_domain::stock::{Balance, MoveKind, Terms};
 use yitu_domain::EntityId;
 
-/// One stock line of a depot with its balance and what it warns of on the day asked.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StockRow {
-    pub code: String,
-    pub category: &'static str,
-    pub name: String,
-    pub unit: String,
-    pub expiry: Option<String>,
-    pub minimum: Option<i64>,
-    pub balance: Balance,
-    pub warnings: Vec<Warning>,
-}
+pub use yitu_ipc::stock::{Holding, LineWarning, StockRow};
 
 /// A stock line as stored: code, name, unit, expiry, minimum.
 type LineRow = (String, String, String, Option<String>, Option<i64>);
@@ -42,7 +30,7 @@ fn fold(lines: Vec<LineRow>, entries: &[EntryRow], today: &str) -> Result<Vec<St
         }
         let terms = Terms { expiry, minimum };
         rows.push(StockRow {
-            category: material.category_zh(),
+            category: material.category_zh().to_owned(),
             code,
             name,
             unit,
@@ -91,15 +79,6 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
-}
-
-/// A line that warns, with its depot.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LineWarning {
-    pub depot_id: String,
-    pub depot: String,
-    pub town_code: String,
-    pub line: StockRow,
 }
 
 impl Store {
@@ -180,15 +159,6 @@ pub(crate) async fn apply_terms(
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-/// What a depot holds of one material, for dispatch.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Holding {
-    pub code: String,
-    pub name: String,
-    pub unit: String,
-    pub available: i64,
 }
 
 impl Store {
