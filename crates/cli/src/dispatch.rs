@@ -60,7 +60,9 @@ pub async fn nearest(store: &Store, what: NearestKind) -> Result<Value> {
         NearestKind::Shelters { near, min_free } => (near, Need::Shelters { min_free }),
     };
     let at = parse_point(&near.at)?;
-    Ok(serde_json::to_value(store.nearest(at, &need, near.k).await?)?)
+    Ok(serde_json::to_value(
+        store.nearest(at, &need, near.k).await?,
+    )?)
 }
 
 /// Answers `yitu within …`.
@@ -115,7 +117,9 @@ pub async fn coverage(
         (None, Some(m)) => bail!("--minutes {m}: expected a time above 0 and at most 600"),
         _ => bail!("give --km or --minutes"),
     };
-    Ok(serde_json::to_value(store.coverage(specialty, limit).await?)?)
+    Ok(serde_json::to_value(
+        store.coverage(specialty, limit).await?,
+    )?)
 }
 
 #[cfg(test)]

@@ -9,10 +9,6 @@ use crate::{Error, Store};
 use yitu_domain::dispatch::{
     Driven, Limit, Ranked, ResourceIndex, ASSUMED_SPEED_KMH, DETOUR_FACTOR,
 };
-use yitu_ipc::dispatch::{
-    Around, Assumption, Bilingual, Briefing, Coverage, Drive, Found, Hazards, Inside, Nearest,
-    Reacher, Routing, Shelters, TownReach,
-};
 use yitu_domain::registries::expert::ExpertField;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::registries::team::{Readiness, Specialty, TeamKind};
@@ -20,6 +16,10 @@ use yitu_domain::space::area::Area;
 use yitu_domain::space::road::Routes;
 use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::{Layer, LonLat};
+use yitu_ipc::dispatch::{
+    Around, Assumption, Bilingual, Briefing, Coverage, Drive, Found, Hazards, Inside, Nearest,
+    Reacher, Routing, Shelters, TownReach,
+};
 
 /// What is needed at the point.
 #[derive(Debug, Clone, PartialEq)]

@@ -81,14 +81,20 @@ fn tile_base(e: &Entry) -> TileBase {
 }
 
 #[tauri::command]
-pub async fn basemaps(state: State<'_, AppState>, _: Args<call::Basemaps>) -> Answer<call::Basemaps> {
+pub async fn basemaps(
+    state: State<'_, AppState>,
+    _: Args<call::Basemaps>,
+) -> Answer<call::Basemaps> {
     Ok(listed(&Registry::load(&state.data_dir)?))
 }
 
 /// Adds the MBTiles or PMTiles file at `path` and shows it; a missing, broken, empty or non-tile
 /// file is refused with the reason and the map stays as it was.
 #[tauri::command]
-pub async fn basemap_add(state: State<'_, AppState>, Args(ask): Args<call::BasemapAdd>) -> Answer<call::BasemapAdd> {
+pub async fn basemap_add(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::BasemapAdd>,
+) -> Answer<call::BasemapAdd> {
     let path = ask.path.trim();
     if path.is_empty() {
         return Err(CommandError::invalid(
@@ -104,7 +110,10 @@ pub async fn basemap_add(state: State<'_, AppState>, Args(ask): Args<call::Basem
 
 /// Shows the package `id`, or none (`id` empty): the district's own layers only.
 #[tauri::command]
-pub async fn basemap_use(state: State<'_, AppState>, Args(ask): Args<call::BasemapUse>) -> Answer<call::BasemapUse> {
+pub async fn basemap_use(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::BasemapUse>,
+) -> Answer<call::BasemapUse> {
     let id = ask.id;
     let mut registry = Registry::load(&state.data_dir)?;
     if id.is_empty() {

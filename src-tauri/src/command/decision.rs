@@ -43,7 +43,10 @@ pub async fn draft_decision(
 }
 
 #[tauri::command]
-pub async fn edit_draft(state: State<'_, AppState>, Args(ask): Args<call::EditDraft>) -> Answer<call::EditDraft> {
+pub async fn edit_draft(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::EditDraft>,
+) -> Answer<call::EditDraft> {
     let actor = acting(&state)?;
     let store = store(&state)?;
     let d = store
@@ -80,7 +83,10 @@ pub async fn decision_view(
 
 /// The order sheet (指令单) as a PDF in the data folder.
 #[tauri::command]
-pub async fn decision_pdf(state: State<'_, AppState>, Args(ask): Args<call::DecisionPdf>) -> Answer<call::DecisionPdf> {
+pub async fn decision_pdf(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::DecisionPdf>,
+) -> Answer<call::DecisionPdf> {
     let id = id(&ask.id)?;
     let fonts = yitu_replica::printout::Fonts::debian()?;
     let store = store(&state)?;

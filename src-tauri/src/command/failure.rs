@@ -44,7 +44,10 @@ impl CommandError {
         tracing::error!(path = %path.display(), error = %cause, "cannot write");
         Self::new(
             ErrorCode::Io,
-            format!("无法写入 {0}（详情见日志）/ cannot write {0} (details are in the log)", path.display()),
+            format!(
+                "无法写入 {0}（详情见日志）/ cannot write {0} (details are in the log)",
+                path.display()
+            ),
         )
     }
 }
@@ -73,13 +76,23 @@ impl CommandError {
                     e,
                 )
             }
-            E::Print(_) => return Self::internal("无法生成打印文件", "the printout could not be made", e),
+            E::Print(_) => {
+                return Self::internal("无法生成打印文件", "the printout could not be made", e)
+            }
             E::Sync(_) => return Self::internal("同步记录出错", "the sync bookkeeping failed", e),
             E::Credential { .. } => {
-                return Self::internal("无法读写服务器凭据", "the server credential cannot be read or written", e)
+                return Self::internal(
+                    "无法读写服务器凭据",
+                    "the server credential cannot be read or written",
+                    e,
+                )
             }
             E::DeviceKey { .. } => {
-                return Self::internal("无法读取或创建本机签名密钥", "the device key cannot be read or created", e)
+                return Self::internal(
+                    "无法读取或创建本机签名密钥",
+                    "the device key cannot be read or created",
+                    e,
+                )
             }
             E::Invalid(_) => (ErrorCode::Invalid, e.to_string()),
             E::NotFound { .. } => (ErrorCode::NotFound, e.to_string()),
@@ -123,7 +136,11 @@ impl From<yitu_basemap::Error> for CommandError {
                 return Self::internal("无法保存底图登记", "the base-map list cannot be saved", &e)
             }
             E::CorruptRegistry { .. } => {
-                return Self::internal("底图登记文件无法读取", "the base-map list cannot be read", &e)
+                return Self::internal(
+                    "底图登记文件无法读取",
+                    "the base-map list cannot be read",
+                    &e,
+                )
             }
         };
         tracing::info!(error = %error_chain(&e), "base map refused");
@@ -154,7 +171,11 @@ impl From<yitu_overlay::Error> for CommandError {
                 return Self::internal("无法保存图层", "the overlay cannot be saved", &e)
             }
             E::CorruptRegistry { .. } => {
-                return Self::internal("图层登记文件无法读取", "the overlay list cannot be read", &e)
+                return Self::internal(
+                    "图层登记文件无法读取",
+                    "the overlay list cannot be read",
+                    &e,
+                )
             }
         };
         tracing::info!(error = %error_chain(&e), "overlay refused");

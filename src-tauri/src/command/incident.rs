@@ -12,7 +12,10 @@ use yitu_ipc::call;
 use yitu_ipc::incident::{IncidentFile, Printout};
 
 #[tauri::command]
-pub async fn incidents(state: State<'_, AppState>, _: Args<call::Incidents>) -> Answer<call::Incidents> {
+pub async fn incidents(
+    state: State<'_, AppState>,
+    _: Args<call::Incidents>,
+) -> Answer<call::Incidents> {
     Ok(store(&state)?.incidents().await?)
 }
 
@@ -62,7 +65,10 @@ pub async fn create_incident(
 
 /// An incident with its category, log and decisions, as its panel shows it.
 #[tauri::command]
-pub async fn incident(state: State<'_, AppState>, Args(ask): Args<call::Incident>) -> Answer<call::Incident> {
+pub async fn incident(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::Incident>,
+) -> Answer<call::Incident> {
     let id = id(&ask.id)?;
     let store = store(&state)?;
     let incident = store.incident(id).await?;
@@ -76,7 +82,10 @@ pub async fn incident(state: State<'_, AppState>, Args(ask): Args<call::Incident
 
 /// A 续报: what became known, optionally with the toll as now reported.
 #[tauri::command]
-pub async fn add_log(state: State<'_, AppState>, Args(ask): Args<call::AddLog>) -> Answer<call::AddLog> {
+pub async fn add_log(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::AddLog>,
+) -> Answer<call::AddLog> {
     let actor = acting(&state)?;
     if ask.text.trim().is_empty() {
         return Err(CommandError::invalid(

@@ -41,7 +41,10 @@ impl<'de, C: Command, R: tauri::Runtime> CommandArg<'de, R> for Args<C> {
             tracing::warn!(command = C::NAME, %detail, "arguments do not decode");
             InvokeError::from(CommandError::new(
                 ErrorCode::BadRequest,
-                format!("窗口发来的参数无法解读 / the window's arguments to {} do not decode: {detail}", C::NAME),
+                format!(
+                    "窗口发来的参数无法解读 / the window's arguments to {} do not decode: {detail}",
+                    C::NAME
+                ),
             ))
         })
     }
@@ -107,12 +110,18 @@ pub async fn resources(
 /// The map is to draw what these filters keep of the store as it is now: after a change of
 /// filters, an edit or a sync. Returns the version the window's tile URLs are to name.
 #[tauri::command]
-pub fn map_filter(state: State<'_, AppState>, Args(ask): Args<call::MapFilter>) -> Answer<call::MapFilter> {
+pub fn map_filter(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::MapFilter>,
+) -> Answer<call::MapFilter> {
     Ok(state.map.redraw(ask.filter))
 }
 
 #[tauri::command]
-pub async fn resource(state: State<'_, AppState>, Args(ask): Args<call::Resource>) -> Answer<call::Resource> {
+pub async fn resource(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::Resource>,
+) -> Answer<call::Resource> {
     Ok(store(&state)?.resource(id(&ask.id)?).await?)
 }
 
@@ -157,20 +166,31 @@ pub async fn stock_warnings(
 
 /// Records of any layer matching what the user typed.
 #[tauri::command]
-pub async fn search(state: State<'_, AppState>, Args(ask): Args<call::Search>) -> Answer<call::Search> {
+pub async fn search(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::Search>,
+) -> Answer<call::Search> {
     Ok(store(&state)?.search(&ask.query, 30).await?)
 }
 
 /// The dispatch briefing for a point picked on the map: teams of a specialty, experts of a
 /// field, depots with at least `min_quantity` of a material code (each optional).
 #[tauri::command]
-pub async fn briefing(state: State<'_, AppState>, Args(ask): Args<call::Briefing>) -> Answer<call::Briefing> {
+pub async fn briefing(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::Briefing>,
+) -> Answer<call::Briefing> {
     use yitu_domain::stock::material::MaterialCode;
     let at = yitu_domain::space::district::District::hechuan().check_near(
         yitu_domain::LonLat::new(ask.lon, ask.lat)?,
         yitu_domain::space::district::WORKING_MARGIN_KM,
     )?;
-    let material = match ask.material.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let material = match ask
+        .material
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(code) => {
             let min = ask.min_quantity.unwrap_or(1);
             if min < 1 {
@@ -198,8 +218,7 @@ pub fn base_map(_: Args<call::BaseMap>) -> Answer<call::BaseMap> {
             "../../../assets/geo/hechuan_and_neighbours_districts_wgs84.geojson"
         )
         .into(),
-        rivers: include_str!("../../../assets/geo/hechuan_rivers_gshhg_wdbii_wgs84.geojson")
-            .into(),
+        rivers: include_str!("../../../assets/geo/hechuan_rivers_gshhg_wdbii_wgs84.geojson").into(),
         glyphs: crate::glyphs::url_template(),
         features: crate::features::url_template(),
     })
@@ -234,7 +253,10 @@ pub async fn roads(state: State<'_, AppState>, _: Args<call::Roads>) -> Answer<c
 /// Loads a road network from GeoJSON text the user chose in the window; a bad file is refused
 /// whole, with every problem listed, and the loaded network stays as it was.
 #[tauri::command]
-pub async fn load_roads(state: State<'_, AppState>, Args(ask): Args<call::LoadRoads>) -> Answer<call::LoadRoads> {
+pub async fn load_roads(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::LoadRoads>,
+) -> Answer<call::LoadRoads> {
     let name = &ask.name;
     let lines = yitu_domain::space::road::lines_from_geojson(&ask.text, ask.crs, None).map_err(
         |problems| {
@@ -261,7 +283,10 @@ pub async fn load_roads(state: State<'_, AppState>, Args(ask): Args<call::LoadRo
 
 /// Towns a standby team of a specialty does not reach within `minutes` (by road where loaded).
 #[tauri::command]
-pub async fn coverage(state: State<'_, AppState>, Args(ask): Args<call::Coverage>) -> Answer<call::Coverage> {
+pub async fn coverage(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::Coverage>,
+) -> Answer<call::Coverage> {
     let minutes = ask.minutes;
     if !(minutes.is_finite() && minutes > 0.0 && minutes <= 600.0) {
         return Err(CommandError::invalid(format!(
@@ -269,13 +294,19 @@ pub async fn coverage(state: State<'_, AppState>, Args(ask): Args<call::Coverage
         )));
     }
     Ok(store(&state)?
-        .coverage(ask.specialty, yitu_domain::dispatch::Limit::Minutes(minutes))
+        .coverage(
+            ask.specialty,
+            yitu_domain::dispatch::Limit::Minutes(minutes),
+        )
         .await?)
 }
 
 /// Hazards and shelters with free places inside an area drawn on the map.
 #[tauri::command]
-pub async fn inside(state: State<'_, AppState>, Args(ask): Args<call::Inside>) -> Answer<call::Inside> {
+pub async fn inside(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::Inside>,
+) -> Answer<call::Inside> {
     let points: Vec<yitu_domain::LonLat> = ask
         .outline
         .iter()
@@ -391,7 +422,10 @@ pub async fn retire_record(
 }
 
 #[tauri::command]
-pub async fn history(state: State<'_, AppState>, Args(ask): Args<call::History>) -> Answer<call::History> {
+pub async fn history(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::History>,
+) -> Answer<call::History> {
     let rows = store(&state)?.history(id(&ask.id)?).await?;
     Ok(rows
         .into_iter()
@@ -408,7 +442,10 @@ pub async fn history(state: State<'_, AppState>, Args(ask): Args<call::History>)
 /// against the balance in its transaction: it never takes stock below zero. A receipt with
 /// `newLine` opens a line for a material the depot did not hold (a full 7-digit code).
 #[tauri::command]
-pub async fn stock_move(state: State<'_, AppState>, Args(ask): Args<call::StockMove>) -> Answer<call::StockMove> {
+pub async fn stock_move(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::StockMove>,
+) -> Answer<call::StockMove> {
     let code = yitu_domain::stock::material::MaterialCode::parse(ask.code.trim())?;
     let new_line = match &ask.new_line {
         Some(l) => {
@@ -452,7 +489,10 @@ pub async fn stock_move(state: State<'_, AppState>, Args(ask): Args<call::StockM
 
 /// Sets a stock line's expiry and minimum (either may be cleared).
 #[tauri::command]
-pub async fn stock_terms(state: State<'_, AppState>, Args(ask): Args<call::StockTerms>) -> Answer<call::StockTerms> {
+pub async fn stock_terms(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::StockTerms>,
+) -> Answer<call::StockTerms> {
     let code = yitu_domain::stock::material::MaterialCode::parse(&ask.code)?;
     let terms = yitu_domain::stock::Terms {
         expiry: ask.expiry.filter(|e| !e.trim().is_empty()),
@@ -477,7 +517,12 @@ pub async fn create_record(
     let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口新建 / window create");
     let record = store(&state)?
-        .create_record(ask.kind, &ask.cells, yitu_domain::space::crs::Crs::Wgs84, author)
+        .create_record(
+            ask.kind,
+            &ask.cells,
+            yitu_domain::space::crs::Crs::Wgs84,
+            author,
+        )
         .await?;
     state.sync.wrote();
     Ok(record)
@@ -486,7 +531,10 @@ pub async fn create_record(
 /// People the district's and each town's relocation reserve can support, with the default
 /// per-person quantities (README), against the plan's ≥ 5,000 and ≥ 200.
 #[tauri::command]
-pub async fn readiness(state: State<'_, AppState>, _: Args<call::Readiness>) -> Answer<call::Readiness> {
+pub async fn readiness(
+    state: State<'_, AppState>,
+    _: Args<call::Readiness>,
+) -> Answer<call::Readiness> {
     Ok(store(&state)?
         .readiness(&yitu_domain::dispatch::readiness::default_per_person())
         .await?)

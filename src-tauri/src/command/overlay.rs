@@ -30,14 +30,20 @@ fn listed(registry: &Registry) -> Vec<Overlay> {
 }
 
 #[tauri::command]
-pub async fn overlays(state: State<'_, AppState>, _: Args<call::Overlays>) -> Answer<call::Overlays> {
+pub async fn overlays(
+    state: State<'_, AppState>,
+    _: Args<call::Overlays>,
+) -> Answer<call::Overlays> {
     Ok(listed(&Registry::load(&state.data_dir)?))
 }
 
 /// Adds the file at `path`, its positions in `crs` (wgs84, gcj02, bd09), named `name` or after
 /// the file, and shows it; a refused file changes nothing and the reason is returned.
 #[tauri::command]
-pub async fn overlay_add(state: State<'_, AppState>, Args(ask): Args<call::OverlayAdd>) -> Answer<call::OverlayAdd> {
+pub async fn overlay_add(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::OverlayAdd>,
+) -> Answer<call::OverlayAdd> {
     let path = ask.path.trim();
     if path.is_empty() {
         return Err(CommandError::invalid(
@@ -60,7 +66,10 @@ pub async fn overlay_remove(
 }
 
 #[tauri::command]
-pub async fn overlay_show(state: State<'_, AppState>, Args(ask): Args<call::OverlayShow>) -> Answer<call::OverlayShow> {
+pub async fn overlay_show(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::OverlayShow>,
+) -> Answer<call::OverlayShow> {
     let mut registry = Registry::load(&state.data_dir)?;
     registry.set_shown(&ask.id, ask.shown)?;
     Ok(listed(&registry))
@@ -75,6 +84,10 @@ pub async fn overlay_geojson(
     let text = Registry::load(&state.data_dir)?.geojson(&ask.id)?;
     // The kept file is the app's own, converted when added: unreadable now is internal.
     serde_json::from_str(&text).map_err(|e| {
-        CommandError::internal("图层文件无法读取", "the overlay's kept file cannot be read", &e)
+        CommandError::internal(
+            "图层文件无法读取",
+            "the overlay's kept file cannot be read",
+            &e,
+        )
     })
 }

@@ -32,13 +32,19 @@ async fn status(state: &State<'_, AppState>) -> Result<SyncStatus, CommandError>
 }
 
 #[tauri::command]
-pub async fn sync_status(state: State<'_, AppState>, _: Args<call::SyncStatus>) -> Answer<call::SyncStatus> {
+pub async fn sync_status(
+    state: State<'_, AppState>,
+    _: Args<call::SyncStatus>,
+) -> Answer<call::SyncStatus> {
     status(&state).await
 }
 
 /// Exchanges a one-time code for this desktop's credential, then starts syncing.
 #[tauri::command]
-pub async fn sync_enrol(state: State<'_, AppState>, Args(ask): Args<call::SyncEnrol>) -> Answer<call::SyncEnrol> {
+pub async fn sync_enrol(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::SyncEnrol>,
+) -> Answer<call::SyncEnrol> {
     let store = store(&state)?;
     if let Some(c) = store.credential()? {
         return Err(CommandError::invalid(format!(
@@ -114,14 +120,23 @@ pub async fn sync_resolve(
 ) -> Answer<call::SyncResolve> {
     let store = store(&state)?;
     store
-        .resolve_conflict(id(&ask.record_id)?, &ask.field, ask.value, &actor(&state), now_ms())
+        .resolve_conflict(
+            id(&ask.record_id)?,
+            &ask.field,
+            ask.value,
+            &actor(&state),
+            now_ms(),
+        )
         .await?;
     state.sync.wrote();
     Ok(())
 }
 
 #[tauri::command]
-pub async fn sync_refused(state: State<'_, AppState>, _: Args<call::SyncRefused>) -> Answer<call::SyncRefused> {
+pub async fn sync_refused(
+    state: State<'_, AppState>,
+    _: Args<call::SyncRefused>,
+) -> Answer<call::SyncRefused> {
     Ok(store(&state)?
         .refused_changes()
         .await?

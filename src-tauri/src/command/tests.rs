@@ -13,9 +13,9 @@ use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
-use yitu_domain::command::workflow::DecisionState;
 use yitu_domain::command::incident::{IncidentKind, IncidentLevel};
 use yitu_domain::command::role::Role;
+use yitu_domain::command::workflow::DecisionState;
 use yitu_domain::demo::{self, DemoDataset};
 use yitu_domain::dispatch::filter::Filter;
 use yitu_domain::import::{sheet, ImportKind};
@@ -76,8 +76,9 @@ impl Shell {
             invoke_key: tauri::test::INVOKE_KEY.into(),
         };
         get_ipc_response(&self.webview, request).map_err(|value| {
-            serde_json::from_value::<Failure>(value.clone())
-                .unwrap_or_else(|e| panic!("{name}: a failure is {{code, message}}, not {value} ({e})"))
+            serde_json::from_value::<Failure>(value.clone()).unwrap_or_else(|e| {
+                panic!("{name}: a failure is {{code, message}}, not {value} ({e})")
+            })
         })
     }
 
@@ -106,7 +107,11 @@ impl Shell {
     /// Calls a command that must fail with `code`; answers the message.
     fn fails<C: Command>(&self, args: &C, code: ErrorCode) -> String {
         match self.call(args) {
-            Ok(_) => panic!("{} with {:?} succeeded", C::NAME, serde_json::to_value(args)),
+            Ok(_) => panic!(
+                "{} with {:?} succeeded",
+                C::NAME,
+                serde_json::to_value(args)
+            ),
             Err(f) => {
                 assert_eq!(f.code, code, "{}: {}", C::NAME, f.message);
                 f.message
@@ -124,7 +129,10 @@ fn demo_data() -> DemoDataset {
 }
 
 fn of_layer(data: &DemoDataset, layer: Layer) -> Vec<&Resource> {
-    data.resources.iter().filter(|r| r.layer() == layer).collect()
+    data.resources
+        .iter()
+        .filter(|r| r.layer() == layer)
+        .collect()
 }
 
 /// Every registered command is a `yitu_ipc` command, and every `yitu_ipc` command registered.
@@ -147,14 +155,12 @@ fn undecodable_arguments_answer_bad_request() {
     // A value of the wrong kind in a field of the right name.
     let f = shell
         .invoke("resources", json!({"layer": "roads"}))
-        .err()
-        .expect("an unknown layer is refused");
+        .expect_err("an unknown layer is refused");
     assert_eq!(f.code, ErrorCode::BadRequest);
     assert!(f.message.contains("resources"), "{}", f.message);
     let f = shell
         .invoke("pick_file", json!({"kind": "floppy"}))
-        .err()
-        .expect("an unknown kind of file is refused");
+        .expect_err("an unknown kind of file is refused");
     assert_eq!(f.code, ErrorCode::BadRequest);
 }
 
@@ -185,7 +191,11 @@ fn registries_and_analysis(shell: &Shell, data: &DemoDataset) {
     let stats = shell.ok(&call::Stats {});
     for &layer in Layer::ALL {
         let expected = of_layer(data, layer).len();
-        assert_eq!(stats.layers[layer.code()].total as usize, expected, "{layer}");
+        assert_eq!(
+            stats.layers[layer.code()].total as usize,
+            expected,
+            "{layer}"
+        );
         // Byte replies decode as the same type a value reply would.
         let records = shell.ok(&call::Resources { layer });
         assert_eq!(records.len(), expected, "{layer}");
@@ -202,12 +212,20 @@ fn registries_and_analysis(shell: &Shell, data: &DemoDataset) {
             ..Filter::default()
         },
     });
-    assert!(again > first, "a new drawing is a new version ({first} then {again})");
+    assert!(
+        again > first,
+        "a new drawing is a new version ({first} then {again})"
+    );
 
     let team = of_layer(data, Layer::Teams)[0].clone();
     let id = team.id().to_string();
     assert_eq!(shell.ok(&call::Resource { id: id.clone() }), team);
-    shell.fails(&call::Resource { id: "编号".into() }, ErrorCode::Invalid);
+    shell.fails(
+        &call::Resource {
+            id: "编号".into()
+        },
+        ErrorCode::Invalid,
+    );
     let unknown = yitu_domain::EntityId::v7(1, [7; 10]).to_string();
     shell.fails(&call::Resource { id: unknown }, ErrorCode::NotFound);
 
@@ -225,12 +243,19 @@ fn registries_and_analysis(shell: &Shell, data: &DemoDataset) {
         min_quantity: Some(1),
     });
     assert!(!b.teams.is_empty() && b.teams.len() <= 5);
-    assert!(b.teams.iter().all(
-        |f| matches!(&f.resource, Resource::Team(t) if t.status == Readiness::Standby)
-    ));
+    assert!(b
+        .teams
+        .iter()
+        .all(|f| matches!(&f.resource, Resource::Team(t) if t.status == Readiness::Standby)));
     assert!(b.depots.iter().all(|f| f.holdings.is_some()));
-    assert!(b.shelters.iter().all(|f| f.free_capacity.is_some_and(|n| n > 0)));
-    assert!(b.teams.windows(2).all(|w| w[0].distance_m <= w[1].distance_m));
+    assert!(b
+        .shelters
+        .iter()
+        .all(|f| f.free_capacity.is_some_and(|n| n > 0)));
+    assert!(b
+        .teams
+        .windows(2)
+        .all(|w| w[0].distance_m <= w[1].distance_m));
     // Beijing is not in Hechuan.
     shell.fails(
         &call::Briefing {
@@ -270,7 +295,10 @@ fn registries_and_analysis(shell: &Shell, data: &DemoDataset) {
         text: road.to_string(),
         crs: Crs::Wgs84,
     });
-    assert_eq!((info.source.as_str(), info.summary.lines), ("测试路网.geojson", 1));
+    assert_eq!(
+        (info.source.as_str(), info.summary.lines),
+        ("测试路网.geojson", 1)
+    );
     let roads = shell.ok(&call::Roads {}).expect("a network is loaded");
     assert_eq!(roads.lines.features.len(), 1);
     assert_eq!(
@@ -306,10 +334,18 @@ fn registries_and_analysis(shell: &Shell, data: &DemoDataset) {
     // A triangle of about 0.1° around the centre.
     let (lon, lat) = (CENTRE[0], CENTRE[1]);
     let inside = shell.ok(&call::Inside {
-        outline: vec![[lon - 0.05, lat - 0.05], [lon + 0.05, lat - 0.05], [lon, lat + 0.05]],
+        outline: vec![
+            [lon - 0.05, lat - 0.05],
+            [lon + 0.05, lat - 0.05],
+            [lon, lat + 0.05],
+        ],
     });
     assert_eq!(inside.hazards.count, inside.hazards.results.len());
-    assert!(inside.area_km2 > 40.0 && inside.area_km2 < 60.0, "{}", inside.area_km2);
+    assert!(
+        inside.area_km2 > 40.0 && inside.area_km2 < 60.0,
+        "{}",
+        inside.area_km2
+    );
     shell.fails(
         &call::Inside {
             outline: vec![[lon, lat], [lon + 0.01, lat]],
@@ -321,7 +357,8 @@ fn registries_and_analysis(shell: &Shell, data: &DemoDataset) {
     assert_eq!(form.kind, ImportKind::Teams);
     assert_eq!(form.headers.len(), form.cells.len());
     assert_eq!(form.cells[0], id);
-    let name_column = form.headers[form.cells.iter().position(|c| c == team.name()).unwrap()].clone();
+    let name_column =
+        form.headers[form.cells.iter().position(|c| c == team.name()).unwrap()].clone();
     let renamed = shell.ok(&call::UpdateRecord {
         id: id.clone(),
         sets: vec![(name_column.clone(), "合川区测试救援队".into())],
@@ -379,7 +416,11 @@ fn registries_and_analysis(shell: &Shell, data: &DemoDataset) {
     assert_eq!(readiness.district.standard, 5_000);
     assert_eq!(
         readiness.towns_below_standard,
-        readiness.towns.iter().filter(|t| !t.reserve.meets_standard).count()
+        readiness
+            .towns
+            .iter()
+            .filter(|t| !t.reserve.meets_standard)
+            .count()
     );
 }
 
@@ -388,7 +429,11 @@ fn stock(shell: &Shell, data: &DemoDataset) {
     let depot = line.depot_id.to_string();
     let code = line.code.as_str().to_owned();
     let rows = shell.ok(&call::DepotStock { id: depot.clone() });
-    let before = rows.iter().find(|r| r.code == code).expect("the line").balance;
+    let before = rows
+        .iter()
+        .find(|r| r.code == code)
+        .expect("the line")
+        .balance;
     let after = shell.ok(&call::StockMove {
         depot: depot.clone(),
         code: code.clone(),
@@ -440,10 +485,13 @@ fn stock(shell: &Shell, data: &DemoDataset) {
         .iter()
         .find(|w| w.depot_id == depot && w.line.code == code)
         .expect("the line warns");
-    assert!(warned.line.warnings.contains(&yitu_domain::stock::warning::Warning::BelowMinimum {
-        minimum: after.on_hand + 10,
-        short: 10,
-    }));
+    assert!(warned
+        .line
+        .warnings
+        .contains(&yitu_domain::stock::warning::Warning::BelowMinimum {
+            minimum: after.on_hand + 10,
+            short: 10,
+        }));
     shell.fails(
         &call::StockTerms {
             depot: depot.clone(),
@@ -510,7 +558,10 @@ fn users_incidents_and_decisions(shell: &Shell) {
     });
     let users = shell.ok(&call::Users {});
     assert_eq!(users.users.len(), 2);
-    assert_eq!(users.current.as_ref().map(|u| u.name.as_str()), Some("张指挥"));
+    assert_eq!(
+        users.current.as_ref().map(|u| u.name.as_str()),
+        Some("张指挥")
+    );
 
     shell.fails(
         &call::CreateIncident {
@@ -610,12 +661,18 @@ fn users_incidents_and_decisions(shell: &Shell) {
         act: Act::Issue,
     });
     assert_eq!(issued.decision.state, DecisionState::Issued);
-    assert!(!issued.events.is_empty(), "issuing signs an event into the chain");
+    assert!(
+        !issued.events.is_empty(),
+        "issuing signs an event into the chain"
+    );
     let view = shell.ok(&call::DecisionView {
         id: decision.clone(),
     });
     assert_eq!(
-        view.history.iter().map(|h| h.to_state.as_str()).collect::<Vec<_>>(),
+        view.history
+            .iter()
+            .map(|h| h.to_state.as_str())
+            .collect::<Vec<_>>(),
         ["draft", "draft", "reviewed", "approved", "issued"]
     );
     printed(&shell.ok(&call::DecisionPdf { id: decision }));
@@ -699,20 +756,18 @@ fn imports_and_exports(shell: &Shell, data: &DemoDataset) {
     assert_eq!(shell.ok(&call::ImportProgress {}), (1, 1));
     // Nothing waits any more.
     shell.fails(
-        &call::ImportCommit {
-            skip_invalid: true,
-        },
+        &call::ImportCommit { skip_invalid: true },
         ErrorCode::Invalid,
     );
 }
 
 /// A 1×1 PNG, the smallest real tile.
 const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
-    0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
-    0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00,
-    0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49,
-    0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
 ];
 
 /// An MBTiles of one PNG tile at zoom 0, written through SQLite as the spec lays it out.
@@ -778,7 +833,10 @@ fn base_maps_overlays_and_files(shell: &Shell) {
         id: package.id.clone(),
     });
     assert!(removed.packages.is_empty());
-    shell.fails(&call::BasemapRemove { id: "nope".into() }, ErrorCode::NotFound);
+    shell.fails(
+        &call::BasemapRemove { id: "nope".into() },
+        ErrorCode::NotFound,
+    );
 
     assert!(shell.ok(&call::Overlays {}).is_empty());
     let file = shell.path("测试图层.geojson");
@@ -794,7 +852,10 @@ fn base_maps_overlays_and_files(shell: &Shell) {
     });
     assert_eq!(listed.len(), 1);
     let overlay = &listed[0];
-    assert_eq!((overlay.name.as_str(), overlay.features, overlay.shown), ("测试图层", 1, true));
+    assert_eq!(
+        (overlay.name.as_str(), overlay.features, overlay.shown),
+        ("测试图层", 1, true)
+    );
     let broken = shell.path("损坏的图层.geojson");
     std::fs::write(&broken, "{").unwrap();
     let refusal = shell.fails(
@@ -815,20 +876,25 @@ fn base_maps_overlays_and_files(shell: &Shell) {
         id: overlay.id.clone(),
     });
     assert_eq!(features["features"].as_array().map(Vec::len), Some(1));
-    shell.fails(&call::OverlayGeojson { id: "nope".into() }, ErrorCode::NotFound);
+    shell.fails(
+        &call::OverlayGeojson { id: "nope".into() },
+        ErrorCode::NotFound,
+    );
     assert!(shell
         .ok(&call::OverlayRemove {
             id: overlay.id.clone(),
         })
         .is_empty());
-    shell.fails(&call::OverlayRemove { id: "nope".into() }, ErrorCode::NotFound);
+    shell.fails(
+        &call::OverlayRemove { id: "nope".into() },
+        ErrorCode::NotFound,
+    );
 
     // The chooser itself needs a person at the screen (the end-to-end tests answer it); here,
     // only that a kind it does not know is refused before it opens.
     let f = shell
         .invoke(call::PickFile::NAME, json!({"kind": "photos"}))
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert_eq!(f.code, ErrorCode::BadRequest);
 }
 
@@ -858,7 +924,10 @@ fn sync(shell: &Shell, data: &DemoDataset) {
 
     let server_dir = tempfile::tempdir().unwrap();
     let (url, server) = tauri::async_runtime::block_on(async {
-        let url = format!("sqlite://{}", server_dir.path().join("server.sqlite").display());
+        let url = format!(
+            "sqlite://{}",
+            server_dir.path().join("server.sqlite").display()
+        );
         let store = yitu_server::Store::open(&url).await.unwrap();
         for (name, role) in [("王参谋", "staff"), ("张指挥", "commander")] {
             store.add_user(name, role, now()).await.unwrap();
@@ -885,7 +954,10 @@ fn sync(shell: &Shell, data: &DemoDataset) {
         code,
         label: "测试桌面".into(),
     });
-    assert_eq!(status.enrolled.as_ref().map(|e| e.user.as_str()), Some("王参谋"));
+    assert_eq!(
+        status.enrolled.as_ref().map(|e| e.user.as_str()),
+        Some("王参谋")
+    );
     let pass = shell.ok(&call::SyncNow {});
     assert!(pass.error.is_none(), "{:?}", pass.error);
 
@@ -901,7 +973,9 @@ fn sync(shell: &Shell, data: &DemoDataset) {
     let sync_other = || {
         tauri::async_runtime::block_on(async {
             let client = yitu_replica::sync::Client::for_store(&other).unwrap();
-            yitu_replica::sync::sync_once(&other, &client).await.unwrap()
+            yitu_replica::sync::sync_once(&other, &client)
+                .await
+                .unwrap()
         })
     };
     sync_other();
@@ -930,7 +1004,9 @@ fn sync(shell: &Shell, data: &DemoDataset) {
     });
     sync_other();
     let pass = shell.ok(&call::SyncNow {});
-    assert!(pass.report.is_some_and(|r| r.pulled > 0 && r.conflicts == 1));
+    assert!(pass
+        .report
+        .is_some_and(|r| r.pulled > 0 && r.conflicts == 1));
     let conflicts = shell.ok(&call::SyncConflicts {});
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
     let conflict = &conflicts[0];

@@ -28,7 +28,10 @@ pub async fn users(state: State<'_, AppState>, _: Args<call::Users>) -> Answer<c
 }
 
 #[tauri::command]
-pub async fn login(state: State<'_, AppState>, Args(ask): Args<call::Login>) -> Answer<call::Login> {
+pub async fn login(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::Login>,
+) -> Answer<call::Login> {
     let actor = store(&state)?.user(&ask.name).await?;
     tracing::info!(user = %actor.name, role = actor.role.code(), "logged in");
     if let Ok(mut u) = state.user.lock() {
@@ -46,7 +49,10 @@ pub fn logout(state: State<'_, AppState>, _: Args<call::Logout>) -> Answer<call:
 }
 
 #[tauri::command]
-pub async fn add_user(state: State<'_, AppState>, Args(ask): Args<call::AddUser>) -> Answer<call::AddUser> {
+pub async fn add_user(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::AddUser>,
+) -> Answer<call::AddUser> {
     let role = ask.role;
     let store = store(&state)?;
     let first = store.users().await?.is_empty();
