@@ -14,13 +14,7 @@ use yitu_domain::sync::merge::{self, Merged};
 use yitu_domain::sync::{Change, FieldOp, FieldWrite, Op, Stamp};
 use yitu_domain::EntityId;
 
-/// One version of a field in conflict.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct Version {
-    pub value: serde_json::Value,
-    pub author: String,
-    pub stamp: String,
-}
+pub use yitu_ipc::sync::Version;
 
 /// A field two people changed concurrently to different values: the version now shown (first)
 /// and the others. Every replica that holds the same writes shows the same conflict.
