@@ -17,11 +17,13 @@ cargo fmt --all --check
 step "ui: trunk build (wasm32)"
 ./scripts/build-ui.sh
 
-step "domain stays pure: no tokio, sqlx or tauri in its dependency tree, and it builds for wasm32"
-if cargo tree -p yitu-domain -e normal --prefix none | grep -E '^(tokio|sqlx|tauri)[ -]'; then
-  echo "yitu-domain must not depend on IO crates" >&2; exit 1
-fi
-cargo check -p yitu-domain --target wasm32-unknown-unknown --quiet
+step "domain and ipc stay pure: no tokio, sqlx or tauri in their dependency trees, and they build for wasm32"
+for crate in yitu-domain yitu-ipc; do
+  if cargo tree -p "$crate" -e normal --prefix none | grep -E '^(tokio|sqlx|tauri)[ -]'; then
+    echo "$crate must not depend on IO crates" >&2; exit 1
+  fi
+  cargo check -p "$crate" --target wasm32-unknown-unknown --quiet
+done
 
 step "the window's state is plain values: no leptos, web-sys or wasm-bindgen in yitu-ui-state (its unit tests run natively below)"
 if cargo tree -p yitu-ui-state -e normal --prefix none | grep -E '^(leptos|web-sys|js-sys|wasm-bindgen|tokio|sqlx|tauri)[ -]'; then

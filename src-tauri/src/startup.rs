@@ -4,8 +4,7 @@
 use crate::sync::SyncLink;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use tauri::Manager;
-use yitu_replica::user::Actor;
+use yitu_ipc::user::Actor;
 use yitu_replica::Store;
 
 /// What the commands share: the store, or why it could not be opened (shown in the window,
@@ -67,16 +66,11 @@ pub fn prepare_webview_environment() {
     }
 }
 
-/// Opens the store in the chosen folder (or the platform's), loading the demo on first start.
-pub async fn open_store(app: &tauri::App, data_dir: Option<PathBuf>) -> AppState {
-    let data_dir = match data_dir
-        .map(Ok)
-        .unwrap_or_else(|| app.path().app_data_dir())
-    {
-        Ok(d) => d,
-        Err(e) => {
-            return AppState::new(PathBuf::new(), Err(format!("no platform data folder: {e}")));
-        }
+/// Opens the store in the chosen folder (or the platform's: `<data dir>/<identifier>`, where
+/// Tauri's `app_data_dir` is too), loading the demo on first start.
+pub async fn open_store(data_dir: Option<PathBuf>) -> AppState {
+    let Some(data_dir) = data_dir.or_else(yitu_replica::default_data_dir) else {
+        return AppState::new(PathBuf::new(), Err("no platform data folder".into()));
     };
     tracing::info!(data_dir = %data_dir.display(), "opening the store");
     let store = match Store::open(&data_dir).await {

@@ -2,26 +2,11 @@
 //! did (for the online indicator) and waking it on "sync now" (a local write wakes it by
 //! itself: the loop follows `Store::changes`).
 
-use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{oneshot, Notify};
+use yitu_ipc::sync::Pass;
 use yitu_replica::sync::{Client, LoopConfig, SyncReport};
 use yitu_replica::Store;
-
-/// What one pass ended with.
-#[derive(Debug, Clone, Serialize)]
-pub struct Pass {
-    pub at_ms: i64,
-    pub report: Option<SyncReport>,
-    /// Why the pass failed: `offline` when the server could not be reached.
-    pub error: Option<PassError>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PassError {
-    pub code: &'static str,
-    pub message: String,
-}
 
 /// The loop's handle, one for the app; a new enrolment replaces the loop.
 #[derive(Default)]
@@ -65,10 +50,10 @@ impl SyncLink {
         let pass = Pass {
             at_ms: crate::command::now_ms(),
             report: result.as_ref().ok().cloned(),
-            error: result.as_ref().err().map(|e| PassError {
-                code: e.code(),
-                message: crate::startup::error_chain(e),
-            }),
+            error: result
+                .as_ref()
+                .err()
+                .map(|e| crate::command::CommandError::of_replica(e).0),
         };
         if let Ok(mut last) = self.last.lock() {
             *last = Some(pass.clone());

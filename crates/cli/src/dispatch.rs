@@ -60,7 +60,9 @@ pub async fn nearest(store: &Store, what: NearestKind) -> Result<Value> {
         NearestKind::Shelters { near, min_free } => (near, Need::Shelters { min_free }),
     };
     let at = parse_point(&near.at)?;
-    Ok(store.nearest(at, &need, near.k).await?)
+    Ok(serde_json::to_value(
+        store.nearest(at, &need, near.k).await?,
+    )?)
 }
 
 /// Answers `yitu within …`.
@@ -69,7 +71,9 @@ pub async fn within(store: &Store, at: &str, radius_km: f64) -> Result<Value> {
     if !(radius_km.is_finite() && radius_km > 0.0 && radius_km <= 200.0) {
         bail!("--radius-km {radius_km}: expected a distance above 0 and at most 200 km");
     }
-    Ok(store.within(at, radius_km * 1000.0).await?)
+    Ok(serde_json::to_value(
+        store.within(at, radius_km * 1000.0).await?,
+    )?)
 }
 
 /// Answers `yitu within --area FILE`.
@@ -95,7 +99,7 @@ pub async fn inside(store: &Store, file: &Path) -> Result<Value> {
         },
     };
     let area = Area::from_geojson(&geometry).with_context(|| file.display().to_string())?;
-    Ok(store.inside(&area).await?)
+    Ok(serde_json::to_value(store.inside(&area).await?)?)
 }
 
 /// Answers `yitu coverage …`: by straight-line km, or by minutes of travel.
@@ -113,7 +117,9 @@ pub async fn coverage(
         (None, Some(m)) => bail!("--minutes {m}: expected a time above 0 and at most 600"),
         _ => bail!("give --km or --minutes"),
     };
-    Ok(store.coverage(specialty, limit).await?)
+    Ok(serde_json::to_value(
+        store.coverage(specialty, limit).await?,
+    )?)
 }
 
 #[cfg(test)]

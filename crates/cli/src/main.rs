@@ -328,7 +328,7 @@ async fn run(cli: Cli) -> Result<()> {
                 print_json(&mut out, &hits)?;
             } else {
                 for h in &hits {
-                    let layer = Layer::from_code(h.layer).map(|l| l.zh()).unwrap_or(h.layer);
+                    let layer = h.layer.zh();
                     writeln!(
                         out,
                         "{layer}\t{}\t{}\t{:.5},{:.5}\t{}",

@@ -13,7 +13,6 @@ use crate::user::Actor;
 use crate::write::Write;
 use crate::{Error, Store};
 use ed25519_dalek::SigningKey;
-use serde::Serialize;
 use yitu_domain::beijing_time::BeijingTime;
 use yitu_domain::command::act::{self, By, Plan};
 use yitu_domain::command::chain::{self, Broken, Event, EventKind, Unsealed, GENESIS};
@@ -23,33 +22,7 @@ use yitu_domain::registries::resource::Resource;
 use yitu_domain::EntityId;
 
 pub use yitu_domain::command::act::Act;
-
-pub use crate::table::decision_ack::Ack;
-pub use crate::table::decision_history::HistoryRow;
-
-/// A decision with everything that happened to it, as `decision show` prints it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DecisionView {
-    pub decision: Decision,
-    pub acknowledgements: Vec<Ack>,
-    /// Recipients who have not acknowledged yet (issued decisions).
-    pub awaiting: Vec<String>,
-    pub history: Vec<HistoryRow>,
-    pub events: Vec<Event>,
-}
-
-/// What `verify` found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct VerifyReport {
-    pub ok: bool,
-    pub incidents: usize,
-    pub events: usize,
-    pub decisions_checked: usize,
-    /// The first link that does not hold: chains are checked incident by incident (oldest
-    /// first), then each signed decision against its issue event.
-    pub first_broken: Option<Broken>,
-    pub broken: Vec<Broken>,
-}
+pub use yitu_ipc::decision::{Ack, DecisionView, HistoryRow, VerifyReport};
 
 fn refuse(zh: String, en: String) -> Error {
     Error::Denied(Refusal { zh, en })

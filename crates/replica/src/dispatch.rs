@@ -1,12 +1,11 @@
 //! Dispatch questions answered from the store: the resources that meet a need, quickest by road
 //! where a network is loaded (else nearest), what lies within a radius or a drawn area, and which
 //! towns a team reaches. The ranking is the domain's (`yitu_domain::dispatch`, `::road`); this
-//! module reads the records, stock and roads it needs and shapes the answer (JSON, for the window
-//! and `yitu`).
+//! module reads the records, stock and roads it needs and shapes the answer (the typed replies
+//! of `yitu_ipc::dispatch`, for the window and `yitu`).
 
 use crate::roads::{RoadInfo, Roads};
 use crate::{Error, Store};
-use serde_json::{json, Value};
 use yitu_domain::dispatch::{
     Driven, Limit, Ranked, ResourceIndex, ASSUMED_SPEED_KMH, DETOUR_FACTOR,
 };
@@ -17,6 +16,10 @@ use yitu_domain::space::area::Area;
 use yitu_domain::space::road::Routes;
 use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::{Layer, LonLat};
+use yitu_ipc::dispatch::{
+    Around, Assumption, Bilingual, Briefing, Coverage, Drive, Found, Hazards, Inside, Nearest,
+    Reacher, Routing, Shelters, TownReach,
+};
 
 /// What is needed at the point.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,39 +40,40 @@ pub enum Need {
 
 /// The assumption every travel time rests on, in both languages: roads where loaded, else the
 /// straight line with the stated detour factor.
-fn assumption(roads: Option<&RoadInfo>) -> Value {
+fn assumption(roads: Option<&RoadInfo>) -> Assumption {
     match roads {
-        None => json!({
-            "routing": "none",
-            "zh": format!("未加载路网：按直线距离 × {DETOUR_FACTOR} 绕行系数、{ASSUMED_SPEED_KMH} km/h 估算行程时间"),
-            "en": format!("no road network loaded: travel time estimated as straight-line distance × {DETOUR_FACTOR} at {ASSUMED_SPEED_KMH} km/h"),
-        }),
-        Some(info) => json!({
-            "routing": "roads",
-            "roads": info,
-            "zh": format!("按已加载路网（{}，{} 条线路，{:.0} km）计算行程时间；路网以外的接驳段按直线 × {DETOUR_FACTOR}、{ASSUMED_SPEED_KMH} km/h 估算", info.source, info.summary.lines, info.summary.length_km),
-            "en": format!("travel times on the loaded road network ({}, {} lines, {:.0} km); legs off the network estimated as straight line × {DETOUR_FACTOR} at {ASSUMED_SPEED_KMH} km/h", info.source, info.summary.lines, info.summary.length_km),
-        }),
+        None => Assumption {
+            routing: Routing::None,
+            roads: None,
+            zh: format!("未加载路网：按直线距离 × {DETOUR_FACTOR} 绕行系数、{ASSUMED_SPEED_KMH} km/h 估算行程时间"),
+            en: format!("no road network loaded: travel time estimated as straight-line distance × {DETOUR_FACTOR} at {ASSUMED_SPEED_KMH} km/h"),
+        },
+        Some(info) => Assumption {
+            routing: Routing::Roads,
+            roads: Some(info.clone()),
+            zh: format!("按已加载路网（{}，{} 条线路，{:.0} km）计算行程时间；路网以外的接驳段按直线 × {DETOUR_FACTOR}、{ASSUMED_SPEED_KMH} km/h 估算", info.source, info.summary.lines, info.summary.length_km),
+            en: format!("travel times on the loaded road network ({}, {} lines, {:.0} km); legs off the network estimated as straight line × {DETOUR_FACTOR} at {ASSUMED_SPEED_KMH} km/h", info.source, info.summary.lines, info.summary.length_km),
+        },
     }
 }
 
-fn row(d: &Driven<'_>, extra: Value) -> Value {
+/// A ranked resource as answered: metres rounded, minutes to one decimal, the drive where
+/// there is one; what the question asked of it is set by the caller.
+fn row(d: &Driven<'_>) -> Found {
     let r = &d.ranked;
-    let mut v = serde_json::to_value(r).expect("ranked rows serialize");
-    v["distance_m"] = json!(r.distance_m.round());
-    v["travel_min_estimate"] = json!((r.travel_min_estimate * 10.0).round() / 10.0);
-    if let Some(trip) = &d.trip {
-        v["road"] = json!({
-            "travel_min": (trip.minutes * 10.0).round() / 10.0,
-            "road_m": trip.road_m.round(),
-            "access_m": trip.access_m.round(),
-            "path": trip.path.iter().map(|p| [p.lon, p.lat]).collect::<Vec<_>>(),
-        });
+    Found {
+        resource: r.resource.clone(),
+        distance_m: r.distance_m.round(),
+        travel_min_estimate: (r.travel_min_estimate * 10.0).round() / 10.0,
+        road: d.trip.as_ref().map(|trip| Drive {
+            travel_min: (trip.minutes * 10.0).round() / 10.0,
+            road_m: trip.road_m.round(),
+            access_m: trip.access_m.round(),
+            path: trip.path.iter().map(|p| [p.lon, p.lat]).collect(),
+        }),
+        holdings: None,
+        free_capacity: None,
     }
-    if let (Some(obj), Value::Object(extra)) = (v.as_object_mut(), extra) {
-        obj.extend(extra);
-    }
-    v
 }
 
 fn free_places(r: &Resource) -> u32 {
@@ -107,17 +111,17 @@ fn pick<'a>(
 impl Store {
     /// The `k` resources that meet `need` and are quickest to reach from `at` (by road where a
     /// network is loaded, else nearest in a straight line).
-    pub async fn nearest(&self, at: LonLat, need: &Need, k: usize) -> Result<Value, Error> {
+    pub async fn nearest(&self, at: LonLat, need: &Need, k: usize) -> Result<Nearest, Error> {
         let scene = self.scene().await?;
         let routes = scene.roads.as_ref().map(|r| r.network.routes_from(&[at]));
         let results = self
             .ranked(&scene.index, routes.as_ref(), at, need, k)
             .await?;
-        Ok(json!({
-            "at": at,
-            "assumption": assumption(scene.roads.as_ref().map(|r| &r.info)),
-            "results": results,
-        }))
+        Ok(Nearest {
+            at,
+            assumption: assumption(scene.roads.as_ref().map(|r| &r.info)),
+            results,
+        })
     }
 
     async fn scene(&self) -> Result<Scene, Error> {
@@ -135,7 +139,7 @@ impl Store {
         at: LonLat,
         need: &Need,
         k: usize,
-    ) -> Result<Vec<Value>, Error> {
+    ) -> Result<Vec<Found>, Error> {
         Ok(match need {
             Need::Teams { specialty, kind } => {
                 let keep = |r: &Resource| match r {
@@ -146,17 +150,11 @@ impl Store {
                     }
                     _ => false,
                 };
-                pick(index, routes, at, k, keep)
-                    .iter()
-                    .map(|r| row(r, json!({})))
-                    .collect()
+                pick(index, routes, at, k, keep).iter().map(row).collect()
             }
             Need::Experts { field } => {
                 let keep = |r: &Resource| matches!(r, Resource::Expert(e) if field.is_none_or(|f| e.field == f));
-                pick(index, routes, at, k, keep)
-                    .iter()
-                    .map(|r| row(r, json!({})))
-                    .collect()
+                pick(index, routes, at, k, keep).iter().map(row).collect()
             }
             Need::Depots { code, min } => {
                 let holdings = self.holdings(code).await?;
@@ -168,11 +166,9 @@ impl Store {
                 };
                 pick(index, routes, at, k, enough)
                     .iter()
-                    .map(|r| {
-                        row(
-                            r,
-                            json!({ "holdings": holdings.get(&r.ranked.resource.id()) }),
-                        )
+                    .map(|r| Found {
+                        holdings: holdings.get(&r.ranked.resource.id()).cloned(),
+                        ..row(r)
                     })
                     .collect()
             }
@@ -181,11 +177,9 @@ impl Store {
                     |r: &Resource| r.layer() == Layer::Shelters && free_places(r) >= *min_free;
                 pick(index, routes, at, k, keep)
                     .iter()
-                    .map(|r| {
-                        row(
-                            r,
-                            json!({ "free_capacity": free_places(r.ranked.resource) }),
-                        )
+                    .map(|r| Found {
+                        free_capacity: Some(free_places(r.ranked.resource)),
+                        ..row(r)
                     })
                     .collect()
             }
@@ -194,26 +188,29 @@ impl Store {
 
     /// Hazard points (with the people they threaten) and shelters with free places within
     /// `radius_m` of `at`, nearest first, with totals.
-    pub async fn within(&self, at: LonLat, radius_m: f64) -> Result<Value, Error> {
+    pub async fn within(&self, at: LonLat, radius_m: f64) -> Result<Around, Error> {
         let index = ResourceIndex::new(self.all_resources().await?);
         Ok(around(&index, at, radius_m))
     }
 }
 
 /// Hazard points and shelters with free places around a point, with totals.
-fn around(index: &ResourceIndex, at: LonLat, radius_m: f64) -> Value {
+fn around(index: &ResourceIndex, at: LonLat, radius_m: f64) -> Around {
     let hazards = index.within(at, radius_m, |r| r.layer() == Layer::Hazards);
     let shelters = index.within(at, radius_m, |r| {
         r.layer() == Layer::Shelters && free_places(r) > 0
     });
-    let mut v = totals(&hazards, &shelters);
-    v["at"] = json!(at);
-    v["radius_km"] = json!(radius_m / 1000.0);
-    v
+    let (hazards, shelters) = totals(&hazards, &shelters);
+    Around {
+        at,
+        radius_km: radius_m / 1000.0,
+        hazards,
+        shelters,
+    }
 }
 
 /// Counts and totals of hazards (threatened people) and shelters (free places), with rows.
-fn totals(hazards: &[Ranked<'_>], shelters: &[Ranked<'_>]) -> Value {
+fn totals(hazards: &[Ranked<'_>], shelters: &[Ranked<'_>]) -> (Hazards, Shelters) {
     let threatened: u64 = hazards
         .iter()
         .map(|r| match r.resource {
@@ -232,14 +229,22 @@ fn totals(hazards: &[Ranked<'_>], shelters: &[Ranked<'_>]) -> Value {
                     ranked: r.clone(),
                     trip: None,
                 };
-                row(&d, json!({}))
+                row(&d)
             })
             .collect::<Vec<_>>()
     };
-    json!({
-        "hazards": { "count": hazards.len(), "threatened_people": threatened, "results": rows(hazards) },
-        "shelters": { "count": shelters.len(), "free_capacity": free, "results": rows(shelters) },
-    })
+    (
+        Hazards {
+            count: hazards.len(),
+            threatened_people: threatened,
+            results: rows(hazards),
+        },
+        Shelters {
+            count: shelters.len(),
+            free_capacity: free,
+            results: rows(shelters),
+        },
+    )
 }
 
 /// What the window's briefing is asked besides the point.
@@ -259,7 +264,7 @@ impl Store {
     /// asked), experts (of a field if asked), depots that can still promise a material (when one
     /// is asked for), shelters with free places, and the hazards and free places within
     /// [`BRIEFING_RADIUS_M`].
-    pub async fn briefing(&self, at: LonLat, ask: &BriefingAsk) -> Result<Value, Error> {
+    pub async fn briefing(&self, at: LonLat, ask: &BriefingAsk) -> Result<Briefing, Error> {
         // One read, one index and one road search for all the questions a click asks.
         let scene = self.scene().await?;
         let routes = scene.roads.as_ref().map(|r| r.network.routes_from(&[at]));
@@ -280,26 +285,31 @@ impl Store {
             }
             None => Vec::new(),
         };
-        Ok(json!({
-            "at": at,
-            "assumption": assumption(scene.roads.as_ref().map(|r| &r.info)),
-            "teams": self.ranked(index, routes, at, &teams, 5).await?,
-            "experts": self.ranked(index, routes, at, &experts, 3).await?,
-            "depots": depots,
-            "shelters": self.ranked(index, routes, at, &Need::Shelters { min_free: 1 }, 5).await?,
-            "within": around(index, at, BRIEFING_RADIUS_M),
-        }))
+        Ok(Briefing {
+            at,
+            assumption: assumption(scene.roads.as_ref().map(|r| &r.info)),
+            teams: self.ranked(index, routes, at, &teams, 5).await?,
+            experts: self.ranked(index, routes, at, &experts, 3).await?,
+            depots,
+            shelters: self
+                .ranked(index, routes, at, &Need::Shelters { min_free: 1 }, 5)
+                .await?,
+            within: around(index, at, BRIEFING_RADIUS_M),
+        })
     }
 
     /// Hazard points and shelters with free places inside a drawn area (a WGS-84 polygon).
-    pub async fn inside(&self, area: &Area) -> Result<Value, Error> {
+    pub async fn inside(&self, area: &Area) -> Result<Inside, Error> {
         let index = ResourceIndex::new(self.all_resources().await?);
         let hazards = index.inside(area, |r| r.layer() == Layer::Hazards);
         let shelters = index.inside(area, |r| r.layer() == Layer::Shelters && free_places(r) > 0);
-        let mut v = totals(&hazards, &shelters);
-        v["area_km2"] = json!((area.area_m2() / 1e4).round() / 100.0);
-        v["centroid"] = json!(area.centroid());
-        Ok(v)
+        let (hazards, shelters) = totals(&hazards, &shelters);
+        Ok(Inside {
+            area_km2: (area.area_m2() / 1e4).round() / 100.0,
+            centroid: area.centroid(),
+            hazards,
+            shelters,
+        })
     }
 }
 
@@ -310,7 +320,7 @@ impl Store {
         &self,
         specialty: Option<Specialty>,
         limit: Limit,
-    ) -> Result<Value, Error> {
+    ) -> Result<Coverage, Error> {
         let scene = self.scene().await?;
         let places: Vec<(String, String, LonLat)> = self
             .towns()
@@ -325,29 +335,40 @@ impl Store {
             .coverage(&places, limit, roads.map(|r| &r.network), keep);
         let uncovered = reach.iter().filter(|r| !r.covered).count();
         let by_road = matches!(limit, Limit::Minutes(_)) && roads.is_some();
-        Ok(json!({
-            "specialty": specialty.map(|s| s.code()),
-            "limit": limit,
-            "assumption": match limit {
-                Limit::Metres(_) => json!({ "routing": "straight_line", "zh": "按直线距离", "en": "straight-line distance" }),
+        Ok(Coverage {
+            specialty,
+            limit,
+            assumption: match limit {
+                Limit::Metres(_) => Assumption {
+                    routing: Routing::StraightLine,
+                    roads: None,
+                    zh: "按直线距离".into(),
+                    en: "straight-line distance".into(),
+                },
                 Limit::Minutes(_) => assumption(roads.filter(|_| by_road).map(|r| &r.info)),
             },
-            "positions": { "zh": "镇街位置为示意（非实测镇政府驻地）", "en": "town positions are schematic, not surveyed town seats" },
-            "towns": reach.len(),
-            "uncovered": uncovered,
-            "results": reach.iter().map(|r| json!({
-                "code": r.code,
-                "name": r.name,
-                "at": r.at,
-                "covered": r.covered,
-                "travel_min": r.travel_min.map(|m| (m * 10.0).round() / 10.0),
-                "nearest": r.nearest.as_ref().map(|n| json!({
-                    "id": n.resource.id(),
-                    "name": n.resource.name(),
-                    "location": n.resource.location(),
-                    "distance_m": n.distance_m.round(),
-                })),
-            })).collect::<Vec<_>>(),
-        }))
+            positions: Bilingual {
+                zh: "镇街位置为示意（非实测镇政府驻地）".into(),
+                en: "town positions are schematic, not surveyed town seats".into(),
+            },
+            towns: reach.len(),
+            uncovered,
+            results: reach
+                .iter()
+                .map(|r| TownReach {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    at: r.at,
+                    covered: r.covered,
+                    travel_min: r.travel_min.map(|m| (m * 10.0).round() / 10.0),
+                    nearest: r.nearest.as_ref().map(|n| Reacher {
+                        id: n.resource.id(),
+                        name: n.resource.name().to_owned(),
+                        location: n.resource.location(),
+                        distance_m: n.distance_m.round(),
+                    }),
+                })
+                .collect(),
+        })
     }
 }

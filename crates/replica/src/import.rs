@@ -5,7 +5,6 @@
 use crate::table::{change_log, ledger_entry, record_op, resource, stock_line};
 use crate::write::{Author, Write};
 use crate::{Error, Store};
-use serde::Serialize;
 use std::collections::HashMap;
 use yitu_domain::import::plan::{self, Change, StockChange, StockState};
 use yitu_domain::import::{self, Context, Crs, ImportKind, Issue, SourceRow};
@@ -23,16 +22,7 @@ pub enum ImportPlan {
     Stock(Vec<(usize, StockChange)>),
 }
 
-/// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct ImportReport {
-    pub inserted: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub stock_lines_added: u64,
-    pub stock_lines_changed: u64,
-    pub ledger_entries: u64,
-}
+pub use yitu_ipc::import::ImportReport;
 
 /// An import checked against the store, before anything is written: what it would do for its
 /// valid rows, and every bad row's reasons.

@@ -2,20 +2,10 @@
 //! into a routable graph for the questions that need travel times.
 
 use crate::{Error, Store};
-use serde::Serialize;
 use yitu_domain::space::crs::Crs;
-use yitu_domain::space::road::{NetworkSummary, RoadLine, RoadNetwork};
+use yitu_domain::space::road::{RoadLine, RoadNetwork};
 use yitu_domain::LonLat;
-
-/// Where the loaded network came from, and what it amounts to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RoadInfo {
-    pub source: String,
-    pub crs: String,
-    pub loaded_at_ms: i64,
-    #[serde(flatten)]
-    pub summary: NetworkSummary,
-}
+pub use yitu_ipc::dispatch::RoadInfo;
 
 /// A loaded network, ready to route on.
 #[derive(Debug, Clone)]

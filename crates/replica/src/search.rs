@@ -1,21 +1,9 @@
 //! Searching every layer at once (the window's search box and `yitu search`).
 
 use crate::{Error, Store};
-use serde::Serialize;
 use std::collections::HashMap;
-use yitu_domain::dispatch::search::{self, Reason};
-
-/// One search hit: enough to list it, fly to it and open it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Hit {
-    pub layer: &'static str,
-    pub id: String,
-    pub name: String,
-    pub town: String,
-    pub reason: Reason,
-    pub lon: f64,
-    pub lat: f64,
-}
+use yitu_domain::dispatch::search;
+pub use yitu_ipc::registry::Hit;
 
 impl Store {
     /// Records matching `query`, strongest reason first, then by layer and name; at most `limit`.
@@ -49,7 +37,7 @@ impl Store {
                 let reason = search::matches(r, &q, &town, stocked)?;
                 let p = r.location();
                 Some(Hit {
-                    layer: r.layer().code(),
+                    layer: r.layer(),
                     id,
                     name: r.name().to_owned(),
                     town,
@@ -59,7 +47,10 @@ impl Store {
                 })
             })
             .collect();
-        hits.sort_by(|a, b| (a.reason, a.layer, &a.name).cmp(&(b.reason, b.layer, &b.name)));
+        // Layers by code, as they sorted when hits carried the code.
+        hits.sort_by(|a, b| {
+            (a.reason, a.layer.code(), &a.name).cmp(&(b.reason, b.layer.code(), &b.name))
+        });
         hits.truncate(limit);
         Ok(hits)
     }

@@ -1,30 +1,9 @@
 //! Counts per layer and per kind: what the layer panel shows and `yitu stats` prints.
 
 use crate::{Error, Store};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use yitu_domain::Layer;
-
-/// Counts of live (not retired) records.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Stats {
-    pub layers: BTreeMap<String, LayerStats>,
-    pub towns: i64,
-    pub stock_lines: i64,
-    pub ledger_entries: i64,
-    /// Whether any of it is demonstration data (演示数据).
-    pub demo: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct LayerStats {
-    pub total: i64,
-    pub by_kind: BTreeMap<String, i64>,
-    /// "Data as of": when the newest change the layer holds was made (an import, an edit, a
-    /// retirement, a stock move), ms since the epoch; `None` while it holds only what was first
-    /// loaded (the demo data).
-    pub as_of_ms: Option<i64>,
-}
+pub use yitu_ipc::registry::{LayerStats, Stats};
 
 impl Store {
     pub async fn stats(&self) -> Result<Stats, Error> {

@@ -3,25 +3,13 @@
 
 use crate::table::{ledger_entry, stock_line};
 use crate::{Error, Store};
-use serde::Serialize;
 use std::collections::HashMap;
 use yitu_domain::stock::material::MaterialCode;
-use yitu_domain::stock::warning::{warnings, Warning};
+use yitu_domain::stock::warning::warnings;
 use yitu_domain::stock::Balance;
 use yitu_domain::EntityId;
 
-/// One stock line of a depot with its balance and what it warns of on the day asked.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StockRow {
-    pub code: String,
-    pub category: &'static str,
-    pub name: String,
-    pub unit: String,
-    pub expiry: Option<String>,
-    pub minimum: Option<i64>,
-    pub balance: Balance,
-    pub warnings: Vec<Warning>,
-}
+pub use yitu_ipc::stock::{Holding, LineWarning, StockRow};
 
 /// Lines (in code order) with each balance and the warnings its terms raise on `today`.
 fn fold(
@@ -38,7 +26,7 @@ fn fold(
             .unwrap_or_default();
         let terms = l.terms();
         rows.push(StockRow {
-            category: material.category_zh(),
+            category: material.category_zh().to_owned(),
             code: l.code,
             name: l.name,
             unit: l.unit,
@@ -61,15 +49,6 @@ impl Store {
         let balances = ledger_entry::depot_balances(&mut conn, depot_id).await?;
         fold(lines, &balances, today)
     }
-}
-
-/// A line that warns, with its depot.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LineWarning {
-    pub depot_id: String,
-    pub depot: String,
-    pub town_code: String,
-    pub line: StockRow,
 }
 
 impl Store {
@@ -108,15 +87,6 @@ impl Store {
         }
         Ok(found)
     }
-}
-
-/// What a depot holds of one material, for dispatch.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Holding {
-    pub code: String,
-    pub name: String,
-    pub unit: String,
-    pub available: i64,
 }
 
 impl Store {

@@ -2,29 +2,8 @@
 //! login); enrolment, passwords and the server's check of each op come with the sync work.
 
 use crate::{Error, Store};
-use serde::Serialize;
 use yitu_domain::command::role::Role;
-use yitu_domain::command::workflow::Refusal;
-
-/// Someone acting on this device, in a role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Actor {
-    pub name: String,
-    pub role: Role,
-}
-
-impl Actor {
-    /// Anyone but an observer may record incidents and their logs and draft decisions.
-    pub fn may_write(&self) -> Result<(), Refusal> {
-        if !self.role.may_write() {
-            return Err(Refusal {
-                zh: "观察员只能查看，不能修改".into(),
-                en: "an observer can read but not change anything".into(),
-            });
-        }
-        Ok(())
-    }
-}
+pub use yitu_ipc::user::Actor;
 
 impl Store {
     /// Adds a user, or changes the role of an existing one.

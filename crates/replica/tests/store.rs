@@ -244,9 +244,9 @@ async fn search_finds_by_name_town_kind_and_material() {
     assert!(in_town.is_subset(&hits));
     assert_eq!(hits, holding("钱塘镇"));
     let geology = store.search("地质", 1000).await.unwrap();
-    assert!(geology.iter().any(|h| h.layer == "experts"));
+    assert!(geology.iter().any(|h| h.layer == Layer::Experts));
     let tents = store.search("1010101", 1000).await.unwrap();
-    assert!(tents.iter().all(|h| h.layer == "depots"));
+    assert!(tents.iter().all(|h| h.layer == Layer::Depots));
     assert_eq!(
         tents.len(),
         store.resources(Layer::Depots).await.unwrap().len(),

@@ -1,52 +1,30 @@
 //! The window's offline base maps: list the tile packages added, add one by its path (checked
 //! before anything is kept), choose which is shown, remove one. Shared with `yitu basemap`.
 
-use super::{CommandError, Reply};
+use super::{Answer, Args, CommandError};
 use crate::startup::AppState;
-use serde::Serialize;
 use std::path::Path;
 use tauri::State;
-use yitu_basemap::{tile_url_template, Entry, Registry, TileKind};
+use yitu_basemap::{tile_url_template, Entry, Registry};
+use yitu_ipc::basemap::{Basemaps, Package, TileBase, TileFormat, TileKind};
+use yitu_ipc::call;
 
-impl From<yitu_basemap::Error> for CommandError {
-    fn from(e: yitu_basemap::Error) -> Self {
-        Self {
-            code: e.code(),
-            message: e.to_string(),
-        }
+fn kind(k: yitu_basemap::TileKind) -> TileKind {
+    match k {
+        yitu_basemap::TileKind::Raster => TileKind::Raster,
+        yitu_basemap::TileKind::Vector => TileKind::Vector,
     }
 }
 
-/// One package as the window lists it.
-#[derive(Serialize)]
-pub struct Listed {
-    id: String,
-    path: String,
-    name: String,
-    kind: TileKind,
-    format: yitu_basemap::TileFormat,
-    min_zoom: u8,
-    max_zoom: u8,
-    active: bool,
-}
-
-/// What the map draws from the active package.
-#[derive(Serialize)]
-pub struct TileBase {
-    id: String,
-    template: String,
-    kind: TileKind,
-    min_zoom: u8,
-    max_zoom: u8,
-    bounds: Option<[f64; 4]>,
-    attribution: Option<String>,
-    vector_layers: Vec<String>,
-}
-
-#[derive(Serialize)]
-pub struct Basemaps {
-    packages: Vec<Listed>,
-    active: Option<TileBase>,
+fn format(f: yitu_basemap::TileFormat) -> TileFormat {
+    use yitu_basemap::TileFormat as F;
+    match f {
+        F::Png => TileFormat::Png,
+        F::Jpg => TileFormat::Jpg,
+        F::Webp => TileFormat::Webp,
+        F::Avif => TileFormat::Avif,
+        F::Pbf => TileFormat::Pbf,
+    }
 }
 
 fn listed(registry: &Registry) -> Basemaps {
@@ -54,7 +32,7 @@ fn listed(registry: &Registry) -> Basemaps {
     let packages = registry
         .entries()
         .iter()
-        .map(|e| Listed {
+        .map(|e| Package {
             id: e.id.as_str().to_owned(),
             path: e.path.display().to_string(),
             name: e.metadata.name.clone().unwrap_or_else(|| {
@@ -63,8 +41,8 @@ fn listed(registry: &Registry) -> Basemaps {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default()
             }),
-            kind: e.metadata.kind,
-            format: e.metadata.format,
+            kind: kind(e.metadata.kind),
+            format: format(e.metadata.format),
             min_zoom: e.metadata.min_zoom,
             max_zoom: e.metadata.max_zoom,
             active: active.as_deref() == Some(e.id.as_str()),
@@ -93,7 +71,7 @@ fn tile_base(e: &Entry) -> TileBase {
     TileBase {
         id: e.id.as_str().to_owned(),
         template: tile_url_template(&e.id, cfg!(windows)),
-        kind: m.kind,
+        kind: kind(m.kind),
         min_zoom: m.min_zoom,
         max_zoom: m.max_zoom,
         bounds: m.bounds,
@@ -103,15 +81,21 @@ fn tile_base(e: &Entry) -> TileBase {
 }
 
 #[tauri::command]
-pub async fn basemaps(state: State<'_, AppState>) -> Reply<Basemaps> {
+pub async fn basemaps(
+    state: State<'_, AppState>,
+    _: Args<call::Basemaps>,
+) -> Answer<call::Basemaps> {
     Ok(listed(&Registry::load(&state.data_dir)?))
 }
 
 /// Adds the MBTiles or PMTiles file at `path` and shows it; a missing, broken, empty or non-tile
 /// file is refused with the reason and the map stays as it was.
 #[tauri::command]
-pub async fn basemap_add(state: State<'_, AppState>, path: String) -> Reply<Basemaps> {
-    let path = path.trim();
+pub async fn basemap_add(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::BasemapAdd>,
+) -> Answer<call::BasemapAdd> {
+    let path = ask.path.trim();
     if path.is_empty() {
         return Err(CommandError::invalid(
             "请填写瓦片包文件的路径 / give the tile package's path",
@@ -126,7 +110,11 @@ pub async fn basemap_add(state: State<'_, AppState>, path: String) -> Reply<Base
 
 /// Shows the package `id`, or none (`id` empty): the district's own layers only.
 #[tauri::command]
-pub async fn basemap_use(state: State<'_, AppState>, id: String) -> Reply<Basemaps> {
+pub async fn basemap_use(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::BasemapUse>,
+) -> Answer<call::BasemapUse> {
+    let id = ask.id;
     let mut registry = Registry::load(&state.data_dir)?;
     if id.is_empty() {
         registry.clear_active()?;
@@ -137,7 +125,11 @@ pub async fn basemap_use(state: State<'_, AppState>, id: String) -> Reply<Basema
 }
 
 #[tauri::command]
-pub async fn basemap_remove(state: State<'_, AppState>, id: String) -> Reply<Basemaps> {
+pub async fn basemap_remove(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::BasemapRemove>,
+) -> Answer<call::BasemapRemove> {
+    let id = ask.id;
     let mut registry = Registry::load(&state.data_dir)?;
     registry.remove(&id)?;
     state.basemaps.forget(&id).await;

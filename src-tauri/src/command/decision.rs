@@ -2,48 +2,38 @@
 //! each transition as the logged-in user (the store refuses what the role may not do), the
 //! order sheet printout, and the chain check.
 
-use super::incident::{save_printout, Printout};
+use super::incident::save_printout;
 use super::user::acting;
-use super::{now_ms, store, Reply};
+use super::{id, now_ms, store, Answer, Args};
 use crate::startup::AppState;
-use serde::Serialize;
 use tauri::State;
-use yitu_domain::command::decision::{Content, Decision};
-use yitu_domain::command::template::{self, Template};
-use yitu_domain::EntityId;
-use yitu_replica::decisions::{Act, DecisionView, VerifyReport};
+use yitu_domain::command::template;
+use yitu_ipc::call;
 
-/// A template and the draft it gives for an incident.
-#[derive(Serialize)]
-pub struct Prefill {
-    template: Template,
-    content: Content,
-}
-
+/// The draft the incident kind's template gives (the window reads the template itself, for
+/// its orders' specialties and its note, from the domain).
 #[tauri::command]
-pub async fn decision_template(state: State<'_, AppState>, incident: String) -> Reply<Prefill> {
-    let incident = store(&state)?.incident(EntityId::parse(&incident)?).await?;
-    let template = template::for_kind(incident.kind);
-    Ok(Prefill {
-        content: template.prefill(&incident),
-        template,
-    })
+pub async fn decision_template(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::DecisionTemplate>,
+) -> Answer<call::DecisionTemplate> {
+    let incident = store(&state)?.incident(id(&ask.incident)?).await?;
+    Ok(template::for_kind(incident.kind).prefill(&incident))
 }
 
 #[tauri::command]
 pub async fn draft_decision(
     state: State<'_, AppState>,
-    incident: String,
-    content: Content,
-) -> Reply<Decision> {
+    Args(ask): Args<call::DraftDecision>,
+) -> Answer<call::DraftDecision> {
     let actor = acting(&state)?;
     let at_ms = now_ms();
     let store = store(&state)?;
     let d = store
         .draft_decision(
             &actor,
-            EntityId::parse(&incident)?,
-            content,
+            id(&ask.incident)?,
+            ask.content,
             yitu_replica::id_source(at_ms)(),
             at_ms,
         )
@@ -55,13 +45,12 @@ pub async fn draft_decision(
 #[tauri::command]
 pub async fn edit_draft(
     state: State<'_, AppState>,
-    id: String,
-    content: Content,
-) -> Reply<Decision> {
+    Args(ask): Args<call::EditDraft>,
+) -> Answer<call::EditDraft> {
     let actor = acting(&state)?;
     let store = store(&state)?;
     let d = store
-        .edit_draft(&actor, EntityId::parse(&id)?, content, now_ms())
+        .edit_draft(&actor, id(&ask.id)?, ask.content, now_ms())
         .await?;
     store.checkpoint().await?;
     Ok(d)
@@ -69,26 +58,35 @@ pub async fn edit_draft(
 
 /// Takes the action as the logged-in user and returns the decision as it now stands.
 #[tauri::command]
-pub async fn decision_act(state: State<'_, AppState>, id: String, act: Act) -> Reply<DecisionView> {
+pub async fn decision_act(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::DecisionAct>,
+) -> Answer<call::DecisionAct> {
     let actor = acting(&state)?;
-    let id = EntityId::parse(&id)?;
+    let id = id(&ask.id)?;
     let at_ms = now_ms();
     let mut ids = yitu_replica::id_source(at_ms);
     let store = store(&state)?;
-    store.act(&actor, id, act, at_ms, &mut ids).await?;
+    store.act(&actor, id, ask.act, at_ms, &mut ids).await?;
     store.checkpoint().await?;
     Ok(store.decision_view(id).await?)
 }
 
 #[tauri::command]
-pub async fn decision_view(state: State<'_, AppState>, id: String) -> Reply<DecisionView> {
-    Ok(store(&state)?.decision_view(EntityId::parse(&id)?).await?)
+pub async fn decision_view(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::DecisionView>,
+) -> Answer<call::DecisionView> {
+    Ok(store(&state)?.decision_view(id(&ask.id)?).await?)
 }
 
 /// The order sheet (指令单) as a PDF in the data folder.
 #[tauri::command]
-pub async fn decision_pdf(state: State<'_, AppState>, id: String) -> Reply<Printout> {
-    let id = EntityId::parse(&id)?;
+pub async fn decision_pdf(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::DecisionPdf>,
+) -> Answer<call::DecisionPdf> {
+    let id = id(&ask.id)?;
     let fonts = yitu_replica::printout::Fonts::debian()?;
     let store = store(&state)?;
     let bytes = store.order_sheet_pdf(id, &fonts, now_ms()).await?;
@@ -98,6 +96,6 @@ pub async fn decision_pdf(state: State<'_, AppState>, id: String) -> Reply<Print
 
 /// Every incident's chain and every signed decision, checked.
 #[tauri::command]
-pub async fn verify(state: State<'_, AppState>) -> Reply<VerifyReport> {
+pub async fn verify(state: State<'_, AppState>, _: Args<call::Verify>) -> Answer<call::Verify> {
     Ok(store(&state)?.verify().await?)
 }

@@ -1,25 +1,23 @@
 //! The operating system's file chooser, for files the window adds by their path (tile
 //! packages, overlays): the chooser gives a path, which the webview's own file input cannot.
 
-use super::{CommandError, Reply};
+use super::{Answer, Args, CommandError};
 use tauri_plugin_dialog::DialogExt;
+use yitu_ipc::app::FileKind;
+use yitu_ipc::call;
 
-/// Asks the user for a file of this kind (`tiles`, `overlay`); `null` when the chooser is
-/// cancelled.
+/// Asks the user for a file of this kind; none when the chooser is cancelled.
 #[tauri::command]
-pub async fn pick_file(app: tauri::AppHandle, kind: String) -> Reply<Option<String>> {
-    let (name, extensions): (&str, &[&str]) = match kind.as_str() {
-        "tiles" => ("MBTiles / PMTiles", &["mbtiles", "pmtiles"]),
-        "overlay" => (
+pub async fn pick_file<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    Args(ask): Args<call::PickFile>,
+) -> Answer<call::PickFile> {
+    let (name, extensions): (&str, &[&str]) = match ask.kind {
+        FileKind::Tiles => ("MBTiles / PMTiles", &["mbtiles", "pmtiles"]),
+        FileKind::Overlay => (
             "GeoJSON / Shapefile / GeoPackage",
             &["geojson", "json", "shp", "gpkg"],
         ),
-        other => {
-            return Err(CommandError {
-                code: "bad_request",
-                message: format!("未知的文件类型 / unknown kind of file: {other}"),
-            })
-        }
     };
     // The chooser blocks until answered: off the async workers.
     let picked = tauri::async_runtime::spawn_blocking(move || {
@@ -30,10 +28,7 @@ pub async fn pick_file(app: tauri::AppHandle, kind: String) -> Reply<Option<Stri
             .blocking_pick_file()
     })
     .await
-    .map_err(|e| CommandError {
-        code: "internal",
-        message: e.to_string(),
-    })?;
+    .map_err(|e| CommandError::internal("文件选择窗口出错", "the file chooser failed", &e))?;
     Ok(picked
         .and_then(|p| p.into_path().ok())
         .map(|p| p.display().to_string()))

@@ -3,14 +3,16 @@
 //! written in one transaction, with progress the window reads while it runs. And exporting a
 //! registry to a file the importer reads back.
 
-use super::{store, CommandError, Reply, Stamp};
+use super::{store, Answer, Args, CommandError, Stamp};
 use crate::startup::AppState;
-use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tauri::State;
-use yitu_domain::import::{Crs, ImportKind, Issue, SourceRow};
-use yitu_replica::import::{Checked, ImportReport};
+use yitu_domain::import::{ImportKind, SourceRow};
+use yitu_ipc::call;
+use yitu_ipc::import::{ExportFormat, Exported, Preview, PreviewRow};
+use yitu_ipc::ErrorCode;
+use yitu_replica::import::Checked;
 
 /// Good rows shown in a preview besides every bad one: enough to see the columns were read
 /// right, not so many that a 10,000-row file floods the window.
@@ -30,38 +32,11 @@ struct Pending {
     checked: Checked,
 }
 
-#[derive(Serialize)]
-pub struct PreviewRow {
-    line: usize,
-    cells: Vec<String>,
-    issues: Vec<String>,
-}
-
-#[derive(Serialize)]
-pub struct Preview {
-    kind: &'static str,
-    file: String,
-    encoding: &'static str,
-    /// "line" for a spreadsheet's rows, "feature" or "record" for GeoJSON and shapefiles.
-    row_word: &'static str,
-    headers: Vec<String>,
-    rows: usize,
-    valid: usize,
-    shown: Vec<PreviewRow>,
-    header_issues: Vec<Issue>,
-    ignored_columns: Vec<String>,
-    /// What writing the valid rows would do.
-    would: ImportReport,
-}
-
 /// The file's parts (a shapefile comes as .shp, .dbf, .shx and .prj) saved together under
 /// `<data>/imports/<time>/`; returns the one to read.
 fn keep_files(data_dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf, CommandError> {
     let folder = data_dir.join("imports").join(super::now_ms().to_string());
-    std::fs::create_dir_all(&folder).map_err(|e| CommandError {
-        code: "io",
-        message: format!("{}: {e}", folder.display()),
-    })?;
+    std::fs::create_dir_all(&folder).map_err(|e| CommandError::io(&folder, &e))?;
     let mut main = None;
     for (name, bytes) in files {
         // Only the name: a path in it must not write outside the folder.
@@ -69,10 +44,7 @@ fn keep_files(data_dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf, C
             continue;
         };
         let path = folder.join(name);
-        std::fs::write(&path, bytes).map_err(|e| CommandError {
-            code: "io",
-            message: format!("{}: {e}", path.display()),
-        })?;
+        std::fs::write(&path, bytes).map_err(|e| CommandError::io(&path, &e))?;
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -97,20 +69,20 @@ fn keep_files(data_dir: &Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf, C
 #[tauri::command]
 pub async fn import_preview(
     state: State<'_, AppState>,
-    kind: String,
-    crs: String,
-    files: Vec<(String, Vec<u8>)>,
-) -> Reply<Preview> {
-    let kind = ImportKind::from_code(&kind)?;
-    let crs = Crs::from_code(&crs)?;
+    Args(ask): Args<call::ImportPreview>,
+) -> Answer<call::ImportPreview> {
+    let (kind, crs) = (ask.kind, ask.crs);
     let store = store(&state)?;
-    let path = keep_files(&state.data_dir, &files)?;
-    let table = yitu_formats::read(&path).map_err(|e| CommandError {
-        code: "unreadable",
-        message: format!(
-            "无法读取此文件，未导入 / cannot read this file, nothing imported: {}",
-            crate::startup::error_chain(&e)
-        ),
+    let path = keep_files(&state.data_dir, &ask.files)?;
+    // Why the user's own file cannot be read is theirs to see, cause and all.
+    let table = yitu_formats::read(&path).map_err(|e| {
+        CommandError::new(
+            ErrorCode::Unreadable,
+            format!(
+                "无法读取此文件，未导入 / cannot read this file, nothing imported: {}",
+                crate::startup::error_chain(&e)
+            ),
+        )
     })?;
     let source_rows: Vec<SourceRow> = table
         .rows
@@ -152,10 +124,10 @@ pub async fn import_preview(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let preview = Preview {
-        kind: kind.code(),
+        kind,
         file: file.clone(),
-        encoding: table.source_encoding.name(),
-        row_word: table.kind.row_word(),
+        encoding: table.source_encoding.name().into(),
+        row_word: table.kind.row_word().into(),
         headers: table.headers.clone(),
         rows: table.rows.len(),
         valid: table.rows.len() - bad.len(),
@@ -179,7 +151,11 @@ pub async fn import_preview(
 /// ones (the bad ones stay listed in the preview). Refused, nothing written, when a row is bad
 /// and `skip_invalid` is not set.
 #[tauri::command]
-pub async fn import_commit(state: State<'_, AppState>, skip_invalid: bool) -> Reply<ImportReport> {
+pub async fn import_commit(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::ImportCommit>,
+) -> Answer<call::ImportCommit> {
+    let skip_invalid = ask.skip_invalid;
     let pending = state
         .imports
         .pending
@@ -220,15 +196,11 @@ pub async fn import_commit(state: State<'_, AppState>, skip_invalid: bool) -> Re
 
 /// Rows written so far of the import running (done, total).
 #[tauri::command]
-pub fn import_progress(state: State<'_, AppState>) -> (usize, usize) {
-    state.imports.progress.lock().map(|p| *p).unwrap_or((0, 0))
-}
-
-/// A file written by an export.
-#[derive(Serialize)]
-pub struct Exported {
-    path: String,
-    records: usize,
+pub fn import_progress(
+    state: State<'_, AppState>,
+    _: Args<call::ImportProgress>,
+) -> Answer<call::ImportProgress> {
+    Ok(state.imports.progress.lock().map(|p| *p).unwrap_or((0, 0)))
 }
 
 /// Writes a registry (or the stock) to `<data>/exports/<kind>-<ms>.<csv|xlsx|geojson>`: CSV in
@@ -236,45 +208,43 @@ pub struct Exported {
 #[tauri::command]
 pub async fn export_register(
     state: State<'_, AppState>,
-    kind: String,
-    format: String,
-) -> Reply<Exported> {
-    let kind = ImportKind::from_code(&kind)?;
+    Args(ask): Args<call::ExportRegister>,
+) -> Answer<call::ExportRegister> {
+    let (kind, format) = (ask.kind, ask.format);
     let store = store(&state)?;
     let dir = state.data_dir.join("exports");
-    let path = dir.join(format!("{}-{}.{format}", kind.code(), super::now_ms()));
-    std::fs::create_dir_all(&dir).map_err(|e| CommandError {
-        code: "io",
-        message: format!("{}: {e}", dir.display()),
-    })?;
-    let cannot_write = |e: &dyn std::fmt::Display| CommandError {
-        code: "io",
-        message: format!("无法写入 / cannot write {}: {e}", path.display()),
-    };
-    let records = match format.as_str() {
-        "geojson" => {
+    let path = dir.join(format!(
+        "{}-{}.{}",
+        kind.code(),
+        super::now_ms(),
+        format.extension()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| CommandError::io(&dir, &e))?;
+    let records = match format {
+        ExportFormat::Geojson => {
             let layer = yitu_domain::Layer::from_code(kind.code()).map_err(|_| {
                 CommandError::invalid("库存没有自己的位置：请导出为 CSV 或 XLSX / stock has no positions: export it as CSV or XLSX")
             })?;
             let fc = store.feature_collection(layer).await?;
             let n = fc.features.len();
-            std::fs::write(&path, fc.to_string()).map_err(|e| cannot_write(&e))?;
+            std::fs::write(&path, fc.to_string()).map_err(|e| CommandError::io(&path, &e))?;
             n
         }
-        "csv" | "xlsx" => {
+        ExportFormat::Csv | ExportFormat::Xlsx => {
             let (headers, rows) = store.export_table(kind).await?;
-            let written = if format == "csv" {
+            let written = if format == ExportFormat::Csv {
                 yitu_formats::write_csv(&path, &headers, &rows)
             } else {
                 yitu_formats::write_xlsx(&path, kind.code(), &headers, &rows)
             };
-            written.map_err(|e| cannot_write(&e))?;
+            written.map_err(|e| {
+                CommandError::internal(
+                    &format!("无法写入 {}", path.display()),
+                    &format!("cannot write {}", path.display()),
+                    &e,
+                )
+            })?;
             rows.len()
-        }
-        other => {
-            return Err(CommandError::invalid(format!(
-                "未知格式 {other:?}：csv、xlsx 或 geojson / unknown format {other:?}: csv, xlsx or geojson"
-            )))
         }
     };
     Ok(Exported {

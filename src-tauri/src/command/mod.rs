@@ -1,109 +1,110 @@
-//! The commands the window calls. Each decodes its arguments, makes one store call and returns
-//! either the value or a `CommandError` (a stable code and a message; details go to the log).
-//! Registries and analysis are here; incidents, decisions and local users in their modules.
+//! The commands the window calls, one per `yitu_ipc::call` type: each takes its arguments as
+//! that type ([`Args`]), makes one store call and answers the type's reply or a
+//! [`CommandError`] (a stable code and a message; details go to the log). Registries and
+//! analysis are here; incidents, decisions, imports, sync, base maps, overlays and local users
+//! in their modules.
 
 pub mod basemap;
 pub mod decision;
+mod failure;
 pub mod file;
 pub mod import;
 pub mod incident;
 pub mod overlay;
 pub mod sync;
+#[cfg(test)]
+mod tests;
 pub mod user;
 
-use crate::startup::{error_chain, AppState};
-use serde::Serialize;
+pub use failure::CommandError;
+
+use crate::startup::AppState;
+use tauri::ipc::{CommandArg, CommandItem, InvokeBody, InvokeError};
 use tauri::State;
-use yitu_domain::{demo, EntityId, Layer};
+use yitu_domain::{demo, EntityId};
+use yitu_ipc::call;
+use yitu_ipc::{Command, ErrorCode};
 use yitu_replica::Store;
 
-#[derive(Debug, Serialize)]
-pub struct CommandError {
-    code: &'static str,
-    message: String,
-}
+/// A command's arguments: the whole invoke arguments object decoded as the command's
+/// `yitu_ipc::call` type. Arguments that do not decode answer `bad_request` in the contract's
+/// `{code, message}` shape (Tauri's own decoding would answer a bare string).
+pub struct Args<C>(pub C);
 
-impl From<yitu_replica::Error> for CommandError {
-    fn from(e: yitu_replica::Error) -> Self {
-        tracing::warn!(error = ?e, "command failed");
-        Self {
-            code: e.code(),
-            message: error_chain(&e),
-        }
+impl<'de, C: Command, R: tauri::Runtime> CommandArg<'de, R> for Args<C> {
+    fn from_command(item: CommandItem<'de, R>) -> Result<Self, InvokeError> {
+        let decoded = match item.message.payload() {
+            InvokeBody::Json(value) => C::deserialize(value).map_err(|e| e.to_string()),
+            InvokeBody::Raw(_) => Err("bytes where JSON arguments were expected".to_owned()),
+        };
+        decoded.map(Args).map_err(|detail| {
+            tracing::warn!(command = C::NAME, %detail, "arguments do not decode");
+            InvokeError::from(CommandError::new(
+                ErrorCode::BadRequest,
+                format!(
+                    "窗口发来的参数无法解读 / the window's arguments to {} do not decode: {detail}",
+                    C::NAME
+                ),
+            ))
+        })
     }
 }
 
-impl From<yitu_domain::Error> for CommandError {
-    fn from(e: yitu_domain::Error) -> Self {
-        Self {
-            code: "invalid",
-            message: e.to_string(),
-        }
-    }
+/// What the command of type `C` answers.
+pub(crate) type Answer<C> = Result<<C as Command>::Reply, CommandError>;
+
+pub(crate) fn store<'a>(state: &'a State<'_, AppState>) -> Result<&'a Store, CommandError> {
+    state
+        .store
+        .as_ref()
+        .map_err(|e| CommandError::new(ErrorCode::StoreUnavailable, e.clone()))
 }
 
-impl CommandError {
-    pub(crate) fn invalid(message: impl Into<String>) -> Self {
-        Self {
-            code: "invalid",
-            message: message.into(),
-        }
-    }
-}
-
-pub(crate) type Reply<T> = Result<T, CommandError>;
-
-pub(crate) fn store<'a>(state: &'a State<'_, AppState>) -> Reply<&'a Store> {
-    state.store.as_ref().map_err(|e| CommandError {
-        code: "store_unavailable",
-        message: e.clone(),
-    })
-}
-
-#[derive(Serialize)]
-pub struct AppInfo {
-    version: &'static str,
-    data_dir: String,
-    /// Why the store could not be opened, when it could not.
-    store_error: Option<String>,
-    demo: bool,
-    demo_notice_zh: &'static str,
-    demo_notice_en: &'static str,
+/// Parses an id the window sent.
+pub(crate) fn id(text: &str) -> Result<EntityId, CommandError> {
+    Ok(EntityId::parse(text)?)
 }
 
 #[tauri::command]
-pub async fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
+pub async fn app_info(state: State<'_, AppState>, _: Args<call::AppInfo>) -> Answer<call::AppInfo> {
     let demo = match &state.store {
         Ok(s) => s.has_demo().await?,
         Err(_) => false,
     };
-    Ok(AppInfo {
-        version: env!("CARGO_PKG_VERSION"),
+    Ok(yitu_ipc::app::About {
+        version: env!("CARGO_PKG_VERSION").into(),
         data_dir: state.data_dir.display().to_string(),
         store_error: state.store.as_ref().err().cloned(),
         demo,
-        demo_notice_zh: demo::NOTICE_ZH,
-        demo_notice_en: demo::NOTICE_EN,
+        demo_notice_zh: demo::NOTICE_ZH.into(),
+        demo_notice_en: demo::NOTICE_EN.into(),
     })
 }
 
 #[tauri::command]
-pub async fn stats(state: State<'_, AppState>) -> Reply<yitu_replica::Stats> {
+pub async fn stats(state: State<'_, AppState>, _: Args<call::Stats>) -> Answer<call::Stats> {
     Ok(store(&state)?.stats().await?)
 }
 
+/// The reply of a [`Command::BYTES`] command: its JSON as one buffer.
+fn bytes<C: Command>(reply: &C::Reply) -> Result<tauri::ipc::Response, CommandError> {
+    debug_assert!(C::BYTES, "{} answers a value, not bytes", C::NAME);
+    serde_json::to_vec(reply)
+        .map(tauri::ipc::Response::new)
+        .map_err(|e| CommandError::internal("无法编码答复", "the reply cannot be encoded", &e))
+}
+
 /// Every live record of a layer (the window filters, lists and searches them), as JSON bytes:
-/// a byte reply reaches the window as one buffer the window decodes itself, where a value reply is parsed into script objects and written out
-/// again first (seconds for the 50,000 records of the map benchmark).
+/// a byte reply reaches the window as one buffer the window decodes itself, where a value reply
+/// is parsed into script objects and written out again first (seconds for the 50,000 records
+/// of the map benchmark).
 #[tauri::command]
-pub async fn resources(state: State<'_, AppState>, layer: String) -> Reply<tauri::ipc::Response> {
-    let layer = Layer::from_code(&layer)?;
-    let records = store(&state)?.resources(layer).await?;
-    let bytes = serde_json::to_vec(&records).map_err(|e| CommandError {
-        code: "encode",
-        message: e.to_string(),
-    })?;
-    Ok(tauri::ipc::Response::new(bytes))
+pub async fn resources(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::Resources>,
+) -> Result<tauri::ipc::Response, CommandError> {
+    let records = store(&state)?.resources(ask.layer).await?;
+    bytes::<call::Resources>(&records)
 }
 
 /// The map is to draw what these filters keep of the store as it is now: after a change of
@@ -111,27 +112,25 @@ pub async fn resources(state: State<'_, AppState>, layer: String) -> Reply<tauri
 #[tauri::command]
 pub fn map_filter(
     state: State<'_, AppState>,
-    filter: yitu_domain::dispatch::filter::Filter,
-) -> u64 {
-    state.map.redraw(filter)
+    Args(ask): Args<call::MapFilter>,
+) -> Answer<call::MapFilter> {
+    Ok(state.map.redraw(ask.filter))
 }
 
 #[tauri::command]
 pub async fn resource(
     state: State<'_, AppState>,
-    id: String,
-) -> Reply<yitu_domain::registries::resource::Resource> {
-    Ok(store(&state)?.resource(EntityId::parse(&id)?).await?)
+    Args(ask): Args<call::Resource>,
+) -> Answer<call::Resource> {
+    Ok(store(&state)?.resource(id(&ask.id)?).await?)
 }
 
 #[tauri::command]
 pub async fn depot_stock(
     state: State<'_, AppState>,
-    id: String,
-) -> Reply<Vec<yitu_replica::stock::StockRow>> {
-    Ok(store(&state)?
-        .stock(EntityId::parse(&id)?, &today())
-        .await?)
+    Args(ask): Args<call::DepotStock>,
+) -> Answer<call::DepotStock> {
+    Ok(store(&state)?.stock(id(&ask.id)?, &today()).await?)
 }
 
 /// The depots that can still promise (on hand less reserved) at least `at_least` of the material
@@ -139,14 +138,13 @@ pub async fn depot_stock(
 #[tauri::command]
 pub async fn depots_holding(
     state: State<'_, AppState>,
-    code: String,
-    at_least: i64,
-) -> Reply<Vec<String>> {
-    let prefix = yitu_domain::stock::material::MaterialCode::parse(code.trim())?;
+    Args(ask): Args<call::DepotsHolding>,
+) -> Answer<call::DepotsHolding> {
+    let prefix = yitu_domain::stock::material::MaterialCode::parse(ask.code.trim())?;
     let holdings = store(&state)?.holdings(&prefix).await?;
     Ok(holdings
         .into_iter()
-        .filter(|(_, lines)| lines.iter().map(|l| l.available).sum::<i64>() >= at_least)
+        .filter(|(_, lines)| lines.iter().map(|l| l.available).sum::<i64>() >= ask.at_least)
         .map(|(id, _)| id.to_string())
         .collect())
 }
@@ -161,7 +159,8 @@ pub(crate) fn today() -> String {
 #[tauri::command]
 pub async fn stock_warnings(
     state: State<'_, AppState>,
-) -> Reply<Vec<yitu_replica::stock::LineWarning>> {
+    _: Args<call::StockWarnings>,
+) -> Answer<call::StockWarnings> {
     Ok(store(&state)?.stock_warnings(&today()).await?)
 }
 
@@ -169,9 +168,9 @@ pub async fn stock_warnings(
 #[tauri::command]
 pub async fn search(
     state: State<'_, AppState>,
-    query: String,
-) -> Reply<Vec<yitu_replica::search::Hit>> {
-    Ok(store(&state)?.search(&query, 30).await?)
+    Args(ask): Args<call::Search>,
+) -> Answer<call::Search> {
+    Ok(store(&state)?.search(&ask.query, 30).await?)
 }
 
 /// The dispatch briefing for a point picked on the map: teams of a specialty, experts of a
@@ -179,92 +178,75 @@ pub async fn search(
 #[tauri::command]
 pub async fn briefing(
     state: State<'_, AppState>,
-    lon: f64,
-    lat: f64,
-    specialty: Option<String>,
-    field: Option<String>,
-    material: Option<String>,
-    min_quantity: Option<i64>,
-) -> Reply<serde_json::Value> {
-    use yitu_domain::{
-        registries::expert::ExpertField, registries::team::Specialty, stock::material::MaterialCode,
-    };
+    Args(ask): Args<call::Briefing>,
+) -> Answer<call::Briefing> {
+    use yitu_domain::stock::material::MaterialCode;
     let at = yitu_domain::space::district::District::hechuan().check_near(
-        yitu_domain::LonLat::new(lon, lat)?,
+        yitu_domain::LonLat::new(ask.lon, ask.lat)?,
         yitu_domain::space::district::WORKING_MARGIN_KM,
     )?;
-    let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let material = match given(material) {
+    let material = match ask
+        .material
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(code) => {
-            let min = min_quantity.unwrap_or(1);
+            let min = ask.min_quantity.unwrap_or(1);
             if min < 1 {
-                return Err(CommandError {
-                    code: "invalid",
-                    message: format!("数量须至少为 1 / the quantity must be at least 1 ({min})"),
-                });
+                return Err(CommandError::invalid(format!(
+                    "数量须至少为 1 / the quantity must be at least 1 ({min})"
+                )));
             }
-            Some((MaterialCode::parse(&code)?, min))
+            Some((MaterialCode::parse(code)?, min))
         }
         None => None,
     };
     let ask = yitu_replica::dispatch::BriefingAsk {
-        specialty: given(specialty)
-            .map(|s| Specialty::from_code(&s))
-            .transpose()?,
-        field: given(field)
-            .map(|f| ExpertField::from_code(&f))
-            .transpose()?,
+        specialty: ask.specialty,
+        field: ask.field,
         material,
     };
     Ok(store(&state)?.briefing(at, &ask).await?)
 }
 
-/// The shipped base-map layers, as GeoJSON text the map parses itself.
-#[derive(Serialize)]
-pub struct BaseMap {
-    outline: &'static str,
-    neighbours: &'static str,
-    rivers: &'static str,
-    /// Where MapLibre asks for label glyphs (the `yitu-glyphs` scheme).
-    glyphs: String,
-    /// Where MapLibre's worker fetches each layer's features (the `yitu-data` scheme).
-    features: String,
-}
-
 #[tauri::command]
-pub fn base_map() -> BaseMap {
-    BaseMap {
-        outline: yitu_domain::space::district::OUTLINE_DETAILED_GEOJSON,
+pub fn base_map(_: Args<call::BaseMap>) -> Answer<call::BaseMap> {
+    Ok(yitu_ipc::app::BaseMap {
+        outline: yitu_domain::space::district::OUTLINE_DETAILED_GEOJSON.into(),
         neighbours: include_str!(
             "../../../assets/geo/hechuan_and_neighbours_districts_wgs84.geojson"
-        ),
-        rivers: include_str!("../../../assets/geo/hechuan_rivers_gshhg_wdbii_wgs84.geojson"),
+        )
+        .into(),
+        rivers: include_str!("../../../assets/geo/hechuan_rivers_gshhg_wdbii_wgs84.geojson").into(),
         glyphs: crate::glyphs::url_template(),
         features: crate::features::url_template(),
-    }
+    })
 }
 
-/// The loaded road network (what it is and its lines as GeoJSON), or `null`.
+/// The loaded road network (what it is and its lines as GeoJSON), or none.
 #[tauri::command]
-pub async fn roads(state: State<'_, AppState>) -> Reply<serde_json::Value> {
+pub async fn roads(state: State<'_, AppState>, _: Args<call::Roads>) -> Answer<call::Roads> {
+    use yitu_ipc::dispatch::{LineString, RoadFeature, RoadLines, RoadProperties, Roads};
     let Some(roads) = store(&state)?.roads().await? else {
-        return Ok(serde_json::Value::Null);
+        return Ok(None);
     };
-    let features: Vec<serde_json::Value> = roads
+    let features = roads
         .lines
         .iter()
-        .map(|l| {
-            serde_json::json!({
-                "type": "Feature",
-                "properties": { "class": l.class, "speed_kmh": l.speed_kmh },
-                "geometry": { "type": "LineString",
-                    "coordinates": l.points.iter().map(|p| [p.lon, p.lat]).collect::<Vec<_>>() },
-            })
+        .map(|l| RoadFeature {
+            properties: RoadProperties {
+                class: l.class.clone(),
+                speed_kmh: l.speed_kmh,
+            },
+            geometry: LineString {
+                coordinates: l.points.iter().map(|p| [p.lon, p.lat]).collect(),
+            },
         })
         .collect();
-    Ok(serde_json::json!({
-        "info": roads.info,
-        "lines": { "type": "FeatureCollection", "features": features },
+    Ok(Some(Roads {
+        info: roads.info,
+        lines: RoadLines { features },
     }))
 }
 
@@ -273,13 +255,11 @@ pub async fn roads(state: State<'_, AppState>) -> Reply<serde_json::Value> {
 #[tauri::command]
 pub async fn load_roads(
     state: State<'_, AppState>,
-    name: String,
-    text: String,
-    crs: String,
-) -> Reply<yitu_replica::roads::RoadInfo> {
-    let crs = yitu_domain::space::crs::Crs::from_code(&crs)?;
-    let lines =
-        yitu_domain::space::road::lines_from_geojson(&text, crs, None).map_err(|problems| {
+    Args(ask): Args<call::LoadRoads>,
+) -> Answer<call::LoadRoads> {
+    let name = &ask.name;
+    let lines = yitu_domain::space::road::lines_from_geojson(&ask.text, ask.crs, None).map_err(
+        |problems| {
             let listed: Vec<String> = problems
                 .iter()
                 .take(10)
@@ -288,18 +268,16 @@ pub async fn load_roads(
                     n => format!("要素 {n} / feature {n}: {}", p.reason),
                 })
                 .collect();
-            CommandError {
-                code: "invalid_roads",
-                message: format!(
-                    "{name}: {} 处问题，未加载 / {} problem(s), nothing loaded\n{}",
-                    problems.len(),
-                    problems.len(),
-                    listed.join("\n")
-                ),
-            }
-        })?;
+            CommandError::invalid(format!(
+                "{name}: {} 处问题，未加载 / {} problem(s), nothing loaded\n{}",
+                problems.len(),
+                problems.len(),
+                listed.join("\n")
+            ))
+        },
+    )?;
     Ok(store(&state)?
-        .load_roads(&name, crs, &lines, now_ms())
+        .load_roads(name, ask.crs, &lines, now_ms())
         .await?)
 }
 
@@ -307,21 +285,19 @@ pub async fn load_roads(
 #[tauri::command]
 pub async fn coverage(
     state: State<'_, AppState>,
-    specialty: Option<String>,
-    minutes: f64,
-) -> Reply<serde_json::Value> {
+    Args(ask): Args<call::Coverage>,
+) -> Answer<call::Coverage> {
+    let minutes = ask.minutes;
     if !(minutes.is_finite() && minutes > 0.0 && minutes <= 600.0) {
-        return Err(CommandError {
-            code: "invalid",
-            message: format!("{minutes} 分钟不是有效时限 / not a valid time limit (1–600 min)"),
-        });
+        return Err(CommandError::invalid(format!(
+            "{minutes} 分钟不是有效时限 / not a valid time limit (1–600 min)"
+        )));
     }
-    let specialty = specialty
-        .filter(|s| !s.is_empty())
-        .map(|s| yitu_domain::registries::team::Specialty::from_code(&s))
-        .transpose()?;
     Ok(store(&state)?
-        .coverage(specialty, yitu_domain::dispatch::Limit::Minutes(minutes))
+        .coverage(
+            ask.specialty,
+            yitu_domain::dispatch::Limit::Minutes(minutes),
+        )
         .await?)
 }
 
@@ -329,38 +305,33 @@ pub async fn coverage(
 #[tauri::command]
 pub async fn inside(
     state: State<'_, AppState>,
-    outline: Vec<[f64; 2]>,
-) -> Reply<serde_json::Value> {
-    let points: Vec<yitu_domain::LonLat> = outline
+    Args(ask): Args<call::Inside>,
+) -> Answer<call::Inside> {
+    let points: Vec<yitu_domain::LonLat> = ask
+        .outline
         .iter()
         .map(|[lon, lat]| yitu_domain::LonLat {
             lon: *lon,
             lat: *lat,
         })
         .collect();
-    let area = yitu_domain::space::area::Area::new(&points).map_err(|e| CommandError {
-        code: "invalid_area",
-        message: e.to_string(),
-    })?;
+    let area = yitu_domain::space::area::Area::new(&points)
+        .map_err(|e| CommandError::invalid(e.to_string()))?;
     Ok(store(&state)?.inside(&area).await?)
 }
 
 /// A record laid out as its import row, for the edit form: the kind, its Chinese headers and
 /// the record's cells (the first is the id, which cannot be changed).
-#[derive(Serialize)]
-pub struct RecordForm {
-    kind: &'static str,
-    headers: Vec<String>,
-    cells: Vec<String>,
-}
-
 #[tauri::command]
-pub async fn record_form(state: State<'_, AppState>, id: String) -> Reply<RecordForm> {
+pub async fn record_form(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::RecordForm>,
+) -> Answer<call::RecordForm> {
     use yitu_domain::import::{edit, sheet};
-    let record = store(&state)?.resource(EntityId::parse(&id)?).await?;
+    let record = store(&state)?.resource(id(&ask.id)?).await?;
     let kind = edit::kind_of(&record);
-    Ok(RecordForm {
-        kind: kind.code(),
+    Ok(yitu_ipc::registry::RecordForm {
+        kind,
         headers: sheet::headers(kind),
         cells: sheet::resource_row(&record, &yitu_domain::registries::town::all()),
     })
@@ -418,51 +389,46 @@ impl Stamp {
 #[tauri::command]
 pub async fn update_record(
     state: State<'_, AppState>,
-    id: String,
-    sets: Vec<(String, String)>,
-) -> Reply<yitu_domain::registries::resource::Resource> {
-    let id = EntityId::parse(&id)?;
+    Args(ask): Args<call::UpdateRecord>,
+) -> Answer<call::UpdateRecord> {
+    let id = id(&ask.id)?;
     let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口编辑 / window edit");
     let store = store(&state)?;
     store
-        .update_record(id, &sets, yitu_domain::space::crs::Crs::Wgs84, author)
+        .update_record(id, &ask.sets, yitu_domain::space::crs::Crs::Wgs84, author)
         .await?;
     Ok(store.resource(id).await?)
 }
 
 /// Retires a record, with the reason the user gave.
 #[tauri::command]
-pub async fn retire_record(state: State<'_, AppState>, id: String, reason: String) -> Reply<()> {
-    if reason.trim().is_empty() {
-        return Err(CommandError {
-            code: "invalid",
-            message: "请填写退役原因 / say why the record is retired".into(),
-        });
+pub async fn retire_record(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::RetireRecord>,
+) -> Answer<call::RetireRecord> {
+    if ask.reason.trim().is_empty() {
+        return Err(CommandError::invalid(
+            "请填写退役原因 / say why the record is retired",
+        ));
     }
     let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口退役 / window retire");
     store(&state)?
-        .retire_record(EntityId::parse(&id)?, reason.trim(), author)
+        .retire_record(id(&ask.id)?, ask.reason.trim(), author)
         .await?;
     Ok(())
 }
 
-/// One change to a record, newest last.
-#[derive(Serialize)]
-pub struct Change {
-    at_ms: i64,
-    actor: String,
-    action: String,
-    diff: serde_json::Value,
-}
-
 #[tauri::command]
-pub async fn history(state: State<'_, AppState>, id: String) -> Reply<Vec<Change>> {
-    let rows = store(&state)?.history(EntityId::parse(&id)?).await?;
+pub async fn history(
+    state: State<'_, AppState>,
+    Args(ask): Args<call::History>,
+) -> Answer<call::History> {
+    let rows = store(&state)?.history(id(&ask.id)?).await?;
     Ok(rows
         .into_iter()
-        .map(|(at_ms, actor, action, diff)| Change {
+        .map(|(at_ms, actor, action, diff)| yitu_ipc::registry::Change {
             at_ms,
             actor,
             action,
@@ -471,31 +437,16 @@ pub async fn history(state: State<'_, AppState>, id: String) -> Reply<Vec<Change
         .collect())
 }
 
-/// A material received into a depot for the first time: the line it opens.
-#[derive(serde::Deserialize)]
-pub struct NewLineArg {
-    name: String,
-    unit: String,
-    expiry: Option<String>,
-    minimum: Option<i64>,
-}
-
 /// A stock movement on a line of a depot (receive, issue, reserve, release, recount), checked
 /// against the balance in its transaction: it never takes stock below zero. A receipt with
 /// `newLine` opens a line for a material the depot did not hold (a full 7-digit code).
 #[tauri::command]
 pub async fn stock_move(
     state: State<'_, AppState>,
-    depot: String,
-    code: String,
-    kind: String,
-    quantity: i64,
-    note: String,
-    new_line: Option<NewLineArg>,
-) -> Reply<yitu_domain::stock::Balance> {
-    let kind = yitu_domain::stock::MoveKind::from_code(&kind)?;
-    let code = yitu_domain::stock::material::MaterialCode::parse(code.trim())?;
-    let new_line = match &new_line {
+    Args(ask): Args<call::StockMove>,
+) -> Answer<call::StockMove> {
+    let code = yitu_domain::stock::material::MaterialCode::parse(ask.code.trim())?;
+    let new_line = match &ask.new_line {
         Some(l) => {
             if code.as_str().len() != 7 {
                 return Err(CommandError::invalid(format!(
@@ -522,11 +473,11 @@ pub async fn stock_move(
     let author = stamp.author("窗口库存 / window stock");
     let balance = store(&state)?
         .move_stock(
-            EntityId::parse(&depot)?,
+            id(&ask.depot)?,
             &code,
-            kind,
-            quantity,
-            note.trim(),
+            ask.kind,
+            ask.quantity,
+            ask.note.trim(),
             new_line,
             author,
         )
@@ -538,20 +489,17 @@ pub async fn stock_move(
 #[tauri::command]
 pub async fn stock_terms(
     state: State<'_, AppState>,
-    depot: String,
-    code: String,
-    expiry: Option<String>,
-    minimum: Option<i64>,
-) -> Reply<()> {
-    let code = yitu_domain::stock::material::MaterialCode::parse(&code)?;
+    Args(ask): Args<call::StockTerms>,
+) -> Answer<call::StockTerms> {
+    let code = yitu_domain::stock::material::MaterialCode::parse(&ask.code)?;
     let terms = yitu_domain::stock::Terms {
-        expiry: expiry.filter(|e| !e.trim().is_empty()),
-        minimum,
+        expiry: ask.expiry.filter(|e| !e.trim().is_empty()),
+        minimum: ask.minimum,
     };
     let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口库存 / window stock");
     store(&state)?
-        .set_stock_terms(EntityId::parse(&depot)?, &code, terms, author)
+        .set_stock_terms(id(&ask.depot)?, &code, terms, author)
         .await?;
     Ok(())
 }
@@ -561,14 +509,17 @@ pub async fn stock_terms(
 #[tauri::command]
 pub async fn create_record(
     state: State<'_, AppState>,
-    kind: String,
-    cells: Vec<String>,
-) -> Reply<yitu_domain::registries::resource::Resource> {
-    let kind = yitu_domain::import::ImportKind::from_code(&kind)?;
+    Args(ask): Args<call::CreateRecord>,
+) -> Answer<call::CreateRecord> {
     let mut stamp = Stamp::now(&state);
     let author = stamp.author("窗口新建 / window create");
     let record = store(&state)?
-        .create_record(kind, &cells, yitu_domain::space::crs::Crs::Wgs84, author)
+        .create_record(
+            ask.kind,
+            &ask.cells,
+            yitu_domain::space::crs::Crs::Wgs84,
+            author,
+        )
         .await?;
     Ok(record)
 }
@@ -578,7 +529,8 @@ pub async fn create_record(
 #[tauri::command]
 pub async fn readiness(
     state: State<'_, AppState>,
-) -> Reply<yitu_domain::dispatch::readiness::Readiness> {
+    _: Args<call::Readiness>,
+) -> Answer<call::Readiness> {
     Ok(store(&state)?
         .readiness(&yitu_domain::dispatch::readiness::default_per_person())
         .await?)

@@ -120,7 +120,7 @@ impl Unsealed<'_> {
 }
 
 /// The first link of a chain that does not hold, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("incident {incident_id}, event {seq} (decision {decision_id}): {reason}")]
 pub struct Broken {
     pub incident_id: EntityId,

@@ -259,7 +259,7 @@ impl ResourceIndex {
 }
 
 /// How far is within reach, for coverage.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Limit {
     /// Straight-line metres.

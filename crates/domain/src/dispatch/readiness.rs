@@ -6,7 +6,7 @@ use crate::registries::depot::{Depot, DepotLevel};
 use crate::registries::town::Town;
 use crate::stock::{Balance, StockLine};
 use crate::EntityId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// People the district reserve must support (合川区 plan).
@@ -16,7 +16,7 @@ pub const TOWN_STANDARD: u64 = 200;
 
 /// How much of a material one person needs. `code` is a GB/T 38565 code at any level: every
 /// stock line under it counts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PerPerson {
     pub code: String,
     pub name: String,
@@ -44,7 +44,7 @@ pub fn default_per_person() -> Vec<PerPerson> {
 }
 
 /// One material's cover.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cover {
     pub code: String,
     pub name: String,
@@ -54,7 +54,7 @@ pub struct Cover {
 }
 
 /// A reserve's readiness: the people it supports (the scarcest material decides).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reserve {
     pub people: u64,
     pub standard: u64,
@@ -64,7 +64,7 @@ pub struct Reserve {
     pub materials: Vec<Cover>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TownReserve {
     pub code: String,
     pub name: String,
@@ -72,7 +72,7 @@ pub struct TownReserve {
     pub reserve: Reserve,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Readiness {
     pub per_person: Vec<PerPerson>,
     pub district: Reserve,

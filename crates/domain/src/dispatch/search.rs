@@ -5,7 +5,7 @@ use crate::registries::resource::Resource;
 use serde::Serialize;
 
 /// Why a record matched, strongest first: a name match ranks above a town match, and so on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     Name,

@@ -24,7 +24,7 @@ use crate::space::district::District;
 use crate::stock::material::MaterialCode;
 use crate::{EntityId, LonLat};
 use columns::{fields, ColumnMap};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 crate::labelled_enum! {
     /// What a file is imported as: one of the five registries, or depots' stock.
@@ -42,7 +42,7 @@ crate::labelled_enum! {
 pub use crate::space::crs::Crs;
 
 /// Why a row (or the header, line 1 of most files) was refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
     pub line: usize,
     /// The column as the file names it, or the field's Chinese header when the column is missing.

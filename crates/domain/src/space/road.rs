@@ -314,7 +314,7 @@ struct Edge {
 }
 
 /// What a loaded network amounts to, for the panel and `yitu roads`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct NetworkSummary {
     pub lines: usize,
     pub junctions: usize,

@@ -98,6 +98,43 @@ pub struct State {
     events: BTreeMap<String, (EntityId, i64)>,
 }
 
+/// One record's writes resolved field by field: what every replica and the server's view show
+/// of it. Written once here; the replica's store and [`State::view`] both use it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Merged {
+    /// Each field's winning value.
+    pub winners: BTreeMap<String, serde_json::Value>,
+    /// The newest winning stamp (none: no write yet).
+    pub newest: Option<Stamp>,
+    /// Fields in conflict, each with its heads, the winner first.
+    pub conflicts: Vec<(String, Vec<FieldOp>)>,
+    /// Some field has more than one write (so conflicts may have existed before).
+    pub several: bool,
+}
+
+/// Resolves a record's writes, field by field.
+pub fn record(ops: &BTreeMap<String, Vec<FieldOp>>) -> Merged {
+    let mut m = Merged {
+        several: ops.values().any(|w| w.len() > 1),
+        ..Merged::default()
+    };
+    for (field, fops) in ops {
+        let Some(r) = resolve(fops) else { continue };
+        m.winners.insert(field.clone(), r.winner.value.clone());
+        if m.newest.as_ref().is_none_or(|n| r.winner.stamp > *n) {
+            m.newest = Some(r.winner.stamp.clone());
+        }
+        if !r.conflicts.is_empty() {
+            let heads = std::iter::once(r.winner)
+                .chain(r.conflicts.iter().copied())
+                .cloned()
+                .collect();
+            m.conflicts.push((field.clone(), heads));
+        }
+    }
+    m
+}
+
 /// One record write as kept: who made it, and its fields (with their text, the tie-break).
 #[derive(Debug, Clone)]
 struct Write {
@@ -187,15 +224,11 @@ impl State {
                     });
                 }
             }
-            let mut values = BTreeMap::new();
-            for (field, ops) in &fields {
-                if let Some(r) = resolve(ops) {
-                    values.insert(field.clone(), r.winner.value.clone());
-                    if !r.conflicts.is_empty() {
-                        view.conflicts.insert(format!("{collection}/{id}/{field}"));
-                    }
-                }
+            let merged = record(&fields);
+            for (field, _) in &merged.conflicts {
+                view.conflicts.insert(format!("{collection}/{id}/{field}"));
             }
+            let values = merged.winners;
             view.records.insert(format!("{collection}/{id}"), values);
         }
         for entry in self.ledger.values() {

@@ -11,12 +11,11 @@ use crate::table::{
 };
 use crate::write::{Origin, Write};
 use crate::{Error, Store};
-use serde::Serialize;
 use std::collections::BTreeSet;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use yitu_domain::sync::snapshot::SnapshotHead;
-use yitu_domain::sync::wire::{Pulled, Rejection};
+use yitu_domain::sync::wire::Pulled;
 use yitu_domain::sync::{Change, Op};
 
 /// Changes per push request and per pulled page.
@@ -27,22 +26,7 @@ const PULL_PAGE: u32 = 1_000;
 /// pulling every page (a few pages cost less than folding the whole log on the server).
 pub const SNAPSHOT_FROM: u64 = 5_000;
 
-/// What one pass did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct SyncReport {
-    /// Changes sent this pass (including repeats the server had already).
-    pub pushed: u64,
-    pub accepted: u64,
-    pub rejected: Vec<Rejection>,
-    /// Changes from other devices applied.
-    pub pulled: u64,
-    /// Fields in conflict after the pass.
-    pub conflicts: u64,
-    /// Local changes still waiting for the server.
-    pub pending: u64,
-    pub cursor: u64,
-    pub server_time_ms: u64,
-}
+pub use yitu_ipc::sync::SyncReport;
 
 impl Store {
     /// Local changes the server has not answered yet.

@@ -10,16 +10,11 @@ use std::collections::BTreeMap;
 use yitu_domain::command::incident::Incident;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::sync::change::RETIRED;
-use yitu_domain::sync::{resolve, Change, FieldOp, FieldWrite, Op, Stamp};
+use yitu_domain::sync::merge::{self, Merged};
+use yitu_domain::sync::{Change, FieldOp, FieldWrite, Op, Stamp};
 use yitu_domain::EntityId;
 
-/// One version of a field in conflict.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct Version {
-    pub value: serde_json::Value,
-    pub author: String,
-    pub stamp: String,
-}
+pub use yitu_ipc::sync::Version;
 
 /// A field two people changed concurrently to different values: the version now shown (first)
 /// and the others. Every replica that holds the same writes shows the same conflict.
@@ -117,8 +112,8 @@ pub(crate) async fn apply_writes(
         for ((_, ws), id) in chunk.iter().zip(&ids) {
             let collection = ws[0].collection;
             let ops = known_ops(stored.remove(id).unwrap_or_default(), ws)?;
-            let m = merge(&ops);
-            write_conflicts(conn, collection, id, m.several, &m.conflicts).await?;
+            let m = merge::record(&ops);
+            write_conflicts(conn, collection, id, m.several, &versions(&m.conflicts)).await?;
             if collection == "incidents" {
                 write_incident(conn, id, &m).await?;
             } else if let Some(row) =
@@ -145,8 +140,8 @@ pub(crate) fn prepare(writes: &[Incoming]) -> Result<Option<Prepared>, Error> {
         return Ok(None);
     }
     let refs: Vec<&Incoming> = writes.iter().collect();
-    let m = merge(&known_ops(BTreeMap::new(), &refs)?);
-    let (several, conflicts) = (m.several, m.conflicts.clone());
+    let m = merge::record(&known_ops(BTreeMap::new(), &refs)?);
+    let (several, conflicts) = (m.several, versions(&m.conflicts));
     let row = resource_row(None, first.collection, &first.id.to_string(), m)?;
     Ok(Some(Prepared {
         several,
@@ -285,42 +280,22 @@ fn known_ops(
     Ok(out)
 }
 
-/// What a record's writes resolve to: each field's winner, the newest winning stamp, and the
-/// fields in conflict with their versions (winner first). Pure.
-struct Merged {
-    winners: BTreeMap<String, serde_json::Value>,
-    newest: Option<Stamp>,
-    conflicts: Vec<(String, Vec<Version>)>,
-    /// Some field has more than one write (so conflict rows may exist from before).
-    several: bool,
-}
-
-fn merge(ops: &BTreeMap<String, Vec<FieldOp>>) -> Merged {
-    let mut m = Merged {
-        winners: BTreeMap::new(),
-        newest: None,
-        conflicts: Vec::new(),
-        several: ops.values().any(|w| w.len() > 1),
-    };
-    for (field, fops) in ops {
-        let Some(r) = resolve(fops) else { continue };
-        m.winners.insert(field.clone(), r.winner.value.clone());
-        if m.newest.as_ref().is_none_or(|n| r.winner.stamp > *n) {
-            m.newest = Some(r.winner.stamp.clone());
-        }
-        if !r.conflicts.is_empty() {
-            let versions = std::iter::once(r.winner)
-                .chain(r.conflicts.iter().copied())
+/// A record's conflicts as stored and shown: every head's value, author and stamp, winner first.
+fn versions(conflicts: &[(String, Vec<FieldOp>)]) -> Vec<(String, Vec<Version>)> {
+    conflicts
+        .iter()
+        .map(|(field, heads)| {
+            let versions = heads
+                .iter()
                 .map(|o| Version {
                     value: o.value.clone(),
                     author: o.author.clone(),
                     stamp: o.stamp.to_string(),
                 })
                 .collect();
-            m.conflicts.push((field.clone(), versions));
-        }
-    }
-    m
+            (field.clone(), versions)
+        })
+        .collect()
 }
 
 /// Replaces a record's conflict rows by what the merge found.
@@ -374,8 +349,8 @@ pub(crate) async fn materialize(
 ) -> Result<(), Error> {
     let ops = record_op::field_ops(conn, id).await?;
     let id_s = id.to_string();
-    let m = merge(&ops);
-    write_conflicts(conn, collection, &id_s, m.several, &m.conflicts).await?;
+    let m = merge::record(&ops);
+    write_conflicts(conn, collection, &id_s, m.several, &versions(&m.conflicts)).await?;
     if collection == "incidents" {
         return write_incident(conn, &id_s, &m).await;
     }

@@ -4,13 +4,7 @@ use super::Conn;
 use crate::Error;
 use yitu_domain::EntityId;
 
-/// An acknowledgement recorded for a recipient.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
-pub struct Ack {
-    pub recipient: String,
-    pub at_ms: i64,
-    pub recorded_by: String,
-}
+use yitu_ipc::decision::Ack;
 
 pub(crate) async fn insert(conn: &mut Conn, decision: EntityId, ack: &Ack) -> Result<(), Error> {
     sqlx::query(
@@ -26,10 +20,18 @@ pub(crate) async fn insert(conn: &mut Conn, decision: EntityId, ack: &Ack) -> Re
 }
 
 pub(crate) async fn of_decision(conn: &mut Conn, decision: EntityId) -> Result<Vec<Ack>, Error> {
-    Ok(sqlx::query_as(
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT recipient, at_ms, recorded_by FROM decision_ack WHERE decision_id = ? ORDER BY at_ms, recipient",
     )
     .bind(decision.to_string())
     .fetch_all(&mut *conn)
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(recipient, at_ms, recorded_by)| Ack {
+            recipient,
+            at_ms,
+            recorded_by,
+        })
+        .collect())
 }

@@ -5,17 +5,7 @@ use super::Conn;
 use crate::Error;
 use yitu_domain::EntityId;
 
-/// One row of a decision's history.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
-pub struct HistoryRow {
-    pub at_ms: i64,
-    pub actor: String,
-    pub role: String,
-    pub action: String,
-    pub from_state: String,
-    pub to_state: String,
-    pub note: String,
-}
+use yitu_ipc::decision::HistoryRow;
 
 pub(crate) async fn append(
     conn: &mut Conn,
@@ -43,11 +33,26 @@ pub(crate) async fn of_decision(
     conn: &mut Conn,
     decision: EntityId,
 ) -> Result<Vec<HistoryRow>, Error> {
-    Ok(sqlx::query_as(
+    type Row = (i64, String, String, String, String, String, String);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT at_ms, actor, role, action, from_state, to_state, note FROM decision_history
          WHERE decision_id = ? ORDER BY seq",
     )
     .bind(decision.to_string())
     .fetch_all(&mut *conn)
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(at_ms, actor, role, action, from_state, to_state, note)| HistoryRow {
+                at_ms,
+                actor,
+                role,
+                action,
+                from_state,
+                to_state,
+                note,
+            },
+        )
+        .collect())
 }
