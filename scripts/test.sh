@@ -25,6 +25,11 @@ for crate in yitu-domain yitu-ipc; do
   cargo check -p "$crate" --target wasm32-unknown-unknown --quiet
 done
 
+step "the window's state is plain values: no leptos, web-sys or wasm-bindgen in yitu-ui-state (its unit tests run natively below)"
+if cargo tree -p yitu-ui-state -e normal --prefix none | grep -E '^(leptos|web-sys|js-sys|wasm-bindgen|tokio|sqlx|tauri)[ -]'; then
+  echo "yitu-ui-state must stay testable natively: no web or IO crates" >&2; exit 1
+fi
+
 step "clippy (warnings are errors)"
 cargo clippy --workspace --exclude yitu-ui --all-targets --quiet -- -D warnings
 cargo clippy -p yitu-ui --target wasm32-unknown-unknown --quiet -- -D warnings
@@ -34,7 +39,7 @@ step "build: binaries the system tests drive, and the tests themselves"
 # test step below reuses this build instead of compiling the dependency tree a second time.
 cargo build --workspace --exclude yitu-ui --all-targets
 
-step "tests: unit, store, command line, end-to-end in the real webview"
+step "tests: unit (the window's state in yitu-ui-state too), store, command line, end-to-end in the real webview"
 # --nocapture: the end-to-end test prints its figures (cold start, memory) and screenshot paths.
 cargo test --workspace --exclude yitu-ui -- --nocapture
 

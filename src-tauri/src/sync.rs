@@ -1,5 +1,6 @@
 //! The desktop's link to the district server: the background sync loop, what its last pass
-//! did (for the online indicator) and waking it, after a local write or on "sync now".
+//! did (for the online indicator) and waking it on "sync now" (a local write wakes it by
+//! itself: the loop follows `Store::changes`).
 
 use std::sync::{Arc, Mutex};
 use tokio::sync::{oneshot, Notify};
@@ -63,15 +64,6 @@ impl SyncLink {
     /// The last pass, if the loop has made one.
     pub fn last(&self) -> Option<Pass> {
         self.last.lock().ok().and_then(|l| l.clone())
-    }
-
-    /// After a local write: sync soon, unless the server was unreachable last time (the
-    /// loop's backoff then decides when to try again).
-    pub fn wrote(&self) {
-        let reachable = self.last().is_none_or(|p| p.error.is_none());
-        if reachable {
-            self.wake.notify_one();
-        }
     }
 
     /// A pass now, beside the loop's schedule (the user's "sync now"). Should it overlap a pass

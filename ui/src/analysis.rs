@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
-use yitu_domain::registries::team::Specialty;
 use yitu_domain::Layer;
+use yitu_ui_state::{CoverageAsk, Window};
 
 /// The loaded road network as the window shows it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -45,10 +45,10 @@ struct LoadArgs {
 /// checked by the shell: a bad file is refused whole and the loaded network stays).
 #[component]
 pub fn RoadsControl(
-    lang: ReadSignal<Lang>,
     roads: RwSignal<Option<Roads>>,
     on_loaded: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lang = crate::context::lang();
     let (error, set_error) = signal(None::<String>);
     let (busy, set_busy) = signal(false);
     let crs = RwSignal::new("wgs84".to_owned());
@@ -139,13 +139,13 @@ pub struct Group {
 
 #[component]
 pub fn AreaPanel(
-    lang: ReadSignal<Lang>,
     /// The outline drawn (WGS-84), also written on the panel for tests and copying.
-    outline: RwSignal<Option<Vec<[f64; 2]>>>,
+    outline: Memo<Option<Vec<[f64; 2]>>>,
     result: ReadSignal<Option<Result<AreaReport, String>>>,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
     on_open: impl Fn(Layer, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lang = crate::context::lang();
     view! {
         <aside class="details briefing" id="area-report"
             data-outline=move || outline.with(|o| serde_json::to_string(o).unwrap_or_default())>
@@ -210,13 +210,6 @@ pub struct NearestTeam {
     pub name: String,
 }
 
-/// What a coverage question asks.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CoverageAsk {
-    pub specialty: Option<Specialty>,
-    pub minutes: f64,
-}
-
 #[derive(Serialize)]
 struct CoverageArgs {
     specialty: Option<&'static str>,
@@ -252,14 +245,13 @@ pub fn coverage_features(r: &CoverageReport) -> serde_json::Value {
 }
 
 #[component]
-pub fn CoveragePanel(
-    lang: ReadSignal<Lang>,
-    ask: RwSignal<Option<CoverageAsk>>,
-    result: ReadSignal<Option<Result<CoverageReport, String>>>,
-) -> impl IntoView {
+pub fn CoveragePanel(result: ReadSignal<Option<Result<CoverageReport, String>>>) -> impl IntoView {
+    let shared = crate::context::shared();
+    let lang = shared.lang;
+    let ask = Memo::new(move |_| shared.side.with(|s| s.coverage()));
     view! {
         <aside class="details briefing" id="coverage-report">
-            <button class="close" title="关闭 / Close" on:click=move |_| ask.set(None)>"×"</button>
+            <button class="close" title="关闭 / Close" on:click=move |_| shared.act(Window::close_panel)>"×"</button>
             <h2>{move || lang.get().t("覆盖分析", "Coverage")}</h2>
             <p class="layer-name">{move || ask.get().map(|a| {
                 let l = lang.get();
@@ -333,10 +325,8 @@ pub struct TownReserveView {
 
 /// 储备保障能力: the district reserve and each town's, shortfalls first.
 #[component]
-pub fn ReadinessPanel(
-    lang: ReadSignal<Lang>,
-    on_close: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+pub fn ReadinessPanel(on_close: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let lang = crate::context::lang();
     let (report, set_report) = signal(None::<Result<ReadinessReport, String>>);
     spawn_local(async move {
         let r = invoke::<ReadinessReport>("readiness", NoArgs {})

@@ -2,7 +2,6 @@
 //! the map shows, adding one by its path and removing one. The tiles come from the local file
 //! through the shell's `yitu-tiles` scheme.
 
-use crate::i18n::Lang;
 use crate::map::TileBase;
 use crate::tauri::{invoke, NoArgs};
 use leptos::prelude::*;
@@ -53,9 +52,9 @@ pub async fn fetch() -> Result<Basemaps, String> {
 /// change that was accepted; a refused one leaves the map as it was.
 #[component]
 pub fn BasemapControl(
-    lang: ReadSignal<Lang>,
     on_change: impl Fn(Option<TileBase>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lang = crate::context::lang();
     let list = RwSignal::new(None::<Basemaps>);
     let path = RwSignal::new(String::new());
     let (error, set_error) = signal(None::<String>);

@@ -88,24 +88,22 @@ pub struct Summary {
     pub free_capacity: u64,
 }
 
-/// A request for a briefing: the point, and the team specialty, expert field and material
-/// (GB/T 38565 code, least quantity) asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Ask {
-    pub lon: f64,
-    pub lat: f64,
-    pub specialty: Option<Specialty>,
-    pub field: Option<ExpertField>,
-    pub material: Option<(String, i64)>,
-}
-
 #[component]
 pub fn BriefingPanel(
-    lang: ReadSignal<Lang>,
-    ask: RwSignal<Option<Ask>>,
     result: ReadSignal<Option<Result<Briefing, String>>>,
     on_open: impl Fn(Layer, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let shared = crate::context::shared();
+    let lang = shared.lang;
+    // The question is the side panel's (`Side::Briefing`): read here, changed in place.
+    let ask = Memo::new(move |_| shared.side.with(|s| s.briefing().cloned()));
+    let change = move |f: &dyn Fn(&mut yitu_ui_state::Ask)| {
+        shared.act(|w| {
+            if let Some(a) = w.side.briefing_mut() {
+                f(a)
+            }
+        })
+    };
     let list = move |title: (&'static str, &'static str), class: &'static str, rows: Vec<Row>| {
         let l = lang.get();
         view! {
@@ -140,7 +138,7 @@ pub fn BriefingPanel(
     };
     view! {
         <aside class="details briefing" id="briefing">
-            <button class="close" title="关闭 / Close" on:click=move |_| ask.set(None)>"×"</button>
+            <button class="close" title="关闭 / Close" on:click=move |_| shared.act(yitu_ui_state::Window::close_panel)>"×"</button>
             <h2>{move || lang.get().t("就近资源", "Nearest resources")}</h2>
             <p class="layer-name">{move || ask.with(|a| a.as_ref().map(|a| format!("{:.5}, {:.5} (WGS-84)", a.lon, a.lat)))}</p>
             <label class="specialty">
@@ -148,7 +146,7 @@ pub fn BriefingPanel(
                 <select id="briefing-specialty" on:change=move |ev| {
                     let v = event_target_value(&ev);
                     let s = Specialty::from_code(&v).ok();
-                    ask.update(|a| if let Some(a) = a { a.specialty = s; });
+                    change(&|a| a.specialty = s);
                 }>
                     <option value="" selected=move || ask.with(|a| a.as_ref().is_some_and(|a| a.specialty.is_none()))>{move || lang.get().t("全部", "All")}</option>
                     {Specialty::ALL.iter().map(|s| {
@@ -162,7 +160,7 @@ pub fn BriefingPanel(
                 {move || lang.get().t("专家领域：", "Expert field: ")}
                 <select id="briefing-field" on:change=move |ev| {
                     let f = ExpertField::from_code(&event_target_value(&ev)).ok();
-                    ask.update(|a| if let Some(a) = a { a.field = f; });
+                    change(&|a| a.field = f);
                 }>
                     <option value="">{move || lang.get().t("全部", "All")}</option>
                     {ExpertField::ALL.iter().map(|f| {
@@ -182,9 +180,7 @@ pub fn BriefingPanel(
                     .unwrap_or_default();
                 let code = value("code").trim().to_owned();
                 let min = value("min").trim().parse::<i64>().unwrap_or(1);
-                ask.update(|a| if let Some(a) = a {
-                    a.material = (!code.is_empty()).then_some((code, min));
-                });
+                change(&|a| a.material = (!code.is_empty()).then_some((code.clone(), min)));
             }>
                 <input name="code" id="briefing-material" placeholder=move || lang.get().t("物资编码，如 1010301", "Material code, e.g. 1010301")/>
                 <input name="min" id="briefing-min" type="number" min="1" value="1" title=move || lang.get().t("至少可调拨数量", "least quantity available")/>

@@ -2,7 +2,6 @@
 //! rules validate it), the position by a click on the map or typed, and every reason shown
 //! when it is refused.
 
-use crate::i18n::Lang;
 use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,12 +26,11 @@ const KINDS: [ImportKind; 5] = [
 
 #[component]
 pub fn CreatePanel(
-    lang: ReadSignal<Lang>,
-    locating: RwSignal<bool>,
-    located: RwSignal<Option<(f64, f64)>>,
     on_created: impl Fn(Resource) + Copy + Send + Sync + 'static,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let shared = crate::context::shared();
+    let lang = shared.lang;
     let kind = RwSignal::new(ImportKind::Shelters);
     let values = RwSignal::new(vec![
         String::new();
@@ -43,10 +41,10 @@ pub fn CreatePanel(
     let towns = StoredValue::new(yitu_domain::registries::town::all());
     // A click on the map while locating fills the longitude and latitude columns.
     Effect::new(move |_| {
-        let Some((lon, lat)) = located.get() else {
+        let Some((lon, lat)) = shared.located.get() else {
             return;
         };
-        located.set(None);
+        shared.located.set(None);
         let fields = columns::fields(kind.get_untracked());
         values.update(|v| {
             for (i, f) in fields.iter().enumerate() {
@@ -68,7 +66,7 @@ pub fn CreatePanel(
         spawn_local(async move {
             match invoke::<Resource>("create_record", args).await {
                 Ok(r) => {
-                    locating.set(false);
+                    shared.end_locate();
                     on_created(r);
                 }
                 Err(e) => set_error.set(Some(e.message)),
@@ -104,7 +102,7 @@ pub fn CreatePanel(
     };
     view! {
         <aside class="details create" id="create" role="dialog">
-            <button class="close" title="关闭 / Close" on:click=move |_| { locating.set(false); on_close() }>"×"</button>
+            <button class="close" title="关闭 / Close" on:click=move |_| { shared.end_locate(); on_close() }>"×"</button>
             <h2>{move || lang.get().t("新建记录", "New record")}</h2>
             <label class="field">
                 <span>{move || lang.get().t("类别", "Kind")}</span>
@@ -125,9 +123,9 @@ pub fn CreatePanel(
                 "带 * 的为必填项；可选项可从列表中选择。坐标为 WGS-84（CGCS2000），可在地图上点选。",
                 "* marks a required field; choices drop down where there are some. Positions are WGS-84 (CGCS2000); click the map to set one.")}</p>
             <div class="editor" id="create-form">{form}</div>
-            <button class="pick" id="create-locate" class:active=move || locating.get()
-                on:click=move |_| locating.update(|l| *l = !*l)>
-                {move || if locating.get() {
+            <button class="pick" id="create-locate" class:active=move || shared.locating()
+                on:click=move |_| shared.toggle_locate()>
+                {move || if shared.locating() {
                     lang.get().t("请在地图上点击位置…", "Click the position on the map…")
                 } else {
                     lang.get().t("在地图上点选位置", "Set the position on the map")
@@ -136,7 +134,7 @@ pub fn CreatePanel(
             {move || error.get().map(|e| view! { <pre class="error" id="create-error">{e}</pre> })}
             <div class="buttons">
                 <button id="create-save" disabled=move || busy.get() on:click=save>{move || lang.get().t("保存", "Save")}</button>
-                <button id="create-cancel" on:click=move |_| { locating.set(false); on_close() }>{move || lang.get().t("取消", "Cancel")}</button>
+                <button id="create-cancel" on:click=move |_| { shared.end_locate(); on_close() }>{move || lang.get().t("取消", "Cancel")}</button>
             </div>
         </aside>
     }

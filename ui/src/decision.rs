@@ -2,10 +2,7 @@
 //! teams, materials from named depots, drawings on the map) and the decision panel (the document,
 //! its review, approval, issue and acknowledgements, with the actions the user's role allows).
 
-use crate::i18n::Lang;
 use crate::incident::{when, IdArg, Printout};
-use crate::login::Actor;
-use crate::sketch::{self, Purpose, Sketch};
 use crate::stock::StockRow;
 use crate::tauri::{invoke, NoArgs};
 use leptos::prelude::*;
@@ -21,6 +18,8 @@ use yitu_domain::registries::resource::Resource;
 use yitu_domain::registries::team::{Readiness, Specialty};
 use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::{EntityId, Layer};
+use yitu_ui_state::sketch::{self, Purpose, Sketch};
+use yitu_ui_state::MapTool;
 
 #[derive(Debug, Clone, Deserialize)]
 struct TypicalOrder {
@@ -112,17 +111,16 @@ struct EditArgs<'a> {
 /// Drafts a new decision from the template, or edits a draft.
 #[component]
 pub fn DecisionEditor(
-    lang: ReadSignal<Lang>,
     incident: Incident,
     draft: Option<Decision>,
     /// The incident's issued decisions, any of which this one may replace.
     issued: Vec<(String, String)>,
-    records: StoredValue<BTreeMap<Layer, Vec<Resource>>>,
-    sketch: RwSignal<Option<Sketch>>,
-    drawings: RwSignal<Vec<Drawing>>,
     on_saved: impl Fn(Decision) + Copy + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let shared = crate::context::shared();
+    let (lang, records, drawings, tool) =
+        (shared.lang, shared.records, shared.drawings, shared.tool);
     let situation = RwSignal::new(String::new());
     let objectives = RwSignal::new(String::new());
     let safety = RwSignal::new(String::new());
@@ -257,16 +255,15 @@ pub fn DecisionEditor(
         }
     });
     let drawing_kind = move || {
-        sketch.with(|s| match s.as_ref().map(|s| s.purpose) {
+        tool.with(|t| match t.sketching() {
             Some(Purpose::Drawing(k)) => Some(k),
             _ => None,
         })
     };
     let finish_drawing = move || {
-        let Some(s) = sketch.get_untracked() else {
+        let Some(s) = shared.act(|w| w.tool.take_sketch()) else {
             return;
         };
-        sketch.set(None);
         let Purpose::Drawing(kind) = s.purpose else {
             return;
         };
@@ -488,10 +485,10 @@ pub fn DecisionEditor(
             <div class="draw-buttons">
                 {[DrawingKind::Cordon, DrawingKind::Staging, DrawingKind::Route].into_iter().map(|k| view! {
                     <button id=format!("draw-{}", k.code()) class:active=move || drawing_kind() == Some(k) on:click=move |_| {
-                        if drawing_kind() == Some(k) { finish_drawing() } else { sketch.set(Some(Sketch::new(Purpose::Drawing(k)))) }
+                        if drawing_kind() == Some(k) { finish_drawing() } else { shared.act(|w| w.tool = MapTool::Sketch(Sketch::new(Purpose::Drawing(k)))) }
                     }>
                         {move || if drawing_kind() == Some(k) {
-                            format!("{}（{}）", lang.get().t("完成", "Finish"), sketch.with(|s| s.as_ref().map(|s| s.points.len()).unwrap_or(0)))
+                            format!("{}（{}）", lang.get().t("完成", "Finish"), tool.with(|t| t.sketch().map_or(0, |s| s.points.len())))
                         } else {
                             lang.get().t(k.zh(), k.en()).to_owned()
                         }}
@@ -511,7 +508,7 @@ pub fn DecisionEditor(
             })}
             <div class="buttons">
                 <button id="decision-save" on:click=move |_| save.with_value(|s| s())>{move || lang.get().t("保存草稿", "Save draft")}</button>
-                <button id="decision-cancel" on:click=move |_| { sketch.set(None); on_cancel() }>{move || lang.get().t("取消", "Cancel")}</button>
+                <button id="decision-cancel" on:click=move |_| { shared.act(|w| w.tool.end_sketch()); on_cancel() }>{move || lang.get().t("取消", "Cancel")}</button>
             </div>
             {move || error.get().map(|e| view! { <p class="error" id="decision-error">{e}</p> })}
         </div>
@@ -571,13 +568,13 @@ struct ActArgs<'a> {
 /// The decision panel: the document and the actions the logged-in user's role allows now.
 #[component]
 pub fn DecisionPanel(
-    lang: ReadSignal<Lang>,
     id: String,
-    user: RwSignal<Option<Actor>>,
     on_changed: impl Fn() + Copy + Send + Sync + 'static,
     on_edit: impl Fn(Decision) + Copy + Send + Sync + 'static,
     on_back: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let shared = crate::context::shared();
+    let (lang, user) = (shared.lang, shared.user);
     let (view_, set_view) = signal(None::<Result<DecisionView, String>>);
     let (error, set_error) = signal(None::<String>);
     let (printout, set_printout) = signal(None::<Printout>);

@@ -165,22 +165,21 @@ pub fn fields(r: &Resource, lang: Lang) -> Vec<Field> {
 /// The panel. `record` is the loaded record (or the error loading it); `stock` a depot's stock.
 #[component]
 pub fn DetailsPanel(
-    lang: ReadSignal<Lang>,
     record: ReadSignal<Option<Result<Resource, String>>>,
     stock: ReadSignal<Vec<StockRow>>,
-    locating: RwSignal<bool>,
-    located: RwSignal<Option<(f64, f64)>>,
     on_saved: impl Fn(Resource) + Copy + Send + Sync + 'static,
     on_retired: impl Fn(String) + Copy + Send + Sync + 'static,
     on_stock_moved: impl Fn() + Copy + Send + Sync + 'static,
     on_close: impl Fn() + 'static,
 ) -> impl IntoView {
+    let shared = crate::context::shared();
+    let lang = shared.lang;
     // What the panel shows of the record: its fields, its edit form, or its history.
     let mode = RwSignal::new(Mode::Fields);
     let tab = move |m: Mode, id: &'static str, zh: &'static str, en: &'static str| {
         view! {
             <button id=id class:active=move || mode.get() == m on:click=move |_| {
-                locating.set(false);
+                shared.end_locate();
                 mode.set(m);
             }>{move || lang.get().t(zh, en)}</button>
         }
@@ -205,17 +204,17 @@ pub fn DetailsPanel(
                             view! {
                                 <table class="fields"><tbody>{rows}</tbody></table>
                                 {(r.layer() == yitu_domain::Layer::Depots).then(|| view! {
-                                    <StockTable lang=lang depot=id.clone() stock=stock on_moved=on_stock_moved/>
+                                    <StockTable depot=id.clone() stock=stock on_moved=on_stock_moved/>
                                 })}
                             }.into_any()
                         }
                         Mode::Edit => view! {
-                            <RecordEditor lang=lang id=id.clone() locating=locating located=located
-                                on_saved=move |r| { locating.set(false); mode.set(Mode::Fields); on_saved(r); }
-                                on_retired=move |id| { locating.set(false); mode.set(Mode::Fields); on_retired(id); }
-                                on_cancel=move || { locating.set(false); mode.set(Mode::Fields); }/>
+                            <RecordEditor id=id.clone()
+                                on_saved=move |r| { shared.end_locate(); mode.set(Mode::Fields); on_saved(r); }
+                                on_retired=move |id| { shared.end_locate(); mode.set(Mode::Fields); on_retired(id); }
+                                on_cancel=move || { shared.end_locate(); mode.set(Mode::Fields); }/>
                         }.into_any(),
-                        Mode::History => view! { <History lang=lang id=id.clone()/> }.into_any(),
+                        Mode::History => view! { <History id=id.clone()/> }.into_any(),
                     };
                     view! {
                         <h2>{r.name().to_owned()}</h2>

@@ -35,17 +35,16 @@ struct RetireArgs {
 const LON: &str = "经度";
 const LAT: &str = "纬度";
 
-/// The edit form of one record. `locating` asks the map for a click; `located` brings it back.
+/// The edit form of one record; its position can come from a click on the map (`MapTool::Locate`).
 #[component]
 pub fn RecordEditor(
-    lang: ReadSignal<Lang>,
     id: String,
-    locating: RwSignal<bool>,
-    located: RwSignal<Option<(f64, f64)>>,
     on_saved: impl Fn(Resource) + Copy + Send + Sync + 'static,
     on_retired: impl Fn(String) + Copy + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let shared = crate::context::shared();
+    let lang = shared.lang;
     let (form, set_form) = signal(None::<Result<RecordForm, String>>);
     let values = RwSignal::new(Vec::<String>::new());
     let (error, set_error) = signal(None::<String>);
@@ -65,10 +64,10 @@ pub fn RecordEditor(
     }
     // A click on the map while locating fills the longitude and latitude.
     Effect::new(move |_| {
-        let Some((lon, lat)) = located.get() else {
+        let Some((lon, lat)) = shared.located.get() else {
             return;
         };
-        located.set(None);
+        shared.located.set(None);
         form.with_untracked(|f| {
             if let Some(Ok(f)) = f {
                 values.update(|v| {
@@ -149,9 +148,9 @@ pub fn RecordEditor(
                     }
                 }).collect_view().into_any(),
             }}
-            <button class="pick" id="edit-locate" class:active=move || locating.get()
-                on:click=move |_| locating.update(|l| *l = !*l)>
-                {move || if locating.get() {
+            <button class="pick" id="edit-locate" class:active=move || shared.locating()
+                on:click=move |_| shared.toggle_locate()>
+                {move || if shared.locating() {
                     lang.get().t("请在地图上点击新位置…", "Click the new position on the map…")
                 } else {
                     lang.get().t("在地图上点选位置", "Set the position on the map")
@@ -186,7 +185,8 @@ struct Change {
 
 /// Who changed a record, when, and what (newest first).
 #[component]
-pub fn History(lang: ReadSignal<Lang>, id: String) -> impl IntoView {
+pub fn History(id: String) -> impl IntoView {
+    let lang = crate::context::lang();
     let (changes, set_changes) = signal(None::<Result<Vec<Change>, String>>);
     spawn_local(async move {
         let r = invoke::<Vec<Change>>("history", IdArg { id })

@@ -122,10 +122,10 @@ async fn read_files(input: &web_sys::HtmlInputElement) -> Result<Vec<(String, Ve
 /// The panel. `on_written` runs after an import was written (the map reads the store again).
 #[component]
 pub fn ImportPanel(
-    lang: ReadSignal<Lang>,
     on_written: impl Fn() + Copy + Send + Sync + 'static,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lang = crate::context::lang();
     let kind = RwSignal::new(ImportKind::Shelters);
     let crs = RwSignal::new(Crs::Wgs84);
     let skip = RwSignal::new(false);

@@ -3,31 +3,16 @@
 //! 续报 log, its decisions, the briefing printout).
 
 use crate::decision::{DecisionEditor, DecisionPanel};
-use crate::i18n::Lang;
-use crate::login::Actor;
-use crate::sketch::{Purpose, Sketch};
 use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
-use yitu_domain::command::decision::{Decision, Drawing};
+use yitu_domain::command::decision::Decision;
 use yitu_domain::command::incident::{
     Incident, IncidentCategory, IncidentKind, IncidentLevel, LogEntry, Toll,
 };
-use yitu_domain::registries::resource::Resource;
-use yitu_domain::Layer;
-
-/// What the right-hand command panel shows.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Desk {
-    Closed,
-    /// A new incident at this point, being described.
-    New([f64; 2]),
-    /// An incident, by id.
-    Open(String),
-}
+use yitu_ui_state::{MapTool, Purpose, Side, Sketch, Window};
 
 /// An incident as its panel shows it.
 #[derive(Debug, Clone, Deserialize)]
@@ -66,28 +51,18 @@ pub async fn fetch_incidents() -> Result<Vec<Incident>, String> {
 
 /// The side panel's incident section: start a new one on the map, open an existing one.
 #[component]
-pub fn IncidentList(
-    lang: ReadSignal<Lang>,
-    incidents: RwSignal<Vec<Incident>>,
-    sketch: RwSignal<Option<Sketch>>,
-    desk: RwSignal<Desk>,
-) -> impl IntoView {
+pub fn IncidentList() -> impl IntoView {
+    let shared = crate::context::shared();
+    let (lang, incidents, side) = (shared.lang, shared.incidents, shared.side);
     let placing = move || {
-        sketch.with(|s| {
-            s.as_ref()
-                .is_some_and(|s| s.purpose == Purpose::IncidentPoint)
-        })
+        shared
+            .tool
+            .with(|t| t.sketching() == Some(Purpose::IncidentPoint))
     };
     view! {
         <h2>{move || lang.get().t("事件指挥", "Incident command")}</h2>
-        <button id="incident-new" class="pick incident" class:active=placing on:click=move |_| {
-            if placing() {
-                sketch.set(None);
-            } else {
-                desk.set(Desk::Closed);
-                sketch.set(Some(Sketch::new(Purpose::IncidentPoint)));
-            }
-        }>
+        <button id="incident-new" class="pick incident" class:active=placing
+            on:click=move |_| shared.act(Window::toggle_incident_point)>
             {move || if placing() {
                 lang.get().t("请在地图上点击事发地点…", "Click where it happened on the map…")
             } else {
@@ -98,11 +73,11 @@ pub fn IncidentList(
             {move || incidents.get().into_iter().map(|i| {
                 let id = i.id.to_string();
                 let open_id = id.clone();
-                let open = move || desk.with(|d| *d == Desk::Open(open_id.clone()));
+                let open = move || side.with(|s| s.incident() == Some(open_id.as_str()));
                 let attr_id = id.clone();
                 view! {
                     <li data-id=attr_id class:active=open data-status=i.status.code()>
-                        <button on:click=move |_| desk.set(Desk::Open(id.clone()))>
+                        <button on:click=move |_| shared.act(|w| w.open(Side::Incident(id.clone())))>
                             <span class="level" data-level=i.level.code()>{move || lang.get().t(i.level.zh(), i.level.en())}</span>
                             <span class="title">{i.title.clone()}</span>
                             <small>{when(i.at_ms)}</small>
@@ -132,11 +107,8 @@ struct NewArg {
 
 /// Four toll numbers as inputs; empty means "not reported".
 #[component]
-fn TollInputs(
-    lang: ReadSignal<Lang>,
-    prefix: &'static str,
-    toll: RwSignal<[Option<u32>; 4]>,
-) -> impl IntoView {
+fn TollInputs(prefix: &'static str, toll: RwSignal<[Option<u32>; 4]>) -> impl IntoView {
+    let lang = crate::context::lang();
     const LABELS: [(&str, &str, &str); 4] = [
         ("dead", "死亡", "Dead"),
         ("injured", "受伤", "Injured"),
@@ -172,23 +144,23 @@ fn toll_over(base: Toll, t: [Option<u32>; 4]) -> Toll {
 /// drawn on the map.
 #[component]
 pub fn IncidentForm(
-    lang: ReadSignal<Lang>,
     point: [f64; 2],
-    sketch: RwSignal<Option<Sketch>>,
     on_created: impl Fn(Incident) + Copy + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let shared = crate::context::shared();
+    let lang = shared.lang;
+    // The affected area is the side panel's (`Side::NewIncident`), drawn as a sketch.
+    let area = move || shared.side.with(|s| s.incident_area().map(<[_]>::to_vec));
     let kind = RwSignal::new(IncidentKind::Landslide);
     let level = RwSignal::new(IncidentLevel::General);
     let title = RwSignal::new(String::new());
-    let area = RwSignal::new(None::<Vec<[f64; 2]>>);
     let toll = RwSignal::new([None; 4]);
     let (error, set_error) = signal(None::<String>);
     let drawing = move || {
-        sketch.with(|s| {
-            s.as_ref()
-                .is_some_and(|s| s.purpose == Purpose::IncidentArea && !s.done)
-        })
+        shared
+            .tool
+            .with(|t| t.sketching() == Some(Purpose::IncidentArea))
     };
     let save = move || {
         let new = NewIncident {
@@ -196,7 +168,7 @@ pub fn IncidentForm(
             level: level.get_untracked().code(),
             title: title.get_untracked(),
             point,
-            area: area.get_untracked(),
+            area: untrack(area),
             toll: toll_over(Toll::default(), toll.get_untracked()),
         };
         spawn_local(async move {
@@ -208,7 +180,7 @@ pub fn IncidentForm(
     };
     view! {
         <aside class="details incident-form" id="incident-form">
-            <button class="close" title="关闭 / Close" on:click=move |_| { sketch.set(None); on_cancel() }>"×"</button>
+            <button class="close" title="关闭 / Close" on:click=move |_| on_cancel()>"×"</button>
             <h2>{move || lang.get().t("新建事件", "New incident")}</h2>
             <p class="muted">{format!("WGS-84 {:.5}, {:.5}", point[0], point[1])}</p>
             <label>{move || lang.get().t("事件类型", "Kind")}
@@ -236,23 +208,21 @@ pub fn IncidentForm(
             <label>{move || lang.get().t("标题（可空：合川区+类型）", "Title (empty: district + kind)")}
                 <input id="incident-title" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
             </label>
-            <TollInputs lang=lang prefix="incident-toll" toll=toll/>
+            <TollInputs prefix="incident-toll" toll=toll/>
             <div class="area-row">
                 <button id="incident-draw-area" class="pick" class:active=drawing on:click=move |_| {
-                    if drawing() {
+                    shared.act(|w| match w.tool.take_sketch() {
                         // The finished area stays drawn until the incident is saved or dropped.
-                        let points = sketch.get_untracked().map(|s| s.points).unwrap_or_default();
-                        let enough = points.len() >= 3;
-                        area.set(enough.then(|| points.clone()));
-                        sketch.set(enough.then_some(Sketch { purpose: Purpose::IncidentArea, points, done: true }));
-                    } else {
-                        area.set(None);
-                        sketch.set(Some(Sketch::new(Purpose::IncidentArea)));
-                    }
+                        Some(s) => w.side.set_incident_area(s.complete().then_some(s.points)),
+                        None => {
+                            w.side.set_incident_area(None);
+                            w.tool = MapTool::Sketch(Sketch::new(Purpose::IncidentArea));
+                        }
+                    })
                 }>
-                    {move || match (drawing(), area.get()) {
+                    {move || match (drawing(), area()) {
                         (true, _) => format!("{}（{} {}）", lang.get().t("完成影响范围", "Finish the affected area"),
-                            sketch.with(|s| s.as_ref().map(|s| s.points.len()).unwrap_or(0)), lang.get().t("点", "points")),
+                            shared.tool.with(|t| t.sketch().map_or(0, |s| s.points.len())), lang.get().t("点", "points")),
                         (false, Some(a)) => format!("{}（{} {}）", lang.get().t("重新圈定影响范围", "Redraw the affected area"), a.len(), lang.get().t("点", "points")),
                         (false, None) => lang.get().t("圈定影响范围（可选）", "Draw the affected area (optional)").to_owned(),
                     }}
@@ -284,14 +254,11 @@ enum Pane {
 /// The incident panel: the incident, its 续报 log, its decisions; drafting and acting on them.
 #[component]
 pub fn IncidentPanel(
-    lang: ReadSignal<Lang>,
     id: String,
-    user: RwSignal<Option<Actor>>,
-    records: StoredValue<BTreeMap<Layer, Vec<Resource>>>,
-    sketch: RwSignal<Option<Sketch>>,
-    drawings: RwSignal<Vec<Drawing>>,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let shared = crate::context::shared();
+    let (lang, user, drawings) = (shared.lang, shared.user, shared.drawings);
     let (file, set_file) = signal(None::<Result<IncidentFile, String>>);
     let pane = RwSignal::new(Pane::Overview);
     let (error, set_error) = signal(None::<String>);
@@ -362,7 +329,7 @@ pub fn IncidentPanel(
     };
     view! {
         <aside class="details incident-panel" id="incident-panel">
-            <button class="close" title="关闭 / Close" on:click=move |_| { sketch.set(None); drawings.set(Vec::new()); on_close() }>"×"</button>
+            <button class="close" title="关闭 / Close" on:click=move |_| { drawings.set(Vec::new()); on_close() }>"×"</button>
             {move || match file.get() {
                 None => view! { <p class="muted">{lang.get().t("读取中…", "Loading…")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
@@ -423,7 +390,7 @@ pub fn IncidentPanel(
                                 <form class="log-form" on:submit=move |ev| { ev.prevent_default(); add_log(); }>
                                     <textarea id="log-text" rows="2" placeholder=l.t("新掌握的情况…", "What is now known…")
                                         prop:value=move || log_text.get() on:input=move |ev| log_text.set(event_target_value(&ev))></textarea>
-                                    <TollInputs lang=lang prefix="log-toll" toll=log_toll/>
+                                    <TollInputs prefix="log-toll" toll=log_toll/>
                                     <button id="log-add" type="submit">{l.t("添加续报", "Add update")}</button>
                                 </form>
                                     }.into_any()
@@ -435,12 +402,12 @@ pub fn IncidentPanel(
                                 </div>
                             }.into_any(),
                             Pane::Draft(draft) => view! {
-                                <DecisionEditor lang=lang incident=incident draft=draft.map(|d| *d) issued=issued records=records sketch=sketch drawings=drawings
+                                <DecisionEditor incident=incident draft=draft.map(|d| *d) issued=issued
                                     on_saved=move |d: Decision| { reload(); pane.set(Pane::Decision(d.id.to_string())) }
                                     on_cancel=move || { reload(); pane.set(Pane::Overview) }/>
                             }.into_any(),
                             Pane::Decision(did) => view! {
-                                <DecisionPanel lang=lang id=did user=user
+                                <DecisionPanel id=did
                                     on_changed=move || reload()
                                     on_edit=move |d: Decision| pane.set(Pane::Draft(Some(Box::new(d))))
                                     on_back=move || pane.set(Pane::Overview)/>

@@ -1,7 +1,6 @@
 //! Who is acting on this window: the login box in the top bar (pick a local user), and adding
 //! users (the first user of a device, or by a commander). Decisions are taken as this user.
 
-use crate::i18n::Lang;
 use crate::tauri::{invoke, NoArgs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,7 +34,9 @@ struct NewUser<'a> {
 /// The login box: the current user and role, a list to switch user, and (first user, or a
 /// commander) a form to add one.
 #[component]
-pub fn LoginBox(lang: ReadSignal<Lang>, user: RwSignal<Option<Actor>>) -> impl IntoView {
+pub fn LoginBox() -> impl IntoView {
+    let shared = crate::context::shared();
+    let (lang, user) = (shared.lang, shared.user);
     let (open, set_open) = signal(false);
     let (list, set_list) = signal(Users::default());
     let (error, set_error) = signal(None::<String>);

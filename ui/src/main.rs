@@ -1,27 +1,39 @@
 //! yitu's window: the one map of Hechuan and its panels, in Leptos (client-side rendered).
 
+mod about;
+mod analyses;
 mod analysis;
 mod app;
 mod basemap;
 mod briefing;
+mod context;
 mod create;
 mod decision;
 mod details;
 mod editor;
+mod filters;
 mod i18n;
 mod import;
 mod incident;
+mod layers;
+mod legend;
+mod loading;
 mod login;
 mod map;
+mod mapview;
 mod overlay;
+mod pointer;
 mod search;
-mod sketch;
+mod shapes;
+mod side;
 mod stock;
 mod symbols;
 mod sync;
 mod table;
 mod tauri;
 mod timing;
+mod tools;
+mod topbar;
 mod warnings;
 
 fn main() {

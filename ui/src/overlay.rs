@@ -2,7 +2,6 @@
 //! its path with the coordinate system it is in (the shell converts it to WGS-84 and refuses a
 //! file it cannot read or that lies nowhere near Hechuan), shown or hidden, and removed.
 
-use crate::i18n::Lang;
 use crate::map::{self, Map};
 use crate::tauri::{invoke, invoke_js, NoArgs};
 use leptos::prelude::*;
@@ -98,10 +97,9 @@ const CRS_CHOICES: [(&str, &str, &str); 3] = [
 /// The section of the side panel. A refused file is named with the reason; the list and the
 /// map stay as they were.
 #[component]
-pub fn OverlayControl(
-    lang: ReadSignal<Lang>,
-    map_handle: StoredValue<Option<Map>, LocalStorage>,
-) -> impl IntoView {
+pub fn OverlayControl() -> impl IntoView {
+    let shared = crate::context::shared();
+    let (lang, map_handle) = (shared.lang, shared.map);
     let list = RwSignal::new(Vec::<Overlay>::new());
     let path = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());

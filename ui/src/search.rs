@@ -1,6 +1,5 @@
 //! The search box: one box over every layer; choosing a hit flies the map to it and opens it.
 
-use crate::i18n::Lang;
 use crate::symbols;
 use crate::tauri::invoke;
 use leptos::prelude::*;
@@ -25,10 +24,8 @@ struct QueryArg {
 }
 
 #[component]
-pub fn SearchBox(
-    lang: ReadSignal<Lang>,
-    on_choose: impl Fn(Layer, Hit) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+pub fn SearchBox(on_choose: impl Fn(Layer, Hit) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let lang = crate::context::lang();
     let query = RwSignal::new(String::new());
     let (hits, set_hits) = signal(Vec::<Hit>::new());
     Effect::new(move |_| {

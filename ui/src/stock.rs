@@ -36,11 +36,11 @@ const NEW_LINE: &str = "new";
 /// The table, the movement form and the terms form of one depot.
 #[component]
 pub fn StockTable(
-    lang: ReadSignal<Lang>,
     depot: String,
     stock: ReadSignal<Vec<StockRow>>,
     on_moved: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lang = crate::context::lang();
     let table = move || {
         let rows = stock.get();
         let l = lang.get();
@@ -108,9 +108,9 @@ pub fn StockTable(
     });
     view! {
         {table}
-        <StockMove lang=lang depot=depot.clone() codes=codes on_moved=on_moved/>
+        <StockMove depot=depot.clone() codes=codes on_moved=on_moved/>
         {move || (!codes.with(Vec::is_empty)).then(|| view! {
-            <TermsForm lang=lang depot=depot.clone() stock=stock on_set=on_moved/>
+            <TermsForm depot=depot.clone() stock=stock on_set=on_moved/>
         })}
     }
 }
@@ -190,11 +190,11 @@ fn optional_count(s: &str, l: Lang) -> Result<Option<i64>, String> {
 /// (with the reason) if it would take the stock below zero or below what is reserved.
 #[component]
 fn StockMove(
-    lang: ReadSignal<Lang>,
     depot: String,
     codes: Memo<Vec<(String, String)>>,
     on_moved: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lang = crate::context::lang();
     // The line chosen; until the user chooses, the first line, or a new one when the depot
     // holds nothing yet (the stock arrives after the panel opens).
     let picked = RwSignal::new(None::<String>);
@@ -335,11 +335,11 @@ struct TermsArgs {
 /// A line's expiry date and minimum level (最低库存), prefilled with the line's own.
 #[component]
 fn TermsForm(
-    lang: ReadSignal<Lang>,
     depot: String,
     stock: ReadSignal<Vec<StockRow>>,
     on_set: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lang = crate::context::lang();
     let code = RwSignal::new(
         stock.with_untracked(|r| r.first().map(|r| r.code.clone()).unwrap_or_default()),
     );

@@ -181,10 +181,8 @@ fn field_words(c: &Conflict, lang: Lang) -> String {
 /// The indicator and its panel. `on_changed` runs when a pass brought other desktops' changes
 /// or a pick changed a record, so the map and panels read the store again.
 #[component]
-pub fn SyncBox(
-    lang: ReadSignal<Lang>,
-    on_changed: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let lang = crate::context::lang();
     let (status, set_status) = signal(Status::default());
     let (open, set_open) = signal(false);
     let (busy, set_busy) = signal(false);

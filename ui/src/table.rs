@@ -6,7 +6,6 @@ use crate::tauri::invoke_bytes;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
-use yitu_domain::dispatch::filter::Filter;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::{registries::town, Layer};
 
@@ -60,11 +59,9 @@ fn columns(r: &Resource, lang: Lang) -> (String, String, String) {
 }
 
 #[component]
-pub fn TableView(
-    lang: ReadSignal<Lang>,
-    filter: RwSignal<Filter>,
-    on_open: impl Fn(Layer, String) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+pub fn TableView(on_open: impl Fn(Layer, String) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let shared = crate::context::shared();
+    let (lang, filter) = (shared.lang, shared.filter);
     let layer = RwSignal::new(Layer::Teams);
     // Narrows the rows by name or town as the user types (full-width and case folded).
     let query = RwSignal::new(String::new());

@@ -28,10 +28,10 @@ fn urgency(w: &Warning) -> u8 {
 
 #[component]
 pub fn WarningsPanel(
-    lang: ReadSignal<Lang>,
     on_open: impl Fn(String) + Copy + Send + Sync + 'static,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lang = crate::context::lang();
     let (found, set_found) = signal(None::<Result<Vec<LineWarning>, String>>);
     spawn_local(async move {
         let r = invoke::<Vec<LineWarning>>("stock_warnings", NoArgs {})

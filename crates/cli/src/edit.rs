@@ -12,8 +12,8 @@ use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::stock::{MoveKind, Terms};
 use yitu_domain::EntityId;
 use yitu_replica::edit::Edited;
-use yitu_replica::import::Author;
 use yitu_replica::movement::NewLine;
+use yitu_replica::Author;
 use yitu_replica::Store;
 
 #[derive(Args)]

@@ -136,7 +136,7 @@ pub async fn run(
                 toll: toll.over(Toll::default()),
                 created_by: actor.name.clone(),
             };
-            store.create_incident(actor, &incident).await?;
+            store.create_incident(actor, &incident, at_ms).await?;
             serde_json::to_value(&incident)?
         }
         IncidentAction::Log { id, text, toll } => {
@@ -153,7 +153,7 @@ pub async fn run(
                 text: text.trim().to_owned(),
                 toll: toll.any().then(|| toll.over(incident.toll)),
             };
-            store.add_log(actor, &entry).await?;
+            store.add_log(actor, &entry, at_ms).await?;
             serde_json::to_value(&entry)?
         }
         IncidentAction::Show { id } => {

@@ -135,7 +135,7 @@ enum Command {
         #[command(subcommand)]
         action: RoadsAction,
     },
-    /// Local users and their roles (commander, technical_officer, staff, observer).
+    /// Local users and their roles (`yitu user add --help` lists the roles).
     User(user::UserArgs),
     /// Incidents: new, log (续报), show, list.
     Incident(incident::IncidentArgs),

@@ -2,6 +2,7 @@
 
 use crate::import::now_ms;
 use anyhow::{Context, Result};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Subcommand};
 use std::io::Write;
 use yitu_domain::command::role::Role;
@@ -19,18 +20,27 @@ enum UserAction {
     /// Add a user (or change an existing user's role).
     Add {
         name: String,
-        /// commander (指挥长), technical_officer (技术指挥官), staff (值班员/参谋) or observer (观察员).
-        #[arg(long)]
-        role: String,
+        /// The role's code (or its Chinese label).
+        #[arg(long, value_parser = role_parser())]
+        role: Role,
     },
     /// The users of this data folder (JSON).
     List,
 }
 
+/// `--role`: the codes of [`Role`] (its Chinese labels accepted too), listed by `--help`.
+fn role_parser() -> impl TypedValueParser<Value = Role> {
+    PossibleValuesParser::new(
+        Role::ALL
+            .iter()
+            .map(|r| PossibleValue::new(r.code()).alias(r.zh()).help(r.zh())),
+    )
+    .map(|s| Role::from_code(&s).expect("a possible value is a role's code or label"))
+}
+
 pub async fn run(store: &Store, args: UserArgs, out: &mut impl Write) -> Result<()> {
     let value = match args.action {
         UserAction::Add { name, role } => {
-            let role = Role::from_code(&role)?;
             serde_json::to_value(store.add_user(&name, role, now_ms()).await?)?
         }
         UserAction::List => serde_json::to_value(store.users().await?)?,

@@ -3,6 +3,7 @@
 //! inspected, and whoever can rewrite it must not also find the key that re-signs it. The key
 //! is made once per data folder from the operating system's random source.
 
+use crate::table::device;
 use crate::{Error, Store};
 use ed25519_dalek::SigningKey;
 use std::io::Write;
@@ -35,13 +36,9 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create(&path)?,
             Err(source) => return Err(Error::DeviceKey { path, source }),
         };
-        sqlx::query(
-            "INSERT OR IGNORE INTO device (public_key, label, created_at_ms) VALUES (?, 'this device', ?)",
-        )
-        .bind(hex(key.verifying_key().as_bytes()))
-        .bind(at_ms)
-        .execute(&self.pool)
-        .await?;
+        let mut conn = self.pool.acquire().await?;
+        let public = hex(key.verifying_key().as_bytes());
+        device::insert_if_absent(&mut conn, &public, "this device", at_ms).await?;
         Ok(key)
     }
 

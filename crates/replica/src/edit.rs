@@ -2,13 +2,16 @@
 //! import row is (the record's row with cells replaced, parsed again), then written with its
 //! change-log entry; creating one is an import of one row that must make a new record; retiring marks a record retired (never deleted) and logs it.
 
-use crate::import::{Author, ImportPlan};
+use crate::import::ImportPlan;
+use crate::table::{change_log, record_op, resource};
+use crate::write::Author;
 use crate::{Error, Store};
 use yitu_domain::import::plan::Change;
 use yitu_domain::import::{edit, sheet, Context, Crs, ImportKind, Issue, SourceRow};
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::space::district::District;
 use yitu_domain::sync::change::RETIRED;
+use yitu_domain::sync::Op;
 use yitu_domain::{registries::town, EntityId, Layer};
 
 /// What an edit did.
@@ -127,42 +130,29 @@ impl Store {
         author: Author<'_>,
     ) -> Result<(), Error> {
         let record = self.resource(id).await?;
-        let mut tx = self.pool.begin().await?;
-        let retired = sqlx::query(
-            "UPDATE resource SET retired = 1, hlc = ?, origin = ? WHERE id = ? AND retired = 0",
-        )
-        .bind(crate::import::hlc(author.at_ms))
-        .bind(crate::import::IMPORT_ORIGIN)
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if retired == 0 {
+        let mut w = self.write_as(&author).await?;
+        if !resource::retire(w.conn(), id).await? {
             return Err(Error::NotFound {
                 what: "live record",
                 id: id.to_string(),
             });
         }
-        let bases = crate::sync::record::bases(&mut tx, id).await?;
-        let op = crate::sync::outbox::record_op(
+        let bases = record_op::bases(w.conn(), id).await?;
+        let op = Op::record(
             record.layer().code(),
             id,
             [(RETIRED.to_owned(), serde_json::Value::Bool(true))],
             &bases,
         );
-        crate::sync::outbox::append_all(&mut tx, author.actor, author.at_ms, &[op]).await?;
-        let diff = serde_json::json!({ "reason": reason, "name": record.name() });
-        crate::import::log(
-            &mut tx,
-            &author,
-            "retire",
-            record.layer().code(),
-            id,
-            &diff,
-            0,
-        )
+        w.change(&op).await?;
+        w.log(&[change_log::Entry {
+            action: "retire",
+            layer: record.layer().code(),
+            record_id: id.to_string(),
+            diff: serde_json::json!({ "reason": reason, "name": record.name() }),
+            source: author.source.to_owned(),
+        }])
         .await?;
-        tx.commit().await?;
-        Ok(())
+        w.commit().await
     }
 }

@@ -2,14 +2,15 @@
 //! stock line and ledger entry in one transaction, so a failure or a kill part-way leaves the
 //! store as it was; each change recorded in `change_log` with who, when and what.
 
-use crate::sync::{outbox, record};
+use crate::table::{change_log, ledger_entry, record_op, resource, stock_line};
+use crate::write::{Author, Write};
 use crate::{Error, Store};
 use std::collections::HashMap;
 use yitu_domain::import::plan::{self, Change, StockChange, StockState};
 use yitu_domain::import::{self, Context, Crs, ImportKind, Issue, SourceRow};
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::space::district::District;
-use yitu_domain::stock::{Balance, LedgerEntry, MoveKind, StockLine};
+use yitu_domain::stock::{Balance, LedgerEntry, StockLine};
 use yitu_domain::sync::change::RETIRED;
 use yitu_domain::sync::Op;
 use yitu_domain::{registries::town, EntityId, Layer};
@@ -19,15 +20,6 @@ use yitu_domain::{registries::town, EntityId, Layer};
 pub enum ImportPlan {
     Resources(Vec<(usize, Change)>),
     Stock(Vec<(usize, StockChange)>),
-}
-
-/// Who makes the change and when, and where new ledger ids come from.
-pub struct Author<'a> {
-    pub actor: &'a str,
-    pub at_ms: i64,
-    /// Names the source in the change log, e.g. the file name.
-    pub source: &'a str,
-    pub new_id: &'a mut (dyn FnMut() -> EntityId + Send + Sync),
 }
 
 pub use yitu_ipc::import::ImportReport;
@@ -78,13 +70,6 @@ impl ImportPlan {
         }
         r
     }
-}
-
-/// The origin stamped on imported rows until devices have ids of their own (sync issue).
-pub(crate) const IMPORT_ORIGIN: &str = "local";
-
-pub(crate) fn hlc(at_ms: i64) -> String {
-    format!("{at_ms:013}-0000-{IMPORT_ORIGIN}")
 }
 
 impl Store {
@@ -150,34 +135,24 @@ impl Store {
                 _ => None,
             })
             .collect();
-        type LineRow = (String, String, String, String, Option<String>, Option<i64>);
-        let lines: Vec<LineRow> =
-            sqlx::query_as("SELECT depot_id, code, name, unit, expiry, minimum FROM stock_line")
-                .fetch_all(&self.pool)
-                .await?;
-        let lines = lines
+        let mut conn = self.pool.acquire().await?;
+        let lines = stock_line::all(&mut conn)
+            .await?
             .into_iter()
-            .map(|(depot, code, name, unit, expiry, minimum)| {
+            .map(|l| {
                 Ok(StockLine {
-                    depot_id: EntityId::parse(&depot)?,
-                    code: yitu_domain::stock::material::MaterialCode::parse(&code)?,
-                    name,
-                    unit,
-                    expiry,
-                    minimum,
+                    depot_id: EntityId::parse(&l.depot_id)?,
+                    code: yitu_domain::stock::material::MaterialCode::parse(&l.code)?,
+                    name: l.name,
+                    unit: l.unit,
+                    expiry: l.expiry,
+                    minimum: l.minimum,
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        let entries: Vec<(String, String, String, i64)> =
-            sqlx::query_as("SELECT depot_id, code, kind, quantity FROM ledger_entry")
-                .fetch_all(&self.pool)
-                .await?;
         let mut balances: HashMap<(EntityId, String), Balance> = HashMap::new();
-        for (depot, code, kind, quantity) in entries {
-            let b = balances
-                .entry((EntityId::parse(&depot)?, code))
-                .or_default();
-            *b = b.apply(MoveKind::from_code(&kind)?, quantity);
+        for ((depot, code), b) in ledger_entry::all_balances(&mut conn).await? {
+            balances.insert((EntityId::parse(&depot)?, code), b);
         }
         Ok(StockState {
             depots,
@@ -194,56 +169,33 @@ impl Store {
         mut progress: impl FnMut(usize, usize),
     ) -> Result<ImportReport, Error> {
         let mut report = ImportReport::default();
-        let mut tx = self.pool.begin().await?;
-        let stamp = hlc(author.at_ms);
+        let mut w = self.write_as(&author).await?;
         match plan {
             ImportPlan::Resources(changes) => {
-                // Rows go to SQLite in batches: sqlx hands every statement to a worker thread,
-                // and that round trip, not SQLite, was the cost of one statement per row
-                // (measured: 10,000 teams took 1.8 s one by one).
-                let mut batch: Vec<(&str, &Resource, serde_json::Value, usize)> = Vec::new();
+                let mut batch: Vec<Written> = Vec::new();
                 for (i, (line, change)) in changes.iter().enumerate() {
                     match change {
                         Change::Unchanged(_) => report.unchanged += 1,
                         Change::Insert(r) => {
                             report.inserted += 1;
-                            let body = serde_json::to_value(r).expect("resources serialize");
-                            batch.push(("insert", r, body, *line));
+                            batch.push(Written::insert(r, *line));
                         }
                         Change::Update { before, after } => {
                             report.updated += 1;
-                            batch.push(("update", after, field_diff(before, after), *line));
+                            batch.push(Written::update(before, after, *line));
                         }
                     }
                     if batch.len() == BATCH || i + 1 == changes.len() {
-                        write_batch(&mut tx, &batch, &author, &stamp).await?;
+                        write_records(&mut w, &batch, author.source).await?;
                         batch.clear();
                         progress(i + 1, changes.len());
                     }
                 }
             }
             ImportPlan::Stock(changes) => {
-                let mut ledger_ops = Vec::new();
                 for (i, (line, c)) in changes.iter().enumerate() {
-                    let depot = c.line.depot_id.to_string();
                     if c.new_line || c.line_changed {
-                        sqlx::query(
-                            "INSERT INTO stock_line (depot_id, code, name, unit, expiry, minimum, hlc, origin)
-                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                             ON CONFLICT (depot_id, code) DO UPDATE SET
-                               name = excluded.name, unit = excluded.unit, expiry = excluded.expiry,
-                               minimum = excluded.minimum, hlc = excluded.hlc, origin = excluded.origin",
-                        )
-                        .bind(&depot)
-                        .bind(c.line.code.as_str())
-                        .bind(&c.line.name)
-                        .bind(&c.line.unit)
-                        .bind(&c.line.expiry)
-                        .bind(c.line.minimum)
-                        .bind(&stamp)
-                        .bind(IMPORT_ORIGIN)
-                        .execute(&mut *tx)
-                        .await?;
+                        stock_line::upsert(w.conn(), &c.line).await?;
                         if c.new_line {
                             report.stock_lines_added += 1;
                         } else {
@@ -260,55 +212,39 @@ impl Store {
                             at_ms: author.at_ms,
                             note: format!("import {}", author.source),
                         };
-                        sqlx::query(
-                            "INSERT INTO ledger_entry (id, depot_id, code, kind, quantity, at_ms, note, hlc, origin)
-                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        )
-                        .bind(entry.id.to_string())
-                        .bind(&depot)
-                        .bind(c.line.code.as_str())
-                        .bind(kind.code())
-                        .bind(quantity)
-                        .bind(author.at_ms)
-                        .bind(&entry.note)
-                        .bind(&stamp)
-                        .bind(IMPORT_ORIGIN)
-                        .execute(&mut *tx)
-                        .await?;
+                        ledger_entry::insert(w.conn(), &entry).await?;
                         report.ledger_entries += 1;
                         // A new or changed line's terms travel with its entry (a recount of 0
                         // is only made for them).
-                        ledger_ops.push(Op::Ledger {
+                        w.change(&Op::Ledger {
                             entry,
                             name: c.line.name.clone(),
                             unit: c.line.unit.clone(),
                             terms: (c.new_line || c.line_changed).then(|| c.line.terms()),
-                        });
+                        })
+                        .await?;
                     }
                     if c.new_line || c.line_changed || c.movement.is_some() {
                         let diff = serde_json::json!({
                             "line": c.line,
                             "movement": c.movement.map(|(k, q)| serde_json::json!({"kind": k.code(), "quantity": q})),
                         });
-                        log(
-                            &mut tx,
-                            &author,
-                            "stock",
-                            Layer::Depots.code(),
-                            c.line.depot_id,
-                            &diff,
-                            *line,
-                        )
+                        w.log(&[change_log::Entry {
+                            action: "stock",
+                            layer: Layer::Depots.code(),
+                            record_id: c.line.depot_id.to_string(),
+                            diff,
+                            source: format!("{} line {line}", author.source),
+                        }])
                         .await?;
                     } else {
                         report.unchanged += 1;
                     }
                     progress(i + 1, changes.len());
                 }
-                outbox::append_all(&mut tx, author.actor, author.at_ms, &ledger_ops).await?;
             }
         }
-        tx.commit().await?;
+        w.commit().await?;
         Ok(report)
     }
 
@@ -317,12 +253,8 @@ impl Store {
         &self,
         id: EntityId,
     ) -> Result<Vec<(i64, String, String, serde_json::Value)>, Error> {
-        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-            "SELECT at_ms, actor, action, diff FROM change_log WHERE record_id = ? ORDER BY seq",
-        )
-        .bind(id.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        let mut conn = self.pool.acquire().await?;
+        let rows = change_log::of_record(&mut conn, &id.to_string()).await?;
         Ok(rows
             .into_iter()
             .map(|(at, actor, action, diff)| {
@@ -337,117 +269,97 @@ impl Store {
     }
 }
 
-pub(crate) type Tx<'c> = sqlx::Transaction<'c, sqlx::Sqlite>;
-
-/// Records per statement: 12 parameters each, far below SQLite's 32,766.
+/// Records per batch written together (a statement of rows, one of log lines).
 const BATCH: usize = 200;
 
-/// Upserts a batch of records and logs each, two statements for the batch.
-async fn write_batch(
-    tx: &mut Tx<'_>,
-    batch: &[(&str, &Resource, serde_json::Value, usize)],
-    author: &Author<'_>,
-    stamp: &str,
+/// One record an import (or an edit) writes: the record, what the change log says of it, and
+/// its fields as a change for the server.
+struct Written<'a> {
+    record: &'a Resource,
+    action: &'static str,
+    /// insert: the new record; update: `{field: [before, after]}` for the fields that changed.
+    diff: serde_json::Value,
+    line: usize,
+}
+
+impl<'a> Written<'a> {
+    fn insert(record: &'a Resource, line: usize) -> Self {
+        Self {
+            record,
+            action: "insert",
+            diff: serde_json::to_value(record).expect("resources serialize"),
+            line,
+        }
+    }
+
+    fn update(before: &Resource, after: &'a Resource, line: usize) -> Self {
+        Self {
+            record: after,
+            action: "update",
+            diff: field_diff(before, after),
+            line,
+        }
+    }
+
+    /// The fields the change sets: every field of a new record (and that it is live), the
+    /// changed ones of an update.
+    fn fields(&self) -> Vec<(String, serde_json::Value)> {
+        let Some(diff) = self.diff.as_object() else {
+            return Vec::new();
+        };
+        if self.action == "insert" {
+            diff.iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .chain([(RETIRED.to_owned(), serde_json::Value::Bool(false))])
+                .collect()
+        } else {
+            diff.iter()
+                .map(|(k, pair)| (k.clone(), pair.get(1).cloned().unwrap_or_default()))
+                .collect()
+        }
+    }
+}
+
+/// Writes a batch of records: their rows, their change-log lines, and their changes (an
+/// update based on the stamps of the values it replaced).
+async fn write_records(
+    w: &mut Write<'_>,
+    batch: &[Written<'_>],
+    source: &str,
 ) -> Result<(), Error> {
     if batch.is_empty() {
         return Ok(());
     }
-    let tuples = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"; batch.len()].join(", ");
-    let sql = format!(
-        "INSERT INTO resource (id, layer, kind, status, name, town_code, lon, lat, body, demo, hlc, origin)
-         VALUES {tuples}
-         ON CONFLICT (id) DO UPDATE SET
-           layer = excluded.layer, kind = excluded.kind, status = excluded.status,
-           name = excluded.name, town_code = excluded.town_code, lon = excluded.lon,
-           lat = excluded.lat, body = excluded.body, hlc = excluded.hlc,
-           origin = excluded.origin, retired = 0"
-    );
-    let mut q = sqlx::query(&sql);
-    for (_, r, _, _) in batch {
-        let loc = r.location();
-        q = q
-            .bind(r.id().to_string())
-            .bind(r.layer().code())
-            .bind(r.kind_code())
-            .bind(r.status_code())
-            .bind(r.name().to_owned())
-            .bind(r.town_code().to_owned())
-            .bind(loc.lon)
-            .bind(loc.lat)
-            .bind(serde_json::to_string(r).expect("resources serialize"))
-            .bind(stamp.to_owned())
-            .bind(IMPORT_ORIGIN);
-    }
-    q.execute(&mut **tx).await?;
-    let tuples = vec!["(?, ?, ?, ?, ?, ?, ?)"; batch.len()].join(", ");
-    let sql = format!(
-        "INSERT INTO change_log (at_ms, actor, action, layer, record_id, diff, source) VALUES {tuples}"
-    );
-    let mut q = sqlx::query(&sql);
-    for (action, r, diff, line) in batch {
-        q = q
-            .bind(author.at_ms)
-            .bind(author.actor.to_owned())
-            .bind(*action)
-            .bind(r.layer().code())
-            .bind(r.id().to_string())
-            .bind(diff.to_string())
-            .bind(format!("{} line {line}", author.source));
-    }
-    q.execute(&mut **tx).await?;
-    // The same rows as changes for the server: a new record with every field, an update with
-    // the fields that changed, each based on the stamp of the value it replaced.
-    let mut ops = Vec::with_capacity(batch.len());
-    for (action, r, diff, _) in batch {
-        let fields: Vec<(String, serde_json::Value)> = match (*action, diff.as_object()) {
-            ("insert", Some(body)) => body
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .chain([(RETIRED.to_owned(), serde_json::Value::Bool(false))])
-                .collect(),
-            (_, Some(changed)) => changed
-                .iter()
-                .map(|(k, pair)| (k.clone(), pair.get(1).cloned().unwrap_or_default()))
-                .collect(),
-            _ => continue,
-        };
-        let bases = if *action == "insert" {
+    let rows = batch
+        .iter()
+        .map(|b| resource::Row::of(b.record, false))
+        .collect::<Result<Vec<_>, Error>>()?;
+    resource::upsert(w.conn(), rows).await?;
+    let log: Vec<change_log::Entry> = batch
+        .iter()
+        .map(|b| change_log::Entry {
+            action: b.action,
+            layer: b.record.layer().code(),
+            record_id: b.record.id().to_string(),
+            diff: b.diff.clone(),
+            source: if b.line > 0 {
+                format!("{source} line {}", b.line)
+            } else {
+                source.to_owned()
+            },
+        })
+        .collect();
+    w.log(&log).await?;
+    for b in batch {
+        let r = b.record;
+        let bases = if b.action == "insert" {
             Default::default()
         } else {
-            record::bases(tx, r.id()).await?
+            record_op::bases(w.conn(), r.id()).await?
         };
-        ops.push(outbox::record_op(r.layer().code(), r.id(), fields, &bases));
+        w.change(&Op::record(r.layer().code(), r.id(), b.fields(), &bases))
+            .await?;
     }
-    outbox::append_all(tx, author.actor, author.at_ms, &ops).await?;
-    Ok(())
-}
-
-pub(crate) async fn log(
-    tx: &mut Tx<'_>,
-    author: &Author<'_>,
-    action: &str,
-    layer: &str,
-    id: EntityId,
-    diff: &serde_json::Value,
-    line: usize,
-) -> Result<(), Error> {
-    let source = if line > 0 {
-        format!("{} line {line}", author.source)
-    } else {
-        author.source.to_owned()
-    };
-    sqlx::query(
-        "INSERT INTO change_log (at_ms, actor, action, layer, record_id, diff, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(author.at_ms)
-    .bind(author.actor)
-    .bind(action)
-    .bind(layer)
-    .bind(id.to_string())
-    .bind(diff.to_string())
-    .bind(source)
-    .execute(&mut **tx)
-    .await?;
     Ok(())
 }
 

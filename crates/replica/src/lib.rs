@@ -1,6 +1,7 @@
 //! yitu's local store on the desktop: one SQLite file per data folder holding the towns, the five
 //! registries and the stock ledger. Opening it creates the file and runs the migrations.
 
+mod clock;
 pub mod decisions;
 pub mod device;
 pub mod dispatch;
@@ -18,10 +19,13 @@ pub mod seed;
 pub mod stats;
 pub mod stock;
 pub mod sync;
+mod table;
 pub mod user;
+mod write;
 
 pub use error::Error;
 pub use stats::Stats;
+pub use write::{Author, Changes};
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -46,6 +50,8 @@ pub fn default_data_dir() -> Option<PathBuf> {
 pub struct Store {
     pool: SqlitePool,
     path: PathBuf,
+    /// Told of every commit, for [`Store::changes`].
+    announcer: write::Announcer,
 }
 
 impl Store {
@@ -76,7 +82,11 @@ impl Store {
         sqlx::migrate!("../../migrations/replica")
             .run(&pool)
             .await?;
-        Ok(Self { pool, path })
+        Ok(Self {
+            pool,
+            path,
+            announcer: std::sync::Arc::new(tokio::sync::watch::channel(Changes::default()).0),
+        })
     }
 
     /// The database file.
@@ -103,16 +113,16 @@ impl Store {
     }
 }
 
-/// New UUIDv7 ids for this process: the time, and random bits from a generator seeded by the
-/// clock's nanoseconds and the process id (no OS randomness needed; collisions would need two
-/// writes in the same nanosecond in the same process id).
+/// New UUIDv7 ids: the time given, and random bits from a generator seeded once from the
+/// operating system's random source (a seed from the clock could repeat in two processes
+/// started together).
 pub fn id_source(now_ms: i64) -> impl FnMut() -> yitu_domain::EntityId + Send + Sync {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    let mut rng =
-        yitu_domain::demo::rng::SplitMix64::new(nanos ^ (u64::from(std::process::id()) << 32));
+    let mut seed = [0u8; 8];
+    if getrandom::getrandom(&mut seed).is_err() {
+        // No random source at all: the process id still keeps two processes apart.
+        seed = (u64::from(std::process::id()) << 32).to_le_bytes();
+    }
+    let mut rng = yitu_domain::demo::rng::SplitMix64::new(u64::from_le_bytes(seed));
     move || {
         let a = rng.next_u64().to_le_bytes();
         let b = rng.next_u64().to_le_bytes();

@@ -1,8 +1,9 @@
 //! One stock movement asked for by a person (`yitu stock …`): checked against the balance folded
-//! inside the same transaction, so no balance goes negative even with two writers, then added
-//! to the ledger and the change log.
+//! inside the same write (which holds the store's write lock, so no balance goes negative even
+//! with two writers), then added to the ledger, the outbox and the change log.
 
-use crate::import::{log, Author, Tx};
+use crate::table::{change_log, ledger_entry, resource, stock_line};
+use crate::write::{Author, Write};
 use crate::{Error, Store};
 use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::stock::{Balance, LedgerEntry, MoveKind, Terms};
@@ -16,6 +17,15 @@ pub struct NewLine<'a> {
     pub terms: Terms,
 }
 
+/// One movement: of a material at a depot, with the note the ledger keeps.
+pub(crate) struct Movement<'a> {
+    pub depot: EntityId,
+    pub code: &'a MaterialCode,
+    pub kind: MoveKind,
+    pub quantity: i64,
+    pub note: &'a str,
+}
+
 impl Store {
     /// Records a movement and returns the balance after it.
     #[allow(clippy::too_many_arguments)]
@@ -27,212 +37,162 @@ impl Store {
         quantity: i64,
         note: &str,
         new_line: Option<NewLine<'_>>,
-        mut author: Author<'_>,
+        author: Author<'_>,
     ) -> Result<Balance, Error> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx).await?;
-        let after = move_in(
-            &mut tx,
+        let mut w = self.write_as(&author).await?;
+        let movement = Movement {
             depot,
             code,
             kind,
             quantity,
             note,
-            new_line,
-            &mut author,
-        )
-        .await?;
-        tx.commit().await?;
+        };
+        let after = move_in(&mut w, &movement, new_line, author.new_id).await?;
+        w.commit().await?;
         Ok(after)
+    }
+
+    /// Sets a line's expiry and minimum: a recount of 0 (the count unchanged) that carries the
+    /// terms, so the change reaches other replicas like any movement and shows in the history.
+    pub async fn set_stock_terms(
+        &self,
+        depot: EntityId,
+        code: &MaterialCode,
+        terms: Terms,
+        author: Author<'_>,
+    ) -> Result<(), Error> {
+        terms.check()?;
+        let mut w = self.write_as(&author).await?;
+        terms_in(&mut w, depot, code, terms, author.new_id).await?;
+        w.commit().await
     }
 }
 
-/// Takes SQLite's write lock at once. BEGIN IMMEDIATE would be ideal; a write first takes the
-/// lock just as well: balances read afterwards cannot change before the transaction commits.
-pub(crate) async fn lock(tx: &mut Tx<'_>) -> Result<(), Error> {
-    sqlx::query("UPDATE meta SET value = value WHERE key = 'lock'")
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// One checked movement inside a transaction that already holds the write lock ([`lock`]), so
-/// a decision's reservations and its transition commit or fail together.
-#[allow(clippy::too_many_arguments)]
+/// One checked movement inside a write, so a decision's reservations and its transition commit
+/// or fail together. Returns the balance after it.
 pub(crate) async fn move_in(
-    tx: &mut Tx<'_>,
-    depot: EntityId,
-    code: &MaterialCode,
-    kind: MoveKind,
-    quantity: i64,
-    note: &str,
+    w: &mut Write<'_>,
+    m: &Movement<'_>,
     new_line: Option<NewLine<'_>>,
-    author: &mut Author<'_>,
+    new_id: &mut (dyn FnMut() -> EntityId + Send + Sync),
 ) -> Result<Balance, Error> {
-    {
-        let depot_s = depot.to_string();
-        let is_depot: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM resource WHERE id = ? AND layer = 'depots' AND retired = 0",
-        )
-        .bind(&depot_s)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if is_depot.is_none() {
-            return Err(Error::NotFound {
-                what: "depot",
-                id: depot_s,
-            });
-        }
-        let line: Option<(String, String)> =
-            sqlx::query_as("SELECT name, unit FROM stock_line WHERE depot_id = ? AND code = ?")
-                .bind(&depot_s)
-                .bind(code.as_str())
-                .fetch_optional(&mut **tx)
-                .await?;
-        let stamp = format!("{:013}-0000-local", author.at_ms);
-        let had_line = line.is_some();
-        let (line_name, line_unit) = match (line, &new_line, kind) {
-            (Some(l), _, _) => l,
-            (None, Some(l), MoveKind::Receive) => (l.name.to_owned(), l.unit.to_owned()),
-            _ => (String::new(), String::new()),
-        };
-        if !had_line {
-            match (&new_line, kind) {
-                (Some(l), MoveKind::Receive) => {
-                    l.terms.check()?;
-                    sqlx::query(
-                        "INSERT INTO stock_line (depot_id, code, name, unit, expiry, hlc, origin)
-                         VALUES (?, ?, ?, ?, NULL, ?, 'local')",
-                    )
-                    .bind(&depot_s)
-                    .bind(code.as_str())
-                    .bind(l.name)
-                    .bind(l.unit)
-                    .bind(&stamp)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                _ => {
-                    return Err(Error::NotFound {
-                        what: "stock line (receive with --name and --unit to open one)",
-                        id: format!("{depot_s} {code}"),
-                    })
-                }
-            }
-        }
-        let entries: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT kind, quantity FROM ledger_entry WHERE depot_id = ? AND code = ?",
-        )
-        .bind(&depot_s)
-        .bind(code.as_str())
-        .fetch_all(&mut **tx)
-        .await?;
-        let mut balance = Balance::default();
-        for (k, q) in entries {
-            balance = balance.apply(MoveKind::from_code(&k)?, q);
-        }
-        let entry_quantity = balance.movement(kind, quantity)?;
-        let terms = new_line
-            .filter(|_| !had_line)
-            .map(|l| l.terms)
-            .filter(|t| *t != Terms::default());
-        let entry = LedgerEntry {
-            id: (author.new_id)(),
-            depot_id: depot,
-            code: code.clone(),
-            kind,
-            quantity: entry_quantity,
-            at_ms: author.at_ms,
-            note: note.to_owned(),
-        };
-        record_entry(tx, entry, line_name, line_unit, terms, &stamp, author).await?;
-        let after = balance.apply(kind, entry_quantity);
-        let diff = serde_json::json!({
-            "code": code.as_str(),
-            "movement": {"kind": kind.code(), "quantity": entry_quantity, "note": note},
-            "balance": [balance, after],
+    let depot_s = m.depot.to_string();
+    if !resource::is_live_depot(w.conn(), m.depot).await? {
+        return Err(Error::NotFound {
+            what: "depot",
+            id: depot_s,
         });
-        log(tx, author, "stock", Layer::Depots.code(), depot, &diff, 0).await?;
-        Ok(after)
     }
+    let line = stock_line::get(w.conn(), m.depot, m.code.as_str()).await?;
+    let had_line = line.is_some();
+    let (name, unit) = match (line, &new_line, m.kind) {
+        (Some(l), _, _) => (l.name, l.unit),
+        (None, Some(l), MoveKind::Receive) => {
+            l.terms.check()?;
+            stock_line::insert_if_absent(w.conn(), &depot_s, m.code.as_str(), l.name, l.unit, None)
+                .await?;
+            (l.name.to_owned(), l.unit.to_owned())
+        }
+        _ => {
+            return Err(Error::NotFound {
+                what: "stock line (receive with --name and --unit to open one)",
+                id: format!("{depot_s} {}", m.code),
+            })
+        }
+    };
+    let balance = ledger_entry::balance(w.conn(), m.depot, m.code.as_str()).await?;
+    let quantity = balance.movement(m.kind, m.quantity)?;
+    let terms = new_line
+        .filter(|_| !had_line)
+        .map(|l| l.terms)
+        .filter(|t| *t != Terms::default());
+    let entry = LedgerEntry {
+        id: new_id(),
+        depot_id: m.depot,
+        code: m.code.clone(),
+        kind: m.kind,
+        quantity,
+        at_ms: w.at_ms(),
+        note: m.note.to_owned(),
+    };
+    record_entry(w, entry, name, unit, terms).await?;
+    let after = balance.apply(m.kind, quantity);
+    let diff = serde_json::json!({
+        "code": m.code.as_str(),
+        "movement": {"kind": m.kind.code(), "quantity": quantity, "note": m.note},
+        "balance": [balance, after],
+    });
+    log_stock(w, m.depot, diff).await?;
+    Ok(after)
 }
 
-/// Sets a line's terms inside a transaction holding the write lock: a recount of 0 carrying
-/// them (see [`Store::set_stock_terms`](crate::Store::set_stock_terms)).
-pub(crate) async fn terms_in(
-    tx: &mut Tx<'_>,
+/// Sets a line's terms inside a write: a recount of 0 carrying them
+/// (see [`Store::set_stock_terms`]).
+async fn terms_in(
+    w: &mut Write<'_>,
     depot: EntityId,
     code: &MaterialCode,
     terms: Terms,
-    author: &mut Author<'_>,
+    new_id: &mut (dyn FnMut() -> EntityId + Send + Sync),
 ) -> Result<(), Error> {
-    let depot_s = depot.to_string();
-    let line: Option<(String, String, Option<String>, Option<i64>)> = sqlx::query_as(
-        "SELECT name, unit, expiry, minimum FROM stock_line WHERE depot_id = ? AND code = ?",
-    )
-    .bind(&depot_s)
-    .bind(code.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((name, unit, expiry, minimum)) = line else {
+    let Some(line) = stock_line::get(w.conn(), depot, code.as_str()).await? else {
         return Err(Error::NotFound {
             what: "stock line",
-            id: format!("{depot_s} {code}"),
+            id: format!("{depot} {code}"),
         });
     };
-    let before = Terms { expiry, minimum };
+    let before = line.terms();
     if before == terms {
         return Ok(());
     }
-    let stamp = format!("{:013}-0000-local", author.at_ms);
     let entry = LedgerEntry {
-        id: (author.new_id)(),
+        id: new_id(),
         depot_id: depot,
         code: code.clone(),
         kind: MoveKind::Recount,
         quantity: 0,
-        at_ms: author.at_ms,
+        at_ms: w.at_ms(),
         note: "设置有效期与最低库存 / terms set".into(),
     };
-    record_entry(tx, entry, name, unit, Some(terms.clone()), &stamp, author).await?;
+    record_entry(w, entry, line.name, line.unit, Some(terms.clone())).await?;
     let diff = serde_json::json!({
         "code": code.as_str(),
         "terms": [before, terms],
     });
-    log(tx, author, "stock", Layer::Depots.code(), depot, &diff, 0).await?;
-    Ok(())
+    log_stock(w, depot, diff).await
 }
 
 /// Adds one entry to the ledger and its change to the outbox (which applies any terms it
 /// carries to the line).
 async fn record_entry(
-    tx: &mut Tx<'_>,
+    w: &mut Write<'_>,
     entry: LedgerEntry,
     name: String,
     unit: String,
     terms: Option<Terms>,
-    stamp: &str,
-    author: &mut Author<'_>,
 ) -> Result<(), Error> {
-    sqlx::query(
-        "INSERT INTO ledger_entry (id, depot_id, code, kind, quantity, at_ms, note, hlc, origin)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'local')",
-    )
-    .bind(entry.id.to_string())
-    .bind(entry.depot_id.to_string())
-    .bind(entry.code.as_str())
-    .bind(entry.kind.code())
-    .bind(entry.quantity)
-    .bind(entry.at_ms)
-    .bind(&entry.note)
-    .bind(stamp)
-    .execute(&mut **tx)
-    .await?;
-    let op = Op::Ledger {
+    ledger_entry::insert(w.conn(), &entry).await?;
+    w.change(&Op::Ledger {
         entry,
         name,
         unit,
         terms,
-    };
-    crate::sync::outbox::append_all(tx, author.actor, author.at_ms, &[op]).await
+    })
+    .await
+    .map(drop)
+}
+
+async fn log_stock(
+    w: &mut Write<'_>,
+    depot: EntityId,
+    diff: serde_json::Value,
+) -> Result<(), Error> {
+    w.log(&[change_log::Entry {
+        action: "stock",
+        layer: Layer::Depots.code(),
+        record_id: depot.to_string(),
+        diff,
+        source: w.source().to_owned(),
+    }])
+    .await
 }

@@ -24,7 +24,8 @@ impl Store {
         lines: &[RoadLine],
         now_ms: i64,
     ) -> Result<RoadInfo, Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut w = self.write("", now_ms).await?;
+        let tx = w.conn();
         sqlx::query("DELETE FROM road_line")
             .execute(&mut *tx)
             .await?;
@@ -47,13 +48,15 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
+        w.commit().await?;
         Ok(self.roads().await?.expect("a network was just stored").info)
     }
 
     /// Forgets the road network: travel times fall back to the straight-line estimate.
     pub async fn clear_roads(&self) -> Result<bool, Error> {
-        let mut tx = self.pool.begin().await?;
+        // No change is stamped, so the write needs no time.
+        let mut w = self.write("", 0).await?;
+        let tx = w.conn();
         sqlx::query("DELETE FROM road_line")
             .execute(&mut *tx)
             .await?;
@@ -61,7 +64,7 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        tx.commit().await?;
+        w.commit().await?;
         Ok(gone > 0)
     }
 

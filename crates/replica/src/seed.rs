@@ -1,13 +1,9 @@
 //! Loading the demonstration dataset into the store: all or nothing, and idempotent (the same
 //! seed gives the same ids, so a second load inserts nothing and changes nothing).
 
+use crate::table::{ledger_entry, meta, resource, stock_line, town};
 use crate::{Error, Store};
 use yitu_domain::demo::{self, DemoDataset};
-
-/// The origin recorded on demo rows: they were made by no device.
-const DEMO_ORIGIN: &str = "demo";
-/// The stamp of demo rows: older than any real edit, so any edit wins over them.
-const DEMO_HLC: &str = "0000000000000-0000-demo";
 
 /// What a load did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -47,82 +43,41 @@ impl Store {
     }
 
     async fn load(&self, data: &DemoDataset, seed: u64) -> Result<SeedReport, Error> {
-        let mut tx = self.pool.begin().await?;
+        // Nothing is stamped: the demo set is made by no device and never pushed (every desk
+        // seeds the same one itself), so any real edit wins over it.
+        let mut w = self.write("demo", 0).await?;
         for t in &data.towns {
             let anchor = data
                 .town_anchors
                 .iter()
                 .find(|(c, _)| *c == t.code)
                 .map(|(_, p)| *p);
-            sqlx::query("INSERT OR IGNORE INTO town (code, name, lon, lat) VALUES (?, ?, ?, ?)")
-                .bind(&t.code)
-                .bind(&t.name)
-                .bind(anchor.map(|p| p.lon))
-                .bind(anchor.map(|p| p.lat))
-                .execute(&mut *tx)
-                .await?;
+            town::insert_if_absent(w.conn(), &t.code, &t.name, anchor).await?;
         }
-        let mut resources_inserted = 0;
-        for r in &data.resources {
-            let body = serde_json::to_string(r).expect("resources serialize");
-            let loc = r.location();
-            resources_inserted += sqlx::query(
-                "INSERT OR IGNORE INTO resource (id, layer, kind, status, name, town_code, lon, lat, body, demo, hlc, origin)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-            )
-            .bind(r.id().to_string())
-            .bind(r.layer().code())
-            .bind(r.kind_code())
-            .bind(r.status_code())
-            .bind(r.name())
-            .bind(r.town_code())
-            .bind(loc.lon)
-            .bind(loc.lat)
-            .bind(body)
-            .bind(DEMO_HLC)
-            .bind(DEMO_ORIGIN)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        }
+        let rows = data
+            .resources
+            .iter()
+            .map(|r| resource::Row::of(r, false))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let resources_inserted = resource::insert_demo(w.conn(), rows).await?;
         for l in &data.stock_lines {
-            sqlx::query(
-                "INSERT OR IGNORE INTO stock_line (depot_id, code, name, unit, expiry, hlc, origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            stock_line::insert_if_absent(
+                w.conn(),
+                &l.depot_id.to_string(),
+                l.code.as_str(),
+                &l.name,
+                &l.unit,
+                l.expiry.as_deref(),
             )
-            .bind(l.depot_id.to_string())
-            .bind(l.code.as_str())
-            .bind(&l.name)
-            .bind(&l.unit)
-            .bind(&l.expiry)
-            .bind(DEMO_HLC)
-            .bind(DEMO_ORIGIN)
-            .execute(&mut *tx)
             .await?;
         }
         let mut ledger_entries_inserted = 0;
         for e in &data.ledger {
-            ledger_entries_inserted += sqlx::query(
-                "INSERT OR IGNORE INTO ledger_entry (id, depot_id, code, kind, quantity, at_ms, note, hlc, origin)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(e.id.to_string())
-            .bind(e.depot_id.to_string())
-            .bind(e.code.as_str())
-            .bind(e.kind.code())
-            .bind(e.quantity)
-            .bind(e.at_ms)
-            .bind(&e.note)
-            .bind(DEMO_HLC)
-            .bind(DEMO_ORIGIN)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            ledger_entries_inserted +=
+                u64::from(ledger_entry::insert_if_absent(w.conn(), e).await?);
         }
-        sqlx::query("INSERT OR IGNORE INTO meta (key, value) VALUES ('demo_seed', ?)")
-            .bind(seed.to_string())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        meta::set_once(w.conn(), "demo_seed", &seed.to_string()).await?;
+        w.commit().await?;
         Ok(SeedReport {
             resources_inserted,
             ledger_entries_inserted,

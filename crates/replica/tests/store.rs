@@ -1,4 +1,5 @@
-//! The replica on a real SQLite file: migrations from empty, demo seeding, stats, exports.
+//! The replica on a real SQLite file: migrations from empty, demo seeding, stats, exports,
+//! search; imports and the outbox; decisions, stock moves, incidents and roles (`store/`).
 
 use std::collections::HashSet;
 use yitu_domain::registries::resource::Resource;
@@ -28,7 +29,10 @@ async fn migrations_run_on_an_empty_folder_and_again_on_reopen() {
 async fn seeding_twice_changes_nothing() {
     let (_dir, store) = fresh().await;
     let first = store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
-    assert!(first.resources_inserted > 400);
+    // The demo's records by construction (yitu_domain::demo): 58 teams (the plan's 2 + 20 +
+    // 30, and 6 volunteer and militia units), 44 experts (4 in each of 11 fields), 72 depots
+    // (city, district, 30 towns, 40 villages), the plan's 165 shelters, 152 hazards (its mix).
+    assert_eq!(first.resources_inserted, 58 + 44 + 72 + 165 + 152);
     let stats = store.stats().await.unwrap();
     let export = store.feature_collection(Layer::Shelters).await.unwrap();
     let second = store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
@@ -77,9 +81,18 @@ async fn every_seeded_point_read_back_is_inside_the_district() {
     let (_dir, store) = fresh().await;
     store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
     let district = District::hechuan();
-    for layer in Layer::ALL {
-        let records = store.resources(*layer).await.unwrap();
-        assert!(!records.is_empty(), "{layer}");
+    // Per layer, the demo's counts by construction (see `seeding_twice_changes_nothing`).
+    let counts = [
+        (Layer::Teams, 58),
+        (Layer::Experts, 44),
+        (Layer::Depots, 72),
+        (Layer::Shelters, 165),
+        (Layer::Hazards, 152),
+    ];
+    assert_eq!(counts.len(), Layer::ALL.len());
+    for (layer, n) in counts {
+        let records = store.resources(layer).await.unwrap();
+        assert_eq!(records.len(), n, "{layer}");
         for r in records {
             assert!(
                 district.contains(r.location()),
@@ -134,7 +147,9 @@ async fn a_depot_stock_is_the_fold_of_its_ledger() {
         .stock(district_depot.id(), "2026-11-29")
         .await
         .unwrap();
-    assert!(!stock.is_empty());
+    // The district depot stocks the whole demo catalogue (16 materials): its equipment share is
+    // 1, so no item is left to chance.
+    assert_eq!(stock.len(), 16);
     for row in &stock {
         let expected = yitu_domain::stock::Balance::fold(
             data.ledger
@@ -171,7 +186,9 @@ async fn the_warnings_list_is_every_warning_line_of_every_depot() {
         let got: Vec<_> = listed.into_iter().map(|w| (w.depot_id, w.line)).collect();
         assert_eq!(got, expected, "on {today}");
         if today == "2031-06-01" {
-            assert!(got.len() > 10, "{} lines warn in 2031", got.len());
+            // Every one of the 72 depots stocks the catalogue's two materials with a shelf life
+            // (per person sheltered, so never left out), and their expiries all fall by 2027.
+            assert_eq!(got.len(), 72 * 2, "lines that warn in 2031");
         }
     }
 }
@@ -180,29 +197,52 @@ async fn the_warnings_list_is_every_warning_line_of_every_depot() {
 async fn search_finds_by_name_town_kind_and_material() {
     let (_dir, store) = fresh().await;
     store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
-    let by_name = store.search("钱塘", 200).await.unwrap();
-    assert!(!by_name.is_empty());
-    assert!(by_name
-        .iter()
-        .all(|h| h.name.contains("钱塘") || h.town.contains("钱塘")));
+    // The oracle, by brute force over every record: its name or its town's name holds the
+    // words (no kind, field or material of the demo holds these).
+    let all = store.all_resources().await.unwrap();
+    let towns: std::collections::HashMap<String, String> = store
+        .towns()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.code, t.name))
+        .collect();
+    let holding = |words: &str| -> HashSet<String> {
+        all.iter()
+            .filter(|r| {
+                r.name().contains(words)
+                    || towns.get(r.town_code()).is_some_and(|t| t.contains(words))
+            })
+            .map(|r| r.id().to_string())
+            .collect()
+    };
+    let ids = |hits: &[yitu_replica::search::Hit]| -> HashSet<String> {
+        let set: HashSet<String> = hits.iter().map(|h| h.id.clone()).collect();
+        assert_eq!(set.len(), hits.len(), "each record once");
+        set
+    };
+    let by_name = store.search("钱塘", 1000).await.unwrap();
+    assert_eq!(ids(&by_name), holding("钱塘"));
     // Names rank first.
     assert_eq!(
         by_name[0].reason,
         yitu_domain::dispatch::search::Reason::Name
     );
     // Every record of the town is found through its town, and nothing else is.
-    let all = store.all_resources().await.unwrap();
-    let town_code = store
-        .towns()
-        .await
+    let town_code = towns
+        .iter()
+        .find(|(_, name)| *name == "钱塘镇")
         .unwrap()
-        .into_iter()
-        .find(|t| t.name == "钱塘镇")
-        .unwrap()
-        .code;
-    let in_town = all.iter().filter(|r| r.town_code() == town_code).count();
-    let hits = store.search("钱塘镇", 1000).await.unwrap();
-    assert!(hits.len() >= in_town, "{} < {in_town}", hits.len());
+        .0
+        .clone();
+    let in_town: HashSet<String> = all
+        .iter()
+        .filter(|r| r.town_code() == town_code)
+        .map(|r| r.id().to_string())
+        .collect();
+    let hits = ids(&store.search("钱塘镇", 1000).await.unwrap());
+    assert!(in_town.is_subset(&hits));
+    assert_eq!(hits, holding("钱塘镇"));
     let geology = store.search("地质", 1000).await.unwrap();
     assert!(geology.iter().any(|h| h.layer == Layer::Experts));
     let tents = store.search("1010101", 1000).await.unwrap();
@@ -221,3 +261,18 @@ mod import;
 
 #[path = "store/outbox.rs"]
 mod outbox;
+
+#[path = "store/scene.rs"]
+mod scene;
+
+#[path = "store/decisions.rs"]
+mod decisions;
+
+#[path = "store/stock.rs"]
+mod stock;
+
+#[path = "store/incidents.rs"]
+mod incidents;
+
+#[path = "store/roles.rs"]
+mod roles;

@@ -17,9 +17,11 @@ use yitu_domain::import::plan::Change as RowChange;
 use yitu_domain::import::Crs;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::{demo, EntityId, Layer};
-use yitu_replica::import::{Author, ImportPlan};
+use yitu_replica::import::ImportPlan;
 use yitu_replica::sync::{sync_once, sync_once_with, Client};
+use yitu_replica::Author;
 
+#[allow(clippy::disallowed_methods)] // a benchmark binary's edge
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -153,7 +155,10 @@ async fn server() -> (tempfile::TempDir, yitu_server::Store, String, Wire) {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("server.sqlite").display());
     let server = yitu_server::Store::open(&db).await.unwrap();
-    server.add_user("bench", "staff", now()).await.unwrap();
+    server
+        .add_user("bench", yitu_domain::command::role::Role::Staff, now())
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let upstream = listener.local_addr().unwrap().to_string();
     tokio::spawn(yitu_server::serve(listener, server.clone()));

@@ -11,7 +11,9 @@ pub enum Error {
     Db(#[from] sqlx::Error),
     #[error("unsupported database URL {0:?}: use sqlite://FILE or postgres://…")]
     Url(String),
-    #[error("unknown role {0:?}: one of commander, technical_officer, staff, observer, drill_controller")]
+    /// A user's row holds a role that is none of [`Role`](yitu_domain::command::role::Role)'s
+    /// codes (roles are parsed before they are stored, so the row was changed behind us).
+    #[error("a stored role {0:?} is none of {codes}", codes = role_codes())]
     Role(String),
     #[error("no user {0:?}")]
     UnknownUser(String),
@@ -44,16 +46,27 @@ pub enum Error {
     },
 }
 
+/// The roles' codes, from the one list (`yitu_domain::command::role::Role`).
+fn role_codes() -> String {
+    yitu_domain::command::role::Role::ALL
+        .iter()
+        .map(|r| r.code())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Error {
     /// A stable code for replies.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Open(_) | Self::Migrate(_) | Self::Db(_) | Self::Corrupt(_) | Self::Random(_) => {
-                "internal"
-            }
+            Self::Open(_)
+            | Self::Migrate(_)
+            | Self::Db(_)
+            | Self::Corrupt(_)
+            | Self::Random(_)
+            | Self::Role(_) => "internal",
             Self::Url(_) => "url",
             Self::TlsFile { .. } | Self::TlsPem { .. } => "tls",
-            Self::Role(_) => "role",
             Self::UnknownUser(_) => "unknown_user",
             Self::UnknownDevice(_) => "unknown_device",
             Self::UserExists(_) => "user_exists",

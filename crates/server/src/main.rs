@@ -1,7 +1,9 @@
 //! `yitu-server`: the district server and its administration commands.
 
 use anyhow::{Context, Result};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
+use yitu_domain::command::role::Role;
 use yitu_server::{http::now_ms, Store};
 
 #[derive(Parser)]
@@ -52,12 +54,23 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Add a user: commander, technical_officer, staff, observer or drill_controller.
+    /// Add a user in a role.
     Add {
         name: String,
-        #[arg(long)]
-        role: String,
+        /// The role's code (or its Chinese label).
+        #[arg(long, value_parser = role_parser())]
+        role: Role,
     },
+}
+
+/// `--role`: the codes of [`Role`] (its Chinese labels accepted too), listed by `--help`.
+fn role_parser() -> impl TypedValueParser<Value = Role> {
+    PossibleValuesParser::new(
+        Role::ALL
+            .iter()
+            .map(|r| PossibleValue::new(r.code()).alias(r.zh()).help(r.zh())),
+    )
+    .map(|s| Role::from_code(&s).expect("a possible value is a role's code or label"))
 }
 
 #[derive(Subcommand)]
@@ -115,7 +128,7 @@ async fn run() -> Result<()> {
         Command::User {
             what: UserCommand::Add { name, role },
         } => {
-            store.add_user(&name, &role, now_ms()).await?;
+            store.add_user(&name, role, now_ms()).await?;
             println!("added {name} ({role})");
         }
         Command::EnrolCode { user } => {

@@ -10,7 +10,8 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 use sqlx::Row;
 use yitu_domain::command::canonical::{hex, unhex};
-use yitu_domain::sync::policy::{self, ROLES};
+use yitu_domain::command::role::Role;
+use yitu_domain::sync::policy;
 use yitu_domain::sync::wire::{DeviceStatus, EnrolReply, PushReply, Rejection};
 use yitu_domain::sync::Op;
 use yitu_domain::sync::{Change, State, View};
@@ -38,7 +39,7 @@ pub struct Store {
 pub struct Device {
     pub id: String,
     pub user: String,
-    pub role: String,
+    pub role: Role,
     pub last_seq: u64,
 }
 
@@ -172,10 +173,7 @@ impl Store {
         self.pool.close().await;
     }
 
-    pub async fn add_user(&self, name: &str, role: &str, now_ms: i64) -> Result<(), Error> {
-        if !ROLES.contains(&role) {
-            return Err(Error::Role(role.to_owned()));
-        }
+    pub async fn add_user(&self, name: &str, role: Role, now_ms: i64) -> Result<(), Error> {
         let name = name.trim();
         if name.is_empty() {
             return Err(Error::BadRequest("a user needs a name".into()));
@@ -185,7 +183,7 @@ impl Store {
              ON CONFLICT (name) DO NOTHING",
         )
         .bind(name)
-        .bind(role)
+        .bind(role.code())
         .bind(now_ms)
         .execute(&self.pool)
         .await?;
@@ -241,6 +239,7 @@ impl Store {
             .bind(&user)
             .fetch_one(&mut *tx)
             .await?;
+        let role = stored_role(role)?;
         sqlx::query(
             "INSERT INTO device (id, user_name, label, token_hash, created_at_ms, last_seq)
              VALUES ($1, $2, $3, $4, $5, 0)",
@@ -257,7 +256,7 @@ impl Store {
             device,
             token,
             user,
-            role,
+            role: role.code().to_owned(),
         })
     }
 
@@ -316,7 +315,7 @@ impl Store {
             id: id.to_owned(),
             last_seq: row.try_get::<i64, _>(2)? as u64,
             user: row.try_get(3)?,
-            role: row.try_get(4)?,
+            role: stored_role(row.try_get(4)?)?,
         })
     }
 
@@ -324,7 +323,7 @@ impl Store {
         DeviceStatus {
             id: device.id.clone(),
             user: device.user.clone(),
-            role: device.role.clone(),
+            role: device.role.code().to_owned(),
             last_seq: device.last_seq,
         }
     }
@@ -359,7 +358,7 @@ impl Store {
             return Err(Error::Unauthorized);
         }
         let mut last = row.try_get::<i64, _>(0)? as u64;
-        let role: String = row.try_get(2)?;
+        let role = stored_role(row.try_get(2)?)?;
         let mut reply = PushReply::default();
         let mut taken = Vec::new();
         for change in changes {
@@ -379,7 +378,7 @@ impl Store {
                 ));
             } else {
                 let body = serde_json::to_string(&change).map_err(Error::Corrupt)?;
-                match policy::admit(&role, &change, now_ms.max(0) as u64) {
+                match policy::admit(role, &change, now_ms.max(0) as u64) {
                     Ok(()) => {
                         head += 1;
                         taken.push((
@@ -623,6 +622,16 @@ async fn insert_changes(
         q.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// A role as the database holds it: a code written by [`Store::add_user`], so anything else is
+/// a row changed behind the server's back.
+fn stored_role(code: String) -> Result<Role, Error> {
+    Role::ALL
+        .iter()
+        .copied()
+        .find(|r| r.code() == code)
+        .ok_or(Error::Role(code))
 }
 
 fn rejection(seq: u64, code: &str, reason: &str) -> Rejection {

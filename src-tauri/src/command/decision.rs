@@ -69,7 +69,6 @@ pub async fn decision_act(
     let store = store(&state)?;
     store.act(&actor, id, ask.act, at_ms, &mut ids).await?;
     store.checkpoint().await?;
-    state.sync.wrote();
     Ok(store.decision_view(id).await?)
 }
 

@@ -191,7 +191,6 @@ pub async fn import_commit(
         })
         .await?;
     tracing::info!(kind = pending.kind.code(), file = %pending.file, ?report, "imported");
-    state.sync.wrote();
     Ok(report)
 }
 

@@ -58,8 +58,9 @@ pub async fn create_incident(
         toll: new.toll,
         created_by: actor.name.clone(),
     };
-    store(&state)?.create_incident(&actor, &incident).await?;
-    state.sync.wrote();
+    store(&state)?
+        .create_incident(&actor, &incident, at_ms)
+        .await?;
     Ok(incident)
 }
 
@@ -101,8 +102,7 @@ pub async fn add_log(
         text: ask.text.trim().to_owned(),
         toll: ask.toll,
     };
-    store(&state)?.add_log(&actor, &entry).await?;
-    state.sync.wrote();
+    store(&state)?.add_log(&actor, &entry, at_ms).await?;
     Ok(entry)
 }
 

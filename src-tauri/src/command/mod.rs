@@ -348,6 +348,7 @@ pub(crate) fn actor(state: &AppState) -> String {
         .unwrap_or_else(|_| "desktop".into())
 }
 
+#[allow(clippy::disallowed_methods)] // the window's commands are the desktop's edge: each reads the clock once and passes it in
 pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -373,8 +374,8 @@ impl Stamp {
         }
     }
 
-    pub(crate) fn author<'a>(&'a mut self, source: &'a str) -> yitu_replica::import::Author<'a> {
-        yitu_replica::import::Author {
+    pub(crate) fn author<'a>(&'a mut self, source: &'a str) -> yitu_replica::Author<'a> {
+        yitu_replica::Author {
             actor: &self.actor,
             at_ms: self.at_ms,
             source,
@@ -397,7 +398,6 @@ pub async fn update_record(
     store
         .update_record(id, &ask.sets, yitu_domain::space::crs::Crs::Wgs84, author)
         .await?;
-    state.sync.wrote();
     Ok(store.resource(id).await?)
 }
 
@@ -417,7 +417,6 @@ pub async fn retire_record(
     store(&state)?
         .retire_record(id(&ask.id)?, ask.reason.trim(), author)
         .await?;
-    state.sync.wrote();
     Ok(())
 }
 
@@ -483,7 +482,6 @@ pub async fn stock_move(
             author,
         )
         .await?;
-    state.sync.wrote();
     Ok(balance)
 }
 
@@ -503,7 +501,6 @@ pub async fn stock_terms(
     store(&state)?
         .set_stock_terms(id(&ask.depot)?, &code, terms, author)
         .await?;
-    state.sync.wrote();
     Ok(())
 }
 
@@ -524,7 +521,6 @@ pub async fn create_record(
             author,
         )
         .await?;
-    state.sync.wrote();
     Ok(record)
 }
 

@@ -128,7 +128,6 @@ pub async fn sync_resolve(
             now_ms(),
         )
         .await?;
-    state.sync.wrote();
     Ok(())
 }
 

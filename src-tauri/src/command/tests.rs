@@ -24,7 +24,7 @@ use yitu_domain::registries::team::Readiness;
 use yitu_domain::space::crs::Crs;
 use yitu_domain::stock::MoveKind;
 use yitu_domain::Layer;
-use yitu_ipc::decision::Act;
+use yitu_domain::command::act::Act;
 use yitu_ipc::{call, Command, ErrorCode, Failure};
 
 /// Near the city centre, inside the district.
@@ -929,7 +929,7 @@ fn sync(shell: &Shell, data: &DemoDataset) {
             server_dir.path().join("server.sqlite").display()
         );
         let store = yitu_server::Store::open(&url).await.unwrap();
-        for (name, role) in [("王参谋", "staff"), ("张指挥", "commander")] {
+        for (name, role) in [("王参谋", Role::Staff), ("张指挥", Role::Commander)] {
             store.add_user(name, role, now()).await.unwrap();
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -992,7 +992,7 @@ fn sync(shell: &Shell, data: &DemoDataset) {
                 shelter,
                 &[("capacity".to_owned(), "1500".to_owned())],
                 Crs::Wgs84,
-                yitu_replica::import::Author {
+                yitu_replica::Author {
                     actor: "张指挥",
                     at_ms: now() + 5,
                     source: "测试",

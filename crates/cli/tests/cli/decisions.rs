@@ -1,4 +1,4 @@
-//! On-scene decisions as their users drive them: local users in four roles, an incident, a
+//! On-scene decisions as their users drive them: local users in their roles, an incident, a
 //! decision drafted, reviewed, approved, issued, acknowledged, withdrawn or superseded; the stock
 //! ledger and shelter places that follow; `verify` after bytes of the database file are flipped;
 //! the printed 指令单 read back with pdftotext.
@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The demo's district depot and one of its stock lines (reproducible: the demo's seed is fixed).
+/// The demo's regional depot of the city in the district (重庆市应急物资储备库合川区域库) and one
+/// of its stock lines (reproducible: the demo's seed is fixed).
 const DEPOT: &str = "019b76da-a867-7425-9682-6f36aa29550d";
 const TENTS: &str = "1010101";
 const SHELTER: &str = "019b76da-abba-760f-a8e4-8b8481d0dd5f";
@@ -88,7 +89,7 @@ impl Scene {
         run(self.dir.path(), Some(user), args)
     }
 
-    /// A draft with two orders, `tents` tents from the district depot and `people` moved to a
+    /// A draft with two orders, `tents` tents from the regional depot and `people` moved to a
     /// shelter; its id.
     fn draft(&self, marker: &str, tents: i64, people: u32, supersedes: Option<&str>) -> String {
         let content = serde_json::json!({
@@ -144,7 +145,7 @@ impl Scene {
         ok(self.yitu("赵观察", &["decision", "show", id]))
     }
 
-    /// Tents the district depot can still promise, as `yitu nearest depots` reports them.
+    /// Tents the regional depot can still promise, as `yitu nearest depots` reports them.
     fn tents_available(&self) -> i64 {
         let near = ok(run(
             self.dir.path(),
@@ -165,7 +166,7 @@ impl Scene {
             .unwrap()
             .iter()
             .find(|r| r["id"] == DEPOT)
-            .expect("the district depot holds tents");
+            .expect("the regional depot holds tents");
         depot["holdings"][0]["available"].as_i64().unwrap()
     }
 
@@ -280,7 +281,7 @@ fn each_role_may_only_make_its_own_transitions_and_a_refusal_writes_nothing() {
 fn issuing_reserves_stock_and_shelter_places_and_withdrawing_gives_them_back() {
     let s = Scene::new();
     let start = s.tents_available();
-    assert!(start > 150, "the demo's district depot holds {start} tents");
+    assert!(start > 150, "the demo's regional depot holds {start} tents");
 
     // More than the depot can promise: issue refused, nothing reserved, still approved.
     let greedy = s.draft("G", start + 1, 10, None);
@@ -552,7 +553,8 @@ fn a_template_prefills_a_draft_citing_the_plan_and_the_log_keeps_the_toll() {
     ));
     assert_eq!(d["state"], "draft");
     let orders = d["content"]["orders"].as_array().unwrap();
-    assert!(orders.len() >= 3);
+    // The forest fire template's three typical orders (yitu_domain::command::template).
+    assert_eq!(orders.len(), 3);
     assert!(orders
         .iter()
         .any(|o| o["recipient"]["name"] == "森林消防队"));
@@ -602,56 +604,219 @@ fn a_draft_can_be_edited_until_the_technical_officer_agrees() {
     assert!(err.contains("已审核的决策不能修改"), "{err}");
 }
 
+/// Roles are parsed through the one list: a drill controller is added by code or by label, a
+/// name that is no role is refused with the roles listed, and the drill controller records the
+/// incident's log but drafts no decision.
+#[test]
+fn a_drill_controller_is_a_local_user_who_runs_incidents_not_decisions() {
+    let s = Scene::new();
+    let added = ok(run(
+        s.dir.path(),
+        None,
+        &["user", "add", "钱导调", "--role", "演练导调员"],
+    ));
+    assert_eq!(
+        added,
+        serde_json::json!({"name": "钱导调", "role": "drill_controller"})
+    );
+    let err = refused(run(
+        s.dir.path(),
+        None,
+        &["user", "add", "某人", "--role", "admin"],
+    ));
+    assert!(
+        err.contains("invalid value 'admin' for '--role <ROLE>'")
+            && err.contains(
+                "[possible values: commander, technical_officer, staff, observer, drill_controller]"
+            ),
+        "{err}"
+    );
+    ok(s.yitu(
+        "钱导调",
+        &[
+            "incident",
+            "log",
+            &s.incident,
+            "--text",
+            "演练：二号点位发现被困人员",
+        ],
+    ));
+    let err = refused(s.yitu(
+        "钱导调",
+        &["decision", "draft", "--incident", &s.incident, "--template"],
+    ));
+    assert!(err.contains("演练导调员无权起草决策"), "{err}");
+}
+
+/// Two commanders issue, at once, decisions that each take more than half of the tents the
+/// regional depot can promise: one is issued, the other refused for the stock, never both, and
+/// the balance is what one reservation leaves. Three rounds, each started behind one barrier
+/// (see [`race`]), so both commanders' processes are in their writes at the same time. (An
+/// issue's first write is the device's row, made before the decision's transaction, so that
+/// is where they wait; the keepers' race below waits at the transaction's lock itself.)
 #[test]
 fn two_commanders_issuing_at_once_cannot_both_take_the_last_tents() {
     let s = Scene::new();
-    let start = s.tents_available();
-    let half = start / 2 + 1;
-    let ids: Vec<String> = ["X", "Y"]
-        .iter()
-        .map(|m| {
-            let id = s.draft(m, half, 1, None);
-            ok(s.yitu(
-                "李技术",
-                &["decision", "review", &id, "--agree", "--advice", "可行"],
-            ));
-            ok(s.yitu("张指挥", &["decision", "approve", &id]));
-            id
-        })
-        .collect();
-    let racers: Vec<_> = ids
-        .iter()
-        .map(|id| {
-            Command::new(env!("CARGO_BIN_EXE_yitu"))
-                .arg("--data-dir")
-                .arg(s.dir.path())
-                .args(["--as", "张指挥", "decision", "issue", id])
-                .output_async()
-        })
-        .collect();
-    let outcomes: Vec<Output> = racers
-        .into_iter()
-        .map(|r| r.wait_with_output().unwrap())
-        .collect();
-    let won = outcomes.iter().filter(|o| o.status.success()).count();
-    assert_eq!(won, 1, "{outcomes:?}");
-    let loser = outcomes.iter().find(|o| !o.status.success()).unwrap();
-    let err = String::from_utf8_lossy(&loser.stderr);
-    assert!(err.contains("可预留仅"), "lost for another reason: {err}");
-    assert_eq!(s.tents_available(), start - half);
+    for round in ["X", "Y", "Z"] {
+        let start = s.tents_available();
+        let half = start / 2 + 1;
+        let ids: Vec<String> = ["1", "2"]
+            .iter()
+            .map(|m| {
+                let id = s.draft(&format!("{round}{m}"), half, 1, None);
+                ok(s.yitu(
+                    "李技术",
+                    &["decision", "review", &id, "--agree", "--advice", "可行"],
+                ));
+                ok(s.yitu("张指挥", &["decision", "approve", &id]));
+                id
+            })
+            .collect();
+        let outcomes = race(
+            s.dir.path(),
+            &ids.iter()
+                .map(|id| vec!["--as", "张指挥", "decision", "issue", id.as_str()])
+                .collect::<Vec<_>>(),
+        );
+        let won = outcomes.iter().filter(|o| o.status.success()).count();
+        assert_eq!(won, 1, "round {round}: {outcomes:?}");
+        let loser = outcomes.iter().find(|o| !o.status.success()).unwrap();
+        let err = String::from_utf8_lossy(&loser.stderr);
+        let left = start - half;
+        assert!(
+            err.contains(&format!(
+                "重庆市应急物资储备库合川区域库的救灾帐篷（{TENTS}）可预留仅 {left} 顶，不能预留 {half}"
+            )),
+            "round {round}: lost for another reason: {err}"
+        );
+        assert_eq!(s.tents_available(), left, "round {round}");
+        assert!(left >= 0);
+    }
     ok(run(s.dir.path(), None, &["verify"]));
 }
 
-/// A child process started now, its output collected later.
-trait Spawn {
-    fn output_async(&mut self) -> std::process::Child;
+/// Two keepers issue, at once, more than half of the tents the regional depot has: one
+/// movement is made, the other refused with what was left. The barrier here stands exactly
+/// where the store takes its write lock (a movement's first write), so both processes are
+/// inside their movements together and only the lock keeps them apart. Three rounds.
+#[test]
+fn two_keepers_issuing_the_last_tents_at_once_cannot_both_take_them() {
+    let s = Scene::new();
+    for round in 1..=3 {
+        let start = s.tents_available();
+        let half = start / 2 + 1;
+        let quantity = half.to_string();
+        let args = vec!["stock", "issue", DEPOT, TENTS, &quantity, "--json"];
+        let outcomes = race(s.dir.path(), &[args.clone(), args]);
+        let won: Vec<&Output> = outcomes.iter().filter(|o| o.status.success()).collect();
+        assert_eq!(won.len(), 1, "round {round}: {outcomes:?}");
+        let left = start - half;
+        let balance: serde_json::Value = serde_json::from_slice(&won[0].stdout).unwrap();
+        assert_eq!(
+            balance["on_hand"].as_i64().unwrap() - balance["reserved"].as_i64().unwrap(),
+            left,
+            "round {round}: {balance}"
+        );
+        let loser = outcomes.iter().find(|o| !o.status.success()).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&loser.stderr),
+            format!("yitu: cannot issue {half}: only {left} available (on hand less reserved)\n"),
+            "round {round}"
+        );
+        assert_eq!(s.tents_available(), left, "round {round}");
+        assert!(left >= 0);
+    }
 }
 
-impl Spawn for Command {
-    fn output_async(&mut self) -> std::process::Child {
-        self.stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
+/// Runs `yitu` once per argument list, all at once, behind one barrier: the test holds the
+/// store's write lock while the processes start, waits until every one of them is waiting for
+/// that lock (each has begun a write none can make yet), then releases it for all of them at
+/// once. A process that finishes while the lock is held did not wait for it, and fails the
+/// test.
+fn race(dir: &Path, racers: &[Vec<&str>]) -> Vec<Output> {
+    let lock = WriteLock::take(&dir.join("yitu.sqlite"));
+    let mut children: Vec<std::process::Child> = racers
+        .iter()
+        .map(|args| {
+            Command::new(env!("CARGO_BIN_EXE_yitu"))
+                .arg("--data-dir")
+                .arg(dir)
+                .args(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let since = std::time::Instant::now();
+    loop {
+        for c in &mut children {
+            if let Some(status) = c.try_wait().unwrap() {
+                panic!("a racer ended ({status}) while the test held the write lock");
+            }
+        }
+        if children.iter().all(|c| waiting_for_a_lock(c.id())) {
+            break;
+        }
+        assert!(
+            since.elapsed() < std::time::Duration::from_secs(8),
+            "the racers did not all come to wait for the write lock (SQLite gives up after 10 s)"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    lock.release();
+    children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect()
+}
+
+/// Whether a process waits out SQLite's busy handler: one of its threads sleeps in nanosleep
+/// (Linux's `/proc`). Nothing else in `yitu` sleeps so: its async runtime and sqlx's worker
+/// wait on epoll and futexes, and SQLite sleeps only between tries for a lock.
+fn waiting_for_a_lock(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().any(|t| {
+        std::fs::read_to_string(t.path().join("wchan")).is_ok_and(|w| w.contains("nanosleep"))
+    })
+}
+
+/// SQLite's write lock on a database, taken by a connection of the test's own (`BEGIN
+/// IMMEDIATE`): every other writer waits until it is released.
+struct WriteLock {
+    runtime: tokio::runtime::Runtime,
+    conn: sqlx::SqliteConnection,
+}
+
+impl WriteLock {
+    fn take(db: &Path) -> Self {
+        use sqlx::Connection;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let conn = runtime.block_on(async {
+            let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
+            let mut c = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .unwrap();
+            sqlx::query("BEGIN IMMEDIATE")
+                .execute(&mut c)
+                .await
+                .unwrap();
+            c
+        });
+        Self { runtime, conn }
+    }
+
+    fn release(self) {
+        use sqlx::Connection;
+        let Self { runtime, mut conn } = self;
+        runtime.block_on(async {
+            sqlx::query("COMMIT").execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        });
     }
 }

@@ -3,6 +3,7 @@
 
 use super::yitu;
 
+#[allow(clippy::disallowed_methods)] // the test is the edge that hands times to the commands
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -36,7 +37,10 @@ async fn enrol_edit_sync_and_see_it_on_another_desktop() {
     let server_dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", server_dir.path().join("s.sqlite").display());
     let server = yitu_server::Store::open(&url).await.unwrap();
-    server.add_user("王参谋", "staff", now()).await.unwrap();
+    server
+        .add_user("王参谋", yitu_domain::command::role::Role::Staff, now())
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(yitu_server::serve(listener, server.clone()));
@@ -142,7 +146,10 @@ async fn enrol_with_a_ca_file_and_sync_over_https() {
     std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
     let url = format!("sqlite://{}", server_dir.path().join("s.sqlite").display());
     let server = yitu_server::Store::open(&url).await.unwrap();
-    server.add_user("王参谋", "staff", now()).await.unwrap();
+    server
+        .add_user("王参谋", yitu_domain::command::role::Role::Staff, now())
+        .await
+        .unwrap();
     let config = yitu_server::tls::config(&cert, &key).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = format!("https://{}", listener.local_addr().unwrap());

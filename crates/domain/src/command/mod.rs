@@ -2,6 +2,7 @@
 //! them and who may take each step, the signed chain of issued decisions, and the plan's
 //! decision templates.
 
+pub mod act;
 pub mod canonical;
 pub mod chain;
 pub mod decision;

@@ -1,7 +1,7 @@
 //! Decision templates per incident kind: objectives, typical orders and safety measures that
 //! prefill a draft, each citing the clause of the district's plan it rests on. The plan is
-//! 《合川区应急管理"十四五"规划》 (合川府发〔2023〕9号), kept as
-//! `seed/hechuan-emergency-plan-2021-2025.txt`; the line numbers below are that file's.
+//! 《合川区应急管理"十四五"规划》 (合川府发〔2023〕9号), shipped as [`PLAN_FILE`] (provenance in
+//! `assets/README.md`); the line numbers below are that file's.
 //! The plan is a five-year programme, not a response plan: where it has no clause for a kind
 //! (public health, social safety), the template says so and cites only the command clauses.
 
@@ -10,8 +10,8 @@ use crate::command::incident::{Incident, IncidentKind};
 use crate::registries::team::Specialty;
 use serde::Serialize;
 
-/// The plan's file, as shipped beside the design brief.
-pub const PLAN_FILE: &str = "seed/hechuan-emergency-plan-2021-2025.txt";
+/// The plan's text, in the repository (the clause test reads it).
+pub const PLAN_FILE: &str = "assets/plan/hechuan-emergency-plan-2021-2025.txt";
 const PLAN: &str = "《合川区应急管理“十四五”规划》";
 
 /// A clause of the plan: where it is and what it is called.
@@ -310,25 +310,102 @@ mod tests {
         }
     }
 
-    /// The cited lines are where the clauses are in the shipped plan (checked against the file
-    /// when it is present beside the checkout, as on the development machines).
+    /// The plan as shipped: compiled into the test, so a moved or missing file fails the build.
+    const PLAN_TEXT: &str =
+        include_str!("../../../../assets/plan/hechuan-emergency-plan-2021-2025.txt");
+
+    /// The section a line of the plan is in, read from the headings at or above it: the
+    /// chapter (`三、主要任务`), the part (`（二）强化风险预防治理…`) and the item (`11．加强…`),
+    /// e.g. `三（二）11`; and the line's own lead, up to its first `。` (the item number taken
+    /// off a heading line), which is the clause's title.
+    fn clause_at(lines: &[&str], line: usize) -> (String, String) {
+        let numerals =
+            |s: &str| !s.is_empty() && s.chars().all(|c| "一二三四五六七八九十".contains(c));
+        fn item_of(l: &str) -> Option<(&str, &str)> {
+            l.split_once('．')
+                .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        }
+        let (mut item, mut part, mut chapter) = (None, None, None);
+        for l in lines[..line].iter().rev().map(|l| l.trim()) {
+            if chapter.is_some() {
+                break;
+            }
+            if let Some((n, _)) = l.split_once('、').filter(|(n, _)| numerals(n)) {
+                chapter = Some(n.to_owned());
+            } else if let Some(n) = l
+                .strip_prefix('（')
+                .and_then(|r| r.split_once('）'))
+                .map(|(n, _)| n)
+                .filter(|n| numerals(n))
+            {
+                part.get_or_insert_with(|| format!("（{n}）"));
+            } else if let Some((n, _)) = item_of(l) {
+                if part.is_none() {
+                    item.get_or_insert_with(|| n.to_owned());
+                }
+            }
+        }
+        let section = format!(
+            "{}{}{}",
+            chapter.unwrap_or_default(),
+            part.unwrap_or_default(),
+            item.unwrap_or_default()
+        );
+        let text = lines[line - 1].trim();
+        let text = item_of(text).map_or(text, |(_, rest)| rest);
+        let lead = text.split_once('。').map_or(text, |(lead, _)| lead);
+        (section, lead.to_owned())
+    }
+
+    /// Every clause a template cites is in the plan: at its line stands a paragraph (or item)
+    /// that opens with the clause's title, under the headings of the section cited. Checked
+    /// against the plan's text in `assets/plan/`, so a clause the plan does not have fails.
     #[test]
-    fn cited_lines_hold_the_clause_titles() {
-        let path = std::path::Path::new("/work/shared").join(PLAN_FILE);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return;
-        };
-        let lines: Vec<&str> = text.lines().collect();
+    fn every_cited_clause_is_in_the_plan_at_its_line_and_section() {
+        let lines: Vec<&str> = PLAN_TEXT.lines().collect();
+        // The file is the whole plan (366 lines, its heading and its closing section), not an
+        // excerpt that would let a wrong line number slip past.
+        assert_eq!(lines.len(), 366);
+        assert!(lines[1].contains("合川府发〔2023〕9号"), "{:?}", lines[1]);
+        let mut checked = 0;
         for &k in IncidentKind::ALL {
             for c in for_kind(k).clauses {
-                let line = lines[c.line as usize - 1];
                 assert!(
-                    line.contains(c.title),
-                    "line {} is {line:?}, not {}",
-                    c.line,
-                    c.title
+                    (1..=lines.len()).contains(&(c.line as usize)),
+                    "{k}: line {} is beyond the plan",
+                    c.line
                 );
+                let (section, lead) = clause_at(&lines, c.line as usize);
+                assert_eq!(
+                    (section.as_str(), lead.as_str()),
+                    (c.section, c.title),
+                    "{k}: line {} of the plan",
+                    c.line
+                );
+                checked += 1;
             }
+        }
+        // Hand-counted from the templates above, kind by kind: flood 4, landslide and earthquake
+        // 3 each, forest fire 3, hazardous chemicals 3, road 2, water 2, building fire 3,
+        // collapse 3, epidemic and food poisoning 2 each, mass gathering 2.
+        assert_eq!(checked, 32);
+    }
+
+    /// The reader of headings itself, on lines whose sections were read off the plan by eye.
+    #[test]
+    fn the_heading_reader_finds_sections_by_hand() {
+        let lines: Vec<&str> = PLAN_TEXT.lines().collect();
+        for (line, section, lead) in [
+            (147, "三（一）2", "规范现场指挥决策"),
+            (225, "三（二）11", "森林火灾防治"),
+            (256, "三（四）17", "强化应急物资保障"),
+            (246, "三（四）15", "建设区应急指挥中心"),
+        ] {
+            assert_eq!(
+                clause_at(&lines, line),
+                (section.to_owned(), lead.to_owned()),
+                "line {line}"
+            );
         }
     }
 }

@@ -213,7 +213,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 7 * 9 * 4);
+        assert_eq!(checked, 7 * 9 * 5);
     }
 
     #[test]
@@ -222,6 +222,18 @@ mod tests {
             for &action in Action::ALL {
                 let r = transition(state, action, Observer).unwrap_err();
                 assert_eq!(r.zh, format!("观察员无权{}", action.zh()));
+            }
+        }
+    }
+
+    /// A drill controller runs the exercise's incidents, not its decisions: the commander's
+    /// and the technical officer's parts are played by users in those roles.
+    #[test]
+    fn a_drill_controller_may_do_nothing_to_a_decision() {
+        for &state in DecisionState::ALL {
+            for &action in Action::ALL {
+                let r = transition(state, action, DrillController).unwrap_err();
+                assert_eq!(r.zh, format!("演练导调员无权{}", action.zh()));
             }
         }
     }

@@ -1155,10 +1155,23 @@ mod tests {
         assert_eq!(by_kind(TeamKind::Comprehensive), 2);
         assert_eq!(by_kind(TeamKind::Professional), 20);
         assert_eq!(by_kind(TeamKind::Grassroots), 30);
-        assert!(by_kind(TeamKind::Social) >= 1 && by_kind(TeamKind::Militia) >= 1);
-        assert!(count(&d, Layer::Experts) >= 40);
+        // Beyond the plan: the six named in `teams`, four volunteer teams and two militia units.
+        assert_eq!(by_kind(TeamKind::Social), 4);
+        assert_eq!(by_kind(TeamKind::Militia), 2);
+        assert_eq!(teams.len(), 2 + 20 + 30 + 4 + 2);
+        // Four experts in each of the 11 fields `experts` lists.
+        assert_eq!(count(&d, Layer::Experts), 11 * 4);
+        // The city's regional depot, the district's, one per town, 40 village points.
+        assert_eq!(count(&d, Layer::Depots), 1 + 1 + 30 + 40);
         assert_eq!(count(&d, Layer::Shelters), 165);
-        assert!(count(&d, Layer::Hazards) >= 120);
+        // The hazard mix in `hazards`, kind by kind: 52 landslides, 20 unstable slopes, 15
+        // rockfalls, 5 collapses, 4 debris flows, 3 ground fissures, 3 subsidences, 10 major
+        // hazard sources, 12 flood and 12 waterlogging points, 16 forest fire areas.
+        assert_eq!(
+            count(&d, Layer::Hazards),
+            52 + 20 + 15 + 5 + 4 + 3 + 3 + 10 + 12 + 12 + 16
+        );
+        assert_eq!(d.resources.len(), 58 + 44 + 72 + 165 + 152);
         let levels: HashSet<_> = d
             .resources
             .iter()

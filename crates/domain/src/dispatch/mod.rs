@@ -441,12 +441,19 @@ mod tests {
     #[test]
     fn a_team_that_is_not_on_standby_is_never_offered() {
         let data = demo::generate(demo::DEFAULT_SEED);
+        // Counted straight from the data: asking for 1,000 reaches every standby team.
+        let standby = data
+            .resources
+            .iter()
+            .filter(|r| matches!(r, Resource::Team(t) if t.status == Readiness::Standby))
+            .count();
         let index = ResourceIndex::new(data.resources);
         let at = LonLat::new(106.27, 29.99).unwrap();
         let available =
             |r: &Resource| matches!(r, Resource::Team(t) if t.status == Readiness::Standby);
         let all = index.nearest(at, 1000, available);
-        assert!(!all.is_empty());
+        assert!(standby > 0);
+        assert_eq!(all.len(), standby);
         assert!(all
             .iter()
             .all(|r| matches!(r.resource, Resource::Team(t) if t.status == Readiness::Standby)));

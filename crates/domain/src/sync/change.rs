@@ -76,6 +76,30 @@ pub enum Op {
 }
 
 impl Op {
+    /// A record write of `values` (every field but the record's id and layer tag, which the
+    /// record's identity gives), each based on the stamp `bases` gives for the value it
+    /// replaces (none for a new record).
+    pub fn record(
+        collection: &str,
+        id: EntityId,
+        values: impl IntoIterator<Item = (String, serde_json::Value)>,
+        bases: &BTreeMap<String, Stamp>,
+    ) -> Op {
+        let fields = values
+            .into_iter()
+            .filter(|(k, _)| k != "id" && k != "layer")
+            .map(|(k, value)| {
+                let base = bases.get(&k).cloned();
+                (k, FieldWrite { value, base })
+            })
+            .collect();
+        Op::Record {
+            collection: collection.to_owned(),
+            id,
+            fields,
+        }
+    }
+
     /// A short name for reports and refusals.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -2,25 +2,17 @@
 //! clock a stamp may run before the change is quarantined instead of applied.
 
 use super::{Change, Op};
+use crate::command::role::Role;
 
 /// Stamps more than this far ahead of the server's clock are quarantined: a device whose clock
 /// runs fast would otherwise win every edit for as long as its clock is wrong.
 pub const MAX_AHEAD_MS: u64 = 5 * 60 * 1000;
 
-/// The roles the server knows (the desktop's four, and the drill controller).
-pub const ROLES: [&str; 5] = [
-    "commander",
-    "technical_officer",
-    "staff",
-    "observer",
-    "drill_controller",
-];
-
 /// Why a change is not applied. Each is final for that change: the device moves on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     Role {
-        role: String,
+        role: Role,
         kind: &'static str,
     },
     Malformed(String),
@@ -63,22 +55,23 @@ impl std::fmt::Display for Refusal {
 /// Whether the server applies a change pushed by a device of a user with `role`, at server time
 /// `now_ms`. Observers push nothing; a drill controller runs drills (incidents and their logs),
 /// not the registries or stock.
-pub fn admit(role: &str, change: &Change, now_ms: u64) -> Result<(), Refusal> {
+pub fn admit(role: Role, change: &Change, now_ms: u64) -> Result<(), Refusal> {
     if let Some(why) = change.op.problem() {
         return Err(Refusal::Malformed(why));
     }
+    // Every role is decided here (no catch-all): a new role cannot push until it is.
     let allowed = match role {
-        "commander" | "technical_officer" | "staff" => true,
-        "drill_controller" => match &change.op {
+        Role::Commander | Role::TechnicalOfficer | Role::Staff => true,
+        Role::DrillController => match &change.op {
             Op::Record { collection, .. } => collection == "incidents",
             Op::Log { .. } => true,
             Op::Ledger { .. } | Op::Event { .. } => false,
         },
-        _ => false,
+        Role::Observer => false,
     };
     if !allowed {
         return Err(Refusal::Role {
-            role: role.to_owned(),
+            role,
             kind: change.op.kind(),
         });
     }
@@ -139,15 +132,15 @@ mod tests {
     #[test]
     fn who_may_push_what() {
         let now = 1_000_000;
+        // (A name that is no role cannot get this far: the server parses roles through `Role`.)
         let cases = [
-            ("commander", "shelters", true),
-            ("staff", "teams", true),
-            ("technical_officer", "incidents", true),
-            ("observer", "shelters", false),
-            ("observer", "incidents", false),
-            ("drill_controller", "incidents", true),
-            ("drill_controller", "depots", false),
-            ("nobody", "teams", false),
+            (Role::Commander, "shelters", true),
+            (Role::Staff, "teams", true),
+            (Role::TechnicalOfficer, "incidents", true),
+            (Role::Observer, "shelters", false),
+            (Role::Observer, "incidents", false),
+            (Role::DrillController, "incidents", true),
+            (Role::DrillController, "depots", false),
         ];
         for (role, collection, ok) in cases {
             assert_eq!(
@@ -161,8 +154,8 @@ mod tests {
     #[test]
     fn a_stamp_far_ahead_is_quarantined_and_a_little_ahead_is_not() {
         let now = 1_000_000_000;
-        assert!(admit("staff", &change("teams", now + 60_000), now).is_ok());
-        let r = admit("staff", &change("teams", now + MAX_AHEAD_MS + 1), now).unwrap_err();
+        assert!(admit(Role::Staff, &change("teams", now + 60_000), now).is_ok());
+        let r = admit(Role::Staff, &change("teams", now + MAX_AHEAD_MS + 1), now).unwrap_err();
         assert_eq!(r.code(), "quarantined");
     }
 
@@ -174,14 +167,14 @@ mod tests {
             unreachable!()
         };
         fields.get_mut("name").unwrap().base = Some(c.stamp.clone());
-        assert_eq!(admit("staff", &c, now).unwrap_err().code(), "malformed");
+        assert_eq!(admit(Role::Staff, &c, now).unwrap_err().code(), "malformed");
     }
 
     #[test]
     fn unknown_collections_and_protected_fields_are_malformed() {
         let now = 1;
         assert_eq!(
-            admit("staff", &change("users", now), now)
+            admit(Role::Staff, &change("users", now), now)
                 .unwrap_err()
                 .code(),
             "malformed"

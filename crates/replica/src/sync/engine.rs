@@ -1,11 +1,15 @@
 //! One sync pass (push what the outbox holds, then pull pages after the cursor, each page
 //! applied with its cursor in one transaction) and the background loop the desktop runs.
 
-use super::outbox::Clock;
 use super::record::{apply_prepared, apply_writes, Incoming};
 use super::snapshot::{self, Part, Record};
 use super::Client;
-use crate::import::Tx;
+use crate::clock::wall_clock_ms;
+use crate::table::{
+    chain_event, device, incident, incident_log, ledger_entry, meta, outbox, record_op, resource,
+    stock_line, Conn,
+};
+use crate::write::{Origin, Write};
 use crate::{Error, Store};
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -27,36 +31,27 @@ pub use yitu_ipc::sync::SyncReport;
 impl Store {
     /// Local changes the server has not answered yet.
     pub async fn pending_count(&self) -> Result<u64, Error> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE outcome IS NULL")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n as u64)
+        let mut conn = self.pool.acquire().await?;
+        outbox::pending_count(&mut conn).await
     }
 
     /// When the last pass that reached the server ended (Unix ms).
     pub async fn last_sync(&self) -> Result<Option<i64>, Error> {
-        let v: Option<String> =
-            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'last_sync_ms'")
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(v.and_then(|v| v.parse().ok()))
+        let mut conn = self.pool.acquire().await?;
+        Ok(meta::get(&mut conn, "last_sync_ms")
+            .await?
+            .and_then(|v| v.parse().ok()))
     }
 
     /// Local changes the server refused: (seq, outcome).
     pub async fn refused_changes(&self) -> Result<Vec<(i64, String)>, Error> {
-        Ok(sqlx::query_as(
-            "SELECT seq, outcome FROM outbox WHERE outcome IS NOT NULL AND outcome != 'accepted' ORDER BY seq",
-        )
-        .fetch_all(&self.pool)
-        .await?)
+        let mut conn = self.pool.acquire().await?;
+        outbox::refused(&mut conn).await
     }
 
     async fn meta_u64(&self, key: &str) -> Result<u64, Error> {
-        let v: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+        let mut conn = self.pool.acquire().await?;
+        meta::get_u64(&mut conn, key).await
     }
 
     /// Applies one pulled page and moves the cursor, in one transaction: a crash between pages
@@ -67,31 +62,30 @@ impl Store {
         page: &[Pulled],
         cursor: u64,
     ) -> Result<u64, Error> {
-        let mut tx = self.pool.begin().await?;
-        crate::movement::lock(&mut tx).await?;
-        let mut clock = Clock::load(&mut tx).await?;
+        let mut w = self
+            .write_from(Origin::Elsewhere, "", wall_clock_ms())
+            .await?;
         let mut applied = 0;
         // Record writes first, rebuilt in batches; then the rest in server order (stock and log
         // entries name depots and incidents that the records of the same page may create).
         let mut writes = Vec::new();
         for p in page {
-            clock.observe(&p.change.stamp);
+            w.observe(&p.change.stamp);
             if p.device == own_device {
                 continue;
             }
             applied += 1;
             writes.extend(Incoming::of(&p.change)?);
         }
-        let none_stored = !any_record_op(&mut tx).await?;
-        apply_writes(&mut tx, &writes, none_stored).await?;
+        let none_stored = !record_op::any(w.conn()).await?;
+        apply_writes(w.conn(), &writes, none_stored).await?;
         for p in page {
             if p.device != own_device && !matches!(p.change.op, Op::Record { .. }) {
-                apply_change(&mut tx, &p.change).await?;
+                apply_change(w.conn(), &p.change).await?;
             }
         }
-        clock.save(&mut tx).await?;
-        set_meta(&mut tx, "sync_cursor", &cursor.to_string()).await?;
-        tx.commit().await?;
+        meta::set(w.conn(), "sync_cursor", &cursor.to_string()).await?;
+        w.commit().await?;
         Ok(applied)
     }
 
@@ -123,7 +117,7 @@ impl Store {
         sqlx::query("PRAGMA cache_size = -131072")
             .execute(&mut *conn)
             .await?;
-        let applied = apply_parts(&mut conn, &head, &mut parts).await;
+        let applied = apply_parts(&mut conn, self, &head, &mut parts).await;
         sqlx::query("PRAGMA cache_size = -2000")
             .execute(&mut *conn)
             .await?;
@@ -134,41 +128,37 @@ impl Store {
 
 /// The snapshot's records and changes after its head line, and its cursor, in one transaction.
 async fn apply_parts(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn,
+    store: &Store,
     head: &SnapshotHead,
     parts: &mut mpsc::Receiver<Result<Part, Error>>,
 ) -> Result<(), Error> {
-    use sqlx::Connection;
-    let mut tx = conn.begin().await?;
-    crate::movement::lock(&mut tx).await?;
-    let mut clock = Clock::load(&mut tx).await?;
-    let none_stored = !any_record_op(&mut tx).await?;
+    let mut w = Write::on(conn, store, Origin::Elsewhere, wall_clock_ms()).await?;
+    let none_stored = !record_op::any(w.conn()).await?;
     let (mut records, mut changes) = (0u64, 0u64);
     while records < head.records || changes < head.changes {
         match next_part(parts).await? {
             Part::Records(batch) if changes == 0 => {
                 records += batch.len() as u64;
-                for w in batch.iter().flat_map(|r| &r.writes) {
-                    clock.observe(&w.stamp);
+                for write in batch.iter().flat_map(|r| &r.writes) {
+                    w.observe(&write.stamp);
                 }
-                apply_records(&mut tx, batch, none_stored).await?;
+                apply_records(w.conn(), batch, none_stored).await?;
             }
             Part::Changes(batch) if records == head.records => {
                 changes += batch.len() as u64;
                 for change in &batch {
-                    clock.observe(&change.stamp);
+                    w.observe(&change.stamp);
                     // This desktop's own stock, log and event changes are already here:
                     // applying them again is ignored like any entry already known.
-                    apply_change(&mut tx, change).await?;
+                    apply_change(w.conn(), change).await?;
                 }
             }
             _ => return Err(snapshot::bad("its lines are out of order")),
         }
     }
-    clock.save(&mut tx).await?;
-    set_meta(&mut tx, "sync_cursor", &head.cursor.to_string()).await?;
-    tx.commit().await?;
-    Ok(())
+    meta::set(w.conn(), "sync_cursor", &head.cursor.to_string()).await?;
+    w.commit().await
 }
 
 /// The next part the reading thread made; its end before the snapshot's is a cut snapshot.
@@ -184,12 +174,13 @@ async fn next_part(parts: &mut mpsc::Receiver<Result<Part, Error>>) -> Result<Pa
 /// all, the first sync's case) is written as the reading thread prepared it, any other merged
 /// here with what the store holds.
 async fn apply_records(
-    tx: &mut Tx<'_>,
+    conn: &mut Conn,
     batch: Vec<Record>,
     none_stored: bool,
 ) -> Result<(), Error> {
     let held = if none_stored {
-        registry_rows(tx, &batch).await?
+        let ids: Vec<String> = batch.iter().map(|r| r.id.to_string()).collect();
+        resource::present(conn, &ids).await?
     } else {
         BTreeSet::new()
     };
@@ -203,7 +194,7 @@ async fn apply_records(
         .filter_map(|(r, p)| Some((r.collection.as_str(), r.id, p?)))
         .collect();
     let ops: Vec<_> = alone.iter().flat_map(Record::ops).collect();
-    apply_prepared(tx, &ops, prepared).await?;
+    apply_prepared(conn, &ops, prepared).await?;
     let fields = merged
         .iter()
         .map(Record::fields)
@@ -213,47 +204,12 @@ async fn apply_records(
         .zip(&fields)
         .flat_map(|(r, f)| r.incoming(f))
         .collect();
-    apply_writes(tx, &incoming, none_stored).await
-}
-
-/// Which of the batch's records have a registry row already (seeded demo rows, or a record
-/// this desktop made before its first sync).
-async fn registry_rows(tx: &mut Tx<'_>, batch: &[Record]) -> Result<BTreeSet<String>, Error> {
-    let mut held = BTreeSet::new();
-    for chunk in batch.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let sql = format!("SELECT id FROM resource WHERE id IN ({marks})");
-        let mut q = sqlx::query_scalar::<_, String>(&sql);
-        for r in chunk {
-            q = q.bind(r.id.to_string());
-        }
-        held.extend(q.fetch_all(&mut **tx).await?);
-    }
-    Ok(held)
-}
-
-/// Whether `record_op` holds any write (when it holds none, applying needs no read of it).
-async fn any_record_op(tx: &mut Tx<'_>) -> Result<bool, Error> {
-    let any: Option<i64> = sqlx::query_scalar("SELECT 1 FROM record_op LIMIT 1")
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(any.is_some())
-}
-
-async fn set_meta(tx: &mut Tx<'_>, key: &str, value: &str) -> Result<(), Error> {
-    sqlx::query(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(key)
-    .bind(value)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    apply_writes(conn, &incoming, none_stored).await
 }
 
 /// One change from another device, by the merge rules: record writes are kept and the record
 /// rebuilt from its winners; ledger and log entries are added unless already there.
-async fn apply_change(tx: &mut Tx<'_>, change: &Change) -> Result<(), Error> {
+async fn apply_change(conn: &mut Conn, change: &Change) -> Result<(), Error> {
     match &change.op {
         // Applied in batches by `apply_page`.
         Op::Record { .. } => {}
@@ -264,46 +220,18 @@ async fn apply_change(tx: &mut Tx<'_>, change: &Change) -> Result<(), Error> {
             terms,
         } => {
             let depot = entry.depot_id.to_string();
-            let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM resource WHERE id = ?")
-                .bind(&depot)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if known.is_none() {
+            if !resource::exists(conn, &depot).await? {
                 // Only a server that lost the depot's creation sends this; skipping keeps the
                 // page applicable, and the entry stays on the server.
                 tracing::warn!(depot = %depot, "stock movement for an unknown depot skipped");
                 return Ok(());
             }
-            let stamp = change.stamp.to_string();
-            sqlx::query(
-                "INSERT OR IGNORE INTO stock_line (depot_id, code, name, unit, expiry, hlc, origin)
-                 VALUES (?, ?, ?, ?, NULL, ?, ?)",
-            )
-            .bind(&depot)
-            .bind(entry.code.as_str())
-            .bind(name)
-            .bind(unit)
-            .bind(&stamp)
-            .bind(&change.stamp.node)
-            .execute(&mut **tx)
-            .await?;
-            sqlx::query(
-                "INSERT OR IGNORE INTO ledger_entry (id, depot_id, code, kind, quantity, at_ms, note, hlc, origin)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(entry.id.to_string())
-            .bind(&depot)
-            .bind(entry.code.as_str())
-            .bind(entry.kind.code())
-            .bind(entry.quantity)
-            .bind(entry.at_ms)
-            .bind(&entry.note)
-            .bind(&stamp)
-            .bind(&change.stamp.node)
-            .execute(&mut **tx)
-            .await?;
+            stock_line::insert_if_absent(conn, &depot, entry.code.as_str(), name, unit, None)
+                .await?;
+            ledger_entry::insert_if_absent(conn, entry).await?;
             if let Some(terms) = terms {
-                crate::stock::apply_terms(tx, &depot, entry.code.as_str(), terms, &stamp).await?;
+                let stamp = change.stamp.to_string();
+                stock_line::apply_terms(conn, &depot, entry.code.as_str(), terms, &stamp).await?;
             }
         }
         Op::Event { event } => {
@@ -312,40 +240,17 @@ async fn apply_change(tx: &mut Tx<'_>, change: &Change) -> Result<(), Error> {
             // is kept here, the other stays in its own store and on the server (see NOTES).
             let e = event.as_ref();
             // Met through sync: the server checked the signature before it took the event.
-            sqlx::query(
-                "INSERT OR IGNORE INTO device (public_key, label, created_at_ms) VALUES (?, ?, ?)",
-            )
-            .bind(&e.device)
-            .bind(format!("met through sync ({})", change.author))
-            .bind(e.at_ms)
-            .execute(&mut **tx)
-            .await?;
-            sqlx::query(
-                "INSERT OR IGNORE INTO chain_event (incident_id, seq, kind, decision_id, payload,
-                   author, device, at_ms, prev_hash, hash, signature)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(e.incident_id.to_string())
-            .bind(e.seq)
-            .bind(e.kind.code())
-            .bind(e.decision_id.to_string())
-            .bind(&e.payload)
-            .bind(&e.author)
-            .bind(&e.device)
-            .bind(e.at_ms)
-            .bind(&e.prev_hash)
-            .bind(&e.hash)
-            .bind(&e.signature)
-            .execute(&mut **tx)
-            .await?;
+            let label = format!("met through sync ({})", change.author);
+            device::insert_if_absent(conn, &e.device, &label, e.at_ms).await?;
+            chain_event::insert_if_absent(conn, e).await?;
         }
-        Op::Log { incident, id, body } => {
-            let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM incident WHERE id = ?")
-                .bind(incident.to_string())
-                .fetch_optional(&mut **tx)
-                .await?;
-            if known.is_none() {
-                tracing::warn!(incident = %incident, "log entry for an unknown incident skipped");
+        Op::Log {
+            incident: of,
+            id,
+            body,
+        } => {
+            if !incident::exists(conn, *of).await? {
+                tracing::warn!(incident = %of, "log entry for an unknown incident skipped");
                 return Ok(());
             }
             let at_ms = body.get("at_ms").and_then(|v| v.as_i64()).unwrap_or(0);
@@ -353,19 +258,8 @@ async fn apply_change(tx: &mut Tx<'_>, change: &Change) -> Result<(), Error> {
                 .get("author")
                 .and_then(|v| v.as_str())
                 .unwrap_or(&change.author);
-            sqlx::query(
-                "INSERT OR IGNORE INTO incident_log (id, incident_id, at_ms, author, body, hlc, origin)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(id.to_string())
-            .bind(incident.to_string())
-            .bind(at_ms)
-            .bind(author)
-            .bind(body.to_string())
-            .bind(change.stamp.to_string())
-            .bind(&change.stamp.node)
-            .execute(&mut **tx)
-            .await?;
+            incident_log::insert_if_absent(conn, *id, *of, at_ms, author, &body.to_string())
+                .await?;
         }
     }
     Ok(())
@@ -399,12 +293,10 @@ pub async fn sync_once_with(
     };
     let base = client.credential().base_seq as i64;
     loop {
-        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-            "SELECT seq, stamp, author, op FROM outbox WHERE outcome IS NULL ORDER BY seq LIMIT ?",
-        )
-        .bind(PUSH_BATCH)
-        .fetch_all(&store.pool)
-        .await?;
+        let rows = {
+            let mut conn = store.pool.acquire().await?;
+            outbox::pending(&mut conn, PUSH_BATCH).await?
+        };
         if rows.is_empty() {
             break;
         }
@@ -419,17 +311,11 @@ pub async fn sync_once_with(
         }
         report.pushed += changes.len() as u64;
         let reply = client.push(changes).await?;
-        let mut tx = store.pool.begin().await?;
-        // One statement for the batch's accepted changes (≤ 500 parameters).
-        if !reply.accepted.is_empty() {
-            let marks = vec!["?"; reply.accepted.len()].join(", ");
-            let sql = format!("UPDATE outbox SET outcome = 'accepted' WHERE seq IN ({marks})");
-            let mut q = sqlx::query(&sql);
-            for seq in &reply.accepted {
-                q = q.bind(*seq as i64 + base);
-            }
-            q.execute(&mut *tx).await?;
-        }
+        let mut w = store
+            .write_from(Origin::Bookkeeping, "", wall_clock_ms())
+            .await?;
+        let accepted: Vec<i64> = reply.accepted.iter().map(|s| *s as i64 + base).collect();
+        outbox::accept(w.conn(), &accepted).await?;
         let mut gap = false;
         for r in &reply.rejected {
             if r.code == "gap" {
@@ -437,13 +323,10 @@ pub async fn sync_once_with(
                 gap = true;
                 continue;
             }
-            sqlx::query("UPDATE outbox SET outcome = ? WHERE seq = ?")
-                .bind(format!("{}: {}", r.code, r.reason))
-                .bind(r.seq as i64 + base)
-                .execute(&mut *tx)
-                .await?;
+            let outcome = format!("{}: {}", r.code, r.reason);
+            outbox::refuse(w.conn(), r.seq as i64 + base, &outcome).await?;
         }
-        tx.commit().await?;
+        w.commit().await?;
         report.accepted += reply.accepted.len() as u64;
         report.rejected.extend(reply.rejected);
         if gap {
@@ -471,9 +354,11 @@ pub async fn sync_once_with(
             break;
         }
     }
-    let mut tx = store.pool.begin().await?;
-    set_meta(&mut tx, "last_sync_ms", &now_ms().to_string()).await?;
-    tx.commit().await?;
+    let mut w = store
+        .write_from(Origin::Bookkeeping, "", wall_clock_ms())
+        .await?;
+    meta::set(w.conn(), "last_sync_ms", &wall_clock_ms().to_string()).await?;
+    w.commit().await?;
     report.cursor = cursor;
     report.pending = store.pending_count().await?;
     report.conflicts = store.conflicts().await?.len() as u64;
@@ -523,10 +408,10 @@ impl Backoff {
 
 /// The background loop the desktop shell spawns: a pass now, then again after the interval (or
 /// after a backoff when the server cannot be reached), retrying whatever the outbox holds. Each
-/// pass's outcome goes to `on_pass` (for the online indicator); `wake` starts a pass at once,
-/// even during a backoff: the shell wakes it on the user's "sync now", and after a local write
-/// only while the server answers, so writes made offline do not hammer an unreachable server.
-/// Ends when `stop` resolves.
+/// pass's outcome goes to `on_pass` (for the online indicator). A pass starts at once when
+/// `wake` is notified (the user's "sync now"), even during a backoff, and when the store
+/// commits a local write ([`Store::changes`]) while the server answers, so writes made offline
+/// do not hammer an unreachable server. Ends when `stop` resolves.
 pub async fn run(
     store: Store,
     client: Client,
@@ -536,11 +421,15 @@ pub async fn run(
     stop: impl std::future::Future<Output = ()>,
 ) {
     let backoff = Backoff(config);
-    let mut rng =
-        yitu_domain::demo::rng::SplitMix64::new(now_ms() as u64 ^ u64::from(std::process::id()));
+    let mut rng = yitu_domain::demo::rng::SplitMix64::new(
+        wall_clock_ms() as u64 ^ u64::from(std::process::id()),
+    );
     let mut failures = 0u32;
+    let mut changes = store.changes();
     tokio::pin!(stop);
     loop {
+        // Local writes committed from here on are pushed by this pass or wake the next one.
+        let seen = changes.borrow_and_update().local;
         let result = sync_once(&store, &client).await;
         failures = if result.is_ok() {
             0
@@ -552,20 +441,25 @@ pub async fn run(
         }
         on_pass(&result);
         let random = rng.unit();
-        let wait = backoff.next(failures, random);
-        tokio::select! {
-            _ = &mut stop => return,
-            _ = tokio::time::sleep(wait) => {}
-            _ = wake.notified() => {}
+        let sleep = tokio::time::sleep(backoff.next(failures, random));
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                _ = &mut stop => return,
+                _ = &mut sleep => break,
+                _ = wake.notified() => break,
+                changed = changes.changed(), if failures == 0 => {
+                    if changed.is_err() {
+                        // Every store handle is gone: nothing more will be written.
+                        return;
+                    }
+                    if changes.borrow_and_update().local != seen {
+                        break;
+                    }
+                }
+            }
         }
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

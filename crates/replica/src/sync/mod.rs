@@ -4,7 +4,6 @@
 
 pub mod client;
 pub mod engine;
-pub(crate) mod outbox;
 pub mod record;
 mod snapshot;
 

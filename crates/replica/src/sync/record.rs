@@ -1,7 +1,8 @@
 //! Records as merged from their field writes: the writes known for a record (local and pulled),
 //! the record's row rebuilt from the winners, and the conflicts a person resolves.
 
-use crate::import::Tx;
+use crate::table::record_op::{self, OpRow};
+use crate::table::{change_log, incident, resource, sync_conflict, Conn};
 use crate::{Error, Store};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -22,30 +23,6 @@ pub struct Conflict {
     pub record_id: String,
     pub field: String,
     pub versions: Vec<Version>,
-}
-
-pub(crate) async fn insert_op(
-    tx: &mut Tx<'_>,
-    collection: &str,
-    id: EntityId,
-    stamp: &Stamp,
-    author: &str,
-    fields: &BTreeMap<String, FieldWrite>,
-) -> Result<bool, Error> {
-    let done = sqlx::query(
-        "INSERT INTO record_op (collection, record_id, stamp, author, fields)
-         VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (record_id, stamp) DO UPDATE SET author = excluded.author, fields = excluded.fields
-         WHERE excluded.fields > record_op.fields",
-    )
-    .bind(collection)
-    .bind(id.to_string())
-    .bind(stamp.to_string())
-    .bind(author)
-    .bind(serde_json::to_string(fields).map_err(|e| Error::Sync(e.to_string()))?)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() > 0)
 }
 
 /// A record write from elsewhere (a pulled change or a snapshot line), with its fields' text as
@@ -94,15 +71,13 @@ impl<'a> Incoming<'a> {
 
 /// Records rebuilt per statement batch when writes from elsewhere are applied.
 const RECORDS_PER_BATCH: usize = 500;
-/// Rows per multi-row `INSERT` (`record_op`: 5 parameters each, `resource`: 12).
-const ROWS_PER_STATEMENT: usize = 200;
 
 /// Keeps writes from elsewhere and rebuilds their records, merging from the writes in hand and
 /// those already stored, read once per batch of records (none when `none_stored`: a first sync
 /// into an empty `record_op`). Reading each batch's writes back from `record_op` and parsing
 /// them again was most of the cost of applying a pulled page.
 pub(crate) async fn apply_writes(
-    tx: &mut Tx<'_>,
+    conn: &mut Conn,
     writes: &[Incoming<'_>],
     none_stored: bool,
 ) -> Result<(), Error> {
@@ -113,24 +88,12 @@ pub(crate) async fn apply_writes(
     let records: Vec<(EntityId, Vec<&Incoming>)> = by_record.into_iter().collect();
     for chunk in records.chunks(RECORDS_PER_BATCH) {
         let ids: Vec<String> = chunk.iter().map(|(id, _)| id.to_string()).collect();
-        let marks = vec!["?"; ids.len()].join(", ");
         // Stored writes by record and stamp: (author, fields text).
-        let mut stored: BTreeMap<String, BTreeMap<String, (String, String)>> = BTreeMap::new();
-        if !none_stored {
-            let sql = format!(
-                "SELECT record_id, stamp, author, fields FROM record_op WHERE record_id IN ({marks})"
-            );
-            let mut q = sqlx::query_as::<_, (String, String, String, String)>(&sql);
-            for id in &ids {
-                q = q.bind(id);
-            }
-            for (record, stamp, author, fields) in q.fetch_all(&mut **tx).await? {
-                stored
-                    .entry(record)
-                    .or_default()
-                    .insert(stamp, (author, fields));
-            }
-        }
+        let mut stored = if none_stored {
+            BTreeMap::new()
+        } else {
+            record_op::of_records(conn, &ids).await?
+        };
         let incoming: Vec<OpRow> = chunk
             .iter()
             .flat_map(|(_, ws)| ws.iter())
@@ -142,28 +105,23 @@ pub(crate) async fn apply_writes(
                 text: &w.text,
             })
             .collect();
-        insert_rows(tx, &incoming).await?;
-        let sql = format!("SELECT id, body FROM resource WHERE id IN ({marks})");
-        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-        for id in &ids {
-            q = q.bind(id);
-        }
-        let bodies: BTreeMap<String, String> = q.fetch_all(&mut **tx).await?.into_iter().collect();
+        record_op::insert(conn, &incoming).await?;
+        let bodies = resource::bodies(conn, &ids).await?;
         let mut rows = Vec::with_capacity(chunk.len());
         for ((_, ws), id) in chunk.iter().zip(&ids) {
             let collection = ws[0].collection;
             let ops = known_ops(stored.remove(id).unwrap_or_default(), ws)?;
             let m = merge(&ops);
-            write_conflicts(tx, collection, id, m.several, &m.conflicts).await?;
+            write_conflicts(conn, collection, id, m.several, &m.conflicts).await?;
             if collection == "incidents" {
-                write_incident(tx, id, &m).await?;
+                write_incident(conn, id, &m).await?;
             } else if let Some(row) =
                 resource_row(bodies.get(id).map(String::as_str), collection, id, m)?
             {
                 rows.push(row);
             }
         }
-        upsert_resources(tx, rows).await?;
+        resource::upsert(conn, rows).await?;
     }
     Ok(())
 }
@@ -201,7 +159,6 @@ pub(crate) fn prepare(writes: &[Incoming]) -> Result<Option<Prepared>, Error> {
 pub(crate) fn prepare_one(
     collection: &str,
     id: EntityId,
-    stamp: &Stamp,
     text: &str,
 ) -> Option<Result<Prepared, Error>> {
     /// A field write with its value left as text (its base read only to refuse a bad one, as
@@ -254,7 +211,7 @@ pub(crate) fn prepare_one(
     body.push_str(&layer_text);
     body.push('}');
     match serde_json::from_str::<Resource>(&body) {
-        Ok(r) => match Row::new(&r, retired, stamp) {
+        Ok(r) => match resource::Row::of(&r, retired) {
             Ok(row) => alone(Some(row)),
             Err(e) => Some(Err(e)),
         },
@@ -269,32 +226,23 @@ pub(crate) fn prepare_one(
 pub(crate) struct Prepared {
     pub several: bool,
     pub conflicts: Vec<(String, Vec<Version>)>,
-    pub row: Option<Row>,
-}
-
-/// A write as `record_op` keeps it.
-pub(crate) struct OpRow<'a> {
-    pub collection: &'a str,
-    pub id: EntityId,
-    pub stamp: &'a Stamp,
-    pub author: &'a str,
-    pub text: &'a str,
+    pub row: Option<resource::Row>,
 }
 
 /// Writes records the store held nothing of (no `record_op` row, no registry row) as
 /// [`prepare`] made them: their writes, their conflicts, their rows.
 pub(crate) async fn apply_prepared(
-    tx: &mut Tx<'_>,
+    conn: &mut Conn,
     ops: &[OpRow<'_>],
     records: Vec<(&str, EntityId, Prepared)>,
 ) -> Result<(), Error> {
-    insert_rows(tx, ops).await?;
+    record_op::insert(conn, ops).await?;
     let mut rows = Vec::with_capacity(records.len());
     for (collection, id, p) in records {
-        write_conflicts(tx, collection, &id.to_string(), p.several, &p.conflicts).await?;
+        write_conflicts(conn, collection, &id.to_string(), p.several, &p.conflicts).await?;
         rows.extend(p.row);
     }
-    upsert_resources(tx, rows).await
+    resource::upsert(conn, rows).await
 }
 
 /// A record's writes as `record_op` now holds them (stored and incoming; under one stamp the
@@ -315,7 +263,7 @@ fn known_ops(
     let mut out: BTreeMap<String, Vec<FieldOp>> = BTreeMap::new();
     for (stamp, (author, text)) in &stored {
         if !newer.contains_key(stamp) {
-            add_ops(&mut out, stamp, author, text)?;
+            record_op::add_ops(&mut out, stamp, author, text)?;
         }
     }
     for w in newer.values() {
@@ -329,75 +277,6 @@ fn known_ops(
         }
     }
     Ok(out)
-}
-
-/// Inserts writes into `record_op`, 200 to a statement. A write already known changes nothing;
-/// two different writes under one stamp (a broken device) keep the greater fields text, the
-/// rule `yitu_domain::sync::State` keeps, so every replica shows the same record.
-async fn insert_rows(tx: &mut Tx<'_>, writes: &[OpRow<'_>]) -> Result<(), Error> {
-    for chunk in writes.chunks(ROWS_PER_STATEMENT) {
-        let tuples = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO record_op (collection, record_id, stamp, author, fields) VALUES {tuples}
-         ON CONFLICT (record_id, stamp) DO UPDATE SET author = excluded.author, fields = excluded.fields
-         WHERE excluded.fields > record_op.fields"
-        );
-        let mut q = sqlx::query(&sql);
-        for w in chunk {
-            q = q
-                .bind(w.collection)
-                .bind(w.id.to_string())
-                .bind(w.stamp.to_string())
-                .bind(w.author)
-                .bind(w.text);
-        }
-        q.execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-/// Every write known for a record, field by field.
-async fn field_ops(tx: &mut Tx<'_>, id: EntityId) -> Result<BTreeMap<String, Vec<FieldOp>>, Error> {
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT stamp, author, fields FROM record_op WHERE record_id = ?")
-            .bind(id.to_string())
-            .fetch_all(&mut **tx)
-            .await?;
-    let mut out: BTreeMap<String, Vec<FieldOp>> = BTreeMap::new();
-    for (stamp, author, fields) in rows {
-        add_ops(&mut out, &stamp, &author, &fields)?;
-    }
-    Ok(out)
-}
-
-/// One stored write (its stamp, author and fields as text) added field by field.
-fn add_ops(
-    out: &mut BTreeMap<String, Vec<FieldOp>>,
-    stamp: &str,
-    author: &str,
-    fields: &str,
-) -> Result<(), Error> {
-    let stamp: Stamp = stamp.parse().map_err(|e| Error::Sync(format!("{e}")))?;
-    let fields: BTreeMap<String, FieldWrite> =
-        serde_json::from_str(fields).map_err(|e| Error::Sync(e.to_string()))?;
-    for (name, w) in fields {
-        out.entry(name).or_default().push(FieldOp {
-            stamp: stamp.clone(),
-            base: w.base,
-            value: w.value,
-            author: author.to_owned(),
-        });
-    }
-    Ok(())
-}
-
-/// The stamp of each field's current value: the bases of a local edit.
-pub(crate) async fn bases(tx: &mut Tx<'_>, id: EntityId) -> Result<BTreeMap<String, Stamp>, Error> {
-    Ok(field_ops(tx, id)
-        .await?
-        .iter()
-        .filter_map(|(f, ops)| resolve(ops).map(|r| (f.clone(), r.winner.stamp.clone())))
-        .collect())
 }
 
 /// What a record's writes resolve to: each field's winner, the newest winning stamp, and the
@@ -440,7 +319,7 @@ fn merge(ops: &BTreeMap<String, Vec<FieldOp>>) -> Merged {
 
 /// Replaces a record's conflict rows by what the merge found.
 async fn write_conflicts(
-    tx: &mut Tx<'_>,
+    conn: &mut Conn,
     collection: &str,
     id: &str,
     several: bool,
@@ -451,22 +330,7 @@ async fn write_conflicts(
     if !several {
         return Ok(());
     }
-    sqlx::query("DELETE FROM sync_conflict WHERE record_id = ?")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    for (field, versions) in conflicts {
-        sqlx::query(
-            "INSERT INTO sync_conflict (collection, record_id, field, versions) VALUES (?, ?, ?, ?)",
-        )
-        .bind(collection)
-        .bind(id)
-        .bind(field)
-        .bind(serde_json::to_string(versions).map_err(|e| Error::Sync(e.to_string()))?)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
+    sync_conflict::replace(conn, collection, id, conflicts).await
 }
 
 /// A registry row rebuilt from the merge: the record, retired or not, and its newest stamp.
@@ -477,17 +341,17 @@ fn resource_row(
     collection: &str,
     id: &str,
     m: Merged,
-) -> Result<Option<Row>, Error> {
-    let Some(newest) = m.newest else {
+) -> Result<Option<resource::Row>, Error> {
+    if m.newest.is_none() {
         return Ok(None);
-    };
+    }
     let mut winners = m.winners;
     let retired = winners
         .remove(RETIRED)
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
     match serde_json::from_value::<Resource>(overlay(old, winners, Some(collection), id)) {
-        Ok(r) => Row::new(&r, retired, &newest).map(Some),
+        Ok(r) => resource::Row::of(&r, retired).map(Some),
         Err(e) => {
             tracing::warn!(record = %id, error = %e, "record incomplete after merge; waiting for more");
             Ok(None)
@@ -495,152 +359,43 @@ fn resource_row(
     }
 }
 
-/// A registry row as written: the record's indexed columns, its text, and its newest stamp.
-pub(crate) struct Row {
-    id: String,
-    layer: &'static str,
-    kind: &'static str,
-    status: &'static str,
-    name: String,
-    town_code: String,
-    lon: f64,
-    lat: f64,
-    body: String,
-    hlc: String,
-    origin: String,
-    retired: bool,
-}
-
-impl Row {
-    fn new(r: &Resource, retired: bool, stamp: &Stamp) -> Result<Self, Error> {
-        let loc = r.location();
-        Ok(Self {
-            id: r.id().to_string(),
-            layer: r.layer().code(),
-            kind: r.kind_code(),
-            status: r.status_code(),
-            name: r.name().to_owned(),
-            town_code: r.town_code().to_owned(),
-            lon: loc.lon,
-            lat: loc.lat,
-            body: serde_json::to_string(r).map_err(|e| Error::Sync(e.to_string()))?,
-            hlc: stamp.to_string(),
-            origin: stamp.node.clone(),
-            retired,
-        })
-    }
-}
-
 /// Rebuilds one record's row from its writes (winners over what the row held, so fields no write
 /// touched, such as the seeded demo's, stay) and its conflicts.
 pub(crate) async fn materialize(
-    tx: &mut Tx<'_>,
+    conn: &mut Conn,
     collection: &str,
     id: EntityId,
-    rebuild_row: bool,
 ) -> Result<(), Error> {
-    let ops = field_ops(tx, id).await?;
+    let ops = record_op::field_ops(conn, id).await?;
     let id_s = id.to_string();
     let m = merge(&ops);
-    write_conflicts(tx, collection, &id_s, m.several, &m.conflicts).await?;
-    if !rebuild_row {
-        return Ok(());
-    }
+    write_conflicts(conn, collection, &id_s, m.several, &m.conflicts).await?;
     if collection == "incidents" {
-        return write_incident(tx, &id_s, &m).await;
+        return write_incident(conn, &id_s, &m).await;
     }
-    let old: Option<String> = sqlx::query_scalar("SELECT body FROM resource WHERE id = ?")
-        .bind(&id_s)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let old = resource::body(conn, &id_s).await?;
     if let Some(row) = resource_row(old.as_deref(), collection, &id_s, m)? {
-        upsert_resources(tx, vec![row]).await?;
+        resource::upsert(conn, vec![row]).await?;
     }
     Ok(())
 }
 
-async fn write_incident(tx: &mut Tx<'_>, id: &str, m: &Merged) -> Result<(), Error> {
-    let Some(newest) = m.newest.clone() else {
+async fn write_incident(conn: &mut Conn, id: &str, m: &Merged) -> Result<(), Error> {
+    if m.newest.is_none() {
         return Ok(());
-    };
+    }
     let mut winners = m.winners.clone();
     let retired = winners
         .remove(RETIRED)
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
-    let old: Option<String> = sqlx::query_scalar("SELECT body FROM incident WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let old = incident::body(conn, id).await?;
     let body = overlay(old.as_deref(), winners, None, id);
-    let Ok(incident) = serde_json::from_value::<Incident>(body.clone()) else {
+    let Ok(merged) = serde_json::from_value::<Incident>(body) else {
         tracing::warn!(record = %id, "incident incomplete after merge; waiting for more");
         return Ok(());
     };
-    sqlx::query(
-        "INSERT INTO incident (id, body, kind, level, status, at_ms, lon, lat, hlc, origin, retired)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET body = excluded.body, kind = excluded.kind,
-           level = excluded.level, status = excluded.status, at_ms = excluded.at_ms,
-           lon = excluded.lon, lat = excluded.lat, hlc = excluded.hlc,
-           origin = excluded.origin, retired = excluded.retired",
-    )
-    .bind(id)
-    .bind(body.to_string())
-    .bind(incident.kind.code())
-    .bind(incident.level.code())
-    .bind(incident.status.code())
-    .bind(incident.at_ms)
-    .bind(incident.point.lon)
-    .bind(incident.point.lat)
-    .bind(newest.to_string())
-    .bind(&newest.node)
-    .bind(i64::from(retired))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Upserts registry rows, [`ROWS_PER_STATEMENT`] to a statement (12 parameters each). The rows'
-/// texts are moved into the statement: bound by reference they would be copied once more.
-async fn upsert_resources(tx: &mut Tx<'_>, rows: Vec<Row>) -> Result<(), Error> {
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Row> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
-        upsert_statement(tx, chunk).await?;
-    }
-    Ok(())
-}
-
-async fn upsert_statement(tx: &mut Tx<'_>, rows: Vec<Row>) -> Result<(), Error> {
-    let tuples = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"; rows.len()].join(", ");
-    let sql = format!(
-        "INSERT INTO resource (id, layer, kind, status, name, town_code, lon, lat, body, demo, hlc, origin, retired)
-         VALUES {tuples}
-         ON CONFLICT (id) DO UPDATE SET
-           layer = excluded.layer, kind = excluded.kind, status = excluded.status,
-           name = excluded.name, town_code = excluded.town_code, lon = excluded.lon,
-           lat = excluded.lat, body = excluded.body, hlc = excluded.hlc,
-           origin = excluded.origin, retired = excluded.retired"
-    );
-    let mut q = sqlx::query(&sql);
-    for r in rows {
-        q = q
-            .bind(r.id)
-            .bind(r.layer)
-            .bind(r.kind)
-            .bind(r.status)
-            .bind(r.name)
-            .bind(r.town_code)
-            .bind(r.lon)
-            .bind(r.lat)
-            .bind(r.body)
-            .bind(r.hlc)
-            .bind(r.origin)
-            .bind(i64::from(r.retired));
-    }
-    q.execute(&mut **tx).await?;
-    Ok(())
+    incident::upsert(conn, &merged, retired).await
 }
 
 /// The row's body with the winning values laid over it.
@@ -668,22 +423,18 @@ fn overlay(
 /// Refuses a value the record cannot hold (a typed pick such as "很多" for a capacity): it
 /// would sync to every replica and leave the record unreadable there.
 async fn fits(
-    tx: &mut Tx<'_>,
+    conn: &mut Conn,
     collection: &str,
     id: EntityId,
     field: &str,
     value: &serde_json::Value,
 ) -> Result<(), Error> {
-    let table = if collection == "incidents" {
-        "incident"
-    } else {
-        "resource"
-    };
-    let old: Option<String> = sqlx::query_scalar(&format!("SELECT body FROM {table} WHERE id = ?"))
-        .bind(id.to_string())
-        .fetch_optional(&mut **tx)
-        .await?;
     let id_s = id.to_string();
+    let old = if collection == "incidents" {
+        incident::body(conn, &id_s).await?
+    } else {
+        resource::body(conn, &id_s).await?
+    };
     let one = BTreeMap::from([(field.to_owned(), value.clone())]);
     let readable = if collection == "incidents" {
         serde_json::from_value::<Incident>(overlay(old.as_deref(), one, None, &id_s)).map(drop)
@@ -703,12 +454,10 @@ async fn fits(
 impl Store {
     /// Every field in conflict, oldest record first.
     pub async fn conflicts(&self) -> Result<Vec<Conflict>, Error> {
-        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-            "SELECT collection, record_id, field, versions FROM sync_conflict ORDER BY record_id, field",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
+        let mut conn = self.pool.acquire().await?;
+        sync_conflict::all(&mut conn)
+            .await?
+            .into_iter()
             .map(|(collection, record_id, field, versions)| {
                 Ok(Conflict {
                     collection,
@@ -732,43 +481,32 @@ impl Store {
         actor: &str,
         at_ms: i64,
     ) -> Result<(), Error> {
-        let mut tx = self.pool.begin().await?;
-        let collection: Option<String> = sqlx::query_scalar(
-            "SELECT collection FROM sync_conflict WHERE record_id = ? AND field = ?",
-        )
-        .bind(record_id.to_string())
-        .bind(field)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let collection = collection.ok_or_else(|| Error::NotFound {
-            what: "conflict",
-            id: format!("{record_id} {field}"),
-        })?;
-        fits(&mut tx, &collection, record_id, field, &value).await?;
-        let bases = bases(&mut tx, record_id).await?;
-        let op = super::outbox::record_op(
+        let mut w = self.write(actor, at_ms).await?;
+        let collection = sync_conflict::collection_of(w.conn(), &record_id.to_string(), field)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                what: "conflict",
+                id: format!("{record_id} {field}"),
+            })?;
+        fits(w.conn(), &collection, record_id, field, &value).await?;
+        let bases = record_op::bases(w.conn(), record_id).await?;
+        w.change(&Op::record(
             &collection,
             record_id,
             [(field.to_owned(), value.clone())],
             &bases,
-        );
-        let mut clock = super::outbox::Clock::load(&mut tx).await?;
-        clock.append(&mut tx, actor, at_ms, &op).await?;
-        clock.save(&mut tx).await?;
-        materialize(&mut tx, &collection, record_id, true).await?;
-        sqlx::query(
-            "INSERT INTO change_log (at_ms, actor, action, layer, record_id, diff, source)
-             VALUES (?, ?, 'update', ?, ?, ?, 'conflict resolved')",
-        )
-        .bind(at_ms)
-        .bind(actor)
-        .bind(&collection)
-        .bind(record_id.to_string())
-        .bind(serde_json::json!({ field: [serde_json::Value::Null, value] }).to_string())
-        .execute(&mut *tx)
+        ))
         .await?;
-        tx.commit().await?;
-        Ok(())
+        materialize(w.conn(), &collection, record_id).await?;
+        w.log(&[change_log::Entry {
+            action: "update",
+            layer: &collection,
+            record_id: record_id.to_string(),
+            diff: serde_json::json!({ field: [serde_json::Value::Null, value] }),
+            source: "conflict resolved".into(),
+        }])
+        .await?;
+        w.commit().await
     }
 }
 

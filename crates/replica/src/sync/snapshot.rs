@@ -2,7 +2,8 @@
 //! thread of its own while the store writes the batch before it, so reading and writing overlap
 //! (on one thread each was about half of applying a snapshot of 100,000 records).
 
-use super::record::{prepare, prepare_one, Incoming, OpRow, Prepared};
+use super::record::{prepare, prepare_one, Incoming, Prepared};
+use crate::table::record_op::OpRow;
 use crate::Error;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -182,7 +183,7 @@ fn record(line: &str) -> Result<Record, Error> {
         alone: None,
     };
     let one = match &r.writes[..] {
-        [w] if r.collection != "incidents" => prepare_one(&r.collection, r.id, &w.stamp, &w.text),
+        [w] if r.collection != "incidents" => prepare_one(&r.collection, r.id, &w.text),
         _ => None,
     };
     r.alone = match one {

@@ -5,7 +5,7 @@ use yitu_domain::import::Crs;
 use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::stock::MoveKind;
 use yitu_domain::{demo, Layer};
-use yitu_replica::import::Author;
+use yitu_replica::Author;
 use yitu_replica::Store;
 
 fn author<'a>(ids: &'a mut (dyn FnMut() -> yitu_domain::EntityId + Send + Sync)) -> Author<'a> {

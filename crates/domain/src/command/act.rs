@@ -1,0 +1,489 @@
+//! What one act on a decision does, worked out as a value before anything is written: the
+//! document after it, the state it moves to, the stock moved and shelter places promised or
+//! given back, the chain events to sign, the history row. The store only carries a [`Plan`] out
+//! (and refuses it whole when a depot cannot promise what it asks), so the window, the command
+//! line and the store agree on every effect, and the rules are tested here without a database.
+
+use crate::command::canonical;
+use crate::command::chain::EventKind;
+use crate::command::decision::{Decision, Review, Signoff};
+use crate::command::role::Role;
+use crate::command::workflow::{self, Action, DecisionState, Refusal};
+use crate::stock::material::MaterialCode;
+use crate::stock::MoveKind;
+use crate::EntityId;
+use serde::{Deserialize, Serialize};
+
+/// What a user does to an existing decision (sent tagged: `{"act": "review", …}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "act", rename_all = "snake_case")]
+pub enum Act {
+    Review { agree: bool, advice: String },
+    Approve,
+    Issue,
+    Acknowledge { recipient: String },
+    Complete,
+    Withdraw { reason: String },
+}
+
+impl Act {
+    pub fn action(&self) -> Action {
+        match self {
+            Act::Review { agree: true, .. } => Action::ReviewAgree,
+            Act::Review { agree: false, .. } => Action::ReviewObject,
+            Act::Approve => Action::Approve,
+            Act::Issue => Action::Issue,
+            Act::Acknowledge { .. } => Action::Acknowledge,
+            Act::Complete => Action::Complete,
+            Act::Withdraw { .. } => Action::Withdraw,
+        }
+    }
+}
+
+/// One ledger movement an act causes, with the names a refusal needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StockMove {
+    pub depot_id: EntityId,
+    pub depot_name: String,
+    pub code: MaterialCode,
+    pub name: String,
+    pub unit: String,
+    pub kind: MoveKind,
+    pub quantity: i64,
+    pub note: String,
+}
+
+/// Shelter places promised (positive) or given back (negative).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Places {
+    pub shelter_id: EntityId,
+    pub people: i64,
+}
+
+/// A chain event to sign for the decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signed {
+    pub kind: EventKind,
+    pub payload: String,
+}
+
+/// The history row an act leaves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub action: Action,
+    pub from: DecisionState,
+    pub to: DecisionState,
+    pub note: String,
+}
+
+/// Everything one act does to one decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The decision after the act.
+    pub decision: Decision,
+    /// The stored body when it changes: the working document before issue, the signed bytes at
+    /// issue; from then on it is frozen (`None`).
+    pub body: Option<String>,
+    pub step: Step,
+    pub moves: Vec<StockMove>,
+    pub places: Vec<Places>,
+    pub events: Vec<Signed>,
+    /// A recipient whose acknowledgement is recorded.
+    pub acknowledged: Option<String>,
+    /// When issuing a revision: the plan of the decision it replaces (given back, superseded),
+    /// carried out first — a revision that draws more of the same material may count on what
+    /// the one it replaces held.
+    pub superseded: Option<Box<Plan>>,
+}
+
+impl Plan {
+    /// Whether carrying it out signs anything (so the device key is needed).
+    pub fn signs(&self) -> bool {
+        !self.events.is_empty() || self.superseded.as_ref().is_some_and(|p| p.signs())
+    }
+
+    fn new(decision: &Decision, action: Action, to: DecisionState) -> Self {
+        Self {
+            decision: decision.clone(),
+            body: None,
+            step: Step {
+                action,
+                from: decision.state,
+                to,
+                note: String::new(),
+            },
+            moves: vec![],
+            places: vec![],
+            events: vec![],
+            acknowledged: None,
+            superseded: None,
+        }
+    }
+
+    fn sign(&mut self, kind: EventKind, payload: String) {
+        self.events.push(Signed { kind, payload });
+    }
+
+    /// What an issued decision reserved, given back: materials released (and, when it is
+    /// completed, issued from the depot: they left it), shelter places freed (occupancy is then
+    /// the shelter registry's to record).
+    fn give_back(&mut self, used: bool) {
+        let d = &self.decision;
+        for m in &d.content.materials {
+            let moved = |kind, note: String| StockMove {
+                depot_id: m.depot_id,
+                depot_name: m.depot_name.clone(),
+                code: m.code.clone(),
+                name: m.name.clone(),
+                unit: m.unit.clone(),
+                kind,
+                quantity: m.quantity,
+                note,
+            };
+            self.moves
+                .push(moved(MoveKind::Release, format!("{} 释放预留", d.number)));
+            if used {
+                self.moves
+                    .push(moved(MoveKind::Issue, format!("{} 办结出库", d.number)));
+            }
+        }
+        for r in &d.content.relocations {
+            self.places.push(Places {
+                shelter_id: r.shelter_id,
+                people: -i64::from(r.people),
+            });
+        }
+    }
+}
+
+fn refuse(zh: impl Into<String>, en: impl Into<String>) -> Refusal {
+    Refusal {
+        zh: zh.into(),
+        en: en.into(),
+    }
+}
+
+/// Who acts, in which role, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct By<'a> {
+    pub name: &'a str,
+    pub role: Role,
+    pub at_ms: i64,
+}
+
+/// The plan of `act` on `d` by `by`, or why not. `acknowledged` lists who has acknowledged
+/// already; `superseded` is the decision `d` replaces, when it names one.
+pub fn plan(
+    d: &Decision,
+    act: &Act,
+    by: By<'_>,
+    acknowledged: &[String],
+    superseded: Option<&Decision>,
+) -> Result<Plan, Refusal> {
+    let from = d.state;
+    let next = workflow::transition(from, act.action(), by.role)?;
+    let mut p = Plan::new(d, act.action(), next);
+    let signoff = Signoff {
+        by: by.name.to_owned(),
+        at_ms: by.at_ms,
+    };
+    let number = d.number.clone();
+    match act {
+        Act::Review { agree, advice } => {
+            let advice = advice.trim();
+            if advice.is_empty() {
+                return Err(refuse(
+                    "审核须填写技术意见",
+                    "a review must record technical advice",
+                ));
+            }
+            p.decision.reviews.push(Review {
+                by: by.name.to_owned(),
+                at_ms: by.at_ms,
+                agree: *agree,
+                advice: advice.to_owned(),
+            });
+            p.step.note = advice.to_owned();
+        }
+        Act::Approve => p.decision.approved = Some(signoff),
+        Act::Issue => {
+            p.decision.issued = Some(signoff);
+            p.decision.state = next;
+            if let Some(old_id) = d.content.supersedes {
+                let old = superseded.filter(|o| o.id == old_id).ok_or_else(|| {
+                    refuse(
+                        "找不到被替代的决策",
+                        format!("the decision {old_id} it supersedes is not here"),
+                    )
+                })?;
+                let to = workflow::transition(old.state, Action::Supersede, by.role)?;
+                let mut q = Plan::new(old, Action::Supersede, to);
+                q.give_back(false);
+                q.decision.state = to;
+                q.step.note = number.clone();
+                q.sign(
+                    EventKind::Supersede,
+                    canonical::of_value(&serde_json::json!({
+                        "number": old.number, "superseded_by": number,
+                    })),
+                );
+                p.superseded = Some(Box::new(q));
+            }
+            for m in &d.content.materials {
+                p.moves.push(StockMove {
+                    depot_id: m.depot_id,
+                    depot_name: m.depot_name.clone(),
+                    code: m.code.clone(),
+                    name: m.name.clone(),
+                    unit: m.unit.clone(),
+                    kind: MoveKind::Reserve,
+                    quantity: m.quantity,
+                    note: format!("{number} 预留"),
+                });
+            }
+            for r in &d.content.relocations {
+                p.places.push(Places {
+                    shelter_id: r.shelter_id,
+                    people: i64::from(r.people),
+                });
+            }
+            let payload = String::from_utf8(canonical::to_bytes(&p.decision))
+                .map_err(|_| refuse("编码错误", "not UTF-8"))?;
+            p.body = Some(payload.clone());
+            p.sign(EventKind::Issue, payload);
+        }
+        Act::Acknowledge { recipient } => {
+            let recipient = recipient.trim();
+            let recipients = d.recipients();
+            if !recipients.iter().any(|r| r == recipient) {
+                return Err(refuse(
+                    format!(
+                        "{recipient} 不是本决策的接收单位（接收单位：{}）",
+                        recipients.join("、")
+                    ),
+                    format!("{recipient:?} is not a recipient of this decision"),
+                ));
+            }
+            if acknowledged.iter().any(|a| a == recipient) {
+                return Err(refuse(
+                    format!("{recipient} 已签收"),
+                    format!("{recipient:?} has already acknowledged"),
+                ));
+            }
+            p.acknowledged = Some(recipient.to_owned());
+            p.step.note = recipient.to_owned();
+            p.sign(
+                EventKind::Acknowledge,
+                canonical::of_value(&serde_json::json!({
+                    "number": number, "recipient": recipient, "recorded_by": by.name,
+                })),
+            );
+        }
+        Act::Complete => {
+            p.give_back(true);
+            p.sign(
+                EventKind::Complete,
+                canonical::of_value(&serde_json::json!({"number": number})),
+            );
+        }
+        Act::Withdraw { reason } => {
+            let reason = reason.trim();
+            if reason.is_empty() {
+                return Err(refuse("撤销须说明理由", "a withdrawal must give a reason"));
+            }
+            p.step.note = reason.to_owned();
+            if from == DecisionState::Issued {
+                p.give_back(false);
+                p.sign(
+                    EventKind::Withdraw,
+                    canonical::of_value(&serde_json::json!({"number": number, "reason": reason})),
+                );
+            }
+        }
+    }
+    p.decision.state = next;
+    if !from.is_signed() && next != DecisionState::Issued {
+        // Before issue the document still changes (reviews, approval); after, it is frozen.
+        p.body = Some(
+            serde_json::to_string(&p.decision).map_err(|e| refuse("编码错误", e.to_string()))?,
+        );
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::decision::{Content, MaterialDraw, Order, Recipient, Relocation};
+
+    fn decision(state: DecisionState) -> Decision {
+        let depot = EntityId::v7(2, [2; 10]);
+        Decision {
+            id: EntityId::v7(1, [1; 10]),
+            incident_id: EntityId::v7(3, [3; 10]),
+            number: "合川现指〔2026〕1号".into(),
+            state,
+            content: Content {
+                situation: "钱塘镇山洪".into(),
+                orders: vec![Order {
+                    recipient: Recipient {
+                        id: None,
+                        name: "钱塘镇人民政府".into(),
+                    },
+                    action: "组织转移".into(),
+                    place: String::new(),
+                    geometry: None,
+                    deadline: String::new(),
+                }],
+                materials: vec![MaterialDraw {
+                    depot_id: depot,
+                    code: MaterialCode::parse("1010101").expect("a material code"),
+                    quantity: 40,
+                    name: "帐篷".into(),
+                    depot_name: "区级储备库".into(),
+                    unit: "顶".into(),
+                }],
+                relocations: vec![Relocation {
+                    shelter_id: EntityId::v7(4, [4; 10]),
+                    people: 120,
+                    shelter_name: "钱塘中学".into(),
+                    from: String::new(),
+                }],
+                ..Content::default()
+            },
+            drafted: Signoff {
+                by: "王参谋".into(),
+                at_ms: 1,
+            },
+            reviews: vec![],
+            approved: None,
+            issued: None,
+        }
+    }
+
+    fn by(role: Role) -> By<'static> {
+        By {
+            name: "李指挥",
+            role,
+            at_ms: 1_000,
+        }
+    }
+
+    #[test]
+    fn issue_reserves_every_material_and_place_and_signs_the_frozen_document() {
+        let d = decision(DecisionState::Approved);
+        let p = plan(&d, &Act::Issue, by(Role::Commander), &[], None).expect("issued");
+        assert_eq!(p.step.to, DecisionState::Issued);
+        assert_eq!(p.moves.len(), 1);
+        assert_eq!(
+            (p.moves[0].kind, p.moves[0].quantity),
+            (MoveKind::Reserve, 40)
+        );
+        assert_eq!(p.moves[0].note, "合川现指〔2026〕1号 预留");
+        assert_eq!(
+            p.places,
+            vec![Places {
+                shelter_id: EntityId::v7(4, [4; 10]),
+                people: 120
+            }]
+        );
+        assert_eq!(p.events.len(), 1);
+        assert_eq!(p.events[0].kind, EventKind::Issue);
+        // The signed bytes are the stored body, and they say who issued it.
+        assert_eq!(p.body.as_deref(), Some(p.events[0].payload.as_str()));
+        assert!(p.events[0]
+            .payload
+            .contains("\"issued\":{\"at_ms\":1000,\"by\":\"李指挥\"}"));
+    }
+
+    #[test]
+    fn completion_releases_then_issues_and_frees_the_places() {
+        let d = decision(DecisionState::Issued);
+        let p = plan(&d, &Act::Complete, by(Role::Commander), &[], None).expect("completed");
+        let kinds: Vec<(MoveKind, i64)> = p.moves.iter().map(|m| (m.kind, m.quantity)).collect();
+        assert_eq!(kinds, vec![(MoveKind::Release, 40), (MoveKind::Issue, 40)]);
+        assert_eq!(p.places[0].people, -120);
+        assert_eq!(p.body, None, "a signed decision's body never changes");
+    }
+
+    #[test]
+    fn withdrawing_a_draft_signs_nothing_and_gives_nothing_back() {
+        let d = decision(DecisionState::Draft);
+        let act = Act::Withdraw {
+            reason: "重复起草".into(),
+        };
+        let p = plan(&d, &act, by(Role::Staff), &[], None).expect("withdrawn");
+        assert!(!p.signs());
+        assert!(p.moves.is_empty() && p.places.is_empty());
+        assert_eq!(p.step.note, "重复起草");
+    }
+
+    #[test]
+    fn refusals_name_the_reason() {
+        let issued = decision(DecisionState::Issued);
+        let cases: &[(&str, Act, Role, &[String], &str)] = &[
+            (
+                "empty advice",
+                Act::Review {
+                    agree: true,
+                    advice: " ".into(),
+                },
+                Role::TechnicalOfficer,
+                &[],
+                "审核须填写技术意见",
+            ),
+            ("staff may not issue", Act::Issue, Role::Staff, &[], "无权"),
+            (
+                "not a recipient",
+                Act::Acknowledge {
+                    recipient: "太和镇".into(),
+                },
+                Role::Staff,
+                &[],
+                "不是本决策的接收单位",
+            ),
+            (
+                "twice",
+                Act::Acknowledge {
+                    recipient: "钱塘镇人民政府".into(),
+                },
+                Role::Staff,
+                &["钱塘镇人民政府".to_string()],
+                "已签收",
+            ),
+            (
+                "no reason",
+                Act::Withdraw { reason: "".into() },
+                Role::Commander,
+                &[],
+                "撤销须说明理由",
+            ),
+        ];
+        for (name, act, role, acked, zh) in cases {
+            let d = if matches!(act, Act::Review { .. }) {
+                decision(DecisionState::Draft)
+            } else {
+                issued.clone()
+            };
+            let err = plan(&d, act, by(*role), acked, None).expect_err(name);
+            assert!(err.zh.contains(zh), "{name}: {}", err.zh);
+        }
+    }
+
+    #[test]
+    fn issuing_a_revision_supersedes_the_old_one_first() {
+        let old = decision(DecisionState::Issued);
+        let mut new = decision(DecisionState::Approved);
+        new.id = EntityId::v7(9, [9; 10]);
+        new.number = "合川现指〔2026〕2号".into();
+        new.content.supersedes = Some(old.id);
+        let p = plan(&new, &Act::Issue, by(Role::Commander), &[], Some(&old)).expect("issued");
+        let q = p.superseded.as_ref().expect("the old one is superseded");
+        assert_eq!(q.step.to, DecisionState::Superseded);
+        assert_eq!(q.step.note, "合川现指〔2026〕2号");
+        assert_eq!(q.moves[0].kind, MoveKind::Release);
+        assert_eq!(q.events[0].kind, EventKind::Supersede);
+        // Without the old decision in hand the revision is refused, not issued half-way.
+        assert!(plan(&new, &Act::Issue, by(Role::Commander), &[], None).is_err());
+    }
+}
