@@ -8,6 +8,7 @@ use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
+use yitu_domain::command::act::Act;
 use yitu_domain::command::decision::{
     Basis, Content, Decision, Drawing, DrawingKind, MaterialDraw, Order, Recipient, Relocation,
 };
@@ -18,7 +19,7 @@ use yitu_domain::registries::team::{Readiness, Specialty};
 use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::{EntityId, Layer};
 use yitu_ipc::call;
-use yitu_ipc::decision::{Act, DecisionView, VerifyReport};
+use yitu_ipc::decision::{DecisionView, VerifyReport};
 use yitu_ui_state::sketch::{self, Purpose, Sketch};
 use yitu_ui_state::MapTool;
 
