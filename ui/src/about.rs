@@ -3,18 +3,8 @@
 
 use crate::i18n::Lang;
 use leptos::prelude::*;
-use serde::Deserialize;
-
 /// What the shell says about itself and its store.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct AppInfo {
-    pub version: String,
-    pub data_dir: String,
-    pub store_error: Option<String>,
-    pub demo: bool,
-    pub demo_notice_zh: String,
-    pub demo_notice_en: String,
-}
+pub use yitu_ipc::app::About as AppInfo;
 
 #[component]
 pub fn About(info: ReadSignal<Option<AppInfo>>, on_close: impl Fn() + 'static) -> impl IntoView {

@@ -10,7 +10,7 @@ use crate::map;
 use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Serialize;
+use yitu_ipc::call;
 
 /// The answers, for the panels; `None` while being worked out.
 #[derive(Clone, Copy)]
@@ -18,22 +18,6 @@ pub struct Answers {
     pub briefing: ReadSignal<Option<Result<Briefing, String>>>,
     pub area: ReadSignal<Option<Result<AreaReport, String>>>,
     pub coverage: ReadSignal<Option<Result<CoverageReport, String>>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct BriefingArgs {
-    lon: f64,
-    lat: f64,
-    specialty: Option<&'static str>,
-    field: Option<&'static str>,
-    material: Option<String>,
-    min_quantity: Option<i64>,
-}
-
-#[derive(Serialize)]
-struct Outline {
-    outline: Vec<[f64; 2]>,
 }
 
 /// Asks each analysis whenever the side panel's question changes.
@@ -66,22 +50,23 @@ pub fn follow() -> Answers {
         };
         set_briefing.set(None);
         spawn_local(async move {
-            let args = BriefingArgs {
+            let args = call::Briefing {
                 lon: a.lon,
                 lat: a.lat,
-                specialty: a.specialty.map(|s| s.code()),
-                field: a.field.map(|f| f.code()),
+                specialty: a.specialty,
+                field: a.field,
                 material: a.material.as_ref().map(|m| m.0.clone()),
                 min_quantity: a.material.as_ref().map(|m| m.1),
             };
-            let result = invoke::<Briefing>("briefing", args)
-                .await
-                .map_err(|e| e.message);
+            let result = invoke(&args).await.map_err(|e| e.message);
             if let Ok(b) = &result {
                 let ringed: Vec<(String, f64, f64)> = b
                     .teams
                     .iter()
-                    .map(|r| (r.id.clone(), r.location.lon, r.location.lat))
+                    .map(|r| {
+                        let at = r.resource.location();
+                        (r.resource.id().to_string(), at.lon, at.lat)
+                    })
                     .collect();
                 let routes: Vec<Vec<[f64; 2]>> = b
                     .teams
@@ -104,7 +89,7 @@ pub fn follow() -> Answers {
         };
         set_area.set(None);
         spawn_local(async move {
-            let r = invoke::<AreaReport>("inside", Outline { outline })
+            let r = invoke(&call::Inside { outline })
                 .await
                 .map_err(|e| e.message);
             set_area.set(Some(r));

@@ -3,42 +3,22 @@
 
 use crate::briefing::Row;
 use crate::i18n::Lang;
-use crate::tauri::{invoke, NoArgs};
+use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
+use yitu_domain::dispatch::readiness::Readiness;
+use yitu_domain::space::crs::Crs;
 use yitu_domain::Layer;
+use yitu_ipc::call;
+use yitu_ipc::dispatch::TownReach;
+/// What lies inside a drawn area, and which towns a standby team reaches in time.
+pub use yitu_ipc::dispatch::{Coverage as CoverageReport, Inside as AreaReport, Roads};
 use yitu_ui_state::{CoverageAsk, Window};
-
-/// The loaded road network as the window shows it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Roads {
-    pub info: RoadInfo,
-    /// GeoJSON lines, handed to the map as they are.
-    pub lines: serde_json::Value,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RoadInfo {
-    pub source: String,
-    pub lines: usize,
-    pub length_km: f64,
-    pub pieces: usize,
-}
 
 /// Reads the loaded network from the store (`None` when there is none).
 pub async fn fetch_roads() -> Result<Option<Roads>, String> {
-    invoke::<Option<Roads>>("roads", NoArgs {})
-        .await
-        .map_err(|e| e.message)
-}
-
-#[derive(Serialize)]
-struct LoadArgs {
-    name: String,
-    text: String,
-    crs: String,
+    invoke(&call::Roads {}).await.map_err(|e| e.message)
 }
 
 /// Road status and the file chooser that loads a network (GeoJSON text read in the webview and
@@ -51,7 +31,7 @@ pub fn RoadsControl(
     let lang = crate::context::lang();
     let (error, set_error) = signal(None::<String>);
     let (busy, set_busy) = signal(false);
-    let crs = RwSignal::new("wgs84".to_owned());
+    let crs = RwSignal::new(Crs::Wgs84);
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -72,14 +52,11 @@ pub fn RoadsControl(
                 .and_then(|t| t.as_string());
             let result = match text {
                 None => Err(format!("{name}: 无法读取 / cannot be read")),
-                Some(text) => invoke::<RoadInfo>(
-                    "load_roads",
-                    LoadArgs {
-                        name,
-                        text,
-                        crs: crs.get_untracked(),
-                    },
-                )
+                Some(text) => invoke(&call::LoadRoads {
+                    name,
+                    text,
+                    crs: crs.get_untracked(),
+                })
                 .await
                 .map_err(|e| e.message),
             };
@@ -93,13 +70,13 @@ pub fn RoadsControl(
     };
     view! {
         <div class="roads" id="roads">
-            <p class="status" id="roads-status" data-lines=move || roads.with(|r| r.as_ref().map(|r| r.info.lines).unwrap_or(0))>
+            <p class="status" id="roads-status" data-lines=move || roads.with(|r| r.as_ref().map(|r| r.info.summary.lines).unwrap_or(0))>
                 {move || {
                     let l = lang.get();
                     match roads.get() {
                         None => l.t("路网：未加载，行程时间按直线 × 1.4 估算", "Roads: none loaded; travel times estimated (straight line × 1.4)").to_owned(),
-                        Some(r) => format!("{}{} · {} {} · {:.0} km{}", l.t("路网：", "Roads: "), r.info.source, r.info.lines, l.t("条线路", "lines"), r.info.length_km,
-                            if r.info.pieces > 1 { format!(" · {} {}", r.info.pieces, l.t("个互不连通部分", "separate pieces")) } else { String::new() }),
+                        Some(r) => format!("{}{} · {} {} · {:.0} km{}", l.t("路网：", "Roads: "), r.info.source, r.info.summary.lines, l.t("条线路", "lines"), r.info.summary.length_km,
+                            if r.info.summary.pieces > 1 { format!(" · {} {}", r.info.summary.pieces, l.t("个互不连通部分", "separate pieces")) } else { String::new() }),
                     }
                 }}
             </p>
@@ -108,8 +85,12 @@ pub fn RoadsControl(
                 <input type="file" id="roads-file" accept=".geojson,.json,application/geo+json" on:change=on_file/>
             </label>
             <select id="roads-crs" title=move || lang.get().t("文件坐标系", "Coordinate system of the file")
-                on:change=move |ev| crs.set(event_target_value(&ev))>
-                {yitu_domain::space::crs::Crs::ALL.iter().map(|c| {
+                on:change=move |ev| {
+                    if let Ok(c) = Crs::from_code(&event_target_value(&ev)) {
+                        crs.set(c);
+                    }
+                }>
+                {Crs::ALL.iter().map(|c| {
                     let c = *c;
                     view! { <option value=c.code()>{move || lang.get().t(c.zh(), c.en())}</option> }
                 }).collect_view()}
@@ -117,24 +98,6 @@ pub fn RoadsControl(
             {move || error.get().map(|e| view! { <pre class="error" id="roads-error">{e}</pre> })}
         </div>
     }
-}
-
-/// What lies inside a drawn area.
-#[derive(Debug, Clone, Deserialize)]
-pub struct AreaReport {
-    pub area_km2: f64,
-    pub hazards: Group,
-    pub shelters: Group,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Group {
-    pub count: usize,
-    #[serde(default)]
-    pub threatened_people: u64,
-    #[serde(default)]
-    pub free_capacity: u64,
-    pub results: Vec<Row>,
 }
 
 #[component]
@@ -157,8 +120,9 @@ pub fn AreaPanel(
                 Some(Ok(r)) => {
                     let l = lang.get();
                     let list = |rows: Vec<Row>, layer: Layer| rows.into_iter().map(|row| {
-                        let id = row.id.clone();
-                        view! { <li data-id=row.id.clone() on:click=move |_| on_open(layer, id.clone())><span class="name">{row.name}</span></li> }
+                        let id = row.resource.id().to_string();
+                        let data_id = id.clone();
+                        view! { <li data-id=data_id on:click=move |_| on_open(layer, id.clone())><span class="name">{row.resource.name().to_owned()}</span></li> }
                     }).collect_view();
                     view! {
                         <p class="summary" id="area-summary" data-hazards=r.hazards.count data-people=r.hazards.threatened_people data-free=r.shelters.free_capacity>
@@ -180,50 +144,11 @@ pub fn AreaPanel(
     }
 }
 
-/// Which towns a standby team reaches within a time.
-#[derive(Debug, Clone, Deserialize)]
-pub struct CoverageReport {
-    pub assumption: Assumption,
-    pub towns: usize,
-    pub uncovered: usize,
-    pub results: Vec<TownReach>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Assumption {
-    pub zh: String,
-    pub en: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct TownReach {
-    pub code: String,
-    pub name: String,
-    pub at: yitu_domain::LonLat,
-    pub covered: bool,
-    pub travel_min: Option<f64>,
-    pub nearest: Option<NearestTeam>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct NearestTeam {
-    pub name: String,
-}
-
-#[derive(Serialize)]
-struct CoverageArgs {
-    specialty: Option<&'static str>,
-    minutes: f64,
-}
-
 pub async fn fetch_coverage(ask: CoverageAsk) -> Result<CoverageReport, String> {
-    invoke::<CoverageReport>(
-        "coverage",
-        CoverageArgs {
-            specialty: ask.specialty.map(|s| s.code()),
-            minutes: ask.minutes,
-        },
-    )
+    invoke(&call::Coverage {
+        specialty: ask.specialty,
+        minutes: ask.minutes,
+    })
     .await
     .map_err(|e| e.message)
 }
@@ -289,49 +214,13 @@ pub fn CoveragePanel(result: ReadSignal<Option<Result<CoverageReport, String>>>)
     }
 }
 
-/// How many people the relocation reserves support, against the plan's standard.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ReadinessReport {
-    /// The per-person quantities used, with the materials' names.
-    pub per_person: Vec<Need>,
-    pub district: ReserveView,
-    pub towns: Vec<TownReserveView>,
-    pub towns_below_standard: usize,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Need {
-    pub code: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ReserveView {
-    pub people: u64,
-    pub standard: u64,
-    pub meets_standard: bool,
-    pub limited_by: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct TownReserveView {
-    pub code: String,
-    pub name: String,
-    pub people: u64,
-    pub standard: u64,
-    pub meets_standard: bool,
-    pub limited_by: Option<String>,
-}
-
 /// 储备保障能力: the district reserve and each town's, shortfalls first.
 #[component]
 pub fn ReadinessPanel(on_close: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let lang = crate::context::lang();
-    let (report, set_report) = signal(None::<Result<ReadinessReport, String>>);
+    let (report, set_report) = signal(None::<Result<Readiness, String>>);
     spawn_local(async move {
-        let r = invoke::<ReadinessReport>("readiness", NoArgs {})
-            .await
-            .map_err(|e| e.message);
+        let r = invoke(&call::Readiness {}).await.map_err(|e| e.message);
         set_report.set(Some(r));
     });
     view! {
@@ -344,7 +233,7 @@ pub fn ReadinessPanel(on_close: impl Fn() + Copy + Send + Sync + 'static) -> imp
                 Some(Ok(r)) => {
                     let l = lang.get();
                     let mut towns = r.towns.clone();
-                    towns.sort_by_key(|t| (t.meets_standard, t.people));
+                    towns.sort_by_key(|t| (t.reserve.meets_standard, t.reserve.people));
                     let verdict = |ok: bool| if ok { l.t("达标", "meets") } else { l.t("不足", "short") };
                     // The limiting material by name (the report gives its code).
                     let needs = r.per_person.clone();
@@ -362,10 +251,10 @@ pub fn ReadinessPanel(on_close: impl Fn() + Copy + Send + Sync + 'static) -> imp
                         <table class="stock readiness">
                             <thead><tr><th>{l.t("镇街", "Town")}</th><th class="num">{l.t("可保障人数", "People")}</th><th>{l.t("短板", "Limited by")}</th></tr></thead>
                             <tbody>{towns.into_iter().map(|t| view! {
-                                <tr data-code=t.code.clone() class:short=!t.meets_standard>
+                                <tr data-code=t.code.clone() class:short=!t.reserve.meets_standard>
                                     <td>{t.name}</td>
-                                    <td class="num">{format!("{} / {}", t.people, t.standard)}</td>
-                                    <td>{named(t.limited_by).unwrap_or_default()}</td>
+                                    <td class="num">{format!("{} / {}", t.reserve.people, t.reserve.standard)}</td>
+                                    <td>{named(t.reserve.limited_by).unwrap_or_default()}</td>
                                 </tr>
                             }).collect_view()}</tbody>
                         </table>

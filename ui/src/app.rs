@@ -19,7 +19,7 @@ use crate::overlay::OverlayControl;
 use crate::pointer::Pointer;
 use crate::shapes;
 use crate::side::SidePanel;
-use crate::tauri::{invoke, NoArgs};
+use crate::tauri::invoke;
 use crate::tools::AnalysisTools;
 use crate::topbar::TopBar;
 use leptos::prelude::*;
@@ -36,7 +36,7 @@ pub fn App() -> impl IntoView {
 
     // Store facts and counts; the map once its container exists and MapLibre has loaded.
     spawn_local(async move {
-        match invoke::<AppInfo>("app_info", NoArgs {}).await {
+        match invoke(&yitu_ipc::call::AppInfo {}).await {
             Ok(i) => set_info.set(Some(i)),
             Err(e) => shared.map_state.set(MapState::Failed(e.message)),
         }

@@ -3,49 +3,16 @@
 //! through the shell's `yitu-tiles` scheme.
 
 use crate::map::TileBase;
-use crate::tauri::{invoke, NoArgs};
+use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Listed {
-    id: String,
-    path: String,
-    name: String,
-    kind: String,
-    format: String,
-    min_zoom: u8,
-    max_zoom: u8,
-    active: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Basemaps {
-    packages: Vec<Listed>,
-    pub active: Option<TileBase>,
-}
-
-#[derive(Serialize)]
-struct PathArg {
-    path: String,
-}
-
-#[derive(Serialize)]
-struct KindArg {
-    kind: &'static str,
-}
-
-#[derive(Serialize)]
-struct IdArg {
-    id: String,
-}
+use yitu_ipc::app::FileKind;
+use yitu_ipc::basemap::Basemaps;
+use yitu_ipc::call;
 
 /// The packages as the shell lists them.
 pub async fn fetch() -> Result<Basemaps, String> {
-    invoke::<Basemaps>("basemaps", NoArgs {})
-        .await
-        .map_err(|e| e.message)
+    invoke(&call::Basemaps {}).await.map_err(|e| e.message)
 }
 
 /// The section of the side panel. `on_change` gets the package to draw (or none) after any
@@ -76,7 +43,7 @@ pub fn BasemapControl(
         let p = path.get_untracked();
         set_busy.set(true);
         spawn_local(async move {
-            let r = invoke::<Basemaps>("basemap_add", PathArg { path: p })
+            let r = invoke(&call::BasemapAdd { path: p })
                 .await
                 .map_err(|e| e.message);
             if r.is_ok() {
@@ -90,7 +57,11 @@ pub fn BasemapControl(
     // visible and can be corrected first).
     let browse = move |_| {
         spawn_local(async move {
-            match invoke::<Option<String>>("pick_file", KindArg { kind: "tiles" }).await {
+            match invoke(&call::PickFile {
+                kind: FileKind::Tiles,
+            })
+            .await
+            {
                 Ok(Some(p)) => path.set(p),
                 Ok(None) => {}
                 Err(e) => set_error.set(Some(e.message)),
@@ -100,7 +71,7 @@ pub fn BasemapControl(
     let choose = move |id: String| {
         spawn_local(async move {
             done(
-                invoke::<Basemaps>("basemap_use", IdArg { id })
+                invoke(&call::BasemapUse { id })
                     .await
                     .map_err(|e| e.message),
             );
@@ -109,7 +80,7 @@ pub fn BasemapControl(
     let remove = move |id: String| {
         spawn_local(async move {
             done(
-                invoke::<Basemaps>("basemap_remove", IdArg { id })
+                invoke(&call::BasemapRemove { id })
                     .await
                     .map_err(|e| e.message),
             );
@@ -130,11 +101,11 @@ pub fn BasemapControl(
                 {move || list.get().map(|l| l.packages.into_iter().map(|p| {
                     let (id, id2) = (p.id.clone(), p.id.clone());
                     view! {
-                        <li data-id=p.id.clone() data-kind=p.kind.clone()>
+                        <li data-id=p.id.clone() data-kind=p.kind.as_str()>
                             <label class="check" title=p.path.clone()>
                                 <input type="radio" name="basemap" prop:checked=p.active
                                     on:change=move |_| choose(id.clone())/>
-                                {format!("{} · {} {} · z{}–{}", p.name, p.kind, p.format, p.min_zoom, p.max_zoom)}
+                                {format!("{} · {} {} · z{}–{}", p.name, p.kind.as_str(), p.format.as_str(), p.min_zoom, p.max_zoom)}
                             </label>
                             <button class="remove" title=move || lang.get().t("移除", "Remove")
                                 on:click=move |_| remove(id2.clone())>"×"</button>

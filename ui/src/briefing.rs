@@ -4,89 +4,13 @@
 
 use crate::i18n::Lang;
 use leptos::prelude::*;
-use serde::Deserialize;
 use wasm_bindgen::JsCast;
-use yitu_domain::registries::expert::{Availability, ExpertField};
+use yitu_domain::registries::expert::ExpertField;
+use yitu_domain::registries::resource::Resource;
 use yitu_domain::registries::team::Specialty;
 use yitu_domain::Layer;
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Briefing {
-    pub assumption: Assumption,
-    pub teams: Vec<Row>,
-    pub experts: Vec<Row>,
-    #[serde(default)]
-    pub depots: Vec<Row>,
-    pub shelters: Vec<Row>,
-    pub within: Within,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Assumption {
-    /// "roads" when times are by a loaded road network, else "none".
-    pub routing: String,
-    pub zh: String,
-    pub en: String,
-}
-
-/// One ranked resource: the fields the panel shows (the rest of the record is ignored here).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Row {
-    pub id: String,
-    pub name: String,
-    pub layer: String,
-    pub distance_m: f64,
-    pub travel_min_estimate: f64,
-    #[serde(default)]
-    pub free_capacity: Option<u32>,
-    #[serde(default)]
-    pub availability: Option<String>,
-    #[serde(default)]
-    pub phone: Option<String>,
-    pub location: Location,
-    /// What a depot can still promise of the material asked for.
-    #[serde(default)]
-    pub holdings: Option<Vec<Holding>>,
-    /// The drive by road, where a network is loaded and connects the two.
-    #[serde(default)]
-    pub road: Option<RoadTrip>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Holding {
-    pub code: String,
-    pub name: String,
-    pub unit: String,
-    pub available: i64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct RoadTrip {
-    pub travel_min: f64,
-    pub path: Vec<[f64; 2]>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub struct Location {
-    pub lon: f64,
-    pub lat: f64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Within {
-    pub radius_km: f64,
-    pub hazards: Summary,
-    pub shelters: Summary,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Summary {
-    pub count: usize,
-    #[serde(default)]
-    pub threatened_people: u64,
-    #[serde(default)]
-    pub free_capacity: u64,
-}
+use yitu_ipc::dispatch::Routing;
+pub use yitu_ipc::dispatch::{Briefing, Found as Row};
 
 #[component]
 pub fn BriefingPanel(
@@ -110,22 +34,24 @@ pub fn BriefingPanel(
             <h3>{l.t(title.0, title.1)}</h3>
             <ol class=format!("ranked {class}")>
                 {rows.into_iter().map(|r| {
-                    let layer = Layer::from_code(&r.layer).unwrap_or(Layer::Teams);
-                    let id = r.id.clone();
-                    let extra = match (r.free_capacity, r.availability.as_deref()) {
+                    let layer = r.resource.layer();
+                    let id = r.resource.id().to_string();
+                    let data_id = id.clone();
+                    let expert = match &r.resource {
+                        Resource::Expert(e) => Some((e.availability, e.phone.clone())),
+                        _ => None,
+                    };
+                    let extra = match (r.free_capacity, expert) {
                         _ if r.holdings.is_some() => r.holdings.iter().flatten()
                             .map(|h| format!(" · {} {} {} {} {}", h.code, h.name, l.t("可用", "available"), h.available, h.unit))
                             .collect::<String>(),
                         (Some(free), _) => format!(" · {} {free}", l.t("空位", "free")),
-                        (_, Some(a)) => {
-                            let a = Availability::from_code(a).map(|x| l.t(x.zh(), x.en())).unwrap_or(a);
-                            format!(" · {a} · {}", r.phone.clone().unwrap_or_default())
-                        }
+                        (_, Some((a, phone))) => format!(" · {} · {phone}", l.t(a.zh(), a.en())),
                         _ => String::new(),
                     };
                     view! {
-                        <li data-id=r.id.clone() on:click=move |_| on_open(layer, id.clone())>
-                            <span class="name">{r.name}</span>
+                        <li data-id=data_id on:click=move |_| on_open(layer, id.clone())>
+                            <span class="name">{r.resource.name().to_owned()}</span>
                             <span class="dist">{match &r.road {
                                 Some(road) => format!("{:.1} km · {} {:.0} {}{extra}", r.distance_m / 1000.0, l.t("路网", "by road"), road.travel_min, l.t("分钟", "min")),
                                 None => format!("{:.1} km · ≈{:.0} {}{extra}", r.distance_m / 1000.0, r.travel_min_estimate, l.t("分钟", "min")),
@@ -191,7 +117,7 @@ pub fn BriefingPanel(
                 Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
                 Some(Ok(b)) => {
                     let l = lang.get();
-                    let by_road = b.assumption.routing == "roads";
+                    let by_road = b.assumption.routing == Routing::Roads;
                     let asked_material = ask.with_untracked(|a| a.as_ref().and_then(|a| a.material.clone()));
                     let assumption = if l == Lang::Zh { b.assumption.zh.clone() } else { b.assumption.en.clone() };
                     view! {

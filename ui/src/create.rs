@@ -5,15 +5,9 @@
 use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Serialize;
 use yitu_domain::import::{columns, required, sheet, ImportKind};
 use yitu_domain::registries::resource::Resource;
-
-#[derive(Serialize)]
-struct CreateArgs {
-    kind: String,
-    cells: Vec<String>,
-}
+use yitu_ipc::call;
 
 /// The kinds a form creates (stock is received into a depot, from its panel).
 const KINDS: [ImportKind; 5] = [
@@ -57,14 +51,14 @@ pub fn CreatePanel(
         });
     });
     let save = move |_| {
-        let args = CreateArgs {
-            kind: kind.get_untracked().code().to_owned(),
+        let args = call::CreateRecord {
+            kind: kind.get_untracked(),
             cells: values.get_untracked(),
         };
         set_busy.set(true);
         set_error.set(None);
         spawn_local(async move {
-            match invoke::<Resource>("create_record", args).await {
+            match invoke(&args).await {
                 Ok(r) => {
                     shared.end_locate();
                     on_created(r);

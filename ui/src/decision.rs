@@ -2,13 +2,13 @@
 //! teams, materials from named depots, drawings on the map) and the decision panel (the document,
 //! its review, approval, issue and acknowledgements, with the actions the user's role allows).
 
-use crate::incident::{when, IdArg, Printout};
+use crate::incident::{when, Printout};
 use crate::stock::StockRow;
-use crate::tauri::{invoke, NoArgs};
+use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use yitu_domain::command::act::Act;
 use yitu_domain::command::decision::{
     Basis, Content, Decision, Drawing, DrawingKind, MaterialDraw, Order, Recipient, Relocation,
 };
@@ -18,30 +18,10 @@ use yitu_domain::registries::resource::Resource;
 use yitu_domain::registries::team::{Readiness, Specialty};
 use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::{EntityId, Layer};
+use yitu_ipc::call;
+use yitu_ipc::decision::{DecisionView, VerifyReport};
 use yitu_ui_state::sketch::{self, Purpose, Sketch};
 use yitu_ui_state::MapTool;
-
-#[derive(Debug, Clone, Deserialize)]
-struct TypicalOrder {
-    specialty: Option<Specialty>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Template {
-    orders: Vec<TypicalOrder>,
-    note: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Prefill {
-    template: Template,
-    content: Content,
-}
-
-#[derive(Serialize)]
-struct IncidentArg<'a> {
-    incident: &'a str,
-}
 
 /// One order as the form holds it (text until saved).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -94,18 +74,6 @@ fn nearest_standby(
         })
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, name)| name)
-}
-
-#[derive(Serialize)]
-struct DraftArgs<'a> {
-    incident: &'a str,
-    content: Content,
-}
-
-#[derive(Serialize)]
-struct EditArgs<'a> {
-    id: &'a str,
-    content: Content,
 }
 
 /// Drafts a new decision from the template, or edits a draft.
@@ -214,13 +182,14 @@ pub fn DecisionEditor(
             let incident = incident.clone();
             spawn_local(async move {
                 let id = incident.id.to_string();
-                match invoke::<Prefill>("decision_template", IncidentArg { incident: &id }).await {
-                    Ok(p) => {
-                        let mut content = p.content;
+                match invoke(&call::DecisionTemplate { incident: id }).await {
+                    Ok(mut content) => {
+                        // The kind's template says which orders call for which specialty.
+                        let template = yitu_domain::command::template::for_kind(incident.kind);
                         // Orders that call for a specialty go to the nearest standby team of it.
                         let teams = records
                             .with_value(|all| all.get(&Layer::Teams).cloned().unwrap_or_default());
-                        for (o, t) in content.orders.iter_mut().zip(&p.template.orders) {
+                        for (o, t) in content.orders.iter_mut().zip(&template.orders) {
                             if let Some(name) = t
                                 .specialty
                                 .and_then(|s| nearest_standby(&teams, s, incident.point))
@@ -228,7 +197,7 @@ pub fn DecisionEditor(
                                 o.recipient.name = name;
                             }
                         }
-                        set_note.set(p.template.note);
+                        set_note.set(template.note.map(str::to_owned));
                         fill(content);
                     }
                     Err(e) => set_error.set(Some(e.message)),
@@ -241,7 +210,7 @@ pub fn DecisionEditor(
             return;
         }
         spawn_local(async move {
-            if let Ok(rows) = invoke::<Vec<StockRow>>("depot_stock", IdArg { id: &depot }).await {
+            if let Ok(rows) = invoke(&call::DepotStock { id: depot.clone() }).await {
                 stock.update(|s| {
                     s.insert(depot, rows);
                 });
@@ -352,15 +321,18 @@ pub fn DecisionEditor(
         let draft_id = draft_id.clone();
         spawn_local(async move {
             let r = match &draft_id {
-                Some(id) => invoke::<Decision>("edit_draft", EditArgs { id, content }).await,
+                Some(id) => {
+                    invoke(&call::EditDraft {
+                        id: id.clone(),
+                        content,
+                    })
+                    .await
+                }
                 None => {
-                    invoke::<Decision>(
-                        "draft_decision",
-                        DraftArgs {
-                            incident: &incident_id,
-                            content,
-                        },
-                    )
+                    invoke(&call::DraftDecision {
+                        incident: incident_id,
+                        content,
+                    })
                     .await
                 }
             };
@@ -515,56 +487,6 @@ pub fn DecisionEditor(
     }
 }
 
-/// A decision with what happened to it, as the store tells it.
-#[derive(Debug, Clone, Deserialize)]
-struct DecisionView {
-    decision: Decision,
-    acknowledgements: Vec<Ack>,
-    awaiting: Vec<String>,
-    history: Vec<HistoryRow>,
-    events: Vec<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Ack {
-    recipient: String,
-    at_ms: i64,
-    recorded_by: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct HistoryRow {
-    at_ms: i64,
-    actor: String,
-    action: String,
-    note: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct VerifyReport {
-    ok: bool,
-    events: usize,
-    decisions_checked: usize,
-    first_broken: Option<serde_json::Value>,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "act", rename_all = "snake_case")]
-enum ActArg {
-    Review { agree: bool, advice: String },
-    Approve,
-    Issue,
-    Acknowledge { recipient: String },
-    Complete,
-    Withdraw { reason: String },
-}
-
-#[derive(Serialize)]
-struct ActArgs<'a> {
-    id: &'a str,
-    act: ActArg,
-}
-
 /// The decision panel: the document and the actions the logged-in user's role allows now.
 #[component]
 pub fn DecisionPanel(
@@ -584,15 +506,15 @@ pub fn DecisionPanel(
     let id = StoredValue::new(id);
     spawn_local(async move {
         let id = id.get_value();
-        let r = invoke::<DecisionView>("decision_view", IdArg { id: &id })
+        let r = invoke(&call::DecisionView { id })
             .await
             .map_err(|e| e.message);
         set_view.set(Some(r));
     });
-    let act = move |a: ActArg| {
+    let act = move |a: Act| {
         spawn_local(async move {
             let id = id.get_value();
-            match invoke::<DecisionView>("decision_act", ActArgs { id: &id, act: a }).await {
+            match invoke(&call::DecisionAct { id, act: a }).await {
                 Ok(v) => {
                     set_error.set(None);
                     set_view.set(Some(Ok(v)));
@@ -671,29 +593,29 @@ pub fn DecisionPanel(
                                 <div class="review">
                                     <textarea id="review-advice" rows="2" placeholder=l.t("技术意见", "Technical advice")
                                         prop:value=move || advice.get() on:input=move |ev| advice.set(event_target_value(&ev))></textarea>
-                                    <button id="review-agree" on:click=move |_| act(ActArg::Review { agree: true, advice: advice.get_untracked() })>{l.t("审核同意", "Agree")}</button>
-                                    <button id="review-object" on:click=move |_| act(ActArg::Review { agree: false, advice: advice.get_untracked() })>{l.t("提出异议（退回）", "Object (send back)")}</button>
+                                    <button id="review-agree" on:click=move |_| act(Act::Review { agree: true, advice: advice.get_untracked() })>{l.t("审核同意", "Agree")}</button>
+                                    <button id="review-object" on:click=move |_| act(Act::Review { agree: false, advice: advice.get_untracked() })>{l.t("提出异议（退回）", "Object (send back)")}</button>
                                 </div>
                             })}
                             {allowed(state, Action::Approve).then(|| view! {
-                                <button id="approve" on:click=move |_| act(ActArg::Approve)>{l.t("批准", "Approve")}</button>
+                                <button id="approve" on:click=move |_| act(Act::Approve)>{l.t("批准", "Approve")}</button>
                             })}
                             {allowed(state, Action::Issue).then(|| view! {
-                                <button id="issue" on:click=move |_| act(ActArg::Issue)>{l.t("签发下达", "Sign and issue")}</button>
+                                <button id="issue" on:click=move |_| act(Act::Issue)>{l.t("签发下达", "Sign and issue")}</button>
                             })}
                             {allowed(state, Action::Acknowledge).then(|| v.awaiting.iter().map(|r| {
                                 let r = r.clone();
                                 let label = format!("{} {}", l.t("登记签收：", "Record receipt: "), r);
-                                view! { <button class="ack" data-recipient=r.clone() on:click=move |_| act(ActArg::Acknowledge { recipient: r.clone() })>{label}</button> }
+                                view! { <button class="ack" data-recipient=r.clone() on:click=move |_| act(Act::Acknowledge { recipient: r.clone() })>{label}</button> }
                             }).collect_view())}
                             {allowed(state, Action::Complete).then(|| view! {
-                                <button id="complete" on:click=move |_| act(ActArg::Complete)>{l.t("办结", "Complete")}</button>
+                                <button id="complete" on:click=move |_| act(Act::Complete)>{l.t("办结", "Complete")}</button>
                             })}
                             {allowed(state, Action::Withdraw).then(|| view! {
                                 <div class="withdraw">
                                     <input id="withdraw-reason" placeholder=l.t("撤销原因", "Reason to withdraw")
                                         prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
-                                    <button id="withdraw" on:click=move |_| act(ActArg::Withdraw { reason: reason.get_untracked() })>{l.t("撤销", "Withdraw")}</button>
+                                    <button id="withdraw" on:click=move |_| act(Act::Withdraw { reason: reason.get_untracked() })>{l.t("撤销", "Withdraw")}</button>
                                 </div>
                             })}
                         </div>
@@ -713,7 +635,7 @@ pub fn DecisionPanel(
                 <button id="decision-pdf" on:click=move |_| {
                     spawn_local(async move {
                         let id = id.get_value();
-                        match invoke::<Printout>("decision_pdf", IdArg { id: &id }).await {
+                        match invoke(&call::DecisionPdf { id }).await {
                             Ok(p) => set_printout.set(Some(p)),
                             Err(e) => set_error.set(Some(e.message)),
                         }
@@ -721,7 +643,7 @@ pub fn DecisionPanel(
                 }>{move || lang.get().t("打印指令单（PDF）", "Print the order sheet (PDF)")}</button>
                 <button id="verify" on:click=move |_| {
                     spawn_local(async move {
-                        match invoke::<VerifyReport>("verify", NoArgs {}).await {
+                        match invoke(&call::Verify {}).await {
                             Ok(r) => set_verified.set(Some(r)),
                             Err(e) => set_error.set(Some(e.message)),
                         }

@@ -5,31 +5,9 @@ use crate::i18n::Lang;
 use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use yitu_domain::registries::resource::Resource;
-
-#[derive(Debug, Clone, Deserialize)]
-struct RecordForm {
-    headers: Vec<String>,
-    cells: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct IdArg {
-    id: String,
-}
-
-#[derive(Serialize)]
-struct UpdateArgs {
-    id: String,
-    sets: Vec<(String, String)>,
-}
-
-#[derive(Serialize)]
-struct RetireArgs {
-    id: String,
-    reason: String,
-}
+use yitu_ipc::call;
+use yitu_ipc::registry::{Change, RecordForm};
 
 /// Headers of the position columns, filled by a click on the map.
 const LON: &str = "经度";
@@ -53,7 +31,7 @@ pub fn RecordEditor(
     {
         let id = id.clone();
         spawn_local(async move {
-            let f = invoke::<RecordForm>("record_form", IdArg { id })
+            let f = invoke(&call::RecordForm { id })
                 .await
                 .map_err(|e| e.message);
             if let Ok(f) = &f {
@@ -104,7 +82,7 @@ pub fn RecordEditor(
         set_busy.set(true);
         set_error.set(None);
         spawn_local(async move {
-            match invoke::<Resource>("update_record", UpdateArgs { id, sets }).await {
+            match invoke(&call::UpdateRecord { id, sets }).await {
                 Ok(r) => on_saved(r),
                 Err(e) => set_error.set(Some(e.message)),
             }
@@ -117,13 +95,10 @@ pub fn RecordEditor(
         let reason = retire_reason.get_untracked();
         set_error.set(None);
         spawn_local(async move {
-            match invoke::<()>(
-                "retire_record",
-                RetireArgs {
-                    id: id.clone(),
-                    reason,
-                },
-            )
+            match invoke(&call::RetireRecord {
+                id: id.clone(),
+                reason,
+            })
             .await
             {
                 Ok(()) => on_retired(id),
@@ -175,23 +150,13 @@ pub fn RecordEditor(
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-struct Change {
-    at_ms: i64,
-    actor: String,
-    action: String,
-    diff: serde_json::Value,
-}
-
 /// Who changed a record, when, and what (newest first).
 #[component]
 pub fn History(id: String) -> impl IntoView {
     let lang = crate::context::lang();
     let (changes, set_changes) = signal(None::<Result<Vec<Change>, String>>);
     spawn_local(async move {
-        let r = invoke::<Vec<Change>>("history", IdArg { id })
-            .await
-            .map_err(|e| e.message);
+        let r = invoke(&call::History { id }).await.map_err(|e| e.message);
         set_changes.set(Some(r));
     });
     view! {

@@ -8,14 +8,9 @@ use crate::map;
 use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Serialize;
 use yitu_domain::dispatch::filter::Filter;
 use yitu_domain::label::Labelled;
-
-#[derive(Serialize)]
-struct MapFilterArgs<'a> {
-    filter: &'a Filter,
-}
+use yitu_ipc::call;
 
 /// Filters redraw each layer and recount what is shown. The shell draws the map's symbols
 /// from what the filters keep (`map_filter` numbers the drawing, the tile URLs name it);
@@ -44,7 +39,7 @@ pub fn redraw_on_change() {
         });
         shared.shown.set(counts);
         spawn_local(async move {
-            let version = match invoke::<u64>("map_filter", MapFilterArgs { filter: &f }).await {
+            let version = match invoke(&call::MapFilter { filter: f }).await {
                 Ok(v) => v,
                 Err(e) => {
                     shared
@@ -116,13 +111,6 @@ pub fn FilterPanel() -> impl IntoView {
     }
 }
 
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct HoldingArgs {
-    code: String,
-    at_least: i64,
-}
-
 /// Depots holding a material (code at any GB/T 38565 level) with at least so much available:
 /// the store answers which depots; the filter keeps them.
 #[component]
@@ -153,13 +141,10 @@ fn HoldingFilter() -> impl IntoView {
             .unwrap_or(1)
             .max(1);
         spawn_local(async move {
-            match invoke::<Vec<String>>(
-                "depots_holding",
-                HoldingArgs {
-                    code: c.clone(),
-                    at_least: q,
-                },
-            )
+            match invoke(&call::DepotsHolding {
+                code: c.clone(),
+                at_least: q,
+            })
             .await
             {
                 Ok(ids) => {

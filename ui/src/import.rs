@@ -4,77 +4,15 @@
 //! in one transaction while a bar shows the progress.
 
 use crate::i18n::Lang;
-use crate::tauri::{invoke, NoArgs};
+use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use yitu_domain::import::ImportKind;
 use yitu_domain::space::crs::Crs;
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Issue {
-    line: usize,
-    field: String,
-    reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct PreviewRow {
-    line: usize,
-    cells: Vec<String>,
-    issues: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-struct Report {
-    inserted: u64,
-    updated: u64,
-    unchanged: u64,
-    stock_lines_added: u64,
-    stock_lines_changed: u64,
-    ledger_entries: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Preview {
-    file: String,
-    encoding: String,
-    row_word: String,
-    headers: Vec<String>,
-    rows: usize,
-    valid: usize,
-    shown: Vec<PreviewRow>,
-    header_issues: Vec<Issue>,
-    ignored_columns: Vec<String>,
-    would: Report,
-}
-
-#[derive(Serialize)]
-struct PreviewArgs {
-    kind: String,
-    crs: String,
-    files: Vec<(String, Vec<u8>)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Exported {
-    path: String,
-    records: usize,
-}
-
-#[derive(Serialize)]
-struct ExportArgs {
-    kind: String,
-    format: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CommitArgs {
-    skip_invalid: bool,
-}
+use yitu_ipc::call;
+use yitu_ipc::import::{ExportFormat, Exported, ImportReport as Report, Preview};
 
 fn report_words(r: &Report, lang: Lang) -> String {
     format!(
@@ -138,16 +76,14 @@ pub fn ImportPanel(
     // The files chosen, as the picker's own label says them (the native one speaks English).
     let (chosen, set_chosen) = signal(Vec::<String>::new());
     let (exported, set_exported) = signal(None::<Result<Exported, String>>);
-    let export = move |format: &'static str| {
+    let export = move |format: ExportFormat| {
         set_exported.set(None);
         spawn_local(async move {
-            let args = ExportArgs {
-                kind: kind.get_untracked().code().into(),
-                format: format.into(),
+            let args = call::ExportRegister {
+                kind: kind.get_untracked(),
+                format,
             };
-            let r = invoke::<Exported>("export_register", args)
-                .await
-                .map_err(|e| e.message);
+            let r = invoke(&args).await.map_err(|e| e.message);
             set_exported.set(Some(r));
         });
     };
@@ -167,14 +103,11 @@ pub fn ImportPanel(
                     .get_untracked()
                     .t("请先选择文件", "Choose a file first")
                     .to_owned()),
-                Ok(files) => invoke::<Preview>(
-                    "import_preview",
-                    PreviewArgs {
-                        kind: kind.get_untracked().code().into(),
-                        crs: crs.get_untracked().code().into(),
-                        files,
-                    },
-                )
+                Ok(files) => invoke(&call::ImportPreview {
+                    kind: kind.get_untracked(),
+                    crs: crs.get_untracked(),
+                    files,
+                })
                 .await
                 .map_err(|e| e.message),
                 Err(e) => Err(e),
@@ -197,7 +130,7 @@ pub fn ImportPanel(
         let poll = set_interval_with_handle(
             move || {
                 spawn_local(async move {
-                    if let Ok(p) = invoke::<(usize, usize)>("import_progress", NoArgs {}).await {
+                    if let Ok(p) = invoke(&call::ImportProgress {}).await {
                         if p.1 > 0 {
                             set_progress.set(Some(p));
                         }
@@ -208,10 +141,10 @@ pub fn ImportPanel(
         )
         .ok();
         spawn_local(async move {
-            let args = CommitArgs {
+            let args = call::ImportCommit {
                 skip_invalid: skip.get_untracked(),
             };
-            match invoke::<Report>("import_commit", args).await {
+            match invoke(&args).await {
                 Ok(r) => {
                     set_written.set(Some(r));
                     set_preview.set(None);
@@ -279,9 +212,9 @@ pub fn ImportPanel(
             </div>
             <div class="export-buttons">
                 <span>{move || lang.get().t("导出所选内容：", "Export what is chosen: ")}</span>
-                <button id="export-xlsx" on:click=move |_| export("xlsx")>"XLSX"</button>
-                <button id="export-csv" on:click=move |_| export("csv")>"CSV"</button>
-                <button id="export-geojson" on:click=move |_| export("geojson")>"GeoJSON"</button>
+                <button id="export-xlsx" on:click=move |_| export(ExportFormat::Xlsx)>"XLSX"</button>
+                <button id="export-csv" on:click=move |_| export(ExportFormat::Csv)>"CSV"</button>
+                <button id="export-geojson" on:click=move |_| export(ExportFormat::Geojson)>"GeoJSON"</button>
             </div>
             {move || exported.get().map(|r| match r {
                 Ok(e) => view! { <p class="ok" id="export-done" data-path=e.path.clone()>

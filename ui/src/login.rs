@@ -1,35 +1,14 @@
 //! Who is acting on this window: the login box in the top bar (pick a local user), and adding
 //! users (the first user of a device, or by a commander). Decisions are taken as this user.
 
-use crate::tauri::{invoke, NoArgs};
+use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use yitu_domain::command::role::Role;
-
+use yitu_ipc::call;
 /// A local user and their role.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Actor {
-    pub name: String,
-    pub role: Role,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-struct Users {
-    users: Vec<Actor>,
-    current: Option<Actor>,
-}
-
-#[derive(Serialize)]
-struct NameArg<'a> {
-    name: &'a str,
-}
-
-#[derive(Serialize)]
-struct NewUser<'a> {
-    name: &'a str,
-    role: &'a str,
-}
+pub use yitu_ipc::user::Actor;
+use yitu_ipc::user::Users;
 
 /// The login box: the current user and role, a list to switch user, and (first user, or a
 /// commander) a form to add one.
@@ -44,7 +23,7 @@ pub fn LoginBox() -> impl IntoView {
     let new_role = RwSignal::new(Role::Staff);
     let reload = move || {
         spawn_local(async move {
-            match invoke::<Users>("users", NoArgs {}).await {
+            match invoke(&call::Users {}).await {
                 Ok(u) => {
                     user.set(u.current.clone());
                     set_list.set(u);
@@ -56,7 +35,7 @@ pub fn LoginBox() -> impl IntoView {
     reload();
     let login = move |name: String| {
         spawn_local(async move {
-            match invoke::<Actor>("login", NameArg { name: &name }).await {
+            match invoke(&call::Login { name }).await {
                 Ok(a) => {
                     user.set(Some(a));
                     set_error.set(None);
@@ -70,11 +49,11 @@ pub fn LoginBox() -> impl IntoView {
         let name = new_name.get_untracked();
         let role = new_role.get_untracked();
         spawn_local(async move {
-            let args = NewUser {
-                name: name.trim(),
-                role: role.code(),
+            let args = call::AddUser {
+                name: name.trim().to_owned(),
+                role,
             };
-            match invoke::<Actor>("add_user", args).await {
+            match invoke(&args).await {
                 Ok(_) => {
                     new_name.set(String::new());
                     set_error.set(None);
@@ -114,7 +93,7 @@ pub fn LoginBox() -> impl IntoView {
                     {move || user.get().map(|_| view! {
                         <button id="logout" on:click=move |_| {
                             spawn_local(async move {
-                                let _ = invoke::<()>("logout", NoArgs {}).await;
+                                let _ = invoke(&call::Logout {}).await;
                                 user.set(None);
                             });
                         }>{move || lang.get().t("退出登录", "Log out")}</button>

@@ -3,56 +3,23 @@
 //! file it cannot read or that lies nowhere near Hechuan), shown or hidden, and removed.
 
 use crate::map::{self, Map};
-use crate::tauri::{invoke, invoke_js, NoArgs};
+use crate::tauri::{invoke, invoke_js};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
-
+use yitu_domain::space::crs::Crs;
+use yitu_ipc::app::FileKind;
+use yitu_ipc::call;
 /// One overlay as the shell lists it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Overlay {
-    pub id: String,
-    pub name: String,
-    source: String,
-    crs: String,
-    features: usize,
-    colour: String,
-    shown: bool,
-}
-
-#[derive(Serialize)]
-struct AddArg {
-    path: String,
-    crs: String,
-    name: Option<String>,
-}
-
-#[derive(Serialize)]
-struct IdArg {
-    id: String,
-}
-
-#[derive(Serialize)]
-struct KindArg {
-    kind: &'static str,
-}
-
-#[derive(Serialize)]
-struct ShowArg {
-    id: String,
-    shown: bool,
-}
+pub use yitu_ipc::overlay::Overlay;
 
 /// The overlays as the shell lists them.
 pub async fn fetch() -> Result<Vec<Overlay>, String> {
-    invoke::<Vec<Overlay>>("overlays", NoArgs {})
-        .await
-        .map_err(|e| e.message)
+    invoke(&call::Overlays {}).await.map_err(|e| e.message)
 }
 
 /// Draws one overlay from its converted GeoJSON.
 async fn draw(m: &Map, o: &Overlay) -> Result<(), String> {
-    let data = invoke_js("overlay_geojson", IdArg { id: o.id.clone() })
+    let data = invoke_js(&call::OverlayGeojson { id: o.id.clone() })
         .await
         .map_err(|e| e.message)?;
     map::set_user_overlay(m, &o.id, &data, &o.colour);
@@ -126,7 +93,11 @@ pub fn OverlayControl() -> impl IntoView {
     // The system's file chooser fills the path (the coordinate system is still the user's call).
     let browse = move |_| {
         spawn_local(async move {
-            match invoke::<Option<String>>("pick_file", KindArg { kind: "overlay" }).await {
+            match invoke(&call::PickFile {
+                kind: FileKind::Overlay,
+            })
+            .await
+            {
                 Ok(Some(p)) => path.set(p),
                 Ok(None) => {}
                 Err(e) => set_error.set(Some(e.message)),
@@ -139,16 +110,18 @@ pub fn OverlayControl() -> impl IntoView {
             crs.get_untracked(),
             name.get_untracked(),
         );
+        // The choices are the domain's codes; one it does not know is the window's bug.
+        let Ok(c) = Crs::from_code(&c) else {
+            set_error.set(Some(format!("{c}: 未知坐标系 / unknown coordinate system")));
+            return;
+        };
         set_busy.set(true);
         spawn_local(async move {
-            let r = invoke::<Vec<Overlay>>(
-                "overlay_add",
-                AddArg {
-                    path: p.clone(),
-                    crs: c,
-                    name: Some(n).filter(|n| !n.trim().is_empty()),
-                },
-            )
+            let r = invoke(&call::OverlayAdd {
+                path: p.clone(),
+                crs: c,
+                name: Some(n).filter(|n| !n.trim().is_empty()),
+            })
             .await
             .map_err(|e| e.message);
             // The entry added is the one whose source is this path (the same file again is
@@ -169,7 +142,7 @@ pub fn OverlayControl() -> impl IntoView {
     let show = move |id: String, shown: bool| {
         spawn_local(async move {
             done(
-                invoke::<Vec<Overlay>>("overlay_show", ShowArg { id, shown })
+                invoke(&call::OverlayShow { id, shown })
                     .await
                     .map_err(|e| e.message),
                 None,
@@ -179,7 +152,7 @@ pub fn OverlayControl() -> impl IntoView {
     let remove = move |id: String| {
         spawn_local(async move {
             done(
-                invoke::<Vec<Overlay>>("overlay_remove", IdArg { id })
+                invoke(&call::OverlayRemove { id })
                     .await
                     .map_err(|e| e.message),
                 None,

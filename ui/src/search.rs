@@ -4,24 +4,10 @@ use crate::symbols;
 use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use yitu_domain::Layer;
-
+use yitu_ipc::call;
 /// A hit as the shell sends it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Hit {
-    pub layer: String,
-    pub id: String,
-    pub name: String,
-    pub town: String,
-    pub lon: f64,
-    pub lat: f64,
-}
-
-#[derive(Serialize)]
-struct QueryArg {
-    query: String,
-}
+pub use yitu_ipc::registry::Hit;
 
 #[component]
 pub fn SearchBox(on_choose: impl Fn(Layer, Hit) + Copy + Send + Sync + 'static) -> impl IntoView {
@@ -35,7 +21,7 @@ pub fn SearchBox(on_choose: impl Fn(Layer, Hit) + Copy + Send + Sync + 'static) 
             return;
         }
         spawn_local(async move {
-            let found = invoke::<Vec<Hit>>("search", QueryArg { query: q.clone() })
+            let found = invoke(&call::Search { query: q.clone() })
                 .await
                 .unwrap_or_default();
             // A slower reply to an older query must not replace the current one.
@@ -58,7 +44,7 @@ pub fn SearchBox(on_choose: impl Fn(Layer, Hit) + Copy + Send + Sync + 'static) 
                             Some(view! { <li class="muted">{lang.get().t("没有找到", "Nothing found")}</li> })
                         } else { None }}
                         {list.into_iter().map(|h| {
-                            let layer = Layer::from_code(&h.layer).unwrap_or(Layer::Teams);
+                            let layer = h.layer;
                             let icon = symbols::data_url(layer, crate::map::base_colour(layer));
                             let chosen = h.clone();
                             view! {

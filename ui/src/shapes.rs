@@ -17,8 +17,11 @@ pub fn follow() {
         if !shared.ready() {
             return;
         }
-        let empty = serde_json::json!({ "type": "FeatureCollection", "features": [] });
-        shared.with_map(|m| map::set_source(m, "roads", r.as_ref().map_or(&empty, |r| &r.lines)));
+        let lines = r.map_or_else(
+            || serde_json::json!({ "type": "FeatureCollection", "features": [] }),
+            |r| serde_json::to_value(&r.lines).expect("GeoJSON lines serialize"),
+        );
+        shared.with_map(|m| map::set_source(m, "roads", &lines));
     });
 
     // The area being drawn (open, with its corners), or the finished one (filled).

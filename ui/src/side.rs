@@ -16,16 +16,11 @@ use crate::tauri::invoke;
 use crate::warnings::WarningsPanel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Serialize;
 use yitu_domain::command::incident::Incident;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::Layer;
+use yitu_ipc::call;
 use yitu_ui_state::{Shown, Side, Window};
-
-#[derive(Serialize)]
-struct IdArg<'a> {
-    id: &'a str,
-}
 
 #[component]
 pub fn SidePanel(answers: Answers) -> impl IntoView {
@@ -43,12 +38,12 @@ pub fn SidePanel(answers: Answers) -> impl IntoView {
         set_record.set(None);
         set_stock.set(Vec::new());
         spawn_local(async move {
-            let r = invoke::<Resource>("resource", IdArg { id: &id })
+            let r = invoke(&call::Resource { id: id.clone() })
                 .await
                 .map_err(|e| e.message);
             set_record.set(Some(r));
             if layer == Layer::Depots {
-                if let Ok(rows) = invoke::<Vec<StockRow>>("depot_stock", IdArg { id: &id }).await {
+                if let Ok(rows) = invoke(&call::DepotStock { id: id.clone() }).await {
                     set_stock.set(rows);
                 }
             }
@@ -65,7 +60,7 @@ pub fn SidePanel(answers: Answers) -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            if let Ok(r) = invoke::<Resource>("resource", IdArg { id: &id }).await {
+            if let Ok(r) = invoke(&call::Resource { id: id.clone() }).await {
                 if record
                     .with_untracked(|old| old.as_ref().and_then(|o| o.as_ref().ok()) != Some(&r))
                 {
@@ -111,7 +106,7 @@ pub fn SidePanel(answers: Answers) -> impl IntoView {
                     // The ledger changed: read the depot's balances and the layers' dates again.
                     let Some((_, id)) = open.get_untracked() else { return };
                     spawn_local(async move {
-                        if let Ok(rows) = invoke::<Vec<StockRow>>("depot_stock", IdArg { id: &id }).await {
+                        if let Ok(rows) = invoke(&call::DepotStock { id: id.clone() }).await {
                             set_stock.set(rows);
                         }
                     });

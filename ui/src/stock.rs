@@ -6,29 +6,12 @@ use crate::i18n::Lang;
 use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use yitu_domain::stock::warning::Warning;
 use yitu_domain::stock::MoveKind;
-
+use yitu_ipc::call;
+use yitu_ipc::stock::NewLine;
 /// One row of a depot's stock, as the shell sends it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct StockRow {
-    pub code: String,
-    pub category: String,
-    pub name: String,
-    pub unit: String,
-    pub expiry: Option<String>,
-    pub minimum: Option<i64>,
-    pub balance: Balance,
-    #[serde(default)]
-    pub warnings: Vec<Warning>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub struct Balance {
-    pub on_hand: i64,
-    pub reserved: i64,
-}
+pub use yitu_ipc::stock::StockRow;
 
 /// The value a code select takes for "a material this depot does not hold yet".
 const NEW_LINE: &str = "new";
@@ -155,25 +138,6 @@ fn row(r: StockRow, l: Lang) -> impl IntoView {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct MoveArgs {
-    depot: String,
-    code: String,
-    kind: String,
-    quantity: i64,
-    note: String,
-    new_line: Option<NewLineArg>,
-}
-
-#[derive(Serialize)]
-struct NewLineArg {
-    name: String,
-    unit: String,
-    expiry: Option<String>,
-    minimum: Option<i64>,
-}
-
 /// Reads an optional whole number from a form field: empty is none.
 fn optional_count(s: &str, l: Lang) -> Result<Option<i64>, String> {
     let s = s.trim();
@@ -233,7 +197,7 @@ fn StockMove(
                     return;
                 }
             };
-            let line = NewLineArg {
+            let line = NewLine {
                 name: new_name.get_untracked(),
                 unit: new_unit.get_untracked(),
                 expiry: Some(new_expiry.get_untracked()).filter(|e| !e.is_empty()),
@@ -243,17 +207,17 @@ fn StockMove(
         } else {
             (code.get_untracked(), kind.get_untracked(), None)
         };
-        let args = MoveArgs {
+        let args = call::StockMove {
             depot: depot.clone(),
             code,
-            kind: kind.code().to_owned(),
+            kind,
             quantity: q,
             note: note.get_untracked(),
             new_line,
         };
         set_error.set(None);
         spawn_local(async move {
-            match invoke::<serde_json::Value>("stock_move", args).await {
+            match invoke(&args).await {
                 Ok(_) => {
                     if is_new() {
                         // The new line is now in the list: select it for the next movement.
@@ -324,14 +288,6 @@ fn StockMove(
     }
 }
 
-#[derive(Serialize)]
-struct TermsArgs {
-    depot: String,
-    code: String,
-    expiry: Option<String>,
-    minimum: Option<i64>,
-}
-
 /// A line's expiry date and minimum level (最低库存), prefilled with the line's own.
 #[component]
 fn TermsForm(
@@ -367,7 +323,7 @@ fn TermsForm(
                 return;
             }
         };
-        let args = TermsArgs {
+        let args = call::StockTerms {
             depot: depot.clone(),
             code: code.get_untracked(),
             expiry: Some(expiry.get_untracked()).filter(|e| !e.is_empty()),
@@ -376,7 +332,7 @@ fn TermsForm(
         set_error.set(None);
         set_saved.set(false);
         spawn_local(async move {
-            match invoke::<()>("stock_terms", args).await {
+            match invoke(&args).await {
                 Ok(()) => {
                     set_saved.set(true);
                     on_set();

@@ -4,90 +4,14 @@
 
 use crate::details;
 use crate::i18n::Lang;
-use crate::tauri::{invoke, NoArgs};
+use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use wasm_bindgen::JsValue;
-use yitu_domain::registries::resource::Resource;
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Enrolment {
-    server: String,
-    user: String,
-    role: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Report {
-    pushed: u64,
-    accepted: u64,
-    pulled: u64,
-    conflicts: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct PassError {
-    code: String,
-    message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Pass {
-    at_ms: i64,
-    report: Option<Report>,
-    error: Option<PassError>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-struct Status {
-    enrolled: Option<Enrolment>,
-    online: Option<bool>,
-    pending: u64,
-    last_sync_ms: Option<i64>,
-    last_pass: Option<Pass>,
-    conflicts: usize,
-    refused: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Version {
-    value: serde_json::Value,
-    author: String,
-    stamp: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Conflict {
-    collection: String,
-    record_id: String,
-    field: String,
-    versions: Vec<Version>,
-    record: Option<Resource>,
-    incident: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Refused {
-    seq: i64,
-    reason: String,
-}
-
-#[derive(Serialize)]
-struct EnrolArgs<'a> {
-    server: &'a str,
-    code: &'a str,
-    label: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ResolveArgs<'a> {
-    record_id: &'a str,
-    field: &'a str,
-    value: &'a serde_json::Value,
-}
+use yitu_ipc::call;
+use yitu_ipc::sync::{ConflictView as Conflict, Refused, SyncStatus as Status};
+use yitu_ipc::ErrorCode;
 
 /// What the indicator says: its `data-state` and its words.
 fn state_of(s: &Status) -> &'static str {
@@ -197,17 +121,17 @@ pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
 
     let lists = move || {
         spawn_local(async move {
-            if let Ok(c) = invoke::<Vec<Conflict>>("sync_conflicts", NoArgs {}).await {
+            if let Ok(c) = invoke(&call::SyncConflicts {}).await {
                 set_conflicts.set(c);
             }
-            if let Ok(r) = invoke::<Vec<Refused>>("sync_refused", NoArgs {}).await {
+            if let Ok(r) = invoke(&call::SyncRefused {}).await {
                 set_refused.set(r);
             }
         });
     };
     let refresh = move || {
         spawn_local(async move {
-            let Ok(s) = invoke::<Status>("sync_status", NoArgs {}).await else {
+            let Ok(s) = invoke(&call::SyncStatus {}).await else {
                 return;
             };
             if let Some(p) = &s.last_pass {
@@ -234,7 +158,7 @@ pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
         set_busy.set(true);
         set_error.set(None);
         spawn_local(async move {
-            if let Err(e) = invoke::<Pass>("sync_now", NoArgs {}).await {
+            if let Err(e) = invoke(&call::SyncNow {}).await {
                 set_error.set(Some(e.message));
             }
             set_busy.set(false);
@@ -250,12 +174,12 @@ pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
             label.get_untracked(),
         );
         spawn_local(async move {
-            let args = EnrolArgs {
-                server: &s,
-                code: &c,
-                label: &l,
+            let args = call::SyncEnrol {
+                server: s,
+                code: c,
+                label: l,
             };
-            match invoke::<Status>("sync_enrol", args).await {
+            match invoke(&args).await {
                 Ok(st) => {
                     code.set(String::new());
                     set_status.set(st);
@@ -268,12 +192,12 @@ pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
     let pick = move |record_id: String, field: String, value: serde_json::Value| {
         set_error.set(None);
         spawn_local(async move {
-            let args = ResolveArgs {
-                record_id: &record_id,
-                field: &field,
-                value: &value,
+            let args = call::SyncResolve {
+                record_id,
+                field,
+                value,
             };
-            match invoke::<()>("sync_resolve", args).await {
+            match invoke(&args).await {
                 Ok(()) => {
                     on_changed();
                     lists();
@@ -342,8 +266,8 @@ pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
                                     <dd id="sync-last">{s.last_sync_ms.map(clock).unwrap_or_else(|| l.t("从未", "never").into())}</dd>
                                 </dl>
                                 {s.last_pass.clone().and_then(|p| p.error).map(|e| view! {
-                                    <p class="error" id="sync-last-error" data-code=e.code.clone()>
-                                        {if e.code == "offline" { l.t("无法连接服务器，修改已保存在本机，恢复后自动上传。", "Cannot reach the server; changes are kept here and sent once it is back.") } else { "" }}
+                                    <p class="error" id="sync-last-error" data-code=e.code.as_str()>
+                                        {if e.code == ErrorCode::Offline { l.t("无法连接服务器，修改已保存在本机，恢复后自动上传。", "Cannot reach the server; changes are kept here and sent once it is back.") } else { "" }}
                                         <small>{e.message}</small>
                                     </p>
                                 })}

@@ -2,17 +2,12 @@
 //! the webview has no WebGL 2 (no map can be drawn), and a plain alternative on any screen.
 
 use crate::i18n::Lang;
-use crate::tauri::invoke_bytes;
+use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Serialize;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::{registries::town, Layer};
-
-#[derive(Serialize)]
-struct LayerArg<'a> {
-    layer: &'a str,
-}
+use yitu_ipc::call;
 
 /// The kind, state and key figure of a record, as the table shows them.
 fn columns(r: &Resource, lang: Lang) -> (String, String, String) {
@@ -70,7 +65,7 @@ pub fn TableView(on_open: impl Fn(Layer, String) + Copy + Send + Sync + 'static)
         let l = layer.get();
         set_rows.set(None);
         spawn_local(async move {
-            let got = invoke_bytes::<Vec<Resource>>("resources", LayerArg { layer: l.code() })
+            let got = invoke(&call::Resources { layer: l })
                 .await
                 .map_err(|e| e.message);
             if layer.get_untracked() == l {

@@ -2,20 +2,12 @@
 //! below its minimum, depot by depot, the most urgent first; a depot opens its stock.
 
 use crate::i18n::Lang;
-use crate::stock::StockRow;
-use crate::tauri::{invoke, NoArgs};
+use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 use yitu_domain::stock::warning::Warning;
-
-#[derive(Debug, Clone, Deserialize)]
-struct LineWarning {
-    depot_id: String,
-    depot: String,
-    town_code: String,
-    line: StockRow,
-}
+use yitu_ipc::call;
+use yitu_ipc::stock::LineWarning;
 
 /// How urgent a line is: expired before below the minimum before expiring.
 fn urgency(w: &Warning) -> u8 {
@@ -34,9 +26,7 @@ pub fn WarningsPanel(
     let lang = crate::context::lang();
     let (found, set_found) = signal(None::<Result<Vec<LineWarning>, String>>);
     spawn_local(async move {
-        let r = invoke::<Vec<LineWarning>>("stock_warnings", NoArgs {})
-            .await
-            .map_err(|e| e.message);
+        let r = invoke(&call::StockWarnings {}).await.map_err(|e| e.message);
         set_found.set(Some(r));
     });
     view! {

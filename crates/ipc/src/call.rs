@@ -489,7 +489,7 @@ impl Command for EditDraft {
 #[serde(rename_all = "camelCase")]
 pub struct DecisionAct {
     pub id: String,
-    pub act: decision::Act,
+    pub act: yitu_domain::command::act::Act,
 }
 impl Command for DecisionAct {
     const NAME: &'static str = "decision_act";

@@ -1,13 +1,10 @@
-//! Decisions as the window acts on and reads them: what a user does to a decision, and a
-//! decision with everything that happened to it; the chain check's report.
+//! Decisions as the window reads them: a decision with everything that happened to it, and the
+//! chain check's report. What a user does to a decision is the domain's
+//! `yitu_domain::command::act::Act`.
 
 use serde::{Deserialize, Serialize};
 use yitu_domain::command::chain::{Broken, Event};
 use yitu_domain::command::decision::Decision;
-
-/// What a user does to an existing decision (it crosses tagged: `{"act": "review", …}`):
-/// the domain's, whose `plan` says what it does.
-pub use yitu_domain::command::act::Act;
 
 /// An acknowledgement recorded for a recipient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,32 +48,4 @@ pub struct VerifyReport {
     /// first), then each signed decision against its issue event.
     pub first_broken: Option<Broken>,
     pub broken: Vec<Broken>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn acts_cross_tagged_by_their_name() {
-        for (act, json) in [
-            (
-                Act::Review {
-                    agree: false,
-                    advice: "再核实".into(),
-                },
-                serde_json::json!({"act": "review", "agree": false, "advice": "再核实"}),
-            ),
-            (Act::Issue, serde_json::json!({"act": "issue"})),
-            (
-                Act::Acknowledge {
-                    recipient: "区消防救援支队".into(),
-                },
-                serde_json::json!({"act": "acknowledge", "recipient": "区消防救援支队"}),
-            ),
-        ] {
-            assert_eq!(serde_json::to_value(&act).unwrap(), json);
-            assert_eq!(serde_json::from_value::<Act>(json).unwrap(), act);
-        }
-    }
 }

@@ -13,6 +13,7 @@ use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use yitu_domain::command::act::Act;
 use yitu_domain::command::incident::{IncidentKind, IncidentLevel};
 use yitu_domain::command::role::Role;
 use yitu_domain::command::workflow::DecisionState;
@@ -24,7 +25,6 @@ use yitu_domain::registries::team::Readiness;
 use yitu_domain::space::crs::Crs;
 use yitu_domain::stock::MoveKind;
 use yitu_domain::Layer;
-use yitu_ipc::decision::Act;
 use yitu_ipc::{call, Command, ErrorCode, Failure};
 
 /// Near the city centre, inside the district.
@@ -929,10 +929,7 @@ fn sync(shell: &Shell, data: &DemoDataset) {
             server_dir.path().join("server.sqlite").display()
         );
         let store = yitu_server::Store::open(&url).await.unwrap();
-        for (name, role) in [
-            ("王参谋", yitu_domain::command::role::Role::Staff),
-            ("张指挥", yitu_domain::command::role::Role::Commander),
-        ] {
+        for (name, role) in [("王参谋", Role::Staff), ("张指挥", Role::Commander)] {
             store.add_user(name, role, now()).await.unwrap();
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -8,29 +8,9 @@ use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use yitu_domain::Layer;
 
-/// What the base map is drawn from: GeoJSON text of the shipped layers.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct BaseMap {
-    pub outline: String,
-    pub neighbours: String,
-    pub rivers: String,
-    /// The glyph URL template for labels (`…/{fontstack}/{range}.pbf`).
-    pub glyphs: String,
-    /// The URL template of a layer's clustered symbols as vector tiles
-    /// (`…/{layer}/{z}/{x}/{y}.pbf`), cut by the shell and fetched by MapLibre's worker.
-    pub features: String,
-}
-
-impl BaseMap {
-    /// Where the worker fetches a layer's tiles; `version` names the drawing (as the shell's
-    /// `map_filter` numbered it), so a redraw is a new URL no cache answers.
-    pub fn features_url(&self, layer: Layer, version: u64) -> String {
-        format!(
-            "{}?v={version}",
-            self.features.replace("{layer}", layer.code())
-        )
-    }
-}
+/// What the base map is drawn from (the shipped layers' GeoJSON text, the glyph and feature
+/// URL templates), as the shell answers `base_map`.
+pub use yitu_ipc::app::BaseMap;
 
 /// Adds the shipped base layers: neighbouring districts, the district outline, rivers.
 pub fn add_base(map: &Map, base: &BaseMap) {

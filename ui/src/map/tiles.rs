@@ -8,21 +8,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// A tile package drawn under the resource layers, as the shell describes the active one.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct TileBase {
-    pub id: String,
-    /// `yitu-tiles://localhost/{id}/{z}/{x}/{y}` (or the Windows form).
-    pub template: String,
-    /// "raster" or "vector".
-    pub kind: String,
-    pub min_zoom: u8,
-    pub max_zoom: u8,
-    pub bounds: Option<[f64; 4]>,
-    pub attribution: Option<String>,
-    /// For vector packages: the ids of their layers, each drawn in a plain style.
-    #[serde(default)]
-    pub vector_layers: Vec<String>,
-}
+pub use yitu_ipc::basemap::TileBase;
+use yitu_ipc::basemap::TileKind;
 
 /// The source and the layers prefixed with this are the tile base map's.
 const TILE_BASE: &str = "tilebase";
@@ -102,12 +89,12 @@ pub fn set_tile_base(map: &Map, base: Option<&TileBase>) {
     }
     let Some(base) = base else { return };
     let mut source = json!({
-        "type": if base.kind == "vector" { "vector" } else { "raster" },
+        "type": base.kind.as_str(),
         "tiles": [base.template],
         "minzoom": base.min_zoom,
         "maxzoom": base.max_zoom,
     });
-    if base.kind != "vector" {
+    if base.kind == TileKind::Raster {
         source["tileSize"] = json!(256);
     }
     if let Some(b) = base.bounds {
@@ -117,7 +104,7 @@ pub fn set_tile_base(map: &Map, base: Option<&TileBase>) {
         source["attribution"] = json!(a);
     }
     map.add_source(TILE_BASE, &js(&source));
-    if base.kind == "vector" {
+    if base.kind == TileKind::Vector {
         for (i, layer) in base.vector_layers.iter().enumerate() {
             let look = VectorLook::of(layer);
             let mut drawn = vec![

@@ -4,7 +4,8 @@ use super::Conn;
 use crate::Error;
 use yitu_domain::EntityId;
 
-use yitu_ipc::decision::Ack;
+/// An acknowledgement recorded for a recipient (a reply the window reads: `yitu_ipc`).
+pub use yitu_ipc::decision::Ack;
 
 pub(crate) async fn insert(conn: &mut Conn, decision: EntityId, ack: &Ack) -> Result<(), Error> {
     sqlx::query(

@@ -5,7 +5,8 @@ use super::Conn;
 use crate::Error;
 use yitu_domain::EntityId;
 
-use yitu_ipc::decision::HistoryRow;
+/// One row of a decision's history (a reply the window reads: `yitu_ipc`).
+pub use yitu_ipc::decision::HistoryRow;
 
 pub(crate) async fn append(
     conn: &mut Conn,
@@ -33,8 +34,7 @@ pub(crate) async fn of_decision(
     conn: &mut Conn,
     decision: EntityId,
 ) -> Result<Vec<HistoryRow>, Error> {
-    type Row = (i64, String, String, String, String, String, String);
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<(i64, String, String, String, String, String, String)> = sqlx::query_as(
         "SELECT at_ms, actor, role, action, from_state, to_state, note FROM decision_history
          WHERE decision_id = ? ORDER BY seq",
     )
