@@ -233,7 +233,7 @@ impl Store {
             planned(&mut conn, actor, id, &act, at_ms).await?
         };
         let key = if ahead.signs() {
-            Some(self.device_key(at_ms).await?)
+            Some(self.device_key()?)
         } else {
             None
         };
@@ -534,6 +534,10 @@ async fn append(
         prev_hash: &prev,
     }
     .seal(key);
+    // The signing device is known to this store from its first signed event on (`verify`
+    // checks every event against the known keys), in the same write as the event.
+    let at_ms = w.at_ms();
+    device::insert_if_absent(w.conn(), &e.device, "this device", at_ms).await?;
     chain_event::insert(w.conn(), &e).await?;
     w.change(&yitu_domain::sync::Op::Event {
         event: Box::new(e.clone()),

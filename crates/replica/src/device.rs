@@ -3,7 +3,6 @@
 //! inspected, and whoever can rewrite it must not also find the key that re-signs it. The key
 //! is made once per data folder from the operating system's random source.
 
-use crate::table::device;
 use crate::{Error, Store};
 use ed25519_dalek::SigningKey;
 use std::io::Write;
@@ -22,8 +21,9 @@ impl Store {
             .join(KEY_FILE)
     }
 
-    /// This device's key, made on first use (and its public half recorded in `device`).
-    pub async fn device_key(&self, at_ms: i64) -> Result<SigningKey, Error> {
+    /// This device's key, made on first use. Its public half is recorded in `device` by the
+    /// write that first signs with it, so a refused act leaves the database as it was.
+    pub fn device_key(&self) -> Result<SigningKey, Error> {
         let path = self.key_path();
         let key = match std::fs::read_to_string(&path) {
             Ok(text) => parse(&text).ok_or_else(|| Error::DeviceKey {
@@ -36,9 +36,6 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create(&path)?,
             Err(source) => return Err(Error::DeviceKey { path, source }),
         };
-        let mut conn = self.pool.acquire().await?;
-        let public = hex(key.verifying_key().as_bytes());
-        device::insert_if_absent(&mut conn, &public, "this device", at_ms).await?;
         Ok(key)
     }
 
