@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
 use wasm_bindgen::JsValue;
+use yitu_domain::sync::Collection;
 use yitu_ipc::call;
 use yitu_ipc::sync::{ConflictView as Conflict, Refused, SyncStatus as Status};
 use yitu_ipc::ErrorCode;
@@ -74,16 +75,8 @@ fn typed(text: &str, like: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-fn collection_words(c: &str, lang: Lang) -> &'static str {
-    match c {
-        "teams" => lang.t("救援队伍", "Team"),
-        "experts" => lang.t("专家", "Expert"),
-        "depots" => lang.t("物资库", "Depot"),
-        "shelters" => lang.t("避难场所", "Shelter"),
-        "hazards" => lang.t("隐患点", "Hazard"),
-        "incidents" => lang.t("事件", "Incident"),
-        _ => lang.t("记录", "Record"),
-    }
+fn collection_words(c: Collection, lang: Lang) -> &'static str {
+    lang.t(c.zh(), c.en())
 }
 
 /// The field's label as the details panel shows it, or its name.
@@ -296,7 +289,7 @@ pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
                             {move || conflicts.get().into_iter().map(|c| {
                                 let l = lang.get();
                                 let name = c.record.as_ref().map(|r| r.name().to_owned()).or_else(|| c.incident.clone()).unwrap_or_else(|| c.record_id.clone());
-                                let heading = format!("{} · {} · {}", collection_words(&c.collection, l), name, field_words(&c, l));
+                                let heading = format!("{} · {} · {}", collection_words(c.collection, l), name, field_words(&c, l));
                                 let like = c.versions.first().map(|v| v.value.clone()).unwrap_or_default();
                                 let typed_value = RwSignal::new(String::new());
                                 let (rid, fld) = (c.record_id.clone(), c.field.clone());

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use yitu_domain::command::chain::{Broken, Event};
 use yitu_domain::command::decision::Decision;
+pub use yitu_domain::command::fold::Concurrent;
 
 /// An acknowledgement recorded for a recipient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,6 +13,12 @@ pub struct Ack {
     pub recipient: String,
     pub at_ms: i64,
     pub recorded_by: String,
+    /// The desk it was recorded on.
+    #[serde(default)]
+    pub desk: String,
+    /// Recorded while another desk withdrew the decision: the recipient must be told.
+    #[serde(default)]
+    pub unaware_of_withdrawal: bool,
 }
 
 /// One row of a decision's history.
@@ -24,6 +31,22 @@ pub struct HistoryRow {
     pub from_state: String,
     pub to_state: String,
     pub note: String,
+    /// The act's id (empty for the draft's first line), which `concurrent` names.
+    #[serde(default)]
+    pub transition: String,
+    /// The desk it was taken on.
+    #[serde(default)]
+    pub desk: String,
+    /// `applied`, `recorded` (kept on the sheet, changed nothing) or `void` (not applied).
+    #[serde(default = "applied")]
+    pub outcome: String,
+    /// Why it did not apply, Chinese first.
+    #[serde(default)]
+    pub reason: String,
+}
+
+fn applied() -> String {
+    "applied".into()
 }
 
 /// A decision with everything that happened to it, as its panel and `decision show` show it.
@@ -35,6 +58,9 @@ pub struct DecisionView {
     pub awaiting: Vec<String>,
     pub history: Vec<HistoryRow>,
     pub events: Vec<Event>,
+    /// Acts two desks took at once, and what the rule kept ("两端同时操作").
+    #[serde(default)]
+    pub concurrent: Vec<Concurrent>,
 }
 
 /// What checking every incident's chain and every signed decision found.
@@ -44,6 +70,10 @@ pub struct VerifyReport {
     pub incidents: usize,
     pub events: usize,
     pub decisions_checked: usize,
+    /// Places where two desks signed for one incident at once (the chain branches there: a
+    /// recorded merge, not a break).
+    #[serde(default)]
+    pub branches: usize,
     /// The first link that does not hold: chains are checked incident by incident (oldest
     /// first), then each signed decision against its issue event.
     pub first_broken: Option<Broken>,

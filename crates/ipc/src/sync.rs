@@ -67,7 +67,7 @@ pub struct Version {
 /// A field in conflict, with the record it belongs to (for its name and field labels).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConflictView {
-    pub collection: String,
+    pub collection: yitu_domain::sync::Collection,
     pub record_id: String,
     pub field: String,
     /// The version shown now first, then the others.

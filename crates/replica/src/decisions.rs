@@ -1,24 +1,33 @@
-//! Decisions in the store. Every transition is decided by `yitu_domain::command::workflow::transition`
-//! and carried out in one transaction with all it causes: stock reserved in the ledger and
-//! shelter places promised when a decision is issued (and given back when it is withdrawn or
-//! superseded), the signed chain event, the history row. A refusal rolls everything back.
-//! From issue on, the stored document is frozen as the exact bytes that were signed.
+//! Decisions in the store. A decision travels: its draft is a synced record
+//! (`Collection::Decisions`, one field per part of its content), each act on it is a synced
+//! transition (`yitu_domain::command::transition`), and its row, sheet history,
+//! acknowledgements, shelter places and ledger reservations are what the domain's fold of its
+//! acts makes (`yitu_domain::command::fold`), rebuilt here whenever a field or an act arrives,
+//! from this desk or from another. An act taken here is planned by the domain, signed where it
+//! signs, and refused whole (nothing written) when the workflow, a depot or a shelter cannot
+//! take it. From issue on, the stored document is the exact bytes that were signed.
 
-use crate::movement::{move_in, Movement};
 use crate::table::{
-    chain_event, decision as decision_table, decision_ack, decision_history, device, resource,
-    shelter_reservation, stock_line,
+    chain_event, decision as decision_table, decision_ack, decision_act, decision_history, device,
+    incident, ledger_entry, record_op, resource, shelter_reservation, stock_line, Conn,
 };
 use crate::user::Actor;
 use crate::write::Write;
 use crate::{Error, Store};
 use ed25519_dalek::SigningKey;
+use std::collections::BTreeMap;
 use yitu_domain::beijing_time::BeijingTime;
-use yitu_domain::command::act::{self, By, Plan};
-use yitu_domain::command::chain::{self, Broken, Event, EventKind, Unsealed, GENESIS};
+use yitu_domain::command::act::{self, By};
+use yitu_domain::command::chain::{self, Broken, Event, Unsealed, GENESIS};
 use yitu_domain::command::decision::{Content, Decision, Signoff};
+use yitu_domain::command::desk;
+use yitu_domain::command::draft;
+use yitu_domain::command::fold::{self, Folded, Outcome};
+use yitu_domain::command::transition::Transition;
 use yitu_domain::command::workflow::{self, Action, DecisionState, Refusal};
 use yitu_domain::registries::resource::Resource;
+use yitu_domain::stock::LedgerEntry;
+use yitu_domain::sync::{merge, Collection, Op};
 use yitu_domain::EntityId;
 
 pub use yitu_domain::command::act::Act;
@@ -29,8 +38,9 @@ fn refuse(zh: String, en: String) -> Error {
 }
 
 impl Store {
-    /// Stores a new draft. Names of depots, materials and shelters left empty are filled in from
-    /// the registries, so the printed sheet says what the ids mean.
+    /// Stores a new draft, as a record every desk receives. Names of depots, materials and
+    /// shelters left empty are filled in from the registries, so the printed sheet says what the
+    /// ids mean. A draft has no number: it is numbered when it is signed (签发).
     pub async fn draft_decision(
         &self,
         actor: &Actor,
@@ -50,15 +60,10 @@ impl Store {
         }
         self.incident(incident_id).await?;
         self.checked(incident_id, &mut content).await?;
-        let year = BeijingTime::from_unix_ms(at_ms).year;
-        let prefix = Decision::number_for(year, 0);
-        let prefix = prefix.trim_end_matches("0号");
-        let mut w = self.write(&actor.name, at_ms).await?;
-        let taken = decision_table::count_numbered(w.conn(), prefix).await?;
         let decision = Decision {
             id,
             incident_id,
-            number: Decision::number_for(year, taken as u32 + 1),
+            number: String::new(),
             state: DecisionState::Draft,
             content,
             drafted: Signoff {
@@ -69,10 +74,18 @@ impl Store {
             approved: None,
             issued: None,
         };
-        decision_table::insert(w.conn(), &decision).await?;
-        history(&mut w, id, actor, "draft", "", DecisionState::Draft, "").await?;
+        let mut w = self.write(&actor.name, at_ms).await?;
+        let fields = draft::fields(&decision)?;
+        w.change(&Op::record(
+            Collection::Decisions,
+            id,
+            fields,
+            &Default::default(),
+        ))
+        .await?;
+        let folded = rebuild(w.conn(), id, None).await?;
         w.commit().await?;
-        Ok(decision)
+        Ok(folded.map(|f| f.decision).unwrap_or(decision))
     }
 
     /// Checks a draft's content against the registries and fills in the names of depots,
@@ -135,7 +148,9 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces a draft's content (before review agrees to it), as the `--as` user.
+    /// Edits a draft (before review agrees to it), as `actor`: only the parts that changed are
+    /// written, each based on the value it replaces, so two desks editing different parts at
+    /// once both keep their edit and two editing the same part make a conflict every desk lists.
     pub async fn edit_draft(
         &self,
         actor: &Actor,
@@ -144,28 +159,21 @@ impl Store {
         at_ms: i64,
     ) -> Result<Decision, Error> {
         let before = self.decision(id).await?;
-        let next = workflow::transition(before.state, Action::Edit, actor.role)?;
+        workflow::transition(before.state, Action::Edit, actor.role)?;
         self.checked(before.incident_id, &mut content).await?;
         let mut w = self.write(&actor.name, at_ms).await?;
-        let mut d = decision_table::get(w.conn(), id).await?;
+        let d = decision_table::get(w.conn(), id).await?;
         workflow::transition(d.state, Action::Edit, actor.role)?;
-        d.content = content;
-        let from = d.state;
-        d.state = next;
-        decision_table::set_body(w.conn(), id, &decision_table::text(&d)?).await?;
-        decision_table::set_state(w.conn(), id, next).await?;
-        history(
-            &mut w,
-            id,
-            actor,
-            Action::Edit.code(),
-            from.code(),
-            next,
-            "",
-        )
-        .await?;
+        let changed = draft::changed(&d.content, &content)?;
+        if changed.is_empty() {
+            return Ok(d);
+        }
+        let bases = record_op::bases(w.conn(), id).await?;
+        w.change(&Op::record(Collection::Decisions, id, changed, &bases))
+            .await?;
+        let folded = rebuild(w.conn(), id, None).await?;
         w.commit().await?;
-        Ok(d)
+        Ok(folded.map(|f| f.decision).unwrap_or(d))
     }
 
     /// A decision as stored (its state from the state column).
@@ -185,7 +193,8 @@ impl Store {
         Ok(out)
     }
 
-    /// A decision with its acknowledgements, history and chain events.
+    /// A decision with its acknowledgements, history, chain events and the acts two desks took
+    /// at once.
     pub async fn decision_view(&self, id: EntityId) -> Result<DecisionView, Error> {
         let decision = self.decision(id).await?;
         let mut conn = self.pool.acquire().await?;
@@ -200,6 +209,7 @@ impl Store {
             vec![]
         };
         let history = decision_history::of_decision(&mut conn, id).await?;
+        let concurrent = decision_table::concurrent(&mut conn, id).await?;
         let events = self
             .chain(decision.incident_id)
             .await?
@@ -212,12 +222,22 @@ impl Store {
             awaiting,
             history,
             events,
+            concurrent,
         })
     }
 
-    /// Takes an action on a decision as `actor`, or refuses it writing nothing. The domain
-    /// plans what the act does (`yitu_domain::command::act::plan`); the store carries it out in
-    /// one write, refusing the whole act when a depot cannot promise what it draws.
+    /// This desk's short code (in every order number it signs): from its key, made on first use.
+    pub fn desk_code(&self) -> Result<String, Error> {
+        let key = self.device_key()?;
+        Ok(desk::code_of(&yitu_domain::command::canonical::hex(
+            key.verifying_key().as_bytes(),
+        )))
+    }
+
+    /// Takes an act on a decision as `actor`, or refuses it writing nothing. The domain plans
+    /// what the act does; the act travels as a transition, and the decision is rebuilt from the
+    /// fold of its acts, refusing the whole act when a depot or a shelter cannot give what the
+    /// fold now holds. Issuing a revision supersedes the decision it names in the same write.
     pub async fn act(
         &self,
         actor: &Actor,
@@ -226,68 +246,82 @@ impl Store {
         at_ms: i64,
         new_id: &mut (dyn FnMut() -> EntityId + Send + Sync),
     ) -> Result<Decision, Error> {
-        // Planned once before the key is touched, so a refused user never creates a key file;
-        // planned again inside the write, where the state read cannot change.
-        let ahead = {
-            let mut conn = self.pool.acquire().await?;
-            planned(&mut conn, actor, id, &act, at_ms).await?
-        };
-        let key = if ahead.signs() {
-            Some(self.device_key()?)
-        } else {
-            None
-        };
-        let mut w = self.write(&actor.name, at_ms).await?;
-        let plan = planned(w.conn(), actor, id, &act, at_ms).await?;
-        if let Some(old) = &plan.superseded {
-            carry_out(&mut w, key.as_ref(), actor, old, new_id).await?;
+        if matches!(act, Act::Supersede { .. }) {
+            return Err(refuse(
+                "替代由签发新决策完成，不能单独操作".into(),
+                "a decision is superseded by issuing its revision, not on its own".into(),
+            ));
         }
-        carry_out(&mut w, key.as_ref(), actor, &plan, new_id).await?;
+        // Planned once before the key is touched, so a refused user never creates a key file;
+        // planned again inside the write, where what it reads cannot change.
+        {
+            let mut conn = self.pool.acquire().await?;
+            planned(&mut conn, actor, id, &act, at_ms, "").await?;
+        }
+        let key = self.device_key()?;
+        let code = desk::code_of(&yitu_domain::command::canonical::hex(
+            key.verifying_key().as_bytes(),
+        ));
+        let mut w = self.write(&actor.name, at_ms).await?;
+        let d = decision_table::get(w.conn(), id).await?;
+        if record_op::field_ops(w.conn(), id).await?.is_empty() {
+            return Err(refuse(
+                "该决策起草于本版本之前，仅可在本机查阅".into(),
+                "this decision was drafted before decisions travelled: it can only be read".into(),
+            ));
+        }
+        let plan = planned(w.conn(), actor, id, &act, at_ms, &code).await?;
+        if let (Act::Issue, Some(old)) = (&act, d.content.supersedes) {
+            // The one it replaces first: a revision may count on what the old one held.
+            let by = Act::Supersede {
+                by: id,
+                number: plan.decision.number.clone(),
+            };
+            take(&mut w, &key, &code, actor, old, by, new_id).await?;
+        }
+        let decision = take(&mut w, &key, &code, actor, id, act, new_id).await?;
         w.commit().await?;
-        Ok(plan.decision)
+        Ok(decision)
     }
 
-    /// An incident's chain, in order.
+    /// An incident's chain, in place order (two events at one place: a branch).
     pub async fn chain(&self, incident_id: EntityId) -> Result<Vec<Event>, Error> {
         let mut conn = self.pool.acquire().await?;
         chain_event::of_incident(&mut conn, incident_id).await
     }
 
-    /// Checks every chain and signature, and every signed decision against what was signed.
+    /// Checks every event (its hash, its signature, its link to an event held here), every
+    /// signed decision against what was signed, and every decision's state against the fold of
+    /// its acts. Two events linked to one predecessor are a branch (two desks signed at once),
+    /// counted, not broken.
     pub async fn verify(&self) -> Result<VerifyReport, Error> {
         let mut conn = self.pool.acquire().await?;
         let rows = chain_event::all_rows(&mut conn).await?;
         let devices = device::public_keys(&mut conn).await?;
         let mut broken = Vec::new();
-        let mut chains: Vec<Vec<Event>> = Vec::new();
+        let mut by_incident: BTreeMap<EntityId, Vec<Event>> = BTreeMap::new();
         let events = rows.len();
         for row in rows {
             let (incident, seq, decision) =
                 (row.incident_id.clone(), row.seq, row.decision_id.clone());
-            let e = match row.event() {
-                Ok(e) => e,
-                Err(err) => {
+            match row.event() {
+                Ok(e) => by_incident.entry(e.incident_id).or_default().push(e),
+                Err(err) => broken.push(Broken {
                     // An unreadable id or kind is itself a changed byte.
-                    broken.push(Broken {
-                        incident_id: EntityId::parse(&incident).unwrap_or(EntityId::v7(0, [0; 10])),
-                        seq,
-                        decision_id: EntityId::parse(&decision).unwrap_or(EntityId::v7(0, [0; 10])),
-                        reason: format!("the event cannot be read: {err}"),
-                    });
-                    continue;
-                }
-            };
-            match chains.last_mut() {
-                Some(c) if c[0].incident_id == e.incident_id => c.push(e),
-                _ => chains.push(vec![e]),
+                    incident_id: EntityId::parse(&incident).unwrap_or(EntityId::v7(0, [0; 10])),
+                    seq,
+                    decision_id: EntityId::parse(&decision).unwrap_or(EntityId::v7(0, [0; 10])),
+                    reason: format!("the event cannot be read: {err}"),
+                }),
             }
         }
-        let incidents = chains.len();
-        for c in &chains {
-            if let Err(b) = chain::verify(c) {
-                broken.push(b);
-            }
-            for e in c {
+        let incidents = by_incident.len();
+        let mut branches = 0;
+        for chain in by_incident.values() {
+            let (b, found) = chain::verify_branching(chain);
+            branches += b;
+            broken.extend(found);
+            for e in chain {
                 if !devices.contains(&e.device) {
                     broken.push(Broken {
                         incident_id: e.incident_id,
@@ -298,60 +332,70 @@ impl Store {
                 }
             }
         }
-        // Each signed decision: its stored bytes are the issue event's payload, and its state is
-        // the one its events lead to.
+        let held: BTreeMap<&str, &Event> = by_incident
+            .values()
+            .flatten()
+            .map(|e| (e.hash.as_str(), e))
+            .collect();
         let decisions = decision_table::all_rows(&mut conn).await?;
         let mut decisions_checked = 0;
         for (id, incident, state, body) in decisions {
             let (Ok(id), Ok(incident)) = (EntityId::parse(&id), EntityId::parse(&incident)) else {
                 continue;
             };
-            let mine: Vec<&Event> = chains
-                .iter()
-                .flatten()
-                .filter(|e| e.decision_id == id)
-                .collect();
-            let issue = mine.iter().find(|e| e.kind == EventKind::Issue);
-            let expected = mine.iter().fold(None, |s, e| match e.kind {
-                EventKind::Issue => Some(DecisionState::Issued),
-                EventKind::Acknowledge => s,
-                EventKind::Complete => Some(DecisionState::Completed),
-                EventKind::Withdraw => Some(DecisionState::Withdrawn),
-                EventKind::Supersede => Some(DecisionState::Superseded),
-            });
-            let stored = DecisionState::from_code(&state).ok();
-            let signed_state = stored.map(DecisionState::is_signed).unwrap_or(true);
-            if issue.is_none() && !signed_state {
-                continue;
-            }
-            decisions_checked += 1;
             let link = |seq: i64, reason: String| Broken {
                 incident_id: incident,
                 seq,
                 decision_id: id,
                 reason,
             };
-            match issue {
-                None => broken.push(link(
+            let acts = decision_act::of_decision(&mut conn, id).await?;
+            // Every signed act's event is held as it was signed.
+            for a in &acts {
+                if let Some(e) = &a.t.event {
+                    match held.get(e.hash.as_str()) {
+                        Some(h) if *h == e => {}
+                        Some(h) => broken.push(link(
+                            h.seq,
+                            "the chain's copy of the event differs from the act that carried it"
+                                .into(),
+                        )),
+                        None => broken.push(link(
+                            e.seq,
+                            "an act's signed event is missing from the chain".into(),
+                        )),
+                    }
+                }
+            }
+            let Some(f) = folded(&mut conn, id, &acts).await? else {
+                continue;
+            };
+            if !f.decision.state.is_signed() && f.signed.is_none() {
+                continue;
+            }
+            decisions_checked += 1;
+            let stored = DecisionState::from_code(&state).ok();
+            if stored != Some(f.decision.state) {
+                broken.push(link(
                     0,
-                    format!("the decision is marked {state} but no issue event was signed for it"),
-                )),
-                Some(e) => {
-                    if e.payload != body {
-                        broken.push(link(
-                            e.seq,
-                            "the stored decision differs from the one signed at issue".into(),
-                        ));
-                    }
-                    if stored != expected {
-                        broken.push(link(
-                            e.seq,
-                            format!(
-                                "the decision is marked {state} but its signed events make it {}",
-                                expected.map(|s| s.code()).unwrap_or("unissued")
-                            ),
-                        ));
-                    }
+                    format!(
+                        "the decision is marked {state} but its acts make it {}",
+                        f.decision.state.code()
+                    ),
+                ));
+            }
+            if let Some(signed) = &f.signed {
+                if *signed != body {
+                    let seq = acts
+                        .iter()
+                        .filter_map(|a| a.t.event.as_ref())
+                        .find(|e| &e.payload == signed)
+                        .map(|e| e.seq)
+                        .unwrap_or(0);
+                    broken.push(link(
+                        seq,
+                        "the stored decision differs from the one signed at issue".into(),
+                    ));
                 }
             }
         }
@@ -360,165 +404,288 @@ impl Store {
             incidents,
             events,
             decisions_checked,
+            branches,
             first_broken: broken.first().cloned(),
             broken,
         })
     }
 }
 
-/// The plan of `act` on decision `id`, read on `conn`.
+/// The plan of `act` on decision `id` as the fold on this desk has it, numbered (an issue) as
+/// desk `code`'s next order in the incident.
 async fn planned(
-    conn: &mut crate::table::Conn,
+    conn: &mut Conn,
     actor: &Actor,
     id: EntityId,
     act: &Act,
     at_ms: i64,
-) -> Result<Plan, Error> {
-    let d = decision_table::get(conn, id).await?;
+    code: &str,
+) -> Result<act::Plan, Error> {
+    let mut d = decision_table::get(conn, id).await?;
     let acknowledged: Vec<String> = decision_ack::of_decision(conn, id)
         .await?
         .into_iter()
         .map(|a| a.recipient)
         .collect();
-    let old = match (act, d.content.supersedes) {
-        (Act::Issue, Some(old)) => Some(decision_table::get(conn, old).await?),
-        _ => None,
-    };
+    if matches!(act, Act::Issue) {
+        // Counted over every issue this desk signed in the incident, void ones too: a number
+        // once signed (and perhaps printed) is never given again.
+        let n = decision_act::issued_by_desk(conn, d.incident_id, code).await? + 1;
+        let year = BeijingTime::from_unix_ms(at_ms).year;
+        d.number = desk::order_number(year, if code.is_empty() { "?" } else { code }, n);
+    }
     let by = By {
         name: &actor.name,
         role: actor.role,
         at_ms,
     };
-    Ok(act::plan(&d, act, by, &acknowledged, old.as_ref())?)
+    Ok(act::plan(&d, act, by, &acknowledged)?)
 }
 
-/// Carries out one decision's plan inside the write: its stock moves (each checked against the
-/// balance), its shelter places (checked against what is free), its acknowledgement, body and
-/// state, the signed events and the history row.
-async fn carry_out(
+/// Takes one act on one decision inside the write: planned, signed where it signs, recorded as
+/// a transition (outbox and `decision_act`), and the decision rebuilt from its fold, checked
+/// against the stock and the shelters. Returns the decision after it.
+async fn take(
     w: &mut Write<'_>,
-    key: Option<&SigningKey>,
+    key: &SigningKey,
+    code: &str,
     actor: &Actor,
-    plan: &Plan,
+    id: EntityId,
+    act: Act,
     new_id: &mut (dyn FnMut() -> EntityId + Send + Sync),
-) -> Result<(), Error> {
+) -> Result<Decision, Error> {
+    let at_ms = w.at_ms();
+    let plan = planned(w.conn(), actor, id, &act, at_ms, code).await?;
     let d = &plan.decision;
-    for m in &plan.moves {
-        let movement = Movement {
-            depot: m.depot_id,
-            code: &m.code,
-            kind: m.kind,
-            quantity: m.quantity,
-            note: &m.note,
-        };
-        match move_in(w, &movement, None, new_id).await {
-            Ok(_) => {}
-            Err(Error::Invalid(yitu_domain::Error::Insufficient { limit, .. })) => {
-                return Err(refuse(
-                    format!(
-                        "{}的{}（{}）可预留仅 {} {}，不能预留 {}",
-                        m.depot_name, m.name, m.code, limit, m.unit, m.quantity
-                    ),
-                    format!(
-                        "depot {} can promise only {limit} of {}, not {}",
-                        m.depot_id, m.code, m.quantity
-                    ),
-                ))
-            }
-            Err(e) => return Err(e),
+    let event = match plan.events.first() {
+        Some(e) => Some(append(w, key, d, e.kind, e.payload.clone()).await?),
+        None => None,
+    };
+    let held: Vec<Transition> = decision_act::of_decision(w.conn(), id)
+        .await?
+        .into_iter()
+        .map(|s| s.t)
+        .collect();
+    let t = Transition {
+        id: new_id(),
+        decision: id,
+        incident: d.incident_id,
+        act,
+        by: actor.name.clone(),
+        role: actor.role,
+        desk: code.to_owned(),
+        at_ms: w.at_ms(),
+        after: fold::heads(&held),
+        event,
+    };
+    w.change(&Op::Act {
+        transition: Box::new(t.clone()),
+    })
+    .await?;
+    let f = rebuild(w.conn(), id, Some(&t))
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            what: "decision draft",
+            id: id.to_string(),
+        })?;
+    let line = f.lines.iter().find(|l| l.transition == t.id);
+    if let Some(l) = line.filter(|l| l.outcome == Outcome::Void) {
+        // The fold here refuses what the plan allowed: never expected, never written.
+        return Err(Error::Denied(l.reason.clone().unwrap_or(Refusal {
+            zh: "该操作未生效".into(),
+            en: "the act does not apply".into(),
+        })));
+    }
+    Ok(f.decision)
+}
+
+/// The fold of a decision's acts over its draft's fields, if its draft is here.
+async fn folded(
+    conn: &mut Conn,
+    id: EntityId,
+    acts: &[fold::Stamped],
+) -> Result<Option<Folded>, Error> {
+    let ops = record_op::field_ops(conn, id).await?;
+    if ops.is_empty() {
+        return Ok(None);
+    }
+    let m = merge::record(&ops);
+    match draft::from_fields(id, &m.winners) {
+        Ok(d) => Ok(Some(fold::fold(&d, acts))),
+        Err(e) => {
+            tracing::warn!(decision = %id, error = %e, "decision draft incomplete; waiting for more");
+            Ok(None)
         }
     }
-    for p in &plan.places {
-        if p.people > 0 {
-            let Some(Resource::Shelter(shelter)) = resource::live(w.conn(), p.shelter_id).await?
+}
+
+/// Rebuilds a decision from its draft's fields and the fold of its acts: its row, sheet
+/// history, acknowledgements, shelter places and ledger entries. `None` while its draft or its
+/// incident is not here yet (its acts are kept and folded when they come). With `local` (an
+/// act taken here), refuses when the fold now promises more of a depot's stock or a shelter's
+/// places than it has; what arrives from elsewhere is kept as the truth even when it does.
+pub(crate) async fn rebuild(
+    conn: &mut Conn,
+    id: EntityId,
+    local: Option<&Transition>,
+) -> Result<Option<Folded>, Error> {
+    let acts = decision_act::of_decision(conn, id).await?;
+    let Some(f) = folded(conn, id, &acts).await? else {
+        return Ok(None);
+    };
+    let d = &f.decision;
+    if !incident::exists(conn, d.incident_id).await? {
+        tracing::warn!(decision = %id, "decision of an incident not here yet; waiting");
+        return Ok(None);
+    }
+    let body = match &f.signed {
+        Some(signed) => signed.clone(),
+        None => decision_table::text(d)?,
+    };
+    let concurrent =
+        serde_json::to_string(&f.concurrent).map_err(|e| Error::Sync(e.to_string()))?;
+    decision_table::upsert(conn, d, &body, &concurrent).await?;
+    decision_history::replace(conn, id, &history(d, &f)).await?;
+    let acks: Vec<Ack> = f
+        .acknowledged
+        .iter()
+        .map(|a| Ack {
+            recipient: a.recipient.clone(),
+            at_ms: a.at_ms,
+            recorded_by: a.recorded_by.clone(),
+            desk: a.desk.clone(),
+            unaware_of_withdrawal: a.unaware_of_withdrawal,
+        })
+        .collect();
+    decision_ack::replace(conn, id, &acks).await?;
+
+    // Shelter places: what the fold promises, checked for a local act against what is free.
+    shelter_reservation::clear(conn, id).await?;
+    for p in &f.places {
+        if local.is_some_and(|t| t.id == p.cause) && p.what.people > 0 {
+            let Some(Resource::Shelter(shelter)) = resource::live(conn, p.what.shelter_id).await?
             else {
                 return Err(Error::NotFound {
                     what: "shelter",
-                    id: p.shelter_id.to_string(),
+                    id: p.what.shelter_id.to_string(),
                 });
             };
-            let promised = shelter_reservation::promised(w.conn(), p.shelter_id).await?;
+            let promised = shelter_reservation::promised(conn, p.what.shelter_id).await?;
             let free = i64::from(shelter.free_capacity()) - promised;
-            if p.people > free {
+            if p.what.people > free {
                 return Err(refuse(
                     format!(
                         "{}尚可安置 {} 人，不能安置 {} 人",
                         shelter.name,
                         free.max(0),
-                        p.people
+                        p.what.people
                     ),
                     format!(
                         "shelter {} has {} free places, not {}",
                         shelter.name,
                         free.max(0),
-                        p.people
+                        p.what.people
                     ),
                 ));
             }
         }
-        let at_ms = w.at_ms();
-        shelter_reservation::insert(w.conn(), new_id(), p.shelter_id, d.id, p.people, at_ms)
+        shelter_reservation::insert(conn, p.id, p.what.shelter_id, id, p.what.people, p.at_ms)
             .await?;
     }
-    if let Some(recipient) = &plan.acknowledged {
-        let ack = Ack {
-            recipient: recipient.clone(),
-            at_ms: w.at_ms(),
-            recorded_by: actor.name.clone(),
-        };
-        decision_ack::insert(w.conn(), d.id, &ack).await?;
+
+    // Ledger entries: the fold's, each checked (a local act's) against the balance it meets.
+    let mut entries = Vec::with_capacity(f.moves.len());
+    for m in &f.moves {
+        let s = &m.what;
+        let depot = s.depot_id.to_string();
+        if stock_line::get(conn, s.depot_id, s.code.as_str())
+            .await?
+            .is_none()
+        {
+            if local.is_some() {
+                return Err(refuse(
+                    format!("{}没有物资 {}", s.depot_name, s.code),
+                    format!("depot {depot} holds no {}", s.code),
+                ));
+            }
+            tracing::warn!(depot = %depot, code = %s.code, "decision draws on a stock line not here; skipped");
+            continue;
+        }
+        entries.push(LedgerEntry {
+            id: m.id,
+            depot_id: s.depot_id,
+            code: s.code.clone(),
+            kind: s.kind,
+            quantity: s.quantity,
+            at_ms: m.at_ms,
+            note: s.note.clone(),
+        });
     }
-    if let Some(body) = &plan.body {
-        decision_table::set_body(w.conn(), d.id, body).await?;
+    ledger_entry::clear_derived(conn, id).await?;
+    for (m, e) in f.moves.iter().zip(&entries) {
+        if local.is_some_and(|t| t.id == m.cause) {
+            let balance = ledger_entry::balance(conn, e.depot_id, e.code.as_str()).await?;
+            if let Err(yitu_domain::Error::Insufficient { limit, .. }) =
+                balance.movement(e.kind, e.quantity)
+            {
+                let s = &m.what;
+                return Err(refuse(
+                    format!(
+                        "{}的{}（{}）可预留仅 {} {}，不能预留 {}",
+                        s.depot_name, s.name, s.code, limit, s.unit, s.quantity
+                    ),
+                    format!(
+                        "depot {} can promise only {limit} of {}, not {}",
+                        s.depot_id, s.code, s.quantity
+                    ),
+                ));
+            }
+        }
+        ledger_entry::add_derived(conn, id, e).await?;
     }
-    for e in &plan.events {
-        append(w, key, d, e.kind, e.payload.clone()).await?;
-    }
-    decision_table::set_state(w.conn(), d.id, plan.step.to).await?;
-    let step = &plan.step;
-    history(
-        w,
-        d.id,
-        actor,
-        step.action.code(),
-        step.from.code(),
-        step.to,
-        &step.note,
-    )
-    .await
+    Ok(Some(f))
 }
 
-async fn history(
-    w: &mut Write<'_>,
-    id: EntityId,
-    actor: &Actor,
-    action: &str,
-    from: &str,
-    to: DecisionState,
-    note: &str,
-) -> Result<(), Error> {
-    let row = HistoryRow {
-        at_ms: w.at_ms(),
-        actor: actor.name.clone(),
-        role: actor.role.code().to_owned(),
-        action: action.to_owned(),
-        from_state: from.to_owned(),
-        to_state: to.code().to_owned(),
-        note: note.to_owned(),
-    };
-    decision_history::append(w.conn(), id, &row).await
+/// The sheet's history: the draft's line, then each act as the fold placed it.
+fn history(d: &Decision, f: &Folded) -> Vec<HistoryRow> {
+    let mut rows = vec![HistoryRow {
+        at_ms: d.drafted.at_ms,
+        actor: d.drafted.by.clone(),
+        role: String::new(),
+        action: "draft".into(),
+        from_state: String::new(),
+        to_state: DecisionState::Draft.code().into(),
+        note: String::new(),
+        transition: String::new(),
+        desk: String::new(),
+        outcome: Outcome::Applied.code().into(),
+        reason: String::new(),
+    }];
+    rows.extend(f.lines.iter().map(|l| HistoryRow {
+        at_ms: l.at_ms,
+        actor: l.by.clone(),
+        role: l.role.code().into(),
+        action: l.action.code().into(),
+        from_state: l.from.code().into(),
+        to_state: l.to.code().into(),
+        note: l.note.clone(),
+        transition: l.transition.to_string(),
+        desk: l.desk.clone(),
+        outcome: l.outcome.code().into(),
+        reason: l.reason.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+    }));
+    rows
 }
 
-/// Appends the next event of the decision's incident, signed by this device; the server checks
-/// the signature and countersigns, so the event goes out with the write.
+/// Appends the next event of the decision's incident, signed by this device (after the
+/// incident's latest event held here; another desk signing at once makes a branch).
 async fn append(
     w: &mut Write<'_>,
-    key: Option<&SigningKey>,
+    key: &SigningKey,
     d: &Decision,
-    kind: EventKind,
+    kind: chain::EventKind,
     payload: String,
 ) -> Result<Event, Error> {
-    let key = key.ok_or_else(|| refuse("缺少设备密钥".into(), "no device key".into()))?;
     let (seq, prev) = chain_event::last(w.conn(), d.incident_id)
         .await?
         .map(|(s, h)| (s + 1, h))
@@ -539,9 +706,5 @@ async fn append(
     let at_ms = w.at_ms();
     device::insert_if_absent(w.conn(), &e.device, "this device", at_ms).await?;
     chain_event::insert(w.conn(), &e).await?;
-    w.change(&yitu_domain::sync::Op::Event {
-        event: Box::new(e.clone()),
-    })
-    .await?;
     Ok(e)
 }

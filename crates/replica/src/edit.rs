@@ -11,7 +11,7 @@ use yitu_domain::import::{edit, sheet, Context, Crs, ImportKind, Issue, SourceRo
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::space::district::District;
 use yitu_domain::sync::change::RETIRED;
-use yitu_domain::sync::Op;
+use yitu_domain::sync::{Collection, Op};
 use yitu_domain::{registries::town, EntityId, Layer};
 
 /// What an edit did.
@@ -139,7 +139,7 @@ impl Store {
         }
         let bases = record_op::bases(w.conn(), id).await?;
         let op = Op::record(
-            record.layer().code(),
+            Collection::of_layer(record.layer()),
             id,
             [(RETIRED.to_owned(), serde_json::Value::Bool(true))],
             &bases,

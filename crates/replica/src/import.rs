@@ -12,7 +12,7 @@ use yitu_domain::registries::resource::Resource;
 use yitu_domain::space::district::District;
 use yitu_domain::stock::{Balance, LedgerEntry, StockLine};
 use yitu_domain::sync::change::RETIRED;
-use yitu_domain::sync::Op;
+use yitu_domain::sync::{Collection, Op};
 use yitu_domain::{registries::town, EntityId, Layer};
 
 /// What an import does, row by row (the row's line first).
@@ -357,8 +357,13 @@ async fn write_records(
         } else {
             record_op::bases(w.conn(), r.id()).await?
         };
-        w.change(&Op::record(r.layer().code(), r.id(), b.fields(), &bases))
-            .await?;
+        w.change(&Op::record(
+            Collection::of_layer(r.layer()),
+            r.id(),
+            b.fields(),
+            &bases,
+        ))
+        .await?;
     }
     Ok(())
 }

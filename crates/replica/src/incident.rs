@@ -8,7 +8,7 @@ use yitu_domain::command::incident::{Incident, LogEntry};
 use yitu_domain::space::area::Area;
 use yitu_domain::space::district::{District, WORKING_MARGIN_KM};
 use yitu_domain::sync::change::RETIRED;
-use yitu_domain::sync::Op;
+use yitu_domain::sync::{Collection, Op};
 use yitu_domain::EntityId;
 
 fn corrupt(id: EntityId) -> impl FnOnce(serde_json::Error) -> Error {
@@ -44,7 +44,7 @@ impl Store {
             .map(|(k, v)| (k.clone(), v.clone()))
             .chain([(RETIRED.to_owned(), serde_json::Value::Bool(false))]);
         w.change(&Op::record(
-            "incidents",
+            Collection::Incidents,
             incident.id,
             fields,
             &Default::default(),
@@ -91,7 +91,7 @@ impl Store {
             let bases = record_op::bases(w.conn(), incident.id).await?;
             let value = serde_json::to_value(toll).map_err(corrupt(incident.id))?;
             w.change(&Op::record(
-                "incidents",
+                Collection::Incidents,
                 incident.id,
                 [("toll".to_owned(), value)],
                 &bases,

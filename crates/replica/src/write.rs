@@ -6,7 +6,7 @@
 //! subscriber of [`Store::changes`].
 
 use crate::clock::Clock;
-use crate::table::{change_log, outbox, record_op, stock_line, Conn};
+use crate::table::{change_log, decision_act, outbox, record_op, stock_line, Conn};
 use crate::{Error, Store};
 use sqlx::{Sqlite, Transaction};
 use std::sync::Arc;
@@ -152,13 +152,16 @@ impl<'c> Write<'c> {
             } => {
                 let text = serde_json::to_string(fields).map_err(|e| Error::Sync(e.to_string()))?;
                 let row = record_op::OpRow {
-                    collection,
+                    collection: *collection,
                     id: *id,
                     stamp: &stamp,
                     author: &self.actor,
                     text: &text,
                 };
                 record_op::insert(&mut self.tx, &[row]).await?;
+            }
+            Op::Act { transition } => {
+                decision_act::insert_if_absent(&mut self.tx, &stamp, transition).await?;
             }
             Op::Ledger {
                 entry,

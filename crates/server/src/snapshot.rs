@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use yitu_domain::sync::snapshot::{live, Entries, SnapshotHead, Written};
-use yitu_domain::sync::{Change, Stamp};
+use yitu_domain::sync::{Change, Collection, Stamp};
 
 /// Rows read from the change log per query while folding.
 const READ_PAGE: i64 = 10_000;
@@ -270,8 +270,7 @@ struct StoredChange<'a> {
 
 #[derive(Deserialize)]
 struct StoredRecord<'a> {
-    #[serde(borrow)]
-    collection: Cow<'a, str>,
+    collection: Collection,
     #[serde(borrow)]
     id: Cow<'a, str>,
     #[serde(borrow)]
@@ -310,7 +309,7 @@ impl Written for Kept {
 struct Fold {
     /// (collection, id) → stamp → write: under one stamp the greater fields text, the rule of
     /// `yitu_domain::sync::State` and of the replica's `record_op`.
-    records: BTreeMap<(String, String), BTreeMap<Stamp, Kept>>,
+    records: BTreeMap<(Collection, String), BTreeMap<Stamp, Kept>>,
     entries: Entries,
 }
 
@@ -326,7 +325,7 @@ impl Fold {
         let fields = change.op.fields.get();
         let writes = self
             .records
-            .entry((change.op.collection.into_owned(), change.op.id.into_owned()))
+            .entry((change.op.collection, change.op.id.into_owned()))
             .or_default();
         if writes
             .get(&stamp)
@@ -373,7 +372,7 @@ impl Fold {
             let quote = |s: &str| serde_json::to_string(s).map_err(Error::Corrupt);
             text.clear();
             text.push_str("{\"collection\":");
-            text.push_str(&quote(&collection)?);
+            text.push_str(&quote(collection.code())?);
             text.push_str(",\"id\":");
             text.push_str(&quote(&id)?);
             text.push_str(",\"writes\":[");

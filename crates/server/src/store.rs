@@ -389,8 +389,13 @@ impl Store {
                             change.author.clone(),
                             body,
                         ));
-                        if let Op::Event { event } = &change.op {
-                            self.countersign(&mut tx, head, &event.hash, now_ms).await?;
+                        let signed = match &change.op {
+                            Op::Event { event } => Some(&event.hash),
+                            Op::Act { transition } => transition.event.as_ref().map(|e| &e.hash),
+                            _ => None,
+                        };
+                        if let Some(hash) = signed {
+                            self.countersign(&mut tx, head, hash, now_ms).await?;
                         }
                         reply.accepted.push(seq);
                     }

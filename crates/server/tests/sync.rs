@@ -1489,3 +1489,7 @@ async fn one_sync_over_tls_with_a_self_signed_certificate() {
     }
     task.abort();
 }
+
+/// Decisions across desks: the vehicle, the technical officers, the centre and a town desk.
+#[path = "sync/decisions.rs"]
+mod decisions;

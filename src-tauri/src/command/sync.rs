@@ -4,6 +4,7 @@
 use super::{actor, id, now_ms, store, Answer, Args, CommandError};
 use crate::startup::AppState;
 use tauri::State;
+use yitu_domain::sync::Collection;
 use yitu_ipc::call;
 use yitu_ipc::sync::{ConflictView, Enrolment, Refused, SyncStatus};
 use yitu_ipc::ErrorCode;
@@ -94,7 +95,7 @@ pub async fn sync_conflicts(
     let mut out = Vec::new();
     for c in store.conflicts().await? {
         let id = id(&c.record_id)?;
-        let (record, incident) = if c.collection == "incidents" {
+        let (record, incident) = if c.collection == Collection::Incidents {
             (None, store.incident(id).await.ok().map(|i| i.title))
         } else {
             (store.resource(id).await.ok(), None)

@@ -18,12 +18,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "act", rename_all = "snake_case")]
 pub enum Act {
-    Review { agree: bool, advice: String },
+    Review {
+        agree: bool,
+        advice: String,
+    },
     Approve,
     Issue,
-    Acknowledge { recipient: String },
+    Acknowledge {
+        recipient: String,
+    },
     Complete,
-    Withdraw { reason: String },
+    Withdraw {
+        reason: String,
+    },
+    /// Replaced by a later decision issued with `supersedes` naming this one: taken by the
+    /// desk that issues the revision, in the same write, never asked for on its own.
+    Supersede {
+        by: EntityId,
+        number: String,
+    },
 }
 
 impl Act {
@@ -36,6 +49,7 @@ impl Act {
             Act::Acknowledge { .. } => Action::Acknowledge,
             Act::Complete => Action::Complete,
             Act::Withdraw { .. } => Action::Withdraw,
+            Act::Supersede { .. } => Action::Supersede,
         }
     }
 }
@@ -90,16 +104,12 @@ pub struct Plan {
     pub events: Vec<Signed>,
     /// A recipient whose acknowledgement is recorded.
     pub acknowledged: Option<String>,
-    /// When issuing a revision: the plan of the decision it replaces (given back, superseded),
-    /// carried out first — a revision that draws more of the same material may count on what
-    /// the one it replaces held.
-    pub superseded: Option<Box<Plan>>,
 }
 
 impl Plan {
     /// Whether carrying it out signs anything (so the device key is needed).
     pub fn signs(&self) -> bool {
-        !self.events.is_empty() || self.superseded.as_ref().is_some_and(|p| p.signs())
+        !self.events.is_empty()
     }
 
     fn new(decision: &Decision, action: Action, to: DecisionState) -> Self {
@@ -116,7 +126,6 @@ impl Plan {
             places: vec![],
             events: vec![],
             acknowledged: None,
-            superseded: None,
         }
     }
 
@@ -172,14 +181,10 @@ pub struct By<'a> {
 }
 
 /// The plan of `act` on `d` by `by`, or why not. `acknowledged` lists who has acknowledged
-/// already; `superseded` is the decision `d` replaces, when it names one.
-pub fn plan(
-    d: &Decision,
-    act: &Act,
-    by: By<'_>,
-    acknowledged: &[String],
-    superseded: Option<&Decision>,
-) -> Result<Plan, Refusal> {
+/// already. Issuing a revision plans only the revision: the desk that issues it plans
+/// [`Act::Supersede`] of the one it replaces beside it (each decision's own fold then carries
+/// its own act).
+pub fn plan(d: &Decision, act: &Act, by: By<'_>, acknowledged: &[String]) -> Result<Plan, Refusal> {
     let from = d.state;
     let next = workflow::transition(from, act.action(), by.role)?;
     let mut p = Plan::new(d, act.action(), next);
@@ -206,29 +211,27 @@ pub fn plan(
             p.step.note = advice.to_owned();
         }
         Act::Approve => p.decision.approved = Some(signoff),
+        Act::Supersede {
+            number: by_number, ..
+        } => {
+            p.give_back(false);
+            p.step.note = by_number.clone();
+            p.sign(
+                EventKind::Supersede,
+                canonical::of_value(&serde_json::json!({
+                    "number": number, "superseded_by": by_number,
+                })),
+            );
+        }
         Act::Issue => {
+            if number.trim().is_empty() {
+                return Err(refuse(
+                    "签发须先编号",
+                    "a decision is numbered when it is issued",
+                ));
+            }
             p.decision.issued = Some(signoff);
             p.decision.state = next;
-            if let Some(old_id) = d.content.supersedes {
-                let old = superseded.filter(|o| o.id == old_id).ok_or_else(|| {
-                    refuse(
-                        "找不到被替代的决策",
-                        format!("the decision {old_id} it supersedes is not here"),
-                    )
-                })?;
-                let to = workflow::transition(old.state, Action::Supersede, by.role)?;
-                let mut q = Plan::new(old, Action::Supersede, to);
-                q.give_back(false);
-                q.decision.state = to;
-                q.step.note = number.clone();
-                q.sign(
-                    EventKind::Supersede,
-                    canonical::of_value(&serde_json::json!({
-                        "number": old.number, "superseded_by": number,
-                    })),
-                );
-                p.superseded = Some(Box::new(q));
-            }
             for m in &d.content.materials {
                 p.moves.push(StockMove {
                     depot_id: m.depot_id,
@@ -372,7 +375,7 @@ mod tests {
     #[test]
     fn issue_reserves_every_material_and_place_and_signs_the_frozen_document() {
         let d = decision(DecisionState::Approved);
-        let p = plan(&d, &Act::Issue, by(Role::Commander), &[], None).expect("issued");
+        let p = plan(&d, &Act::Issue, by(Role::Commander), &[]).expect("issued");
         assert_eq!(p.step.to, DecisionState::Issued);
         assert_eq!(p.moves.len(), 1);
         assert_eq!(
@@ -399,7 +402,7 @@ mod tests {
     #[test]
     fn completion_releases_then_issues_and_frees_the_places() {
         let d = decision(DecisionState::Issued);
-        let p = plan(&d, &Act::Complete, by(Role::Commander), &[], None).expect("completed");
+        let p = plan(&d, &Act::Complete, by(Role::Commander), &[]).expect("completed");
         let kinds: Vec<(MoveKind, i64)> = p.moves.iter().map(|m| (m.kind, m.quantity)).collect();
         assert_eq!(kinds, vec![(MoveKind::Release, 40), (MoveKind::Issue, 40)]);
         assert_eq!(p.places[0].people, -120);
@@ -412,7 +415,7 @@ mod tests {
         let act = Act::Withdraw {
             reason: "重复起草".into(),
         };
-        let p = plan(&d, &act, by(Role::Staff), &[], None).expect("withdrawn");
+        let p = plan(&d, &act, by(Role::Staff), &[]).expect("withdrawn");
         assert!(!p.signs());
         assert!(p.moves.is_empty() && p.places.is_empty());
         assert_eq!(p.step.note, "重复起草");
@@ -465,25 +468,34 @@ mod tests {
             } else {
                 issued.clone()
             };
-            let err = plan(&d, act, by(*role), acked, None).expect_err(name);
+            let err = plan(&d, act, by(*role), acked).expect_err(name);
             assert!(err.zh.contains(zh), "{name}: {}", err.zh);
         }
     }
 
     #[test]
-    fn issuing_a_revision_supersedes_the_old_one_first() {
+    fn being_superseded_gives_back_and_signs_the_revision_number() {
         let old = decision(DecisionState::Issued);
-        let mut new = decision(DecisionState::Approved);
-        new.id = EntityId::v7(9, [9; 10]);
-        new.number = "合川现指〔2026〕2号".into();
-        new.content.supersedes = Some(old.id);
-        let p = plan(&new, &Act::Issue, by(Role::Commander), &[], Some(&old)).expect("issued");
-        let q = p.superseded.as_ref().expect("the old one is superseded");
+        let act = Act::Supersede {
+            by: EntityId::v7(9, [9; 10]),
+            number: "合川现指〔2026〕2号".into(),
+        };
+        let q = plan(&old, &act, by(Role::Commander), &[]).expect("superseded");
         assert_eq!(q.step.to, DecisionState::Superseded);
         assert_eq!(q.step.note, "合川现指〔2026〕2号");
         assert_eq!(q.moves[0].kind, MoveKind::Release);
+        assert_eq!(q.places[0].people, -120);
         assert_eq!(q.events[0].kind, EventKind::Supersede);
-        // Without the old decision in hand the revision is refused, not issued half-way.
-        assert!(plan(&new, &Act::Issue, by(Role::Commander), &[], None).is_err());
+        // Only an issued decision is superseded.
+        let draft = decision(DecisionState::Draft);
+        assert!(plan(&draft, &act, by(Role::Commander), &[]).is_err());
+    }
+
+    #[test]
+    fn an_unnumbered_decision_is_not_issued() {
+        let mut d = decision(DecisionState::Approved);
+        d.number.clear();
+        let err = plan(&d, &Act::Issue, by(Role::Commander), &[]).unwrap_err();
+        assert!(err.zh.contains("编号"), "{}", err.zh);
     }
 }

@@ -188,9 +188,79 @@ pub fn verify(events: &[Event]) -> Result<(), Broken> {
     Ok(())
 }
 
+/// Checks one incident's events as desks that sign offline make them: each event's hash and
+/// signature hold, and each links to an event held at the place before it (or is the first).
+/// Two events linked to one predecessor are a branch (two desks signed at once: a recorded
+/// merge). Returns the number of branches and every link that does not hold.
+pub fn verify_branching(events: &[Event]) -> (usize, Vec<Broken>) {
+    let by_hash: std::collections::BTreeMap<&str, &Event> =
+        events.iter().map(|e| (e.hash.as_str(), e)).collect();
+    let mut children: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut broken = Vec::new();
+    for e in events {
+        let fail = |reason: String| Broken {
+            incident_id: e.incident_id,
+            seq: e.seq,
+            decision_id: e.decision_id,
+            reason,
+        };
+        if let Err(reason) = check_seal(e) {
+            broken.push(fail(reason.into()));
+            continue;
+        }
+        let linked = if e.prev_hash == GENESIS {
+            e.seq == 1
+        } else {
+            by_hash
+                .get(e.prev_hash.as_str())
+                .is_some_and(|p| p.seq + 1 == e.seq && p.incident_id == e.incident_id)
+        };
+        if !linked {
+            broken.push(fail(format!(
+                "event {} does not follow an event held here: one is missing or was changed",
+                e.seq
+            )));
+        }
+        *children.entry(e.prev_hash.as_str()).or_default() += 1;
+    }
+    let branches = children.values().map(|n| n.saturating_sub(1)).sum();
+    (branches, broken)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_desks_signing_at_once_branch_and_a_changed_byte_is_named() {
+        let incident = EntityId::v7(1, [1; 10]);
+        let seal = |n: u8, seq: i64, prev: &str| {
+            Unsealed {
+                incident_id: incident,
+                seq,
+                kind: EventKind::Issue,
+                decision_id: EntityId::v7(2, [n; 10]),
+                payload: format!("{{\"n\":{n}}}"),
+                author: "李指挥",
+                at_ms: 10,
+                prev_hash: prev,
+            }
+            .seal(&key(n))
+        };
+        let first = seal(1, 1, GENESIS);
+        let a = seal(2, 2, &first.hash);
+        let b = seal(3, 2, &first.hash);
+        let after = seal(4, 3, &a.hash);
+        let mut events = vec![first, a, b, after];
+        assert_eq!(verify_branching(&events), (1, vec![]));
+        events[2].payload.push(' ');
+        let (_, broken) = verify_branching(&events);
+        assert_eq!(broken.len(), 1);
+        assert_eq!(broken[0].seq, 2);
+        events.remove(1);
+        let (_, broken) = verify_branching(&events);
+        assert!(broken.iter().any(|b| b.seq == 3), "{broken:?}");
+    }
 
     fn key(n: u8) -> SigningKey {
         SigningKey::from_bytes(&[n; 32])

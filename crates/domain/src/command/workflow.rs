@@ -49,7 +49,7 @@ impl DecisionState {
 }
 
 /// Why a transition was refused, in Chinese for the user and English for logs and scripts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, thiserror::Error)]
 #[error("{zh} / {en}")]
 pub struct Refusal {
     pub zh: String,

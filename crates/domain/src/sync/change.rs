@@ -7,15 +7,46 @@ use crate::EntityId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The collections whose records merge field by field: the five registries and incidents.
-pub const COLLECTIONS: [&str; 6] = [
-    "teams",
-    "experts",
-    "depots",
-    "shelters",
-    "hazards",
-    "incidents",
-];
+crate::labelled_enum! {
+    /// The collections whose records merge field by field: the five registries and incidents.
+    /// Closed: a push naming any other is refused whole, before anything is written.
+    Collection {
+        Teams => ("teams", "救援队伍", "Team"),
+        Experts => ("experts", "专家", "Expert"),
+        Depots => ("depots", "物资库", "Depot"),
+        Shelters => ("shelters", "避难场所", "Shelter"),
+        Hazards => ("hazards", "隐患点", "Hazard"),
+        Incidents => ("incidents", "事件", "Incident"),
+        Decisions => ("decisions", "决策", "Decision"),
+    }
+}
+
+impl Collection {
+    /// The registry layer whose records this collection holds (none for incidents).
+    pub fn layer(self) -> Option<crate::Layer> {
+        use crate::Layer;
+        match self {
+            Collection::Teams => Some(Layer::Teams),
+            Collection::Experts => Some(Layer::Experts),
+            Collection::Depots => Some(Layer::Depots),
+            Collection::Shelters => Some(Layer::Shelters),
+            Collection::Hazards => Some(Layer::Hazards),
+            Collection::Incidents | Collection::Decisions => None,
+        }
+    }
+
+    /// The collection of a registry layer's records.
+    pub fn of_layer(layer: crate::Layer) -> Self {
+        use crate::Layer;
+        match layer {
+            Layer::Teams => Collection::Teams,
+            Layer::Experts => Collection::Experts,
+            Layer::Depots => Collection::Depots,
+            Layer::Shelters => Collection::Shelters,
+            Layer::Hazards => Collection::Hazards,
+        }
+    }
+}
 
 /// The field that carries a record's tombstone: retiring sets it, nothing deletes.
 pub const RETIRED: &str = "retired";
@@ -47,7 +78,7 @@ pub enum Op {
     /// Sets fields of a record (all of them when it is created); merged per field,
     /// last writer wins on (stamp), concurrent writes kept as conflicts.
     Record {
-        collection: String,
+        collection: Collection,
         id: EntityId,
         fields: BTreeMap<String, FieldWrite>,
     },
@@ -69,9 +100,16 @@ pub enum Op {
         body: serde_json::Value,
     },
     /// A signed event of an issued decision (issue, acknowledgement, completion, withdrawal):
-    /// the server checks the device's signature and countersigns it in its own chain.
+    /// the server checks the device's signature and countersigns it in its own chain. Pushed
+    /// before decisions travelled; an act now carries its event ([`Op::Act`]).
     Event {
         event: Box<crate::command::chain::Event>,
+    },
+    /// One act on a decision (review, approval, issue, acknowledgement, completion,
+    /// withdrawal, supersession), with its signed event where it signs: every desk folds a
+    /// decision's acts the same way (`command::fold`).
+    Act {
+        transition: Box<crate::command::transition::Transition>,
     },
 }
 
@@ -80,7 +118,7 @@ impl Op {
     /// record's identity gives), each based on the stamp `bases` gives for the value it
     /// replaces (none for a new record).
     pub fn record(
-        collection: &str,
+        collection: Collection,
         id: EntityId,
         values: impl IntoIterator<Item = (String, serde_json::Value)>,
         bases: &BTreeMap<String, Stamp>,
@@ -94,7 +132,7 @@ impl Op {
             })
             .collect();
         Op::Record {
-            collection: collection.to_owned(),
+            collection,
             id,
             fields,
         }
@@ -107,18 +145,14 @@ impl Op {
             Op::Ledger { .. } => "ledger",
             Op::Log { .. } => "log",
             Op::Event { .. } => "decision event",
+            Op::Act { .. } => "decision act",
         }
     }
 
     /// Why the change is malformed, if it is: checked before anything is written.
     pub fn problem(&self) -> Option<String> {
         match self {
-            Op::Record {
-                collection, fields, ..
-            } => {
-                if !COLLECTIONS.contains(&collection.as_str()) {
-                    return Some(format!("unknown collection {collection:?}"));
-                }
+            Op::Record { fields, .. } => {
                 if fields.is_empty() {
                     return Some("a record change sets no field".into());
                 }
@@ -149,6 +183,7 @@ impl Op {
             Op::Log { body, .. } if !body.is_object() => {
                 Some("a log entry must be an object".into())
             }
+            Op::Act { transition } => transition.problem(),
             Op::Log { .. } | Op::Event { .. } => None,
         }
     }

@@ -8,7 +8,7 @@
 //! - Stock: ledger entries by id, union; the balance is their fold.
 //! - Incident logs: entries by id, union.
 
-use super::change::{Change, FieldWrite, Op, RETIRED};
+use super::change::{Change, Collection, FieldWrite, Op, RETIRED};
 use super::Stamp;
 use crate::stock::{Balance, LedgerEntry};
 use crate::EntityId;
@@ -78,7 +78,7 @@ pub fn field_ops(change: &Change) -> Vec<(String, FieldOp)> {
     }
 }
 
-type RecordKey = (String, EntityId);
+type RecordKey = (Collection, EntityId);
 
 fn text<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
@@ -96,6 +96,8 @@ pub struct State {
     logs: BTreeMap<EntityId, (EntityId, serde_json::Value)>,
     /// Decision events by hash (a hash names its content).
     events: BTreeMap<String, (EntityId, i64)>,
+    /// Each decision's acts with their stamps, by decision (a re-delivery is folded away).
+    acts: BTreeMap<EntityId, Vec<crate::command::fold::Stamped>>,
 }
 
 /// One record's writes resolved field by field: what every replica and the server's view show
@@ -158,6 +160,9 @@ pub struct View {
     /// Decision event hashes → "incident/seq".
     #[serde(default)]
     pub events: BTreeMap<String, String>,
+    /// Decision id → its state and number as its acts fold ("issued 合川现指〔2026〕7C2A9F-1号").
+    #[serde(default)]
+    pub decisions: BTreeMap<String, String>,
 }
 
 impl State {
@@ -169,7 +174,7 @@ impl State {
                 id,
                 fields,
             } => {
-                let record = self.records.entry((collection.clone(), *id)).or_default();
+                let record = self.records.entry((*collection, *id)).or_default();
                 let new = Write {
                     author: change.author.clone(),
                     text: text(fields),
@@ -196,6 +201,17 @@ impl State {
             Op::Event { event } => {
                 self.events
                     .insert(event.hash.clone(), (event.incident_id, event.seq));
+            }
+            Op::Act { transition } => {
+                if let Some(e) = &transition.event {
+                    self.events.insert(e.hash.clone(), (e.incident_id, e.seq));
+                }
+                self.acts.entry(transition.decision).or_default().push(
+                    crate::command::fold::Stamped {
+                        stamp: change.stamp.clone(),
+                        t: (**transition).clone(),
+                    },
+                );
             }
             Op::Log { incident, id, body } => {
                 let new = (*incident, body.clone());
@@ -229,6 +245,23 @@ impl State {
                 view.conflicts.insert(format!("{collection}/{id}/{field}"));
             }
             let values = merged.winners;
+            if *collection == Collection::Decisions {
+                // What the decision holds is its fold's: reservations and places are effects of
+                // its acts, never entries of their own.
+                if let Ok(draft) = crate::command::draft::from_fields(*id, &values) {
+                    let acts = self.acts.get(id).map(Vec::as_slice).unwrap_or_default();
+                    let f = crate::command::fold::fold(&draft, acts);
+                    for m in &f.moves {
+                        let key = format!("{}/{}", m.what.depot_id, m.what.code.as_str());
+                        let b = view.balances.entry(key).or_default();
+                        *b = b.apply(m.what.kind, m.what.quantity);
+                    }
+                    view.decisions.insert(
+                        id.to_string(),
+                        format!("{} {}", f.decision.state, f.decision.number),
+                    );
+                }
+            }
             view.records.insert(format!("{collection}/{id}"), values);
         }
         for entry in self.ledger.values() {
@@ -362,7 +395,7 @@ mod tests {
                 );
                 let op = match kind {
                     0 => Op::Record {
-                        collection: "shelters".into(),
+                        collection: Collection::Shelters,
                         id: rid,
                         fields: [(
                             f.to_string(),

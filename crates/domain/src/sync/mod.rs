@@ -11,6 +11,6 @@ pub mod stamp;
 pub mod upcast;
 pub mod wire;
 
-pub use change::{Change, FieldWrite, Op};
+pub use change::{Change, Collection, FieldWrite, Op};
 pub use merge::{resolve, FieldOp, Resolved, State, View};
 pub use stamp::Stamp;

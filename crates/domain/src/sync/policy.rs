@@ -1,7 +1,7 @@
 //! What the server admits: which roles may push which changes, and how far ahead of the server's
 //! clock a stamp may run before the change is quarantined instead of applied.
 
-use super::{Change, Op};
+use super::{Change, Collection, Op};
 use crate::command::role::Role;
 
 /// Stamps more than this far ahead of the server's clock are quarantined: a device whose clock
@@ -63,9 +63,9 @@ pub fn admit(role: Role, change: &Change, now_ms: u64) -> Result<(), Refusal> {
     let allowed = match role {
         Role::Commander | Role::TechnicalOfficer | Role::Staff => true,
         Role::DrillController => match &change.op {
-            Op::Record { collection, .. } => collection == "incidents",
+            Op::Record { collection, .. } => *collection == Collection::Incidents,
             Op::Log { .. } => true,
-            Op::Ledger { .. } | Op::Event { .. } => false,
+            Op::Ledger { .. } | Op::Event { .. } | Op::Act { .. } => false,
         },
         Role::Observer => false,
     };
@@ -77,6 +77,27 @@ pub fn admit(role: Role, change: &Change, now_ms: u64) -> Result<(), Refusal> {
     }
     if let Op::Event { event } = &change.op {
         crate::command::chain::check_seal(event).map_err(Refusal::Signature)?;
+    }
+    if let Op::Act { transition: t } = &change.op {
+        // The act names the person who took it and the role they took it in: the change's
+        // author must be that person, and the role must allow the act at all (the fold then
+        // decides whether it applies in the state it met).
+        if t.by != change.author {
+            return Err(Refusal::Malformed(format!(
+                "the act is by {:?} but the change is authored by {:?}",
+                t.by, change.author
+            )));
+        }
+        let action = t.act.action();
+        if !crate::command::workflow::may(t.role, action) {
+            return Err(Refusal::Role {
+                role: t.role,
+                kind: action.code(),
+            });
+        }
+        if let Some(event) = &t.event {
+            crate::command::chain::check_seal(event).map_err(Refusal::Signature)?;
+        }
     }
     // A base is a stamp the writer had seen, so the clock stamps the write after it; the
     // snapshot's compaction relies on it (`snapshot::live`).
@@ -105,7 +126,7 @@ mod tests {
     use crate::sync::{FieldWrite, Stamp};
     use crate::EntityId;
 
-    fn change(collection: &str, ms: u64) -> Change {
+    fn change(collection: Collection, ms: u64) -> Change {
         Change {
             seq: 1,
             stamp: Stamp {
@@ -115,7 +136,7 @@ mod tests {
             },
             author: "张三".into(),
             op: Op::Record {
-                collection: collection.into(),
+                collection,
                 id: EntityId::v7(1, [0; 10]),
                 fields: [(
                     "name".to_string(),
@@ -134,13 +155,13 @@ mod tests {
         let now = 1_000_000;
         // (A name that is no role cannot get this far: the server parses roles through `Role`.)
         let cases = [
-            (Role::Commander, "shelters", true),
-            (Role::Staff, "teams", true),
-            (Role::TechnicalOfficer, "incidents", true),
-            (Role::Observer, "shelters", false),
-            (Role::Observer, "incidents", false),
-            (Role::DrillController, "incidents", true),
-            (Role::DrillController, "depots", false),
+            (Role::Commander, Collection::Shelters, true),
+            (Role::Staff, Collection::Teams, true),
+            (Role::TechnicalOfficer, Collection::Incidents, true),
+            (Role::Observer, Collection::Shelters, false),
+            (Role::Observer, Collection::Incidents, false),
+            (Role::DrillController, Collection::Incidents, true),
+            (Role::DrillController, Collection::Depots, false),
         ];
         for (role, collection, ok) in cases {
             assert_eq!(
@@ -154,15 +175,20 @@ mod tests {
     #[test]
     fn a_stamp_far_ahead_is_quarantined_and_a_little_ahead_is_not() {
         let now = 1_000_000_000;
-        assert!(admit(Role::Staff, &change("teams", now + 60_000), now).is_ok());
-        let r = admit(Role::Staff, &change("teams", now + MAX_AHEAD_MS + 1), now).unwrap_err();
+        assert!(admit(Role::Staff, &change(Collection::Teams, now + 60_000), now).is_ok());
+        let r = admit(
+            Role::Staff,
+            &change(Collection::Teams, now + MAX_AHEAD_MS + 1),
+            now,
+        )
+        .unwrap_err();
         assert_eq!(r.code(), "quarantined");
     }
 
     #[test]
     fn a_base_not_before_its_own_stamp_is_malformed() {
         let now = 1_000_000;
-        let mut c = change("teams", now);
+        let mut c = change(Collection::Teams, now);
         let Op::Record { fields, .. } = &mut c.op else {
             unreachable!()
         };
@@ -170,14 +196,15 @@ mod tests {
         assert_eq!(admit(Role::Staff, &c, now).unwrap_err().code(), "malformed");
     }
 
+    /// An unknown collection cannot be read into a change at all: the push is refused whole,
+    /// with the name in the message, before anything is written.
     #[test]
-    fn unknown_collections_and_protected_fields_are_malformed() {
-        let now = 1;
-        assert_eq!(
-            admit(Role::Staff, &change("users", now), now)
-                .unwrap_err()
-                .code(),
-            "malformed"
-        );
+    fn an_unknown_collection_is_refused_by_name() {
+        let mut body = serde_json::to_value(change(Collection::Teams, 1)).unwrap();
+        body["op"]["collection"] = "users".into();
+        let err = serde_json::from_value::<Change>(body)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("users"), "{err}");
     }
 }

@@ -31,7 +31,7 @@ pub struct SnapshotHead {
 /// One record's writes that still matter, oldest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordWrites {
-    pub collection: String,
+    pub collection: super::Collection,
     pub id: EntityId,
     pub writes: Vec<RecordWrite>,
 }
@@ -115,6 +115,7 @@ impl Entries {
             Op::Ledger { entry, .. } => format!("ledger/{}", entry.id),
             Op::Log { id, .. } => format!("log/{id}"),
             Op::Event { event } => format!("event/{}", event.hash),
+            Op::Act { transition } => format!("act/{}", transition.id),
         };
         if self.seen.insert(key) {
             self.changes.push(change);

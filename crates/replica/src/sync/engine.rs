@@ -6,8 +6,8 @@ use super::snapshot::{self, Part, Record};
 use super::Client;
 use crate::clock::wall_clock_ms;
 use crate::table::{
-    chain_event, device, incident, incident_log, ledger_entry, meta, outbox, record_op, resource,
-    stock_line, Conn,
+    chain_event, decision_act, device, incident, incident_log, ledger_entry, meta, outbox,
+    record_op, resource, stock_line, Conn,
 };
 use crate::write::{Origin, Write};
 use crate::{Error, Store};
@@ -84,6 +84,7 @@ impl Store {
                 apply_change(w.conn(), &p.change).await?;
             }
         }
+        rebuild_decisions(w.conn(), page.iter().map(|p| &p.change)).await?;
         meta::set(w.conn(), "sync_cursor", &cursor.to_string()).await?;
         w.commit().await?;
         Ok(applied)
@@ -153,6 +154,7 @@ async fn apply_parts(
                     // applying them again is ignored like any entry already known.
                     apply_change(w.conn(), change).await?;
                 }
+                rebuild_decisions(w.conn(), batch.iter()).await?;
             }
             _ => return Err(snapshot::bad("its lines are out of order")),
         }
@@ -191,7 +193,7 @@ async fn apply_records(
     let prepared = alone
         .iter()
         .zip(taken)
-        .filter_map(|(r, p)| Some((r.collection.as_str(), r.id, p?)))
+        .filter_map(|(r, p)| Some((r.collection, r.id, p?)))
         .collect();
     let ops: Vec<_> = alone.iter().flat_map(Record::ops).collect();
     apply_prepared(conn, &ops, prepared).await?;
@@ -205,6 +207,23 @@ async fn apply_records(
         .flat_map(|(r, f)| r.incoming(f))
         .collect();
     apply_writes(conn, &incoming, none_stored).await
+}
+
+/// Rebuilds each decision that `changes` carry acts of, once (its fold needs all of them).
+async fn rebuild_decisions(
+    conn: &mut Conn,
+    changes: impl Iterator<Item = &Change>,
+) -> Result<(), Error> {
+    let touched: BTreeSet<yitu_domain::EntityId> = changes
+        .filter_map(|c| match &c.op {
+            Op::Act { transition } => Some(transition.decision),
+            _ => None,
+        })
+        .collect();
+    for id in touched {
+        crate::decisions::rebuild(conn, id, None).await?;
+    }
+    Ok(())
 }
 
 /// One change from another device, by the merge rules: record writes are kept and the record
@@ -233,6 +252,16 @@ async fn apply_change(conn: &mut Conn, change: &Change) -> Result<(), Error> {
                 let stamp = change.stamp.to_string();
                 stock_line::apply_terms(conn, &depot, entry.code.as_str(), terms, &stamp).await?;
             }
+        }
+        Op::Act { transition: t } => {
+            // Another desk's act: kept with its stamp and its signed event; the decision is
+            // rebuilt from the fold of its acts once the page's acts are all in.
+            if let Some(e) = &t.event {
+                let label = format!("met through sync ({})", change.author);
+                device::insert_if_absent(conn, &e.device, &label, e.at_ms).await?;
+                chain_event::insert_if_absent(conn, e).await?;
+            }
+            decision_act::insert_if_absent(conn, &change.stamp, t).await?;
         }
         Op::Event { event } => {
             // Another device's signed event, kept as it was signed. Two devices that issued for

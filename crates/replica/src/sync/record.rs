@@ -11,7 +11,7 @@ use yitu_domain::command::incident::Incident;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::sync::change::RETIRED;
 use yitu_domain::sync::merge::{self, Merged};
-use yitu_domain::sync::{Change, FieldOp, FieldWrite, Op, Stamp};
+use yitu_domain::sync::{Change, Collection, FieldOp, FieldWrite, Op, Stamp};
 use yitu_domain::EntityId;
 
 pub use yitu_ipc::sync::Version;
@@ -20,7 +20,7 @@ pub use yitu_ipc::sync::Version;
 /// and the others. Every replica that holds the same writes shows the same conflict.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Conflict {
-    pub collection: String,
+    pub collection: Collection,
     pub record_id: String,
     pub field: String,
     pub versions: Vec<Version>,
@@ -29,7 +29,7 @@ pub struct Conflict {
 /// A record write from elsewhere (a pulled change or a snapshot line), with its fields' text as
 /// `record_op` keeps it.
 pub(crate) struct Incoming<'a> {
-    pub collection: &'a str,
+    pub collection: Collection,
     pub id: EntityId,
     pub stamp: &'a Stamp,
     pub author: &'a str,
@@ -39,7 +39,7 @@ pub(crate) struct Incoming<'a> {
 
 impl<'a> Incoming<'a> {
     pub fn new(
-        collection: &'a str,
+        collection: Collection,
         id: EntityId,
         stamp: &'a Stamp,
         author: &'a str,
@@ -64,7 +64,7 @@ impl<'a> Incoming<'a> {
                 collection,
                 id,
                 fields,
-            } => Self::new(collection, *id, &change.stamp, &change.author, fields).map(Some),
+            } => Self::new(*collection, *id, &change.stamp, &change.author, fields).map(Some),
             _ => Ok(None),
         }
     }
@@ -114,8 +114,10 @@ pub(crate) async fn apply_writes(
             let ops = known_ops(stored.remove(id).unwrap_or_default(), ws)?;
             let m = merge::record(&ops);
             write_conflicts(conn, collection, id, m.several, &versions(&m.conflicts)).await?;
-            if collection == "incidents" {
+            if collection == Collection::Incidents {
                 write_incident(conn, id, &m).await?;
+            } else if collection == Collection::Decisions {
+                crate::decisions::rebuild(conn, ws[0].id, None).await?;
             } else if let Some(row) =
                 resource_row(bodies.get(id).map(String::as_str), collection, id, m)?
             {
@@ -136,7 +138,10 @@ pub(crate) fn prepare(writes: &[Incoming]) -> Result<Option<Prepared>, Error> {
     let Some(first) = writes.first() else {
         return Ok(None);
     };
-    if first.collection == "incidents" {
+    if matches!(
+        first.collection,
+        Collection::Incidents | Collection::Decisions
+    ) {
         return Ok(None);
     }
     let refs: Vec<&Incoming> = writes.iter().collect();
@@ -158,7 +163,7 @@ pub(crate) fn prepare(writes: &[Incoming]) -> Result<Option<Prepared>, Error> {
 /// reading thread's time). `None` when the text is not read this way (a field name with an
 /// escape): [`prepare`] then does it.
 pub(crate) fn prepare_one(
-    collection: &str,
+    collection: Collection,
     id: EntityId,
     text: &str,
 ) -> Option<Result<Prepared, Error>> {
@@ -202,7 +207,7 @@ pub(crate) fn prepare_one(
         }
     }
     let quote = |s: &str| serde_json::to_string(s).map_err(|e| Error::Sync(e.to_string()));
-    let (id_text, layer_text) = match (quote(&id), quote(collection)) {
+    let (id_text, layer_text) = match (quote(&id), quote(collection.code())) {
         (Ok(i), Ok(l)) => (i, l),
         (Err(e), _) | (_, Err(e)) => return Some(Err(e)),
     };
@@ -235,7 +240,7 @@ pub(crate) struct Prepared {
 pub(crate) async fn apply_prepared(
     conn: &mut Conn,
     ops: &[OpRow<'_>],
-    records: Vec<(&str, EntityId, Prepared)>,
+    records: Vec<(Collection, EntityId, Prepared)>,
 ) -> Result<(), Error> {
     record_op::insert(conn, ops).await?;
     let mut rows = Vec::with_capacity(records.len());
@@ -301,7 +306,7 @@ fn versions(conflicts: &[(String, Vec<FieldOp>)]) -> Vec<(String, Vec<Version>)>
 /// Replaces a record's conflict rows by what the merge found.
 async fn write_conflicts(
     conn: &mut Conn,
-    collection: &str,
+    collection: Collection,
     id: &str,
     several: bool,
     conflicts: &[(String, Vec<Version>)],
@@ -319,7 +324,7 @@ async fn write_conflicts(
 /// replica has not seen whole): its writes are kept and wait for the rest.
 fn resource_row(
     old: Option<&str>,
-    collection: &str,
+    collection: Collection,
     id: &str,
     m: Merged,
 ) -> Result<Option<resource::Row>, Error> {
@@ -331,7 +336,7 @@ fn resource_row(
         .remove(RETIRED)
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
-    match serde_json::from_value::<Resource>(overlay(old, winners, Some(collection), id)) {
+    match serde_json::from_value::<Resource>(overlay(old, winners, Some(collection.code()), id)) {
         Ok(r) => resource::Row::of(&r, retired).map(Some),
         Err(e) => {
             tracing::warn!(record = %id, error = %e, "record incomplete after merge; waiting for more");
@@ -344,15 +349,18 @@ fn resource_row(
 /// touched, such as the seeded demo's, stay) and its conflicts.
 pub(crate) async fn materialize(
     conn: &mut Conn,
-    collection: &str,
+    collection: Collection,
     id: EntityId,
 ) -> Result<(), Error> {
     let ops = record_op::field_ops(conn, id).await?;
     let id_s = id.to_string();
     let m = merge::record(&ops);
     write_conflicts(conn, collection, &id_s, m.several, &versions(&m.conflicts)).await?;
-    if collection == "incidents" {
+    if collection == Collection::Incidents {
         return write_incident(conn, &id_s, &m).await;
+    }
+    if collection == Collection::Decisions {
+        return crate::decisions::rebuild(conn, id, None).await.map(drop);
     }
     let old = resource::body(conn, &id_s).await?;
     if let Some(row) = resource_row(old.as_deref(), collection, &id_s, m)? {
@@ -405,23 +413,43 @@ fn overlay(
 /// would sync to every replica and leave the record unreadable there.
 async fn fits(
     conn: &mut Conn,
-    collection: &str,
+    collection: Collection,
     id: EntityId,
     field: &str,
     value: &serde_json::Value,
 ) -> Result<(), Error> {
     let id_s = id.to_string();
-    let old = if collection == "incidents" {
+    if collection == Collection::Decisions {
+        let mut winners = merge::record(&record_op::field_ops(conn, id).await?).winners;
+        winners.insert(field.to_owned(), value.clone());
+        return yitu_domain::command::draft::from_fields(id, &winners)
+            .map(drop)
+            .map_err(|e| {
+                Error::Refused(vec![yitu_domain::import::Issue {
+                    line: 0,
+                    field: field.to_owned(),
+                    reason: format!(
+                        "“{value}” 不是此字段能取的值 / not a value this field can hold ({e})"
+                    ),
+                }])
+            });
+    }
+    let old = if collection == Collection::Incidents {
         incident::body(conn, &id_s).await?
     } else {
         resource::body(conn, &id_s).await?
     };
     let one = BTreeMap::from([(field.to_owned(), value.clone())]);
-    let readable = if collection == "incidents" {
+    let readable = if collection == Collection::Incidents {
         serde_json::from_value::<Incident>(overlay(old.as_deref(), one, None, &id_s)).map(drop)
     } else {
-        serde_json::from_value::<Resource>(overlay(old.as_deref(), one, Some(collection), &id_s))
-            .map(drop)
+        serde_json::from_value::<Resource>(overlay(
+            old.as_deref(),
+            one,
+            Some(collection.code()),
+            &id_s,
+        ))
+        .map(drop)
     };
     readable.map_err(|e| {
         Error::Refused(vec![yitu_domain::import::Issue {
@@ -469,19 +497,19 @@ impl Store {
                 what: "conflict",
                 id: format!("{record_id} {field}"),
             })?;
-        fits(w.conn(), &collection, record_id, field, &value).await?;
+        fits(w.conn(), collection, record_id, field, &value).await?;
         let bases = record_op::bases(w.conn(), record_id).await?;
         w.change(&Op::record(
-            &collection,
+            collection,
             record_id,
             [(field.to_owned(), value.clone())],
             &bases,
         ))
         .await?;
-        materialize(w.conn(), &collection, record_id).await?;
+        materialize(w.conn(), collection, record_id).await?;
         w.log(&[change_log::Entry {
             action: "update",
-            layer: &collection,
+            layer: collection.code(),
             record_id: record_id.to_string(),
             diff: serde_json::json!({ field: [serde_json::Value::Null, value] }),
             source: "conflict resolved".into(),
@@ -505,7 +533,7 @@ mod tests {
             },
             author: "a".into(),
             op: Op::Record {
-                collection: "shelters".into(),
+                collection: Collection::Shelters,
                 id: EntityId::v7(1, [1; 10]),
                 fields: [(
                     "name".to_string(),

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 use tokio::sync::mpsc;
 use yitu_domain::sync::snapshot::SnapshotHead;
-use yitu_domain::sync::{Change, FieldWrite, Stamp};
+use yitu_domain::sync::{Change, Collection, FieldWrite, Stamp};
 use yitu_domain::EntityId;
 
 /// Records (or stock, log and event changes) parsed per batch.
@@ -30,7 +30,7 @@ pub(crate) enum Part {
 /// A snapshot's record line (`yitu_domain::sync::snapshot::RecordWrites`) with what its
 /// writes make on their own.
 pub(crate) struct Record {
-    pub collection: String,
+    pub collection: Collection,
     pub id: EntityId,
     pub writes: Vec<Write>,
     pub alone: Option<Prepared>,
@@ -60,7 +60,7 @@ impl Record {
             .iter()
             .zip(fields)
             .map(|(w, fields)| Incoming {
-                collection: &self.collection,
+                collection: self.collection,
                 id: self.id,
                 stamp: &w.stamp,
                 author: &w.author,
@@ -73,7 +73,7 @@ impl Record {
     /// The record's writes as `record_op` keeps them.
     pub fn ops(&self) -> impl Iterator<Item = OpRow<'_>> {
         self.writes.iter().map(|w| OpRow {
-            collection: &self.collection,
+            collection: self.collection,
             id: self.id,
             stamp: &w.stamp,
             author: &w.author,
@@ -84,7 +84,7 @@ impl Record {
 
 #[derive(Deserialize)]
 struct Line {
-    collection: String,
+    collection: Collection,
     id: EntityId,
     writes: Vec<LineWrite>,
 }
@@ -183,7 +183,9 @@ fn record(line: &str) -> Result<Record, Error> {
         alone: None,
     };
     let one = match &r.writes[..] {
-        [w] if r.collection != "incidents" => prepare_one(&r.collection, r.id, &w.text),
+        [w] if !matches!(r.collection, Collection::Incidents | Collection::Decisions) => {
+            prepare_one(r.collection, r.id, &w.text)
+        }
         _ => None,
     };
     r.alone = match one {

@@ -1,5 +1,6 @@
-//! `chain_event`: the signed, hash-chained events of issued decisions, per incident. The table
-//! refuses updates and deletes (triggers): events are only ever added.
+//! `chain_event`: the signed, hash-chained events of issued decisions, per incident, named by
+//! their hash (two desks signing at once both take the same place: the chain branches there).
+//! The table refuses updates and deletes (triggers): events are only ever added.
 
 use super::Conn;
 use crate::Error;
@@ -49,7 +50,7 @@ pub(crate) async fn insert(conn: &mut Conn, e: &Event) -> Result<(), Error> {
     write(conn, "INSERT", e).await
 }
 
-/// Adds an event signed elsewhere, kept as it was signed, unless its place is taken.
+/// Adds an event signed elsewhere, kept as it was signed, unless it is already here.
 pub(crate) async fn insert_if_absent(conn: &mut Conn, e: &Event) -> Result<(), Error> {
     write(conn, "INSERT OR IGNORE", e).await
 }
@@ -80,7 +81,7 @@ pub(crate) async fn last(
     incident: EntityId,
 ) -> Result<Option<(i64, String)>, Error> {
     Ok(sqlx::query_as(
-        "SELECT seq, hash FROM chain_event WHERE incident_id = ? ORDER BY seq DESC LIMIT 1",
+        "SELECT seq, hash FROM chain_event WHERE incident_id = ? ORDER BY seq DESC, hash LIMIT 1",
     )
     .bind(incident.to_string())
     .fetch_optional(&mut *conn)
@@ -90,7 +91,7 @@ pub(crate) async fn last(
 /// An incident's chain, in order.
 pub(crate) async fn of_incident(conn: &mut Conn, incident: EntityId) -> Result<Vec<Event>, Error> {
     let rows: Vec<EventRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM chain_event WHERE incident_id = ? ORDER BY seq"
+        "SELECT {COLUMNS} FROM chain_event WHERE incident_id = ? ORDER BY seq, hash"
     ))
     .bind(incident.to_string())
     .fetch_all(&mut *conn)
@@ -101,7 +102,7 @@ pub(crate) async fn of_incident(conn: &mut Conn, incident: EntityId) -> Result<V
 /// Every event as stored, by incident then place.
 pub(crate) async fn all_rows(conn: &mut Conn) -> Result<Vec<EventRow>, Error> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM chain_event ORDER BY incident_id, seq"
+        "SELECT {COLUMNS} FROM chain_event ORDER BY incident_id, seq, hash"
     ))
     .fetch_all(&mut *conn)
     .await?)

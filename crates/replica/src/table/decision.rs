@@ -4,6 +4,7 @@
 use super::Conn;
 use crate::Error;
 use yitu_domain::command::decision::Decision;
+use yitu_domain::command::fold::Concurrent;
 use yitu_domain::command::workflow::DecisionState;
 use yitu_domain::EntityId;
 
@@ -19,41 +20,46 @@ pub(crate) fn text(d: &Decision) -> Result<String, Error> {
     serde_json::to_string(d).map_err(corrupt(d.id))
 }
 
-pub(crate) async fn insert(conn: &mut Conn, d: &Decision) -> Result<(), Error> {
+/// Writes a decision's row as its fold makes it: `body` is the working document, or the signed
+/// bytes from issue on; a draft (no number yet) holds its id in the unique number column.
+pub(crate) async fn upsert(
+    conn: &mut Conn,
+    d: &Decision,
+    body: &str,
+    concurrent: &str,
+) -> Result<(), Error> {
+    let number = if d.number.is_empty() {
+        d.id.to_string()
+    } else {
+        d.number.clone()
+    };
     sqlx::query(
-        "INSERT INTO decision (id, incident_id, number, state, body) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO decision (id, incident_id, number, state, body, concurrent)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET number = excluded.number, state = excluded.state,
+             body = excluded.body, concurrent = excluded.concurrent",
     )
     .bind(d.id.to_string())
     .bind(d.incident_id.to_string())
-    .bind(&d.number)
+    .bind(number)
     .bind(d.state.code())
-    .bind(text(d)?)
+    .bind(body)
+    .bind(concurrent)
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-/// Sets the stored body (the working document, or the signed bytes at issue).
-pub(crate) async fn set_body(conn: &mut Conn, id: EntityId, body: &str) -> Result<(), Error> {
-    sqlx::query("UPDATE decision SET body = ? WHERE id = ?")
-        .bind(body)
+/// The acts two desks took at once on a decision, as its fold last found them.
+pub(crate) async fn concurrent(conn: &mut Conn, id: EntityId) -> Result<Vec<Concurrent>, Error> {
+    let text: Option<String> = sqlx::query_scalar("SELECT concurrent FROM decision WHERE id = ?")
         .bind(id.to_string())
-        .execute(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?;
-    Ok(())
-}
-
-pub(crate) async fn set_state(
-    conn: &mut Conn,
-    id: EntityId,
-    state: DecisionState,
-) -> Result<(), Error> {
-    sqlx::query("UPDATE decision SET state = ? WHERE id = ?")
-        .bind(state.code())
-        .bind(id.to_string())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    match text {
+        Some(t) => serde_json::from_str(&t).map_err(corrupt(id)),
+        None => Ok(vec![]),
+    }
 }
 
 /// A decision as stored (its state from the state column).
@@ -70,16 +76,6 @@ pub(crate) async fn get(conn: &mut Conn, id: EntityId) -> Result<Decision, Error
     let mut d: Decision = serde_json::from_str(&body).map_err(corrupt(id))?;
     d.state = DecisionState::from_code(&state)?;
     Ok(d)
-}
-
-/// How many numbers start with `prefix` (the year's orders so far).
-pub(crate) async fn count_numbered(conn: &mut Conn, prefix: &str) -> Result<i64, Error> {
-    Ok(
-        sqlx::query_scalar("SELECT count(*) FROM decision WHERE number LIKE ?")
-            .bind(format!("{prefix}%"))
-            .fetch_one(&mut *conn)
-            .await?,
-    )
 }
 
 /// An incident's decision ids, oldest first.

@@ -1,4 +1,5 @@
-//! `decision_ack`: each recipient's acknowledgement of an issued decision, once per recipient.
+//! `decision_ack`: each recipient's acknowledgement of an issued decision, once per recipient,
+//! as the decision's fold keeps them (rebuilt with it).
 
 use super::Conn;
 use crate::Error;
@@ -7,32 +8,52 @@ use yitu_domain::EntityId;
 /// An acknowledgement recorded for a recipient (a reply the window reads: `yitu_ipc`).
 pub use yitu_ipc::decision::Ack;
 
-pub(crate) async fn insert(conn: &mut Conn, decision: EntityId, ack: &Ack) -> Result<(), Error> {
-    sqlx::query(
-        "INSERT INTO decision_ack (decision_id, recipient, at_ms, recorded_by) VALUES (?, ?, ?, ?)",
-    )
-    .bind(decision.to_string())
-    .bind(&ack.recipient)
-    .bind(ack.at_ms)
-    .bind(&ack.recorded_by)
-    .execute(&mut *conn)
-    .await?;
+/// Replaces a decision's acknowledgements by `acks`.
+pub(crate) async fn replace(
+    conn: &mut Conn,
+    decision: EntityId,
+    acks: &[Ack],
+) -> Result<(), Error> {
+    sqlx::query("DELETE FROM decision_ack WHERE decision_id = ?")
+        .bind(decision.to_string())
+        .execute(&mut *conn)
+        .await?;
+    for ack in acks {
+        sqlx::query(
+            "INSERT OR IGNORE INTO decision_ack
+                 (decision_id, recipient, at_ms, recorded_by, desk, unaware_of_withdrawal)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(decision.to_string())
+        .bind(&ack.recipient)
+        .bind(ack.at_ms)
+        .bind(&ack.recorded_by)
+        .bind(&ack.desk)
+        .bind(ack.unaware_of_withdrawal)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 
 pub(crate) async fn of_decision(conn: &mut Conn, decision: EntityId) -> Result<Vec<Ack>, Error> {
-    let rows: Vec<(String, i64, String)> = sqlx::query_as(
-        "SELECT recipient, at_ms, recorded_by FROM decision_ack WHERE decision_id = ? ORDER BY at_ms, recipient",
+    let rows: Vec<(String, i64, String, String, bool)> = sqlx::query_as(
+        "SELECT recipient, at_ms, recorded_by, desk, unaware_of_withdrawal FROM decision_ack
+         WHERE decision_id = ? ORDER BY at_ms, recipient",
     )
     .bind(decision.to_string())
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(recipient, at_ms, recorded_by)| Ack {
-            recipient,
-            at_ms,
-            recorded_by,
-        })
+        .map(
+            |(recipient, at_ms, recorded_by, desk, unaware_of_withdrawal)| Ack {
+                recipient,
+                at_ms,
+                recorded_by,
+                desk,
+                unaware_of_withdrawal,
+            },
+        )
         .collect())
 }

@@ -17,6 +17,40 @@ pub(crate) async fn insert_if_absent(conn: &mut Conn, e: &LedgerEntry) -> Result
     write(conn, e, "INSERT OR IGNORE").await
 }
 
+/// Removes the entries a decision's fold made (reservations, releases, materials issued on
+/// completion), before the fold's are written again: they are the fold's, every desk derives
+/// them, none is pushed.
+pub(crate) async fn clear_derived(conn: &mut Conn, decision: EntityId) -> Result<(), Error> {
+    sqlx::query("DELETE FROM ledger_entry WHERE decision_id = ?")
+        .bind(decision.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Adds an entry of a decision's fold.
+pub(crate) async fn add_derived(
+    conn: &mut Conn,
+    decision: EntityId,
+    e: &LedgerEntry,
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO ledger_entry (id, depot_id, code, kind, quantity, at_ms, note, decision_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(e.id.to_string())
+    .bind(e.depot_id.to_string())
+    .bind(e.code.as_str())
+    .bind(e.kind.code())
+    .bind(e.quantity)
+    .bind(e.at_ms)
+    .bind(&e.note)
+    .bind(decision.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 async fn write(conn: &mut Conn, e: &LedgerEntry, verb: &str) -> Result<bool, Error> {
     let done = sqlx::query(&format!(
         "{verb} INTO ledger_entry (id, depot_id, code, kind, quantity, at_ms, note)

@@ -6,6 +6,7 @@ pub(crate) mod chain_event;
 pub(crate) mod change_log;
 pub(crate) mod decision;
 pub(crate) mod decision_ack;
+pub(crate) mod decision_act;
 pub(crate) mod decision_history;
 pub(crate) mod device;
 pub(crate) mod incident;

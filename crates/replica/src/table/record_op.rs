@@ -11,7 +11,7 @@ use yitu_domain::EntityId;
 
 /// A write as `record_op` keeps it.
 pub(crate) struct OpRow<'a> {
-    pub collection: &'a str,
+    pub collection: yitu_domain::sync::Collection,
     pub id: EntityId,
     pub stamp: &'a Stamp,
     pub author: &'a str,
@@ -33,7 +33,7 @@ pub(crate) async fn insert(conn: &mut Conn, writes: &[OpRow<'_>]) -> Result<(), 
         let mut q = sqlx::query(&sql);
         for w in chunk {
             q = q
-                .bind(w.collection)
+                .bind(w.collection.code())
                 .bind(w.id.to_string())
                 .bind(w.stamp.to_string())
                 .bind(w.author)

@@ -1,9 +1,19 @@
 //! `shelter_reservation`: places promised in a shelter by issued decisions (positive) and given
-//! back when they end (negative). The free places are the shelter's minus their sum.
+//! back when they end (negative), as each decision's fold makes them (rebuilt with it). The free
+//! places are the shelter's minus their sum.
 
 use super::Conn;
 use crate::Error;
 use yitu_domain::EntityId;
+
+/// Removes what a decision's fold made, before the fold's places are written again.
+pub(crate) async fn clear(conn: &mut Conn, decision: EntityId) -> Result<(), Error> {
+    sqlx::query("DELETE FROM shelter_reservation WHERE decision_id = ?")
+        .bind(decision.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
 
 pub(crate) async fn insert(
     conn: &mut Conn,

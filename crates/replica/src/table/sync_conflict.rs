@@ -4,11 +4,17 @@
 use super::Conn;
 use crate::sync::record::Version;
 use crate::Error;
+use yitu_domain::sync::Collection;
+
+/// A collection name as stored: a row written by this code always reads back.
+fn collection(code: &str) -> Result<Collection, Error> {
+    Collection::from_code(code).map_err(|e| Error::Sync(format!("sync_conflict: {e}")))
+}
 
 /// Replaces a record's conflict rows by `conflicts` (field, versions winner first).
 pub(crate) async fn replace(
     conn: &mut Conn,
-    collection: &str,
+    collection: Collection,
     id: &str,
     conflicts: &[(String, Vec<Version>)],
 ) -> Result<(), Error> {
@@ -20,7 +26,7 @@ pub(crate) async fn replace(
         sqlx::query(
             "INSERT INTO sync_conflict (collection, record_id, field, versions) VALUES (?, ?, ?, ?)",
         )
-        .bind(collection)
+        .bind(collection.code())
         .bind(id)
         .bind(field)
         .bind(serde_json::to_string(versions).map_err(|e| Error::Sync(e.to_string()))?)
@@ -35,23 +41,27 @@ pub(crate) async fn collection_of(
     conn: &mut Conn,
     id: &str,
     field: &str,
-) -> Result<Option<String>, Error> {
-    Ok(
-        sqlx::query_scalar(
-            "SELECT collection FROM sync_conflict WHERE record_id = ? AND field = ?",
-        )
-        .bind(id)
-        .bind(field)
-        .fetch_optional(&mut *conn)
-        .await?,
+) -> Result<Option<Collection>, Error> {
+    let code: Option<String> = sqlx::query_scalar(
+        "SELECT collection FROM sync_conflict WHERE record_id = ? AND field = ?",
     )
+    .bind(id)
+    .bind(field)
+    .fetch_optional(&mut *conn)
+    .await?;
+    code.as_deref().map(collection).transpose()
 }
 
 /// Every conflict: (collection, record, field, versions text), by record then field.
-pub(crate) async fn all(conn: &mut Conn) -> Result<Vec<(String, String, String, String)>, Error> {
-    Ok(sqlx::query_as(
+pub(crate) async fn all(
+    conn: &mut Conn,
+) -> Result<Vec<(Collection, String, String, String)>, Error> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT collection, record_id, field, versions FROM sync_conflict ORDER BY record_id, field",
     )
     .fetch_all(&mut *conn)
-    .await?)
+    .await?;
+    rows.into_iter()
+        .map(|(c, id, field, versions)| Ok((collection(&c)?, id, field, versions)))
+        .collect()
 }

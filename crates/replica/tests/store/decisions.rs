@@ -33,14 +33,17 @@ async fn issue_reserves_and_withdrawal_and_completion_give_back() {
     let (commander, staff) = (s.commander.clone(), s.staff.clone());
     assert_eq!(s.tents_balance().await, bal(START, 0));
 
-    // Drafting, review and approval travel to no one: only signed events and stock do.
+    // Drafting, review and approval travel to every desk: the draft as a record, each act as a
+    // transition. A draft has no number yet.
     let head = s.outbox_head().await;
     let d = s.approved(s.content(30, 100)).await;
     assert_eq!(d.state, DecisionState::Approved);
-    // The first decision of 2026 (the scene's clock is in May 2026, Beijing).
-    assert_eq!(d.number, "合川现指〔2026〕1号");
-    assert_eq!(s.outbox_after(head).await, Vec::<String>::new());
+    assert_eq!(d.number, "");
+    let out = s.outbox_after(head).await;
+    assert!(out[0].starts_with("record decisions "), "{out:?}");
+    assert_eq!(out[1..], ["act review_agree", "act approve"]);
     assert_eq!(s.tents_balance().await, bal(START, 0));
+    let desk = s.store.desk_code().unwrap();
 
     // Issued: 30 of the 100 tents reserved, 100 of the 400 free places promised.
     let head = s.outbox_head().await;
@@ -48,14 +51,10 @@ async fn issue_reserves_and_withdrawal_and_completion_give_back() {
     assert_eq!(d.state, DecisionState::Issued);
     assert_eq!(s.tents_balance().await, bal(100, 30));
     assert_eq!(s.promised().await, 100);
-    let n = &d.number;
-    assert_eq!(
-        s.outbox_after(head).await,
-        [
-            format!("ledger reserve 30 1990101 note={n} 预留"),
-            "event issue #1".into()
-        ]
-    );
+    // Numbered when signed, as this desk's first order of the incident (the scene's clock is
+    // in May 2026, Beijing). The reservation is the fold's: derived on every desk, not pushed.
+    assert_eq!(d.number, format!("合川现指〔2026〕{desk}-1号"));
+    assert_eq!(s.outbox_after(head).await, ["act issue event issue #1"]);
 
     // An acknowledgement: a signed event, nothing else.
     let head = s.outbox_head().await;
@@ -63,7 +62,10 @@ async fn issue_reserves_and_withdrawal_and_completion_give_back() {
         recipient: "区森林消防队".into(),
     };
     s.act(&staff, d.id, ack).await.unwrap();
-    assert_eq!(s.outbox_after(head).await, ["event acknowledge #2"]);
+    assert_eq!(
+        s.outbox_after(head).await,
+        ["act acknowledge event acknowledge #2"]
+    );
     assert_eq!(
         s.store.decision_view(d.id).await.unwrap().awaiting,
         Vec::<String>::new()
@@ -80,10 +82,7 @@ async fn issue_reserves_and_withdrawal_and_completion_give_back() {
     assert_eq!(s.promised().await, 0);
     assert_eq!(
         s.outbox_after(head).await,
-        [
-            format!("ledger release 30 1990101 note={n} 释放预留"),
-            "event withdraw #3".into()
-        ]
+        ["act withdraw event withdraw #3"]
     );
     let view = s.store.decision_view(d.id).await.unwrap();
     let actions: Vec<&str> = view.history.iter().map(|h| h.action.as_str()).collect();
@@ -111,14 +110,10 @@ async fn issue_reserves_and_withdrawal_and_completion_give_back() {
     assert_eq!(e.state, DecisionState::Completed);
     assert_eq!(s.tents_balance().await, bal(60, 0));
     assert_eq!(s.promised().await, 0);
-    let n = &e.number;
+    assert_eq!(e.number, format!("合川现指〔2026〕{desk}-2号"));
     assert_eq!(
         s.outbox_after(head).await,
-        [
-            format!("ledger release 40 1990101 note={n} 释放预留"),
-            format!("ledger issue 40 1990101 note={n} 办结出库"),
-            "event complete #5".into()
-        ]
+        ["act complete event complete #5"]
     );
 
     let report = s.store.verify().await.unwrap();
@@ -146,14 +141,11 @@ async fn a_later_decision_gives_back_what_the_one_it_supersedes_held_before_rese
     );
     assert_eq!(s.tents_balance().await, bal(100, 90));
     assert_eq!(s.promised().await, 50);
-    let (a, b) = (&first.number, &second.number);
     assert_eq!(
         s.outbox_after(head).await,
         [
-            format!("ledger release 30 1990101 note={a} 释放预留"),
-            "event supersede #2".into(),
-            format!("ledger reserve 90 1990101 note={b} 预留"),
-            "event issue #3".into(),
+            "act supersede event supersede #2",
+            "act issue event issue #3"
         ]
     );
     let report = s.store.verify().await.unwrap();

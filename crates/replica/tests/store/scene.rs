@@ -434,5 +434,14 @@ pub fn said(op: &Op) -> String {
             format!("record {collection} {}", names.join(","))
         }
         Op::Log { .. } => "log".into(),
+        Op::Act { transition: t } => match &t.event {
+            Some(e) => format!(
+                "act {} event {} #{}",
+                t.act.action().code(),
+                e.kind.code(),
+                e.seq
+            ),
+            None => format!("act {}", t.act.action().code()),
+        },
     }
 }
