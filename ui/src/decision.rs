@@ -2,6 +2,7 @@
 //! teams, materials from named depots, drawings on the map) and the decision panel (the document,
 //! its review, approval, issue and acknowledgements, with the actions the user's role allows).
 
+use crate::i18n::Lang;
 use crate::incident::{when, Printout};
 use crate::stock::StockRow;
 use crate::tauri::invoke;
@@ -19,7 +20,7 @@ use yitu_domain::registries::team::{Readiness, Specialty};
 use yitu_domain::stock::material::MaterialCode;
 use yitu_domain::{EntityId, Layer};
 use yitu_ipc::call;
-use yitu_ipc::decision::{DecisionView, VerifyReport};
+use yitu_ipc::decision::{DecisionView, HistoryRow, VerifyReport};
 use yitu_ui_state::sketch::{self, Purpose, Sketch};
 use yitu_ui_state::MapTool;
 
@@ -545,7 +546,7 @@ pub fn DecisionPanel(
                     let acked: Vec<String> = v.acknowledgements.iter().map(|a| a.recipient.clone()).collect();
                     let for_edit = d.clone();
                     view! {
-                        <h3>{d.number.clone()}</h3>
+                        <h3 id="decision-number">{number_or_draft(&d.number, l)}</h3>
                         <p><span class="state" id="decision-state" data-state=state.code()>{l.t(state.zh(), state.en())}</span>
                             {format!(" · {} {} {}", l.t("起草", "drafted by"), d.drafted.by, when(d.drafted.at_ms))}</p>
                         <p class="situation">{c.situation.clone()}</p>
@@ -581,6 +582,20 @@ pub fn DecisionPanel(
                             {d.approved.as_ref().map(|s| view! { <li>{format!("{} {} {}", l.t("批准", "Approved by"), s.by, when(s.at_ms))}</li> })}
                             {d.issued.as_ref().map(|s| view! { <li>{format!("{} {} {}", l.t("下达", "Issued by"), s.by, when(s.at_ms))}</li> })}
                         </ul>
+                        {(!v.concurrent.is_empty()).then(|| view! {
+                            <div class="concurrent" id="decision-concurrent">
+                                <h4>{l.t("两端同时操作", "Two desks at once")}</h4>
+                                <ul>{v.concurrent.iter().map(|c| {
+                                    let row = |t: &EntityId| v.history.iter().find(|h| h.transition == t.to_string()).map(|h| act_words(h, l)).unwrap_or_default();
+                                    let kept = row(&c.kept);
+                                    view! { <li data-rule=c.rule.code()>
+                                        <div>{format!("① {}", row(&c.first))}</div>
+                                        <div>{format!("② {}", row(&c.second))}</div>
+                                        <div class="rule">{format!("{}{} → {}{}", l.t("规则：", "Rule: "), l.t(c.rule.zh(), c.rule.en()), l.t("保留 ", "kept "), kept)}</div>
+                                    </li> }
+                                }).collect_view()}</ul>
+                            </div>
+                        })}
                         {(!v.events.is_empty()).then(|| view! {
                             <p class="muted" id="decision-signed">{format!("{} {} {}", l.t("已签名入链", "Signed into the chain:"), v.events.len(), l.t("个事件", "events"))}</p>
                         })}
@@ -622,10 +637,14 @@ pub fn DecisionPanel(
                         <h4>{l.t("办理记录", "History")}</h4>
                         <ol class="log" id="decision-history">
                             {v.history.iter().map(|h| view! {
-                                <li><small>{format!("{} · {}", when(h.at_ms), h.actor)}</small>{format!(" {}{}", h.action, if h.note.is_empty() { String::new() } else { format!("：{}", h.note) })}</li>
+                                <li data-outcome=h.outcome.clone()>{act_words(h, l)}
+                                    {(h.outcome != "applied").then(|| view! { <small class="outcome">{format!(" 〔{}〕{}", outcome_words(&h.outcome, l), h.reason)}</small> })}
+                                </li>
                             }).collect_view()}
                             {v.acknowledgements.iter().map(|a| view! {
-                                <li><small>{format!("{} · {}", when(a.at_ms), a.recorded_by)}</small>{format!(" {} {}", l.t("登记签收", "receipt from"), a.recipient)}</li>
+                                <li data-unaware=a.unaware_of_withdrawal.to_string()><small>{format!("{} · {}", when(a.at_ms), a.recorded_by)}</small>{format!(" {} {}", l.t("登记签收", "receipt from"), a.recipient)}
+                                    {a.unaware_of_withdrawal.then(|| view! { <strong class="error">{l.t("（签收时决策已在他端撤销，须告知接收单位）", " (acknowledged while withdrawn elsewhere: tell the recipient)")}</strong> })}
+                                </li>
                             }).collect_view()}
                         </ol>
                     }.into_any()
@@ -667,5 +686,44 @@ pub fn DecisionPanel(
                 }
             })}
         </div>
+    }
+}
+
+/// An order's number, or that it has none yet (a decision is numbered when it is signed).
+pub fn number_or_draft(number: &str, l: Lang) -> String {
+    if number.is_empty() {
+        l.t("草稿（签发时编号）", "Draft (numbered when issued)")
+            .to_owned()
+    } else {
+        number.to_owned()
+    }
+}
+
+/// One act as the sheet says it: when, who, on which desk, what, and its note.
+fn act_words(h: &HistoryRow, l: Lang) -> String {
+    let action = Action::from_code(&h.action)
+        .map(|a| l.t(a.zh(), a.en()).to_owned())
+        .unwrap_or_else(|_| match h.action.as_str() {
+            "draft" => l.t("起草", "Drafted").to_owned(),
+            other => other.to_owned(),
+        });
+    let desk = if h.desk.is_empty() {
+        String::new()
+    } else {
+        format!("〔{}{}〕", l.t("终端 ", "desk "), h.desk)
+    };
+    let note = if h.note.is_empty() {
+        String::new()
+    } else {
+        format!("：{}", h.note)
+    };
+    format!("{} · {}{} {}{}", when(h.at_ms), h.actor, desk, action, note)
+}
+
+fn outcome_words(code: &str, l: Lang) -> &'static str {
+    match code {
+        "void" => l.t("未生效", "not applied"),
+        "recorded" => l.t("照录在案", "kept on record"),
+        _ => l.t("已生效", "applied"),
     }
 }

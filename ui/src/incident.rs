@@ -320,7 +320,7 @@ pub fn IncidentPanel(
                                         view! {
                                             <li data-id=attr_id data-state=d.state.code()>
                                                 <button on:click=move |_| pane.set(Pane::Decision(did.clone()))>
-                                                    <span class="number">{d.number.clone()}</span>
+                                                    <span class="number">{crate::decision::number_or_draft(&d.number, lang.get())}</span>
                                                     <span class="state" data-state=d.state.code()>{l.t(d.state.zh(), d.state.en())}</span>
                                                 </button>
                                             </li>

@@ -8,8 +8,9 @@
 //! take it. From issue on, the stored document is the exact bytes that were signed.
 
 use crate::table::{
-    chain_event, decision as decision_table, decision_ack, decision_act, decision_history, device,
-    incident, ledger_entry, record_op, resource, shelter_reservation, stock_line, Conn,
+    chain_event, change_log, decision as decision_table, decision_ack, decision_act,
+    decision_history, device, incident, ledger_entry, record_op, resource, shelter_reservation,
+    stock_line, Conn,
 };
 use crate::user::Actor;
 use crate::write::Write;
@@ -488,6 +489,23 @@ async fn take(
             what: "decision draft",
             id: id.to_string(),
         })?;
+    // What the act moved in a depot goes in the depot's history, as a person's movement does.
+    for m in f.moves.iter().filter(|m| m.cause == t.id) {
+        let s = &m.what;
+        let diff = serde_json::json!({
+            "code": s.code.as_str(),
+            "movement": {"kind": s.kind.code(), "quantity": s.quantity, "note": s.note},
+        });
+        let source = w.source().to_owned();
+        w.log(&[change_log::Entry {
+            action: "stock",
+            layer: yitu_domain::Layer::Depots.code(),
+            record_id: s.depot_id.to_string(),
+            diff,
+            source,
+        }])
+        .await?;
+    }
     let line = f.lines.iter().find(|l| l.transition == t.id);
     if let Some(l) = line.filter(|l| l.outcome == Outcome::Void) {
         // The fold here refuses what the plan allowed: never expected, never written.
