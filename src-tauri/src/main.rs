@@ -123,6 +123,7 @@ commands! {
     [command::decision] decision_view: call::DecisionView,
     [command::decision] decision_pdf: call::DecisionPdf,
     [command::decision] verify: call::Verify,
+    [command::decision] inbox: call::Inbox,
     [command::import] import_preview: call::ImportPreview,
     [command::import] import_commit: call::ImportCommit,
     [command::import] import_progress: call::ImportProgress,

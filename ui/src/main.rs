@@ -14,6 +14,7 @@ mod editor;
 mod filters;
 mod i18n;
 mod import;
+mod inbox;
 mod incident;
 mod layers;
 mod legend;

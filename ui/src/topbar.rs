@@ -4,6 +4,7 @@
 use crate::about::AppInfo;
 use crate::context::shared;
 use crate::i18n::Lang;
+use crate::inbox::InboxBox;
 use crate::login::LoginBox;
 use crate::map;
 use crate::search::SearchBox;
@@ -29,6 +30,7 @@ pub fn TopBar(info: ReadSignal<Option<AppInfo>>, about: RwSignal<bool>) -> impl 
             }/>
             <span class="spacer"></span>
             <SyncBox on_changed=move || shared.changed.update(|v| *v += 1)/>
+            <InboxBox/>
             <LoginBox/>
             <button class="about-button" on:click=move |_| about.update(|a| *a = !*a)>
                 {move || lang.get().t("关于", "About")}

@@ -143,6 +143,8 @@ enum Command {
     Decision(decision::DecisionArgs),
     /// Check every incident's signed chain and every issued decision; names the first broken link.
     Verify,
+    /// 待办: the decisions waiting for the `--as` user's step (JSON).
+    Inbox,
     /// Enrol this data folder with a district server, exchanging a one-time code for a device
     /// credential (kept in server.json beside the database, readable by its owner only).
     Enrol(sync::EnrolArgs),
@@ -370,6 +372,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Incident(args) => incident::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Decision(args) => decision::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Verify => decision::verify(&store, &mut out).await?,
+        Command::Inbox => {
+            let who = user::acting(&store, cli.as_user.as_deref()).await?;
+            print_json(&mut out, &store.inbox(&who).await?)?;
+        }
         Command::Enrol(args) => sync::enrol(&store, args, &mut out).await?,
         Command::Sync(args) => sync::run(&store, args, &mut out).await?,
         Command::Conflicts(args) => sync::conflicts(&store, args, &mut out).await?,

@@ -59,6 +59,7 @@ pub const NAMES: &[&str] = &[
     DecisionView::NAME,
     DecisionPdf::NAME,
     Verify::NAME,
+    Inbox::NAME,
     ImportPreview::NAME,
     ImportCommit::NAME,
     ImportProgress::NAME,
@@ -526,6 +527,14 @@ impl Command for Verify {
     type Reply = decision::VerifyReport;
 }
 
+/// 待办: the decisions waiting for the logged-in user's step (none when nobody is logged in).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {}
+impl Command for Inbox {
+    const NAME: &'static str = "inbox";
+    type Reply = Vec<decision::InboxItem>;
+}
+
 // --- Imports and exports (`command::import`) ------------------------------------------------
 
 /// Reads and checks a file (its parts: name and bytes; a shapefile's .shp, .dbf, .shx, .prj)
@@ -754,7 +763,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), NAMES.len(), "a name listed twice");
-        assert_eq!(NAMES.len(), 59);
+        assert_eq!(NAMES.len(), 60);
     }
 
     #[test]

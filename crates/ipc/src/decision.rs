@@ -79,3 +79,22 @@ pub struct VerifyReport {
     pub first_broken: Option<Broken>,
     pub broken: Vec<Broken>,
 }
+
+/// A decision waiting for someone's step (待办).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub decision: yitu_domain::EntityId,
+    pub incident: yitu_domain::EntityId,
+    pub incident_title: String,
+    /// Empty for a draft (numbered when signed).
+    pub number: String,
+    pub situation: String,
+    pub waiting: yitu_domain::command::inbox::Waiting,
+    /// Recipients not yet acknowledged (for 待签收).
+    #[serde(default)]
+    pub awaiting: Vec<String>,
+    /// The desk that drafted it and the one that signed it (when signed).
+    pub drafted_by: String,
+    #[serde(default)]
+    pub signed_on: String,
+}

@@ -24,6 +24,7 @@ use yitu_domain::command::decision::{Content, Decision, Signoff};
 use yitu_domain::command::desk;
 use yitu_domain::command::draft;
 use yitu_domain::command::fold::{self, Folded, Outcome};
+use yitu_domain::command::inbox;
 use yitu_domain::command::transition::Transition;
 use yitu_domain::command::workflow::{self, Action, DecisionState, Refusal};
 use yitu_domain::registries::resource::Resource;
@@ -32,7 +33,7 @@ use yitu_domain::sync::{merge, Collection, Op};
 use yitu_domain::EntityId;
 
 pub use yitu_domain::command::act::Act;
-pub use yitu_ipc::decision::{Ack, DecisionView, HistoryRow, VerifyReport};
+pub use yitu_ipc::decision::{Ack, DecisionView, HistoryRow, InboxItem, VerifyReport};
 
 fn refuse(zh: String, en: String) -> Error {
     Error::Denied(Refusal { zh, en })
@@ -225,6 +226,37 @@ impl Store {
             events,
             concurrent,
         })
+    }
+
+    /// 待办: the decisions of live incidents waiting for `actor`'s step, oldest first.
+    pub async fn inbox(&self, actor: &Actor) -> Result<Vec<InboxItem>, Error> {
+        let mut out = Vec::new();
+        for i in self.incidents().await? {
+            for d in self.decisions_of(i.id).await? {
+                let v = self.decision_view(d.id).await?;
+                let Some(waiting) = inbox::waiting(actor.role, d.state, v.awaiting.len()) else {
+                    continue;
+                };
+                let signed_on = v
+                    .history
+                    .iter()
+                    .find(|h| h.action == Action::Issue.code() && h.outcome == "applied")
+                    .map(|h| h.desk.clone())
+                    .unwrap_or_default();
+                out.push(InboxItem {
+                    decision: d.id,
+                    incident: i.id,
+                    incident_title: i.title.clone(),
+                    number: d.number.clone(),
+                    situation: d.content.situation.clone(),
+                    waiting,
+                    awaiting: v.awaiting,
+                    drafted_by: d.drafted.by.clone(),
+                    signed_on,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// This desk's short code (in every order number it signs): from its key, made on first use.
@@ -563,7 +595,21 @@ pub(crate) async fn rebuild(
     let concurrent =
         serde_json::to_string(&f.concurrent).map_err(|e| Error::Sync(e.to_string()))?;
     decision_table::upsert(conn, d, &body, &concurrent).await?;
-    decision_history::replace(conn, id, &history(d, &f)).await?;
+    // Each write of the draft after the first is an edit on the sheet.
+    let mut writes: Vec<(yitu_domain::sync::Stamp, String)> = record_op::field_ops(conn, id)
+        .await?
+        .into_values()
+        .flatten()
+        .map(|o| (o.stamp, o.author))
+        .collect();
+    writes.sort();
+    writes.dedup();
+    let edits: Vec<(i64, String)> = writes
+        .into_iter()
+        .skip(1)
+        .map(|(stamp, author)| (stamp.ms as i64, author))
+        .collect();
+    decision_history::replace(conn, id, &history(d, &f, &edits)).await?;
     let acks: Vec<Ack> = f
         .acknowledged
         .iter()
@@ -664,8 +710,9 @@ pub(crate) async fn rebuild(
     Ok(Some(f))
 }
 
-/// The sheet's history: the draft's line, then each act as the fold placed it.
-fn history(d: &Decision, f: &Folded) -> Vec<HistoryRow> {
+/// The sheet's history: the draft's line, its edits, then each act as the fold placed it, in
+/// time order (acts of one time in fold order).
+fn history(d: &Decision, f: &Folded, edits: &[(i64, String)]) -> Vec<HistoryRow> {
     let mut rows = vec![HistoryRow {
         at_ms: d.drafted.at_ms,
         actor: d.drafted.by.clone(),
@@ -692,6 +739,20 @@ fn history(d: &Decision, f: &Folded) -> Vec<HistoryRow> {
         outcome: l.outcome.code().into(),
         reason: l.reason.as_ref().map(|r| r.to_string()).unwrap_or_default(),
     }));
+    rows.extend(edits.iter().map(|(at_ms, by)| HistoryRow {
+        at_ms: *at_ms,
+        actor: by.clone(),
+        role: String::new(),
+        action: Action::Edit.code().into(),
+        from_state: DecisionState::Draft.code().into(),
+        to_state: DecisionState::Draft.code().into(),
+        note: String::new(),
+        transition: String::new(),
+        desk: String::new(),
+        outcome: Outcome::Applied.code().into(),
+        reason: String::new(),
+    }));
+    rows.sort_by_key(|r| r.at_ms);
     rows
 }
 

@@ -94,6 +94,15 @@ pub async fn decision_pdf(
     save_printout(&state, &number, &bytes)
 }
 
+/// 待办: what waits for the logged-in user (nothing when nobody is).
+#[tauri::command]
+pub async fn inbox(state: State<'_, AppState>, _: Args<call::Inbox>) -> Answer<call::Inbox> {
+    match state.user() {
+        Some(user) => Ok(store(&state)?.inbox(&user).await?),
+        None => Ok(vec![]),
+    }
+}
+
 /// Every incident's chain and every signed decision, checked.
 #[tauri::command]
 pub async fn verify(state: State<'_, AppState>, _: Args<call::Verify>) -> Answer<call::Verify> {

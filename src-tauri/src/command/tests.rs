@@ -641,6 +641,11 @@ fn users_incidents_and_decisions(shell: &Shell) {
     shell.ok(&call::Login {
         name: "李技术".into(),
     });
+    // The draft waits in the technical officer's 待办.
+    let inbox = shell.ok(&call::Inbox {});
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert_eq!(inbox[0].decision.to_string(), decision);
+    assert_eq!(inbox[0].waiting.zh(), "待审核");
     let view = shell.ok(&call::DecisionAct {
         id: decision.clone(),
         act: Act::Review {

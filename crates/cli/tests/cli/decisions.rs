@@ -829,3 +829,33 @@ impl WriteLock {
         });
     }
 }
+
+/// 待办 from the command line: a draft waits on the technical officer, then the commander; once
+/// issued, its receipts wait on the duty desk; nothing waits on an observer.
+#[test]
+fn the_inbox_lists_what_waits_on_each_role() {
+    let s = Scene::new();
+    let id = s.draft("INBOX", 5, 5, None);
+    let waiting = |user: &str| -> Vec<(String, String)> {
+        ok(s.yitu(user, &["inbox"]))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["decision"].as_str().unwrap().to_owned(),
+                    i["waiting"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(waiting("李技术"), [(id.clone(), "review".to_owned())]);
+    assert_eq!(waiting("张指挥"), []);
+    let issued = s.carry_to_issue(&id);
+    assert_eq!(issued["state"], "issued");
+    assert_eq!(waiting("王参谋"), [(id.clone(), "acknowledge".to_owned())]);
+    assert_eq!(waiting("张指挥"), []);
+    assert_eq!(waiting("赵观察"), []);
+    let refused = run(s.dir.path(), None, &["inbox"]);
+    assert!(!refused.status.success(), "an inbox needs --as");
+}

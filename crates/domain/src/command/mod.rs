@@ -9,6 +9,7 @@ pub mod decision;
 pub mod desk;
 pub mod draft;
 pub mod fold;
+pub mod inbox;
 pub mod incident;
 pub mod role;
 pub mod template;
