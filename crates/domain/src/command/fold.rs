@@ -318,7 +318,7 @@ pub fn fold(draft: &Decision, acts: &[Stamped]) -> Folded {
                             .push(pair(o.id, t.id, Rule::WithdrawalStands, t.id));
                         if let Act::Acknowledge { recipient } = &o.act {
                             for a in out.acknowledged.iter_mut() {
-                                if &a.recipient == recipient.trim() {
+                                if a.recipient == recipient.trim() {
                                     a.unaware_of_withdrawal = true;
                                 }
                             }
