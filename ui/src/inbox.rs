@@ -1,14 +1,12 @@
 //! 待办 in the top bar: how many decisions wait for the logged-in user's step, and the list,
 //! each opening its incident's desk (where the decision is listed with its state). Asked again
-//! on login, after every change the window is told of (`Shared::changed`), and every 3 s (as the
-//! sync indicator is), so an act taken in a panel or pulled by the sync loop shows.
+//! after every commit and sync (`Shared::changed`) and on login.
 
 use crate::context::shared;
 use crate::decision::number_or_draft;
 use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::time::Duration;
 use yitu_ipc::call;
 use yitu_ipc::decision::InboxItem;
 use yitu_ui_state::Side;
@@ -19,20 +17,15 @@ pub fn InboxBox() -> impl IntoView {
     let (lang, user, changed) = (shared.lang, shared.user, shared.changed);
     let (items, set_items) = signal(Vec::<InboxItem>::new());
     let (open, set_open) = signal(false);
-    let ask = move || {
+    Effect::new(move |_| {
+        // Tracked: a login or a change asks again.
+        let _ = (user.get(), changed.get());
         spawn_local(async move {
             if let Ok(list) = invoke(&call::Inbox {}).await {
                 set_items.set(list);
             }
         });
-    };
-    Effect::new(move |_| {
-        // Tracked: a login or a change asks again.
-        let _ = (user.get(), changed.get());
-        ask();
     });
-    // An act taken in a decision panel, or pulled by the sync loop, shows within seconds.
-    let _ = set_interval_with_handle(ask, Duration::from_secs(3));
     view! {
         <div class="inbox">
             {move || user.get().map(|_| view! {
