@@ -9,7 +9,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use yitu_system_tests::webview::{
-    click_at, move_to, open_app, screen_point, screenshot, text, wait_for, yitu, RENDERED,
+    click_at, log_in, move_to, open_app, screen_point, screenshot, text, wait_for, yitu, RENDERED,
     RENDERED_LAYER, SYMBOL_LAYERS_JS,
 };
 use yitu_system_tests::{resident_kb, Driver};
@@ -58,6 +58,8 @@ async fn run(c: &Client, d: &Driver, data_dir: &std::path::Path, started: Instan
         "figure: cold start to map ready {:.2} s",
         started.elapsed().as_secs_f64()
     );
+    // The stock move and the edit below are made as the user logged in.
+    log_in(c, data_dir, "值班员").await?;
     let (app_kb, webkit_kb) = resident_kb(&data_dir.display().to_string());
     eprintln!(
         "figure: resident memory app {} MiB, webview processes {} MiB",

@@ -11,7 +11,7 @@ use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
 use yitu_system_tests::webview::{
-    click, map_ready, run_in_window, screenshot, shown, text, wait_for, yitu,
+    click, log_in, map_ready, run_in_window, screenshot, shown, text, wait_for, yitu,
 };
 use yitu_system_tests::Driver;
 
@@ -59,6 +59,7 @@ async fn preview(c: &Client) -> Result<()> {
 
 async fn run(c: &Client, d: &Driver, data: &Path) -> Result<()> {
     map_ready(c).await?;
+    log_in(c, data, "值班员").await?;
     let before = shelters(data)?;
 
     // 1. Three rows checked; the third refused with its line and reason.

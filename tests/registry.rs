@@ -13,8 +13,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 use yitu_system_tests::webview::{
-    click, click_at, map_ready, run_in_window, screen_point, screenshot, set_value, shown, text,
-    wait_for, yitu,
+    click, click_at, log_in, map_ready, run_in_window, screen_point, screenshot, set_value, shown,
+    text, wait_for, yitu,
 };
 use yitu_system_tests::Driver;
 
@@ -92,6 +92,7 @@ fn warnings_for(data: &Path, depot: &str) -> Result<Vec<Value>> {
 
 async fn story(c: &Client, d: &Driver, data: &Path) -> Result<()> {
     map_ready(c).await?;
+    log_in(c, data, "值班员").await?;
     let shelters = total(data, "shelters")?;
 
     // 1. A shelter from the form: its position clicked on the map, a bad capacity refused.

@@ -57,6 +57,32 @@ impl Server {
         Ok(String::from_utf8(out.stdout)?.trim().to_owned())
     }
 
+    /// An administration command given `input` on standard input (`user add --password-stdin`).
+    fn admin_with_input(&self, args: &[&str], input: &str) -> Result<String> {
+        use std::io::Write;
+        let mut child = Command::new(binary("yitu-server")?)
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        child
+            .stdin
+            .take()
+            .context("stdin")?
+            .write_all(input.as_bytes())?;
+        let out = child.wait_with_output()?;
+        if !out.status.success() {
+            bail!(
+                "yitu-server {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+    }
+
     /// Starts serving and waits until it accepts connections.
     fn start(&mut self) -> Result<()> {
         let child = Command::new(binary("yitu-server")?)
@@ -96,7 +122,30 @@ impl Drop for Server {
 async fn the_window_syncs_goes_offline_and_settles_a_conflict() -> Result<()> {
     let server_dir = tempfile::tempdir()?;
     let mut server = Server::new(server_dir.path())?;
-    server.admin(&["user", "add", "李指挥", "--role", "commander"])?;
+    // The district's users, with passwords: the window's desk logs 李指挥 in with theirs once
+    // enrolment has brought them; the other desk's edits are 王值班's.
+    server.admin_with_input(
+        &[
+            "user",
+            "add",
+            "李指挥",
+            "--role",
+            "commander",
+            "--password-stdin",
+        ],
+        "指挥-2026\n",
+    )?;
+    server.admin_with_input(
+        &[
+            "user",
+            "add",
+            "王值班",
+            "--role",
+            "staff",
+            "--password-stdin",
+        ],
+        "值班-2026\n",
+    )?;
     server.start()?;
     let other = tempfile::tempdir()?;
     yitu_raw(other.path(), &["seed-demo"])?;
@@ -225,6 +274,32 @@ async fn run(c: &Client, d: &Driver, data: &Path, other: &Path, server: &mut Ser
     assert_eq!(text(c, "#sync-server-shown").await?, server.url());
     screenshot(c, d, "s02-online.png").await?;
 
+    // 3b. Enrolment brought the district's users: 李指挥 logs in with the password (a wrong
+    // one refused first, with its reason), checked here, offline, against the synced hash.
+    click(c, "#login-open").await?;
+    let li = "button.user[data-user='李指挥'][data-password=set]";
+    shown(c, "the district's user in the login box", li).await?;
+    click(c, li).await?;
+    shown(c, "the password field", "#login-password").await?;
+    type_into(c, "#login-password", "指挥-2025").await?;
+    click(c, "#login-submit").await?;
+    shown(c, "the refusal", "#login-error").await?;
+    assert!(
+        text(c, "#login-error").await?.starts_with("密码错误"),
+        "a wrong password is refused with its reason"
+    );
+    screenshot(c, d, "s02b-login-password.png").await?;
+    type_into(c, "#login-password", "指挥-2026").await?;
+    click(c, "#login-submit").await?;
+    wait_for(
+        c,
+        "李指挥 logged in",
+        "return document.querySelector('#login-open').textContent.startsWith('李指挥')",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+
     // 4. The other desktop changes a shelter's capacity and syncs; "sync now" brings it here:
     // the map's symbol and the store (read by the command line) both hold it.
     let target = wait_for(
@@ -250,7 +325,10 @@ async fn run(c: &Client, d: &Driver, data: &Path, other: &Path, server: &mut Ser
     let base = target["capacity"].as_i64().context("capacity")?;
     let (theirs_first, ours, theirs) = (base + 100, base + 200, base + 300);
     let set = format!("容纳人数={theirs_first}");
-    yitu_raw(other, &["update", "shelters", &id, "--set", &set])?;
+    yitu_raw(
+        other,
+        &["--as", "王值班", "update", "shelters", &id, "--set", &set],
+    )?;
     let pushed = yitu(other, &["sync", "--json"])?;
     assert_eq!(pushed["accepted"], 1, "{pushed}");
     click(c, "#sync-now").await?;
@@ -305,7 +383,10 @@ async fn run(c: &Client, d: &Driver, data: &Path, other: &Path, server: &mut Ser
     // 6. Meanwhile the other desktop changes the same field, not having seen ours. The server
     // comes back; both sync: the window shows the conflict with both versions.
     let set = format!("容纳人数={theirs}");
-    yitu_raw(other, &["update", "shelters", &id, "--set", &set])?;
+    yitu_raw(
+        other,
+        &["--as", "王值班", "update", "shelters", &id, "--set", &set],
+    )?;
     server.start()?;
     let pushed = yitu(other, &["sync", "--json"])?;
     assert_eq!(pushed["accepted"], 1, "{pushed}");

@@ -267,3 +267,24 @@ pub fn colour_share(shot: &std::path::Path, hex: &str, fuzz: &str) -> Result<f64
         .parse()
         .context("convert's mean")
 }
+
+/// Adds `name` as a local user without a password (a staff member, by the command line, as a
+/// desk's administrator would) and logs them in at the top bar's login box: every write in the
+/// window names the user logged in, so a story that writes starts here.
+pub async fn log_in(c: &Client, data_dir: &std::path::Path, name: &str) -> Result<()> {
+    yitu(data_dir, &["user", "add", name, "--role", "staff"])?;
+    // The box reads the desk's users each time it opens.
+    click(c, "#login-open").await?;
+    let button = format!("button.user[data-user='{name}']");
+    shown(c, "the user in the login box", &button).await?;
+    click(c, &button).await?;
+    wait_for(
+        c,
+        "the login box to name the user",
+        "return document.querySelector('#login-open').textContent.startsWith(arguments[0])",
+        vec![json!(name)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    Ok(())
+}

@@ -3,6 +3,7 @@
 //! change log.
 
 use crate::import::{id_source, now_ms};
+use crate::user::need;
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -13,6 +14,7 @@ use yitu_domain::stock::{MoveKind, Terms};
 use yitu_domain::EntityId;
 use yitu_replica::edit::Edited;
 use yitu_replica::movement::NewLine;
+use yitu_replica::user::Actor;
 use yitu_replica::Author;
 use yitu_replica::Store;
 
@@ -28,12 +30,15 @@ pub struct UpdateArgs {
     /// Coordinate system of a lon/lat given with --set.
     #[arg(long, default_value = "wgs84")]
     crs: String,
-    /// Who is editing, for the change log (default: $USER).
-    #[arg(long, env = "USER", default_value = "yitu")]
-    actor: String,
 }
 
-pub async fn update(store: &Store, args: UpdateArgs, out: &mut impl Write) -> Result<()> {
+pub async fn update(
+    store: &Store,
+    who: Option<&Actor>,
+    args: UpdateArgs,
+    out: &mut impl Write,
+) -> Result<()> {
+    let who = need(who)?;
     let kind = ImportKind::from_code(&args.kind)
         .ok()
         .filter(|k| *k != ImportKind::Stock);
@@ -64,7 +69,7 @@ pub async fn update(store: &Store, args: UpdateArgs, out: &mut impl Write) -> Re
     let at_ms = now_ms();
     let mut ids = id_source(at_ms);
     let author = Author {
-        actor: &args.actor,
+        actor: &who.name,
         at_ms,
         source: "yitu update",
         new_id: &mut ids,
@@ -90,12 +95,16 @@ pub struct RetireArgs {
     /// Why it is retired (kept in the change log).
     #[arg(long)]
     reason: String,
-    #[arg(long, env = "USER", default_value = "yitu")]
-    actor: String,
 }
 
 /// `yitu retire ID --reason …`: the record leaves the map and the analyses; its history stays.
-pub async fn retire(store: &Store, args: RetireArgs, out: &mut impl Write) -> Result<()> {
+pub async fn retire(
+    store: &Store,
+    who: Option<&Actor>,
+    args: RetireArgs,
+    out: &mut impl Write,
+) -> Result<()> {
+    let who = need(who)?;
     let id = EntityId::parse(&args.id)?;
     if args.reason.trim().is_empty() {
         bail!("--reason must say why the record is retired");
@@ -103,7 +112,7 @@ pub async fn retire(store: &Store, args: RetireArgs, out: &mut impl Write) -> Re
     let at_ms = now_ms();
     let mut ids = id_source(at_ms);
     let author = Author {
-        actor: &args.actor,
+        actor: &who.name,
         at_ms,
         source: "yitu retire",
         new_id: &mut ids,
@@ -145,13 +154,17 @@ pub struct StockArgs {
     /// Sets the line's minimum level (最低库存) with this movement.
     #[arg(long)]
     minimum: Option<i64>,
-    #[arg(long, env = "USER", default_value = "yitu")]
-    actor: String,
     #[arg(long)]
     json: bool,
 }
 
-pub async fn stock(store: &Store, args: StockArgs, out: &mut impl Write) -> Result<()> {
+pub async fn stock(
+    store: &Store,
+    who: Option<&Actor>,
+    args: StockArgs,
+    out: &mut impl Write,
+) -> Result<()> {
+    let who = need(who)?;
     let kind = match args.kind {
         Move::Receive => MoveKind::Receive,
         Move::Issue => MoveKind::Issue,
@@ -197,7 +210,7 @@ pub async fn stock(store: &Store, args: StockArgs, out: &mut impl Write) -> Resu
             &args.note,
             new_line,
             Author {
-                actor: &args.actor,
+                actor: &who.name,
                 at_ms,
                 source: "yitu stock",
                 new_id: &mut ids,
@@ -215,7 +228,7 @@ pub async fn stock(store: &Store, args: StockArgs, out: &mut impl Write) -> Resu
                 &code,
                 terms,
                 Author {
-                    actor: &args.actor,
+                    actor: &who.name,
                     at_ms,
                     source: "yitu stock",
                     new_id: &mut ids,

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use yitu_domain::import::{Crs, ImportKind, Issue, SourceRow};
 use yitu_replica::import::{ImportPlan, ImportReport};
+use yitu_replica::user::Actor;
 use yitu_replica::Author;
 use yitu_replica::Store;
 
@@ -40,9 +41,6 @@ pub struct ImportArgs {
     /// Print the outcome as JSON on standard output.
     #[arg(long)]
     json: bool,
-    /// Who is importing, for the change log (default: $USER).
-    #[arg(long, env = "USER", default_value = "yitu")]
-    actor: String,
 }
 
 #[derive(Serialize)]
@@ -61,7 +59,18 @@ struct Outcome<'a> {
 }
 
 /// Returns whether the import went through without refusing anything.
-pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Result<bool> {
+/// `who` (`--as`) is needed unless the import is a dry run.
+pub async fn run(
+    store: &Store,
+    who: Option<&Actor>,
+    args: ImportArgs,
+    out: &mut impl Write,
+) -> Result<bool> {
+    // Asked first, so a forgotten `--as` costs no reading of the file.
+    let who = match args.dry_run {
+        true => None,
+        false => Some(crate::user::need(who)?),
+    };
     let kind = ImportKind::from_code(&args.kind).map_err(|_| {
         anyhow::anyhow!(
             "unknown kind {:?}: one of teams, experts, depots, stock, shelters, hazards",
@@ -128,7 +137,7 @@ pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Resul
             write_rejects(path, &table, &bad_lines, word)?;
         }
     }
-    if !refuse && !args.dry_run {
+    if let (false, Some(who)) = (refuse, who) {
         let total = match &plan {
             ImportPlan::Resources(c) => c.len(),
             ImportPlan::Stock(c) => c.len(),
@@ -141,7 +150,7 @@ pub async fn run(store: &Store, args: ImportArgs, out: &mut impl Write) -> Resul
             .unwrap_or_default();
         let mut entry_ids = id_source(now_ms + 1);
         let author = Author {
-            actor: &args.actor,
+            actor: &who.name,
             at_ms: now_ms,
             source: &name,
             new_id: &mut entry_ids,

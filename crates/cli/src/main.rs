@@ -30,7 +30,8 @@ struct Cli {
     /// Data folder holding yitu.sqlite (default: the platform data folder, as the app uses).
     #[arg(long, global = true, env = "YITU_DATA_DIR")]
     data_dir: Option<PathBuf>,
-    /// Act as this local user (see `yitu user list`): incidents and decisions need one.
+    /// Act as this user of the desk (see `yitu user list`): every write (imports, edits, stock
+    /// moves, conflicts resolved, incidents, decisions) names them as its author.
     #[arg(long = "as", global = true, env = "YITU_AS", value_name = "USER")]
     as_user: Option<String>,
     #[command(subcommand)]
@@ -135,8 +136,11 @@ enum Command {
         #[command(subcommand)]
         action: RoadsAction,
     },
-    /// Local users and their roles (`yitu user add --help` lists the roles).
+    /// The desk's users and their roles (`yitu user add --help` lists the roles).
     User(user::UserArgs),
+    /// Check a user's password offline, as the window's login does: says OK, or refuses (a
+    /// wrong password counted; five in a row lock the login for five minutes).
+    Login(user::LoginArgs),
     /// Incidents: new, log (续报), show, list.
     Incident(incident::IncidentArgs),
     /// On-scene command decisions: draft, review, approve, issue, ack, complete, withdraw, show, pdf.
@@ -267,10 +271,18 @@ async fn run(cli: Cli) -> Result<()> {
         .await
         .with_context(|| format!("opening the store in {}", data_dir.display()))?;
     let mut out = std::io::stdout().lock();
+    // The commands that write name `--as` as the author of what they write.
     let actor = match (&cli.as_user, &command) {
-        (Some(name), Command::Incident(_) | Command::Decision(_)) => {
-            Some(user::acting(&store, Some(name)).await?)
-        }
+        (
+            Some(name),
+            Command::Import(_)
+            | Command::Update(_)
+            | Command::Retire(_)
+            | Command::Stock(_)
+            | Command::Conflicts(_)
+            | Command::Incident(_)
+            | Command::Decision(_),
+        ) => Some(user::acting(&store, name).await?),
         _ => None,
     };
     match command {
@@ -316,11 +328,11 @@ async fn run(cli: Cli) -> Result<()> {
             out: file,
         } => export::run(&store, &layer, format, file.as_deref(), &mut out).await?,
         Command::Import(args) => {
-            import::run(&store, args, &mut out).await?;
+            import::run(&store, actor.as_ref(), args, &mut out).await?;
         }
-        Command::Update(args) => edit::update(&store, args, &mut out).await?,
-        Command::Retire(args) => edit::retire(&store, args, &mut out).await?,
-        Command::Stock(args) => edit::stock(&store, args, &mut out).await?,
+        Command::Update(args) => edit::update(&store, actor.as_ref(), args, &mut out).await?,
+        Command::Retire(args) => edit::retire(&store, actor.as_ref(), args, &mut out).await?,
+        Command::Stock(args) => edit::stock(&store, actor.as_ref(), args, &mut out).await?,
         Command::Warnings { json } => edit::warnings(&store, json, &mut out).await?,
         Command::History(args) => edit::history(&store, args, &mut out).await?,
         Command::Readiness(args) => readiness::run(&store, args, &mut out).await?,
@@ -369,6 +381,7 @@ async fn run(cli: Cli) -> Result<()> {
             print_json(&mut out, &report)?;
         }
         Command::User(args) => user::run(&store, args, &mut out).await?,
+        Command::Login(args) => user::login(&store, args, &mut out).await?,
         Command::Incident(args) => incident::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Decision(args) => decision::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Verify => decision::verify(&store, &mut out).await?,
@@ -378,7 +391,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Enrol(args) => sync::enrol(&store, args, &mut out).await?,
         Command::Sync(args) => sync::run(&store, args, &mut out).await?,
-        Command::Conflicts(args) => sync::conflicts(&store, args, &mut out).await?,
+        Command::Conflicts(args) => sync::conflicts(&store, actor.as_ref(), args, &mut out).await?,
         Command::Roads { action } => {
             let report = match action {
                 RoadsAction::Load {

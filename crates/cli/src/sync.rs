@@ -48,8 +48,6 @@ enum ConflictAction {
         /// The value as JSON (e.g. 1200 or "\"已开放\""); plain text is taken as a string.
         #[arg(long)]
         value: String,
-        #[arg(long, env = "USER", default_value = "yitu")]
-        actor: String,
     },
 }
 
@@ -96,19 +94,24 @@ pub async fn run(store: &Store, args: SyncArgs, out: &mut impl Write) -> Result<
     Ok(())
 }
 
-pub async fn conflicts(store: &Store, args: ConflictArgs, out: &mut impl Write) -> Result<()> {
+pub async fn conflicts(
+    store: &Store,
+    who: Option<&yitu_replica::user::Actor>,
+    args: ConflictArgs,
+    out: &mut impl Write,
+) -> Result<()> {
     match args.action {
         None => crate::print_json(out, &store.conflicts().await?),
         Some(ConflictAction::Resolve {
             record,
             field,
             value,
-            actor,
         }) => {
+            let who = crate::user::need(who)?;
             let id = EntityId::parse(&record)?;
             let value = serde_json::from_str(&value).unwrap_or(serde_json::Value::String(value));
             store
-                .resolve_conflict(id, &field, value, &actor, now_ms())
+                .resolve_conflict(id, &field, value, &who.name, now_ms())
                 .await?;
             crate::print_json(out, &serde_json::json!({"resolved": [record, field]}))
         }

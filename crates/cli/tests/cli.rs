@@ -11,6 +11,21 @@ fn yitu(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// The local user the tests' writes are made as.
+const WRITER: &str = "测试员";
+
+/// `yitu --as 测试员 …`, the user (staff, no password) added to the folder first: every write
+/// names its author.
+fn yitu_as(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let added = yitu(dir, &["user", "add", WRITER, "--role", "staff"]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    yitu(dir, &[&["--as", WRITER], args].concat())
+}
+
 #[test]
 fn seed_stats_and_export_on_a_fresh_folder() {
     let dir = tempfile::tempdir().unwrap();
@@ -351,6 +366,10 @@ mod decisions;
 /// `yitu enrol` and `yitu sync` against a real server.
 #[path = "cli/sync.rs"]
 mod sync;
+
+/// The desk's users: passwords, `yitu login`, and every write naming its author.
+#[path = "cli/users.rs"]
+mod users;
 
 /// `yitu basemap` on tile packages made by the test (issue 3).
 #[path = "cli/basemap.rs"]

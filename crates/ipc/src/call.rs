@@ -362,11 +362,16 @@ impl Command for Users {
     type Reply = user::Users;
 }
 
-/// Logs a local user in on this window.
+/// Logs a user in on this window, checking the password offline against the user's hash (a
+/// user without one logs in with any, as before passwords); a wrong one is refused
+/// (`ErrorCode::Password`) and counted, five in a row lock the login for five minutes
+/// (`ErrorCode::LockedOut`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Login {
     pub name: String,
+    #[serde(default)]
+    pub password: String,
 }
 impl Command for Login {
     const NAME: &'static str = "login";

@@ -24,6 +24,11 @@ pub enum ErrorCode {
     Login,
     /// No local user of that name.
     UnknownUser,
+    /// The password given at login is not the user's (the message says how many tries are
+    /// left before the lock).
+    Password,
+    /// Too many wrong passwords in a row: login refused for a while (the message says how long).
+    LockedOut,
     /// This desktop is not enrolled with a district server.
     NotEnrolled,
     /// The district server could not be reached.
@@ -57,6 +62,8 @@ impl ErrorCode {
         Self::Denied,
         Self::Login,
         Self::UnknownUser,
+        Self::Password,
+        Self::LockedOut,
         Self::NotEnrolled,
         Self::Offline,
         Self::Server,
@@ -79,6 +86,8 @@ impl ErrorCode {
             Self::Denied => "denied",
             Self::Login => "login",
             Self::UnknownUser => "unknown_user",
+            Self::Password => "password",
+            Self::LockedOut => "locked_out",
             Self::NotEnrolled => "not_enrolled",
             Self::Offline => "offline",
             Self::Server => "server",

@@ -37,6 +37,26 @@ pub enum Error {
     Denied(#[from] yitu_domain::command::workflow::Refusal),
     #[error("no local user {0:?}: add one with `yitu user add NAME --role ROLE`")]
     UnknownUser(String),
+    /// A change asked of a user whose role and password the district server keeps.
+    #[error("{0} 是区级用户，角色和密码在服务器上修改 / {0} is a district user: change their role and password on the server")]
+    DistrictUser(String),
+    /// The password given at login is not the user's; counted.
+    #[error("{}", wrong_password(.failures, .left))]
+    WrongPassword {
+        name: String,
+        failures: u32,
+        left: u32,
+    },
+    /// Too many wrong passwords in a row: refused without looking at the password.
+    #[error("{}", locked_out(.left_ms))]
+    LockedOut { name: String, left_ms: i64 },
+    #[error("a password hash cannot be made or read")]
+    Password(#[source] yitu_domain::command::login::HashError),
+    #[error("the operating system's random source failed: {0}")]
+    Random(String),
+    /// Work sent to a blocking thread (a password's hash) did not finish.
+    #[error("a background task failed")]
+    Blocking(#[from] tokio::task::JoinError),
     #[error("cannot read the font {path} (Debian: apt-get install {package})")]
     Font {
         path: PathBuf,
@@ -100,6 +120,12 @@ impl Error {
             Self::Refused(_) => "refused",
             Self::Denied(_) => "denied",
             Self::UnknownUser(_) => "unknown_user",
+            Self::DistrictUser(_) => "district_user",
+            Self::WrongPassword { .. } => "wrong_password",
+            Self::LockedOut { .. } => "locked_out",
+            Self::Password(_) => "password",
+            Self::Random(_) => "random",
+            Self::Blocking(_) => "blocking",
             Self::DeviceKey { .. } => "device_key",
             Self::Font { .. } => "font",
             Self::Print(_) => "print",
@@ -111,4 +137,29 @@ impl Error {
             Self::Ca { .. } => "ca",
         }
     }
+}
+
+fn wrong_password(failures: &u32, left: &u32) -> String {
+    use yitu_domain::command::login::LOCK_MS;
+    let minutes = LOCK_MS / 60_000;
+    if *left == 0 {
+        format!(
+            "密码错误（连续第 {failures} 次）：登录已锁定 {minutes} 分钟 / wrong password \
+             ({failures} in a row): login locked for {minutes} minutes"
+        )
+    } else {
+        format!(
+            "密码错误（连续第 {failures} 次，再错 {left} 次将锁定 {minutes} 分钟）/ wrong password \
+             ({failures} in a row; {left} more and login is locked for {minutes} minutes)"
+        )
+    }
+}
+
+fn locked_out(left_ms: &i64) -> String {
+    use yitu_domain::command::login::{wait_text, MAX_FAILURES};
+    let (zh, en) = wait_text(*left_ms);
+    format!(
+        "登录已锁定：连续 {MAX_FAILURES} 次密码错误，请 {zh}后再试 / login locked after \
+         {MAX_FAILURES} wrong passwords in a row: try again in {en}"
+    )
 }

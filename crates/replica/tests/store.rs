@@ -276,3 +276,6 @@ mod incidents;
 
 #[path = "store/roles.rs"]
 mod roles;
+
+#[path = "store/users.rs"]
+mod users;

@@ -21,6 +21,8 @@ pub enum Error {
     UnknownDevice(String),
     #[error("user {0:?} exists already")]
     UserExists(String),
+    #[error("a password cannot be hashed")]
+    Password(#[from] yitu_domain::command::login::HashError),
     #[error("the enrolment code is unknown, used or expired")]
     BadCode,
     #[error("missing, unknown or revoked device credential")]
@@ -70,6 +72,7 @@ impl Error {
             Self::UnknownUser(_) => "unknown_user",
             Self::UnknownDevice(_) => "unknown_device",
             Self::UserExists(_) => "user_exists",
+            Self::Password(_) => "password",
             Self::BadCode => "bad_code",
             Self::Unauthorized => "unauthorized",
             Self::BadRequest(_) => "bad_request",

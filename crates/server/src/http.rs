@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use yitu_domain::sync::upcast;
 use yitu_domain::sync::wire::{
-    EnrolRequest, ErrorBody, Hello, PushRequest, MIN_PROTOCOL, PROTOCOL,
+    EnrolRequest, ErrorBody, Hello, PushRequest, UsersReply, MIN_PROTOCOL, PROTOCOL,
 };
 
 /// The most a request body may be once decompressed: a push is batched well under this.
@@ -42,6 +42,7 @@ pub fn router(app: App) -> Router {
         .route("/v1/pull", get(pull))
         .route("/v1/snapshot", get(snapshot))
         .route("/v1/state", get(state))
+        .route("/v1/users", get(users))
         .with_state(app)
 }
 
@@ -52,7 +53,7 @@ impl IntoResponse for Error {
             Error::BadCode => StatusCode::FORBIDDEN,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::UnknownUser(_) | Error::UnknownDevice(_) => StatusCode::NOT_FOUND,
-            Error::UserExists(_) | Error::Url(_) => StatusCode::BAD_REQUEST,
+            Error::UserExists(_) | Error::Url(_) | Error::Password(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
@@ -249,6 +250,14 @@ async fn snapshot(
         axum::body::Body::from_stream(body),
     )
         .into_response())
+}
+
+/// The district's users with their roles and password hashes, for the desks to log in offline.
+async fn users(State(app): State<App>, headers: HeaderMap) -> Result<Response, Error> {
+    device(&app, &headers).await?;
+    Ok(packed(&UsersReply {
+        users: app.store.users().await?,
+    }))
 }
 
 async fn state(State(app): State<App>, headers: HeaderMap) -> Result<Response, Error> {

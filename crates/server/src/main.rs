@@ -54,13 +54,57 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Add a user in a role.
+    /// Add a user in a role, with a password (asked at the terminal, or read from standard
+    /// input): the desks check it offline against its argon2id hash, which syncs with the user.
     Add {
         name: String,
         /// The role's code (or its Chinese label).
         #[arg(long, value_parser = role_parser())]
         role: Role,
+        /// Read the password as the first line of standard input, without asking.
+        #[arg(long)]
+        password_stdin: bool,
     },
+    /// Give a user a new password (asked, or read from standard input).
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give a user another role (the desks take it at their next sync).
+    Role {
+        name: String,
+        #[arg(long, value_parser = role_parser())]
+        role: Role,
+    },
+    /// Remove a user: gone from the desks at their next sync, their devices refused.
+    Remove { name: String },
+    /// List the users: name, role, whether a password is set, last changed (Unix ms).
+    List,
+}
+
+/// A new password: asked twice at a terminal (not echoed), else the first line of standard
+/// input (`--password-stdin`, or input that is no terminal).
+fn new_password(name: &str, from_stdin: bool) -> Result<String> {
+    use std::io::IsTerminal;
+    let password = if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        let first = rpassword::prompt_password(format!("password for {name}: "))?;
+        let again = rpassword::prompt_password("again: ")?;
+        if first != again {
+            anyhow::bail!("the two passwords differ: nothing changed");
+        }
+        first
+    };
+    if password.is_empty() {
+        anyhow::bail!("a password is needed (an empty line was read): nothing changed");
+    }
+    Ok(password)
 }
 
 /// `--role`: the codes of [`Role`] (its Chinese labels accepted too), listed by `--help`.
@@ -125,12 +169,45 @@ async fn run() -> Result<()> {
                 None => yitu_server::serve(listener, store).await?,
             }
         }
-        Command::User {
-            what: UserCommand::Add { name, role },
-        } => {
-            store.add_user(&name, role, now_ms()).await?;
-            println!("added {name} ({role})");
-        }
+        Command::User { what } => match what {
+            UserCommand::Add {
+                name,
+                role,
+                password_stdin,
+            } => {
+                let password = new_password(&name, password_stdin)?;
+                store
+                    .add_user_with_password(&name, role, &password, now_ms())
+                    .await?;
+                println!("added {name} ({role})");
+            }
+            UserCommand::Passwd {
+                name,
+                password_stdin,
+            } => {
+                let password = new_password(&name, password_stdin)?;
+                store.set_password(&name, &password, now_ms()).await?;
+                println!("password of {name} changed");
+            }
+            UserCommand::Role { name, role } => {
+                store.set_role(&name, role, now_ms()).await?;
+                println!("{name} is now {role}");
+            }
+            UserCommand::Remove { name } => {
+                store.remove_user(&name, now_ms()).await?;
+                println!("removed {name}");
+            }
+            UserCommand::List => {
+                for u in store.users().await? {
+                    let password = if u.password_hash.is_some() {
+                        "password"
+                    } else {
+                        "no-password"
+                    };
+                    println!("{}\t{}\t{password}\t{}", u.name, u.role, u.updated_at_ms);
+                }
+            }
+        },
         Command::EnrolCode { user } => {
             let code = store.enrol_code(&user, now_ms()).await?;
             println!("{code}");

@@ -1,5 +1,6 @@
 //! Enrolment codes and device tokens: random from the operating system, stored only as
-//! SHA-256 hashes, so a copy of the database lets no one enrol or push.
+//! SHA-256 hashes, so a copy of the database lets no one enrol or push; and the random salt of
+//! a password's argon2id hash.
 
 use crate::Error;
 use sha2::{Digest, Sha256};
@@ -36,6 +37,11 @@ pub fn token() -> Result<String, Error> {
 /// The 32 secret bytes of an Ed25519 key.
 pub fn key_bytes() -> Result<[u8; 32], Error> {
     random::<32>()
+}
+
+/// The salt of a password's hash.
+pub fn salt() -> Result<[u8; yitu_domain::command::login::SALT_LEN], Error> {
+    random()
 }
 
 pub fn device_id() -> Result<String, Error> {

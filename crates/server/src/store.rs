@@ -9,10 +9,11 @@ use ed25519_dalek::SigningKey;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 use sqlx::Row;
+use std::collections::HashMap;
 use yitu_domain::command::canonical::{hex, unhex};
 use yitu_domain::command::role::Role;
 use yitu_domain::sync::policy;
-use yitu_domain::sync::wire::{DeviceStatus, EnrolReply, PushReply, Rejection};
+use yitu_domain::sync::wire::{DeviceStatus, DistrictUser, EnrolReply, PushReply, Rejection};
 use yitu_domain::sync::Op;
 use yitu_domain::sync::{Change, State, View};
 
@@ -173,24 +174,121 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// Adds a user in a role, without a password (they log in on a desk without one); the
+    /// administration command adds one with [`add_user_with_password`](Self::add_user_with_password).
     pub async fn add_user(&self, name: &str, role: Role, now_ms: i64) -> Result<(), Error> {
+        self.add_user_with(name, role, None, now_ms).await
+    }
+
+    /// Adds a user in a role with the argon2id hash of `password`, made here with a fresh salt:
+    /// the password itself is never kept.
+    pub async fn add_user_with_password(
+        &self,
+        name: &str,
+        role: Role,
+        password: &str,
+        now_ms: i64,
+    ) -> Result<(), Error> {
+        self.add_user_with(name, role, Some(password), now_ms).await
+    }
+
+    /// A removed user of that name comes back with the new role and password; one present is
+    /// refused as existing.
+    async fn add_user_with(
+        &self,
+        name: &str,
+        role: Role,
+        password: Option<&str>,
+        now_ms: i64,
+    ) -> Result<(), Error> {
         let name = name.trim();
         if name.is_empty() {
             return Err(Error::BadRequest("a user needs a name".into()));
         }
+        let hash = password.map(password_hash).transpose()?;
         let done = sqlx::query(
-            "INSERT INTO app_user (name, role, created_at_ms) VALUES ($1, $2, $3)
-             ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO app_user (name, role, created_at_ms, password_hash, updated_at_ms)
+             VALUES ($1, $2, $3, $4, $3)
+             ON CONFLICT (name) DO UPDATE SET role = excluded.role,
+                 password_hash = excluded.password_hash, updated_at_ms = excluded.updated_at_ms,
+                 removed_at_ms = NULL
+             WHERE app_user.removed_at_ms IS NOT NULL",
         )
         .bind(name)
         .bind(role.code())
         .bind(now_ms)
+        .bind(hash)
         .execute(&self.pool)
         .await?;
         if done.rows_affected() == 0 {
             return Err(Error::UserExists(name.to_owned()));
         }
         Ok(())
+    }
+
+    /// Gives a user a new password (its hash, with a fresh salt).
+    pub async fn set_password(&self, name: &str, password: &str, now_ms: i64) -> Result<(), Error> {
+        let hash = password_hash(password)?;
+        self.change_user(name, "password_hash = $3,", Some(hash), now_ms)
+            .await
+    }
+
+    /// Gives a user another role; the desks take it at their next sync.
+    pub async fn set_role(&self, name: &str, role: Role, now_ms: i64) -> Result<(), Error> {
+        self.change_user(name, "role = $3,", Some(role.code().to_owned()), now_ms)
+            .await
+    }
+
+    /// Removes a user: gone from the desks at their next sync, their devices refused, the
+    /// changes they made kept. The row stays (devices and codes name it), marked.
+    pub async fn remove_user(&self, name: &str, now_ms: i64) -> Result<(), Error> {
+        self.change_user(name, "removed_at_ms = $1,", None, now_ms)
+            .await
+    }
+
+    /// One present user's row changed (`set`: the columns, `$3` being `value`) and its time
+    /// moved to `now_ms` (`$1`).
+    async fn change_user(
+        &self,
+        name: &str,
+        set: &'static str,
+        value: Option<String>,
+        now_ms: i64,
+    ) -> Result<(), Error> {
+        let sql = format!(
+            "UPDATE app_user SET {set} updated_at_ms = $1
+             WHERE name = $2 AND removed_at_ms IS NULL"
+        );
+        let mut q = sqlx::query(&sql).bind(now_ms).bind(name.trim());
+        if let Some(value) = value {
+            q = q.bind(value);
+        }
+        let done = q.execute(&self.pool).await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::UnknownUser(name.trim().to_owned()));
+        }
+        Ok(())
+    }
+
+    /// The district's users (none removed), by name: what the desks sync down.
+    pub async fn users(&self) -> Result<Vec<DistrictUser>, Error> {
+        let rows = sqlx::query(
+            "SELECT name, role, password_hash, updated_at_ms FROM app_user
+             WHERE removed_at_ms IS NULL ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DistrictUser {
+                    name: r.try_get(0)?,
+                    role: r.try_get(1)?,
+                    password_hash: r.try_get(2)?,
+                    updated_at_ms: r.try_get(3)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Error::Db)
     }
 
     /// A new one-time code for `user`, valid for [`CODE_TTL_MS`]. Only its hash is kept.
@@ -211,7 +309,7 @@ impl Store {
     }
 
     async fn role_of(&self, user: &str) -> Result<String, Error> {
-        sqlx::query_scalar("SELECT role FROM app_user WHERE name = $1")
+        sqlx::query_scalar("SELECT role FROM app_user WHERE name = $1 AND removed_at_ms IS NULL")
             .bind(user)
             .fetch_optional(&self.pool)
             .await?
@@ -235,10 +333,14 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let user = user.ok_or(Error::BadCode)?;
-        let role: String = sqlx::query_scalar("SELECT role FROM app_user WHERE name = $1")
-            .bind(&user)
-            .fetch_one(&mut *tx)
-            .await?;
+        // A code made before its user was removed enrols nothing.
+        let role: String = sqlx::query_scalar(
+            "SELECT role FROM app_user WHERE name = $1 AND removed_at_ms IS NULL",
+        )
+        .bind(&user)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::BadCode)?;
         let role = stored_role(role)?;
         sqlx::query(
             "INSERT INTO device (id, user_name, label, token_hash, created_at_ms, last_seq)
@@ -295,12 +397,14 @@ impl Store {
             .map_err(Error::Db)
     }
 
-    /// The device a credential `DEVICE.TOKEN` belongs to, unless unknown or revoked.
+    /// The device a credential `DEVICE.TOKEN` belongs to, unless unknown or revoked, or its
+    /// user removed.
     pub async fn authenticate(&self, credential: &str) -> Result<Device, Error> {
         let (id, token) = credential.split_once('.').ok_or(Error::Unauthorized)?;
         let row = sqlx::query(
             "SELECT d.token_hash, d.revoked_at_ms, d.last_seq, d.user_name, u.role
-             FROM device d JOIN app_user u ON u.name = d.user_name WHERE d.id = $1",
+             FROM device d JOIN app_user u ON u.name = d.user_name
+             WHERE d.id = $1 AND u.removed_at_ms IS NULL",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -348,19 +452,23 @@ impl Store {
         // Read again under the lock: the device may have been revoked, or pushed on another
         // connection, since it was authenticated.
         let row = sqlx::query(
-            "SELECT d.last_seq, d.revoked_at_ms, u.role FROM device d
+            "SELECT d.last_seq, d.revoked_at_ms, u.role, u.removed_at_ms FROM device d
              JOIN app_user u ON u.name = d.user_name WHERE d.id = $1",
         )
         .bind(&device.id)
         .fetch_one(&mut *tx)
         .await?;
-        if row.try_get::<Option<i64>, _>(1)?.is_some() {
+        if row.try_get::<Option<i64>, _>(1)?.is_some()
+            || row.try_get::<Option<i64>, _>(3)?.is_some()
+        {
             return Err(Error::Unauthorized);
         }
         let mut last = row.try_get::<i64, _>(0)? as u64;
         let role = stored_role(row.try_get(2)?)?;
         let mut reply = PushReply::default();
         let mut taken = Vec::new();
+        // The roles of the people the batch names as authors, looked up once each.
+        let mut authors: HashMap<String, Option<Role>> = HashMap::new();
         for change in changes {
             let seq = change.seq;
             if seq == 0 {
@@ -378,7 +486,15 @@ impl Store {
                 ));
             } else {
                 let body = serde_json::to_string(&change).map_err(Error::Corrupt)?;
-                match policy::admit(role, &change, now_ms.max(0) as u64) {
+                let author = match authors.get(&change.author) {
+                    Some(role) => *role,
+                    None => {
+                        let role = author_role(&mut tx, &change.author).await?;
+                        authors.insert(change.author.clone(), role);
+                        role
+                    }
+                };
+                match policy::admit_authored(role, author, &change, now_ms.max(0) as u64) {
                     Ok(()) => {
                         head += 1;
                         taken.push((
@@ -627,6 +743,28 @@ async fn insert_changes(
         q.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// The role of the user a change names as its author, none when the district has no such
+/// user (or they were removed).
+async fn author_role(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    name: &str,
+) -> Result<Option<Role>, Error> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM app_user WHERE name = $1 AND removed_at_ms IS NULL")
+            .bind(name)
+            .fetch_optional(&mut **tx)
+            .await?;
+    role.map(stored_role).transpose()
+}
+
+/// The argon2id PHC string of a password, with a fresh salt.
+fn password_hash(password: &str) -> Result<String, Error> {
+    Ok(yitu_domain::command::login::hash(
+        password,
+        &secret::salt()?,
+    )?)
 }
 
 /// A role as the database holds it: a code written by [`Store::add_user`], so anything else is

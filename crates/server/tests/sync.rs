@@ -139,6 +139,8 @@ struct Replica {
     _dir: tempfile::TempDir,
     store: yitu_replica::Store,
     client: Client,
+    /// The district user it enrolled as, who makes its imports.
+    user: String,
 }
 
 #[allow(clippy::disallowed_methods)] // the test is the edge that hands times to the stores
@@ -160,6 +162,7 @@ impl Replica {
             _dir: dir,
             store,
             client: Client::new(credential).unwrap(),
+            user: user.to_owned(),
         }
     }
 
@@ -177,7 +180,7 @@ impl Replica {
                 .collect(),
         );
         self.store
-            .apply_import(&plan, author("导入员", now(), &mut ids), |_, _| {})
+            .apply_import(&plan, author(&self.user, now(), &mut ids), |_, _| {})
             .await
             .unwrap();
     }
@@ -342,6 +345,10 @@ async fn district(backend: Backend) -> Option<District> {
         depot: depot_id,
     })
 }
+
+/// The district's users on every desk, and the author's role checked (`sync/users.rs`).
+#[path = "sync/users.rs"]
+mod users;
 
 /// Every replica's records, balances and conflicts agree with the server's merged state.
 async fn assert_converged(d: &District) {
@@ -1472,7 +1479,7 @@ async fn one_sync_over_tls_with_a_self_signed_certificate() {
             .map(|(i, r)| (i + 1, RowChange::Insert(r)))
             .collect(),
     );
-    a.apply_import(&plan, author("导入员", now(), &mut ids), |_, _| {})
+    a.apply_import(&plan, author("张指挥", now(), &mut ids), |_, _| {})
         .await
         .unwrap();
     let pushed = sync_once(a, ca).await.unwrap();

@@ -100,6 +100,15 @@ impl CommandError {
             // The refusal's own words are its source.
             E::Denied(_) => (ErrorCode::Denied, error_chain(e)),
             E::UnknownUser(_) => (ErrorCode::UnknownUser, e.to_string()),
+            E::DistrictUser(_) => (ErrorCode::Denied, e.to_string()),
+            E::WrongPassword { .. } => (ErrorCode::Password, e.to_string()),
+            E::LockedOut { .. } => (ErrorCode::LockedOut, e.to_string()),
+            E::Password(_) => {
+                return Self::internal("无法核对密码", "the password cannot be checked", e)
+            }
+            E::Random(_) | E::Blocking(_) => {
+                return Self::internal("系统出错，未完成", "the system failed to finish this", e)
+            }
             E::Font { .. } => (ErrorCode::Font, e.to_string()),
             E::Unreachable { .. } => (ErrorCode::Offline, format!("无法连接区级服务器 / {e}")),
             E::Server { .. } => (ErrorCode::Server, e.to_string()),

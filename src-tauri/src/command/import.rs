@@ -156,6 +156,8 @@ pub async fn import_commit(
     Args(ask): Args<call::ImportCommit>,
 ) -> Answer<call::ImportCommit> {
     let skip_invalid = ask.skip_invalid;
+    // Who imports, asked first: nobody logged in keeps the import waiting.
+    let mut stamp = Stamp::now(&state)?;
     let pending = state
         .imports
         .pending
@@ -180,7 +182,6 @@ pub async fn import_commit(
         }
         return Err(CommandError::invalid(message));
     }
-    let mut stamp = Stamp::now(&state);
     let author = stamp.author(&pending.file);
     let progress = &state.imports.progress;
     let report = store(&state)?

@@ -337,17 +337,6 @@ pub async fn record_form(
     })
 }
 
-/// Who is editing on this desktop: the user logged in, or else the operating system's user
-/// (registry edits do not need a role; decisions do, and ask for a login).
-pub(crate) fn actor(state: &AppState) -> String {
-    if let Some(user) = state.user() {
-        return user.name;
-    }
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "desktop".into())
-}
-
 #[allow(clippy::disallowed_methods)] // the window's commands are the desktop's edge: each reads the clock once and passes it in
 pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -357,7 +346,8 @@ pub(crate) fn now_ms() -> i64 {
 }
 
 /// Who changes what from this window, and when: one per change, lent to the store as its
-/// change-log author.
+/// author. Always the user logged in: a write with nobody logged in is refused
+/// (`ErrorCode::Login`), as decisions are, so every change names a person.
 pub(crate) struct Stamp {
     actor: String,
     at_ms: i64,
@@ -365,13 +355,14 @@ pub(crate) struct Stamp {
 }
 
 impl Stamp {
-    pub(crate) fn now(state: &AppState) -> Self {
+    pub(crate) fn now(state: &AppState) -> Result<Self, CommandError> {
+        let actor = user::acting(state)?.name;
         let at_ms = now_ms();
-        Self {
-            actor: actor(state),
+        Ok(Self {
+            actor,
             at_ms,
             ids: Box::new(yitu_replica::id_source(at_ms)),
-        }
+        })
     }
 
     pub(crate) fn author<'a>(&'a mut self, source: &'a str) -> yitu_replica::Author<'a> {
@@ -392,7 +383,7 @@ pub async fn update_record(
     Args(ask): Args<call::UpdateRecord>,
 ) -> Answer<call::UpdateRecord> {
     let id = id(&ask.id)?;
-    let mut stamp = Stamp::now(&state);
+    let mut stamp = Stamp::now(&state)?;
     let author = stamp.author("窗口编辑 / window edit");
     let store = store(&state)?;
     store
@@ -412,7 +403,7 @@ pub async fn retire_record(
             "请填写退役原因 / say why the record is retired",
         ));
     }
-    let mut stamp = Stamp::now(&state);
+    let mut stamp = Stamp::now(&state)?;
     let author = stamp.author("窗口退役 / window retire");
     store(&state)?
         .retire_record(id(&ask.id)?, ask.reason.trim(), author)
@@ -469,7 +460,7 @@ pub async fn stock_move(
         }
         None => None,
     };
-    let mut stamp = Stamp::now(&state);
+    let mut stamp = Stamp::now(&state)?;
     let author = stamp.author("窗口库存 / window stock");
     let balance = store(&state)?
         .move_stock(
@@ -496,7 +487,7 @@ pub async fn stock_terms(
         expiry: ask.expiry.filter(|e| !e.trim().is_empty()),
         minimum: ask.minimum,
     };
-    let mut stamp = Stamp::now(&state);
+    let mut stamp = Stamp::now(&state)?;
     let author = stamp.author("窗口库存 / window stock");
     store(&state)?
         .set_stock_terms(id(&ask.depot)?, &code, terms, author)
@@ -511,7 +502,7 @@ pub async fn create_record(
     state: State<'_, AppState>,
     Args(ask): Args<call::CreateRecord>,
 ) -> Answer<call::CreateRecord> {
-    let mut stamp = Stamp::now(&state);
+    let mut stamp = Stamp::now(&state)?;
     let author = stamp.author("窗口新建 / window create");
     let record = store(&state)?
         .create_record(

@@ -1,7 +1,7 @@
 //! Sync with the district server from the window: the status behind the indicator, enrolment,
 //! "sync now", the conflicts list and its picks, and the changes the server refused.
 
-use super::{actor, id, now_ms, store, Answer, Args, CommandError};
+use super::{id, now_ms, store, Answer, Args, CommandError};
 use crate::startup::AppState;
 use tauri::State;
 use yitu_domain::sync::Collection;
@@ -119,13 +119,14 @@ pub async fn sync_resolve(
     state: State<'_, AppState>,
     Args(ask): Args<call::SyncResolve>,
 ) -> Answer<call::SyncResolve> {
+    let who = super::user::acting(&state)?;
     let store = store(&state)?;
     store
         .resolve_conflict(
             id(&ask.record_id)?,
             &ask.field,
             ask.value,
-            &actor(&state),
+            &who.name,
             now_ms(),
         )
         .await?;

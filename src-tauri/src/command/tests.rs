@@ -169,9 +169,10 @@ fn undecodable_arguments_answer_bad_request() {
 fn every_command_answers_its_reply_type_through_the_ipc_layer() {
     let shell = Shell::open();
     let data = demo_data();
+    // Users first: every write after them is made as the user logged in.
+    users_incidents_and_decisions(&shell);
     registries_and_analysis(&shell, &data);
     stock(&shell, &data);
-    users_incidents_and_decisions(&shell);
     imports_and_exports(&shell, &data);
     base_maps_overlays_and_files(&shell);
     sync(&shell, &data);
@@ -375,6 +376,8 @@ fn registries_and_analysis(shell: &Shell, data: &DemoDataset) {
     assert!(refusal.contains("容纳人数"), "{refusal}");
     let history = shell.ok(&call::History { id: id.clone() });
     assert!(!history.is_empty());
+    // The edit names who is logged in.
+    assert!(history.iter().all(|h| h.actor == "张指挥"), "{history:?}");
 
     // A new team from the renamed one's cells: its id left empty, named anew.
     let mut cells = form.cells.clone();
@@ -524,10 +527,32 @@ fn stock(shell: &Shell, data: &DemoDataset) {
 fn users_incidents_and_decisions(shell: &Shell) {
     let users = shell.ok(&call::Users {});
     assert!(users.users.is_empty() && users.current.is_none());
-    // Decisions need someone logged in.
+    // Every write needs someone logged in: decisions, and registry edits, stock moves and
+    // imports too (each names its author).
     shell.fails(
         &call::CreateIncident {
             new: new_incident(CENTRE),
+        },
+        ErrorCode::Login,
+    );
+    let any = yitu_domain::EntityId::v7(1, [9; 10]).to_string();
+    shell.fails(
+        &call::UpdateRecord {
+            id: any.clone(),
+            sets: vec![("名称".into(), "无名".into())],
+        },
+        ErrorCode::Login,
+    );
+    shell.fails(
+        &call::RetireRecord {
+            id: any,
+            reason: "测试".into(),
+        },
+        ErrorCode::Login,
+    );
+    shell.fails(
+        &call::ImportCommit {
+            skip_invalid: false,
         },
         ErrorCode::Login,
     );
@@ -546,11 +571,13 @@ fn users_incidents_and_decisions(shell: &Shell) {
     shell.fails(
         &call::Login {
             name: "无名氏".into(),
+            password: String::new(),
         },
         ErrorCode::UnknownUser,
     );
     shell.ok(&call::Login {
         name: "张指挥".into(),
+        password: String::new(),
     });
     shell.ok(&call::AddUser {
         name: "李技术".into(),
@@ -640,6 +667,7 @@ fn users_incidents_and_decisions(shell: &Shell) {
     );
     shell.ok(&call::Login {
         name: "李技术".into(),
+        password: String::new(),
     });
     // The draft waits in the technical officer's 待办.
     let inbox = shell.ok(&call::Inbox {});
@@ -656,6 +684,7 @@ fn users_incidents_and_decisions(shell: &Shell) {
     assert_eq!(view.decision.state, DecisionState::Reviewed);
     shell.ok(&call::Login {
         name: "张指挥".into(),
+        password: String::new(),
     });
     shell.ok(&call::DecisionAct {
         id: decision.clone(),
@@ -684,6 +713,46 @@ fn users_incidents_and_decisions(shell: &Shell) {
     let report = shell.ok(&call::Verify {});
     assert!(report.ok && report.first_broken.is_none());
     assert_eq!(report.decisions_checked, 1);
+
+    // A user with a password (as the district's come from the server): the login box asks for
+    // it, a wrong one is refused with the reason, the right one logs in.
+    tauri::async_runtime::block_on(async {
+        let store = yitu_replica::Store::open(shell.dir.path()).await.unwrap();
+        store
+            .add_local_user("孙技术", Role::TechnicalOfficer, Some("火线-01"), now())
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let listed = shell.ok(&call::Users {});
+    let sun = listed.users.iter().find(|u| u.name == "孙技术").unwrap();
+    assert!(sun.has_password);
+    assert!(listed
+        .users
+        .iter()
+        .filter(|u| u.name != "孙技术")
+        .all(|u| !u.has_password));
+    let refusal = shell.fails(
+        &call::Login {
+            name: "孙技术".into(),
+            password: "火线-02".into(),
+        },
+        ErrorCode::Password,
+    );
+    assert!(refusal.starts_with("密码错误"), "{refusal}");
+    // Refused: who was logged in still is.
+    assert_eq!(
+        shell.ok(&call::Users {}).current.map(|u| u.name),
+        Some("张指挥".to_owned())
+    );
+    shell.ok(&call::Login {
+        name: "孙技术".into(),
+        password: "火线-01".into(),
+    });
+    shell.ok(&call::Login {
+        name: "张指挥".into(),
+        password: String::new(),
+    });
 }
 
 fn new_incident(point: [f64; 2]) -> yitu_ipc::incident::NewIncident {
@@ -934,7 +1003,11 @@ fn sync(shell: &Shell, data: &DemoDataset) {
             server_dir.path().join("server.sqlite").display()
         );
         let store = yitu_server::Store::open(&url).await.unwrap();
-        for (name, role) in [("王参谋", Role::Staff), ("张指挥", Role::Commander)] {
+        for (name, role) in [
+            ("王参谋", Role::Staff),
+            ("张指挥", Role::Commander),
+            ("李技术", Role::TechnicalOfficer),
+        ] {
             store.add_user(name, role, now()).await.unwrap();
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -998,7 +1071,7 @@ fn sync(shell: &Shell, data: &DemoDataset) {
                 &[("capacity".to_owned(), "1500".to_owned())],
                 Crs::Wgs84,
                 yitu_replica::Author {
-                    actor: "张指挥",
+                    actor: "王参谋",
                     at_ms: now() + 5,
                     source: "测试",
                     new_id: &mut ids,
@@ -1022,6 +1095,14 @@ fn sync(shell: &Shell, data: &DemoDataset) {
     let mut values: Vec<_> = conflict.versions.iter().map(|v| v.value.clone()).collect();
     values.sort_by_key(|v| v.to_string());
     assert_eq!(values, [json!(1200), json!(1500)]);
+    // The two people, not "desktop" and "yitu": the window's user and the other desk's.
+    let mut authors: Vec<_> = conflict
+        .versions
+        .iter()
+        .map(|v| v.author.as_str())
+        .collect();
+    authors.sort();
+    assert_eq!(authors, ["张指挥", "王参谋"]);
     assert_eq!(conflict.record.as_ref().map(Resource::id), Some(shelter));
     assert_eq!(shell.ok(&call::SyncStatus {}).conflicts, 1);
     shell.fails(

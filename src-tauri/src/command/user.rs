@@ -1,6 +1,6 @@
-//! Local users: who is logged in on this window, and adding users. The first user of a device
-//! may be added by anyone (there is nobody to ask) and must be a commander; after that only a
-//! commander adds users.
+//! The desk's users: who is logged in on this window (the password checked offline by the
+//! store), and adding local users. The first user of a device may be added by anyone (there is
+//! nobody to ask) and must be a commander; after that only a commander adds users.
 
 use super::{store, Answer, Args, CommandError};
 use crate::startup::AppState;
@@ -32,7 +32,9 @@ pub async fn login(
     state: State<'_, AppState>,
     Args(ask): Args<call::Login>,
 ) -> Answer<call::Login> {
-    let actor = store(&state)?.user(&ask.name).await?;
+    let actor = store(&state)?
+        .login(&ask.name, &ask.password, super::now_ms())
+        .await?;
     tracing::info!(user = %actor.name, role = actor.role.code(), "logged in");
     if let Ok(mut u) = state.user.lock() {
         *u = Some(actor.clone());

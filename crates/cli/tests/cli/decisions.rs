@@ -715,7 +715,16 @@ fn two_keepers_issuing_the_last_tents_at_once_cannot_both_take_them() {
         let start = s.tents_available();
         let half = start / 2 + 1;
         let quantity = half.to_string();
-        let args = vec!["stock", "issue", DEPOT, TENTS, &quantity, "--json"];
+        let args = vec![
+            "--as",
+            "王参谋",
+            "stock",
+            "issue",
+            DEPOT,
+            TENTS,
+            &quantity,
+            "--json",
+        ];
         let outcomes = race(s.dir.path(), &[args.clone(), args]);
         let won: Vec<&Output> = outcomes.iter().filter(|o| o.status.success()).collect();
         assert_eq!(won.len(), 1, "round {round}: {outcomes:?}");

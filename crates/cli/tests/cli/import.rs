@@ -2,7 +2,7 @@
 //! real SQLite store: round trips, encodings, coordinate systems, refusals, rejects, re-imports
 //! and a kill in the middle.
 
-use super::yitu;
+use super::{yitu, yitu_as, WRITER};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -73,7 +73,7 @@ impl Fixture {
 fn import(dir: &Path, kind: &str, file: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["import", kind, file.to_str().unwrap()];
     args.extend_from_slice(extra);
-    yitu(dir, &args)
+    yitu_as(dir, &args)
 }
 
 const LAYERS: [&str; 5] = ["teams", "experts", "depots", "shelters", "hazards"];
@@ -401,11 +401,12 @@ fn many_teams(fx: &Fixture, n: usize) -> PathBuf {
 fn a_kill_in_the_middle_of_an_import_leaves_the_store_as_it_was() {
     let fx = Fixture::new();
     let file = many_teams(&fx, 20_000);
+    ok(&yitu(&fx.demo, &["user", "add", WRITER, "--role", "staff"]));
     let before = stats(&fx.demo);
     let mut child = Command::new(env!("CARGO_BIN_EXE_yitu"))
         .arg("--data-dir")
         .arg(&fx.demo)
-        .args(["import", "teams", file.to_str().unwrap()])
+        .args(["--as", WRITER, "import", "teams", file.to_str().unwrap()])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -449,7 +450,7 @@ fn update_changes_a_valid_field_and_refuses_a_bad_one_writing_nothing() {
     let table = yitu_formats::read(&fx.export(&fx.demo, "shelters", "csv")).unwrap();
     let cap = table.headers.iter().position(|h| h == "容纳人数").unwrap();
     let id = table.rows[0].cells[0].clone();
-    let out = yitu(
+    let out = yitu_as(
         &fx.demo,
         &["update", "shelters", &id, "--set", "容纳人数=４321"],
     );
@@ -463,14 +464,14 @@ fn update_changes_a_valid_field_and_refuses_a_bad_one_writing_nothing() {
         ("lat=31.3", "outside"),
         ("volcano=1", "unknown field"),
     ] {
-        let out = yitu(&fx.demo, &["update", "shelters", &id, "--set", set]);
+        let out = yitu_as(&fx.demo, &["update", "shelters", &id, "--set", set]);
         assert!(!out.status.success(), "{set}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(reason), "{set}: {err}");
         let now = std::fs::read(fx.export(&fx.demo, "shelters", "csv")).unwrap();
         assert!(now == before, "{set}: nothing may be written");
     }
-    let wrong_kind = yitu(&fx.demo, &["update", "teams", &id, "--set", "人数=3"]);
+    let wrong_kind = yitu_as(&fx.demo, &["update", "teams", &id, "--set", "人数=3"]);
     assert!(!wrong_kind.status.success());
     // The one accepted edit is in the history: who, and the capacity before and after.
     let history = ok(&yitu(&fx.demo, &["history", &id]));
@@ -485,7 +486,8 @@ fn update_changes_a_valid_field_and_refuses_a_bad_one_writing_nothing() {
         entries[0]["diff"]["capacity"],
         serde_json::json!([was, 4321])
     );
-    assert!(!entries[0]["actor"].as_str().unwrap().is_empty());
+    // The edit names the user `--as` gave: one identity for every write.
+    assert_eq!(entries[0]["actor"], WRITER);
 }
 
 #[test]
@@ -499,25 +501,25 @@ fn stock_moves_never_take_a_balance_below_zero() {
     let balance = |out: &std::process::Output| -> serde_json::Value {
         serde_json::from_str(&ok(out)).unwrap()
     };
-    let b = balance(&yitu(
+    let b = balance(&yitu_as(
         &fx.demo,
         &["stock", "receive", &depot, &code, "10", "--json"],
     ));
     assert_eq!(b["on_hand"], on_hand + 10);
     let before = stats(&fx.demo);
     let too_many = (on_hand + 11).to_string();
-    let out = yitu(&fx.demo, &["stock", "issue", &depot, &code, &too_many]);
+    let out = yitu_as(&fx.demo, &["stock", "issue", &depot, &code, &too_many]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("available"));
-    let out = yitu(&fx.demo, &["stock", "release", &depot, &code, "1"]);
+    let out = yitu_as(&fx.demo, &["stock", "release", &depot, &code, "1"]);
     assert!(!out.status.success(), "nothing reserved to release");
     assert_eq!(stats(&fx.demo), before, "refused moves write nothing");
-    let b = balance(&yitu(
+    let b = balance(&yitu_as(
         &fx.demo,
         &["stock", "reserve", &depot, &code, "5", "--json"],
     ));
     assert_eq!(b["reserved"], 5);
-    let b = balance(&yitu(
+    let b = balance(&yitu_as(
         &fx.demo,
         &["stock", "recount", &depot, &code, "8", "--json"],
     ));
@@ -527,7 +529,7 @@ fn stock_moves_never_take_a_balance_below_zero() {
     );
     let again = yitu_formats::read(&fx.export(&fx.demo, "stock", "csv")).unwrap();
     assert_eq!(again.rows[0].cells[qty], "8");
-    let out = yitu(&fx.demo, &["stock", "issue", &depot, "1990101", "1"]);
+    let out = yitu_as(&fx.demo, &["stock", "issue", &depot, "1990101", "1"]);
     assert!(!out.status.success(), "no such stock line");
 }
 
@@ -561,7 +563,7 @@ fn a_line_below_its_minimum_or_past_its_expiry_warns_until_mended() {
 
     // A minimum above the count, set with a movement: below_minimum, short by the difference.
     let above = (on_hand + 11).to_string();
-    ok(&yitu(
+    ok(&yitu_as(
         &fx.demo,
         &["stock", "receive", &depot, &code, "1", "--minimum", &above],
     ));
@@ -577,7 +579,7 @@ fn a_line_below_its_minimum_or_past_its_expiry_warns_until_mended() {
         ["--expiry", "2027-13-01"],
         ["--minimum", "-1"],
     ] {
-        let out = yitu(
+        let out = yitu_as(
             &fx.demo,
             &["stock", "receive", &depot, &code, "1", bad[0], bad[1]],
         );
@@ -618,7 +620,7 @@ fn a_line_below_its_minimum_or_past_its_expiry_warns_until_mended() {
     );
 
     // A later expiry clears the warning; the plain listing says there is none for this line.
-    ok(&yitu(
+    ok(&yitu_as(
         &fx.demo,
         &[
             "stock",
@@ -661,7 +663,7 @@ fn readiness_follows_the_stock_and_the_per_person_quantities() {
         .sum();
     assert!(people as i64 <= quilts);
     // Issue all but 100 quilts: the district now supports at most 100 people, below standard.
-    let out = yitu(
+    let out = yitu_as(
         &fx.demo,
         &[
             "stock",

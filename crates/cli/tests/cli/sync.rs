@@ -89,7 +89,15 @@ async fn enrol_edit_sync_and_see_it_on_another_desktop() {
     let id = fc["features"][0]["id"].as_str().unwrap().to_owned();
     ok(&yitu(
         a.path(),
-        &["update", "shelters", &id, "--set", "容纳人数=1234"],
+        &[
+            "--as",
+            "王参谋",
+            "update",
+            "shelters",
+            &id,
+            "--set",
+            "容纳人数=1234",
+        ],
     ));
     let pushed = ok(&yitu(a.path(), &["sync", "--json"]));
     assert_eq!(pushed["pushed"], 1);
@@ -103,11 +111,27 @@ async fn enrol_edit_sync_and_see_it_on_another_desktop() {
     // Both change it again without syncing between: a conflict, listed on both once synced.
     ok(&yitu(
         a.path(),
-        &["update", "shelters", &id, "--set", "容纳人数=1300"],
+        &[
+            "--as",
+            "王参谋",
+            "update",
+            "shelters",
+            &id,
+            "--set",
+            "容纳人数=1300",
+        ],
     ));
     ok(&yitu(
         b.path(),
-        &["update", "shelters", &id, "--set", "容纳人数=1400"],
+        &[
+            "--as",
+            "王参谋",
+            "update",
+            "shelters",
+            &id,
+            "--set",
+            "容纳人数=1400",
+        ],
     ));
     for d in [&a, &b, &a] {
         ok(&yitu(d.path(), &["sync", "--json"]));
@@ -122,7 +146,16 @@ async fn enrol_edit_sync_and_see_it_on_another_desktop() {
     // A picks 1300; after syncing, neither shows a conflict and both hold 1300.
     ok(&yitu(
         a.path(),
-        &["conflicts", "resolve", &id, "capacity", "--value", "1300"],
+        &[
+            "--as",
+            "王参谋",
+            "conflicts",
+            "resolve",
+            &id,
+            "capacity",
+            "--value",
+            "1300",
+        ],
     ));
     for d in [&a, &b] {
         ok(&yitu(d.path(), &["sync", "--json"]));
@@ -181,7 +214,15 @@ async fn enrol_with_a_ca_file_and_sync_over_https() {
     let id = fc["features"][0]["id"].as_str().unwrap().to_owned();
     ok(&yitu(
         a.path(),
-        &["update", "shelters", &id, "--set", "容纳人数=1234"],
+        &[
+            "--as",
+            "王参谋",
+            "update",
+            "shelters",
+            &id,
+            "--set",
+            "容纳人数=1234",
+        ],
     ));
     let pushed = ok(&yitu(a.path(), &["sync", "--json"]));
     assert_eq!(

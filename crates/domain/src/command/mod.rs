@@ -1,6 +1,6 @@
 //! On-scene command: incidents and their logs, decisions as documents, the workflow that moves
-//! them and who may take each step, the signed chain of issued decisions, and the plan's
-//! decision templates.
+//! them and who may take each step, the signed chain of issued decisions, the plan's
+//! decision templates, and what a login checks.
 
 pub mod act;
 pub mod canonical;
@@ -11,6 +11,7 @@ pub mod draft;
 pub mod fold;
 pub mod inbox;
 pub mod incident;
+pub mod login;
 pub mod role;
 pub mod template;
 pub mod transition;

@@ -74,7 +74,7 @@ pub struct PushReply {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {
     pub seq: u64,
-    /// `role`, `malformed`, `quarantined`, `gap`.
+    /// `role`, `author`, `malformed`, `quarantined`, `gap`.
     pub code: String,
     pub reason: String,
 }
@@ -93,6 +93,25 @@ pub struct Pulled {
     pub server_seq: u64,
     pub device: String,
     pub change: Change,
+}
+
+/// `GET /v1/users` (a device credential, as for pull): the district's users as the server keeps
+/// them, every one that is not removed. A desk replaces the users it had from the server with
+/// these in one write, so one removed or given another role there changes at its next sync.
+/// A server from before answers 404, and the desk keeps the users it has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersReply {
+    pub users: Vec<DistrictUser>,
+}
+
+/// A user of the district: name, role (its code), the argon2id PHC string of the password the
+/// desks check offline (none: the user logs in without one), and when any of it last changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistrictUser {
+    pub name: String,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub updated_at_ms: i64,
 }
 
 /// An error a server answers with.

@@ -9,7 +9,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use yitu_domain::sync::wire::{
-    EnrolReply, EnrolRequest, ErrorBody, Hello, PullReply, PushReply, PushRequest, PROTOCOL,
+    DistrictUser, EnrolReply, EnrolRequest, ErrorBody, Hello, PullReply, PushReply, PushRequest,
+    UsersReply, PROTOCOL,
 };
 use yitu_domain::sync::Change;
 
@@ -116,6 +117,16 @@ impl Store {
             &self.credential_path(),
             &serde_json::to_vec_pretty(&credential).map_err(|e| Error::Sync(e.to_string()))?,
         )?;
+        // The district's people at once, so they can log in on this desk before its first
+        // sync; a failure here leaves it to that sync.
+        match Client::new(credential.clone())?.users().await {
+            Ok(Some(users)) => {
+                self.apply_users(&users, crate::clock::wall_clock_ms())
+                    .await?;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::info!(error = %e, "the district's users are left to the first sync"),
+        }
         Ok(credential)
     }
 }
@@ -300,6 +311,23 @@ impl Client {
             chunk: Vec::new(),
             at: 0,
         })
+    }
+
+    /// The district's users with their roles and password hashes; none from a server that does
+    /// not serve them (one from before `GET /v1/users`: it answers 404), whose desks keep the
+    /// users they have.
+    pub async fn users(&self) -> Result<Option<Vec<DistrictUser>>, Error> {
+        let asked = send::<(), UsersReply>(
+            self.auth(self.http.get(self.url("/v1/users"))),
+            None,
+            &self.credential.server,
+        )
+        .await;
+        match asked {
+            Ok(reply) => Ok(Some(reply.users)),
+            Err(Error::Server { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// The server's merged state (for checks and tests).

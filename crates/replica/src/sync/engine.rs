@@ -1,5 +1,6 @@
 //! One sync pass (push what the outbox holds, then pull pages after the cursor, each page
-//! applied with its cursor in one transaction) and the background loop the desktop runs.
+//! applied with its cursor in one transaction, then the district's users in one write) and the
+//! background loop the desktop runs.
 
 use super::record::{apply_prepared, apply_writes, Incoming};
 use super::snapshot::{self, Part, Record};
@@ -382,6 +383,11 @@ pub async fn sync_once_with(
         if !page.more {
             break;
         }
+    }
+    // The district's users after the changes: a user removed or given another role on the
+    // server is so here from this pass on.
+    if let Some(users) = client.users().await? {
+        store.apply_users(&users, wall_clock_ms()).await?;
     }
     let mut w = store
         .write_from(Origin::Bookkeeping, "", wall_clock_ms())

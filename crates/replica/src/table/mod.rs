@@ -2,6 +2,7 @@
 //! its module instead of writing the statement again. Functions take a connection (inside a
 //! [`Write`](crate::write::Write) for anything that changes rows) and speak domain types.
 
+pub(crate) mod app_user;
 pub(crate) mod chain_event;
 pub(crate) mod change_log;
 pub(crate) mod decision;
@@ -12,6 +13,7 @@ pub(crate) mod device;
 pub(crate) mod incident;
 pub(crate) mod incident_log;
 pub(crate) mod ledger_entry;
+pub(crate) mod login_failure;
 pub(crate) mod meta;
 pub(crate) mod outbox;
 pub(crate) mod record_op;
