@@ -323,11 +323,12 @@ async fn run(c: &Client, d: &Driver, data: &Path) -> Result<()> {
     assert_eq!(content["materials"][0]["quantity"], 5);
     assert_eq!(content["materials"][0]["code"], TENTS);
     assert_eq!(content["drawings"][0]["kind"], "cordon");
-    // Staff may not approve: the button is not offered.
+    // Staff may not sign: the button is not offered. The order is 行政类 (the default).
     assert!(
-        c.find(Locator::Css("#approve")).await.is_err(),
-        "no approve for staff"
+        c.find(Locator::Css("#sign")).await.is_err(),
+        "no 签发 for staff"
     );
+    shown(c, "the class", "#decision-class[data-class=administrative]").await?;
 
     // 4. Review by the technical officer.
     login(c, "李工").await?;
@@ -337,14 +338,18 @@ async fn run(c: &Client, d: &Driver, data: &Path) -> Result<()> {
     decision_state(c, "reviewed").await?;
     screenshot(c, d, "c05-reviewed.png").await?;
 
-    // 5. The commander approves and issues: tents are reserved, the decision signed.
+    // 5. The commander signs (签发: approval and issue in one act): tents are reserved, the
+    //    decision signed. The technical officer is not offered 签发 for a 行政类 order.
+    assert!(
+        c.find(Locator::Css("#sign")).await.is_err(),
+        "no 签发 for the technical officer on an administrative order"
+    );
     login(c, "张指挥").await?;
-    shown(c, "approve", "#approve").await?;
-    click(c, "#approve").await?;
-    decision_state(c, "approved").await?;
-    screenshot(c, d, "c06-approved.png").await?;
-    click(c, "#issue").await?;
+    shown(c, "签发", "#sign").await?;
+    screenshot(c, d, "c06-to-sign.png").await?;
+    click(c, "#sign").await?;
     decision_state(c, "issued").await?;
+    shown(c, "the signer", "#decision-signer").await?;
     assert_eq!(
         tents_available(data, &depot)?,
         before - 5,
@@ -372,6 +377,49 @@ async fn run(c: &Client, d: &Driver, data: &Path) -> Result<()> {
     assert_eq!(stored["acknowledgements"].as_array().map(Vec::len), Some(2));
     assert_eq!(stored["awaiting"], json!([]));
     screenshot(c, d, "c08-acknowledged.png").await?;
+
+    // 6b. The registered team arrives (到场) and later leaves (撤离); until then dispatch does
+    //     not offer it as 待命 (checked by `yitu dispatch` below, against the team's id).
+    let team_id = content["orders"][0]["recipient"]["id"]
+        .as_str()
+        .context("the team's id")?
+        .to_owned();
+    let team = content["orders"][0]["recipient"]["name"]
+        .as_str()
+        .context("the team's name")?
+        .to_owned();
+    let arrive =
+        format!("#decision-actions button.move[data-recipient='{team}'][data-arrive=true]");
+    shown(c, "arrival", &arrive).await?;
+    click(c, &arrive).await?;
+    let leave =
+        format!("#decision-actions button.move[data-recipient='{team}'][data-arrive=false]");
+    shown(c, "leaving", &leave).await?;
+    screenshot(c, d, "c08b-arrived.png").await?;
+    let stored: Value = yitu(data, &["decision", "show", &id])?;
+    let ack = stored["acknowledgements"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["recipient"] == team.as_str()))
+        .context("the team's receipt")?;
+    assert!(ack["arrived_at_ms"].is_i64(), "arrival recorded: {ack}");
+    let standby = |data: &std::path::Path| -> Result<bool> {
+        let near = yitu(
+            data,
+            &["nearest", "teams", "--at", "106.27,29.99", "-k", "100000"],
+        )?;
+        Ok(near.to_string().contains(&team_id))
+    };
+    assert!(!standby(data)?, "an arrived team is not offered as 待命");
+    click(c, &leave).await?;
+    wait_for(
+        c,
+        "left",
+        "return [...document.querySelectorAll('#decision-orders .on-scene')].some(e => e.textContent.includes('撤离'))",
+        vec![],
+        Duration::from_secs(10),
+    )
+    .await?;
+    assert!(standby(data)?, "a team that left is offered again");
 
     // 7. The order sheet prints with its orders; the chain verifies in the window and by `yitu`.
     click(c, "#decision-pdf").await?;

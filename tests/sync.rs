@@ -4,7 +4,10 @@
 //! goes online, receives the other desktop's edit on the map; keeps working while the server
 //! is down (offline shown, the change waiting); once the server is back, both edits of one
 //! field show as a conflict with both versions, a value the field cannot hold is refused, and
-//! the version picked in the window reaches the other desktop. Screenshots: target/screenshots/s*.
+//! the version picked in the window reaches the other desktop. Then a decision travels: drafted
+//! on the other desk, it appears in the window's 待办 after sync, is reviewed in the window by the
+//! technical officer, signed (签发) on the other desk, and shows issued in the window with the
+//! other desk's number. Screenshots: target/screenshots/s*.
 
 use anyhow::{bail, Context, Result};
 use fantoccini::{Client, Locator};
@@ -146,6 +149,17 @@ async fn the_window_syncs_goes_offline_and_settles_a_conflict() -> Result<()> {
         ],
         "值班-2026\n",
     )?;
+    server.admin_with_input(
+        &[
+            "user",
+            "add",
+            "赵技术",
+            "--role",
+            "technical_officer",
+            "--password-stdin",
+        ],
+        "技术-2026\n",
+    )?;
     server.start()?;
     let other = tempfile::tempdir()?;
     yitu_raw(other.path(), &["seed-demo"])?;
@@ -158,13 +172,13 @@ async fn the_window_syncs_goes_offline_and_settles_a_conflict() -> Result<()> {
     let data = tempfile::tempdir()?;
     let (driver, c) = open_app(data.path()).await?;
     let result = match tokio::time::timeout(
-        Duration::from_secs(240),
+        Duration::from_secs(300),
         run(&c, &driver, data.path(), other.path(), &mut server),
     )
     .await
     {
         Ok(r) => r,
-        Err(_) => Err(anyhow::anyhow!("the sync run did not finish within 240 s")),
+        Err(_) => Err(anyhow::anyhow!("the sync run did not finish within 300 s")),
     };
     if result.is_err() {
         let _ = screenshot(&c, &driver, "s-failure.png").await;
@@ -454,5 +468,106 @@ async fn run(c: &Client, d: &Driver, data: &Path, other: &Path, server: &mut Ser
     assert_eq!(yitu(other, &["conflicts"])?, json!([]));
     assert_eq!(capacity(data, &id)?, json!(ours));
     screenshot(c, d, "s05-settled.png").await?;
+    decision_travels(c, d, other).await
+}
+
+/// 9. A decision drafted on the other desk reaches the window's 待办 for the technical officer,
+/// who reviews it here; the other desk's commander signs it; the window shows it issued.
+async fn decision_travels(c: &Client, d: &Driver, other: &Path) -> Result<()> {
+    let incident = yitu(
+        other,
+        &[
+            "--as",
+            "王值班",
+            "incident",
+            "new",
+            "--kind",
+            "洪涝灾害",
+            "--level",
+            "较大",
+            "--at",
+            "106.35,30.12",
+            "--title",
+            "钱塘镇龙凤村山洪",
+        ],
+    )?;
+    let incident = incident["id"].as_str().context("incident id")?.to_owned();
+    let draft = yitu(
+        other,
+        &[
+            "--as",
+            "王值班",
+            "decision",
+            "draft",
+            "--incident",
+            &incident,
+            "--template",
+        ],
+    )?;
+    let decision = draft["id"].as_str().context("decision id")?.to_owned();
+    yitu(other, &["sync", "--json"])?;
+
+    // The technical officer logs in here; the sync brings the draft into 待办 as 待审核.
+    click(c, "#login-open").await?;
+    let zhao = "button.user[data-user='赵技术'][data-password=set]";
+    shown(c, "赵技术 in the login box", zhao).await?;
+    click(c, zhao).await?;
+    shown(c, "the password field", "#login-password").await?;
+    type_into(c, "#login-password", "技术-2026").await?;
+    click(c, "#login-submit").await?;
+    click(c, "#sync-now").await?;
+    let item = format!("#inbox-menu li[data-decision='{decision}'][data-waiting=review] button");
+    wait_for(
+        c,
+        "the draft in 待办",
+        "return Number(document.querySelector('#inbox-open')?.dataset.count || 0) >= 1",
+        vec![],
+        Duration::from_secs(20),
+    )
+    .await?;
+    click(c, "#inbox-open").await?;
+    shown(c, "the draft listed as 待审核", &item).await?;
+    screenshot(c, d, "s06-inbox.png").await?;
+    click(c, &item).await?;
+    shown(c, "the review form", "#review-advice").await?;
+    type_into(c, "#review-advice", "同意，注意上游来水，转移路线避开河道").await?;
+    click(c, "#review-agree").await?;
+    shown(c, "reviewed", "#decision-state[data-state=reviewed]").await?;
+    // Acted here: 待办 no longer lists it.
+    wait_for(
+        c,
+        "待办 emptied",
+        "return document.querySelector('#inbox-open')?.dataset.count === '0'",
+        vec![],
+        Duration::from_secs(15),
+    )
+    .await?;
+    screenshot(c, d, "s07-reviewed-here.png").await?;
+    click(c, "#sync-now").await?;
+    wait_for(
+        c,
+        "the review sent",
+        "return document.querySelector('#sync-pending') === null && document.querySelector('#sync-now') && !document.querySelector('#sync-now').disabled",
+        vec![],
+        Duration::from_secs(20),
+    )
+    .await?;
+
+    // The other desk hears the review and its commander signs.
+    yitu(other, &["sync", "--json"])?;
+    let reviewed = yitu(other, &["decision", "show", &decision])?;
+    assert_eq!(reviewed["decision"]["state"], "reviewed", "{reviewed}");
+    assert_eq!(reviewed["decision"]["reviews"][0]["by"], "赵技术");
+    let signed = yitu(other, &["--as", "李指挥", "decision", "sign", &decision])?;
+    let number = signed["number"].as_str().context("number")?.to_owned();
+    yitu(other, &["sync", "--json"])?;
+
+    // The window, at its next pass, shows the order issued with the other desk's number.
+    click(c, "#sync-now").await?;
+    shown(c, "issued here", "#decision-state[data-state=issued]").await?;
+    assert_eq!(text(c, "#decision-number").await?, number);
+    shown(c, "the signer", "#decision-signer").await?;
+    assert!(text(c, "#decision-signer").await?.contains("李指挥"));
+    screenshot(c, d, "s08-signed-elsewhere.png").await?;
     Ok(())
 }

@@ -64,6 +64,12 @@ pub struct Shared {
     /// Bumped when the store changed under the window (a sync, an import): what the window
     /// loaded is read again.
     pub changed: RwSignal<u64>,
+    /// Bumped after this window acted on a decision: the 待办 count asks again (a whole
+    /// `changed` would read every layer again for one act).
+    pub acted: RwSignal<u64>,
+    /// A decision to open in its incident's panel (a 待办 item): (incident, decision), taken by
+    /// that incident's panel.
+    pub open_decision: RwSignal<Option<(String, String)>>,
     /// The table view over the map.
     pub table: RwSignal<bool>,
 }
@@ -88,6 +94,8 @@ impl Shared {
             drawings: RwSignal::new(Vec::new()),
             roads: RwSignal::new(None),
             changed: RwSignal::new(0),
+            acted: RwSignal::new(0),
+            open_decision: RwSignal::new(None),
             table: RwSignal::new(false),
         }
     }

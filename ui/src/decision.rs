@@ -11,7 +11,8 @@ use leptos::task::spawn_local;
 use std::collections::BTreeMap;
 use yitu_domain::command::act::Act;
 use yitu_domain::command::decision::{
-    Basis, Content, Decision, Drawing, DrawingKind, MaterialDraw, Order, Recipient, Relocation,
+    Basis, Content, Decision, Drawing, DrawingKind, ExceptionKind, MaterialDraw, Order, OrderClass,
+    Recipient, Relocation,
 };
 use yitu_domain::command::incident::Incident;
 use yitu_domain::command::workflow::{self, Action, DecisionState};
@@ -86,6 +87,9 @@ pub fn DecisionEditor(
     issued: Vec<(String, String)>,
     on_saved: impl Fn(Decision) + Copy + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
+    /// A new 紧急撤离 order rather than the kind's template.
+    #[prop(optional)]
+    evacuation: bool,
 ) -> impl IntoView {
     let shared = crate::context::shared();
     let (lang, records, drawings, tool) =
@@ -97,6 +101,7 @@ pub fn DecisionEditor(
     let materials = RwSignal::new(Vec::<MaterialRow>::new());
     let relocations = RwSignal::new(Vec::<RelocationRow>::new());
     let supersedes = RwSignal::new(None::<EntityId>);
+    let class = RwSignal::new(OrderClass::Administrative);
     let own_drawings = RwSignal::new(Vec::<Drawing>::new());
     let basis = RwSignal::new(Basis::default());
     let (note, set_note) = signal(None::<String>);
@@ -173,12 +178,19 @@ pub fn DecisionEditor(
                 .collect(),
         );
         supersedes.set(c.supersedes);
+        class.set(c.class);
         own_drawings.set(c.drawings.clone());
         basis.set(c.basis.clone());
         set_ready.set(true);
     };
     match draft {
         Some(d) => fill(d.content),
+        None if evacuation => {
+            set_note.set(Some(
+                "紧急撤离令：保存后由指挥长或技术指挥官“紧急处置签发”，事后补审核 / An evacuation order: save it, then sign it at once (urgent); the review follows".to_owned(),
+            ));
+            fill(yitu_domain::command::template::evacuation(&incident));
+        }
         None => {
             let incident = incident.clone();
             spawn_local(async move {
@@ -301,6 +313,7 @@ pub fn DecisionEditor(
             });
         }
         Ok(Content {
+            class: class.get_untracked(),
             situation: situation.get_untracked().trim().to_owned(),
             objectives: lines(&objectives.get_untracked()),
             orders,
@@ -468,6 +481,13 @@ pub fn DecisionEditor(
                     </button>
                 }).collect_view()}
             </div>
+            <label>{move || lang.get().t("指令类别（技术类由技术指挥官签发，行政类由指挥长签发）", "Class (technical: signed by the technical officer; administrative: by the commander)")}
+                <select id="d-class" on:change=move |ev| class.set(OrderClass::from_code(&event_target_value(&ev)).unwrap_or_default())>
+                    {OrderClass::ALL.iter().map(|&k| view! {
+                        <option value=k.code() selected=move || class.get() == k>{move || lang.get().t(k.zh(), k.en()).to_owned()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
             {(!issued.is_empty()).then(|| view! {
                 <label>{move || lang.get().t("替代已下达的决策（下达时生效）", "Replaces an issued decision (when issued)")}
                     <select id="d-supersedes" on:change=move |ev| supersedes.set(EntityId::parse(&event_target_value(&ev)).ok())>
@@ -505,12 +525,18 @@ pub fn DecisionPanel(
     let advice = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let id = StoredValue::new(id);
-    spawn_local(async move {
-        let id = id.get_value();
-        let r = invoke(&call::DecisionView { id })
-            .await
-            .map_err(|e| e.message);
-        set_view.set(Some(r));
+    // Read again whenever the store changed under the window: an act pulled from another desk
+    // shows here without reopening the panel.
+    let changed = shared.changed;
+    Effect::new(move |_| {
+        changed.track();
+        spawn_local(async move {
+            let id = id.get_value();
+            let r = invoke(&call::DecisionView { id })
+                .await
+                .map_err(|e| e.message);
+            set_view.set(Some(r));
+        });
     });
     let act = move |a: Act| {
         spawn_local(async move {
@@ -519,6 +545,7 @@ pub fn DecisionPanel(
                 Ok(v) => {
                     set_error.set(None);
                     set_view.set(Some(Ok(v)));
+                    shared.acted.update(|n| *n += 1);
                     on_changed();
                 }
                 Err(e) => set_error.set(Some(e.message)),
@@ -526,12 +553,13 @@ pub fn DecisionPanel(
         });
     };
     // Offered only when the role may take it in this state; the store decides again.
-    let allowed = move |state: DecisionState, action: Action| {
+    let allowed = move |d: &Decision, action: Action| {
         user.with(|u| {
             u.as_ref()
-                .is_some_and(|u| workflow::transition(state, action, u.role).is_ok())
+                .is_some_and(|u| workflow::transition_of(d, action, u.role).is_ok())
         })
     };
+    let urgent_reason = RwSignal::new(String::new());
     view! {
         <div class="decision-panel" id="decision-panel">
             <button class="back" id="decision-back" on:click=move |_| on_back()>{move || lang.get().t("← 返回事件", "← Back to the incident")}</button>
@@ -545,22 +573,41 @@ pub fn DecisionPanel(
                     let state = d.state;
                     let acked: Vec<String> = v.acknowledgements.iter().map(|a| a.recipient.clone()).collect();
                     let for_edit = d.clone();
+                    let may = |action: Action| allowed(&d, action);
+                    let urgent = matches!(&d.exception, Some(e) if e.kind == ExceptionKind::Urgent);
+                    let moves = v.acknowledgements.clone();
                     view! {
                         <h3 id="decision-number">{number_or_draft(&d.number, l)}</h3>
                         <p><span class="state" id="decision-state" data-state=state.code()>{l.t(state.zh(), state.en())}</span>
-                            {format!(" · {} {} {}", l.t("起草", "drafted by"), d.drafted.by, when(d.drafted.at_ms))}</p>
+                            " "<span class="class" id="decision-class" data-class=c.class.code()>{l.t(c.class.zh(), c.class.en())}</span>
+                            {format!(" · {} {} {}{}", l.t("起草", "drafted by"), d.drafted.by, when(d.drafted.at_ms), v.history.first().filter(|h| !h.desk.is_empty()).map(|h| format!("〔{}{}〕", l.t("终端 ", "desk "), h.desk)).unwrap_or_default())}</p>
+                        {d.exception.as_ref().map(|e| view! {
+                            <p class="exception" id="decision-exception" data-kind=e.kind.code()>
+                                <strong>{l.t(e.kind.zh(), e.kind.en())}</strong>
+                                {format!("：{}（{} {}）", e.reason, e.by, when(e.at_ms))}
+                                {(e.kind == ExceptionKind::Urgent && d.reviews.is_empty()).then(|| view! { <span class="muted">{l.t(" · 待事后审核", " · review to follow")}</span> })}
+                            </p>
+                        })}
                         <p class="situation">{c.situation.clone()}</p>
                         <h4>{l.t("处置目标", "Objectives")}</h4>
                         <ol>{c.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ol>
                         <h4>{l.t("指令", "Orders")}</h4>
                         <table class="stock orders-table" id="decision-orders">
-                            <thead><tr><th>{l.t("接收", "To")}</th><th>{l.t("任务", "Action")}</th><th>{l.t("签收", "Ack")}</th></tr></thead>
+                            <thead><tr><th>{l.t("接收", "To")}</th><th>{l.t("任务", "Action")}</th><th class="ack-col">{l.t("签收 / 到场", "Receipt / on scene")}</th></tr></thead>
                             <tbody>{c.orders.iter().map(|o| {
                                 let ok = acked.contains(&o.recipient.name);
+                                let m = moves.iter().find(|a| a.recipient == o.recipient.name);
+                                let on_scene = match m.map(|a| (a.arrived_at_ms, a.left_at_ms)) {
+                                    Some((_, Some(left))) => format!("{} {}", l.t("撤离", "left"), when(left)),
+                                    Some((Some(at), None)) => format!("{} {}", l.t("到场", "arrived"), when(at)),
+                                    _ if ok && state == DecisionState::Issued && o.recipient.id.is_some() => l.t("已出动", "deployed").to_owned(),
+                                    _ => String::new(),
+                                };
                                 view! { <tr data-recipient=o.recipient.name.clone() data-acked=ok.to_string()>
                                     <td>{o.recipient.name.clone()}{o.recipient.id.map(|_| " ✓").unwrap_or("")}</td>
                                     <td>{o.action.clone()}{(!o.place.is_empty()).then(|| format!("（{}）", o.place))}{(!o.deadline.is_empty()).then(|| format!(" · {}", o.deadline))}</td>
-                                    <td>{if ok { l.t("已签收", "yes") } else if state.is_signed() { l.t("待签收", "awaited") } else { "" }}</td>
+                                    <td class="ack-col">{if ok { l.t("已签收", "yes") } else if state.is_signed() { l.t("待签收", "awaited") } else { "" }}
+                                        <div class="on-scene">{on_scene}</div></td>
                                 </tr> }
                             }).collect_view()}</tbody>
                         </table>
@@ -576,11 +623,19 @@ pub fn DecisionPanel(
                         })}
                         <h4>{l.t("审核与批准", "Review and approval")}</h4>
                         <ul class="reviews" id="decision-reviews">
-                            {d.reviews.iter().map(|r| view! {
-                                <li data-agree=r.agree.to_string()>{format!("{} {} · {}：{}", r.by, when(r.at_ms), if r.agree { l.t("同意", "agrees") } else { l.t("异议", "objects") }, r.advice)}</li>
+                            {d.reviews.iter().map(|r| {
+                                let after = urgent && d.exception.as_ref().is_some_and(|e| r.at_ms >= e.at_ms);
+                                view! {
+                                    <li data-agree=r.agree.to_string()>{format!("{} {} · {}{}：{}", r.by, when(r.at_ms), if after { l.t("事后审核 ", "review afterwards: ") } else { "" }, if r.agree { l.t("同意", "agrees") } else { l.t("异议", "objects") }, r.advice)}</li>
+                                }
                             }).collect_view()}
-                            {d.approved.as_ref().map(|s| view! { <li>{format!("{} {} {}", l.t("批准", "Approved by"), s.by, when(s.at_ms))}</li> })}
-                            {d.issued.as_ref().map(|s| view! { <li>{format!("{} {} {}", l.t("下达", "Issued by"), s.by, when(s.at_ms))}</li> })}
+                            {match (d.approved.as_ref(), d.issued.as_ref()) {
+                                (Some(a), Some(i)) if a == i => view! { <li id="decision-signer">{format!("{} {} {}", l.t("签发", "Signed by"), i.by, when(i.at_ms))}</li> }.into_any(),
+                                (a, i) => view! {
+                                    {a.map(|s| view! { <li>{format!("{} {} {}", l.t("批准", "Approved by"), s.by, when(s.at_ms))}</li> })}
+                                    {i.map(|s| view! { <li id="decision-signer">{format!("{} {} {}", l.t("下达", "Issued by"), s.by, when(s.at_ms))}</li> })}
+                                }.into_any(),
+                            }}
                         </ul>
                         {(!v.concurrent.is_empty()).then(|| view! {
                             <div class="concurrent" id="decision-concurrent">
@@ -601,10 +656,10 @@ pub fn DecisionPanel(
                         })}
                         <div class="actions" id="decision-actions">
                             {user.get().is_none().then(|| view! { <p class="muted">{l.t("登录后按角色办理", "Log in to act in your role")}</p> })}
-                            {allowed(state, Action::Edit).then(|| view! {
+                            {may(Action::Edit).then(|| view! {
                                 <button id="decision-edit" on:click=move |_| on_edit(for_edit.clone())>{l.t("修改草稿", "Edit the draft")}</button>
                             })}
-                            {allowed(state, Action::ReviewAgree).then(|| view! {
+                            {may(Action::ReviewAgree).then(|| view! {
                                 <div class="review">
                                     <textarea id="review-advice" rows="2" placeholder=l.t("技术意见", "Technical advice")
                                         prop:value=move || advice.get() on:input=move |ev| advice.set(event_target_value(&ev))></textarea>
@@ -612,21 +667,42 @@ pub fn DecisionPanel(
                                     <button id="review-object" on:click=move |_| act(Act::Review { agree: false, advice: advice.get_untracked() })>{l.t("提出异议（退回）", "Object (send back)")}</button>
                                 </div>
                             })}
-                            {allowed(state, Action::Approve).then(|| view! {
-                                <button id="approve" on:click=move |_| act(Act::Approve)>{l.t("批准", "Approve")}</button>
+                            {may(Action::Sign).then(|| view! {
+                                <button id="sign" class="primary" on:click=move |_| act(Act::Sign)>{l.t("签发", "Sign and issue")}</button>
                             })}
-                            {allowed(state, Action::Issue).then(|| view! {
-                                <button id="issue" on:click=move |_| act(Act::Issue)>{l.t("签发下达", "Sign and issue")}</button>
+                            {(state == DecisionState::Approved && may(Action::Issue) && !may(Action::Sign)).then(|| view! {
+                                <button id="issue" on:click=move |_| act(Act::Issue)>{l.t("下达", "Issue")}</button>
                             })}
-                            {allowed(state, Action::Acknowledge).then(|| v.awaiting.iter().map(|r| {
+                            {(may(Action::Overrule) || (may(Action::Urgent) && state == DecisionState::Draft)).then(|| view! {
+                                <div class="exception-act">
+                                    <input id="urgent-reason" placeholder=l.t("理由（必填）", "Reason (required)")
+                                        prop:value=move || urgent_reason.get() on:input=move |ev| urgent_reason.set(event_target_value(&ev))/>
+                                    {may(Action::Overrule).then(|| view! {
+                                        <button id="overrule" on:click=move |_| act(Act::Overrule { reason: urgent_reason.get_untracked() })>{l.t("否决异议并签发", "Overrule and sign")}</button>
+                                    })}
+                                    {(may(Action::Urgent) && state == DecisionState::Draft).then(|| view! {
+                                        <button id="urgent" class="danger" on:click=move |_| act(Act::Urgent { reason: urgent_reason.get_untracked() })>{l.t("紧急处置签发", "Sign at once (urgent)")}</button>
+                                    })}
+                                </div>
+                            })}
+                            {may(Action::Acknowledge).then(|| v.awaiting.iter().map(|r| {
                                 let r = r.clone();
                                 let label = format!("{} {}", l.t("登记签收：", "Record receipt: "), r);
                                 view! { <button class="ack" data-recipient=r.clone() on:click=move |_| act(Act::Acknowledge { recipient: r.clone() })>{label}</button> }
                             }).collect_view())}
-                            {allowed(state, Action::Complete).then(|| view! {
+                            {may(Action::Arrive).then(|| v.acknowledgements.iter().filter(|a| a.left_at_ms.is_none()).map(|a| {
+                                let r = a.recipient.clone();
+                                let (arrive, label) = if a.arrived_at_ms.is_none() {
+                                    (true, format!("{} {}", l.t("登记到场：", "Arrived: "), r))
+                                } else {
+                                    (false, format!("{} {}", l.t("登记撤离：", "Left: "), r))
+                                };
+                                view! { <button class="move" data-recipient=r.clone() data-arrive=arrive.to_string() on:click=move |_| act(if arrive { Act::Arrive { recipient: r.clone() } } else { Act::Leave { recipient: r.clone() } })>{label}</button> }
+                            }).collect_view())}
+                            {may(Action::Complete).then(|| view! {
                                 <button id="complete" on:click=move |_| act(Act::Complete)>{l.t("办结", "Complete")}</button>
                             })}
-                            {allowed(state, Action::Withdraw).then(|| view! {
+                            {may(Action::Withdraw).then(|| view! {
                                 <div class="withdraw">
                                     <input id="withdraw-reason" placeholder=l.t("撤销原因", "Reason to withdraw")
                                         prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>

@@ -1,6 +1,7 @@
 //! 待办 in the top bar: how many decisions wait for the logged-in user's step, and the list,
-//! each opening its incident's desk (where the decision is listed with its state). Asked again
-//! after every commit and sync (`Shared::changed`) and on login.
+//! each opening its decision in its incident's panel. Asked again after every sync and import
+//! (`Shared::changed`), every act taken in this window (`Shared::acted`), on login, and each
+//! time the list is opened.
 
 use crate::context::shared;
 use crate::decision::number_or_draft;
@@ -14,12 +15,12 @@ use yitu_ui_state::Side;
 #[component]
 pub fn InboxBox() -> impl IntoView {
     let shared = shared();
-    let (lang, user, changed) = (shared.lang, shared.user, shared.changed);
+    let (lang, user, changed, acted) = (shared.lang, shared.user, shared.changed, shared.acted);
     let (items, set_items) = signal(Vec::<InboxItem>::new());
     let (open, set_open) = signal(false);
     Effect::new(move |_| {
-        // Tracked: a login or a change asks again.
-        let _ = (user.get(), changed.get());
+        // Tracked: a login, a change, an act or opening the list asks again.
+        let _ = (user.get(), changed.get(), acted.get(), open.get());
         spawn_local(async move {
             if let Ok(list) = invoke(&call::Inbox {}).await {
                 set_items.set(list);
@@ -45,12 +46,14 @@ pub fn InboxBox() -> impl IntoView {
                         }
                         list.into_iter().map(|i| {
                             let incident = i.incident.to_string();
+                            let decision = i.decision.to_string();
                             let waiting = l.t(i.waiting.zh(), i.waiting.en());
                             let awaiting = (!i.awaiting.is_empty()).then(|| format!(" · {}", i.awaiting.join("、")));
                             view! {
                                 <li data-decision=i.decision.to_string() data-waiting=i.waiting.code()>
                                     <button on:click=move |_| {
                                         set_open.set(false);
+                                        shared.open_decision.set(Some((incident.clone(), decision.clone())));
                                         shared.act(|w| w.open(Side::Incident(incident.clone())));
                                     }>
                                         <strong>{waiting}</strong>

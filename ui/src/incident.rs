@@ -204,6 +204,8 @@ pub fn IncidentForm(
 enum Pane {
     Overview,
     Draft(Option<Box<Decision>>),
+    /// A new 紧急撤离 order, to sign at once.
+    Evacuation,
     Decision(String),
 }
 
@@ -222,6 +224,18 @@ pub fn IncidentPanel(
     let log_text = RwSignal::new(String::new());
     let log_toll = RwSignal::new([None; 4]);
     let id = StoredValue::new(id);
+    // A 待办 item of this incident opens its decision here, whether the panel was open or not.
+    Effect::new(move |_| {
+        let mine = shared.open_decision.with(|o| {
+            o.as_ref()
+                .filter(|(i, _)| *i == id.get_value())
+                .map(|(_, d)| d.clone())
+        });
+        if let Some(d) = mine {
+            shared.open_decision.set(None);
+            pane.set(Pane::Decision(d));
+        }
+    });
     let reload = move || {
         let id = id.get_value();
         spawn_local(async move {
@@ -331,6 +345,9 @@ pub fn IncidentPanel(
                                 <button id="decision-new" class="pick" on:click=move |_| pane.set(Pane::Draft(None))>
                                     {l.t("按预案模板起草决策", "Draft a decision from the plan's template")}
                                 </button>
+                                <button id="evacuation-new" class="pick danger" on:click=move |_| pane.set(Pane::Evacuation)>
+                                    {l.t("紧急撤离令", "Emergency evacuation order")}
+                                </button>
                                 })}
                                 <h3>{l.t("续报", "Updates (续报)")}</h3>
                                 <ol class="log" id="incident-log">
@@ -356,6 +373,11 @@ pub fn IncidentPanel(
                             }.into_any(),
                             Pane::Draft(draft) => view! {
                                 <DecisionEditor incident=incident draft=draft.map(|d| *d) issued=issued
+                                    on_saved=move |d: Decision| { reload(); pane.set(Pane::Decision(d.id.to_string())) }
+                                    on_cancel=move || { reload(); pane.set(Pane::Overview) }/>
+                            }.into_any(),
+                            Pane::Evacuation => view! {
+                                <DecisionEditor incident=incident draft=None issued=issued evacuation=true
                                     on_saved=move |d: Decision| { reload(); pane.set(Pane::Decision(d.id.to_string())) }
                                     on_cancel=move || { reload(); pane.set(Pane::Overview) }/>
                             }.into_any(),

@@ -1,5 +1,6 @@
-//! `yitu decision`: draft from a template or a JSON file, review, approve, issue, acknowledge,
-//! complete, withdraw, show, print; and `yitu verify`. Each transition is made as the `--as`
+//! `yitu decision`: draft from a template, a 紧急撤离 order or a JSON file, review, sign (签发,
+//! over an objection, or at once: 紧急处置), acknowledge, arrive, leave, complete, withdraw,
+//! show, print (approve and issue as two steps are still accepted); and `yitu verify`. Each transition is made as the `--as`
 //! user and refused, writing nothing, when that user's role may not make it.
 
 use crate::import::{id_source, now_ms};
@@ -7,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
-use yitu_domain::command::decision::Content;
+use yitu_domain::command::decision::{Content, OrderClass};
 use yitu_domain::command::incident::IncidentKind;
 use yitu_domain::{command::template, EntityId};
 use yitu_replica::decisions::Act;
@@ -29,10 +30,16 @@ enum DecisionAction {
     Draft {
         #[arg(long)]
         incident: String,
-        #[arg(long, conflicts_with = "file", required_unless_present = "file")]
+        #[arg(long, conflicts_with_all = ["file", "evacuation"], required_unless_present_any = ["file", "evacuation"])]
         template: bool,
+        /// A 紧急撤离 order (everyone out of the danger zone), to sign with `urgent`.
+        #[arg(long, conflicts_with = "file")]
+        evacuation: bool,
         #[arg(long)]
         file: Option<PathBuf>,
+        /// 技术类 orders are signed by the technical officer, 行政类 (default) by the commander.
+        #[arg(long, value_parser = ["administrative", "technical", "行政类", "技术类"])]
+        class: Option<String>,
     },
     /// Replace a draft's content from a JSON file (only while it is a draft).
     Edit {
@@ -55,13 +62,42 @@ enum DecisionAction {
         #[arg(long)]
         advice: String,
     },
-    /// The commander approves a reviewed decision.
+    /// 签发: approve and issue a reviewed decision in one act (the commander for 行政类 orders,
+    /// the technical officer for 技术类): materials and shelter places are reserved and the
+    /// decision is signed into the incident's chain.
+    Sign { id: String },
+    /// The commander signs over the technical officer's objection, saying why (the objection
+    /// stays on the sheet).
+    Overrule {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 紧急处置: the commander or the technical officer signs at once, before review (the review
+    /// is recorded afterwards; the sheet says so).
+    Urgent {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The commander approves a reviewed decision (the two-step form; `sign` does both).
     Approve { id: String },
-    /// The commander issues an approved decision: materials and shelter places are reserved and
-    /// the decision is signed into the incident's chain.
+    /// The commander issues an approved decision (the two-step form; `sign` does both).
     Issue { id: String },
     /// Record a recipient's acknowledgement (签收).
     Ack {
+        id: String,
+        #[arg(long)]
+        recipient: String,
+    },
+    /// Record a recipient team's arrival on scene (到场).
+    Arrive {
+        id: String,
+        #[arg(long)]
+        recipient: String,
+    },
+    /// Record a recipient team leaving the scene (撤离): it is free for dispatch again.
+    Leave {
         id: String,
         #[arg(long)]
         recipient: String,
@@ -103,14 +139,20 @@ pub async fn run(
         DecisionAction::Draft {
             incident,
             template: _,
+            evacuation,
             file,
+            class,
         } => {
             let actor = need_actor()?;
             let incident = store.incident(EntityId::parse(&incident)?).await?;
-            let content: Content = match file {
+            let mut content: Content = match file {
                 Some(file) => read_content(&file)?,
+                None if evacuation => template::evacuation(&incident),
                 None => template::for_kind(incident.kind).prefill(&incident),
             };
+            if let Some(class) = class {
+                content.class = OrderClass::from_code(&class)?;
+            }
             let d = store
                 .draft_decision(actor, incident.id, content, ids(), at_ms)
                 .await?;
@@ -159,6 +201,11 @@ pub async fn run(
             object: _,
             advice,
         } => (id, Act::Review { agree, advice }),
+        DecisionAction::Sign { id } => (id, Act::Sign),
+        DecisionAction::Overrule { id, reason } => (id, Act::Overrule { reason }),
+        DecisionAction::Urgent { id, reason } => (id, Act::Urgent { reason }),
+        DecisionAction::Arrive { id, recipient } => (id, Act::Arrive { recipient }),
+        DecisionAction::Leave { id, recipient } => (id, Act::Leave { recipient }),
         DecisionAction::Approve { id } => (id, Act::Approve),
         DecisionAction::Issue { id } => (id, Act::Issue),
         DecisionAction::Ack { id, recipient } => (id, Act::Acknowledge { recipient }),

@@ -143,7 +143,8 @@ enum Command {
     Login(user::LoginArgs),
     /// Incidents: new, log (续报), show, list.
     Incident(incident::IncidentArgs),
-    /// On-scene command decisions: draft, review, approve, issue, ack, complete, withdraw, show, pdf.
+    /// On-scene command decisions: draft, review, sign (or overrule, urgent), ack, arrive, leave,
+    /// complete, withdraw, show, pdf.
     Decision(decision::DecisionArgs),
     /// Check every incident's signed chain and every issued decision; names the first broken link.
     Verify,
@@ -386,7 +387,11 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Decision(args) => decision::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Verify => decision::verify(&store, &mut out).await?,
         Command::Inbox => {
-            let who = user::acting(&store, cli.as_user.as_deref()).await?;
+            let name = cli
+                .as_user
+                .as_deref()
+                .context("say whose 待办: --as USER (see `yitu user list`)")?;
+            let who = user::acting(&store, name).await?;
             print_json(&mut out, &store.inbox(&who).await?)?;
         }
         Command::Enrol(args) => sync::enrol(&store, args, &mut out).await?,

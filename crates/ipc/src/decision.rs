@@ -19,6 +19,12 @@ pub struct Ack {
     /// Recorded while another desk withdrew the decision: the recipient must be told.
     #[serde(default)]
     pub unaware_of_withdrawal: bool,
+    /// 到场: when the recipient (a team) reached the scene.
+    #[serde(default)]
+    pub arrived_at_ms: Option<i64>,
+    /// 撤离: when it left the scene (its team is free again).
+    #[serde(default)]
+    pub left_at_ms: Option<i64>,
 }
 
 /// One row of a decision's history.

@@ -10,7 +10,7 @@ mod subset;
 use pdf::{Font, Fonts, Page, PAGE_H, PAGE_W};
 use serde_json::Value;
 use yitu_domain::beijing_time::BeijingTime;
-use yitu_domain::command::decision::{Content, Decision};
+use yitu_domain::command::decision::{Content, Decision, ExceptionKind};
 use yitu_domain::command::incident::Incident;
 use yitu_domain::command::incident::LogEntry;
 
@@ -152,7 +152,10 @@ pub fn order_sheet(
     };
     f.new_page();
     f.centred(20.0, "现场指挥决策指令单");
-    f.centred(11.0, &format!("{}　　状态：{}", d.number, d.state.zh()));
+    f.centred(
+        11.0,
+        &format!("{}　　{}　　状态：{}", d.number, c.class.zh(), d.state.zh()),
+    );
     f.y -= 6.0;
     let issued = d
         .issued
@@ -272,8 +275,32 @@ pub fn order_sheet(
             ),
         );
     }
-    if let Some(a) = &d.approved {
-        f.para(14.0, BODY, &format!("批准：{}　{}", a.by, when(a.at_ms)));
+    if let Some(e) = &d.exception {
+        // On the sheet as signed: an urgent order says its review came after; an overruled
+        // objection stays above with the reason it was overruled.
+        let after = match e.kind {
+            ExceptionKind::Urgent if d.reviews.is_empty() => "（审核待补）",
+            ExceptionKind::Urgent => "（审核在后）",
+            ExceptionKind::Overrule => "",
+        };
+        f.para(
+            14.0,
+            BODY,
+            &format!(
+                "{}{after}：{}　{}　理由：{}",
+                e.kind.zh(),
+                e.by,
+                when(e.at_ms),
+                e.reason
+            ),
+        );
+    }
+    match (&d.approved, &d.issued) {
+        (Some(a), Some(i)) if a == i => {
+            f.para(14.0, BODY, &format!("签发：{}　{}", a.by, when(a.at_ms)))
+        }
+        (Some(a), _) => f.para(14.0, BODY, &format!("批准：{}　{}", a.by, when(a.at_ms))),
+        _ => {}
     }
     for name in d.recipients() {
         let ack = sheet

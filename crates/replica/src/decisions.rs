@@ -16,9 +16,9 @@ use crate::user::Actor;
 use crate::write::Write;
 use crate::{Error, Store};
 use ed25519_dalek::SigningKey;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use yitu_domain::beijing_time::BeijingTime;
-use yitu_domain::command::act::{self, By};
+use yitu_domain::command::act::{self, By, Receipt};
 use yitu_domain::command::chain::{self, Broken, Event, Unsealed, GENESIS};
 use yitu_domain::command::decision::{Content, Decision, Signoff};
 use yitu_domain::command::desk;
@@ -75,6 +75,7 @@ impl Store {
             reviews: vec![],
             approved: None,
             issued: None,
+            exception: None,
         };
         let mut w = self.write(&actor.name, at_ms).await?;
         let fields = draft::fields(&decision)?;
@@ -234,13 +235,17 @@ impl Store {
         for i in self.incidents().await? {
             for d in self.decisions_of(i.id).await? {
                 let v = self.decision_view(d.id).await?;
-                let Some(waiting) = inbox::waiting(actor.role, d.state, v.awaiting.len()) else {
+                let Some(waiting) = inbox::waiting(actor.role, &v.decision, v.awaiting.len())
+                else {
                     continue;
                 };
                 let signed_on = v
                     .history
                     .iter()
-                    .find(|h| h.action == Action::Issue.code() && h.outcome == "applied")
+                    .find(|h| {
+                        Action::from_code(&h.action).is_ok_and(Action::issues)
+                            && h.outcome == "applied"
+                    })
                     .map(|h| h.desk.clone())
                     .unwrap_or_default();
                 out.push(InboxItem {
@@ -254,6 +259,29 @@ impl Store {
                     drafted_by: d.drafted.by.clone(),
                     signed_on,
                 });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Teams named in an order in force whose 撤离 is not recorded: 已出动, whatever their
+    /// registry record says, so dispatch no longer offers them as 待命.
+    pub async fn deployed_teams(&self) -> Result<BTreeSet<EntityId>, Error> {
+        let mut conn = self.pool.acquire().await?;
+        let mut out = BTreeSet::new();
+        for d in decision_table::in_force(&mut conn).await? {
+            let left: BTreeSet<String> = decision_ack::of_decision(&mut conn, d.id)
+                .await?
+                .into_iter()
+                .filter(|a| a.left_at_ms.is_some())
+                .map(|a| a.recipient)
+                .collect();
+            for o in &d.content.orders {
+                if let Some(team) = o.recipient.id {
+                    if !left.contains(&o.recipient.name) {
+                        out.insert(team);
+                    }
+                }
             }
         }
         Ok(out)
@@ -304,7 +332,7 @@ impl Store {
             ));
         }
         let plan = planned(w.conn(), actor, id, &act, at_ms, &code).await?;
-        if let (Act::Issue, Some(old)) = (&act, d.content.supersedes) {
+        if let (true, Some(old)) = (act.action().issues(), d.content.supersedes) {
             // The one it replaces first: a revision may count on what the old one held.
             let by = Act::Supersede {
                 by: id,
@@ -455,12 +483,16 @@ async fn planned(
     code: &str,
 ) -> Result<act::Plan, Error> {
     let mut d = decision_table::get(conn, id).await?;
-    let acknowledged: Vec<String> = decision_ack::of_decision(conn, id)
+    let receipts: Vec<Receipt> = decision_ack::of_decision(conn, id)
         .await?
         .into_iter()
-        .map(|a| a.recipient)
+        .map(|a| Receipt {
+            arrived: a.arrived_at_ms.is_some(),
+            left: a.left_at_ms.is_some(),
+            recipient: a.recipient,
+        })
         .collect();
-    if matches!(act, Act::Issue) {
+    if act.action().issues() {
         // Counted over every issue this desk signed in the incident, void ones too: a number
         // once signed (and perhaps printed) is never given again.
         let n = decision_act::issued_by_desk(conn, d.incident_id, code).await? + 1;
@@ -472,7 +504,7 @@ async fn planned(
         role: actor.role,
         at_ms,
     };
-    Ok(act::plan(&d, act, by, &acknowledged)?)
+    Ok(act::plan(&d, act, by, &receipts)?)
 }
 
 /// Takes one act on one decision inside the write: planned, signed where it signs, recorded as
@@ -619,6 +651,8 @@ pub(crate) async fn rebuild(
             recorded_by: a.recorded_by.clone(),
             desk: a.desk.clone(),
             unaware_of_withdrawal: a.unaware_of_withdrawal,
+            arrived_at_ms: a.arrived_at_ms,
+            left_at_ms: a.left_at_ms,
         })
         .collect();
     decision_ack::replace(conn, id, &acks).await?;

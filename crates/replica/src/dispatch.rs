@@ -126,9 +126,24 @@ impl Store {
 
     async fn scene(&self) -> Result<Scene, Error> {
         Ok(Scene {
-            index: ResourceIndex::new(self.all_resources().await?),
+            index: ResourceIndex::new(self.dispatchable().await?),
             roads: self.roads().await?,
         })
+    }
+
+    /// Every record as dispatch sees it: a team named in an order in force is 出动 (已出动)
+    /// until its 撤离 is recorded, whatever its registry record says.
+    async fn dispatchable(&self) -> Result<Vec<Resource>, Error> {
+        let deployed = self.deployed_teams().await?;
+        let mut all = self.all_resources().await?;
+        for r in &mut all {
+            if let Resource::Team(t) = r {
+                if deployed.contains(&t.id) {
+                    t.status = Readiness::Deployed;
+                }
+            }
+        }
+        Ok(all)
     }
 
     /// The rows of an answer from an index already built (depots read their stock).
@@ -189,7 +204,7 @@ impl Store {
     /// Hazard points (with the people they threaten) and shelters with free places within
     /// `radius_m` of `at`, nearest first, with totals.
     pub async fn within(&self, at: LonLat, radius_m: f64) -> Result<Around, Error> {
-        let index = ResourceIndex::new(self.all_resources().await?);
+        let index = ResourceIndex::new(self.dispatchable().await?);
         Ok(around(&index, at, radius_m))
     }
 }
@@ -300,7 +315,7 @@ impl Store {
 
     /// Hazard points and shelters with free places inside a drawn area (a WGS-84 polygon).
     pub async fn inside(&self, area: &Area) -> Result<Inside, Error> {
-        let index = ResourceIndex::new(self.all_resources().await?);
+        let index = ResourceIndex::new(self.dispatchable().await?);
         let hazards = index.inside(area, |r| r.layer() == Layer::Hazards);
         let shelters = index.inside(area, |r| r.layer() == Layer::Shelters && free_places(r) > 0);
         let (hazards, shelters) = totals(&hazards, &shelters);

@@ -10,8 +10,6 @@
 //! The server runs in this process on an embedded SQLite file; the replicas reach it through
 //! a counting TCP proxy, so the bytes are what crossed the socket (HTTP headers included).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::Instant;
 use yitu_domain::import::plan::Change as RowChange;
 use yitu_domain::import::Crs;
@@ -21,62 +19,9 @@ use yitu_replica::import::ImportPlan;
 use yitu_replica::sync::{sync_once, sync_once_with, Client};
 use yitu_replica::Author;
 
-#[allow(clippy::disallowed_methods)] // a benchmark binary's edge
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
-/// Bytes both ways through the proxy since start.
-#[derive(Clone, Default)]
-struct Wire(Arc<AtomicU64>);
-
-impl Wire {
-    fn take(&self) -> u64 {
-        self.0.swap(0, Ordering::SeqCst)
-    }
-}
-
-async fn pump(
-    mut from: tokio::net::tcp::OwnedReadHalf,
-    mut to: tokio::net::tcp::OwnedWriteHalf,
-    wire: Wire,
-) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut buf = vec![0u8; 64 * 1024];
-    while let Ok(n) = from.read(&mut buf).await {
-        if n == 0 || to.write_all(&buf[..n]).await.is_err() {
-            break;
-        }
-        wire.0.fetch_add(n as u64, Ordering::SeqCst);
-    }
-    let _ = to.shutdown().await;
-}
-
-async fn proxy(upstream: String) -> (String, Wire) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let wire = Wire::default();
-    let counted = wire.clone();
-    tokio::spawn(async move {
-        loop {
-            let (inbound, _) = listener.accept().await.unwrap();
-            let upstream = upstream.clone();
-            let counted = counted.clone();
-            tokio::spawn(async move {
-                let out = tokio::net::TcpStream::connect(upstream).await.unwrap();
-                let (ri, wi) = inbound.into_split();
-                let (ro, wo) = out.into_split();
-                // Counted as the bytes pass, not at close: the client keeps connections alive.
-                tokio::spawn(pump(ri, wo, counted.clone()));
-                tokio::spawn(pump(ro, wi, counted));
-            });
-        }
-    });
-    (url, wire)
-}
+#[path = "support/wire.rs"]
+mod wire;
+use wire::{now, proxy, Wire};
 
 fn shelters(n: usize) -> Vec<Resource> {
     let data = demo::generate(demo::DEFAULT_SEED);

@@ -200,7 +200,7 @@ async fn pull(
     headers: HeaderMap,
     q: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Error> {
-    device(&app, &headers).await?;
+    let me = device(&app, &headers).await?;
     let Query(q) = q.map_err(|e| Error::BadRequest(e.body_text()))?;
     let page = app.store.pull_raw(q.after, q.limit).await?;
     let cursor = page.changes.last().map_or(q.after, |c| c.0);
@@ -209,7 +209,10 @@ async fn pull(
     // pull's server time.
     let mut json = String::with_capacity(page.changes.iter().map(|c| c.2.len() + 64).sum());
     json.push_str("{\"changes\":[");
-    for (i, (server_seq, device, body)) in page.changes.iter().enumerate() {
+    // The asking desk's own changes are not sent back: it wrote them before it pushed them
+    // (the cursor still passes them). They were half of what a desk that had just acted pulled.
+    let theirs = page.changes.iter().filter(|c| c.1 != me.id);
+    for (i, (server_seq, device, body)) in theirs.enumerate() {
         if i > 0 {
             json.push(',');
         }

@@ -6,7 +6,7 @@
 
 use crate::command::canonical;
 use crate::command::chain::EventKind;
-use crate::command::decision::{Decision, Review, Signoff};
+use crate::command::decision::{Decision, Exception, ExceptionKind, Review, Signoff};
 use crate::command::role::Role;
 use crate::command::workflow::{self, Action, DecisionState, Refusal};
 use crate::stock::material::MaterialCode;
@@ -24,7 +24,26 @@ pub enum Act {
     },
     Approve,
     Issue,
+    /// 签发: approve and issue in one act, by the signer of the order's class.
+    Sign,
+    /// The commander signs over a technical objection; the objection stays on the sheet.
+    Overrule {
+        reason: String,
+    },
+    /// 紧急处置: the commander or the technical officer signs at once, before any review; the
+    /// review is recorded afterwards and the sheet says so.
+    Urgent {
+        reason: String,
+    },
     Acknowledge {
+        recipient: String,
+    },
+    /// A recipient (a team) reached the scene (到场).
+    Arrive {
+        recipient: String,
+    },
+    /// A recipient left the scene or was stood down (撤离): its team is free again.
+    Leave {
         recipient: String,
     },
     Complete,
@@ -46,10 +65,34 @@ impl Act {
             Act::Review { agree: false, .. } => Action::ReviewObject,
             Act::Approve => Action::Approve,
             Act::Issue => Action::Issue,
+            Act::Sign => Action::Sign,
+            Act::Overrule { .. } => Action::Overrule,
+            Act::Urgent { .. } => Action::Urgent,
             Act::Acknowledge { .. } => Action::Acknowledge,
+            Act::Arrive { .. } => Action::Arrive,
+            Act::Leave { .. } => Action::Leave,
             Act::Complete => Action::Complete,
             Act::Withdraw { .. } => Action::Withdraw,
             Act::Supersede { .. } => Action::Supersede,
+        }
+    }
+}
+
+/// What a recipient has had recorded so far: 签收, then 到场, then 撤离.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub recipient: String,
+    pub arrived: bool,
+    pub left: bool,
+}
+
+impl Receipt {
+    /// Acknowledged only.
+    pub fn acknowledged(recipient: impl Into<String>) -> Self {
+        Self {
+            recipient: recipient.into(),
+            arrived: false,
+            left: false,
         }
     }
 }
@@ -104,6 +147,8 @@ pub struct Plan {
     pub events: Vec<Signed>,
     /// A recipient whose acknowledgement is recorded.
     pub acknowledged: Option<String>,
+    /// A recipient whose arrival (`true`) or leaving (`false`) is recorded.
+    pub movement: Option<(String, bool)>,
 }
 
 impl Plan {
@@ -126,6 +171,7 @@ impl Plan {
             places: vec![],
             events: vec![],
             acknowledged: None,
+            movement: None,
         }
     }
 
@@ -165,6 +211,21 @@ impl Plan {
     }
 }
 
+/// Whether `recipient` is one of the decision's recipients, or why not.
+fn is_recipient(d: &Decision, recipient: &str) -> Result<(), Refusal> {
+    let recipients = d.recipients();
+    if recipients.iter().any(|r| r == recipient) {
+        return Ok(());
+    }
+    Err(refuse(
+        format!(
+            "{recipient} 不是本决策的接收单位（接收单位：{}）",
+            recipients.join("、")
+        ),
+        format!("{recipient:?} is not a recipient of this decision"),
+    ))
+}
+
 fn refuse(zh: impl Into<String>, en: impl Into<String>) -> Refusal {
     Refusal {
         zh: zh.into(),
@@ -180,13 +241,13 @@ pub struct By<'a> {
     pub at_ms: i64,
 }
 
-/// The plan of `act` on `d` by `by`, or why not. `acknowledged` lists who has acknowledged
-/// already. Issuing a revision plans only the revision: the desk that issues it plans
+/// The plan of `act` on `d` by `by`, or why not. `receipts` lists who has acknowledged
+/// already (and arrived, and left). Issuing a revision plans only the revision: the desk that issues it plans
 /// [`Act::Supersede`] of the one it replaces beside it (each decision's own fold then carries
 /// its own act).
-pub fn plan(d: &Decision, act: &Act, by: By<'_>, acknowledged: &[String]) -> Result<Plan, Refusal> {
+pub fn plan(d: &Decision, act: &Act, by: By<'_>, receipts: &[Receipt]) -> Result<Plan, Refusal> {
     let from = d.state;
-    let next = workflow::transition(from, act.action(), by.role)?;
+    let next = workflow::transition_of(d, act.action(), by.role)?;
     let mut p = Plan::new(d, act.action(), next);
     let signoff = Signoff {
         by: by.name.to_owned(),
@@ -223,7 +284,32 @@ pub fn plan(d: &Decision, act: &Act, by: By<'_>, acknowledged: &[String]) -> Res
                 })),
             );
         }
-        Act::Issue => {
+        Act::Issue | Act::Sign | Act::Overrule { .. } | Act::Urgent { .. } => {
+            let exception = match act {
+                Act::Overrule { reason } => Some((ExceptionKind::Overrule, reason)),
+                Act::Urgent { reason } => Some((ExceptionKind::Urgent, reason)),
+                _ => None,
+            };
+            if let Some((kind, reason)) = exception {
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err(refuse(
+                        format!("{}须说明理由", kind.zh()),
+                        format!("{} needs a reason", kind.en().to_lowercase()),
+                    ));
+                }
+                p.decision.exception = Some(Exception {
+                    kind,
+                    by: by.name.to_owned(),
+                    at_ms: by.at_ms,
+                    reason: reason.to_owned(),
+                });
+                p.step.note = reason.to_owned();
+            }
+            if !matches!(act, Act::Issue) && p.decision.approved.is_none() {
+                // 签发 is the approval too: the sheet's signature line names the signer.
+                p.decision.approved = Some(signoff.clone());
+            }
             if number.trim().is_empty() {
                 return Err(refuse(
                     "签发须先编号",
@@ -255,19 +341,46 @@ pub fn plan(d: &Decision, act: &Act, by: By<'_>, acknowledged: &[String]) -> Res
             p.body = Some(payload.clone());
             p.sign(EventKind::Issue, payload);
         }
-        Act::Acknowledge { recipient } => {
+        Act::Arrive { recipient } | Act::Leave { recipient } => {
             let recipient = recipient.trim();
-            let recipients = d.recipients();
-            if !recipients.iter().any(|r| r == recipient) {
+            let arrive = matches!(act, Act::Arrive { .. });
+            is_recipient(d, recipient)?;
+            let Some(r) = receipts.iter().find(|r| r.recipient == recipient) else {
                 return Err(refuse(
-                    format!(
-                        "{recipient} 不是本决策的接收单位（接收单位：{}）",
-                        recipients.join("、")
-                    ),
-                    format!("{recipient:?} is not a recipient of this decision"),
+                    format!("{recipient} 尚未签收：请先登记签收"),
+                    format!("{recipient:?} has not acknowledged: record that first"),
+                ));
+            };
+            if r.left {
+                return Err(refuse(
+                    format!("{recipient} 已撤离"),
+                    format!("{recipient:?} has already left"),
                 ));
             }
-            if acknowledged.iter().any(|a| a == recipient) {
+            if arrive && r.arrived {
+                return Err(refuse(
+                    format!("{recipient} 已到场"),
+                    format!("{recipient:?} has already arrived"),
+                ));
+            }
+            let kind = if arrive {
+                EventKind::Arrive
+            } else {
+                EventKind::Leave
+            };
+            p.movement = Some((recipient.to_owned(), arrive));
+            p.step.note = recipient.to_owned();
+            p.sign(
+                kind,
+                canonical::of_value(&serde_json::json!({
+                    "number": number, "recipient": recipient, "recorded_by": by.name,
+                })),
+            );
+        }
+        Act::Acknowledge { recipient } => {
+            let recipient = recipient.trim();
+            is_recipient(d, recipient)?;
+            if receipts.iter().any(|a| a.recipient == recipient) {
                 return Err(refuse(
                     format!("{recipient} 已签收"),
                     format!("{recipient:?} has already acknowledged"),
@@ -361,6 +474,7 @@ mod tests {
             reviews: vec![],
             approved: None,
             issued: None,
+            exception: None,
         }
     }
 
@@ -424,7 +538,8 @@ mod tests {
     #[test]
     fn refusals_name_the_reason() {
         let issued = decision(DecisionState::Issued);
-        let cases: &[(&str, Act, Role, &[String], &str)] = &[
+        let acked = [Receipt::acknowledged("钱塘镇人民政府")];
+        let cases: &[(&str, Act, Role, &[Receipt], &str)] = &[
             (
                 "empty advice",
                 Act::Review {
@@ -451,7 +566,7 @@ mod tests {
                     recipient: "钱塘镇人民政府".into(),
                 },
                 Role::Staff,
-                &["钱塘镇人民政府".to_string()],
+                &acked,
                 "已签收",
             ),
             (
@@ -497,5 +612,128 @@ mod tests {
         d.number.clear();
         let err = plan(&d, &Act::Issue, by(Role::Commander), &[]).unwrap_err();
         assert!(err.zh.contains("编号"), "{}", err.zh);
+    }
+
+    #[test]
+    fn signing_is_approval_and_issue_in_one_act_by_the_signer_of_the_class() {
+        let mut d = decision(DecisionState::Reviewed);
+        let p = plan(&d, &Act::Sign, by(Role::Commander), &[]).expect("signed");
+        assert_eq!(p.step.to, DecisionState::Issued);
+        assert_eq!(
+            p.decision.approved.as_ref().map(|s| s.by.as_str()),
+            Some("李指挥")
+        );
+        assert_eq!(p.decision.issued.as_ref().map(|s| s.at_ms), Some(1_000));
+        assert_eq!(p.events[0].kind, EventKind::Issue);
+        assert_eq!(p.moves[0].kind, MoveKind::Reserve);
+        // 行政类 by the commander, not the technical officer; 技术类 the other way round.
+        let err = plan(&d, &Act::Sign, by(Role::TechnicalOfficer), &[]).unwrap_err();
+        assert_eq!(err.zh, "行政类指令由指挥长签发");
+        d.content.class = crate::command::decision::OrderClass::Technical;
+        let err = plan(&d, &Act::Sign, by(Role::Commander), &[]).unwrap_err();
+        assert_eq!(err.zh, "技术类指令由技术指挥官签发");
+        assert!(plan(&d, &Act::Sign, by(Role::TechnicalOfficer), &[]).is_ok());
+        // Not before the review.
+        let draft = decision(DecisionState::Draft);
+        let err = plan(&draft, &Act::Sign, by(Role::Commander), &[]).unwrap_err();
+        assert!(err.zh.contains("须先经技术指挥官审核同意"), "{}", err.zh);
+    }
+
+    #[test]
+    fn the_commander_overrules_only_an_objection_and_says_why() {
+        let mut d = decision(DecisionState::Draft);
+        let act = Act::Overrule {
+            reason: "险情紧迫，先行转移".into(),
+        };
+        let err = plan(&d, &act, by(Role::Commander), &[]).unwrap_err();
+        assert!(err.zh.contains("没有待否决的技术异议"), "{}", err.zh);
+        d.reviews.push(Review {
+            by: "赵工".into(),
+            at_ms: 500,
+            agree: false,
+            advice: "下游堤段未复核".into(),
+        });
+        let err = plan(
+            &d,
+            &Act::Overrule { reason: " ".into() },
+            by(Role::Commander),
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(err.zh, "否决技术异议须说明理由");
+        let err = plan(&d, &act, by(Role::TechnicalOfficer), &[]).unwrap_err();
+        assert!(err.zh.contains("无权"), "{}", err.zh);
+        let p = plan(&d, &act, by(Role::Commander), &[]).expect("overruled");
+        assert_eq!(p.step.to, DecisionState::Issued);
+        // The objection stays on the signed sheet beside the reason it was overruled.
+        assert!(!p.decision.reviews[0].agree);
+        let e = p.decision.exception.as_ref().expect("marked");
+        assert_eq!(
+            (e.kind, e.reason.as_str()),
+            (ExceptionKind::Overrule, "险情紧迫，先行转移")
+        );
+        assert!(p.events[0].payload.contains("下游堤段未复核"));
+        assert!(p.events[0].payload.contains("险情紧迫，先行转移"));
+    }
+
+    #[test]
+    fn an_urgent_signature_comes_first_and_its_review_after() {
+        let d = decision(DecisionState::Draft);
+        let act = Act::Urgent {
+            reason: "山体持续垮塌".into(),
+        };
+        let err = plan(&d, &act, by(Role::Staff), &[]).unwrap_err();
+        assert!(err.zh.contains("无权"), "{}", err.zh);
+        let p = plan(&d, &act, by(Role::TechnicalOfficer), &[]).expect("urgent");
+        assert_eq!(p.step.to, DecisionState::Issued);
+        assert_eq!(
+            p.decision.exception.as_ref().map(|e| e.kind),
+            Some(ExceptionKind::Urgent)
+        );
+        // The review afterwards is recorded on the issued decision, which stays issued, and
+        // its signed body does not change.
+        let review = Act::Review {
+            agree: true,
+            advice: "同意，补充监测".into(),
+        };
+        let q = plan(&p.decision, &review, by(Role::TechnicalOfficer), &[]).expect("reviewed");
+        assert_eq!(q.step.to, DecisionState::Issued);
+        assert_eq!(q.decision.reviews.len(), 1);
+        assert_eq!(q.body, None);
+        // An ordinary issued decision takes no review.
+        let ordinary = decision(DecisionState::Issued);
+        assert!(plan(&ordinary, &review, by(Role::TechnicalOfficer), &[]).is_err());
+    }
+
+    #[test]
+    fn a_team_arrives_after_its_receipt_and_leaves_once() {
+        let d = decision(DecisionState::Issued);
+        let who = || "钱塘镇人民政府".to_string();
+        let arrive = Act::Arrive { recipient: who() };
+        let leave = Act::Leave { recipient: who() };
+        let err = plan(&d, &arrive, by(Role::Staff), &[]).unwrap_err();
+        assert!(err.zh.contains("尚未签收"), "{}", err.zh);
+        let acked = [Receipt::acknowledged(who())];
+        let p = plan(&d, &arrive, by(Role::Staff), &acked).expect("arrived");
+        assert_eq!(p.movement, Some((who(), true)));
+        assert_eq!(p.events[0].kind, EventKind::Arrive);
+        let arrived = [Receipt {
+            arrived: true,
+            ..Receipt::acknowledged(who())
+        }];
+        assert!(plan(&d, &arrive, by(Role::Staff), &arrived)
+            .unwrap_err()
+            .zh
+            .contains("已到场"));
+        let p = plan(&d, &leave, by(Role::Staff), &arrived).expect("left");
+        assert_eq!(p.movement, Some((who(), false)));
+        let gone = [Receipt {
+            left: true,
+            ..arrived[0].clone()
+        }];
+        assert!(plan(&d, &leave, by(Role::Staff), &gone)
+            .unwrap_err()
+            .zh
+            .contains("已撤离"));
     }
 }

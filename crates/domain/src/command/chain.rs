@@ -16,6 +16,8 @@ crate::labelled_enum! {
         Complete => ("complete", "办结", "Completed"),
         Withdraw => ("withdraw", "撤销", "Withdrawn"),
         Supersede => ("supersede", "被替代", "Superseded"),
+        Arrive => ("arrive", "到场", "Arrived"),
+        Leave => ("leave", "撤离", "Left the scene"),
     }
 }
 

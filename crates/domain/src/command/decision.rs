@@ -92,9 +92,47 @@ pub struct Drawing {
     pub geometry: geojson::Geometry,
 }
 
+crate::labelled_enum! {
+    /// 技术类 or 行政类: who signs the order (总指挥负责制 with technical orders under the
+    /// technical officer's hand, 三（一）2 规范现场指挥决策).
+    OrderClass {
+        Administrative => ("administrative", "行政类", "Administrative"),
+        Technical => ("technical", "技术类", "Technical"),
+    }
+}
+
+// The enum is made by `labelled_enum!`, whose variants cannot carry `#[default]`.
+#[allow(clippy::derivable_impls)]
+impl Default for OrderClass {
+    fn default() -> Self {
+        Self::Administrative
+    }
+}
+
+crate::labelled_enum! {
+    /// How a decision was signed when not by the ordinary path (reviewed, then 签发).
+    ExceptionKind {
+        Urgent => ("urgent", "紧急处置", "Urgent action"),
+        Overrule => ("overrule", "否决技术异议", "Technical objection overruled"),
+    }
+}
+
+/// An exception to the ordinary path, kept on the sheet with who took it and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exception {
+    pub kind: ExceptionKind,
+    pub by: String,
+    pub at_ms: i64,
+    pub reason: String,
+}
+
 /// What the person drafting writes: the document's content, without workflow facts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Content {
+    /// 行政类 (signed by the commander) or 技术类 (signed by the technical officer). Always
+    /// written, so that changing it back is an edit like any other.
+    #[serde(default)]
+    pub class: OrderClass,
     pub situation: String,
     #[serde(default)]
     pub objectives: Vec<String>,
@@ -148,6 +186,9 @@ pub struct Decision {
     pub approved: Option<Signoff>,
     #[serde(default)]
     pub issued: Option<Signoff>,
+    /// 紧急处置 or an overruled objection: how it was signed, if not the ordinary way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<Exception>,
 }
 
 impl Decision {
@@ -277,6 +318,7 @@ mod tests {
             reviews: vec![],
             approved: None,
             issued: None,
+            exception: None,
         };
         assert_eq!(d.recipients(), vec!["甲", "乙"]);
         assert_eq!(d.number, "合川现指〔2026〕1号");

@@ -75,6 +75,7 @@ pub fn from_fields(id: EntityId, values: &BTreeMap<String, Value>) -> Result<Dec
         reviews: vec![],
         approved: None,
         issued: None,
+        exception: None,
     })
 }
 
@@ -115,6 +116,7 @@ mod tests {
             reviews: vec![],
             approved: None,
             issued: None,
+            exception: None,
         };
         let values: BTreeMap<String, Value> = fields(&d).unwrap().into_iter().collect();
         assert_eq!(from_fields(d.id, &values).unwrap(), d);

@@ -17,7 +17,7 @@
 //! - **草稿作废不生效**: a discard of a draft (not a commander's withdrawal) taken at once with
 //!   anybody else's act does not apply.
 
-use crate::command::act::{self, Act, By, Places, StockMove};
+use crate::command::act::{self, Act, By, Places, Receipt, StockMove};
 use crate::command::decision::{Decision, Review};
 use crate::command::role::Role;
 use crate::command::transition::Transition;
@@ -94,6 +94,31 @@ pub struct Acknowledged {
     /// told it no longer stands.
     #[serde(default)]
     pub unaware_of_withdrawal: bool,
+    /// When the recipient (a team) reached the scene, as recorded (到场).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrived_at_ms: Option<i64>,
+    /// When it left the scene or was stood down (撤离).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_at_ms: Option<i64>,
+}
+
+impl Acknowledged {
+    fn receipt(&self) -> Receipt {
+        Receipt {
+            recipient: self.recipient.clone(),
+            arrived: self.arrived_at_ms.is_some(),
+            left: self.left_at_ms.is_some(),
+        }
+    }
+
+    /// Records an arrival (`true`) or a leaving at `at_ms`.
+    fn moved(&mut self, arrive: bool, at_ms: i64) {
+        if arrive {
+            self.arrived_at_ms.get_or_insert(at_ms);
+        } else {
+            self.left_at_ms.get_or_insert(at_ms);
+        }
+    }
 }
 
 /// Something an act causes, under an id every desk derives alike.
@@ -248,17 +273,17 @@ pub fn fold(draft: &Decision, acts: &[Stamped]) -> Folded {
             role: t.role,
             at_ms: t.at_ms,
         };
-        let acked: Vec<String> = out
-            .acknowledged
-            .iter()
-            .map(|a| a.recipient.clone())
-            .collect();
+        let acked: Vec<Receipt> = out.acknowledged.iter().map(Acknowledged::receipt).collect();
         // An issue is the document its desk signed, whatever this desk's draft says now.
-        let base = match (&t.act, &t.event) {
-            (Act::Issue, Some(e)) => match serde_json::from_str::<Decision>(&e.payload) {
+        let base = match (t.act.action().issues(), &t.event) {
+            (true, Some(e)) => match serde_json::from_str::<Decision>(&e.payload) {
                 Ok(mut signed) if signed.id == d.id => {
                     signed.state = d.state;
                     signed.issued = None;
+                    signed.exception = None;
+                    if !matches!(t.act, Act::Issue) {
+                        signed.approved = d.approved.clone();
+                    }
                     signed
                 }
                 _ => {
@@ -307,9 +332,20 @@ pub fn fold(draft: &Decision, acts: &[Stamped]) -> Folded {
                         recorded_by: t.by.clone(),
                         desk: t.desk.clone(),
                         unaware_of_withdrawal: false,
+                        arrived_at_ms: None,
+                        left_at_ms: None,
                     });
                 }
-                if t.act.action() == Action::Issue {
+                if let Some((recipient, arrive)) = &p.movement {
+                    if let Some(a) = out
+                        .acknowledged
+                        .iter_mut()
+                        .find(|a| &a.recipient == recipient)
+                    {
+                        a.moved(*arrive, t.at_ms);
+                    }
+                }
+                if t.act.action().issues() {
                     out.signed = t.event.as_ref().map(|e| e.payload.clone());
                 }
                 if is_commanders_withdrawal(t) {
@@ -372,6 +408,8 @@ pub fn fold(draft: &Decision, acts: &[Stamped]) -> Folded {
                             recorded_by: t.by.clone(),
                             desk: t.desk.clone(),
                             unaware_of_withdrawal: s == DecisionState::Withdrawn,
+                            arrived_at_ms: None,
+                            left_at_ms: None,
                         });
                         line.note = recipient.trim().to_owned();
                         line.outcome = Outcome::Recorded;
@@ -381,13 +419,32 @@ pub fn fold(draft: &Decision, acts: &[Stamped]) -> Folded {
                             Rule::KeptOnRecord
                         }
                     }
-                    (Act::Approve | Act::Issue, DecisionState::Draft)
-                        if others.iter().any(|o| is_objection(o)) =>
+                    (Act::Arrive { recipient } | Act::Leave { recipient }, s) if s.is_final() => {
+                        // The team did move: its times are kept, the decision is not changed.
+                        let arrive = matches!(t.act, Act::Arrive { .. });
+                        if let Some(a) = out
+                            .acknowledged
+                            .iter_mut()
+                            .find(|a| a.recipient == recipient.trim())
+                        {
+                            a.moved(arrive, t.at_ms);
+                        }
+                        line.note = recipient.trim().to_owned();
+                        line.outcome = Outcome::Recorded;
+                        if s == DecisionState::Withdrawn {
+                            Rule::WithdrawalStands
+                        } else {
+                            Rule::KeptOnRecord
+                        }
+                    }
+                    (a, DecisionState::Draft)
+                        if (matches!(a, Act::Approve) || a.action().issues())
+                            && others.iter().any(|o| is_objection(o)) =>
                     {
                         Rule::ObjectionStands
                     }
-                    (Act::Issue, DecisionState::Withdrawn) => Rule::WithdrawalStands,
-                    (Act::Issue, _) if from.is_signed() => Rule::FirstIssueStands,
+                    (a, DecisionState::Withdrawn) if a.action().issues() => Rule::WithdrawalStands,
+                    (a, _) if a.action().issues() && from.is_signed() => Rule::FirstIssueStands,
                     _ => Rule::EarlierStands,
                 };
                 if line.outcome == Outcome::Void {

@@ -297,6 +297,47 @@ impl Template {
     }
 }
 
+/// A 紧急撤离 order: everyone out of the danger zone now. Any commander or technical officer
+/// sends it through 紧急处置 (signed at once, reviewed afterwards): it is the order that cannot
+/// wait for a review (a slope moving, a dam seeping, a fire turning).
+pub fn evacuation(incident: &Incident) -> Content {
+    let order = |recipient: &str, action: &str| Order {
+        recipient: Recipient {
+            id: None,
+            name: recipient.to_owned(),
+        },
+        action: action.to_owned(),
+        place: String::new(),
+        geometry: None,
+        deadline: "立即".to_owned(),
+    };
+    Content {
+        situation: format!(
+            "紧急撤离：{}（{}）现场出现危及人员安全的险情。",
+            incident.title,
+            incident.kind.zh()
+        ),
+        objectives: vec!["危险区域内救援人员和群众立即撤离至安全区域".to_owned()],
+        orders: vec![
+            order(
+                DISTRICT_TEAM,
+                "立即停止作业，全部人员撤离危险区域，到集结区清点人数",
+            ),
+            order(TOWN, "立即组织危险区域群众撤离，设置警戒，严禁人员返回"),
+        ],
+        safety: vec![
+            "撤离途中避开险情发展方向，统一由现场安全员指引".to_owned(),
+            "撤离后逐队清点人数，报现场指挥部".to_owned(),
+        ],
+        basis: Basis {
+            plan_clauses: vec![COMMAND.cite()],
+            expert_id: None,
+            expert_advice: String::new(),
+        },
+        ..Content::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

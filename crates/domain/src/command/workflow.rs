@@ -2,6 +2,7 @@
 //! One table (`transition`) so the window, the command line and the store all refuse the same
 //! things for the same reason.
 
+use crate::command::decision::{Decision, ExceptionKind, OrderClass};
 use crate::command::role::Role;
 use serde::Serialize;
 
@@ -26,10 +27,25 @@ crate::labelled_enum! {
         ReviewObject => ("review_object", "审核提出异议", "Review: object"),
         Approve => ("approve", "批准", "Approve"),
         Issue => ("issue", "下达", "Issue"),
+        Sign => ("sign", "签发", "Sign and issue"),
+        Overrule => ("overrule", "否决异议签发", "Overrule the objection and sign"),
+        Urgent => ("urgent", "紧急处置签发", "Sign at once (urgent)"),
         Acknowledge => ("acknowledge", "登记签收", "Record an acknowledgement"),
+        Arrive => ("arrive", "登记到场", "Record arrival on scene"),
+        Leave => ("leave", "登记撤离", "Record leaving the scene"),
         Complete => ("complete", "办结", "Complete"),
         Withdraw => ("withdraw", "撤销", "Withdraw"),
         Supersede => ("supersede", "以新决策替代", "Supersede by a later decision"),
+    }
+}
+
+impl Action {
+    /// The acts that sign the decision and send it out (each numbers it).
+    pub fn issues(self) -> bool {
+        matches!(
+            self,
+            Self::Issue | Self::Sign | Self::Overrule | Self::Urgent
+        )
     }
 }
 
@@ -71,14 +87,18 @@ impl Refusal {
 /// Why these: the plan (三（一）2 规范现场指挥决策) separates administrative command (the commander
 /// approves, issues, withdraws) from technical command (the technical officer reviews); staff
 /// draft and keep the record (acknowledgements by radio or phone). An observer changes nothing.
+/// 签发 is the commander's for 行政类 orders and the technical officer's for 技术类 ones
+/// ([`signer`]); overruling a technical objection is the commander's alone (总指挥负责制); either
+/// may act at once in an emergency (紧急处置), the review following.
 pub fn may(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
         Edit => matches!(role, Staff | TechnicalOfficer | Commander),
         ReviewAgree | ReviewObject => role == TechnicalOfficer,
-        Approve | Issue | Complete | Supersede => role == Commander,
-        Acknowledge => matches!(role, Staff | TechnicalOfficer | Commander),
+        Approve | Issue | Complete | Supersede | Overrule => role == Commander,
+        Sign | Urgent => matches!(role, Commander | TechnicalOfficer),
+        Acknowledge | Arrive | Leave => matches!(role, Staff | TechnicalOfficer | Commander),
         // Staff may discard their own drafts; only the commander withdraws anything later.
         Withdraw => matches!(role, Staff | Commander),
     }
@@ -113,7 +133,10 @@ pub fn transition(
         (Draft, ReviewObject) => Some(Draft),
         (Reviewed, Approve) => Some(Approved),
         (Approved, Issue) => Some(Issued),
-        (Issued, Acknowledge) => Some(Issued),
+        (Reviewed | Approved, Sign) => Some(Issued),
+        (Draft, Overrule) => Some(Issued),
+        (Draft | Reviewed | Approved, Urgent) => Some(Issued),
+        (Issued, Acknowledge | Arrive | Leave) => Some(Issued),
         (Issued, Complete) => Some(Completed),
         (Issued, Supersede) => Some(Superseded),
         (Draft, Withdraw) => Some(Withdrawn),
@@ -134,6 +157,51 @@ pub fn transition(
     })
 }
 
+/// Who signs an order of `class`: the commander (行政类) or the technical officer (技术类).
+pub fn signer(class: OrderClass) -> Role {
+    match class {
+        OrderClass::Administrative => Role::Commander,
+        OrderClass::Technical => Role::TechnicalOfficer,
+    }
+}
+
+/// [`transition`] for this decision: with the rules that depend on what it says and what
+/// happened to it — who signs its class, an overrule only over an objection that stands, a
+/// review after a 紧急处置 signature recorded on the issued decision (事后审核).
+pub fn transition_of(d: &Decision, action: Action, role: Role) -> Result<DecisionState, Refusal> {
+    let urgent = matches!(&d.exception, Some(e) if e.kind == ExceptionKind::Urgent);
+    let objection = d.reviews.last().is_some_and(|r| !r.agree);
+    match action {
+        Action::ReviewAgree | Action::ReviewObject
+            if d.state == DecisionState::Issued && urgent && may(role, action) =>
+        {
+            return Ok(DecisionState::Issued);
+        }
+        Action::Sign if may(role, action) && role != signer(d.content.class) => {
+            return Err(Refusal::new(
+                format!(
+                    "{}指令由{}签发",
+                    d.content.class.zh(),
+                    signer(d.content.class).zh()
+                ),
+                format!(
+                    "a {} order is signed by the {}",
+                    d.content.class.en().to_lowercase(),
+                    signer(d.content.class).en().to_lowercase()
+                ),
+            ));
+        }
+        Action::Overrule if d.state == DecisionState::Draft && !objection => {
+            return Err(Refusal::new(
+                "没有待否决的技术异议：请先经技术指挥官审核，或紧急处置签发",
+                "there is no technical objection to overrule: have it reviewed, or sign at once",
+            ));
+        }
+        _ => {}
+    }
+    transition(d.state, action, role)
+}
+
 /// What to do instead, where there is something useful to say.
 fn hint(state: DecisionState, action: Action, role: Role) -> (&'static str, &'static str) {
     use Action::*;
@@ -147,6 +215,11 @@ fn hint(state: DecisionState, action: Action, role: Role) -> (&'static str, &'st
             "：须先经指挥长批准",
             ": the commander must approve it first",
         ),
+        (Draft, Sign) => (
+            "：须先经技术指挥官审核同意（紧急情况可紧急处置签发）",
+            ": the technical officer must agree first (or sign at once in an emergency)",
+        ),
+        (Issued, Arrive | Leave) => ("：须先登记签收", ": record its acknowledgement first"),
         (Reviewed | Approved, Edit) => (
             "：已审核的决策不能修改，请撤销后重新起草",
             ": withdraw it and draft a new one",
@@ -186,9 +259,26 @@ mod tests {
             (Reviewed, Withdraw, Commander, Withdrawn),
             (Approved, Issue, Commander, Issued),
             (Approved, Withdraw, Commander, Withdrawn),
+            (Reviewed, Sign, Commander, Issued),
+            (Reviewed, Sign, TechnicalOfficer, Issued),
+            (Approved, Sign, Commander, Issued),
+            (Approved, Sign, TechnicalOfficer, Issued),
+            (Draft, Overrule, Commander, Issued),
+            (Draft, Urgent, Commander, Issued),
+            (Draft, Urgent, TechnicalOfficer, Issued),
+            (Reviewed, Urgent, Commander, Issued),
+            (Reviewed, Urgent, TechnicalOfficer, Issued),
+            (Approved, Urgent, Commander, Issued),
+            (Approved, Urgent, TechnicalOfficer, Issued),
             (Issued, Acknowledge, Staff, Issued),
             (Issued, Acknowledge, TechnicalOfficer, Issued),
             (Issued, Acknowledge, Commander, Issued),
+            (Issued, Arrive, Staff, Issued),
+            (Issued, Arrive, TechnicalOfficer, Issued),
+            (Issued, Arrive, Commander, Issued),
+            (Issued, Leave, Staff, Issued),
+            (Issued, Leave, TechnicalOfficer, Issued),
+            (Issued, Leave, Commander, Issued),
             (Issued, Complete, Commander, Completed),
             (Issued, Supersede, Commander, Superseded),
             (Issued, Withdraw, Commander, Withdrawn),
@@ -213,7 +303,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 7 * 9 * 5);
+        assert_eq!(checked, 7 * 14 * 5);
     }
 
     #[test]

@@ -103,3 +103,19 @@ pub(crate) async fn all_rows(
         .await?,
     )
 }
+
+/// Every decision in force (issued, not yet completed, withdrawn or superseded).
+pub(crate) async fn in_force(conn: &mut Conn) -> Result<Vec<Decision>, Error> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, body FROM decision WHERE state = 'issued' ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.into_iter()
+        .map(|(id, body)| {
+            let id = EntityId::parse(&id)?;
+            let mut d: Decision = serde_json::from_str(&body).map_err(corrupt(id))?;
+            d.state = DecisionState::Issued;
+            Ok(d)
+        })
+        .collect()
+}

@@ -21,8 +21,9 @@ pub(crate) async fn replace(
     for ack in acks {
         sqlx::query(
             "INSERT OR IGNORE INTO decision_ack
-                 (decision_id, recipient, at_ms, recorded_by, desk, unaware_of_withdrawal)
-             VALUES (?, ?, ?, ?, ?, ?)",
+                 (decision_id, recipient, at_ms, recorded_by, desk, unaware_of_withdrawal,
+                  arrived_at_ms, left_at_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(decision.to_string())
         .bind(&ack.recipient)
@@ -30,6 +31,8 @@ pub(crate) async fn replace(
         .bind(&ack.recorded_by)
         .bind(&ack.desk)
         .bind(ack.unaware_of_withdrawal)
+        .bind(ack.arrived_at_ms)
+        .bind(ack.left_at_ms)
         .execute(&mut *conn)
         .await?;
     }
@@ -37,9 +40,11 @@ pub(crate) async fn replace(
 }
 
 pub(crate) async fn of_decision(conn: &mut Conn, decision: EntityId) -> Result<Vec<Ack>, Error> {
-    let rows: Vec<(String, i64, String, String, bool)> = sqlx::query_as(
-        "SELECT recipient, at_ms, recorded_by, desk, unaware_of_withdrawal FROM decision_ack
-         WHERE decision_id = ? ORDER BY at_ms, recipient",
+    type Row = (String, i64, String, String, bool, Option<i64>, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT recipient, at_ms, recorded_by, desk, unaware_of_withdrawal, arrived_at_ms,
+                left_at_ms
+         FROM decision_ack WHERE decision_id = ? ORDER BY at_ms, recipient",
     )
     .bind(decision.to_string())
     .fetch_all(&mut *conn)
@@ -47,12 +52,24 @@ pub(crate) async fn of_decision(conn: &mut Conn, decision: EntityId) -> Result<V
     Ok(rows
         .into_iter()
         .map(
-            |(recipient, at_ms, recorded_by, desk, unaware_of_withdrawal)| Ack {
+            |(
                 recipient,
                 at_ms,
                 recorded_by,
                 desk,
                 unaware_of_withdrawal,
+                arrived_at_ms,
+                left_at_ms,
+            )| {
+                Ack {
+                    recipient,
+                    at_ms,
+                    recorded_by,
+                    desk,
+                    unaware_of_withdrawal,
+                    arrived_at_ms,
+                    left_at_ms,
+                }
             },
         )
         .collect())

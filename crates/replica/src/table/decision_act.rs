@@ -57,7 +57,7 @@ pub(crate) async fn issued_by_desk(
     let n: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM decision_act
          WHERE json_extract(body, '$.incident') = ? AND json_extract(body, '$.desk') = ?
-           AND json_extract(body, '$.act.act') = 'issue'",
+           AND json_extract(body, '$.act.act') IN ('issue', 'sign', 'overrule', 'urgent')",
     )
     .bind(incident.to_string())
     .bind(desk)

@@ -158,6 +158,7 @@ impl Scene {
     /// A decision's content: one order, `tents` of the scene's tents, `people` to its shelter.
     pub fn content(&self, tents: i64, people: u32) -> Content {
         Content {
+            class: Default::default(),
             situation: "龙凤村后山山火，火线约800米。".into(),
             objectives: vec!["控制火势".into()],
             orders: vec![Order {

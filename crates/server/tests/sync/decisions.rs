@@ -54,6 +54,7 @@ impl Desks {
             deadline: "30分钟内".into(),
         };
         Content {
+            class: Default::default(),
             situation: "钱塘镇龙凤村山洪，12户被困".into(),
             objectives: vec!["2小时内转移受威胁群众".into()],
             orders: vec![

@@ -4,7 +4,9 @@
 
 use super::*;
 use crate::command::chain::{Unsealed, GENESIS};
-use crate::command::decision::{Content, MaterialDraw, Order, Recipient, Relocation, Signoff};
+use crate::command::decision::{
+    Content, ExceptionKind, MaterialDraw, Order, Recipient, Relocation, Signoff,
+};
 use crate::command::desk::order_number;
 use crate::stock::material::MaterialCode;
 use crate::stock::MoveKind;
@@ -64,6 +66,7 @@ fn draft() -> Decision {
         reviews: vec![],
         approved: None,
         issued: None,
+        exception: None,
     }
 }
 
@@ -104,21 +107,17 @@ impl Desk {
     fn act(&mut self, act: Act, wall_ms: u64) -> Result<Transition, Refusal> {
         let now = self.now();
         let mut d = now.decision.clone();
-        if act == Act::Issue {
+        if act.action().issues() {
             d.number = order_number(2026, &self.code, self.issued + 1);
         }
-        let acked: Vec<String> = now
-            .acknowledged
-            .iter()
-            .map(|a| a.recipient.clone())
-            .collect();
+        let acked: Vec<Receipt> = now.acknowledged.iter().map(Acknowledged::receipt).collect();
         let by = By {
             name: self.name,
             role: self.role,
             at_ms: wall_ms as i64,
         };
         let p = act::plan(&d, &act, by, &acked)?;
-        if act == Act::Issue {
+        if act.action().issues() {
             self.issued += 1;
         }
         let id = EntityId::v7(
@@ -397,6 +396,151 @@ fn acts_that_follow_each_other_are_not_concurrent() {
     assert!(f.lines.iter().all(|l| l.outcome == Outcome::Applied));
 }
 
+/// 紧急处置 in the vehicle while the centre signs the reviewed draft the ordinary way: one
+/// signature stands (the earlier), one reservation, and the urgent mark goes with whichever
+/// stands; the technical officer's review afterwards is kept on the issued decision.
+#[test]
+fn an_urgent_signature_and_an_ordinary_one_at_once_reserve_once_in_either_order() {
+    for urgent_first in [true, false] {
+        let (mut vehicle, mut tech, mut centre) = desks();
+        tech.act(
+            Act::Review {
+                agree: true,
+                advice: "同意".into(),
+            },
+            10,
+        )
+        .expect("review");
+        centre.hear(&tech);
+        let (u_ms, s_ms) = if urgent_first { (30, 31) } else { (31, 30) };
+        vehicle
+            .act(
+                Act::Urgent {
+                    reason: "山体持续垮塌，立即撤离".into(),
+                },
+                u_ms,
+            )
+            .expect("urgent");
+        centre.act(Act::Sign, s_ms).expect("sign");
+        vehicle.hear(&centre);
+        vehicle.hear(&tech);
+        centre.hear(&vehicle);
+        let (a, b) = (vehicle.now(), centre.now());
+        assert_eq!(a, b, "both desks fold alike");
+        assert_eq!(a.decision.state, DecisionState::Issued);
+        assert_eq!(held(&a), (40, 0, 120), "reserved once");
+        assert_eq!(a.concurrent[0].rule, Rule::FirstIssueStands);
+        let urgent = a.decision.exception.as_ref().map(|e| e.kind);
+        if urgent_first {
+            assert_eq!(urgent, Some(ExceptionKind::Urgent));
+            assert!(a.decision.number.contains(&vehicle.code));
+        } else {
+            assert_eq!(urgent, None);
+            assert!(a.decision.number.contains(&centre.code));
+            assert_eq!(
+                a.decision.approved.as_ref().map(|s| s.by.as_str()),
+                Some("赵指挥")
+            );
+        }
+    }
+    // The review after an urgent signature: recorded, still issued, nothing moves twice.
+    let (mut vehicle, mut tech, _) = desks();
+    vehicle
+        .act(
+            Act::Urgent {
+                reason: "来不及审核".into(),
+            },
+            30,
+        )
+        .expect("urgent");
+    tech.hear(&vehicle);
+    tech.act(
+        Act::Review {
+            agree: false,
+            advice: "撤离路线经过滑坡体，建议改道".into(),
+        },
+        40,
+    )
+    .expect("the review afterwards");
+    vehicle.hear(&tech);
+    let f = vehicle.now();
+    assert_eq!(f.decision.state, DecisionState::Issued);
+    assert_eq!(f.decision.reviews.len(), 1);
+    assert!(f.lines.iter().all(|l| l.outcome == Outcome::Applied));
+    assert_eq!(held(&f), (40, 0, 120));
+}
+
+/// The commander signs over the objection: the objection and the reason both stay.
+#[test]
+fn an_overruled_objection_stays_on_the_sheet_with_the_reason() {
+    let (mut vehicle, mut tech, _) = desks();
+    tech.act(
+        Act::Review {
+            agree: false,
+            advice: "下游堤段未复核".into(),
+        },
+        10,
+    )
+    .expect("object");
+    vehicle.hear(&tech);
+    vehicle
+        .act(
+            Act::Overrule {
+                reason: "险情紧迫，先转移后复核".into(),
+            },
+            20,
+        )
+        .expect("overrule");
+    let f = vehicle.now();
+    assert_eq!(f.decision.state, DecisionState::Issued);
+    assert!(!f.decision.reviews[0].agree);
+    let e = f.decision.exception.as_ref().expect("marked");
+    assert_eq!(e.kind, ExceptionKind::Overrule);
+    assert_eq!(e.reason, "险情紧迫，先转移后复核");
+    let signed = f.signed.as_deref().expect("signed");
+    assert!(signed.contains("下游堤段未复核") && signed.contains("先转移后复核"));
+}
+
+/// A team acknowledged, arrived and left: its times are on the fold; a team moving while the
+/// centre withdrew the order is kept on record.
+#[test]
+fn a_team_arrives_and_leaves_and_a_move_after_a_withdrawal_is_kept() {
+    let (mut vehicle, _, mut centre) = approved();
+    vehicle.act(Act::Issue, 30).expect("issue");
+    let team = || "区综合应急救援队".to_string();
+    vehicle
+        .act(Act::Acknowledge { recipient: team() }, 31)
+        .expect("ack");
+    vehicle
+        .act(Act::Arrive { recipient: team() }, 40)
+        .expect("arrive");
+    centre.hear(&vehicle);
+    centre
+        .act(
+            Act::Withdraw {
+                reason: "另行部署".into(),
+            },
+            50,
+        )
+        .expect("withdraw");
+    vehicle
+        .act(Act::Leave { recipient: team() }, 51)
+        .expect("leave");
+    vehicle.hear(&centre);
+    centre.hear(&vehicle);
+    let (a, b) = (vehicle.now(), centre.now());
+    assert_eq!(a, b);
+    assert_eq!(a.decision.state, DecisionState::Withdrawn);
+    let r = a
+        .acknowledged
+        .iter()
+        .find(|r| r.recipient == team())
+        .unwrap();
+    assert_eq!((r.arrived_at_ms, r.left_at_ms), (Some(40), Some(51)));
+    let leave = a.lines.iter().find(|l| l.action == Action::Leave).unwrap();
+    assert_eq!(leave.outcome, Outcome::Recorded);
+}
+
 /// One step of a random run: a desk acts, or one desk hears another.
 #[derive(Debug, Clone)]
 enum Step {
@@ -406,7 +550,7 @@ enum Step {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        (0usize..4, 0u8..8).prop_map(|(d, a)| Step::Act(d, a)),
+        (0usize..4, 0u8..13).prop_map(|(d, a)| Step::Act(d, a)),
         (0usize..4, 0usize..4).prop_map(|(a, b)| Step::Hear(a, b)),
     ]
 }
@@ -430,6 +574,19 @@ fn pick(a: u8) -> Act {
             recipient: "区综合应急救援队".into(),
         },
         6 => Act::Complete,
+        7 => Act::Sign,
+        8 => Act::Urgent {
+            reason: "险情突变".into(),
+        },
+        9 => Act::Overrule {
+            reason: "总指挥决定".into(),
+        },
+        10 => Act::Arrive {
+            recipient: "区综合应急救援队".into(),
+        },
+        11 => Act::Leave {
+            recipient: "区综合应急救援队".into(),
+        },
         _ => Act::Withdraw {
             reason: "撤销".into(),
         },
@@ -499,5 +656,11 @@ proptest! {
         let n = names.len();
         names.dedup();
         prop_assert_eq!(names.len(), n);
+        // A team leaves only after it was acknowledged, and the times say so.
+        for a in &reference.acknowledged {
+            if let Some(left) = a.left_at_ms {
+                prop_assert!(left >= a.at_ms, "{:?}", a);
+            }
+        }
     }
 }
