@@ -224,7 +224,8 @@ pub fn IncidentPanel(
     let log_text = RwSignal::new(String::new());
     let log_toll = RwSignal::new([None; 4]);
     let id = StoredValue::new(id);
-    // A 待办 item of this incident opens its decision here, whether the panel was open or not.
+    // A 待办 item of this incident opens its decision here, whether the panel was open or not
+    // (or made again while it opened); going back to the incident forgets the request.
     Effect::new(move |_| {
         let mine = shared.open_decision.with(|o| {
             o.as_ref()
@@ -232,8 +233,9 @@ pub fn IncidentPanel(
                 .map(|(_, d)| d.clone())
         });
         if let Some(d) = mine {
-            shared.open_decision.set(None);
-            pane.set(Pane::Decision(d));
+            if pane.with_untracked(|p| !matches!(p, Pane::Decision(x) if *x == d)) {
+                pane.set(Pane::Decision(d));
+            }
         }
     });
     let reload = move || {
@@ -296,7 +298,7 @@ pub fn IncidentPanel(
     };
     view! {
         <aside class="details incident-panel" id="incident-panel">
-            <button class="close" title="关闭 / Close" on:click=move |_| { drawings.set(Vec::new()); on_close() }>"×"</button>
+            <button class="close" title="关闭 / Close" on:click=move |_| { drawings.set(Vec::new()); shared.open_decision.set(None); on_close() }>"×"</button>
             {move || match file.get() {
                 None => view! { <p class="muted">{lang.get().t("读取中…", "Loading…")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
@@ -385,7 +387,7 @@ pub fn IncidentPanel(
                                 <DecisionPanel id=did
                                     on_changed=move || reload()
                                     on_edit=move |d: Decision| pane.set(Pane::Draft(Some(Box::new(d))))
-                                    on_back=move || pane.set(Pane::Overview)/>
+                                    on_back=move || { shared.open_decision.set(None); pane.set(Pane::Overview) }/>
                             }.into_any(),
                         }}
                     }.into_any()

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use yitu_domain::beijing_time::BeijingTime;
 use yitu_domain::command::act::{self, By, Receipt};
 use yitu_domain::command::chain::{self, Broken, Event, Unsealed, GENESIS};
-use yitu_domain::command::decision::{Content, Decision, Signoff};
+use yitu_domain::command::decision::{Content, Decision, Review, Signoff};
 use yitu_domain::command::desk;
 use yitu_domain::command::draft;
 use yitu_domain::command::fold::{self, Folded, Outcome};
@@ -199,7 +199,7 @@ impl Store {
     /// A decision with its acknowledgements, history, chain events and the acts two desks took
     /// at once.
     pub async fn decision_view(&self, id: EntityId) -> Result<DecisionView, Error> {
-        let decision = self.decision(id).await?;
+        let mut decision = self.decision(id).await?;
         let mut conn = self.pool.acquire().await?;
         let acknowledgements = decision_ack::of_decision(&mut conn, id).await?;
         let awaiting = if decision.state == DecisionState::Issued {
@@ -212,6 +212,24 @@ impl Store {
             vec![]
         };
         let history = decision_history::of_decision(&mut conn, id).await?;
+        // A review taken after a 紧急处置 signature is on the sheet, not in the signed bytes
+        // (frozen at issue): shown with the others.
+        for h in &history {
+            let agree = match Action::from_code(&h.action) {
+                Ok(Action::ReviewAgree) => true,
+                Ok(Action::ReviewObject) => false,
+                _ => continue,
+            };
+            if h.from_state == DecisionState::Issued.code() && h.outcome == Outcome::Applied.code()
+            {
+                decision.reviews.push(Review {
+                    by: h.actor.clone(),
+                    at_ms: h.at_ms,
+                    agree,
+                    advice: h.note.clone(),
+                });
+            }
+        }
         let concurrent = decision_table::concurrent(&mut conn, id).await?;
         let events = self
             .chain(decision.incident_id)

@@ -868,3 +868,183 @@ fn the_inbox_lists_what_waits_on_each_role() {
     let refused = run(s.dir.path(), None, &["inbox"]);
     assert!(!refused.status.success(), "an inbox needs --as");
 }
+
+/// Command practice as the district works: 签发 in one act, numbered one after another on this
+/// desk; 技术类 orders signed by the technical officer only; a technical objection overruled by
+/// the commander with a reason, the objection staying; 紧急处置 (and a 紧急撤离 order) signed at
+/// once and reviewed afterwards, 待事后审核 in the technical officer's 待办 meanwhile.
+#[test]
+fn signing_overruling_and_urgent_action_as_the_plan_has_them() {
+    let s = Scene::new();
+    let review = |id: &str, agree: bool, advice: &str| {
+        let verdict = if agree { "--agree" } else { "--object" };
+        ok(s.yitu(
+            "李技术",
+            &["decision", "review", id, verdict, "--advice", advice],
+        ))
+    };
+
+    // 签发: approval and issue in one act, one signature line; two orders, two numbers.
+    let first = s.draft("甲", 2, 10, None);
+    review(&first, true, "同意");
+    let signed = ok(s.yitu("张指挥", &["decision", "sign", &first]));
+    assert_eq!(signed["state"], "issued");
+    assert_eq!(
+        signed["approved"], signed["issued"],
+        "one act, one signature"
+    );
+    let second = s.draft("乙", 1, 5, None);
+    review(&second, true, "同意");
+    let other = ok(s.yitu("张指挥", &["decision", "sign", &second]));
+    let (n1, n2) = (
+        signed["number"].as_str().unwrap(),
+        other["number"].as_str().unwrap(),
+    );
+    assert!(n1.ends_with("-1号") && n2.ends_with("-2号"), "{n1} {n2}");
+
+    // 技术类: the technical officer signs, the commander may not.
+    let file = s.dir.path().join("technical.json");
+    let mut content = s.show(&first)["decision"]["content"].clone();
+    content["class"] = "technical".into();
+    content["materials"] = serde_json::json!([]);
+    content["relocations"] = serde_json::json!([]);
+    std::fs::write(&file, content.to_string()).unwrap();
+    let technical = ok(s.yitu(
+        "王参谋",
+        &[
+            "decision",
+            "draft",
+            "--incident",
+            &s.incident,
+            "--file",
+            file.to_str().unwrap(),
+        ],
+    ))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    review(&technical, true, "同意");
+    let err = refused(s.yitu("张指挥", &["decision", "sign", &technical]));
+    assert!(err.contains("技术类指令由技术指挥官签发"), "{err}");
+    ok(s.yitu("李技术", &["decision", "sign", &technical]));
+
+    // Overrule: only over an objection, only with a reason; the objection stays.
+    let third = s.draft("丙", 1, 5, None);
+    let err = refused(s.yitu("张指挥", &["decision", "overrule", &third, "--reason", "x"]));
+    assert!(err.contains("没有待否决的技术异议"), "{err}");
+    review(&third, false, "下游堤段未复核");
+    let err = refused(s.yitu("张指挥", &["decision", "overrule", &third, "--reason", " "]));
+    assert!(err.contains("须说明理由"), "{err}");
+    let err = refused(s.yitu(
+        "李技术",
+        &["decision", "overrule", &third, "--reason", "自己否决自己"],
+    ));
+    assert!(err.contains("无权"), "{err}");
+    let overruled = ok(s.yitu(
+        "张指挥",
+        &[
+            "decision",
+            "overrule",
+            &third,
+            "--reason",
+            "险情紧迫，先转移后复核",
+        ],
+    ));
+    assert_eq!(overruled["state"], "issued");
+    assert_eq!(overruled["reviews"][0]["agree"], false);
+    assert_eq!(overruled["exception"]["kind"], "overrule");
+    assert_eq!(overruled["exception"]["reason"], "险情紧迫，先转移后复核");
+
+    // 紧急撤离 through 紧急处置: signed at once by the technical officer; the review follows.
+    let evacuation = ok(s.yitu(
+        "王参谋",
+        &[
+            "decision",
+            "draft",
+            "--incident",
+            &s.incident,
+            "--evacuation",
+        ],
+    ));
+    let id = evacuation["id"].as_str().unwrap().to_owned();
+    assert!(evacuation["content"]["situation"]
+        .as_str()
+        .unwrap()
+        .starts_with("紧急撤离"));
+    let err = refused(s.yitu("王参谋", &["decision", "urgent", &id, "--reason", "垮塌"]));
+    assert!(err.contains("无权"), "{err}");
+    let urgent = ok(s.yitu(
+        "李技术",
+        &[
+            "decision",
+            "urgent",
+            &id,
+            "--reason",
+            "山体持续垮塌，立即撤离",
+        ],
+    ));
+    assert_eq!(urgent["state"], "issued");
+    assert_eq!(urgent["exception"]["kind"], "urgent");
+    let waits = ok(s.yitu("李技术", &["inbox"]));
+    assert!(
+        waits
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["decision"] == id.as_str() && i["waiting"] == "review_after"),
+        "{waits}"
+    );
+    review(&id, true, "同意，撤离路线避开滑坡体");
+    let after = s.show(&id);
+    assert_eq!(after["decision"]["state"], "issued");
+    assert_eq!(
+        after["decision"]["reviews"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let waits = ok(s.yitu("李技术", &["inbox"]));
+    assert!(
+        !waits
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["waiting"] == "review_after"),
+        "{waits}"
+    );
+
+    // A team arrives only after its receipt.
+    let err = refused(s.yitu(
+        "王参谋",
+        &["decision", "arrive", &first, "--recipient", "区森林消防队"],
+    ));
+    assert!(err.contains("尚未签收"), "{err}");
+    ok(s.yitu(
+        "王参谋",
+        &["decision", "ack", &first, "--recipient", "区森林消防队"],
+    ));
+    ok(s.yitu(
+        "王参谋",
+        &["decision", "arrive", &first, "--recipient", "区森林消防队"],
+    ));
+    let shown = s.show(&first);
+    assert!(
+        shown["acknowledgements"][0]["arrived_at_ms"].is_i64(),
+        "{shown}"
+    );
+
+    // The printed sheet says how each was signed.
+    let pdf = s.dir.path().join("overruled.pdf");
+    ok(s.yitu(
+        "赵观察",
+        &["decision", "pdf", &third, "--out", pdf.to_str().unwrap()],
+    ));
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let sheet = String::from_utf8_lossy(&text.stdout);
+    assert!(sheet.contains("否决技术异议"), "{sheet}");
+    assert!(sheet.contains("下游堤段未复核"), "{sheet}");
+    let report = ok(run(s.dir.path(), None, &["verify"]));
+    assert_eq!(report["ok"], true, "{report}");
+}
