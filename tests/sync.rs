@@ -468,12 +468,12 @@ async fn run(c: &Client, d: &Driver, data: &Path, other: &Path, server: &mut Ser
     assert_eq!(yitu(other, &["conflicts"])?, json!([]));
     assert_eq!(capacity(data, &id)?, json!(ours));
     screenshot(c, d, "s05-settled.png").await?;
-    decision_travels(c, d, other).await
+    decision_travels(c, d, data, other).await
 }
 
-/// 9. A decision drafted on the other desk reaches the window's 待办 for the technical officer,
+/// Step 9: a decision drafted on the other desk reaches the window's 待办 for the technical officer,
 /// who reviews it here; the other desk's commander signs it; the window shows it issued.
-async fn decision_travels(c: &Client, d: &Driver, other: &Path) -> Result<()> {
+async fn decision_travels(c: &Client, d: &Driver, data: &Path, other: &Path) -> Result<()> {
     let incident = yitu(
         other,
         &[
@@ -568,6 +568,22 @@ async fn decision_travels(c: &Client, d: &Driver, other: &Path) -> Result<()> {
     assert_eq!(text(c, "#decision-number").await?, number);
     shown(c, "the signer", "#decision-signer").await?;
     assert!(text(c, "#decision-signer").await?.contains("李指挥"));
+    // Which desk drafted it travels with the draft: the other desk's code, as in the number.
+    let code = number
+        .trim_start_matches("合川现指〔2026〕")
+        .split('-')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let shown = yitu(data, &["decision", "show", &decision])?;
+    assert_eq!(shown["history"][0]["action"], "draft");
+    assert_eq!(shown["history"][0]["desk"], code.as_str(), "{shown}");
+    assert!(
+        text(c, "#decision-panel")
+            .await?
+            .contains(&format!("〔终端 {code}〕")),
+        "the drafting desk on the panel"
+    );
     screenshot(c, d, "s08-signed-elsewhere.png").await?;
     Ok(())
 }

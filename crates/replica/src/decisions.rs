@@ -62,6 +62,9 @@ impl Store {
         }
         self.incident(incident_id).await?;
         self.checked(incident_id, &mut content).await?;
+        // The drafting desk travels with the draft, so every desk's sheet can say where it
+        // was written (the device key is made here if this desk never signed).
+        let desk = self.desk_code()?;
         let decision = Decision {
             id,
             incident_id,
@@ -71,6 +74,7 @@ impl Store {
             drafted: Signoff {
                 by: actor.name.clone(),
                 at_ms,
+                desk,
             },
             reviews: vec![],
             approved: None,
@@ -774,7 +778,7 @@ fn history(d: &Decision, f: &Folded, edits: &[(i64, String)]) -> Vec<HistoryRow>
         to_state: DecisionState::Draft.code().into(),
         note: String::new(),
         transition: String::new(),
-        desk: String::new(),
+        desk: d.drafted.desk.clone(),
         outcome: Outcome::Applied.code().into(),
         reason: String::new(),
     }];

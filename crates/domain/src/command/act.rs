@@ -252,6 +252,7 @@ pub fn plan(d: &Decision, act: &Act, by: By<'_>, receipts: &[Receipt]) -> Result
     let signoff = Signoff {
         by: by.name.to_owned(),
         at_ms: by.at_ms,
+        desk: String::new(),
     };
     let number = d.number.clone();
     match act {
@@ -470,6 +471,7 @@ mod tests {
             drafted: Signoff {
                 by: "王参谋".into(),
                 at_ms: 1,
+                desk: String::new(),
             },
             reviews: vec![],
             approved: None,

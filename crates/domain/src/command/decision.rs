@@ -167,6 +167,10 @@ pub struct Review {
 pub struct Signoff {
     pub by: String,
     pub at_ms: i64,
+    /// The desk it was done on (its short code), where known: the drafting desk travels with
+    /// the draft; signatures name theirs in the history and the number.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub desk: String,
 }
 
 /// The whole decision as stored and, from issue on, as signed.
@@ -314,6 +318,7 @@ mod tests {
             drafted: Signoff {
                 by: "a".into(),
                 at_ms: 0,
+                desk: String::new(),
             },
             reviews: vec![],
             approved: None,

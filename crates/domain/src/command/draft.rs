@@ -112,6 +112,7 @@ mod tests {
             drafted: Signoff {
                 by: "王参谋".into(),
                 at_ms: 5,
+                desk: String::new(),
             },
             reviews: vec![],
             approved: None,

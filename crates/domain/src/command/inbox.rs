@@ -67,6 +67,7 @@ mod tests {
             drafted: Signoff {
                 by: "王参谋".into(),
                 at_ms: 0,
+                desk: String::new(),
             },
             reviews: vec![],
             approved: None,

@@ -62,6 +62,7 @@ fn draft() -> Decision {
         drafted: Signoff {
             by: "王参谋".into(),
             at_ms: 1,
+            desk: String::new(),
         },
         reviews: vec![],
         approved: None,
