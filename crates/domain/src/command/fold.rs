@@ -413,11 +413,7 @@ pub fn fold(draft: &Decision, acts: &[Stamped]) -> Folded {
                         });
                         line.note = recipient.trim().to_owned();
                         line.outcome = Outcome::Recorded;
-                        if s == DecisionState::Withdrawn {
-                            Rule::WithdrawalStands
-                        } else {
-                            Rule::KeptOnRecord
-                        }
+                        ended(s)
                     }
                     (Act::Arrive { recipient } | Act::Leave { recipient }, s) if s.is_final() => {
                         // The team did move: its times are kept, the decision is not changed.
@@ -431,11 +427,7 @@ pub fn fold(draft: &Decision, acts: &[Stamped]) -> Folded {
                         }
                         line.note = recipient.trim().to_owned();
                         line.outcome = Outcome::Recorded;
-                        if s == DecisionState::Withdrawn {
-                            Rule::WithdrawalStands
-                        } else {
-                            Rule::KeptOnRecord
-                        }
+                        ended(s)
                     }
                     (a, DecisionState::Draft)
                         if (matches!(a, Act::Approve) || a.action().issues())
@@ -469,6 +461,16 @@ pub fn fold(draft: &Decision, acts: &[Stamped]) -> Folded {
     }
     out.decision = d;
     out
+}
+
+/// The rule for an act that met a decision already ended: the withdrawal stood, or the act is
+/// kept on record.
+fn ended(s: DecisionState) -> Rule {
+    if s == DecisionState::Withdrawn {
+        Rule::WithdrawalStands
+    } else {
+        Rule::KeptOnRecord
+    }
 }
 
 fn pair(first: EntityId, second: EntityId, rule: Rule, kept: EntityId) -> Concurrent {
