@@ -696,6 +696,49 @@ async fn refusals(backend: Backend) {
     assert_eq!(d.server.store.change_count().await.unwrap(), count);
     assert_eq!(d.server.store.view().await.unwrap(), view);
 
+    // A value the field cannot hold, pushed as a desk that skipped its own checks would: a
+    // shelter's 容纳人数 as "一千二百". Refused at the door with the field and the value named;
+    // nothing written; the next good change of the same desk goes in.
+    let w = Replica::enrol(&d.server, "王参谋").await;
+    let change = |seq: u64, value: serde_json::Value| yitu_domain::sync::Change {
+        seq,
+        stamp: yitu_domain::sync::Stamp {
+            ms: now() as u64,
+            counter: seq as u32,
+            node: "w".into(),
+        },
+        author: "王参谋".into(),
+        op: yitu_domain::sync::Op::record(
+            yitu_domain::sync::Collection::Shelters,
+            d.shelters[2],
+            [("capacity".to_owned(), value)],
+            &std::collections::BTreeMap::new(),
+        ),
+    };
+    let reply = w
+        .client
+        .push(vec![change(1, serde_json::json!("一千二百"))])
+        .await
+        .unwrap();
+    assert_eq!(reply.rejected.len(), 1, "{reply:?}");
+    assert_eq!(reply.rejected[0].code, "malformed");
+    assert!(
+        reply.rejected[0].reason.contains("capacity")
+            && reply.rejected[0].reason.contains("一千二百")
+            && reply.rejected[0].reason.contains("不是此字段能取的值"),
+        "{}",
+        reply.rejected[0].reason
+    );
+    assert_eq!(d.server.store.change_count().await.unwrap(), count);
+    assert_eq!(d.server.store.view().await.unwrap(), view);
+    let reply = w
+        .client
+        .push(vec![change(2, serde_json::json!(1200))])
+        .await
+        .unwrap();
+    assert_eq!(reply.accepted.len(), 1, "{reply:?}");
+    let count = count + 1;
+
     // A used enrolment code and a malformed push are refused with a reason.
     let code = d.server.store.enrol_code("王参谋", now()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -152,7 +152,9 @@ impl Op {
     /// Why the change is malformed, if it is: checked before anything is written.
     pub fn problem(&self) -> Option<String> {
         match self {
-            Op::Record { fields, .. } => {
+            Op::Record {
+                collection, fields, ..
+            } => {
                 if fields.is_empty() {
                     return Some("a record change sets no field".into());
                 }
@@ -167,7 +169,13 @@ impl Op {
                         return Some("retired must be true or false".into());
                     }
                 }
-                None
+                // A value no record of the collection could hold is refused here, whole,
+                // rather than synced to desks that cannot read the record after it.
+                super::fit::all_fit(
+                    *collection,
+                    fields.iter().map(|(name, w)| (name.as_str(), &w.value)),
+                )
+                .err()
             }
             // A stocktake that found the count right is a recount of 0 (it may carry the
             // line's terms); any other movement of 0 moves nothing.

@@ -4,6 +4,7 @@
 //! replica; both carry out what is decided here, so the rules are property-tested once.
 
 pub mod change;
+pub mod fit;
 pub mod merge;
 pub mod policy;
 pub mod snapshot;

@@ -1,0 +1,183 @@
+//! Whether a value can stand in a record's field at all, decided without the record: the value
+//! is laid over a known good record of the same collection and read back as that collection's
+//! type. A value that no record could hold ("一千二百" for a shelter's 容纳人数, a string for a
+//! draft's orders) is refused where it enters — at the server's door and before a desk writes
+//! it — instead of syncing to every desk and leaving the record unreadable there.
+
+use super::Collection;
+use crate::command::decision::{Content, Decision, Order, Recipient, Signoff};
+use crate::command::incident::{Incident, IncidentKind, IncidentLevel, IncidentStatus, Toll};
+use crate::command::workflow::DecisionState;
+use crate::registries::resource::Resource;
+use crate::{EntityId, LonLat};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// One known good record per collection, as JSON objects (registries: the first demo record of
+/// each layer; an incident and a decision draft written here).
+fn templates() -> &'static BTreeMap<Collection, Map<String, Value>> {
+    static T: OnceLock<BTreeMap<Collection, Map<String, Value>>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut out = BTreeMap::new();
+        for r in crate::demo::generate(crate::demo::DEFAULT_SEED).resources {
+            let c = Collection::of_layer(r.layer());
+            if let (false, Ok(Value::Object(m))) = (out.contains_key(&c), serde_json::to_value(&r))
+            {
+                out.insert(c, m);
+            }
+        }
+        let id = EntityId::v7(0, [0; 10]);
+        let incident = Incident {
+            id,
+            title: "模板".into(),
+            kind: IncidentKind::Flood,
+            level: IncidentLevel::General,
+            status: IncidentStatus::Responding,
+            at_ms: 0,
+            point: LonLat {
+                lon: 106.27,
+                lat: 29.99,
+            },
+            area: None,
+            toll: Toll::default(),
+            created_by: "模板".into(),
+        };
+        if let Ok(Value::Object(m)) = serde_json::to_value(&incident) {
+            out.insert(Collection::Incidents, m);
+        }
+        let draft = Decision {
+            id,
+            incident_id: id,
+            number: String::new(),
+            state: DecisionState::Draft,
+            content: Content {
+                situation: "模板".into(),
+                orders: vec![Order {
+                    recipient: Recipient {
+                        id: None,
+                        name: "模板".into(),
+                    },
+                    action: "模板".into(),
+                    place: String::new(),
+                    geometry: None,
+                    deadline: String::new(),
+                }],
+                ..Content::default()
+            },
+            drafted: Signoff {
+                by: "模板".into(),
+                at_ms: 0,
+                desk: String::new(),
+            },
+            reviews: vec![],
+            approved: None,
+            issued: None,
+            exception: None,
+        };
+        if let Ok(fields) = crate::command::draft::fields(&draft) {
+            out.insert(Collection::Decisions, fields.into_iter().collect());
+        }
+        out
+    })
+}
+
+/// Whether `value` can stand in `field` of a record of `collection`; why not, if not.
+/// `retired` is the merge's own field (checked by the change itself).
+pub fn fits(collection: Collection, field: &str, value: &Value) -> Result<(), String> {
+    read(collection, [(field, value)]).map_err(|why| words(field, value, &why))
+}
+
+/// [`fits`] for every field one change sets: read back once (a new record sets them all),
+/// and field by field only to name the one that does not fit.
+pub fn all_fit<'a>(
+    collection: Collection,
+    fields: impl Iterator<Item = (&'a str, &'a Value)> + Clone,
+) -> Result<(), String> {
+    if read(collection, fields.clone()).is_ok() {
+        return Ok(());
+    }
+    fields
+        .map(|(field, value)| fits(collection, field, value))
+        .find(Result::is_err)
+        .unwrap_or(Ok(()))
+}
+
+/// The template of `collection` with `fields` laid over it, read back; the reader's words if
+/// it cannot be.
+fn read<'a>(
+    collection: Collection,
+    fields: impl IntoIterator<Item = (&'a str, &'a Value)>,
+) -> Result<(), String> {
+    let Some(template) = templates().get(&collection) else {
+        // No template (a layer the demo has no record of): nothing to compare with.
+        return Ok(());
+    };
+    let mut m = template.clone();
+    for (field, value) in fields {
+        if field != super::change::RETIRED {
+            m.insert(field.to_owned(), value.clone());
+        }
+    }
+    match collection {
+        Collection::Incidents => serde_json::from_value::<Incident>(Value::Object(m))
+            .map(drop)
+            .map_err(|e| e.to_string()),
+        Collection::Decisions => {
+            let values: BTreeMap<String, Value> = m.into_iter().collect();
+            crate::command::draft::from_fields(EntityId::v7(0, [0; 10]), &values)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
+        _ => serde_json::from_value::<Resource>(Value::Object(m))
+            .map(drop)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+fn words(field: &str, value: &Value, why: &str) -> String {
+    format!("field {field:?}: {value} is not a value this field can hold ({why}) / “{value}” 不是此字段能取的值")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Written by hand: values a district would type, and whether each field can hold them.
+    #[test]
+    fn values_that_no_record_could_hold_are_named() {
+        let cases = [
+            (Collection::Shelters, "capacity", json!(1200), true),
+            (Collection::Shelters, "capacity", json!("一千二百"), false),
+            (Collection::Shelters, "capacity", json!(-5), false),
+            (
+                Collection::Shelters,
+                "name",
+                json!("钱塘中学避难场所"),
+                true,
+            ),
+            (Collection::Shelters, "name", json!(12), false),
+            (Collection::Teams, "headcount", json!("三十"), false),
+            (Collection::Teams, "headcount", json!(30), true),
+            (Collection::Incidents, "level", json!("较大"), true),
+            (Collection::Incidents, "level", json!("很大"), false),
+            (Collection::Incidents, "title", json!("钱塘镇山洪"), true),
+            (Collection::Decisions, "orders", json!("派人去"), false),
+            (Collection::Decisions, "situation", json!("山洪"), true),
+            (Collection::Decisions, "class", json!("technical"), true),
+            (Collection::Decisions, "class", json!("绝密"), false),
+            (Collection::Shelters, "retired", json!(true), true),
+        ];
+        for (c, field, value, ok) in cases {
+            let got = fits(c, field, &value);
+            assert_eq!(got.is_ok(), ok, "{c} {field} {value}: {got:?}");
+            if let Err(why) = got {
+                assert!(
+                    why.contains(field) && why.contains("不是此字段能取的值"),
+                    "{why}"
+                );
+            }
+        }
+    }
+}
