@@ -54,6 +54,11 @@ pub struct SyncReport {
     pub pending: u64,
     pub cursor: u64,
     pub server_time_ms: u64,
+    /// Waiting changes numbered again because the server held other changes of this desk under
+    /// their numbers (the desk was restored from a backup or copied): none is lost, and what
+    /// the desk had pushed after the backup is taken back in the same pass.
+    #[serde(default)]
+    pub renumbered: u64,
 }
 
 /// One version of a field in conflict.

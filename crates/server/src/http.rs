@@ -189,6 +189,10 @@ struct PullQuery {
     after: u64,
     #[serde(default = "default_limit")]
     limit: u32,
+    /// Send the asking desk's own changes too: a desk restored from a backup takes back what
+    /// it had pushed after the backup.
+    #[serde(default)]
+    mine: bool,
 }
 
 fn default_limit() -> u32 {
@@ -211,7 +215,7 @@ async fn pull(
     json.push_str("{\"changes\":[");
     // The asking desk's own changes are not sent back: it wrote them before it pushed them
     // (the cursor still passes them). They were half of what a desk that had just acted pulled.
-    let theirs = page.changes.iter().filter(|c| c.1 != me.id);
+    let theirs = page.changes.iter().filter(|c| q.mine || c.1 != me.id);
     for (i, (server_seq, device, body)) in theirs.enumerate() {
         if i > 0 {
             json.push(',');

@@ -476,7 +476,7 @@ impl Store {
                     .rejected
                     .push(rejection(seq, "malformed", "sequences start at 1"));
             } else if seq <= last {
-                self.earlier_answer(&mut tx, &device.id, seq, &mut reply)
+                self.earlier_answer(&mut tx, &device.id, &change, &mut reply)
                     .await?;
             } else if seq > last + 1 {
                 reply.rejected.push(rejection(
@@ -592,27 +592,59 @@ impl Store {
         Ok(())
     }
 
+    /// The answer a sequence already taken got, if `change` is the change it was: a repeat
+    /// after a lost reply. A different change under a taken sequence comes from a desk that
+    /// was restored from a backup or copied to another machine: refused as `rewound`, naming
+    /// the last sequence held, so the desk numbers its waiting changes after it (nothing of
+    /// either is lost).
     async fn earlier_answer(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         device: &str,
-        seq: u64,
+        change: &Change,
         reply: &mut PushReply,
     ) -> Result<(), Error> {
+        let seq = change.seq;
         let refused = sqlx::query(
-            "SELECT code, reason FROM refused_change WHERE device_id = $1 AND device_seq = $2",
+            "SELECT code, reason, body FROM refused_change WHERE device_id = $1 AND device_seq = $2",
         )
         .bind(device)
         .bind(seq as i64)
         .fetch_optional(&mut **tx)
         .await?;
-        match refused {
-            Some(r) => reply.rejected.push(rejection(
+        let (answer, body) = match refused {
+            Some(r) => (
+                Err((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)),
+                r.try_get::<String, _>(2)?,
+            ),
+            None => (
+                Ok(()),
+                sqlx::query_scalar(
+                    "SELECT body FROM sync_change WHERE device_id = $1 AND device_seq = $2",
+                )
+                .bind(device)
+                .bind(seq as i64)
+                .fetch_optional(&mut **tx)
+                .await?
+                .unwrap_or_default(),
+            ),
+        };
+        let same = serde_json::from_str::<Change>(&body).is_ok_and(|held| held == *change);
+        if !same {
+            reply.rejected.push(rejection(
                 seq,
-                &r.try_get::<String, _>(0)?,
-                &r.try_get::<String, _>(1)?,
-            )),
-            None => reply.accepted.push(seq),
+                "rewound",
+                &format!(
+                    "sequence {seq} of this desk already holds another change: the desk was \
+                     restored from a backup or copied; number waiting changes after the last \
+                     held / 本机序号 {seq} 已有另一条修改：本机数据曾从备份恢复或被复制，待上传的修改须重新编号"
+                ),
+            ));
+            return Ok(());
+        }
+        match answer {
+            Err((code, reason)) => reply.rejected.push(rejection(seq, &code, &reason)),
+            Ok(()) => reply.accepted.push(seq),
         }
         Ok(())
     }

@@ -1543,3 +1543,6 @@ async fn one_sync_over_tls_with_a_self_signed_certificate() {
 /// Decisions across desks: the vehicle, the technical officers, the centre and a town desk.
 #[path = "sync/decisions.rs"]
 mod decisions;
+
+#[path = "sync/restore.rs"]
+mod restore;

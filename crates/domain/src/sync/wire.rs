@@ -74,7 +74,8 @@ pub struct PushReply {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {
     pub seq: u64,
-    /// `role`, `author`, `malformed`, `quarantined`, `gap`.
+    /// `role`, `author`, `malformed`, `quarantined`, `gap`, `rewound` (the sequence holds
+    /// another change of this device: it was restored from a backup or copied).
     pub code: String,
     pub reason: String,
 }

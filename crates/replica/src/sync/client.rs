@@ -227,11 +227,14 @@ impl Client {
         .await
     }
 
-    pub async fn pull(&self, after: u64, limit: u32) -> Result<PullReply, Error> {
+    /// Changes after `after`; with `mine`, this desk's own among them (a restored desk takes
+    /// back what it had pushed).
+    pub async fn pull(&self, after: u64, limit: u32, mine: bool) -> Result<PullReply, Error> {
+        let mine = if mine { "&mine=true" } else { "" };
         send::<(), _>(
             self.auth(
                 self.http
-                    .get(self.url(&format!("/v1/pull?after={after}&limit={limit}"))),
+                    .get(self.url(&format!("/v1/pull?after={after}&limit={limit}{mine}"))),
             ),
             None,
             &self.credential.server,

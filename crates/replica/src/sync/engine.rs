@@ -347,6 +347,19 @@ pub async fn sync_once_with(
         let accepted: Vec<i64> = reply.accepted.iter().map(|s| *s as i64 + base).collect();
         outbox::accept(w.conn(), &accepted).await?;
         let mut gap = false;
+        if reply.rejected.iter().any(|r| r.code == "rewound") && report.renumbered == 0 {
+            // Restored from a backup or copied: the server holds other changes under these
+            // numbers. Number what waits after the last it holds, take back (below) what this
+            // desk had pushed since the backup, and push again.
+            report.renumbered =
+                outbox::renumber_after(w.conn(), reply.last_seq as i64 + base).await?;
+            meta::set(w.conn(), "sync_cursor", "0").await?;
+            meta::set(w.conn(), "take_back_own", "1").await?;
+            w.commit().await?;
+            report.accepted += reply.accepted.len() as u64;
+            tracing::warn!(renumbered = report.renumbered, "this desk was rewound (restored or copied); its waiting changes are numbered again");
+            continue;
+        }
         for r in &reply.rejected {
             if r.code == "gap" {
                 // Not recorded by the server: sent again next pass once the gap is understood.
@@ -374,15 +387,28 @@ pub async fn sync_once_with(
             .await?;
         cursor = store.meta_u64("sync_cursor").await?;
     }
+    // After a rewind, this desk's own changes come back too and are applied like any other
+    // (applying one already here changes nothing).
+    let take_back = store.meta_u64("take_back_own").await? == 1;
+    let own = if take_back {
+        ""
+    } else {
+        client.credential().device.as_str()
+    };
     loop {
-        let page = client.pull(cursor, PULL_PAGE).await?;
-        report.pulled += store
-            .apply_page(&client.credential().device, &page.changes, page.cursor)
-            .await?;
+        let page = client.pull(cursor, PULL_PAGE, take_back).await?;
+        report.pulled += store.apply_page(own, &page.changes, page.cursor).await?;
         cursor = page.cursor;
         if !page.more {
             break;
         }
+    }
+    if take_back {
+        let mut w = store
+            .write_from(Origin::Bookkeeping, "", wall_clock_ms())
+            .await?;
+        meta::set(w.conn(), "take_back_own", "0").await?;
+        w.commit().await?;
     }
     // The district's users after the changes: a user removed or given another role on the
     // server is so here from this pass on.

@@ -77,3 +77,25 @@ pub(crate) async fn refused(conn: &mut Conn) -> Result<Vec<(i64, String)>, Error
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// Numbers the waiting changes again, densely from `after + 1` on, in their order (a desk
+/// restored from a backup: the server holds other changes under their numbers). Answered
+/// changes keep theirs (all below `after`). How many were numbered again.
+pub(crate) async fn renumber_after(conn: &mut Conn, after: i64) -> Result<u64, Error> {
+    let waiting: Vec<i64> =
+        sqlx::query_scalar("SELECT seq FROM outbox WHERE outcome IS NULL ORDER BY seq")
+            .fetch_all(&mut *conn)
+            .await?;
+    // Through negative numbers, so no two rows share a key midway.
+    for (i, seq) in waiting.iter().enumerate() {
+        sqlx::query("UPDATE outbox SET seq = ? WHERE seq = ?")
+            .bind(-(after + 1 + i as i64))
+            .bind(seq)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("UPDATE outbox SET seq = -seq WHERE seq < 0")
+        .execute(&mut *conn)
+        .await?;
+    Ok(waiting.len() as u64)
+}
