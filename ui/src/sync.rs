@@ -34,6 +34,48 @@ fn state_words(state: &str, lang: Lang) -> &'static str {
 }
 
 /// A local time of day for a Unix-ms instant.
+/// A desk's clock off the server's, in words a duty officer acts on.
+fn clock_words(ahead_ms: i64, l: Lang) -> String {
+    let minutes = (ahead_ms.abs() as f64 / 60_000.0).round() as i64;
+    let (zh, en) = if ahead_ms > 0 {
+        ("快", "ahead of")
+    } else {
+        ("慢", "behind")
+    };
+    match l {
+        Lang::Zh => format!("本机时钟比服务器{zh} {minutes} 分钟：请校准本机时间（比服务器快 5 分钟以上时记下的修改会被隔离，不生效）"),
+        Lang::En => format!("This desk's clock is {minutes} minutes {en} the server's: set it right (changes stamped more than 5 minutes ahead are quarantined, not applied)"),
+    }
+}
+
+/// What to do about a change the server refused, by its code (the reason says why).
+fn what_to_do(reason: &str, l: Lang) -> String {
+    let code = reason.split(':').next().unwrap_or_default();
+    match code {
+        "quarantined" => l.t(
+            "处理：本机时钟过快。校准本机时间后重新修改。",
+            "To do: this desk's clock ran ahead. Set it right, then make the change again.",
+        ),
+        "role" | "author" => l.t(
+            "处理：该用户无权做此修改。请由有权限的用户登录后重做。",
+            "To do: the user may not make this change. Have a user who may log in and make it.",
+        ),
+        "malformed" => l.t(
+            "处理：数据不合要求。按原因修正后重新修改。",
+            "To do: the change does not fit. Correct it as the reason says and make it again.",
+        ),
+        "signature" => l.t(
+            "处理：签名无效。请联系技术人员检查本机密钥。",
+            "To do: the signature does not hold. Have a technician check this desk's key.",
+        ),
+        _ => l.t(
+            "处理：按原因修正后重新修改。",
+            "To do: correct it as the reason says and make it again.",
+        ),
+    }
+    .to_owned()
+}
+
 fn clock(ms: i64) -> String {
     js_sys::Date::new(&JsValue::from_f64(ms as f64))
         .to_locale_time_string("zh-CN")
@@ -269,6 +311,15 @@ pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
                                         l.t("上传 ", "sent "), r.accepted,
                                         l.t("收到 ", "received "), r.pulled,
                                         l.t("冲突 ", "conflicts "), r.conflicts)}</p>
+                                    {(r.clock_ahead_ms.abs() > 60_000).then(|| view! {
+                                        <p class="error" id="sync-clock">{clock_words(r.clock_ahead_ms, l)}</p>
+                                    })}
+                                    {(r.renumbered > 0).then(|| view! {
+                                        <p class="error" id="sync-rewound">{format!("{} {} {}",
+                                            l.t("本机数据曾从备份恢复或被复制：", "This desk was restored from a backup or copied: "),
+                                            r.renumbered,
+                                            l.t("条待上传的修改已重新编号并上传，本机此前上传的修改已从服务器取回，未丢失；如有冲突请在下方处理。", "waiting changes were numbered again and sent, and what it had sent before was taken back from the server: nothing lost; settle any conflict below."))}</p>
+                                    })}
                                 })}
                                 <button id="sync-now" disabled=move || busy.get() on:click=move |_| sync_now()>
                                     {move || if busy.get() { lang.get().t("同步中…", "Syncing…") } else { lang.get().t("立即同步", "Sync now") }}
@@ -280,7 +331,10 @@ pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
                     {move || (!refused.get().is_empty()).then(|| view! {
                         <h3>{move || lang.get().t("服务器拒收的修改", "Changes the server refused")}</h3>
                         <ul id="sync-refused">
-                            {refused.get().into_iter().map(|r| view! { <li data-seq=r.seq.to_string()>{format!("#{} {}", r.seq, r.reason)}</li> }).collect_view()}
+                            {refused.get().into_iter().map(|r| {
+                                let todo = what_to_do(&r.reason, lang.get());
+                                view! { <li data-seq=r.seq.to_string()>{format!("#{} {}", r.seq, r.reason)}<br/><small class="todo">{todo}</small></li> }
+                            }).collect_view()}
                         </ul>
                     })}
                     {move || (!conflicts.get().is_empty()).then(|| view! {

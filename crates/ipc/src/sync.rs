@@ -59,6 +59,10 @@ pub struct SyncReport {
     /// the desk had pushed after the backup is taken back in the same pass.
     #[serde(default)]
     pub renumbered: u64,
+    /// This desk's clock minus the server's, as seen at the start of the pass (the request's
+    /// time in flight included): a desk more than a minute off is told so.
+    #[serde(default)]
+    pub clock_ahead_ms: i64,
 }
 
 /// One version of a field in conflict.

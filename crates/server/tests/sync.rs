@@ -1546,3 +1546,6 @@ mod decisions;
 
 #[path = "sync/restore.rs"]
 mod restore;
+
+#[path = "sync/clock.rs"]
+mod clock;

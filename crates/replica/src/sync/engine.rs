@@ -319,6 +319,7 @@ pub async fn sync_once_with(
     }
     let mut report = SyncReport {
         server_time_ms: hello.server_time_ms,
+        clock_ahead_ms: wall_clock_ms() - hello.server_time_ms as i64,
         ..SyncReport::default()
     };
     let base = client.credential().base_seq as i64;
