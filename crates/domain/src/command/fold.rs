@@ -402,15 +402,22 @@ pub fn fold(draft: &Decision, acts: &[Stamped]) -> Folded {
                         Rule::KeptOnRecord
                     }
                     (Act::Acknowledge { recipient }, s) if s.is_final() => {
-                        out.acknowledged.push(Acknowledged {
-                            recipient: recipient.trim().to_owned(),
-                            at_ms: t.at_ms,
-                            recorded_by: t.by.clone(),
-                            desk: t.desk.clone(),
-                            unaware_of_withdrawal: s == DecisionState::Withdrawn,
-                            arrived_at_ms: None,
-                            left_at_ms: None,
-                        });
+                        // Kept once: another desk may have recorded the same receipt at once.
+                        let known = out
+                            .acknowledged
+                            .iter()
+                            .any(|a| a.recipient == recipient.trim());
+                        if !known {
+                            out.acknowledged.push(Acknowledged {
+                                recipient: recipient.trim().to_owned(),
+                                at_ms: t.at_ms,
+                                recorded_by: t.by.clone(),
+                                desk: t.desk.clone(),
+                                unaware_of_withdrawal: s == DecisionState::Withdrawn,
+                                arrived_at_ms: None,
+                                left_at_ms: None,
+                            });
+                        }
                         line.note = recipient.trim().to_owned();
                         line.outcome = Outcome::Recorded;
                         ended(s)

@@ -542,6 +542,42 @@ fn a_team_arrives_and_leaves_and_a_move_after_a_withdrawal_is_kept() {
     assert_eq!(leave.outcome, Outcome::Recorded);
 }
 
+/// Found by the property test: two desks record the same receipt while a third completes the
+/// order; the receipt that meets the completed order is on the sheet, but counted once.
+#[test]
+fn one_receipt_recorded_twice_while_the_order_was_completed_counts_once() {
+    let (mut vehicle, mut tech, mut centre) = desks();
+    centre
+        .act(
+            Act::Urgent {
+                reason: "险情突变".into(),
+            },
+            10,
+        )
+        .expect("urgent");
+    vehicle.hear(&centre);
+    tech.hear(&vehicle);
+    let town = || "钱塘镇人民政府".to_string();
+    vehicle
+        .act(Act::Acknowledge { recipient: town() }, 20)
+        .expect("ack in the vehicle");
+    centre.act(Act::Complete, 30).expect("complete");
+    tech.act(Act::Acknowledge { recipient: town() }, 40)
+        .expect("the same ack on the technical officer's desk");
+    let mut all = vehicle.clone();
+    all.hear(&tech);
+    all.hear(&centre);
+    let f = all.now();
+    assert_eq!(f.decision.state, DecisionState::Completed);
+    let receipts = f
+        .acknowledged
+        .iter()
+        .filter(|a| a.recipient == town())
+        .count();
+    assert_eq!(receipts, 1, "{:?}", f.acknowledged);
+    assert_eq!(f.lines.len(), 4, "every act is on the sheet");
+}
+
 /// One step of a random run: a desk acts, or one desk hears another.
 #[derive(Debug, Clone)]
 enum Step {
