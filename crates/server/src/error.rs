@@ -25,6 +25,8 @@ pub enum Error {
     Password(#[from] yitu_domain::command::login::HashError),
     #[error("the enrolment code is unknown, used or expired")]
     BadCode,
+    #[error("too many wrong enrolment codes: try again in {minutes} minutes / 注册码错误次数过多，请 {minutes} 分钟后再试")]
+    TooManyAttempts { minutes: i64 },
     #[error("missing, unknown or revoked device credential")]
     Unauthorized,
     #[error("bad request: {0}")]
@@ -74,6 +76,7 @@ impl Error {
             Self::UserExists(_) => "user_exists",
             Self::Password(_) => "password",
             Self::BadCode => "bad_code",
+            Self::TooManyAttempts { .. } => "rate_limited",
             Self::Unauthorized => "unauthorized",
             Self::BadRequest(_) => "bad_request",
         }

@@ -51,6 +51,7 @@ impl IntoResponse for Error {
         let status = match &self {
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
             Error::BadCode => StatusCode::FORBIDDEN,
+            Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::UnknownUser(_) | Error::UnknownDevice(_) => StatusCode::NOT_FOUND,
             Error::UserExists(_) | Error::Url(_) | Error::Password(_) => StatusCode::BAD_REQUEST,

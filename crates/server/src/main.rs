@@ -45,6 +45,9 @@ enum Command {
     },
     /// A one-time enrolment code for a user's new device (valid 24 h).
     EnrolCode { user: String },
+    /// Every enrolment attempt, oldest first: time (ms), the label the desk gave, enrolled or
+    /// refused. Ten wrong codes within ten minutes pause enrolment for everyone.
+    EnrolAttempts,
     /// Enrolled devices.
     Device {
         #[command(subcommand)]
@@ -211,6 +214,12 @@ async fn run() -> Result<()> {
         Command::EnrolCode { user } => {
             let code = store.enrol_code(&user, now_ms()).await?;
             println!("{code}");
+        }
+        Command::EnrolAttempts => {
+            for (at_ms, label, enrolled) in store.enrol_attempts().await? {
+                let outcome = if enrolled { "enrolled" } else { "refused" };
+                println!("{at_ms}\t{label}\t{outcome}");
+            }
         }
         Command::Device {
             what: DeviceCommand::List,

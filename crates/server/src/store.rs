@@ -35,6 +35,11 @@ pub struct Store {
     pub(crate) kept: crate::snapshot::KeptSnapshot,
 }
 
+/// Wrong enrolment codes within [`ENROL_WINDOW_MS`] after which every attempt is refused.
+pub const ENROL_FAILURES: usize = 10;
+/// The window the wrong codes are counted over.
+pub const ENROL_WINDOW_MS: i64 = 10 * 60 * 1000;
+
 /// An authenticated device.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Device {
@@ -318,7 +323,70 @@ impl Store {
 
     /// Exchanges a code for a device credential. The code is spent in the same transaction, so
     /// two devices racing with one code cannot both enrol.
+    /// Exchanges a one-time code for a device credential. Every attempt is kept
+    /// (`enrol_attempt`); after [`ENROL_FAILURES`] wrong codes within [`ENROL_WINDOW_MS`] every
+    /// attempt is refused as `rate_limited` until the oldest of them leaves the window, so codes
+    /// cannot be guessed at speed (a right code is not used up by a refused attempt).
     pub async fn enrol(&self, code: &str, label: &str, now_ms: i64) -> Result<EnrolReply, Error> {
+        let label: String = label.chars().take(200).collect();
+        let since = now_ms - ENROL_WINDOW_MS;
+        let failures: Vec<i64> = sqlx::query_scalar(
+            "SELECT at_ms FROM enrol_attempt WHERE enrolled = 0 AND at_ms > $1 ORDER BY at_ms",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        if failures.len() >= ENROL_FAILURES {
+            self.attempt(&label, false, now_ms).await?;
+            let oldest = failures[failures.len() - ENROL_FAILURES];
+            let minutes = ((oldest + ENROL_WINDOW_MS - now_ms) as f64 / 60_000.0).ceil() as i64;
+            tracing::warn!(label, "enrolment refused: too many wrong codes");
+            return Err(Error::TooManyAttempts {
+                minutes: minutes.max(1),
+            });
+        }
+        let result = self.enrol_with_code(code, &label, now_ms).await;
+        if let Err(e) = &result {
+            if matches!(e, Error::BadCode) {
+                tracing::warn!(label, "enrolment refused: unknown, used or expired code");
+            }
+            self.attempt(&label, false, now_ms).await?;
+        }
+        result
+    }
+
+    async fn attempt(&self, label: &str, enrolled: bool, at_ms: i64) -> Result<(), Error> {
+        sqlx::query("INSERT INTO enrol_attempt (at_ms, label, enrolled) VALUES ($1, $2, $3)")
+            .bind(at_ms)
+            .bind(label)
+            .bind(i64::from(enrolled))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every enrolment attempt, oldest first: (time, label, enrolled).
+    pub async fn enrol_attempts(&self) -> Result<Vec<(i64, String, bool)>, Error> {
+        let rows = sqlx::query("SELECT at_ms, label, enrolled FROM enrol_attempt ORDER BY at_ms")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<i64, _>(0)?,
+                    r.try_get::<String, _>(1)?,
+                    r.try_get::<i64, _>(2)? != 0,
+                ))
+            })
+            .collect()
+    }
+
+    async fn enrol_with_code(
+        &self,
+        code: &str,
+        label: &str,
+        now_ms: i64,
+    ) -> Result<EnrolReply, Error> {
         let device = secret::device_id()?;
         let token = secret::token()?;
         let mut tx = self.pool.begin().await?;
@@ -348,11 +416,16 @@ impl Store {
         )
         .bind(&device)
         .bind(&user)
-        .bind(label.chars().take(200).collect::<String>())
+        .bind(label)
         .bind(secret::hash(&token))
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
+        sqlx::query("INSERT INTO enrol_attempt (at_ms, label, enrolled) VALUES ($1, $2, 1)")
+            .bind(now_ms)
+            .bind(label)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(EnrolReply {
             device,

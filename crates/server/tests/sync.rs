@@ -1549,3 +1549,6 @@ mod restore;
 
 #[path = "sync/clock.rs"]
 mod clock;
+
+#[path = "sync/enrol.rs"]
+mod enrol;
