@@ -60,4 +60,28 @@ if [ -f ui/package.json ]; then
     (cd ui && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
+# --- PostgreSQL for the server's PostgreSQL variants -------------------------------------------
+# The tests connect as postgres@127.0.0.1:5432 without a password. A machine that already serves
+# that (these CI machines do) is left alone; otherwise Debian's package is installed, its cluster
+# told to trust loopback connections (a test machine's database, nothing else on it), and started.
+pg_answers() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+if ! pg_answers; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  if ! dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q "install ok installed"; then
+    step "apt-get install postgresql (nothing answers on 127.0.0.1:5432)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql
+  fi
+  for hba in /etc/postgresql/*/main/pg_hba.conf; do
+    [ -f "$hba" ] || continue
+    grep -q "yitu tests" "$hba" || $SUDO sed -i '1i host all postgres 127.0.0.1/32 trust # yitu tests' "$hba"
+  done
+  step "starting PostgreSQL"
+  for v in /etc/postgresql/*/main; do
+    ver=$(basename "$(dirname "$v")")
+    $SUDO pg_ctlcluster "$ver" main start 2>/dev/null || $SUDO pg_ctlcluster "$ver" main reload || true
+  done
+  for _ in $(seq 1 30); do pg_answers && break; sleep 1; done
+  pg_answers || { echo "PostgreSQL did not start on 127.0.0.1:5432" >&2; exit 1; }
+fi
 step "ready (tools in $YITU_TOOLS)"
