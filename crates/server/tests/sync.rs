@@ -38,14 +38,14 @@ struct Db {
 }
 
 impl Db {
-    async fn new(backend: Backend) -> Option<Db> {
+    async fn new(backend: Backend) -> Db {
         let dir = tempfile::tempdir().unwrap();
         match backend {
-            Backend::Sqlite => Some(Db {
+            Backend::Sqlite => Db {
                 url: format!("sqlite://{}", dir.path().join("server.sqlite").display()),
                 pg_name: None,
                 _dir: dir,
-            }),
+            },
             Backend::Postgres => {
                 use sqlx::Connection;
                 let conn = tokio::time::timeout(
@@ -75,11 +75,11 @@ impl Db {
                     .await
                     .unwrap();
                 conn.close().await.ok();
-                Some(Db {
+                Db {
                     url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
                     pg_name: Some(name),
                     _dir: dir,
-                })
+                }
             }
         }
     }
@@ -280,8 +280,8 @@ struct District {
     depot: EntityId,
 }
 
-async fn district(backend: Backend) -> Option<District> {
-    let db = Db::new(backend).await?;
+async fn district(backend: Backend) -> District {
+    let db = Db::new(backend).await;
     let server = Server::start(&db).await;
     for (name, role) in [
         ("张指挥", Role::Commander),
@@ -337,13 +337,13 @@ async fn district(backend: Backend) -> Option<District> {
     assert_eq!((first.pushed, first.accepted), (5, 5), "{first:?}");
     b.sync().await;
     c.sync().await;
-    Some(District {
+    District {
         _db: db,
         server,
         replicas: vec![a, b, c],
         shelters: shelter_ids,
         depot: depot_id,
-    })
+    }
 }
 
 /// The district's users on every desk, and the author's role checked (`sync/users.rs`).
@@ -394,9 +394,7 @@ async fn assert_converged(d: &District) {
 /// Three replicas edit offline, then sync in the given order (twice round, so everyone sees
 /// everyone): same state everywhere, the server's.
 async fn offline_edits_converge(backend: Backend, order: [usize; 3]) {
-    let Some(d) = district(backend).await else {
-        return;
-    };
+    let d = district(backend).await;
     let [a, b, c] = [&d.replicas[0], &d.replicas[1], &d.replicas[2]];
     let (s0, s1, s2) = (d.shelters[0], d.shelters[1], d.shelters[2]);
     // Offline: A and B change one shelter's capacity (a conflict), B renames another,
@@ -557,9 +555,7 @@ async fn three_replicas_converge_postgres_bca() {
 }
 
 async fn two_replicas_stock_counted_twice(backend: Backend) {
-    let Some(d) = district(backend).await else {
-        return;
-    };
+    let d = district(backend).await;
     let [a, b] = [&d.replicas[0], &d.replicas[1]];
     a.issue(d.depot, 60, "张指挥").await;
     b.issue(d.depot, 60, "王参谋").await;
@@ -582,9 +578,7 @@ async fn stock_issued_on_two_replicas_offline_counts_twice_postgres() {
 }
 
 async fn repeated_push(backend: Backend) {
-    let Some(d) = district(backend).await else {
-        return;
-    };
+    let d = district(backend).await;
     let a = &d.replicas[0];
     a.set(d.shelters[0], "capacity", "999", "张指挥", now())
         .await;
@@ -626,9 +620,7 @@ async fn a_push_repeated_after_a_lost_reply_changes_nothing_postgres() {
 }
 
 async fn refusals(backend: Backend) {
-    let Some(d) = district(backend).await else {
-        return;
-    };
+    let d = district(backend).await;
     let count = d.server.store.change_count().await.unwrap();
     let view = d.server.store.view().await.unwrap();
 
@@ -794,9 +786,7 @@ async fn observer_revoked_and_future_changes_are_refused_with_nothing_written_po
 
 /// Two server instances on one database: replicas on either see each other's changes.
 async fn two_instances(backend: Backend) {
-    let Some(d) = district(backend).await else {
-        return;
-    };
+    let d = district(backend).await;
     let second = Server::start(&d._db).await;
     let b = Replica::enrol(&second, "王参谋").await;
     b.sync().await;
@@ -830,9 +820,7 @@ async fn two_server_instances_on_one_database_postgres() {
 /// made while the server was down reaches it without another local write.
 #[tokio::test]
 async fn the_background_loop_pushes_once_the_server_is_back() {
-    let Some(db) = Db::new(Backend::Sqlite).await else {
-        return;
-    };
+    let db = Db::new(Backend::Sqlite).await;
     let server = Server::start(&db).await;
     server
         .store
@@ -913,9 +901,7 @@ async fn decision_events(backend: Backend) {
     use ed25519_dalek::SigningKey;
     use yitu_domain::command::chain::{EventKind, Unsealed, GENESIS};
     use yitu_domain::sync::{Change, Op, Stamp};
-    let Some(d) = district(backend).await else {
-        return;
-    };
+    let d = district(backend).await;
     let pusher = Replica::enrol(&d.server, "张指挥").await;
     let key = SigningKey::from_bytes(&[9; 32]);
     let mut ids = yitu_replica::id_source(now());
@@ -1041,9 +1027,7 @@ async fn meta(store: &yitu_replica::Store, key: &str) -> Option<String> {
 async fn snapshot_first_sync(backend: Backend) {
     use yitu_domain::command::chain::{EventKind, Unsealed, GENESIS};
     use yitu_domain::sync::{Change, Op, Stamp};
-    let Some(mut d) = district(backend).await else {
-        return;
-    };
+    let mut d = district(backend).await;
     let (s0, s1, s2) = (d.shelters[0], d.shelters[1], d.shelters[2]);
     {
         let [a, b, c] = [&d.replicas[0], &d.replicas[1], &d.replicas[2]];
@@ -1203,9 +1187,7 @@ async fn snapshot_first_sync(backend: Backend) {
 /// what a kept snapshot may lag) do not make another.
 #[tokio::test]
 async fn a_snapshot_is_made_ahead_of_time_once_pushes_pause() {
-    let Some(db) = Db::new(Backend::Sqlite).await else {
-        return;
-    };
+    let db = Db::new(Backend::Sqlite).await;
     let server = Server::start(&db).await;
     for (name, role) in [
         ("张指挥", Role::Commander),
@@ -1280,9 +1262,7 @@ async fn a_first_sync_from_the_snapshot_equals_pulling_every_change_postgres() {
 #[tokio::test]
 async fn a_desktop_holding_demo_rows_takes_the_snapshot_like_pulling_every_change() {
     use yitu_replica::sync::sync_once_with;
-    let Some(d) = district(Backend::Sqlite).await else {
-        return;
-    };
+    let d = district(Backend::Sqlite).await;
     let a = &d.replicas[0];
     a.store.seed_demo(demo::DEFAULT_SEED).await.unwrap();
     let edited = demo::generate(demo::DEFAULT_SEED)
@@ -1346,9 +1326,7 @@ async fn raw_push(
 /// protocol 2, takes it and the other desktops see it; versions it does not read are refused by
 /// number with nothing written.
 async fn old_client(backend: Backend) {
-    let Some(d) = district(backend).await else {
-        return;
-    };
+    let d = district(backend).await;
     let old = Replica::enrol(&d.server, "王参谋").await;
     let at = now() as u64;
     let count = d.server.store.change_count().await.unwrap();
@@ -1408,9 +1386,7 @@ async fn an_old_client_push_of_protocol_1_is_still_taken_postgres() {
 /// credential, is refused with `{code, message}`; the desktop's store is left as it was.
 #[tokio::test]
 async fn a_malformed_snapshot_request_is_refused_and_changes_nothing() {
-    let Some(d) = district(Backend::Sqlite).await else {
-        return;
-    };
+    let d = district(Backend::Sqlite).await;
     let fresh = Replica::enrol(&d.server, "李技术").await;
     let credential = fresh.client.credential().clone();
     let http = reqwest::Client::new();
@@ -1467,7 +1443,7 @@ async fn one_sync_over_tls_with_a_self_signed_certificate() {
     let err = yitu_server::tls::config(&key, &key).await.unwrap_err();
     assert!(err.to_string().contains("cannot be used"), "{err}");
 
-    let db = Db::new(Backend::Sqlite).await.unwrap();
+    let db = Db::new(Backend::Sqlite).await;
     let store = ServerStore::open(&db.url).await.unwrap();
     store
         .add_user("张指挥", Role::Commander, now())

@@ -10,9 +10,7 @@ fn ten_minutes_behind() -> i64 {
 
 #[tokio::test]
 async fn a_desk_whose_clock_runs_ahead_is_told_and_its_change_quarantined() {
-    let db = Db::new(Backend::Sqlite)
-        .await
-        .expect("SQLite needs no service");
+    let db = Db::new(Backend::Sqlite).await;
     let store = ServerStore::open(&db.url).await.unwrap();
     store.add_user("王参谋", Role::Staff, now()).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
