@@ -118,15 +118,34 @@ struct Server {
 
 impl Server {
     async fn start(db: &Db) -> Server {
+        Server::start_with_clock(db, yitu_server::http::now_ms).await
+    }
+
+    /// A server that reads the time from `clock` (a wrong clock, in the clock test).
+    async fn start_with_clock(db: &Db, clock: fn() -> i64) -> Server {
         let store = ServerStore::open(&db.url).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let served = store.clone();
+        let app = yitu_server::http::App {
+            store: store.clone(),
+            clock,
+        };
         let task = tokio::spawn(async move {
-            yitu_server::serve(listener, served).await.unwrap();
+            axum::serve(listener, yitu_server::http::router(app))
+                .await
+                .unwrap();
         });
         Server { url, store, task }
     }
+}
+
+/// The demo's first shelter.
+fn demo_shelter() -> Resource {
+    demo::generate(demo::DEFAULT_SEED)
+        .resources
+        .into_iter()
+        .find(|x| x.layer() == Layer::Shelters)
+        .expect("the demo has shelters")
 }
 
 impl Drop for Server {
@@ -828,13 +847,7 @@ async fn the_background_loop_pushes_once_the_server_is_back() {
         .await
         .unwrap();
     let r = Replica::enrol(&server, "王参谋").await;
-    let data = demo::generate(demo::DEFAULT_SEED);
-    let shelter = data
-        .resources
-        .iter()
-        .find(|x| x.layer() == Layer::Shelters)
-        .cloned()
-        .unwrap();
+    let shelter = demo_shelter();
     let id = shelter.id();
     let port = server.url.rsplit(':').next().unwrap().to_owned();
     // The server goes away; the desktop keeps working.

@@ -11,29 +11,14 @@ fn ten_minutes_behind() -> i64 {
 #[tokio::test]
 async fn a_desk_whose_clock_runs_ahead_is_told_and_its_change_quarantined() {
     let db = Db::new(Backend::Sqlite).await;
-    let store = ServerStore::open(&db.url).await.unwrap();
-    store.add_user("王参谋", Role::Staff, now()).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = yitu_server::http::App {
-        store: store.clone(),
-        clock: ten_minutes_behind,
-    };
-    let task = tokio::spawn(async move {
-        axum::serve(listener, yitu_server::http::router(app))
-            .await
-            .unwrap();
-    });
-    let server = Server { url, store, task };
-    let r = Replica::enrol(&server, "王参谋").await;
-    let data = demo::generate(demo::DEFAULT_SEED);
-    let shelter = data
-        .resources
-        .iter()
-        .find(|x| x.layer() == Layer::Shelters)
-        .cloned()
+    let server = Server::start_with_clock(&db, ten_minutes_behind).await;
+    server
+        .store
+        .add_user("王参谋", Role::Staff, now())
+        .await
         .unwrap();
-    r.import(vec![shelter]).await;
+    let r = Replica::enrol(&server, "王参谋").await;
+    r.import(vec![demo_shelter()]).await;
     let report = r.sync().await;
     // Told: about ten minutes ahead (the request's time in flight aside).
     assert!(
