@@ -7,25 +7,8 @@ use yitu_domain::command::chain::{Broken, Event};
 use yitu_domain::command::decision::Decision;
 pub use yitu_domain::command::fold::Concurrent;
 
-/// An acknowledgement recorded for a recipient.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ack {
-    pub recipient: String,
-    pub at_ms: i64,
-    pub recorded_by: String,
-    /// The desk it was recorded on.
-    #[serde(default)]
-    pub desk: String,
-    /// Recorded while another desk withdrew the decision: the recipient must be told.
-    #[serde(default)]
-    pub unaware_of_withdrawal: bool,
-    /// 到场: when the recipient (a team) reached the scene.
-    #[serde(default)]
-    pub arrived_at_ms: Option<i64>,
-    /// 撤离: when it left the scene (its team is free again).
-    #[serde(default)]
-    pub left_at_ms: Option<i64>,
-}
+/// An acknowledgement recorded for a recipient, with its 到场 and 撤离: the fold's own type.
+pub use yitu_domain::command::fold::Acknowledged as Ack;
 
 /// One row of a decision's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

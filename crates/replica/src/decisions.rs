@@ -65,22 +65,12 @@ impl Store {
         // The drafting desk travels with the draft, so every desk's sheet can say where it
         // was written (the device key is made here if this desk never signed).
         let desk = self.desk_code()?;
-        let decision = Decision {
-            id,
-            incident_id,
-            number: String::new(),
-            state: DecisionState::Draft,
-            content,
-            drafted: Signoff {
-                by: actor.name.clone(),
-                at_ms,
-                desk,
-            },
-            reviews: vec![],
-            approved: None,
-            issued: None,
-            exception: None,
+        let drafted = Signoff {
+            by: actor.name.clone(),
+            at_ms,
+            desk,
         };
+        let decision = Decision::draft(id, incident_id, content, drafted);
         let mut w = self.write(&actor.name, at_ms).await?;
         let fields = draft::fields(&decision)?;
         w.change(&Op::record(
@@ -290,19 +280,16 @@ impl Store {
     /// registry record says, so dispatch no longer offers them as 待命.
     pub async fn deployed_teams(&self) -> Result<BTreeSet<EntityId>, Error> {
         let mut conn = self.pool.acquire().await?;
+        let left = decision_ack::left_in_force(&mut conn).await?;
         let mut out = BTreeSet::new();
         for d in decision_table::in_force(&mut conn).await? {
-            let left: BTreeSet<String> = decision_ack::of_decision(&mut conn, d.id)
-                .await?
-                .into_iter()
-                .filter(|a| a.left_at_ms.is_some())
-                .map(|a| a.recipient)
-                .collect();
+            let id = d.id.to_string();
             for o in &d.content.orders {
-                if let Some(team) = o.recipient.id {
-                    if !left.contains(&o.recipient.name) {
+                match o.recipient.id {
+                    Some(team) if !left.contains(&(id.clone(), o.recipient.name.clone())) => {
                         out.insert(team);
                     }
+                    _ => {}
                 }
             }
         }
@@ -664,20 +651,7 @@ pub(crate) async fn rebuild(
         .map(|(stamp, author)| (stamp.ms as i64, author))
         .collect();
     decision_history::replace(conn, id, &history(d, &f, &edits)).await?;
-    let acks: Vec<Ack> = f
-        .acknowledged
-        .iter()
-        .map(|a| Ack {
-            recipient: a.recipient.clone(),
-            at_ms: a.at_ms,
-            recorded_by: a.recorded_by.clone(),
-            desk: a.desk.clone(),
-            unaware_of_withdrawal: a.unaware_of_withdrawal,
-            arrived_at_ms: a.arrived_at_ms,
-            left_at_ms: a.left_at_ms,
-        })
-        .collect();
-    decision_ack::replace(conn, id, &acks).await?;
+    decision_ack::replace(conn, id, &f.acknowledged).await?;
 
     // Shelter places: what the fold promises, checked for a local act against what is free.
     shelter_reservation::clear(conn, id).await?;

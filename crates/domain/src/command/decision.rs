@@ -196,6 +196,22 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// A new draft: unnumbered, unreviewed, unsigned.
+    pub fn draft(id: EntityId, incident_id: EntityId, content: Content, drafted: Signoff) -> Self {
+        Self {
+            id,
+            incident_id,
+            number: String::new(),
+            state: DecisionState::Draft,
+            content,
+            drafted,
+            reviews: vec![],
+            approved: None,
+            issued: None,
+            exception: None,
+        }
+    }
+
     /// The decision number: per year, counted over the whole store.
     pub fn number_for(year: i32, n: u32) -> String {
         format!("合川现指〔{year}〕{n}号")

@@ -83,12 +83,15 @@ pub struct Concurrent {
     pub kept: EntityId,
 }
 
-/// A recipient's acknowledgement as the fold keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A recipient's acknowledgement as the fold keeps it (and as the window reads it:
+/// `yitu_ipc::decision::Ack`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acknowledged {
     pub recipient: String,
     pub at_ms: i64,
     pub recorded_by: String,
+    /// The desk it was recorded on.
+    #[serde(default)]
     pub desk: String,
     /// Taken while, on another desk, the decision was being withdrawn: the recipient must be
     /// told it no longer stands.

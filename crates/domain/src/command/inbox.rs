@@ -54,26 +54,22 @@ mod tests {
     use Role::*;
 
     fn decision(state: DecisionState, class: OrderClass) -> Decision {
-        Decision {
-            id: EntityId::v7(1, [1; 10]),
-            incident_id: EntityId::v7(1, [2; 10]),
-            number: String::new(),
-            state,
-            content: Content {
+        let mut d = Decision::draft(
+            EntityId::v7(1, [1; 10]),
+            EntityId::v7(1, [2; 10]),
+            Content {
                 class,
                 situation: "山洪".into(),
                 ..Content::default()
             },
-            drafted: Signoff {
+            Signoff {
                 by: "王参谋".into(),
                 at_ms: 0,
                 desk: String::new(),
             },
-            reviews: vec![],
-            approved: None,
-            issued: None,
-            exception: None,
-        }
+        );
+        d.state = state;
+        d
     }
 
     /// Written out by hand: who sees what, per state.

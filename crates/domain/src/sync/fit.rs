@@ -7,7 +7,6 @@
 use super::Collection;
 use crate::command::decision::{Content, Decision, Order, Recipient, Signoff};
 use crate::command::incident::{Incident, IncidentKind, IncidentLevel, IncidentStatus, Toll};
-use crate::command::workflow::DecisionState;
 use crate::registries::resource::Resource;
 use crate::{EntityId, LonLat};
 use serde_json::{Map, Value};
@@ -46,35 +45,26 @@ fn templates() -> &'static BTreeMap<Collection, Map<String, Value>> {
         if let Ok(Value::Object(m)) = serde_json::to_value(&incident) {
             out.insert(Collection::Incidents, m);
         }
-        let draft = Decision {
-            id,
-            incident_id: id,
-            number: String::new(),
-            state: DecisionState::Draft,
-            content: Content {
-                situation: "模板".into(),
-                orders: vec![Order {
-                    recipient: Recipient {
-                        id: None,
-                        name: "模板".into(),
-                    },
-                    action: "模板".into(),
-                    place: String::new(),
-                    geometry: None,
-                    deadline: String::new(),
-                }],
-                ..Content::default()
-            },
-            drafted: Signoff {
-                by: "模板".into(),
-                at_ms: 0,
-                desk: String::new(),
-            },
-            reviews: vec![],
-            approved: None,
-            issued: None,
-            exception: None,
+        let drafted = Signoff {
+            by: "模板".into(),
+            at_ms: 0,
+            desk: String::new(),
         };
+        let content = Content {
+            situation: "模板".into(),
+            orders: vec![Order {
+                recipient: Recipient {
+                    id: None,
+                    name: "模板".into(),
+                },
+                action: "模板".into(),
+                place: String::new(),
+                geometry: None,
+                deadline: String::new(),
+            }],
+            ..Content::default()
+        };
+        let draft = Decision::draft(id, id, content, drafted);
         if let Ok(fields) = crate::command::draft::fields(&draft) {
             out.insert(Collection::Decisions, fields.into_iter().collect());
         }

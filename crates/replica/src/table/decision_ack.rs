@@ -74,3 +74,17 @@ pub(crate) async fn of_decision(conn: &mut Conn, decision: EntityId) -> Result<V
         )
         .collect())
 }
+
+/// (decision, recipient) of every recipient of an order in force whose 撤离 is recorded.
+pub(crate) async fn left_in_force(
+    conn: &mut Conn,
+) -> Result<std::collections::BTreeSet<(String, String)>, Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.decision_id, a.recipient FROM decision_ack a
+         JOIN decision d ON d.id = a.decision_id
+         WHERE d.state = 'issued' AND a.left_at_ms IS NOT NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
