@@ -31,6 +31,9 @@ pub enum Error {
     Unauthorized,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A body over the limit on the wire, or once decompressed (a zstd bomb).
+    #[error("the request body is over {mib} MiB (decompressed): send fewer changes at a time / 请求内容超过 {mib} MiB，请分批发送")]
+    TooLarge { mib: usize },
     #[error("a change in the store cannot be read")]
     Corrupt(#[source] serde_json::Error),
     #[error("the operating system's random source failed: {0}")]
@@ -79,6 +82,7 @@ impl Error {
             Self::TooManyAttempts { .. } => "rate_limited",
             Self::Unauthorized => "unauthorized",
             Self::BadRequest(_) => "bad_request",
+            Self::TooLarge { .. } => "too_large",
         }
     }
 }

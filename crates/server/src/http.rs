@@ -4,7 +4,8 @@
 use crate::store::Store;
 use crate::Error;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,8 +17,9 @@ use yitu_domain::sync::wire::{
     EnrolRequest, ErrorBody, Hello, PushRequest, UsersReply, MIN_PROTOCOL, PROTOCOL,
 };
 
-/// The most a request body may be once decompressed: a push is batched well under this.
-const MAX_BODY: usize = 64 << 20;
+/// The most a request body may be, on the wire and once decompressed: a push is batched well
+/// under this.
+pub const MAX_BODY: usize = 64 << 20;
 
 /// Where the server reads the time: the wall clock, or a fixed one in tests.
 #[derive(Clone)]
@@ -43,6 +45,8 @@ pub fn router(app: App) -> Router {
         .route("/v1/snapshot", get(snapshot))
         .route("/v1/state", get(state))
         .route("/v1/users", get(users))
+        // axum's own default (2 MiB) would refuse, in plain text, a push this server reads.
+        .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(app)
 }
 
@@ -53,6 +57,7 @@ impl IntoResponse for Error {
             Error::BadCode => StatusCode::FORBIDDEN,
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnknownUser(_) | Error::UnknownDevice(_) => StatusCode::NOT_FOUND,
             Error::UserExists(_) | Error::Url(_) | Error::Password(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -114,26 +119,50 @@ fn read_push(json: &[u8]) -> Result<PushRequest, Error> {
     upcast::push(body).map_err(|e| Error::BadRequest(e.to_string()))
 }
 
-/// A body's JSON bytes, decompressed when the request says it is zstd.
+/// The body as read, up to [`MAX_BODY`]: axum's refusal of more (413, in plain text) is said
+/// again as `{code, message}`, like every other refusal.
+fn whole(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Error> {
+    body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(),
+        _ => Error::BadRequest(e.body_text()),
+    })
+}
+
+fn too_large() -> Error {
+    Error::TooLarge {
+        mib: MAX_BODY >> 20,
+    }
+}
+
+/// A body's JSON bytes, decompressed when the request says it is zstd. Any other encoding is
+/// refused: read as plain JSON, a body said to be gzip was taken as it came.
 fn unpacked(headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>, Error> {
-    let zstd = headers
-        .get(header::CONTENT_ENCODING)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"zstd"));
-    let json = if zstd {
-        let mut out = Vec::new();
-        let mut decoder = zstd::stream::read::Decoder::new(body.as_ref())
-            .map_err(|e| Error::BadRequest(format!("bad zstd body: {e}")))?;
-        use std::io::Read;
-        (&mut decoder)
-            .take(MAX_BODY as u64 + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| Error::BadRequest(format!("bad zstd body: {e}")))?;
-        if out.len() > MAX_BODY {
-            return Err(Error::BadRequest("body too large".into()));
+    let encoding = headers.get(header::CONTENT_ENCODING).map(|v| {
+        String::from_utf8_lossy(v.as_bytes())
+            .trim()
+            .to_ascii_lowercase()
+    });
+    let json = match encoding.as_deref() {
+        None | Some("identity") => body.to_vec(),
+        Some("zstd") => {
+            let mut out = Vec::new();
+            let mut decoder = zstd::stream::read::Decoder::new(body.as_ref())
+                .map_err(|e| Error::BadRequest(format!("bad zstd body: {e}")))?;
+            use std::io::Read;
+            (&mut decoder)
+                .take(MAX_BODY as u64 + 1)
+                .read_to_end(&mut out)
+                .map_err(|e| Error::BadRequest(format!("bad zstd body: {e}")))?;
+            if out.len() > MAX_BODY {
+                return Err(too_large());
+            }
+            out
         }
-        out
-    } else {
-        body.to_vec()
+        Some(other) => {
+            return Err(Error::BadRequest(format!(
+                "content encoding {other:?} is not read: send zstd or plain JSON"
+            )))
+        }
     };
     Ok(json)
 }
@@ -162,8 +191,12 @@ async fn hello(State(app): State<App>, headers: HeaderMap) -> Result<Response, E
     }))
 }
 
-async fn enrol(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Result<Response, Error> {
-    let request: EnrolRequest = unpack(&headers, &body)?;
+async fn enrol(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Error> {
+    let request: EnrolRequest = unpack(&headers, &whole(body)?)?;
     let reply = app
         .store
         .enrol(&request.code, &request.label, (app.clock)())
@@ -171,9 +204,13 @@ async fn enrol(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Resul
     Ok(packed(&reply))
 }
 
-async fn push(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Result<Response, Error> {
+async fn push(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Error> {
     let device = device(&app, &headers).await?;
-    let json = unpacked(&headers, &body)?;
+    let json = unpacked(&headers, &whole(body)?)?;
     let request = read_push(&json)?;
     let reply = app
         .store

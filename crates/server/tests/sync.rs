@@ -1323,6 +1323,12 @@ async fn raw_push(
         .send()
         .await
         .unwrap();
+    answer(response).await
+}
+
+/// A reply's status and its JSON (errors are plain JSON, answers zstd); a body that is not
+/// JSON as a string of its text, to be shown when a test fails.
+async fn answer(response: reqwest::Response) -> (u16, serde_json::Value) {
     let status = response.status().as_u16();
     let zstd = response.headers().get("content-encoding").is_some();
     let bytes = response.bytes().await.unwrap();
@@ -1331,7 +1337,9 @@ async fn raw_push(
     } else {
         bytes.to_vec()
     };
-    (status, serde_json::from_slice(&json).unwrap())
+    let value = serde_json::from_slice(&json)
+        .unwrap_or_else(|_| String::from_utf8_lossy(&json).into_owned().into());
+    (status, value)
 }
 
 /// A desktop of protocol 1 (before the snapshot) pushes a body of its shape, without the fields
@@ -1541,3 +1549,7 @@ mod clock;
 
 #[path = "sync/enrol.rs"]
 mod enrol;
+
+/// Hostile and bad input at the server's door, in one table (`sync/hostile.rs`).
+#[path = "sync/hostile.rs"]
+mod hostile;
