@@ -111,6 +111,12 @@ fn read_push(json: &[u8]) -> Result<PushRequest, Error> {
         protocol: u32,
     }
     let bad = |e: serde_json::Error| Error::BadRequest(format!("bad JSON: {e}"));
+    // serde reads a struct from a list too: `[1,2,3]` was refused as "trailing characters".
+    if json.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(Error::BadRequest(
+            "bad JSON: a push is one object {\"protocol\": …, \"changes\": […]}".into(),
+        ));
+    }
     let version: Version = serde_json::from_slice(json).map_err(bad)?;
     if version.protocol == PROTOCOL {
         return serde_json::from_slice(json).map_err(bad);

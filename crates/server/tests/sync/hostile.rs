@@ -230,7 +230,13 @@ async fn hostile(backend: Backend) {
             "bad zstd body",
         ),
         push("zstd, but not JSON", zstd(b"<push/>"), 400, bad, "bad JSON"),
-        push("JSON, but a list", zstd(b"[1,2,3]"), 400, bad, "bad JSON"),
+        push(
+            "JSON, but a list",
+            zstd(b"[1,2,3]"),
+            400,
+            bad,
+            "a push is one object",
+        ),
         push(
             "no protocol",
             zstd(br#"{"changes":[]}"#),
