@@ -5,13 +5,14 @@ use crate::store::Store;
 use crate::Error;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Extension, Router};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
 use yitu_domain::sync::upcast;
 use yitu_domain::sync::wire::{
     EnrolRequest, ErrorBody, Hello, PushRequest, UsersReply, MIN_PROTOCOL, PROTOCOL,
@@ -197,15 +198,26 @@ async fn hello(State(app): State<App>, headers: HeaderMap) -> Result<Response, E
     }))
 }
 
+/// `peer`: the address the request came from, where the server was started with it
+/// ([`crate::serve`], [`crate::tls::serve`]); wrong codes are counted per address too.
 async fn enrol(
     State(app): State<App>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Error> {
     let request: EnrolRequest = unpack(&headers, &whole(body)?)?;
+    // The IP alone (a guesser takes a new port each time); an IPv4 desk on a dual-stack
+    // listener as its IPv4 address.
+    let peer = peer.map(|Extension(ConnectInfo(addr))| addr.ip().to_canonical().to_string());
     let reply = app
         .store
-        .enrol(&request.code, &request.label, (app.clock)())
+        .enrol_from(
+            &request.code,
+            &request.label,
+            peer.as_deref(),
+            (app.clock)(),
+        )
         .await?;
     Ok(packed(&reply))
 }

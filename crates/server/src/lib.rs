@@ -14,11 +14,13 @@ pub use error::Error;
 pub use store::Store;
 
 /// Serves `store` on an already bound listener until the process ends (tests bind port 0 and
-/// hand the listener over, so no one waits for a port).
+/// hand the listener over, so no one waits for a port). Each request knows the address it came
+/// from: enrolment counts wrong codes per address.
 pub async fn serve(listener: tokio::net::TcpListener, store: Store) -> std::io::Result<()> {
     let app = http::App {
         store,
         clock: http::now_ms,
     };
-    axum::serve(listener, http::router(app)).await
+    let service = http::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).await
 }

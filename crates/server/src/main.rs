@@ -46,7 +46,8 @@ enum Command {
     /// A one-time enrolment code for a user's new device (valid 24 h).
     EnrolCode { user: String },
     /// Every enrolment attempt, oldest first: time (ms), the label the desk gave, enrolled or
-    /// refused. Ten wrong codes within ten minutes pause enrolment for everyone.
+    /// refused. Five wrong codes within ten minutes from one address pause that address, ten
+    /// from all of them pause enrolment for everyone.
     EnrolAttempts,
     /// Enrolled devices.
     Device {

@@ -37,6 +37,9 @@ pub struct Store {
 
 /// Wrong enrolment codes within [`ENROL_WINDOW_MS`] after which every attempt is refused.
 pub const ENROL_FAILURES: usize = 10;
+/// Wrong enrolment codes from one address within [`ENROL_WINDOW_MS`] after which that address
+/// is refused (behind a reverse proxy every desk is the proxy's address: then it acts for all).
+pub const ENROL_PEER_FAILURES: usize = 5;
 /// The window the wrong codes are counted over.
 pub const ENROL_WINDOW_MS: i64 = 10 * 60 * 1000;
 
@@ -321,48 +324,78 @@ impl Store {
             .ok_or_else(|| Error::UnknownUser(user.to_owned()))
     }
 
-    /// Exchanges a code for a device credential. The code is spent in the same transaction, so
-    /// two devices racing with one code cannot both enrol.
-    /// Exchanges a one-time code for a device credential. Every attempt is kept
-    /// (`enrol_attempt`); after [`ENROL_FAILURES`] wrong codes within [`ENROL_WINDOW_MS`] every
-    /// attempt is refused as `rate_limited` until the oldest of them leaves the window, so codes
-    /// cannot be guessed at speed (a right code is not used up by a refused attempt).
+    /// Exchanges a one-time code for a device credential, the address it came from unknown
+    /// (see [`enrol_from`](Self::enrol_from)).
     pub async fn enrol(&self, code: &str, label: &str, now_ms: i64) -> Result<EnrolReply, Error> {
-        let label: String = label.chars().take(200).collect();
-        let since = now_ms - ENROL_WINDOW_MS;
-        let failures: Vec<i64> = sqlx::query_scalar(
-            "SELECT at_ms FROM enrol_attempt WHERE enrolled = 0 AND at_ms > $1 ORDER BY at_ms",
-        )
-        .bind(since)
-        .fetch_all(&self.pool)
-        .await?;
-        if failures.len() >= ENROL_FAILURES {
-            self.attempt(&label, false, now_ms).await?;
-            let oldest = failures[failures.len() - ENROL_FAILURES];
-            let minutes = ((oldest + ENROL_WINDOW_MS - now_ms) as f64 / 60_000.0).ceil() as i64;
-            tracing::warn!(label, "enrolment refused: too many wrong codes");
-            return Err(Error::TooManyAttempts {
-                minutes: minutes.max(1),
-            });
-        }
-        let result = self.enrol_with_code(code, &label, now_ms).await;
-        if let Err(e) = &result {
-            if matches!(e, Error::BadCode) {
-                tracing::warn!(label, "enrolment refused: unknown, used or expired code");
-            }
-            self.attempt(&label, false, now_ms).await?;
-        }
-        result
+        self.enrol_from(code, label, None, now_ms).await
     }
 
-    async fn attempt(&self, label: &str, enrolled: bool, at_ms: i64) -> Result<(), Error> {
-        sqlx::query("INSERT INTO enrol_attempt (at_ms, label, enrolled) VALUES ($1, $2, $3)")
-            .bind(at_ms)
-            .bind(label)
-            .bind(i64::from(enrolled))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+    /// Exchanges a one-time code for a device credential. Every attempt is kept
+    /// (`enrol_attempt`, with `peer`, the address it came from). After [`ENROL_PEER_FAILURES`]
+    /// wrong codes from one address within [`ENROL_WINDOW_MS`], that address is refused as
+    /// `rate_limited`; after [`ENROL_FAILURES`] from all of them, everyone is; each until the
+    /// oldest of those wrong codes leaves the window. So codes cannot be guessed at speed, and
+    /// one guessing machine does not stop the district enrolling. Attempts a limit refused are
+    /// not wrong codes: counted, a desk retrying while paused would keep the pause going. A
+    /// right code is not used up by a refused attempt. The code is spent in the enrolment's
+    /// transaction, so two devices racing with one code cannot both enrol.
+    pub async fn enrol_from(
+        &self,
+        code: &str,
+        label: &str,
+        peer: Option<&str>,
+        now_ms: i64,
+    ) -> Result<EnrolReply, Error> {
+        let label: String = label.chars().take(200).collect();
+        let rows = sqlx::query(
+            "SELECT at_ms, peer FROM enrol_attempt
+             WHERE enrolled = 0 AND limited = 0 AND at_ms > $1 ORDER BY at_ms",
+        )
+        .bind(now_ms - ENROL_WINDOW_MS)
+        .fetch_all(&self.pool)
+        .await?;
+        let wrong = rows
+            .iter()
+            .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<Option<String>, _>(1)?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let everyone: Vec<i64> = wrong.iter().map(|w| w.0).collect();
+        let this_peer: Vec<i64> = match peer {
+            Some(p) => wrong
+                .iter()
+                .filter(|w| w.1.as_deref() == Some(p))
+                .map(|w| w.0)
+                .collect(),
+            None => Vec::new(),
+        };
+        // The longest wait of the limits reached: until the oldest wrong code that keeps the
+        // count at its limit leaves the window.
+        let wait_ms = [
+            (&everyone, ENROL_FAILURES),
+            (&this_peer, ENROL_PEER_FAILURES),
+        ]
+        .into_iter()
+        .filter(|(times, limit)| times.len() >= *limit)
+        .map(|(times, limit)| times[times.len() - limit] + ENROL_WINDOW_MS - now_ms)
+        .max();
+        if let Some(wait_ms) = wait_ms {
+            attempt(&self.pool, &label, peer, Attempt::Limited, now_ms).await?;
+            tracing::warn!(label, peer, "enrolment refused: too many wrong codes");
+            return Err(Error::TooManyAttempts {
+                minutes: ((wait_ms as f64 / 60_000.0).ceil() as i64).max(1),
+            });
+        }
+        let result = self.enrol_with_code(code, &label, peer, now_ms).await;
+        if let Err(e) = &result {
+            if matches!(e, Error::BadCode) {
+                tracing::warn!(
+                    label,
+                    peer,
+                    "enrolment refused: unknown, used or expired code"
+                );
+            }
+            attempt(&self.pool, &label, peer, Attempt::Failed, now_ms).await?;
+        }
+        result
     }
 
     /// Every enrolment attempt, oldest first: (time, label, enrolled).
@@ -385,6 +418,7 @@ impl Store {
         &self,
         code: &str,
         label: &str,
+        peer: Option<&str>,
         now_ms: i64,
     ) -> Result<EnrolReply, Error> {
         let device = secret::device_id()?;
@@ -421,11 +455,7 @@ impl Store {
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO enrol_attempt (at_ms, label, enrolled) VALUES ($1, $2, 1)")
-            .bind(now_ms)
-            .bind(label)
-            .execute(&mut *tx)
-            .await?;
+        attempt(&mut *tx, label, peer, Attempt::Enrolled, now_ms).await?;
         tx.commit().await?;
         Ok(EnrolReply {
             device,
@@ -862,6 +892,38 @@ async fn author_role(
             .fetch_optional(&mut **tx)
             .await?;
     role.map(stored_role).transpose()
+}
+
+/// How an enrolment attempt ended.
+#[derive(Clone, Copy, PartialEq)]
+enum Attempt {
+    Enrolled,
+    /// A wrong, used or expired code (or the database failed): counts toward the limits.
+    Failed,
+    /// Refused by a limit before the code was read: counts toward neither.
+    Limited,
+}
+
+/// Keeps one enrolment attempt (inside the enrolment's transaction when it enrolled).
+async fn attempt<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    label: &str,
+    peer: Option<&str>,
+    outcome: Attempt,
+    at_ms: i64,
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO enrol_attempt (at_ms, label, enrolled, peer, limited)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(at_ms)
+    .bind(label)
+    .bind(i64::from(outcome == Attempt::Enrolled))
+    .bind(peer)
+    .bind(i64::from(outcome == Attempt::Limited))
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// The argon2id PHC string of a password, with a fresh salt.

@@ -39,6 +39,7 @@ pub async fn serve(
         clock: crate::http::now_ms,
     });
     axum_server::from_tcp_rustls(listener.into_std()?, config)?
-        .serve(app.into_make_service())
+        // The peer's address, as over plain HTTP (`crate::serve`): enrolment counts per address.
+        .serve(app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .await
 }

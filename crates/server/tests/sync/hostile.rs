@@ -393,3 +393,112 @@ async fn hostile_input_is_refused_with_its_reason_and_nothing_written_sqlite() {
 async fn hostile_input_is_refused_with_its_reason_and_nothing_written_postgres() {
     hostile(Backend::Postgres).await;
 }
+
+/// One enrolment at `url` from the client `http`: the status and the JSON answer.
+async fn try_code(http: &reqwest::Client, url: &str, code: &str) -> (u16, serde_json::Value) {
+    let body = serde_json::json!({"code": code, "label": "猜码"});
+    let sent = http
+        .post(format!("{url}/v1/enrol"))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    answer(sent).await
+}
+
+/// Enrolment codes guessed from one address, served as `yitu-server serve` serves them (over
+/// HTTP, or HTTPS with `tls`): after five wrong codes that address is paused, and its tries
+/// meanwhile count toward nothing, while a desk elsewhere still enrols, with the very code the
+/// guesser was refused. Wrong codes from a second address bring the pause for everyone. The
+/// desks are told apart by their address on 127.0.0.0/8.
+async fn guessing_from_one_address(backend: Backend, tls: bool) {
+    use yitu_server::store::{ENROL_FAILURES, ENROL_PEER_FAILURES};
+    let db = Db::new(backend).await;
+    let store = ServerStore::open(&db.url).await.unwrap();
+    store.add_user("王参谋", Role::Staff, now()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let (url, task) = if tls {
+        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        std::fs::write(&cert, made.cert.pem()).unwrap();
+        std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+        let config = yitu_server::tls::config(&cert, &key).await.unwrap();
+        let task = tokio::spawn(yitu_server::tls::serve(listener, store.clone(), config));
+        (format!("https://{addr}"), task)
+    } else {
+        let task = tokio::spawn(yitu_server::serve(listener, store.clone()));
+        (format!("http://{addr}"), task)
+    };
+    let from = |last: u8| {
+        let mut builder =
+            reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, last]));
+        if tls {
+            let mut roots = rustls::RootCertStore::empty();
+            roots.add(made.cert.der().clone()).unwrap();
+            builder = builder.tls_backend_preconfigured(
+                rustls::ClientConfig::builder()
+                    .with_root_certificates(roots)
+                    .with_no_client_auth(),
+            );
+        }
+        builder.build().unwrap()
+    };
+    let (desk, guesser, second) = (from(1), from(2), from(3));
+    let wrong = |i: usize| format!("AAAA-BBBB-{i:04}");
+
+    for i in 0..ENROL_PEER_FAILURES {
+        let (status, body) = try_code(&guesser, &url, &wrong(i)).await;
+        assert_eq!((status, &body["code"]), (403, &"bad_code".into()), "{body}");
+    }
+    let right = store.enrol_code("王参谋", now()).await.unwrap();
+    let (status, body) = try_code(&guesser, &url, &right).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (429, &"rate_limited".into()),
+        "{body}"
+    );
+    // Trying on while paused adds nothing: past the global limit in number, not in wrong codes.
+    for i in 0..ENROL_FAILURES {
+        let (status, _) = try_code(&guesser, &url, &wrong(100 + i)).await;
+        assert_eq!(status, 429);
+    }
+    let (status, body) = try_code(&desk, &url, &right).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"], "王参谋");
+
+    // A second address brings the wrong codes to the global limit: everyone waits.
+    for i in 0..ENROL_FAILURES - ENROL_PEER_FAILURES {
+        let (status, body) = try_code(&second, &url, &wrong(200 + i)).await;
+        assert_eq!(status, 403, "{body}");
+    }
+    let next = store.enrol_code("王参谋", now()).await.unwrap();
+    let (status, body) = try_code(&desk, &url, &next).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (429, &"rate_limited".into()),
+        "{body}"
+    );
+    // Every attempt kept.
+    let attempts = store.enrol_attempts().await.unwrap();
+    assert_eq!(attempts.len(), 2 * ENROL_FAILURES + 3);
+    assert_eq!(attempts.iter().filter(|a| a.2).count(), 1);
+    task.abort();
+}
+
+#[tokio::test]
+async fn one_guessing_address_is_paused_and_others_still_enrol_sqlite() {
+    guessing_from_one_address(Backend::Sqlite, false).await;
+}
+
+#[tokio::test]
+async fn one_guessing_address_is_paused_and_others_still_enrol_postgres() {
+    guessing_from_one_address(Backend::Postgres, false).await;
+}
+
+#[tokio::test]
+async fn one_guessing_address_is_paused_and_others_still_enrol_over_tls() {
+    guessing_from_one_address(Backend::Sqlite, true).await;
+}
