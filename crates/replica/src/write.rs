@@ -159,6 +159,16 @@ impl<'c> Write<'c> {
                     text: &text,
                 };
                 record_op::insert(&mut self.tx, &[row]).await?;
+                // Only a write over an earlier one (it names a base) can change a conflict; a
+                // new record's first write (every row of an import) has none to change.
+                if fields.values().any(|f| f.base.is_some()) {
+                    crate::sync::record::remerge_conflicts(
+                        &mut self.tx,
+                        *collection,
+                        &id.to_string(),
+                    )
+                    .await?;
+                }
             }
             Op::Act { transition } => {
                 decision_act::insert_if_absent(&mut self.tx, &stamp, transition).await?;

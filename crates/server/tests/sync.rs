@@ -596,6 +596,32 @@ async fn stock_issued_on_two_replicas_offline_counts_twice_postgres() {
     two_replicas_stock_counted_twice(Backend::Postgres).await;
 }
 
+/// Found by the nemesis (seed 2): a field in conflict on every desk, then written again on one
+/// desk over the value it shows. The other desks merge the new write and find the conflict
+/// settled; the desk that wrote it kept listing the old conflict, because a local write did
+/// not merge its record's conflicts again.
+async fn a_write_over_a_conflict_settles_it_on_its_own_desk_too(backend: Backend) {
+    let d = district(backend).await;
+    let [a, b, c] = [&d.replicas[0], &d.replicas[1], &d.replicas[2]];
+    let s0 = d.shelters[0];
+    a.set(s0, "manager", "甲", "张指挥", now()).await;
+    b.set(s0, "manager", "乙", "王参谋", now() + 1).await;
+    for r in [a, b, c, a] {
+        r.sync().await;
+    }
+    assert_eq!(c.store.conflicts().await.unwrap().len(), 1, "a conflict first");
+    c.set(s0, "manager", "丙", "李技术", now() + 2).await;
+    for r in [c, a, b] {
+        r.sync().await;
+    }
+    assert_converged(&d).await;
+}
+
+#[tokio::test]
+async fn a_write_over_a_conflict_settles_it_on_its_own_desk_too_sqlite() {
+    a_write_over_a_conflict_settles_it_on_its_own_desk_too(Backend::Sqlite).await;
+}
+
 async fn repeated_push(backend: Backend) {
     let d = district(backend).await;
     let a = &d.replicas[0];

@@ -285,6 +285,20 @@ fn known_ops(
     Ok(out)
 }
 
+/// A record's conflicts merged again from every write `record_op` holds, after a write made on
+/// this desk: a write whose base is one side of a conflict may settle it, and this desk must
+/// show what every other desk will find once the write reaches them.
+pub(crate) async fn remerge_conflicts(
+    conn: &mut Conn,
+    collection: Collection,
+    id: &str,
+) -> Result<(), Error> {
+    let mut stored = record_op::of_records(conn, &[id.to_owned()]).await?;
+    let ops = known_ops(stored.remove(id).unwrap_or_default(), &[])?;
+    let m = merge::record(&ops);
+    write_conflicts(conn, collection, id, m.several, &versions(&m.conflicts)).await
+}
+
 /// A record's conflicts as stored and shown: every head's value, author and stamp, winner first.
 fn versions(conflicts: &[(String, Vec<FieldOp>)]) -> Vec<(String, Vec<Version>)> {
     conflicts
