@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   libjavascriptcoregtk-4.1-dev build-essential pkg-config xvfb webkit2gtk-driver imagemagick
   xdotool fonts-noto-cjk libssl-dev fonts-droid-fallback fonts-dejavu-core poppler-utils
+  faketime
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

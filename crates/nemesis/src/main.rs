@@ -1,0 +1,135 @@
+//! `yitu-nemesis`: seeded nemesis runs against the real `yitu` and `yitu-server` (RELIABILITY.md).
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use yitu_nemesis::run::{run, Plan};
+use yitu_nemesis::world::Bins;
+
+#[derive(Parser)]
+#[command(name = "yitu-nemesis", about = "一图 yitu — fault harness")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs seeds FROM..=TO (each a short run); prints one JSON line per run and a summary.
+    /// Exits non-zero if any run lost, duplicated or diverged.
+    Run {
+        #[arg(long, default_value_t = 1)]
+        from: u64,
+        #[arg(long, default_value_t = 10)]
+        to: u64,
+        /// Steps of work and faults per run.
+        #[arg(long, default_value_t = 24)]
+        steps: usize,
+        /// Every Nth seed runs the server on PostgreSQL (0: never).
+        #[arg(long, default_value_t = 5)]
+        postgres_every: u64,
+    },
+    /// The naive baseline (wall-clock last writer wins, no outbox) through the same kinds of
+    /// fault: prints what it lost per run; exits non-zero if it lost nothing (the harness would
+    /// then be unable to see loss).
+    Naive {
+        #[arg(long, default_value_t = 1)]
+        from: u64,
+        #[arg(long, default_value_t = 10)]
+        to: u64,
+        #[arg(long, default_value_t = 24)]
+        steps: usize,
+    },
+    /// COUNT SIGKILLs of one desk's commands (stock movement, edit, sync) at random moments:
+    /// after each, the database opens and passes integrity_check; nothing acknowledged is lost.
+    Kills {
+        #[arg(long, default_value_t = 1_000)]
+        count: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// One command of a naive desk (the naive runs start these).
+    #[command(hide = true)]
+    NaiveDesk {
+        #[arg(long)]
+        dir: std::path::PathBuf,
+        #[arg(long)]
+        server: String,
+        /// A movement of this many units (negative: issued); without it, a sync.
+        #[arg(long, allow_hyphen_values = true)]
+        qty: Option<i64>,
+    },
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run {
+            from,
+            to,
+            steps,
+            postgres_every,
+        } => {
+            let bins = Bins::find()?;
+            let mut failed = Vec::new();
+            let started = std::time::Instant::now();
+            let mut worst_ms = 0;
+            for seed in from..=to {
+                let plan = Plan {
+                    seed,
+                    steps,
+                    postgres: postgres_every > 0 && seed % postgres_every == 0,
+                };
+                let outcome = run(&bins, &plan).await?;
+                println!("{}", serde_json::to_string(&outcome)?);
+                worst_ms = worst_ms.max(outcome.converged_ms);
+                if !outcome.passed() {
+                    eprintln!(
+                        "seed {seed} FAILED; replay: cargo run -p yitu-nemesis -- run --from {seed} --to {seed} --steps {steps} --postgres-every {postgres_every}"
+                    );
+                    failed.push(seed);
+                }
+            }
+            eprintln!(
+                "{} runs in {:.1} s, {} failed {failed:?}; slowest convergence after heal {worst_ms} ms",
+                to + 1 - from,
+                started.elapsed().as_secs_f64(),
+                failed.len()
+            );
+            if !failed.is_empty() {
+                std::process::exit(1);
+            }
+        }
+        Command::Naive { from, to, steps } => {
+            let bins = Bins::find()?;
+            let mut losing = 0;
+            for seed in from..=to {
+                let outcome = yitu_nemesis::naive::run(&bins, seed, steps).await?;
+                println!("{}", serde_json::to_string(&outcome)?);
+                if outcome.wrong_desks > 0 {
+                    losing += 1;
+                }
+            }
+            eprintln!(
+                "naive baseline: {losing} of {} runs lost acknowledged movements",
+                to + 1 - from
+            );
+            if losing == 0 {
+                std::process::exit(1);
+            }
+        }
+        Command::Kills { count, seed } => {
+            let bins = Bins::find()?;
+            let outcome = yitu_nemesis::kills::run(&bins, seed, count).await?;
+            println!("{}", serde_json::to_string(&outcome)?);
+            if !outcome.passed() {
+                eprintln!("kills FAILED; replay: cargo run -p yitu-nemesis -- kills --count {count} --seed {seed}");
+                std::process::exit(1);
+            }
+        }
+        Command::NaiveDesk { dir, server, qty } => {
+            yitu_nemesis::naive::desk_command(&dir, &server, qty).await?;
+        }
+    }
+    Ok(())
+}
