@@ -3,6 +3,7 @@
 
 pub mod kills;
 pub mod link;
+pub mod lossy;
 pub mod naive;
 pub mod oracle;
 pub mod pg;

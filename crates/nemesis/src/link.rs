@@ -49,9 +49,11 @@ pub enum Seen {
 pub struct Counts {
     /// Bytes delivered, both ways.
     pub delivered: AtomicU64,
-    /// Bytes that crossed a connection which was cut before its exchange ended (they will be
-    /// sent again), plus lost chunks' bytes.
+    /// Bytes that crossed a connection which was cut before its exchange ended: the desk or
+    /// the server sends them again.
     pub wasted: AtomicU64,
+    /// Bytes of chunks lost and retransmitted (what TCP would send twice).
+    pub retransmitted: AtomicU64,
     pub cuts: AtomicU64,
 }
 
@@ -162,24 +164,29 @@ impl Link {
         }
     }
 
-    /// Shapes and forwards one chunk: delay, bandwidth, loss.
-    async fn shaped(&self, to: &mut tokio::net::tcp::OwnedWriteHalf, bytes: &[u8]) -> bool {
+    /// Paces one chunk to the link's bandwidth and queues it to arrive after the link's delay
+    /// (a lost chunk after a retransmission timeout as well, holding back those behind it as
+    /// TCP does). False once the far side is gone.
+    async fn shaped(&self, to: &mut Pipe, bytes: &[u8]) -> bool {
         let f = self.faults();
-        let mut wait = self.draw(f.delay_ms.0, f.delay_ms.1);
         if let Some(bps) = f.bytes_per_s {
-            wait += bytes.len() as u64 * 1000 / bps.max(1);
+            let on_the_wire = Duration::from_millis(bytes.len() as u64 * 1000 / bps.max(1));
+            let now = tokio::time::Instant::now();
+            let start = to.free.max(now);
+            to.free = start + on_the_wire;
+            tokio::time::sleep_until(to.free).await;
         }
+        let mut delay = self.draw(f.delay_ms.0, f.delay_ms.1);
         if self.lost(f.loss) {
             // A retransmission timeout: TCP's minimum of 200 ms, or twice the delay.
-            wait += (2 * f.delay_ms.1).max(200);
+            delay += (2 * f.delay_ms.1).max(200);
             self.counts
-                .wasted
+                .retransmitted
                 .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         }
-        if wait > 0 {
-            tokio::time::sleep(Duration::from_millis(wait)).await;
-        }
-        if to.write_all(bytes).await.is_err() {
+        let due = (tokio::time::Instant::now() + Duration::from_millis(delay)).max(to.due);
+        to.due = due;
+        if to.queue.send((due, bytes.to_vec())).is_err() {
             return false;
         }
         self.counts
@@ -201,11 +208,13 @@ impl Link {
     async fn requests(
         self,
         mut from: tokio::net::tcp::OwnedReadHalf,
-        mut to: tokio::net::tcp::OwnedWriteHalf,
+        to: tokio::net::tcp::OwnedWriteHalf,
         path: Arc<Mutex<String>>,
         open: Arc<AtomicU64>,
         upstream: String,
     ) {
+        let mut to = Pipe::new(to);
+        let _writer = AbortOnDrop(to.writer.abort_handle());
         let mut buf: Vec<u8> = Vec::new();
         let mut read = vec![0u8; 64 * 1024];
         loop {
@@ -216,7 +225,7 @@ impl Link {
                 }
                 match from.read(&mut read).await {
                     Ok(0) | Err(_) => {
-                        let _ = to.shutdown().await;
+                        to.close().await;
                         return;
                     }
                     Ok(n) => buf.extend_from_slice(&read[..n]),
@@ -261,10 +270,12 @@ impl Link {
     async fn answers(
         self,
         mut from: tokio::net::tcp::OwnedReadHalf,
-        mut to: tokio::net::tcp::OwnedWriteHalf,
+        to: tokio::net::tcp::OwnedWriteHalf,
         path: Arc<Mutex<String>>,
         open: Arc<AtomicU64>,
     ) {
+        let mut to = Pipe::new(to);
+        let _writer = AbortOnDrop(to.writer.abort_handle());
         let mut read = vec![0u8; 64 * 1024];
         let mut answered = String::new();
         let mut passed = 0u64;
@@ -304,7 +315,47 @@ impl Link {
             passed += n as u64;
             open.fetch_add(n as u64, Ordering::Relaxed);
         }
-        let _ = to.shutdown().await;
+        to.close().await;
+    }
+}
+
+/// One direction of a connection: chunks wait in order for their time of arrival, so a delay is
+/// latency (chunks in flight together), not a pause between chunks.
+struct Pipe {
+    queue: tokio::sync::mpsc::UnboundedSender<(tokio::time::Instant, Vec<u8>)>,
+    /// When the link is free to send the next chunk (bandwidth).
+    free: tokio::time::Instant,
+    /// When the last queued chunk arrives: none arrives before it.
+    due: tokio::time::Instant,
+    writer: tokio::task::JoinHandle<()>,
+}
+
+impl Pipe {
+    fn new(mut to: tokio::net::tcp::OwnedWriteHalf) -> Pipe {
+        let (queue, mut rx) =
+            tokio::sync::mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>)>();
+        let writer = tokio::spawn(async move {
+            while let Some((due, bytes)) = rx.recv().await {
+                tokio::time::sleep_until(due).await;
+                if to.write_all(&bytes).await.is_err() {
+                    return;
+                }
+            }
+            let _ = to.shutdown().await;
+        });
+        let now = tokio::time::Instant::now();
+        Pipe {
+            queue,
+            free: now,
+            due: now,
+            writer,
+        }
+    }
+
+    /// Waits until every queued chunk has been written, then closes this direction.
+    async fn close(self) {
+        drop(self.queue);
+        let _ = self.writer.await;
     }
 }
 
@@ -317,6 +368,15 @@ async fn replay(upstream: String, request: Vec<u8>, after_ms: u64) {
     if conn.write_all(&request).await.is_ok() {
         let mut sink = vec![0u8; 16 * 1024];
         let _ = tokio::time::timeout(Duration::from_secs(5), conn.read(&mut sink)).await;
+    }
+}
+
+/// Stops a pipe's writer when its pump is aborted (a cut).
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

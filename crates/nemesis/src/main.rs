@@ -47,6 +47,18 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Figures for a bad link: EDITS edits pushed by one desk and pulled by another through 30 %
+    /// loss, 800 ± 400 ms delay, 64 kbit/s and a cut every CUT_EVERY seconds, beside the same
+    /// over a clean link.
+    Link {
+        #[arg(long, default_value_t = 1_000)]
+        edits: usize,
+        #[arg(long, default_value_t = 5)]
+        cut_every: u64,
+        /// Chance that a chunk is lost.
+        #[arg(long, default_value_t = 0.3)]
+        loss: f64,
+    },
     /// One command of a naive desk (the naive runs start these).
     #[command(hide = true)]
     NaiveDesk {
@@ -80,10 +92,23 @@ async fn main() -> Result<()> {
                     steps,
                     postgres: postgres_every > 0 && seed % postgres_every == 0,
                 };
-                let outcome = run(&bins, &plan).await?;
-                println!("{}", serde_json::to_string(&outcome)?);
-                worst_ms = worst_ms.max(outcome.converged_ms);
-                if !outcome.passed() {
+                // A run the harness could not finish (a command that failed where it must not)
+                // is a failure of that seed too, and the next seed goes on.
+                let passed = match run(&bins, &plan).await {
+                    Ok(outcome) => {
+                        println!("{}", serde_json::to_string(&outcome)?);
+                        worst_ms = worst_ms.max(outcome.converged_ms);
+                        outcome.passed()
+                    }
+                    Err(e) => {
+                        println!(
+                            "{}",
+                            serde_json::json!({"seed": seed, "error": format!("{e:#}")})
+                        );
+                        false
+                    }
+                };
+                if !passed {
                     eprintln!(
                         "seed {seed} FAILED; replay: cargo run -p yitu-nemesis -- run --from {seed} --to {seed} --steps {steps} --postgres-every {postgres_every}"
                     );
@@ -126,6 +151,15 @@ async fn main() -> Result<()> {
                 eprintln!("kills FAILED; replay: cargo run -p yitu-nemesis -- kills --count {count} --seed {seed}");
                 std::process::exit(1);
             }
+        }
+        Command::Link {
+            edits,
+            cut_every,
+            loss,
+        } => {
+            let bins = Bins::find()?;
+            let figures = yitu_nemesis::lossy::edits(&bins, edits, cut_every, loss).await?;
+            println!("{}", serde_json::to_string_pretty(&figures)?);
         }
         Command::NaiveDesk { dir, server, qty } => {
             yitu_nemesis::naive::desk_command(&dir, &server, qty).await?;

@@ -237,6 +237,21 @@ pub async fn check(
         }
     }
 
+    // Whatever a refused change names (its record, log entry, decision) stays on its desk
+    // alone, listed there as refused: left out of the equality for that desk.
+    for (i, c) in conns.iter_mut().take(desks.len()).enumerate() {
+        let ops: Vec<String> = sqlx::query_scalar(
+            "SELECT op FROM outbox WHERE outcome IS NOT NULL AND outcome != 'accepted'",
+        )
+        .fetch_all(&mut *c)
+        .await?;
+        for op in ops {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&op) {
+                ids_in(&v, &mut refused_on[i]);
+            }
+        }
+    }
+
     // Equality with the desk enrolled after the heal, and the ledger's sum.
     let reference = desks.len();
     let fresh_view = snapshot_of(&mut conns[reference]).await?;
@@ -348,4 +363,16 @@ fn same(json: &str) -> String {
     serde_json::from_str::<serde_json::Value>(json)
         .map(|v| v.to_string())
         .unwrap_or_else(|_| json.to_owned())
+}
+
+/// Every id (a UUID's 36 characters) a change names, at any depth.
+fn ids_in(v: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match v {
+        serde_json::Value::String(s) if s.len() == 36 && s.matches('-').count() == 4 => {
+            out.insert(s.clone());
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| ids_in(x, out)),
+        serde_json::Value::Object(m) => m.values().for_each(|x| ids_in(x, out)),
+        _ => {}
+    }
 }

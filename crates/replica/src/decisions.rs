@@ -615,6 +615,26 @@ async fn folded(
 /// incident is not here yet (its acts are kept and folded when they come). With `local` (an
 /// act taken here), refuses when the fold now promises more of a depot's stock or a shelter's
 /// places than it has; what arrives from elsewhere is kept as the truth even when it does.
+/// Builds every decision whose writes are here but whose row is not (it waited for its
+/// incident); those whose incident is still missing wait on.
+pub(crate) async fn rebuild_waiting(conn: &mut Conn) -> Result<(), Error> {
+    let waiting: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT record_id FROM record_op WHERE collection = 'decisions' \
+         AND record_id NOT IN (SELECT id FROM decision)",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for id in waiting {
+        rebuild(
+            conn,
+            EntityId::parse(&id).map_err(|e| Error::Sync(e.to_string()))?,
+            None,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn rebuild(
     conn: &mut Conn,
     id: EntityId,

@@ -398,7 +398,11 @@ async fn write_incident(conn: &mut Conn, id: &str, m: &Merged) -> Result<(), Err
         tracing::warn!(record = %id, "incident incomplete after merge; waiting for more");
         return Ok(());
     };
-    incident::upsert(conn, &merged, retired).await
+    incident::upsert(conn, &merged, retired).await?;
+    // A decision that arrived before its incident (ids sort by the drafting desk's clock, so a
+    // desk running slow makes a decision that sorts before its incident in one page) waited
+    // for it: built now.
+    crate::decisions::rebuild_waiting(conn).await
 }
 
 /// The row's body with the winning values laid over it.

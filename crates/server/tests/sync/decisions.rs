@@ -494,3 +494,34 @@ async fn an_act_beyond_the_role_is_refused_with_nothing_written_sqlite() {
 async fn an_act_beyond_the_role_is_refused_with_nothing_written_postgres() {
     an_act_beyond_the_role(Backend::Postgres).await;
 }
+
+/// Found by the nemesis (seed 69): a desk whose clock runs an hour slow drafts a decision, so
+/// its id (a time-ordered UUID) sorts before its incident's. A desk pulling both in one page
+/// met the decision first, found no incident yet, and never built it once the incident came.
+async fn a_decision_that_sorts_before_its_incident(backend: Backend) {
+    let desks = desks(backend).await;
+    let slow = now() - 3_600_000;
+    let id = yitu_replica::id_source(slow)();
+    assert!(id < desks.incident, "the draft's id sorts first");
+    desks.d.replicas[desks.vehicle]
+        .store
+        .draft_decision(
+            &actor("张指挥", Role::Commander),
+            desks.incident,
+            desks.content(1, 1),
+            id,
+            slow,
+        )
+        .await
+        .unwrap();
+    desks.d.replicas[desks.vehicle].sync().await;
+    let late = Replica::enrol(&desks.d.server, "刘指挥").await;
+    late.sync().await;
+    let d = late.store.decision(id).await.unwrap();
+    assert_eq!(d.incident_id, desks.incident);
+}
+
+#[tokio::test]
+async fn a_decision_whose_id_sorts_before_its_incident_is_built_on_a_new_desk_sqlite() {
+    a_decision_that_sorts_before_its_incident(Backend::Sqlite).await;
+}

@@ -1,0 +1,205 @@
+//! Figures for a bad link (issue 22): 1,000 edits pushed by one desk and pulled by another
+//! through a link with loss, long delay, 64 kbit/s and a cut every few seconds, against the same
+//! edits over a clean link in the same run (the bytes they need).
+
+use crate::link::{Faults, Link};
+use crate::world::{Bins, Desk, Server};
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Serialize)]
+pub struct LinkFigures {
+    pub edits: usize,
+    pub faults: String,
+    /// Bytes both ways for the push and the pull over a clean link.
+    pub clean_bytes: u64,
+    pub clean_seconds: f64,
+    /// Bytes delivered both ways over the bad link (the ones sent again included).
+    pub lossy_bytes: u64,
+    /// Bytes that crossed a connection cut before its exchange ended (sent again).
+    pub wasted_bytes: u64,
+    /// Bytes of lost chunks (retransmitted, as TCP would).
+    pub retransmitted_bytes: u64,
+    pub cuts: u64,
+    pub sync_passes: u32,
+    pub failed_passes: u32,
+    pub lossy_seconds: f64,
+    /// Both desks ended with every edit.
+    pub complete: bool,
+}
+
+struct Pass {
+    bytes: u64,
+    wasted: u64,
+    retransmitted: u64,
+    cuts: u64,
+    passes: u32,
+    failed: u32,
+    seconds: f64,
+    complete: bool,
+}
+
+pub async fn edits(bins: &Bins, edits: usize, cut_every_s: u64, loss: f64) -> Result<LinkFigures> {
+    let clean = pass(bins, edits, None, cut_every_s).await?;
+    let faults = Faults {
+        delay_ms: (400, 1_200),
+        bytes_per_s: Some(8_000),
+        loss,
+        ..Faults::default()
+    };
+    let lossy = pass(bins, edits, Some(faults.clone()), cut_every_s).await?;
+    Ok(LinkFigures {
+        edits,
+        faults: format!(
+            "{:.0} % loss, 800 ± 400 ms delay, 64 kbit/s, cut every {cut_every_s} s",
+            loss * 100.0
+        ),
+        clean_bytes: clean.bytes,
+        clean_seconds: clean.seconds,
+        lossy_bytes: lossy.bytes,
+        wasted_bytes: lossy.wasted,
+        retransmitted_bytes: lossy.retransmitted,
+        cuts: lossy.cuts,
+        sync_passes: lossy.passes,
+        failed_passes: lossy.failed,
+        lossy_seconds: lossy.seconds,
+        complete: clean.complete && lossy.complete,
+    })
+}
+
+async fn pass(bins: &Bins, edits: usize, faults: Option<Faults>, cut_every_s: u64) -> Result<Pass> {
+    let root = tempfile::tempdir()?;
+    let db = format!("sqlite://{}", root.path().join("server.sqlite").display());
+    let server = Server::start(bins, db).await?;
+    server
+        .admin(
+            &[
+                "user",
+                "add",
+                "王参谋",
+                "--role",
+                "staff",
+                "--password-stdin",
+            ],
+            Some("nemesis-口令-1\n"),
+        )
+        .await?;
+    let mut desks = Vec::new();
+    for name in ["A", "B"] {
+        let link = Link::start(server.addr.clone(), 7).await?;
+        let desk = Desk::new(name, "王参谋", root.path().join(name), link, bins);
+        std::fs::create_dir_all(&desk.dir)?;
+        let code = server.admin(&["enrol-code", "王参谋"], None).await?;
+        ok(desk
+            .run(&[
+                "enrol",
+                "--server",
+                &desk.link.url,
+                "--code",
+                &code,
+                "--label",
+                name,
+            ])
+            .await?)?;
+        ok(desk.run(&["seed-demo"]).await?)?;
+        ok(desk.run(&["sync", "--json"]).await?)?;
+        desks.push(desk);
+    }
+    let (a, b) = (&desks[0], &desks[1]);
+    let fc: serde_json::Value = serde_json::from_str(&ok(a
+        .run(&["export", "shelters", "--format", "geojson"])
+        .await?)?)?;
+    let shelters: Vec<String> = fc["features"]
+        .as_array()
+        .context("shelters")?
+        .iter()
+        .filter_map(|f| f["id"].as_str().map(str::to_owned))
+        .collect();
+    for i in 0..edits {
+        let set = format!("manager=值班员{i}");
+        ok(a.run(&[
+            "update",
+            "shelters",
+            &shelters[i % shelters.len()],
+            "--set",
+            &set,
+        ])
+        .await?)?;
+    }
+    for d in &desks {
+        d.link.counts.delivered.store(0, Ordering::Relaxed);
+        if let Some(f) = &faults {
+            d.link.set(f.clone());
+        }
+    }
+    // The cutter: every link cut on the clock, whatever is under way.
+    let links: Vec<Link> = desks.iter().map(|d| d.link.clone()).collect();
+    let cutting = faults.is_some();
+    let cutter = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(cut_every_s)).await;
+            if cutting {
+                for l in &links {
+                    l.cut_all();
+                }
+            }
+        }
+    });
+    let started = Instant::now();
+    let (mut passes, mut failed) = (0u32, 0u32);
+    let mut complete = false;
+    // A pushes until nothing waits; then B pulls until a pass brings nothing more.
+    let mut pulled = 0u64;
+    for _ in 0..400 {
+        passes += 1;
+        if std::env::var_os("YITU_NEMESIS_TRACE").is_some() {
+            eprintln!("pass {passes} at {:.1} s", started.elapsed().as_secs_f64());
+        }
+        let ran = a.run(&["sync", "--json"]).await?;
+        if !ran.ok {
+            failed += 1;
+            continue;
+        }
+        let r: serde_json::Value = serde_json::from_str(&ran.stdout)?;
+        if r["pending"] == 0 {
+            break;
+        }
+    }
+    for _ in 0..400 {
+        passes += 1;
+        let ran = b.run(&["sync", "--json"]).await?;
+        if !ran.ok {
+            failed += 1;
+            continue;
+        }
+        let r: serde_json::Value = serde_json::from_str(&ran.stdout)?;
+        pulled += r["pulled"].as_u64().unwrap_or(0);
+        if pulled >= edits as u64 {
+            complete = true;
+            break;
+        }
+    }
+    cutter.abort();
+    let seconds = started.elapsed().as_secs_f64();
+    let sum =
+        |f: fn(&crate::link::Counts) -> u64| desks.iter().map(|d| f(&d.link.counts)).sum::<u64>();
+    Ok(Pass {
+        bytes: sum(|c| c.delivered.load(Ordering::Relaxed)),
+        wasted: sum(|c| c.wasted.load(Ordering::Relaxed)),
+        retransmitted: sum(|c| c.retransmitted.load(Ordering::Relaxed)),
+        cuts: sum(|c| c.cuts.load(Ordering::Relaxed)),
+        passes,
+        failed,
+        seconds,
+        complete,
+    })
+}
+
+fn ok(ran: crate::world::Ran) -> Result<String> {
+    if !ran.ok {
+        bail!("{}", ran.stderr.trim());
+    }
+    Ok(ran.stdout)
+}
