@@ -609,7 +609,11 @@ async fn a_write_over_a_conflict_settles_it_on_its_own_desk_too(backend: Backend
     for r in [a, b, c, a] {
         r.sync().await;
     }
-    assert_eq!(c.store.conflicts().await.unwrap().len(), 1, "a conflict first");
+    assert_eq!(
+        c.store.conflicts().await.unwrap().len(),
+        1,
+        "a conflict first"
+    );
     c.set(s0, "manager", "丙", "李技术", now() + 2).await;
     for r in [c, a, b] {
         r.sync().await;
