@@ -27,6 +27,10 @@ enum Command {
         /// Every Nth seed runs the server on PostgreSQL (0: never).
         #[arg(long, default_value_t = 5)]
         postgres_every: u64,
+        /// Every Nth seed a late desk starts from a snapshot of 5,100 generated records, killed
+        /// mid-snapshot (0: never).
+        #[arg(long, default_value_t = 7)]
+        big_every: u64,
     },
     /// The naive baseline (wall-clock last writer wins, no outbox) through the same kinds of
     /// fault: prints what it lost per run; exits non-zero if it lost nothing (the harness would
@@ -81,6 +85,7 @@ async fn main() -> Result<()> {
             to,
             steps,
             postgres_every,
+            big_every,
         } => {
             let bins = Bins::find()?;
             let mut failed = Vec::new();
@@ -91,6 +96,7 @@ async fn main() -> Result<()> {
                     seed,
                     steps,
                     postgres: postgres_every > 0 && seed % postgres_every == 0,
+                    big: big_every > 0 && seed % big_every == 0,
                 };
                 // A run the harness could not finish (a command that failed where it must not)
                 // is a failure of that seed too, and the next seed goes on.
@@ -110,7 +116,7 @@ async fn main() -> Result<()> {
                 };
                 if !passed {
                     eprintln!(
-                        "seed {seed} FAILED; replay: cargo run -p yitu-nemesis -- run --from {seed} --to {seed} --steps {steps} --postgres-every {postgres_every}"
+                        "seed {seed} FAILED; replay: cargo run -p yitu-nemesis -- run --from {seed} --to {seed} --steps {steps} --postgres-every {postgres_every} --big-every {big_every}"
                     );
                     failed.push(seed);
                 }

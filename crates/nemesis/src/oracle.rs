@@ -220,8 +220,30 @@ pub async fn check(
                 *e += qty;
             }
         }
+        // A desk that started from a snapshot holds only the writes still live: an edit a
+        // later write of the same field replaced is folded away, not lost.
+        let stamp: Option<String> = if matches!(w.kind, Kind::Edit { .. }) {
+            sqlx::query_scalar("SELECT stamp FROM sync_change WHERE body LIKE $1")
+                .bind(format!("%\"{}\"%", w.tag))
+                .fetch_optional(&mut server)
+                .await?
+        } else {
+            None
+        };
         for (i, c) in conns.iter_mut().enumerate() {
-            let held = count(c, sql, &pattern).await?;
+            let mut held = count(c, sql, &pattern).await?;
+            if let (0, Kind::Edit { record }, Some(stamp)) = (held, &w.kind, &stamp) {
+                let later: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM record_op WHERE record_id = ? AND stamp > ? AND fields LIKE '%\"manager\"%'",
+                )
+                .bind(record)
+                .bind(stamp)
+                .fetch_one(&mut *c)
+                .await?;
+                if later > 0 {
+                    held = 1;
+                }
+            }
             let who = desks
                 .get(i)
                 .map_or("D (enrolled after)", |d| d.name.as_str());

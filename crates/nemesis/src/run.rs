@@ -19,7 +19,14 @@ pub struct Plan {
     pub steps: usize,
     /// The server on PostgreSQL (127.0.0.1:5432) instead of embedded SQLite.
     pub postgres: bool,
+    /// Desk A imports 5,100 generated shelters (演练生成) and a fourth desk joins late: its
+    /// first sync is a snapshot, killed while it arrives or is applied.
+    pub big: bool,
 }
+
+/// More changes than `yitu_replica::sync::SNAPSHOT_FROM` (5,000), so a new desk starts from
+/// the snapshot.
+const BIG: usize = 5_100;
 
 pub const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -91,6 +98,10 @@ async fn drive(bins: &Bins, plan: &Plan, root: &std::path::Path, db: String) -> 
     }
     for d in &desks {
         must(d.run(&["sync", "--json"]).await?, "second sync")?;
+    }
+    if plan.big {
+        let late = join_late(&server, &desks[0], root, bins, &mut rng).await?;
+        desks.push(late);
     }
 
     let mut tally = Tally::default();
@@ -215,6 +226,87 @@ async fn drive(bins: &Bins, plan: &Plan, root: &std::path::Path, db: String) -> 
     outcome.skews = tally.skews;
     server.kill().await;
     Ok(outcome)
+}
+
+/// Desk A imports [`BIG`] generated shelters and pushes them; desk E enrols and takes its first
+/// sync, killed (seven times in ten) when the snapshot starts to arrive and up to 300 ms after,
+/// then synced again until it has caught up.
+async fn join_late(
+    server: &Server,
+    a: &Desk,
+    root: &std::path::Path,
+    bins: &Bins,
+    rng: &mut fastrand::Rng,
+) -> Result<Desk> {
+    let exported = must(
+        a.run(&["export", "shelters", "--format", "geojson"])
+            .await?,
+        "export",
+    )?;
+    let fc: serde_json::Value = serde_json::from_str(&exported)?;
+    let model = fc["features"][0].clone();
+    let mut features = Vec::with_capacity(BIG);
+    for i in 0..BIG {
+        let mut f = model.clone();
+        let id = uuid_v4()?;
+        f["id"] = id.clone().into();
+        let p = f["properties"]
+            .as_object_mut()
+            .context("a feature's properties")?;
+        p.remove("demo");
+        p.insert("id".into(), id.into());
+        p.insert("name".into(), format!("演练生成避难场所{i}").into());
+        features.push(f);
+    }
+    let file = root.join("generated-shelters.geojson");
+    std::fs::write(
+        &file,
+        serde_json::to_vec(
+            &serde_json::json!({"type": "FeatureCollection", "features": features}),
+        )?,
+    )?;
+    let path = file.display().to_string();
+    must(a.run(&["import", "shelters", &path]).await?, "import")?;
+    must(a.run(&["sync", "--json"]).await?, "push the import")?;
+    let link = crate::link::Link::start(server.addr.clone(), rng.u64(..)).await?;
+    let late = Desk::new("E", "王参谋", root.join("E"), link, bins);
+    std::fs::create_dir_all(&late.dir)?;
+    enrol(server, &late, &late.link.url).await?;
+    must(late.run(&["seed-demo"]).await?, "seed-demo")?;
+    if rng.u32(0..10) < 7 {
+        let mut seen = late.link.watch();
+        let after = Duration::from_millis(rng.u64(0..300));
+        let kill = async move {
+            loop {
+                match seen.recv().await {
+                    Ok(Seen::Answer(p)) if p == "/v1/snapshot" => break,
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            }
+            tokio::time::sleep(after).await;
+        };
+        late.run_killed(&["sync", "--json"], kill).await?;
+    }
+    must(late.run(&["sync", "--json"]).await?, "the late desk's sync")?;
+    Ok(late)
+}
+
+/// A random UUID (version 4) for a generated record.
+fn uuid_v4() -> Result<String> {
+    let mut b = [0u8; 16];
+    getrandom::getrandom(&mut b).context("random source")?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    ))
 }
 
 #[derive(Default)]

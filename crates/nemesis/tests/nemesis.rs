@@ -1,5 +1,6 @@
 //! The short slice of the fault harness that README's test command runs (RELIABILITY.md): a few
-//! seeded nemesis runs against the real server and desks (one on PostgreSQL), the naive baseline
+//! seeded nemesis runs against the real server and desks (two on PostgreSQL, one with a late
+//! desk's snapshot), the naive baseline
 //! through the same faults (it must lose), and SIGKILLs of a desk mid-write and mid-sync.
 //! The long runs are `yitu-nemesis run --from 1 --to 10000` and `kills --count 1000`.
 
@@ -23,13 +24,24 @@ fn nemesis(args: &[&str]) -> (bool, Vec<serde_json::Value>, String) {
 
 #[test]
 fn seeded_nemesis_runs_lose_nothing_acknowledged_and_converge() {
-    // Seeds 3 and 6 run the server on PostgreSQL.
-    let (ok, runs, err) = nemesis(&["run", "--from", "1", "--to", "6", "--postgres-every", "3"]);
+    // Seeds 3 and 6 run the server on PostgreSQL; at seed 7 a late desk starts from a
+    // snapshot of 5,100 generated records and is killed while it arrives.
+    let (ok, runs, err) = nemesis(&[
+        "run",
+        "--from",
+        "1",
+        "--to",
+        "7",
+        "--postgres-every",
+        "3",
+        "--big-every",
+        "7",
+    ]);
     for r in &runs {
         println!("{r}");
     }
     assert!(ok, "{err}");
-    assert_eq!(runs.len(), 6);
+    assert_eq!(runs.len(), 7);
     let acknowledged: u64 = runs
         .iter()
         .map(|r| r["acknowledged"].as_u64().unwrap())
