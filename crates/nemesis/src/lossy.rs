@@ -30,7 +30,7 @@ pub struct LinkFigures {
     pub complete: bool,
 }
 
-struct Pass {
+pub(crate) struct Pass {
     bytes: u64,
     wasted: u64,
     retransmitted: u64,
@@ -42,14 +42,21 @@ struct Pass {
 }
 
 pub async fn edits(bins: &Bins, edits: usize, cut_every_s: u64, loss: f64) -> Result<LinkFigures> {
-    let clean = pass(bins, edits, None, cut_every_s).await?;
+    let clean = pass(bins, Work::Edits(edits), None, cut_every_s, 3_600).await?;
     let faults = Faults {
         delay_ms: (400, 1_200),
         bytes_per_s: Some(8_000),
         loss,
         ..Faults::default()
     };
-    let lossy = pass(bins, edits, Some(faults.clone()), cut_every_s).await?;
+    let lossy = pass(
+        bins,
+        Work::Edits(edits),
+        Some(faults.clone()),
+        cut_every_s,
+        3_600,
+    )
+    .await?;
     Ok(LinkFigures {
         edits,
         faults: format!(
@@ -69,7 +76,21 @@ pub async fn edits(bins: &Bins, edits: usize, cut_every_s: u64, loss: f64) -> Re
     })
 }
 
-async fn pass(bins: &Bins, edits: usize, faults: Option<Faults>, cut_every_s: u64) -> Result<Pass> {
+/// What desk A makes before the link turns bad: edits, one process each, or one import of
+/// generated shelters (many changes at once, each a whole record).
+#[derive(Clone, Copy, Debug)]
+pub enum Work {
+    Edits(usize),
+    Import(usize),
+}
+
+pub(crate) async fn pass(
+    bins: &Bins,
+    work: Work,
+    faults: Option<Faults>,
+    cut_every_s: u64,
+    give_up_s: u64,
+) -> Result<Pass> {
     let root = tempfile::tempdir()?;
     let db = format!("sqlite://{}", root.path().join("server.sqlite").display());
     let server = Server::start(bins, db).await?;
@@ -117,6 +138,19 @@ async fn pass(bins: &Bins, edits: usize, faults: Option<Faults>, cut_every_s: u6
         .iter()
         .filter_map(|f| f["id"].as_str().map(str::to_owned))
         .collect();
+    if let Work::Import(n) = work {
+        let file = root.path().join("generated.geojson");
+        std::fs::write(
+            &file,
+            serde_json::to_vec(&crate::run::generated_shelters(&fc, n)?)?,
+        )?;
+        ok(a.run(&["import", "shelters", &file.display().to_string()])
+            .await?)?;
+    }
+    let edits = match work {
+        Work::Edits(n) => n,
+        Work::Import(_) => 0,
+    };
     for i in 0..edits {
         let set = format!("manager=值班员{i}");
         ok(a.run(&[
@@ -151,8 +185,14 @@ async fn pass(bins: &Bins, edits: usize, faults: Option<Faults>, cut_every_s: u6
     let (mut passes, mut failed) = (0u32, 0u32);
     let mut complete = false;
     // A pushes until nothing waits; then B pulls until a pass brings nothing more.
-    let mut pulled = 0u64;
+    // B has everything once its cursor reaches A's after A's last push (a pass cut after
+    // applying a page counts nothing in its report, yet kept the page).
+    let mut head = 0u64;
+    let late = |started: Instant| started.elapsed().as_secs() > give_up_s;
     for _ in 0..400 {
+        if late(started) {
+            break;
+        }
         passes += 1;
         if std::env::var_os("YITU_NEMESIS_TRACE").is_some() {
             eprintln!("pass {passes} at {:.1} s", started.elapsed().as_secs_f64());
@@ -164,19 +204,31 @@ async fn pass(bins: &Bins, edits: usize, faults: Option<Faults>, cut_every_s: u6
         }
         let r: serde_json::Value = serde_json::from_str(&ran.stdout)?;
         if r["pending"] == 0 {
+            head = r["cursor"].as_u64().unwrap_or(0);
             break;
         }
     }
+    let late = |started: Instant| started.elapsed().as_secs() > give_up_s;
     for _ in 0..400 {
+        if late(started) {
+            break;
+        }
         passes += 1;
         let ran = b.run(&["sync", "--json"]).await?;
+        if std::env::var_os("YITU_NEMESIS_TRACE").is_some() {
+            eprintln!(
+                "B pass {passes} at {:.1} s: {} {}",
+                started.elapsed().as_secs_f64(),
+                ran.stdout.replace('\n', " "),
+                ran.stderr.trim()
+            );
+        }
         if !ran.ok {
             failed += 1;
             continue;
         }
         let r: serde_json::Value = serde_json::from_str(&ran.stdout)?;
-        pulled += r["pulled"].as_u64().unwrap_or(0);
-        if pulled >= edits as u64 {
+        if head > 0 && r["cursor"].as_u64().unwrap_or(0) >= head {
             complete = true;
             break;
         }
@@ -202,4 +254,21 @@ fn ok(ran: crate::world::Ran) -> Result<String> {
         bail!("{}", ran.stderr.trim());
     }
     Ok(ran.stdout)
+}
+
+/// For the test: `rows` records imported on one desk, pushed and pulled through a link cut
+/// every `cut_every_s` seconds at `bytes_per_s`; whether both desks got there, and the pass.
+pub async fn import_through_cuts(
+    bins: &Bins,
+    rows: usize,
+    bytes_per_s: u64,
+    cut_every_s: u64,
+) -> Result<(bool, u32, u32)> {
+    let faults = Faults {
+        delay_ms: (50, 150),
+        bytes_per_s: Some(bytes_per_s),
+        ..Faults::default()
+    };
+    let p = pass(bins, Work::Import(rows), Some(faults), cut_every_s, 180).await?;
+    Ok((p.complete, p.passes, p.failed))
 }

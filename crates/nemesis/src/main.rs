@@ -63,6 +63,17 @@ enum Command {
         #[arg(long, default_value_t = 0.3)]
         loss: f64,
     },
+    /// ROWS generated shelters imported on one desk, pushed and pulled by another through a
+    /// link of BYTES_PER_S cut every CUT_EVERY seconds: prints whether both got there within
+    /// 180 s.
+    Cuts {
+        #[arg(long, default_value_t = 600)]
+        rows: usize,
+        #[arg(long, default_value_t = 8_000)]
+        bytes_per_s: u64,
+        #[arg(long, default_value_t = 3)]
+        cut_every: u64,
+    },
     /// One command of a naive desk (the naive runs start these).
     #[command(hide = true)]
     NaiveDesk {
@@ -166,6 +177,23 @@ async fn main() -> Result<()> {
             let bins = Bins::find()?;
             let figures = yitu_nemesis::lossy::edits(&bins, edits, cut_every, loss).await?;
             println!("{}", serde_json::to_string_pretty(&figures)?);
+        }
+        Command::Cuts {
+            rows,
+            bytes_per_s,
+            cut_every,
+        } => {
+            let bins = Bins::find()?;
+            let (complete, passes, failed) =
+                yitu_nemesis::lossy::import_through_cuts(&bins, rows, bytes_per_s, cut_every)
+                    .await?;
+            println!(
+                "{}",
+                serde_json::json!({"rows": rows, "complete": complete, "passes": passes, "failed_passes": failed})
+            );
+            if !complete {
+                std::process::exit(1);
+            }
         }
         Command::NaiveDesk { dir, server, qty } => {
             yitu_nemesis::naive::desk_command(&dir, &server, qty).await?;

@@ -244,27 +244,8 @@ async fn join_late(
         "export",
     )?;
     let fc: serde_json::Value = serde_json::from_str(&exported)?;
-    let model = fc["features"][0].clone();
-    let mut features = Vec::with_capacity(BIG);
-    for i in 0..BIG {
-        let mut f = model.clone();
-        let id = uuid_v4()?;
-        f["id"] = id.clone().into();
-        let p = f["properties"]
-            .as_object_mut()
-            .context("a feature's properties")?;
-        p.remove("demo");
-        p.insert("id".into(), id.into());
-        p.insert("name".into(), format!("演练生成避难场所{i}").into());
-        features.push(f);
-    }
     let file = root.join("generated-shelters.geojson");
-    std::fs::write(
-        &file,
-        serde_json::to_vec(
-            &serde_json::json!({"type": "FeatureCollection", "features": features}),
-        )?,
-    )?;
+    std::fs::write(&file, serde_json::to_vec(&generated_shelters(&fc, BIG)?)?)?;
     let path = file.display().to_string();
     must(a.run(&["import", "shelters", &path]).await?, "import")?;
     must(a.run(&["sync", "--json"]).await?, "push the import")?;
@@ -290,6 +271,46 @@ async fn join_late(
     }
     must(late.run(&["sync", "--json"]).await?, "the late desk's sync")?;
     Ok(late)
+}
+
+/// `n` shelters made from the first of an exported FeatureCollection, each with a new id and
+/// a name that says it was generated for the drill (演练生成).
+pub(crate) fn generated_shelters(fc: &serde_json::Value, n: usize) -> Result<serde_json::Value> {
+    let model = fc["features"][0].clone();
+    let mut features = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut f = model.clone();
+        let id = uuid_v4()?;
+        f["id"] = id.clone().into();
+        let p = f["properties"]
+            .as_object_mut()
+            .context("a feature's properties")?;
+        p.remove("demo");
+        p.insert("id".into(), id.into());
+        p.insert("name".into(), format!("演练生成避难场所{i}").into());
+        // Fields that differ record to record, as a real register's do, so that the records
+        // do not compress to nothing on the wire.
+        let mut b = [0u8; 8];
+        getrandom::getrandom(&mut b).context("random source")?;
+        let r = u64::from_le_bytes(b);
+        p.insert("capacity".into(), (100 + r % 9_000).into());
+        p.insert("area_m2".into(), (500 + (r >> 16) % 50_000).into());
+        p.insert(
+            "phone".into(),
+            format!("139{:08}", (r >> 8) % 100_000_000).into(),
+        );
+        p.insert(
+            "manager".into(),
+            format!("管理员{:06}", (r >> 24) % 1_000_000).into(),
+        );
+        if let Some(c) = f["geometry"]["coordinates"].as_array_mut() {
+            let (dx, dy) = ((r % 1000) as f64 * 1e-4, ((r >> 10) % 1000) as f64 * 1e-4);
+            c[0] = (c[0].as_f64().unwrap_or(106.27) + dx).into();
+            c[1] = (c[1].as_f64().unwrap_or(29.99) + dy).into();
+        }
+        features.push(f);
+    }
+    Ok(serde_json::json!({"type": "FeatureCollection", "features": features}))
 }
 
 /// A random UUID (version 4) for a generated record.

@@ -86,3 +86,30 @@ fn a_desk_killed_mid_write_or_mid_sync_opens_whole_and_keeps_what_it_acknowledge
     // Some kills landed after the command had answered, some before.
     assert!(runs[0]["after_answer"].as_u64().unwrap() > 0);
 }
+
+#[test]
+fn changes_get_through_a_link_cut_every_few_seconds() {
+    // 600 whole records at 16 kB/s, cut every 3 s: a 500-change push takes longer than the
+    // link stays up, so the desk must send smaller requests after a cut (and the pull too).
+    let (ok, runs, err) = nemesis(&[
+        "cuts",
+        "--rows",
+        "600",
+        "--bytes-per-s",
+        "16000",
+        "--cut-every",
+        "3",
+    ]);
+    println!(
+        "{}",
+        runs.first().map(|r| r.to_string()).unwrap_or_default()
+    );
+    assert!(ok, "{err}");
+    assert_eq!(runs[0]["complete"], true);
+    // The link was cut under it: some passes failed and the rest carried on.
+    assert!(
+        runs[0]["failed_passes"].as_u64().unwrap() > 0,
+        "{}",
+        runs[0]
+    );
+}

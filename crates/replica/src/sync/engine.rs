@@ -19,9 +19,13 @@ use yitu_domain::sync::snapshot::SnapshotHead;
 use yitu_domain::sync::wire::Pulled;
 use yitu_domain::sync::{Change, Op};
 
-/// Changes per push request and per pulled page.
+/// Changes per push request at most, and per pulled page twice as many. A pass starts from
+/// the size that last went through (`link_batch` in meta): a request the link cut is tried
+/// again at a quarter of its size (down to [`MIN_BATCH`]), one that went through doubles. A
+/// link cut every few seconds (a vehicle on a hill) then still moves changes, in small
+/// requests, where a 500-change push would be cut every time.
 const PUSH_BATCH: i64 = 500;
-const PULL_PAGE: u32 = 1_000;
+const MIN_BATCH: i64 = 10;
 
 /// From how many changes on the server a desktop at cursor 0 starts from a snapshot rather than
 /// pulling every page (a few pages cost less than folding the whole log on the server).
@@ -323,10 +327,14 @@ pub async fn sync_once_with(
         ..SyncReport::default()
     };
     let base = client.credential().base_seq as i64;
+    let mut batch = match store.meta_u64("link_batch").await? as i64 {
+        0 => PUSH_BATCH,
+        n => n.clamp(MIN_BATCH, PUSH_BATCH),
+    };
     loop {
         let rows = {
             let mut conn = store.pool.acquire().await?;
-            outbox::pending(&mut conn, PUSH_BATCH).await?
+            outbox::pending(&mut conn, batch).await?
         };
         if rows.is_empty() {
             break;
@@ -341,7 +349,11 @@ pub async fn sync_once_with(
             });
         }
         report.pushed += changes.len() as u64;
-        let reply = client.push(changes).await?;
+        let reply = match client.push(changes).await {
+            Ok(reply) => reply,
+            Err(e) => return Err(cut(store, batch, e).await),
+        };
+        batch = (batch * 2).min(PUSH_BATCH);
         let mut w = store
             .write_from(Origin::Bookkeeping, "", wall_clock_ms())
             .await?;
@@ -397,7 +409,11 @@ pub async fn sync_once_with(
         client.credential().device.as_str()
     };
     loop {
-        let page = client.pull(cursor, PULL_PAGE, take_back).await?;
+        let page = match client.pull(cursor, (2 * batch) as u32, take_back).await {
+            Ok(page) => page,
+            Err(e) => return Err(cut(store, batch, e).await),
+        };
+        batch = (batch * 2).min(PUSH_BATCH);
         report.pulled += store.apply_page(own, &page.changes, page.cursor).await?;
         cursor = page.cursor;
         if !page.more {
@@ -420,11 +436,31 @@ pub async fn sync_once_with(
         .write_from(Origin::Bookkeeping, "", wall_clock_ms())
         .await?;
     meta::set(w.conn(), "last_sync_ms", &wall_clock_ms().to_string()).await?;
+    meta::set(w.conn(), "link_batch", &batch.to_string()).await?;
     w.commit().await?;
     report.cursor = cursor;
     report.pending = store.pending_count().await?;
     report.conflicts = store.conflicts().await?.len() as u64;
     Ok(report)
+}
+
+/// A request that did not get through the link: the next one is a quarter of its size. Kept
+/// in meta, so the next pass (often a new process) starts there. The error is passed on.
+async fn cut(store: &Store, batch: i64, e: Error) -> Error {
+    if matches!(e, Error::Unreachable { .. }) {
+        let smaller = (batch / 4).max(MIN_BATCH);
+        let saved = async {
+            let mut w = store
+                .write_from(Origin::Bookkeeping, "", wall_clock_ms())
+                .await?;
+            meta::set(w.conn(), "link_batch", &smaller.to_string()).await?;
+            w.commit().await
+        };
+        if let Err(why) = saved.await {
+            tracing::warn!(%why, "the smaller batch size could not be kept");
+        }
+    }
+    e
 }
 
 /// When the background loop runs again.
