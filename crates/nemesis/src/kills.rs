@@ -32,40 +32,14 @@ pub async fn run(bins: &Bins, seed: u64, count: u32) -> Result<KillOutcome> {
     let root = tempfile::tempdir()?;
     let db = format!("sqlite://{}", root.path().join("server.sqlite").display());
     let server = Server::start(bins, db).await?;
-    server
-        .admin(
-            &[
-                "user",
-                "add",
-                "王参谋",
-                "--role",
-                "staff",
-                "--password-stdin",
-            ],
-            Some("nemesis-口令-1\n"),
-        )
-        .await?;
+    server.add_user("王参谋", "staff").await?;
     let link = crate::link::Link::start(server.addr.clone(), seed).await?;
     // A slow link, so that a kill can land while a push or a pull is under way.
     link.set(Faults {
         delay_ms: (1, 15),
         ..Faults::default()
     });
-    let desk = Desk::new("K", "王参谋", root.path().join("K"), link, bins);
-    std::fs::create_dir_all(&desk.dir)?;
-    let code = server.admin(&["enrol-code", "王参谋"], None).await?;
-    ok(desk
-        .run(&[
-            "enrol",
-            "--server",
-            &desk.link.url,
-            "--code",
-            &code,
-            "--label",
-            "K",
-        ])
-        .await?)?;
-    ok(desk.run(&["seed-demo"]).await?)?;
+    let desk = Desk::enrolled(&server, "K", "王参谋", root.path(), link, bins).await?;
     let export = ok(desk
         .run(&["export", "shelters", "--format", "geojson"])
         .await?)?;

@@ -94,37 +94,11 @@ pub(crate) async fn pass(
     let root = tempfile::tempdir()?;
     let db = format!("sqlite://{}", root.path().join("server.sqlite").display());
     let server = Server::start(bins, db).await?;
-    server
-        .admin(
-            &[
-                "user",
-                "add",
-                "王参谋",
-                "--role",
-                "staff",
-                "--password-stdin",
-            ],
-            Some("nemesis-口令-1\n"),
-        )
-        .await?;
+    server.add_user("王参谋", "staff").await?;
     let mut desks = Vec::new();
     for name in ["A", "B"] {
         let link = Link::start(server.addr.clone(), 7).await?;
-        let desk = Desk::new(name, "王参谋", root.path().join(name), link, bins);
-        std::fs::create_dir_all(&desk.dir)?;
-        let code = server.admin(&["enrol-code", "王参谋"], None).await?;
-        ok(desk
-            .run(&[
-                "enrol",
-                "--server",
-                &desk.link.url,
-                "--code",
-                &code,
-                "--label",
-                name,
-            ])
-            .await?)?;
-        ok(desk.run(&["seed-demo"]).await?)?;
+        let desk = Desk::enrolled(&server, name, "王参谋", root.path(), link, bins).await?;
         ok(desk.run(&["sync", "--json"]).await?)?;
         desks.push(desk);
     }

@@ -75,21 +75,12 @@ async fn drive(bins: &Bins, plan: &Plan, root: &std::path::Path, db: String) -> 
     let mut rng = fastrand::Rng::with_seed(plan.seed);
     let mut server = Server::start(bins, db).await?;
     for (_, user, role) in DESKS {
-        server
-            .admin(
-                &["user", "add", user, "--role", role, "--password-stdin"],
-                Some("nemesis-口令-1\n"),
-            )
-            .await?;
+        server.add_user(user, role).await?;
     }
     let mut desks = Vec::new();
     for (i, (name, user, _)) in DESKS.iter().enumerate() {
         let link = crate::link::Link::start(server.addr.clone(), plan.seed * 31 + i as u64).await?;
-        let desk = Desk::new(name, user, root.join(name), link, bins);
-        std::fs::create_dir_all(&desk.dir)?;
-        enrol(&server, &desk, &desk.link.url).await?;
-        must(desk.run(&["seed-demo"]).await?, "seed-demo")?;
-        desks.push(desk);
+        desks.push(Desk::enrolled(&server, name, user, root, link, bins).await?);
     }
     let mut written = Vec::new();
     let mut scene = scene(plan.seed, &desks, &mut written).await?;
@@ -210,10 +201,7 @@ async fn drive(bins: &Bins, plan: &Plan, root: &std::path::Path, db: String) -> 
 
     // The server's view: a desk enrolled now, straight to the server.
     let fresh_link = crate::link::Link::start(server.addr.clone(), plan.seed).await?;
-    let fresh = Desk::new("D", "王参谋", root.join("D"), fresh_link, bins);
-    std::fs::create_dir_all(&fresh.dir)?;
-    enrol(&server, &fresh, &fresh.link.url).await?;
-    must(fresh.run(&["seed-demo"]).await?, "seed-demo")?;
+    let fresh = Desk::enrolled(&server, "D", "王参谋", root, fresh_link, bins).await?;
     must(fresh.run(&["sync", "--json"]).await?, "fresh sync")?;
 
     let mut outcome =
@@ -250,10 +238,7 @@ async fn join_late(
     must(a.run(&["import", "shelters", &path]).await?, "import")?;
     must(a.run(&["sync", "--json"]).await?, "push the import")?;
     let link = crate::link::Link::start(server.addr.clone(), rng.u64(..)).await?;
-    let late = Desk::new("E", "王参谋", root.join("E"), link, bins);
-    std::fs::create_dir_all(&late.dir)?;
-    enrol(server, &late, &late.link.url).await?;
-    must(late.run(&["seed-demo"]).await?, "seed-demo")?;
+    let late = Desk::enrolled(server, "E", "王参谋", root, link, bins).await?;
     if rng.u32(0..10) < 7 {
         let mut seen = late.link.watch();
         let after = Duration::from_millis(rng.u64(0..300));
@@ -335,18 +320,6 @@ struct Tally {
     kills: u32,
     restarts: u32,
     skews: u32,
-}
-
-async fn enrol(server: &Server, desk: &Desk, url: &str) -> Result<()> {
-    let code = server.admin(&["enrol-code", &desk.user], None).await?;
-    must(
-        desk.run(&[
-            "enrol", "--server", url, "--code", &code, "--label", &desk.name,
-        ])
-        .await?,
-        "enrol",
-    )?;
-    Ok(())
 }
 
 fn must(ran: Ran, what: &str) -> Result<String> {

@@ -102,6 +102,16 @@ impl Server {
         }
     }
 
+    /// A district user in a role, with the harness's password (never typed in).
+    pub async fn add_user(&self, name: &str, role: &str) -> Result<()> {
+        self.admin(
+            &["user", "add", name, "--role", role, "--password-stdin"],
+            Some("nemesis-口令-1\n"),
+        )
+        .await
+        .map(drop)
+    }
+
     /// An administration command (`user add`, `enrol-code`), its standard output.
     pub async fn admin(&self, args: &[&str], stdin: Option<&str>) -> Result<String> {
         let mut cmd = Command::new(&self.bins.server);
@@ -161,6 +171,32 @@ impl Desk {
             skew_s: 0,
             bins: bins.clone(),
         }
+    }
+
+    /// A new data folder `root/name`, enrolled with `server` as `user` through `link`, holding
+    /// the demo data (演示数据) as every desk of the runs does.
+    pub async fn enrolled(
+        server: &Server,
+        name: &str,
+        user: &str,
+        root: &Path,
+        link: Link,
+        bins: &Bins,
+    ) -> Result<Desk> {
+        let desk = Desk::new(name, user, root.join(name), link, bins);
+        std::fs::create_dir_all(&desk.dir)?;
+        let code = server.admin(&["enrol-code", user], None).await?;
+        let url = desk.link.url.clone();
+        for args in [
+            vec!["enrol", "--server", &url, "--code", &code, "--label", name],
+            vec!["seed-demo"],
+        ] {
+            let ran = desk.run(&args).await?;
+            if !ran.ok {
+                bail!("desk {name}: {}: {}", args[0], ran.stderr.trim());
+            }
+        }
+        Ok(desk)
     }
 
     pub fn db(&self) -> PathBuf {
