@@ -610,11 +610,6 @@ async fn folded(
     }
 }
 
-/// Rebuilds a decision from its draft's fields and the fold of its acts: its row, sheet
-/// history, acknowledgements, shelter places and ledger entries. `None` while its draft or its
-/// incident is not here yet (its acts are kept and folded when they come). With `local` (an
-/// act taken here), refuses when the fold now promises more of a depot's stock or a shelter's
-/// places than it has; what arrives from elsewhere is kept as the truth even when it does.
 /// Builds every decision whose writes are here but whose row is not (it waited for its
 /// incident); those whose incident is still missing wait on.
 pub(crate) async fn rebuild_waiting(conn: &mut Conn) -> Result<(), Error> {
@@ -635,6 +630,11 @@ pub(crate) async fn rebuild_waiting(conn: &mut Conn) -> Result<(), Error> {
     Ok(())
 }
 
+/// Rebuilds a decision from its draft's fields and the fold of its acts: its row, sheet
+/// history, acknowledgements, shelter places and ledger entries. `None` while its draft or its
+/// incident is not here yet (its acts are kept and folded when they come). With `local` (an
+/// act taken here), refuses when the fold now promises more of a depot's stock or a shelter's
+/// places than it has; what arrives from elsewhere is kept as the truth even when it does.
 pub(crate) async fn rebuild(
     conn: &mut Conn,
     id: EntityId,
