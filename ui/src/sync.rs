@@ -43,8 +43,8 @@ fn clock_words(ahead_ms: i64, l: Lang) -> String {
         ("慢", "behind")
     };
     match l {
-        Lang::Zh => format!("本机时钟比服务器{zh} {minutes} 分钟：请校准本机时间（比服务器快 5 分钟以上时记下的修改会被隔离，不生效）"),
-        Lang::En => format!("This desk's clock is {minutes} minutes {en} the server's: set it right (changes stamped more than 5 minutes ahead are quarantined, not applied)"),
+        Lang::Zh => format!("本机时钟比服务器{zh} {minutes} 分钟：请校准本机时间（比服务器快 5 分钟以上时记下的修改，上传前按服务器时间重新标记）"),
+        Lang::En => format!("This desk's clock is {minutes} minutes {en} the server's: set it right (changes stamped more than 5 minutes ahead are stamped again from the server's time before they are sent)"),
     }
 }
 
@@ -53,8 +53,8 @@ fn what_to_do(reason: &str, l: Lang) -> String {
     let code = reason.split(':').next().unwrap_or_default();
     match code {
         "quarantined" => l.t(
-            "处理：本机时钟过快。校准本机时间后重新修改。",
-            "To do: this desk's clock ran ahead. Set it right, then make the change again.",
+            "处理：本机时钟过快。校准本机时间后再同步，本机会按服务器时间重新标记并上传。",
+            "To do: this desk's clock ran ahead. Set it right and sync: the change is stamped again from the server's time and sent.",
         ),
         "role" | "author" => l.t(
             "处理：该用户无权做此修改。请由有权限的用户登录后重做。",
@@ -313,6 +313,12 @@ pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
                                         l.t("冲突 ", "conflicts "), r.conflicts)}</p>
                                     {(r.clock_ahead_ms.abs() > 60_000).then(|| view! {
                                         <p class="error" id="sync-clock">{clock_words(r.clock_ahead_ms, l)}</p>
+                                    })}
+                                    {(r.restamped > 0).then(|| view! {
+                                        <p class="error" id="sync-restamped">{format!("{} {} {}",
+                                            l.t("本机时钟曾快于服务器：", "This desk's clock ran ahead of the server's: "),
+                                            r.restamped,
+                                            l.t("条修改已按服务器时间重新标记并上传，未丢失。", "changes were stamped again from the server's time and sent: nothing lost."))}</p>
                                     })}
                                     {(r.renumbered > 0).then(|| view! {
                                         <p class="error" id="sync-rewound">{format!("{} {} {}",

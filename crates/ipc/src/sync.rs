@@ -63,6 +63,10 @@ pub struct SyncReport {
     /// time in flight included): a desk more than a minute off is told so.
     #[serde(default)]
     pub clock_ahead_ms: i64,
+    /// This desk's changes stamped again from the server's time this pass, before they were
+    /// sent, because its clock had run so far ahead that the server would have quarantined them.
+    #[serde(default)]
+    pub restamped: u64,
 }
 
 /// One version of a field in conflict.

@@ -41,6 +41,16 @@ impl Clock {
         self.last = Some(Stamp::observe(self.last.take(), seen));
     }
 
+    pub(crate) fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Sets the clock's memory back to `last`: only for stamps that never left this desk and
+    /// were all stamped again after it (`sync::restamp`).
+    pub(crate) fn rewind(&mut self, last: Stamp) {
+        self.last = Some(last);
+    }
+
     pub(crate) async fn save(&self, conn: &mut Conn) -> Result<(), Error> {
         if let Some(last) = &self.last {
             meta::set(conn, "hlc", &last.to_string()).await?;

@@ -197,6 +197,11 @@ impl<'c> Write<'c> {
         change_log::append(&mut self.tx, &self.actor, self.at_ms, entries).await
     }
 
+    /// This write's clock (the sync engine stamps waiting changes again with it).
+    pub(crate) fn clock(&mut self) -> &mut Clock {
+        &mut self.clock
+    }
+
     /// A stamp seen on a change from elsewhere: the clock never stamps behind it.
     pub(crate) fn observe(&mut self, seen: &Stamp) {
         self.clock.observe(seen);

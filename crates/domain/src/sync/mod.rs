@@ -7,6 +7,7 @@ pub mod change;
 pub mod fit;
 pub mod merge;
 pub mod policy;
+pub mod restamp;
 pub mod snapshot;
 pub mod stamp;
 pub mod upcast;

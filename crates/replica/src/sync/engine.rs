@@ -326,6 +326,7 @@ pub async fn sync_once_with(
         clock_ahead_ms: wall_clock_ms() - hello.server_time_ms as i64,
         ..SyncReport::default()
     };
+    report.restamped = super::restamp::ahead(store, hello.server_time_ms).await?;
     let base = client.credential().base_seq as i64;
     let mut batch = match store.meta_u64("link_batch").await? as i64 {
         0 => PUSH_BATCH,

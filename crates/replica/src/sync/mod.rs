@@ -5,6 +5,7 @@
 pub mod client;
 pub mod engine;
 pub mod record;
+mod restamp;
 mod snapshot;
 
 pub use client::{Client, Credential, SnapshotBody};
