@@ -44,6 +44,14 @@ pub enum Error {
         #[source]
         source: shapefile::Error,
     },
+    /// A record whose counts of parts or points need more bytes than the record holds (a
+    /// broken or truncated file): refused before anything is read or allocated for it.
+    #[error("{path} is a broken shapefile: record {record} {why}")]
+    ShapeRecord {
+        path: PathBuf,
+        record: usize,
+        why: String,
+    },
     #[error("the attribute table (.dbf) of {path} cannot be read")]
     Dbase {
         path: PathBuf,

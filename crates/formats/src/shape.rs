@@ -43,7 +43,18 @@ pub fn read(path: &Path) -> Result<Table, Error> {
         .enumerate()
         .map(|(i, k)| raw_names.get(i).cloned().unwrap_or_else(|| k.clone()))
         .collect();
-    let shapes = ShapeReader::from_path(path).map_err(shp_err)?;
+    let shp = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    if let Err((record, why)) = check_records(&shp) {
+        return Err(Error::ShapeRecord {
+            path: path.to_owned(),
+            record,
+            why,
+        });
+    }
+    let shapes = ShapeReader::new(std::io::Cursor::new(shp)).map_err(shp_err)?;
     let mut reader = shapefile::Reader::new(shapes, dbf);
     let mut rows = Vec::new();
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
@@ -64,6 +75,67 @@ pub fn read(path: &Path) -> Result<Table, Error> {
         headers,
         rows,
     })
+}
+
+/// Walks the .shp's records (after its 100-byte header: per record a big-endian number and
+/// length in 16-bit words, then the shape) and checks that each record fits in the file and
+/// that its counts of parts and points fit in the record. The shapefile crate sizes its
+/// buffers from those counts before it reads them, so a few broken bytes would have it reserve
+/// gigabytes (found by fuzzing: `fuzz/corpus/shapefile/regression-*`). Which record, and why,
+/// when one does not.
+fn check_records(shp: &[u8]) -> Result<(), (usize, String)> {
+    let i32_le = |at: usize| -> Option<i64> {
+        Some(i32::from_le_bytes(shp.get(at..at + 4)?.try_into().ok()?) as i64)
+    };
+    let mut at = 100;
+    let mut record = 0;
+    while at < shp.len() {
+        record += 1;
+        let Some(head) = shp.get(at..at + 8) else {
+            return Err((record, "is cut off in its header".into()));
+        };
+        let words = i32::from_be_bytes(head[4..8].try_into().expect("4 bytes")) as i64;
+        let len = words * 2;
+        let content = at + 8;
+        if len < 4 || content as i64 + len > shp.len() as i64 {
+            return Err((
+                record,
+                format!(
+                    "claims {len} bytes but the file has {} after it",
+                    shp.len() - content
+                ),
+            ));
+        }
+        let len = len as usize;
+        let shape = i32_le(content).expect("the record holds 4 bytes");
+        // Bytes before the parts and points, and bytes per part, by shape type: polylines and
+        // polygons (with Z or M) carry parts; multipoints none; multipatches a type per part.
+        let layout = match shape {
+            3 | 5 | 13 | 15 | 23 | 25 => Some((44, 4)),
+            31 => Some((44, 8)),
+            8 | 18 | 28 => Some((40, 0)),
+            _ => None,
+        };
+        if let Some((fixed, per_part)) = layout {
+            let counts = if per_part == 0 {
+                i32_le(content + 36).map(|points| (0, points))
+            } else {
+                i32_le(content + 36).zip(i32_le(content + 40))
+            };
+            let Some((parts, points)) = counts.filter(|_| len >= fixed) else {
+                return Err((record, format!("is {len} bytes, too short for its shape")));
+            };
+            if parts < 0 || points < 0 || fixed as i64 + parts * per_part + points * 16 > len as i64
+            {
+                return Err((
+                    record,
+                    format!("claims {parts} parts and {points} points in {len} bytes"),
+                ));
+            }
+        }
+        at = content + len;
+    }
+    Ok(())
 }
 
 /// The field names from the .dbf header (32-byte descriptors after the 32-byte lead, ended by

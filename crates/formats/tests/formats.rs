@@ -151,6 +151,38 @@ fn a_gbk_shapefile_of_roads_reads_with_and_without_cpg() {
     }
 }
 
+/// Found by fuzzing (`fuzz/corpus/shapefile/regression-oom-parts`): a record whose count of
+/// parts is broken had the shapefile crate reserve gigabytes before reading a byte of them.
+/// Now the file is refused, naming the record, and the good file beside it still reads.
+#[test]
+fn a_shapefile_record_claiming_more_parts_than_it_holds_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("roads.shp");
+    write_roads(&path);
+    let good = std::fs::read(&path).unwrap();
+    // The second record: after the 100-byte header and the first record (8 + its length).
+    let first_len = u32::from_be_bytes(good[104..108].try_into().unwrap()) as usize * 2;
+    let second = 100 + 8 + first_len;
+    for (parts, points) in [(0x7600_0000i32, 3i32), (-1, 3), (2, 1 << 30)] {
+        let mut bad = good.clone();
+        // num_parts and num_points sit 36 and 40 bytes into a polyline's content.
+        bad[second + 8 + 36..second + 8 + 40].copy_from_slice(&parts.to_le_bytes());
+        bad[second + 8 + 40..second + 8 + 44].copy_from_slice(&points.to_le_bytes());
+        std::fs::write(&path, &bad).unwrap();
+        let e = read(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("record 2") && e.contains(&format!("{parts} parts and {points} points")),
+            "{e}"
+        );
+    }
+    // A record cut off by the end of the file.
+    std::fs::write(&path, &good[..good.len() - 10]).unwrap();
+    let e = read(&path).unwrap_err().to_string();
+    assert!(e.contains("record 2") && e.contains("claims"), "{e}");
+    std::fs::write(&path, &good).unwrap();
+    assert_eq!(read(&path).unwrap().rows.len(), 2);
+}
+
 #[test]
 fn unreadable_files_say_why() {
     let dir = tempfile::tempdir().unwrap();
