@@ -43,4 +43,7 @@ step "tests: unit (the window's state in yitu-ui-state too), store, command line
 # --nocapture: the end-to-end test prints its figures (cold start, memory) and screenshot paths.
 cargo test --workspace --exclude yitu-ui -- --nocapture
 
+step "fuzz: a short run of each target from its seed corpus (scripts/fuzz.sh; crashes found before are in the corpus)"
+YITU_FUZZ_SMOKE=1 ./scripts/fuzz.sh
+
 step "done: all checks passed; screenshots in target/screenshots/"

@@ -13,7 +13,8 @@ mod file;
 mod geopackage;
 mod registry;
 mod srs;
-mod wkb;
+// Public for its fuzz target (fuzz/fuzz_targets/wkb.rs): pure, bytes in, a geometry or why not.
+pub mod wkb;
 
 pub use convert::{convert, Converted};
 pub use error::Error;

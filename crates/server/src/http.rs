@@ -105,6 +105,13 @@ fn unpack<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, E
     serde_json::from_slice(&json).map_err(|e| Error::BadRequest(format!("bad JSON: {e}")))
 }
 
+/// A push's body as the push handler reads it: decompressed as its `Content-Encoding` says (up
+/// to [`MAX_BODY`]), then its JSON, upcast when an older protocol sent it. Public so the fuzz
+/// target (`fuzz/fuzz_targets/wire.rs`) feeds it bytes without a server or a database.
+pub fn read_push_body(headers: &HeaderMap, body: &Bytes) -> Result<PushRequest, Error> {
+    read_push(&unpacked(headers, body)?)
+}
+
 /// A push of this protocol read directly; an older one through its upcasting steps.
 fn read_push(json: &[u8]) -> Result<PushRequest, Error> {
     #[derive(Deserialize)]
@@ -228,8 +235,7 @@ async fn push(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Error> {
     let device = device(&app, &headers).await?;
-    let json = unpacked(&headers, &whole(body)?)?;
-    let request = read_push(&json)?;
+    let request = read_push_body(&headers, &whole(body)?)?;
     let reply = app
         .store
         .push(&device, request.changes, (app.clock)())
