@@ -9,4 +9,4 @@ for p in python3 libsqlite3-mod-spatialite postgresql-15-postgis-3; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
     $SUDO apt-get update -qq; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p"; }
 done
-cargo run --release --quiet -p yitu-bench -- "$@"
+cargo run --release --quiet -p yitu-bench --bin yitu-bench -- "$@"
