@@ -82,6 +82,8 @@ pub async fn edits(bins: &Bins, edits: usize, cut_every_s: u64, loss: f64) -> Re
 pub enum Work {
     Edits(usize),
     Import(usize),
+    /// An import that desk B first syncs after it is all on the server.
+    LateImport(usize),
 }
 
 pub(crate) async fn pass(
@@ -99,7 +101,9 @@ pub(crate) async fn pass(
     for name in ["A", "B"] {
         let link = Link::start(server.addr.clone(), 7).await?;
         let desk = Desk::enrolled(&server, name, "王参谋", root.path(), link, bins).await?;
-        ok(desk.run(&["sync", "--json"]).await?)?;
+        if name == "A" || !matches!(work, Work::LateImport(_)) {
+            ok(desk.run(&["sync", "--json"]).await?)?;
+        }
         desks.push(desk);
     }
     let (a, b) = (&desks[0], &desks[1]);
@@ -112,7 +116,7 @@ pub(crate) async fn pass(
         .iter()
         .filter_map(|f| f["id"].as_str().map(str::to_owned))
         .collect();
-    if let Work::Import(n) = work {
+    if let Work::Import(n) | Work::LateImport(n) = work {
         let file = root.path().join("generated.geojson");
         std::fs::write(
             &file,
@@ -123,7 +127,7 @@ pub(crate) async fn pass(
     }
     let edits = match work {
         Work::Edits(n) => n,
-        Work::Import(_) => 0,
+        Work::Import(_) | Work::LateImport(_) => 0,
     };
     for i in 0..edits {
         let set = format!("manager=值班员{i}");
@@ -136,14 +140,24 @@ pub(crate) async fn pass(
         ])
         .await?)?;
     }
+    // A late desk's first sync is what is measured: A's link stays clean, and A pushes first.
+    let bad: Vec<&Desk> = match work {
+        Work::LateImport(_) => {
+            ok(a.run(&["sync", "--json"]).await?)?;
+            vec![b]
+        }
+        _ => desks.iter().collect(),
+    };
     for d in &desks {
         d.link.counts.delivered.store(0, Ordering::Relaxed);
-        if let Some(f) = &faults {
+    }
+    if let Some(f) = &faults {
+        for d in &bad {
             d.link.set(f.clone());
         }
     }
-    // The cutter: every link cut on the clock, whatever is under way.
-    let links: Vec<Link> = desks.iter().map(|d| d.link.clone()).collect();
+    // The cutter: every bad link cut on the clock, whatever is under way.
+    let links: Vec<Link> = bad.iter().map(|d| d.link.clone()).collect();
     let cutting = faults.is_some();
     let cutter = tokio::spawn(async move {
         loop {
@@ -230,19 +244,50 @@ fn ok(ran: crate::world::Ran) -> Result<String> {
     Ok(ran.stdout)
 }
 
+/// The bad link of [`import_through_cuts`].
+#[derive(Clone, Copy, Debug)]
+pub struct CutLink {
+    pub bytes_per_s: u64,
+    pub cut_every_s: u64,
+    /// Each chunk's delay, drawn between the two (ms).
+    pub delay_ms: (u64, u64),
+    /// The share of chunks lost (and retransmitted after a timeout, as TCP would).
+    pub loss: f64,
+}
+
 /// For the test: `rows` records imported on one desk, pushed and pulled through a link cut
-/// every `cut_every_s` seconds at `bytes_per_s`; whether both desks got there, and the pass.
+/// every `cut_every_s` seconds at `bytes_per_s`; whether both desks got there, the passes, the
+/// bytes delivered both ways and those that crossed a cut connection. With `late`, the second
+/// desk syncs for the first time only after the first has pushed everything: from 5,000 rows
+/// up that is a first sync from the server's snapshot.
 pub async fn import_through_cuts(
     bins: &Bins,
     rows: usize,
-    bytes_per_s: u64,
-    cut_every_s: u64,
-) -> Result<(bool, u32, u32)> {
+    link: CutLink,
+    late: bool,
+    give_up_s: u64,
+) -> Result<serde_json::Value> {
+    let CutLink {
+        bytes_per_s,
+        cut_every_s,
+        delay_ms,
+        loss,
+    } = link;
     let faults = Faults {
-        delay_ms: (50, 150),
+        delay_ms,
         bytes_per_s: Some(bytes_per_s),
+        loss,
         ..Faults::default()
     };
-    let p = pass(bins, Work::Import(rows), Some(faults), cut_every_s, 180).await?;
-    Ok((p.complete, p.passes, p.failed))
+    let work = if late {
+        Work::LateImport(rows)
+    } else {
+        Work::Import(rows)
+    };
+    let p = pass(bins, work, Some(faults), cut_every_s, give_up_s).await?;
+    Ok(serde_json::json!({
+        "rows": rows, "late": late, "complete": p.complete, "passes": p.passes,
+        "failed_passes": p.failed, "bytes": p.bytes, "wasted_bytes": p.wasted,
+        "cuts": p.cuts, "seconds": (p.seconds * 10.0).round() / 10.0,
+    }))
 }

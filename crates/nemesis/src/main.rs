@@ -64,8 +64,9 @@ enum Command {
         loss: f64,
     },
     /// ROWS generated shelters imported on one desk, pushed and pulled by another through a
-    /// link of BYTES_PER_S cut every CUT_EVERY seconds: prints whether both got there within
-    /// 180 s.
+    /// link of BYTES_PER_S cut every CUT_EVERY seconds: prints whether both got there before
+    /// GIVE_UP seconds, the passes and the bytes. With --late the other desk first syncs after the import is on the server (from
+    /// 5,000 rows, from the snapshot).
     Cuts {
         #[arg(long, default_value_t = 600)]
         rows: usize,
@@ -73,6 +74,19 @@ enum Command {
         bytes_per_s: u64,
         #[arg(long, default_value_t = 3)]
         cut_every: u64,
+        #[arg(long)]
+        late: bool,
+        /// Each chunk's delay in ms, at least and at most.
+        #[arg(long, default_value_t = 50)]
+        delay_min: u64,
+        #[arg(long, default_value_t = 150)]
+        delay_max: u64,
+        /// The share of chunks lost (0 to 1).
+        #[arg(long, default_value_t = 0.0)]
+        loss: f64,
+        /// Seconds after which the desks stop trying (the run then reports incomplete).
+        #[arg(long, default_value_t = 600)]
+        give_up: u64,
     },
     /// One command of a naive desk (the naive runs start these).
     #[command(hide = true)]
@@ -182,16 +196,23 @@ async fn main() -> Result<()> {
             rows,
             bytes_per_s,
             cut_every,
+            late,
+            delay_min,
+            delay_max,
+            loss,
+            give_up,
         } => {
             let bins = Bins::find()?;
-            let (complete, passes, failed) =
-                yitu_nemesis::lossy::import_through_cuts(&bins, rows, bytes_per_s, cut_every)
-                    .await?;
-            println!(
-                "{}",
-                serde_json::json!({"rows": rows, "complete": complete, "passes": passes, "failed_passes": failed})
-            );
-            if !complete {
+            let link = yitu_nemesis::lossy::CutLink {
+                bytes_per_s,
+                cut_every_s: cut_every,
+                delay_ms: (delay_min, delay_max),
+                loss,
+            };
+            let figures =
+                yitu_nemesis::lossy::import_through_cuts(&bins, rows, link, late, give_up).await?;
+            println!("{figures}");
+            if figures["complete"] != true {
                 std::process::exit(1);
             }
         }

@@ -113,3 +113,31 @@ fn changes_get_through_a_link_cut_every_few_seconds() {
         runs[0]
     );
 }
+
+#[test]
+fn a_first_sync_from_the_snapshot_gets_through_a_link_cut_every_few_seconds() {
+    // 5,100 records on the server; a new desk's first sync is a snapshot of some hundreds of
+    // kB at 64 kB/s, cut every 2 s: no request carries it whole, so each pass must go on
+    // from the bytes the last one kept.
+    let (ok, runs, err) = nemesis(&[
+        "cuts",
+        "--rows",
+        "5100",
+        "--bytes-per-s",
+        "64000",
+        "--cut-every",
+        "2",
+        "--late",
+    ]);
+    println!(
+        "{}",
+        runs.first().map(|r| r.to_string()).unwrap_or_default()
+    );
+    assert!(ok, "{err}");
+    assert_eq!(runs[0]["complete"], true);
+    assert!(
+        runs[0]["failed_passes"].as_u64().unwrap() > 0,
+        "{}",
+        runs[0]
+    );
+}

@@ -34,6 +34,9 @@ pub enum Error {
     /// A body over the limit on the wire, or once decompressed (a zstd bomb).
     #[error("the request body is over {mib} MiB (decompressed): send fewer changes at a time / 请求内容超过 {mib} MiB，请分批发送")]
     TooLarge { mib: usize },
+    /// A resumed snapshot download names a snapshot this instance no longer keeps.
+    #[error("snapshot {cursor} is no longer kept here: start the snapshot again / 快照 {cursor} 已不在服务器上，请重新下载")]
+    SnapshotGone { cursor: u64 },
     #[error("a change in the store cannot be read")]
     Corrupt(#[source] serde_json::Error),
     #[error("the operating system's random source failed: {0}")]
@@ -83,6 +86,7 @@ impl Error {
             Self::Unauthorized => "unauthorized",
             Self::BadRequest(_) => "bad_request",
             Self::TooLarge { .. } => "too_large",
+            Self::SnapshotGone { .. } => "snapshot_gone",
         }
     }
 }

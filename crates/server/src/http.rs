@@ -59,6 +59,7 @@ impl IntoResponse for Error {
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::SnapshotGone { .. } => StatusCode::CONFLICT,
             Error::UnknownUser(_) | Error::UnknownDevice(_) => StatusCode::NOT_FOUND,
             Error::UserExists(_) | Error::Url(_) | Error::Password(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -292,12 +293,16 @@ async fn pull(
     Ok(packed_json(json.as_bytes()))
 }
 
-/// `GET /v1/snapshot` takes no parameters; any given is refused rather than ignored, so a
-/// desktop that asks for something this server does not do (a later protocol's paging, say)
-/// hears so instead of reading a whole snapshot it did not ask for.
+/// `GET /v1/snapshot`: a new snapshot, or (`cursor` and `offset`, both) the rest of the one
+/// consistent with `cursor` from byte `offset` on, for a desk whose download was cut. Any other
+/// parameter is refused rather than ignored, so a desktop that asks for something this server
+/// does not do hears so instead of reading a whole snapshot it did not ask for.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SnapshotQuery {}
+struct SnapshotQuery {
+    cursor: Option<u64>,
+    offset: Option<u64>,
+}
 
 async fn snapshot(
     State(app): State<App>,
@@ -305,20 +310,35 @@ async fn snapshot(
     q: Result<Query<SnapshotQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Error> {
     device(&app, &headers).await?;
-    q.map_err(|e| Error::BadRequest(e.body_text()))?;
-    // Sent as it is compressed: the desktop starts applying before the last record is encoded.
-    let chunks = app.store.snapshot_chunks().await?;
-    let body = futures_util::stream::unfold(chunks, |mut chunks| async move {
-        chunks.recv().await.map(|chunk| (chunk, chunks))
-    });
-    Ok((
+    let Query(q) = q.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let head = |cursor: u64| {
         [
-            (header::CONTENT_TYPE, "application/x-ndjson"),
-            (header::CONTENT_ENCODING, "zstd"),
-        ],
-        axum::body::Body::from_stream(body),
-    )
-        .into_response())
+            (header::CONTENT_TYPE, "application/x-ndjson".to_owned()),
+            (header::CONTENT_ENCODING, "zstd".to_owned()),
+            (
+                header::HeaderName::from_static(yitu_domain::sync::wire::SNAPSHOT_CURSOR),
+                cursor.to_string(),
+            ),
+        ]
+    };
+    match (q.cursor, q.offset) {
+        (None, None) => {
+            // Sent as it is compressed: the desktop starts applying before the last record is
+            // encoded.
+            let (cursor, chunks) = app.store.snapshot_chunks().await?;
+            let body = futures_util::stream::unfold(chunks, |mut chunks| async move {
+                chunks.recv().await.map(|chunk| (chunk, chunks))
+            });
+            Ok((head(cursor), axum::body::Body::from_stream(body)).into_response())
+        }
+        (Some(cursor), Some(offset)) => {
+            let rest = app.store.kept_snapshot_from(cursor, offset)?;
+            Ok((head(cursor), rest).into_response())
+        }
+        _ => Err(Error::BadRequest(
+            "a resumed snapshot names both its cursor and the offset to go on from".into(),
+        )),
+    }
 }
 
 /// The district's users with their roles and password hashes, for the desks to log in offline.

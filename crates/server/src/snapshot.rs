@@ -49,25 +49,27 @@ impl Store {
     /// new one, sent as it is compressed (the desktop applies the first records while the last
     /// are still encoded) and kept. A fault while encoding ends the chunks with an error (the
     /// response is cut; a cut snapshot is refused by the desktop, unapplied).
-    pub async fn snapshot_chunks(&self) -> Result<mpsc::Receiver<Result<Vec<u8>, Error>>, Error> {
-        if let Some(bytes) = self.kept.fresh(self.head().await?) {
+    pub async fn snapshot_chunks(
+        &self,
+    ) -> Result<(u64, mpsc::Receiver<Result<Vec<u8>, Error>>), Error> {
+        if let Some((cursor, bytes)) = self.kept.fresh(self.head().await?) {
             let (tx, rx) = mpsc::channel(bytes.len() / CHUNK + 1);
             for chunk in bytes.chunks(CHUNK) {
                 // Room for every chunk was made above.
                 let _ = tx.try_send(Ok(chunk.to_vec()));
             }
-            return Ok(rx);
+            return Ok((cursor, rx));
         }
         let (fold, head) = self.fold().await?;
         let (tx, rx) = mpsc::channel(CHUNKS_AHEAD);
         let kept = self.kept.clone();
         tokio::task::spawn_blocking(move || {
             let sink = Chunks {
-                tx: tx.clone(),
+                tx: Some(tx.clone()),
                 buf: Vec::with_capacity(CHUNK),
                 whole: Vec::new(),
             };
-            match fold.encode(head, sink).and_then(Chunks::finish) {
+            match fold.encode(head, sink).map(Chunks::finish) {
                 Ok(whole) => kept.keep(head, whole),
                 Err(e) => {
                     tracing::warn!(error = %e, "snapshot cut short");
@@ -75,7 +77,30 @@ impl Store {
                 }
             }
         });
-        Ok(rx)
+        Ok((head, rx))
+    }
+
+    /// The rest, from byte `offset`, of the kept snapshot consistent with `cursor`: what a desk
+    /// whose download was cut asks for. Refused when this instance keeps another one now (the
+    /// desk starts again) or the offset is past its end.
+    pub fn kept_snapshot_from(&self, cursor: u64, offset: u64) -> Result<Vec<u8>, Error> {
+        let kept = self
+            .kept
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*kept {
+            Some((c, bytes)) if *c == cursor => bytes
+                .get(offset as usize..)
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| {
+                    Error::BadRequest(format!(
+                        "offset {offset} is past the end of snapshot {cursor} ({} bytes)",
+                        bytes.len()
+                    ))
+                }),
+            _ => Err(Error::SnapshotGone { cursor }),
+        }
     }
 
     /// Every change up to the log's head, folded, and that head. Read in one transaction, the
@@ -190,15 +215,16 @@ impl Store {
 type Cursored = (u64, Arc<[u8]>);
 
 impl KeptSnapshot {
-    /// The kept snapshot when the log's head is at most [`KEPT_WHILE`] changes past it.
-    fn fresh(&self, head: u64) -> Option<Arc<[u8]>> {
+    /// The kept snapshot and its cursor when the log's head is at most [`KEPT_WHILE`] changes
+    /// past it.
+    fn fresh(&self, head: u64) -> Option<Cursored> {
         let kept = self
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         match &*kept {
             Some((cursor, bytes)) if head >= *cursor && head - cursor <= KEPT_WHILE => {
-                Some(bytes.clone())
+                Some((*cursor, bytes.clone()))
             }
             _ => None,
         }
@@ -219,27 +245,32 @@ impl KeptSnapshot {
 /// Where a streamed snapshot's compressed bytes go: chunks sent as they fill, and the whole
 /// kept to be served again.
 struct Chunks {
-    tx: mpsc::Sender<Result<Vec<u8>, Error>>,
+    /// None once the desktop went away: the encoding goes on, so the snapshot is kept for the
+    /// desk to resume its download from where its link was cut.
+    tx: Option<mpsc::Sender<Result<Vec<u8>, Error>>>,
     buf: Vec<u8>,
     whole: Vec<u8>,
 }
 
 impl Chunks {
-    fn send(&mut self) -> std::io::Result<()> {
+    fn send(&mut self) {
         let full = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
         self.whole.extend_from_slice(&full);
-        self.tx
-            .blocking_send(Ok(full))
-            // The desktop went away: nothing is left to encode for.
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+        if self
+            .tx
+            .as_ref()
+            .is_some_and(|tx| tx.blocking_send(Ok(full)).is_err())
+        {
+            self.tx = None;
+        }
     }
 
     /// Sends what is left and gives the whole snapshot.
-    fn finish(mut self) -> Result<Vec<u8>, Error> {
+    fn finish(mut self) -> Vec<u8> {
         if !self.buf.is_empty() {
-            self.send().map_err(unencodable)?;
+            self.send();
         }
-        Ok(self.whole)
+        self.whole
     }
 }
 
@@ -247,7 +278,7 @@ impl Write for Chunks {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.buf.extend_from_slice(bytes);
         if self.buf.len() >= CHUNK {
-            self.send()?;
+            self.send();
         }
         Ok(bytes.len())
     }

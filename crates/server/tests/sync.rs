@@ -1477,6 +1477,78 @@ async fn a_malformed_snapshot_request_is_refused_and_changes_nothing() {
     assert_ne!(dump(&fresh.store).await, before);
 }
 
+/// A snapshot download cut midway goes on from where it was: the server serves the rest of
+/// the snapshot it names from any offset, refuses a snapshot it no longer keeps (409
+/// `snapshot_gone`, the desk starts again) and a resume that names half of what it needs; a
+/// desk that holds the first half in its part file and asks for the rest ends as one that got
+/// it whole. (`changes_get_through_a_link_cut_every_few_seconds`' late desk does it over a
+/// link really cut.)
+#[tokio::test]
+async fn a_cut_snapshot_download_goes_on_from_where_it_was() {
+    let d = district(Backend::Sqlite).await;
+    let fresh = Replica::enrol(&d.server, "李技术").await;
+    let credential = fresh.client.credential().clone();
+    let http = reqwest::Client::new();
+    let get = |query: String| {
+        http.get(format!("{}/v1/snapshot{query}", d.server.url))
+            .header(
+                "authorization",
+                format!("Bearer {}.{}", credential.device, credential.token),
+            )
+            .send()
+    };
+    let first = get(String::new()).await.unwrap();
+    assert_eq!(first.status().as_u16(), 200);
+    let cursor: u64 = first.headers()[yitu_domain::sync::wire::SNAPSHOT_CURSOR]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(cursor, d.server.store.change_count().await.unwrap());
+    let whole = first.bytes().await.unwrap();
+    for offset in [0, 10, whole.len() / 2, whole.len()] {
+        let rest = get(format!("?cursor={cursor}&offset={offset}"))
+            .await
+            .unwrap();
+        assert_eq!(rest.status().as_u16(), 200);
+        assert_eq!(rest.bytes().await.unwrap(), whole[offset..]);
+    }
+    for (query, status, code) in [
+        (
+            format!("?cursor={}&offset=0", cursor + 1),
+            409,
+            "snapshot_gone",
+        ),
+        (
+            format!("?cursor={cursor}&offset={}", whole.len() + 1),
+            400,
+            "bad_request",
+        ),
+        (format!("?cursor={cursor}"), 400, "bad_request"),
+    ] {
+        let refused = get(query.clone()).await.unwrap();
+        assert_eq!(refused.status().as_u16(), status, "{query}");
+        let body: serde_json::Value =
+            serde_json::from_slice(&refused.bytes().await.unwrap()).unwrap();
+        assert_eq!(body["code"], code, "{query}: {body}");
+    }
+
+    // The desk's side: half in its part file, the rest asked for, applied as one.
+    let part = fresh._dir.path().join("snapshot.part");
+    std::fs::write(&part, &whole[..whole.len() / 2]).unwrap();
+    let (named, body) = fresh
+        .client
+        .snapshot_into(&part, Some(cursor))
+        .await
+        .unwrap();
+    assert_eq!(named, Some(cursor));
+    fresh.store.apply_snapshot_from(body).await.unwrap();
+    assert_eq!(std::fs::read(&part).unwrap(), whole);
+    let whole_desk = Replica::enrol(&d.server, "李技术").await;
+    whole_desk.store.apply_snapshot(&whole).await.unwrap();
+    assert_eq!(dump(&fresh.store).await, dump(&whole_desk.store).await);
+}
+
 /// The server over HTTPS with a self-signed certificate made here: a desktop given the
 /// certificate as its CA enrols and syncs; one that does not trust it is refused before any
 /// credential is kept; a missing or wrong certificate file is named in the error.

@@ -10,8 +10,14 @@ use serde::{Deserialize, Serialize};
 ///
 /// - 1: hello, enrol, push, pull.
 /// - 2: `GET /v1/snapshot` and hello's `head`; pushes unchanged (a version-1 push is read as is).
-pub const PROTOCOL: u32 = 2;
+/// - 3: a snapshot names its cursor ([`SNAPSHOT_CURSOR`]) and a cut download goes on from where
+///   it was (`GET /v1/snapshot?cursor=C&offset=N`).
+pub const PROTOCOL: u32 = 3;
 pub const MIN_PROTOCOL: u32 = 1;
+
+/// The response header naming the cursor a snapshot (`GET /v1/snapshot`) is consistent with: a
+/// desk whose download was cut asks for the rest of that one (`?cursor=C&offset=N`).
+pub const SNAPSHOT_CURSOR: &str = "x-yitu-snapshot-cursor";
 
 /// The header that carries the device credential: `Bearer DEVICE.TOKEN`.
 pub const AUTHORIZATION: &str = "authorization";

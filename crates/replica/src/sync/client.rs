@@ -265,37 +265,82 @@ impl Client {
     }
 
     /// The server's snapshot as it arrives, for `Store::apply_snapshot_from` to apply while the
-    /// rest is still coming: a reader of the body fed by a task that receives it. A transport
-    /// failure midway reads as [`Error::Unreachable`], as when the request fails outright.
-    pub async fn snapshot_body(&self) -> Result<SnapshotBody, Error> {
+    /// rest is still coming: a reader of the body fed by a task that receives it, and the
+    /// cursor the snapshot is consistent with. Every chunk is appended to `part` before it is
+    /// read, so a download the link cut can go on from there: with `resume` (the cursor of the
+    /// snapshot `part` holds the start of), the reader gives what `part` holds and then the rest
+    /// the server sends from there. A transport failure midway reads as
+    /// [`Error::Unreachable`], as when the request fails outright; a server that no longer keeps
+    /// that snapshot answers 409 `snapshot_gone`.
+    pub async fn snapshot_into(
+        &self,
+        part: &Path,
+        resume: Option<u64>,
+    ) -> Result<(Option<u64>, SnapshotBody), Error> {
         let server = self.credential.server.clone();
+        let unreachable = |source| Error::Unreachable {
+            url: server.clone(),
+            source,
+        };
+        let part_err = |source| Error::DataDir {
+            path: part.to_owned(),
+            source,
+        };
+        let held = match resume {
+            Some(_) => std::fs::metadata(part).map_err(part_err)?.len(),
+            None => 0,
+        };
+        let path = match resume {
+            Some(cursor) => format!("/v1/snapshot?cursor={cursor}&offset={held}"),
+            None => "/v1/snapshot".to_owned(),
+        };
+        let request = self.http.get(self.url(&path));
         let mut response = self
-            .auth(self.http.get(self.url("/v1/snapshot")))
+            .auth(request)
             .timeout(Duration::from_secs(600))
             .send()
             .await
-            .map_err(|source| Error::Unreachable {
-                url: server.clone(),
-                source,
-            })?;
+            .map_err(unreachable)?;
         let status = response.status();
         if !status.is_success() {
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|source| Error::Unreachable {
-                    url: server.clone(),
-                    source,
-                })?;
+            let bytes = response.bytes().await.map_err(unreachable)?;
             return Err(refusal(status, &bytes));
         }
+        // None from a server before protocol 3: its snapshot cannot be resumed (what arrives
+        // is still kept, and thrown away at the next pass).
+        let cursor = response
+            .headers()
+            .get(yitu_domain::sync::wire::SNAPSHOT_CURSOR)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(resume.is_some())
+            .truncate(resume.is_none())
+            .open(part)
+            .map_err(part_err)?;
+        let before = match resume {
+            Some(_) => std::fs::read(part).map_err(part_err)?,
+            None => Vec::new(),
+        };
         // Unbounded: the body is a few megabytes compressed even for a large district, and the
         // task must never wait on the reader's thread.
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        if !before.is_empty() {
+            let _ = tx.send(Ok(before));
+        }
+        let part = part.to_owned();
         tokio::spawn(async move {
+            use std::io::Write;
             loop {
                 let next = match response.chunk().await {
-                    Ok(Some(bytes)) => Ok(bytes.to_vec()),
+                    Ok(Some(bytes)) => match file.write_all(&bytes) {
+                        Ok(()) => Ok(bytes.to_vec()),
+                        Err(source) => Err(Error::DataDir {
+                            path: part.clone(),
+                            source,
+                        }),
+                    },
                     Ok(None) => return,
                     Err(source) => Err(Error::Unreachable {
                         url: server.clone(),
@@ -309,11 +354,14 @@ impl Client {
                 }
             }
         });
-        Ok(SnapshotBody {
-            chunks: rx,
-            chunk: Vec::new(),
-            at: 0,
-        })
+        Ok((
+            cursor,
+            SnapshotBody {
+                chunks: rx,
+                chunk: Vec::new(),
+                at: 0,
+            },
+        ))
     }
 
     /// The district's users with their roles and password hashes; none from a server that does
@@ -386,7 +434,7 @@ async fn send<B: Serialize, T: DeserializeOwned>(
 }
 
 /// The server's `{code, message}` (errors are plain JSON), or the bare status.
-/// A snapshot's body as it arrives ([`Client::snapshot_body`]); read on a blocking thread.
+/// A snapshot's body as it arrives ([`Client::snapshot_into`]); read on a blocking thread.
 pub struct SnapshotBody {
     chunks: tokio::sync::mpsc::UnboundedReceiver<Result<Vec<u8>, Error>>,
     chunk: Vec<u8>,

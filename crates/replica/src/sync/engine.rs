@@ -59,6 +59,15 @@ impl Store {
         meta::get_u64(&mut conn, key).await
     }
 
+    /// Sets one of the sync engine's own facts, in a write of its own.
+    async fn set_meta(&self, key: &str, value: &str) -> Result<(), Error> {
+        let mut w = self
+            .write_from(Origin::Bookkeeping, "", wall_clock_ms())
+            .await?;
+        meta::set(w.conn(), key, value).await?;
+        w.commit().await
+    }
+
     /// Applies one pulled page and moves the cursor, in one transaction: a crash between pages
     /// re-pulls the page, and applying a change twice changes nothing.
     pub async fn apply_page(
@@ -299,6 +308,37 @@ async fn apply_change(conn: &mut Conn, change: &Change) -> Result<(), Error> {
     Ok(())
 }
 
+/// A first sync's snapshot, downloaded into `snapshot.part` beside the database as it is
+/// applied. A link cut midway leaves what arrived there (and its cursor in meta
+/// `snapshot_part`), and the next pass asks for the rest only: on a link cut every few seconds
+/// a snapshot of 100,000 records, a few megabytes, never arrived whole in one request. Once
+/// applied, or refused as not a snapshot, the part is removed.
+async fn first_snapshot(store: &Store, client: &Client) -> Result<u64, Error> {
+    let part = store.path().with_file_name("snapshot.part");
+    let held = store.meta_u64("snapshot_part").await?;
+    let resume = (held > 0 && part.exists()).then_some(held);
+    let (cursor, body) = match client.snapshot_into(&part, resume).await {
+        Err(Error::Server { code, .. }) if code == "snapshot_gone" => {
+            tracing::info!(
+                "the snapshot this desk had begun is gone from the server: starting again"
+            );
+            client.snapshot_into(&part, None).await?
+        }
+        other => other?,
+    };
+    if cursor != resume {
+        store
+            .set_meta("snapshot_part", &cursor.unwrap_or(0).to_string())
+            .await?;
+    }
+    let applied = store.apply_snapshot_from(body).await;
+    if !matches!(applied, Err(Error::Unreachable { .. })) {
+        let _ = std::fs::remove_file(&part);
+        store.set_meta("snapshot_part", "0").await?;
+    }
+    applied
+}
+
 /// One pass: hello, push every pending change (in batches), pull every page after the cursor
 /// (from a snapshot first when this desktop has pulled nothing and the server holds at least
 /// [`SNAPSHOT_FROM`] changes).
@@ -396,9 +436,7 @@ pub async fn sync_once_with(
     }
     let mut cursor = store.meta_u64("sync_cursor").await?;
     if cursor == 0 && hello.head >= snapshot_from {
-        report.pulled += store
-            .apply_snapshot_from(client.snapshot_body().await?)
-            .await?;
+        report.pulled += first_snapshot(store, client).await?;
         cursor = store.meta_u64("sync_cursor").await?;
     }
     // After a rewind, this desk's own changes come back too and are applied like any other
