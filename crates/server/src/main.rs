@@ -217,9 +217,14 @@ async fn run() -> Result<()> {
             println!("{code}");
         }
         Command::EnrolAttempts => {
-            for (at_ms, label, enrolled) in store.enrol_attempts().await? {
-                let outcome = if enrolled { "enrolled" } else { "refused" };
-                println!("{at_ms}\t{label}\t{outcome}");
+            for a in store.enrol_attempts().await? {
+                let outcome = match (a.enrolled, a.limited) {
+                    (true, _) => "enrolled",
+                    (false, true) => "paused",
+                    (false, false) => "wrong-code",
+                };
+                let peer = a.peer.as_deref().unwrap_or("-");
+                println!("{}\t{peer}\t{}\t{outcome}", a.at_ms, a.label);
             }
         }
         Command::Device {

@@ -64,6 +64,20 @@ pub struct Page {
     pub more: bool,
 }
 
+/// One enrolment attempt as the server kept it (`yitu-server enrol-attempts`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolAttempt {
+    pub at_ms: i64,
+    /// The label the desk gave.
+    pub label: String,
+    pub enrolled: bool,
+    /// The address it came from, where the server knew it.
+    pub peer: Option<String>,
+    /// Refused by the limit on wrong codes (for everyone, or for its address) before its code
+    /// was looked at.
+    pub limited: bool,
+}
+
 impl Store {
     /// Opens `sqlite://FILE` (created if missing) or `postgres://…` and runs the migrations.
     pub async fn open(url: &str) -> Result<Self, Error> {
@@ -399,17 +413,21 @@ impl Store {
     }
 
     /// Every enrolment attempt, oldest first: (time, label, enrolled).
-    pub async fn enrol_attempts(&self) -> Result<Vec<(i64, String, bool)>, Error> {
-        let rows = sqlx::query("SELECT at_ms, label, enrolled FROM enrol_attempt ORDER BY at_ms")
-            .fetch_all(&self.pool)
-            .await?;
+    pub async fn enrol_attempts(&self) -> Result<Vec<EnrolAttempt>, Error> {
+        let rows = sqlx::query(
+            "SELECT at_ms, label, enrolled, peer, limited FROM enrol_attempt ORDER BY at_ms",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
-                Ok((
-                    r.try_get::<i64, _>(0)?,
-                    r.try_get::<String, _>(1)?,
-                    r.try_get::<i64, _>(2)? != 0,
-                ))
+                Ok(EnrolAttempt {
+                    at_ms: r.try_get(0)?,
+                    label: r.try_get(1)?,
+                    enrolled: r.try_get::<i64, _>(2)? != 0,
+                    peer: r.try_get(3)?,
+                    limited: r.try_get::<i64, _>(4)? != 0,
+                })
             })
             .collect()
     }

@@ -46,7 +46,7 @@ async fn guessing(backend: Backend) {
     );
     assert!(attempts[before..]
         .iter()
-        .all(|(_, label, ok)| label == "猜码" && !ok));
+        .all(|a| a.label == "猜码" && !a.enrolled));
     // The enrolled desks go on syncing.
     d.replicas[0].sync().await;
     // The right code was not used up: past the window it enrols.

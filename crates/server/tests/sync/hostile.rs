@@ -484,7 +484,21 @@ async fn guessing_from_one_address(backend: Backend, tls: bool) {
     // Every attempt kept.
     let attempts = store.enrol_attempts().await.unwrap();
     assert_eq!(attempts.len(), 2 * ENROL_FAILURES + 3);
-    assert_eq!(attempts.iter().filter(|a| a.2).count(), 1);
+    assert_eq!(attempts.iter().filter(|a| a.enrolled).count(), 1);
+    // Each kept with the address it came from, and whether the pause refused it unread.
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a.peer.as_deref().is_some_and(|p| p.starts_with("127.0.0."))),
+        "{attempts:?}"
+    );
+    assert!(
+        attempts
+            .iter()
+            .any(|a| a.peer.as_deref() != Some("127.0.0.1")),
+        "{attempts:?}"
+    );
+    assert!(attempts.iter().any(|a| a.limited), "{attempts:?}");
     task.abort();
 }
 
