@@ -192,10 +192,14 @@ async fn device(app: &App, headers: &HeaderMap) -> Result<crate::store::Device, 
 }
 
 async fn hello(State(app): State<App>, headers: HeaderMap) -> Result<Response, Error> {
-    let device = if headers.contains_key(header::AUTHORIZATION) {
-        Some(Store::status(&device(&app, &headers).await?))
+    let (device, users) = if headers.contains_key(header::AUTHORIZATION) {
+        let device = Store::status(&device(&app, &headers).await?);
+        (
+            Some(device),
+            Some(UsersReply::version(&app.store.users().await?)),
+        )
     } else {
-        None
+        (None, None)
     };
     Ok(packed(&Hello {
         protocol: PROTOCOL,
@@ -203,6 +207,7 @@ async fn hello(State(app): State<App>, headers: HeaderMap) -> Result<Response, E
         server_time_ms: (app.clock)().max(0) as u64,
         head: app.store.head().await?,
         device,
+        users,
     }))
 }
 

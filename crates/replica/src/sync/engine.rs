@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use yitu_domain::sync::snapshot::SnapshotHead;
-use yitu_domain::sync::wire::Pulled;
+use yitu_domain::sync::wire::{Pulled, UsersReply};
 use yitu_domain::sync::{Change, Op};
 
 /// Changes per push request at most, and per pulled page twice as many. A pass starts from
@@ -467,9 +467,19 @@ pub async fn sync_once_with(
         w.commit().await?;
     }
     // The district's users after the changes: a user removed or given another role on the
-    // server is so here from this pass on.
-    if let Some(users) = client.users().await? {
-        store.apply_users(&users, wall_clock_ms()).await?;
+    // server is so here from this pass on. Asked for only when the hello names a version this
+    // desk has not applied (or names none: a server from before).
+    let held = {
+        let mut conn = store.pool.acquire().await?;
+        meta::get(&mut conn, "users_version").await?
+    };
+    if hello.users.is_none() || hello.users != held {
+        if let Some(users) = client.users().await? {
+            store.apply_users(&users, wall_clock_ms()).await?;
+            store
+                .set_meta("users_version", &UsersReply::version(&users))
+                .await?;
+        }
     }
     let mut w = store
         .write_from(Origin::Bookkeeping, "", wall_clock_ms())
