@@ -242,10 +242,9 @@ async fn push(
 ) -> Result<Response, Error> {
     let device = device(&app, &headers).await?;
     let request = read_push_body(&headers, &whole(body)?)?;
-    let reply = app
-        .store
-        .push(&device, request.changes, (app.clock)())
-        .await?;
+    let now = (app.clock)();
+    let mut reply = app.store.push(&device, request.changes, now).await?;
+    reply.server_time_ms = Some(now.max(0) as u64);
     // New desktops should not wait for the fold of what was just pushed.
     app.store.refresh_snapshot_later();
     Ok(packed(&reply))
@@ -294,7 +293,11 @@ async fn pull(
             "{{\"server_seq\":{server_seq},\"device\":{device},\"change\":{body}}}"
         ));
     }
-    json.push_str(&format!("],\"cursor\":{cursor},\"more\":{}}}", page.more));
+    let users = UsersReply::version(&app.store.users().await?);
+    json.push_str(&format!(
+        "],\"cursor\":{cursor},\"more\":{},\"users\":\"{users}\"}}",
+        page.more
+    ));
     Ok(packed_json(json.as_bytes()))
 }
 

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 /// - 1: hello, enrol, push, pull.
 /// - 2: `GET /v1/snapshot` and hello's `head`; pushes unchanged (a version-1 push is read as is).
 /// - 3: a snapshot names its cursor ([`SNAPSHOT_CURSOR`]) and a cut download goes on from where
-///   it was (`GET /v1/snapshot?cursor=C&offset=N`).
+///   it was (`GET /v1/snapshot?cursor=C&offset=N`); push replies carry the server's time and
+///   pull pages the users' version, so a pass needs no hello but now and then.
 pub const PROTOCOL: u32 = 3;
 pub const MIN_PROTOCOL: u32 = 1;
 
@@ -80,6 +81,10 @@ pub struct PushReply {
     pub rejected: Vec<Rejection>,
     /// The last sequence the server holds from this device.
     pub last_seq: u64,
+    /// The server's clock when it answered (protocol 3): what a desk that skipped the hello
+    /// learns the server's time from (absent from servers before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +103,10 @@ pub struct PullReply {
     /// The cursor to ask from next (the last server sequence in this page).
     pub cursor: u64,
     pub more: bool,
+    /// The version of the district's users (protocol 3, [`UsersReply::version`]), so a desk
+    /// that skipped the hello knows whether to ask for them (absent from servers before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

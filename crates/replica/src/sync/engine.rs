@@ -339,11 +339,32 @@ async fn first_snapshot(store: &Store, client: &Client) -> Result<u64, Error> {
     applied
 }
 
-/// One pass: hello, push every pending change (in batches), pull every page after the cursor
-/// (from a snapshot first when this desktop has pulled nothing and the server holds at least
-/// [`SNAPSHOT_FROM`] changes).
+/// How long a desk goes on without a hello once it has one: the server's time comes back with
+/// every push reply and the users' version with every pull page, so a pass is a push and a
+/// pull, one exchange fewer on a link where each takes seconds. A desk at cursor 0 (which must
+/// know the server's head to take a snapshot), one whose clock went back since, or one that
+/// has not said hello for this long says hello first.
+const HELLO_EVERY_MS: i64 = 10 * 60 * 1000;
+
+/// One pass: hello (now and then, [`HELLO_EVERY_MS`]), push every pending change (in
+/// batches), pull every page after the cursor (from a snapshot first when this desktop has
+/// pulled nothing and the server holds at least [`SNAPSHOT_FROM`] changes), then the
+/// district's users when their version changed.
 pub async fn sync_once(store: &Store, client: &Client) -> Result<SyncReport, Error> {
     sync_once_with(store, client, SNAPSHOT_FROM).await
+}
+
+/// The server's clock minus this desk's, as last learned, and when the last hello was (wall
+/// ms): what a pass without a hello goes on.
+async fn known_server_clock(store: &Store) -> Result<(Option<i64>, i64), Error> {
+    let mut conn = store.pool.acquire().await?;
+    let offset = meta::get(&mut conn, "server_offset_ms")
+        .await?
+        .and_then(|v| v.parse().ok());
+    Ok((
+        offset,
+        meta::get_u64(&mut conn, "hello_at_ms").await? as i64,
+    ))
 }
 
 /// [`sync_once`] with the snapshot threshold given (`u64::MAX`: never a snapshot; 1: whenever
@@ -353,20 +374,37 @@ pub async fn sync_once_with(
     client: &Client,
     snapshot_from: u64,
 ) -> Result<SyncReport, Error> {
-    let hello = client.hello().await?;
-    if hello.min_protocol > yitu_domain::sync::wire::PROTOCOL {
-        return Err(Error::Sync(format!(
-            "the server needs protocol {} or later; this desktop speaks {}: update it",
-            hello.min_protocol,
-            yitu_domain::sync::wire::PROTOCOL
-        )));
-    }
+    let started = wall_clock_ms();
+    let (offset, hello_at) = known_server_clock(store).await?;
+    let recent = (0..HELLO_EVERY_MS).contains(&(started - hello_at));
+    let (hello, server_ms) = match offset {
+        Some(offset) if recent && store.meta_u64("sync_cursor").await? > 0 => {
+            (None, (started + offset).max(0) as u64)
+        }
+        _ => {
+            let h = client.hello().await?;
+            if h.min_protocol > yitu_domain::sync::wire::PROTOCOL {
+                return Err(Error::Sync(format!(
+                    "the server needs protocol {} or later; this desktop speaks {}: update it",
+                    h.min_protocol,
+                    yitu_domain::sync::wire::PROTOCOL
+                )));
+            }
+            store.set_meta("hello_at_ms", &started.to_string()).await?;
+            learn_server_clock(store, h.server_time_ms).await?;
+            let server_ms = h.server_time_ms;
+            (Some(h), server_ms)
+        }
+    };
     let mut report = SyncReport {
-        server_time_ms: hello.server_time_ms,
-        clock_ahead_ms: wall_clock_ms() - hello.server_time_ms as i64,
+        server_time_ms: server_ms,
+        clock_ahead_ms: started - server_ms as i64,
         ..SyncReport::default()
     };
-    report.restamped = super::restamp::ahead(store, hello.server_time_ms).await?;
+    report.restamped = super::restamp::ahead(store, server_ms).await?;
+    // The users' version the server named last this pass (hello, then each pull page).
+    let mut users_version = hello.as_ref().and_then(|h| h.users.clone());
+    let mut restamped_in_pass = false;
     let base = client.credential().base_seq as i64;
     let mut batch = match store.meta_u64("link_batch").await? as i64 {
         0 => PUSH_BATCH,
@@ -414,6 +452,10 @@ pub async fn sync_once_with(
             tracing::warn!(renumbered = report.renumbered, "this desk was rewound (restored or copied); its waiting changes are numbered again");
             continue;
         }
+        if let Some(t) = reply.server_time_ms {
+            report.server_time_ms = t;
+            report.clock_ahead_ms = wall_clock_ms() - t as i64;
+        }
         for r in &reply.rejected {
             if r.code == "gap" {
                 // Not recorded by the server: sent again next pass once the gap is understood.
@@ -425,6 +467,16 @@ pub async fn sync_once_with(
         }
         w.commit().await?;
         report.accepted += reply.accepted.len() as u64;
+        if let Some(t) = reply.server_time_ms {
+            learn_server_clock(store, t).await?;
+            // Quarantined because the clock this pass went on had moved since it was learned
+            // (the desk's was changed): stamped again from the time the server just gave, and
+            // sent again in this pass (once).
+            if !restamped_in_pass && reply.rejected.iter().any(|r| r.code == "quarantined") {
+                restamped_in_pass = true;
+                report.restamped += super::restamp::ahead(store, t).await?;
+            }
+        }
         report.rejected.extend(reply.rejected);
         if gap {
             return Err(Error::Sync(format!(
@@ -435,7 +487,8 @@ pub async fn sync_once_with(
         }
     }
     let mut cursor = store.meta_u64("sync_cursor").await?;
-    if cursor == 0 && hello.head >= snapshot_from {
+    let head = hello.as_ref().map_or(0, |h| h.head);
+    if cursor == 0 && head >= snapshot_from {
         report.pulled += first_snapshot(store, client).await?;
         cursor = store.meta_u64("sync_cursor").await?;
     }
@@ -455,6 +508,9 @@ pub async fn sync_once_with(
         batch = (batch * 2).min(PUSH_BATCH);
         report.pulled += store.apply_page(own, &page.changes, page.cursor).await?;
         cursor = page.cursor;
+        if page.users.is_some() {
+            users_version = page.users;
+        }
         if !page.more {
             break;
         }
@@ -467,13 +523,13 @@ pub async fn sync_once_with(
         w.commit().await?;
     }
     // The district's users after the changes: a user removed or given another role on the
-    // server is so here from this pass on. Asked for only when the hello names a version this
-    // desk has not applied (or names none: a server from before).
+    // server is so here from this pass on. Asked for only when the server named a version this
+    // desk has not applied (or named none: a server from before).
     let held = {
         let mut conn = store.pool.acquire().await?;
         meta::get(&mut conn, "users_version").await?
     };
-    if hello.users.is_none() || hello.users != held {
+    if users_version.is_none() || users_version != held {
         if let Some(users) = client.users().await? {
             store.apply_users(&users, wall_clock_ms()).await?;
             store
@@ -491,6 +547,14 @@ pub async fn sync_once_with(
     report.pending = store.pending_count().await?;
     report.conflicts = store.conflicts().await?.len() as u64;
     Ok(report)
+}
+
+/// Keeps the server's clock minus this desk's, from a time the server just gave.
+async fn learn_server_clock(store: &Store, server_ms: u64) -> Result<(), Error> {
+    let offset = server_ms as i64 - wall_clock_ms();
+    store
+        .set_meta("server_offset_ms", &offset.to_string())
+        .await
 }
 
 /// A request that did not get through the link: the next one is a quarter of its size. Kept
