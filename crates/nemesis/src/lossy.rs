@@ -177,7 +177,7 @@ pub(crate) async fn pass(
     // applying a page counts nothing in its report, yet kept the page).
     let mut head = 0u64;
     let late = |started: Instant| started.elapsed().as_secs() > give_up_s;
-    for _ in 0..400 {
+    for _ in 0..5_000 {
         if late(started) {
             break;
         }
@@ -197,7 +197,7 @@ pub(crate) async fn pass(
         }
     }
     let late = |started: Instant| started.elapsed().as_secs() > give_up_s;
-    for _ in 0..400 {
+    for _ in 0..5_000 {
         if late(started) {
             break;
         }

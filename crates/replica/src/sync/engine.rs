@@ -377,8 +377,11 @@ pub async fn sync_once_with(
     let started = wall_clock_ms();
     let (offset, hello_at) = known_server_clock(store).await?;
     let recent = (0..HELLO_EVERY_MS).contains(&(started - hello_at));
+    // A desk at cursor 0 needs the head to choose the snapshot, unless it is already part way
+    // through one (on a link cut every few seconds, a hello would take half of each window).
+    let resuming = store.meta_u64("snapshot_part").await? > 0;
     let (hello, server_ms) = match offset {
-        Some(offset) if recent && store.meta_u64("sync_cursor").await? > 0 => {
+        Some(offset) if recent && (store.meta_u64("sync_cursor").await? > 0 || resuming) => {
             (None, (started + offset).max(0) as u64)
         }
         _ => {
@@ -488,7 +491,7 @@ pub async fn sync_once_with(
     }
     let mut cursor = store.meta_u64("sync_cursor").await?;
     let head = hello.as_ref().map_or(0, |h| h.head);
-    if cursor == 0 && head >= snapshot_from {
+    if cursor == 0 && (head >= snapshot_from || resuming) {
         report.pulled += first_snapshot(store, client).await?;
         cursor = store.meta_u64("sync_cursor").await?;
     }
