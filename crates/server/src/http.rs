@@ -295,8 +295,9 @@ async fn pull(
     }
     let users = UsersReply::version(&app.store.users().await?);
     json.push_str(&format!(
-        "],\"cursor\":{cursor},\"more\":{},\"users\":\"{users}\"}}",
-        page.more
+        "],\"cursor\":{cursor},\"more\":{},\"users\":\"{users}\",\"server_time_ms\":{}}}",
+        page.more,
+        (app.clock)().max(0)
     ));
     Ok(packed_json(json.as_bytes()))
 }

@@ -107,6 +107,10 @@ pub struct PullReply {
     /// that skipped the hello knows whether to ask for them (absent from servers before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<String>,
+    /// The server's clock when it answered (protocol 3), as in a push reply: a pass that only
+    /// pulls still learns how far off the desk's clock is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -503,6 +503,8 @@ pub async fn sync_once_with(
     } else {
         client.credential().device.as_str()
     };
+    // The server's time on the last page: a pass that only pulls learns the clock from it.
+    let mut pulled_at = None;
     loop {
         let page = match client.pull(cursor, (2 * batch) as u32, take_back).await {
             Ok(page) => page,
@@ -514,9 +516,15 @@ pub async fn sync_once_with(
         if page.users.is_some() {
             users_version = page.users;
         }
+        pulled_at = page.server_time_ms.or(pulled_at);
         if !page.more {
             break;
         }
+    }
+    if let Some(t) = pulled_at {
+        report.server_time_ms = t;
+        report.clock_ahead_ms = wall_clock_ms() - t as i64;
+        learn_server_clock(store, t).await?;
     }
     if take_back {
         let mut w = store

@@ -145,3 +145,33 @@ async fn a_change_quarantined_at_the_push_is_stamped_again_and_taken_in_the_same
     assert_eq!(b.record(shelter.id()).await["capacity"], 1234);
     assert_eq!(a.record(shelter.id()).await["capacity"], 1234);
 }
+
+/// How far the server's clock runs behind the desks' in the next test, in ms (changed midway,
+/// as when the desk's clock is set right).
+static BEHIND_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn behind_as_set() -> i64 {
+    yitu_server::http::now_ms() - BEHIND_MS.load(Ordering::SeqCst)
+}
+
+/// A pass with no hello (the desk said one a moment ago) and nothing to push still learns how
+/// far off its clock is, from the pull page: once the clock is right the warning goes at the
+/// next pass, not ten minutes later.
+#[tokio::test]
+async fn a_pass_that_only_pulls_sees_the_clock_set_right() {
+    let db = Db::new(Backend::Sqlite).await;
+    BEHIND_MS.store(10 * 60 * 1000, Ordering::SeqCst);
+    let server = Server::start_with_clock(&db, behind_as_set).await;
+    server
+        .store
+        .add_user("王参谋", Role::Staff, now())
+        .await
+        .unwrap();
+    let r = Replica::enrol(&server, "王参谋").await;
+    let first = r.sync().await;
+    assert!((first.clock_ahead_ms - 600_000).abs() < 5_000, "{first:?}");
+    BEHIND_MS.store(0, Ordering::SeqCst);
+    let second = r.sync().await;
+    assert_eq!(second.pushed, 0);
+    assert!(second.clock_ahead_ms.abs() < 5_000, "{second:?}");
+}
