@@ -192,14 +192,10 @@ async fn device(app: &App, headers: &HeaderMap) -> Result<crate::store::Device, 
 }
 
 async fn hello(State(app): State<App>, headers: HeaderMap) -> Result<Response, Error> {
-    let (device, users) = if headers.contains_key(header::AUTHORIZATION) {
-        let device = Store::status(&device(&app, &headers).await?);
-        (
-            Some(device),
-            Some(UsersReply::version(&app.store.users().await?)),
-        )
+    let device = if headers.contains_key(header::AUTHORIZATION) {
+        Some(Store::status(&device(&app, &headers).await?))
     } else {
-        (None, None)
+        None
     };
     Ok(packed(&Hello {
         protocol: PROTOCOL,
@@ -207,7 +203,6 @@ async fn hello(State(app): State<App>, headers: HeaderMap) -> Result<Response, E
         server_time_ms: (app.clock)().max(0) as u64,
         head: app.store.head().await?,
         device,
-        users,
     }))
 }
 
@@ -293,12 +288,13 @@ async fn pull(
             "{{\"server_seq\":{server_seq},\"device\":{device},\"change\":{body}}}"
         ));
     }
-    let users = UsersReply::version(&app.store.users().await?);
-    json.push_str(&format!(
-        "],\"cursor\":{cursor},\"more\":{},\"users\":\"{users}\",\"server_time_ms\":{}}}",
-        page.more,
-        (app.clock)().max(0)
-    ));
+    json.push_str(&format!("],\"cursor\":{cursor},\"more\":{}", page.more));
+    // The users' version on the last page only: a desk asks for the users after its pages.
+    if !page.more {
+        let users = UsersReply::version(&app.store.users().await?);
+        json.push_str(&format!(",\"users\":\"{users}\""));
+    }
+    json.push_str(&format!(",\"server_time_ms\":{}}}", (app.clock)().max(0)));
     Ok(packed_json(json.as_bytes()))
 }
 

@@ -37,11 +37,6 @@ pub struct Hello {
     /// from it (the device pushes from the next one).
     #[serde(default)]
     pub device: Option<DeviceStatus>,
-    /// With a credential: the version of the district's users ([`UsersReply::version`]). A desk
-    /// that holds that version already skips `GET /v1/users` this pass (one round trip fewer
-    /// on a link where each takes seconds); absent from servers before, whose desks always ask.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,8 +98,8 @@ pub struct PullReply {
     /// The cursor to ask from next (the last server sequence in this page).
     pub cursor: u64,
     pub more: bool,
-    /// The version of the district's users (protocol 3, [`UsersReply::version`]), so a desk
-    /// that skipped the hello knows whether to ask for them (absent from servers before).
+    /// On the last page (`more` false): the version of the district's users (protocol 3,
+    /// [`UsersReply::version`]), so a desk knows whether to ask for them (absent before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<String>,
     /// The server's clock when it answered (protocol 3), as in a push reply: a pass that only

@@ -393,8 +393,12 @@ pub async fn sync_once_with(
                     yitu_domain::sync::wire::PROTOCOL
                 )));
             }
-            store.set_meta("hello_at_ms", &started.to_string()).await?;
-            learn_server_clock(store, h.server_time_ms).await?;
+            let mut w = store
+                .write_from(Origin::Bookkeeping, "", wall_clock_ms())
+                .await?;
+            meta::set(w.conn(), "hello_at_ms", &started.to_string()).await?;
+            learn_server_clock(w.conn(), h.server_time_ms).await?;
+            w.commit().await?;
             let server_ms = h.server_time_ms;
             (Some(h), server_ms)
         }
@@ -405,8 +409,8 @@ pub async fn sync_once_with(
         ..SyncReport::default()
     };
     report.restamped = super::restamp::ahead(store, server_ms).await?;
-    // The users' version the server named last this pass (hello, then each pull page).
-    let mut users_version = hello.as_ref().and_then(|h| h.users.clone());
+    // The users' version the server named on the last pull page of this pass.
+    let mut users_version = None;
     let mut restamped_in_pass = false;
     let base = client.credential().base_seq as i64;
     let mut batch = match store.meta_u64("link_batch").await? as i64 {
@@ -458,6 +462,7 @@ pub async fn sync_once_with(
         if let Some(t) = reply.server_time_ms {
             report.server_time_ms = t;
             report.clock_ahead_ms = wall_clock_ms() - t as i64;
+            learn_server_clock(w.conn(), t).await?;
         }
         for r in &reply.rejected {
             if r.code == "gap" {
@@ -471,7 +476,6 @@ pub async fn sync_once_with(
         w.commit().await?;
         report.accepted += reply.accepted.len() as u64;
         if let Some(t) = reply.server_time_ms {
-            learn_server_clock(store, t).await?;
             // Quarantined because the clock this pass went on had moved since it was learned
             // (the desk's was changed): stamped again from the time the server just gave, and
             // sent again in this pass (once).
@@ -524,7 +528,6 @@ pub async fn sync_once_with(
     if let Some(t) = pulled_at {
         report.server_time_ms = t;
         report.clock_ahead_ms = wall_clock_ms() - t as i64;
-        learn_server_clock(store, t).await?;
     }
     if take_back {
         let mut w = store
@@ -553,6 +556,9 @@ pub async fn sync_once_with(
         .await?;
     meta::set(w.conn(), "last_sync_ms", &wall_clock_ms().to_string()).await?;
     meta::set(w.conn(), "link_batch", &batch.to_string()).await?;
+    if let Some(t) = pulled_at {
+        learn_server_clock(w.conn(), t).await?;
+    }
     w.commit().await?;
     report.cursor = cursor;
     report.pending = store.pending_count().await?;
@@ -560,12 +566,11 @@ pub async fn sync_once_with(
     Ok(report)
 }
 
-/// Keeps the server's clock minus this desk's, from a time the server just gave.
-async fn learn_server_clock(store: &Store, server_ms: u64) -> Result<(), Error> {
+/// Keeps the server's clock minus this desk's, from a time the server just gave, in the write
+/// the pass makes anyway at that point.
+async fn learn_server_clock(conn: &mut Conn, server_ms: u64) -> Result<(), Error> {
     let offset = server_ms as i64 - wall_clock_ms();
-    store
-        .set_meta("server_offset_ms", &offset.to_string())
-        .await
+    meta::set(conn, "server_offset_ms", &offset.to_string()).await
 }
 
 /// A request that did not get through the link: the next one is a quarter of its size. Kept

@@ -114,12 +114,18 @@ async fn own_untaken(conn: &mut Conn) -> Result<Vec<(i64, String, bool)>, Error>
 }
 
 /// Whether a change of this desk the server has not taken is stamped at or past `bound`, or
-/// was quarantined.
+/// was quarantined: one query, asked every pass.
 async fn any_own_ahead(conn: &mut Conn, bound: &str) -> Result<bool, Error> {
-    Ok(own_untaken(conn)
-        .await?
-        .iter()
-        .any(|(_, stamp, quarantined)| *quarantined || stamp.as_str() >= bound))
+    let any: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM outbox
+         WHERE seq > (SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE outcome = 'accepted')
+           AND ((outcome IS NULL AND stamp >= ?) OR outcome LIKE 'quarantined%')
+         LIMIT 1",
+    )
+    .bind(bound)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(any.is_some())
 }
 
 /// The newest stamp this desk holds below `bound` (what the server could have admitted):
