@@ -299,7 +299,9 @@ async fn pull(
 }
 
 /// `GET /v1/snapshot`: a new snapshot, or (`cursor` and `offset`, both) the rest of the one
-/// consistent with `cursor` from byte `offset` on, for a desk whose download was cut. Any other
+/// consistent with `cursor` from byte `offset` on, for a desk whose download was cut, at most
+/// `length` bytes of it when asked (protocol 4), with the whole snapshot's size in
+/// [`SNAPSHOT_SIZE`](yitu_domain::sync::wire::SNAPSHOT_SIZE). Any other
 /// parameter is refused rather than ignored, so a desktop that asks for something this server
 /// does not do hears so instead of reading a whole snapshot it did not ask for.
 #[derive(Deserialize)]
@@ -307,6 +309,7 @@ async fn pull(
 struct SnapshotQuery {
     cursor: Option<u64>,
     offset: Option<u64>,
+    length: Option<u64>,
 }
 
 async fn snapshot(
@@ -327,7 +330,7 @@ async fn snapshot(
         ]
     };
     match (q.cursor, q.offset) {
-        (None, None) => {
+        (None, None) if q.length.is_none() => {
             // Sent as it is compressed: the desktop starts applying before the last record is
             // encoded.
             let (cursor, chunks) = app.store.snapshot_chunks().await?;
@@ -337,11 +340,20 @@ async fn snapshot(
             Ok((head(cursor), axum::body::Body::from_stream(body)).into_response())
         }
         (Some(cursor), Some(offset)) => {
-            let rest = app.store.kept_snapshot_from(cursor, offset)?;
-            Ok((head(cursor), rest).into_response())
+            if q.length == Some(0) {
+                return Err(Error::BadRequest(
+                    "a snapshot range's length is at least one byte".into(),
+                ));
+            }
+            let (rest, size) = app.store.kept_snapshot_from(cursor, offset, q.length)?;
+            let size = (
+                header::HeaderName::from_static(yitu_domain::sync::wire::SNAPSHOT_SIZE),
+                size.to_string(),
+            );
+            Ok((head(cursor), [size], rest).into_response())
         }
         _ => Err(Error::BadRequest(
-            "a resumed snapshot names both its cursor and the offset to go on from".into(),
+            "a resumed snapshot names both its cursor and the offset to go on from (and a length only with them)".into(),
         )),
     }
 }

@@ -80,10 +80,16 @@ impl Store {
         Ok((head, rx))
     }
 
-    /// The rest, from byte `offset`, of the kept snapshot consistent with `cursor`: what a desk
-    /// whose download was cut asks for. Refused when this instance keeps another one now (the
-    /// desk starts again) or the offset is past its end.
-    pub fn kept_snapshot_from(&self, cursor: u64, offset: u64) -> Result<Vec<u8>, Error> {
+    /// The rest, from byte `offset`, of the kept snapshot consistent with `cursor` (at most
+    /// `length` bytes of it), and the whole snapshot's size: what a desk whose download was cut
+    /// asks for. Refused when this instance keeps another one now (the desk starts again) or
+    /// the offset is past its end.
+    pub fn kept_snapshot_from(
+        &self,
+        cursor: u64,
+        offset: u64,
+        length: Option<u64>,
+    ) -> Result<(Vec<u8>, u64), Error> {
         let kept = self
             .kept
             .0
@@ -92,7 +98,10 @@ impl Store {
         match &*kept {
             Some((c, bytes)) if *c == cursor => bytes
                 .get(offset as usize..)
-                .map(<[u8]>::to_vec)
+                .map(|rest| {
+                    let n = length.map_or(rest.len(), |l| rest.len().min(l as usize));
+                    (rest[..n].to_vec(), bytes.len() as u64)
+                })
                 .ok_or_else(|| {
                     Error::BadRequest(format!(
                         "offset {offset} is past the end of snapshot {cursor} ({} bytes)",

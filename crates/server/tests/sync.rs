@@ -1513,7 +1513,28 @@ async fn a_cut_snapshot_download_goes_on_from_where_it_was() {
         assert_eq!(rest.status().as_u16(), 200);
         assert_eq!(rest.bytes().await.unwrap(), whole[offset..]);
     }
+    // Bounded ranges (protocol 4): the slice asked for, the whole size named, the last one
+    // short.
+    for (offset, length) in [(0, 1), (10, 100), (whole.len() - 5, 100)] {
+        let range = get(format!("?cursor={cursor}&offset={offset}&length={length}"))
+            .await
+            .unwrap();
+        assert_eq!(range.status().as_u16(), 200);
+        let size = range.headers()[yitu_domain::sync::wire::SNAPSHOT_SIZE]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(size, whole.len().to_string());
+        let end = (offset + length).min(whole.len());
+        assert_eq!(range.bytes().await.unwrap(), whole[offset..end]);
+    }
     for (query, status, code) in [
+        (
+            format!("?cursor={cursor}&offset=0&length=0"),
+            400,
+            "bad_request",
+        ),
+        ("?length=100".to_owned(), 400, "bad_request"),
         (
             format!("?cursor={}&offset=0", cursor + 1),
             409,
@@ -1547,6 +1568,44 @@ async fn a_cut_snapshot_download_goes_on_from_where_it_was() {
     let whole_desk = Replica::enrol(&d.server, "李技术").await;
     whole_desk.store.apply_snapshot(&whole).await.unwrap();
     assert_eq!(dump(&fresh.store).await, dump(&whole_desk.store).await);
+
+    // In ranges: a tenth in the part file, then ranges of a seventh appended until it is whole.
+    let ranged = Replica::enrol(&d.server, "李技术").await;
+    let part = ranged._dir.path().join("snapshot.part");
+    std::fs::write(&part, &whole[..whole.len() / 10]).unwrap();
+    let step = (whole.len() / 7).max(1) as u64;
+    let mut ranges = 0;
+    loop {
+        let held = std::fs::metadata(&part).unwrap().len();
+        let size = ranged
+            .client
+            .snapshot_range(&part, cursor, held, step)
+            .await
+            .unwrap();
+        ranges += 1;
+        assert_eq!(size, whole.len() as u64);
+        if std::fs::metadata(&part).unwrap().len() >= size {
+            break;
+        }
+        assert!(ranges < 20, "the ranges never reached the end");
+    }
+    assert!(ranges >= 7, "{ranges} ranges");
+    assert_eq!(std::fs::read(&part).unwrap(), whole);
+    let err = ranged
+        .client
+        .snapshot_range(&part, cursor + 1, 0, step)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, yitu_replica::Error::Server { code, .. } if code == "snapshot_gone"),
+        "{err}"
+    );
+    ranged
+        .store
+        .apply_snapshot_from(std::fs::File::open(&part).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(dump(&ranged.store).await, dump(&whole_desk.store).await);
 }
 
 /// The server over HTTPS with a self-signed certificate made here: a desktop given the

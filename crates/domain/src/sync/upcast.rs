@@ -34,7 +34,8 @@ pub fn push(mut body: Value) -> Result<PushRequest, Error> {
 }
 
 /// Rewrites a push body of `version` into `version + 1`. 1 → 2 added the snapshot and hello's
-/// `head`; a push reads the same, so there is nothing to rewrite yet. The next change of the
+/// `head`; a push reads the same, so there is nothing to rewrite yet (nor from 2 to 3, which
+/// added fields to replies, or 3 to 4, snapshot ranges). The next change of the
 /// push body adds its arm here: `match version { 2 => rename(body, …), _ => {} }`.
 fn push_step(version: u32, body: &mut Value) {
     debug_assert!(version >= MIN_PROTOCOL && body.is_object());

@@ -13,12 +13,19 @@ use serde::{Deserialize, Serialize};
 /// - 3: a snapshot names its cursor ([`SNAPSHOT_CURSOR`]) and a cut download goes on from where
 ///   it was (`GET /v1/snapshot?cursor=C&offset=N`); push replies carry the server's time and
 ///   pull pages the users' version, so a pass needs no hello but now and then.
-pub const PROTOCOL: u32 = 3;
+/// - 4: a resumed snapshot is asked for in bounded ranges (`&length=L`), its whole size named
+///   in [`SNAPSHOT_SIZE`]: on a link cut every few seconds, what the server sent after the
+///   cut is lost, so a desk asks for no more than it expects to get through.
+pub const PROTOCOL: u32 = 4;
 pub const MIN_PROTOCOL: u32 = 1;
 
 /// The response header naming the cursor a snapshot (`GET /v1/snapshot`) is consistent with: a
 /// desk whose download was cut asks for the rest of that one (`?cursor=C&offset=N`).
 pub const SNAPSHOT_CURSOR: &str = "x-yitu-snapshot-cursor";
+
+/// The response header naming a kept snapshot's whole size in bytes, on a range of it (protocol
+/// 4): the desk knows from it when its part file holds the whole.
+pub const SNAPSHOT_SIZE: &str = "x-yitu-snapshot-size";
 
 /// The header that carries the device credential: `Bearer DEVICE.TOKEN`.
 pub const AUTHORIZATION: &str = "authorization";

@@ -364,6 +364,56 @@ impl Client {
         ))
     }
 
+    /// Bytes `offset .. offset + length` of the kept snapshot consistent with `cursor`, appended
+    /// to `part` as they arrive (protocol 4), and the whole snapshot's size. `part` must hold
+    /// exactly `offset` bytes. A cut midway keeps what arrived and reads as
+    /// [`Error::Unreachable`]; a server that no longer keeps that snapshot answers 409
+    /// `snapshot_gone`.
+    pub async fn snapshot_range(
+        &self,
+        part: &Path,
+        cursor: u64,
+        offset: u64,
+        length: u64,
+    ) -> Result<u64, Error> {
+        use std::io::Write;
+        let unreachable = |source| Error::Unreachable {
+            url: self.credential.server.clone(),
+            source,
+        };
+        let part_err = |source| Error::DataDir {
+            path: part.to_owned(),
+            source,
+        };
+        let path = format!("/v1/snapshot?cursor={cursor}&offset={offset}&length={length}");
+        let mut response = self
+            .auth(self.http.get(self.url(&path)))
+            .timeout(Duration::from_secs(600))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let status = response.status();
+        if !status.is_success() {
+            let bytes = response.bytes().await.map_err(unreachable)?;
+            return Err(refusal(status, &bytes));
+        }
+        let size = response
+            .headers()
+            .get(yitu_domain::sync::wire::SNAPSHOT_SIZE)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+            .ok_or_else(|| {
+                Error::Sync("the server sent a snapshot range without its size".into())
+            })?;
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(part)
+            .map_err(part_err)?;
+        while let Some(bytes) = response.chunk().await.map_err(unreachable)? {
+            file.write_all(&bytes).map_err(part_err)?;
+        }
+        Ok(size)
+    }
+
     /// The district's users with their roles and password hashes; none from a server that does
     /// not serve them (one from before `GET /v1/users`: it answers 404), whose desks keep the
     /// users they have.

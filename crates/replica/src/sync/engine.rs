@@ -13,6 +13,7 @@ use crate::table::{
 use crate::write::{Origin, Write};
 use crate::{Error, Store};
 use std::collections::BTreeSet;
+use std::path::Path;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use yitu_domain::sync::snapshot::SnapshotHead;
@@ -311,16 +312,38 @@ async fn apply_change(conn: &mut Conn, change: &Change) -> Result<(), Error> {
 /// A first sync's snapshot, downloaded into `snapshot.part` beside the database as it is
 /// applied. A link cut midway leaves what arrived there (and its cursor in meta
 /// `snapshot_part`), and the next pass asks for the rest only: on a link cut every few seconds
-/// a snapshot of 100,000 records, a few megabytes, never arrived whole in one request. Once
-/// applied, or refused as not a snapshot, the part is removed.
+/// a snapshot of 100,000 records, a few megabytes, never arrived whole in one request. From a
+/// server of protocol 4 the rest comes in bounded ranges (sized like push batches,
+/// [`snapshot_rest`]), applied once the part is whole. Once applied, or refused as not a
+/// snapshot, the part is removed.
 async fn first_snapshot(store: &Store, client: &Client) -> Result<u64, Error> {
     let part = store.path().with_file_name("snapshot.part");
     let held = store.meta_u64("snapshot_part").await?;
     let resume = (held > 0 && part.exists()).then_some(held);
-    let (cursor, body) = match client.snapshot_into(&part, resume).await {
-        Err(Error::Server { code, .. }) if code == "snapshot_gone" => {
+    let ranged = store.meta_u64("server_protocol").await? >= 4;
+    let started = match resume {
+        Some(cursor) if ranged => match snapshot_rest(store, client, &part, cursor).await {
+            // The whole snapshot is in the part file.
+            Ok(()) => {
+                let file = std::fs::File::open(&part).map_err(|source| Error::DataDir {
+                    path: part.clone(),
+                    source,
+                })?;
+                let applied = store.apply_snapshot_from(file).await;
+                return finish_snapshot(store, &part, applied).await;
+            }
+            Err(e) => Err(e),
+        },
+        _ => client.snapshot_into(&part, resume).await,
+    };
+    let (cursor, body) = match started {
+        // Gone (the server restarted), or a part the server's copy cannot continue.
+        Err(Error::Server { code, .. })
+            if code == "snapshot_gone" || (resume.is_some() && code == "bad_request") =>
+        {
             tracing::info!(
-                "the snapshot this desk had begun is gone from the server: starting again"
+                code,
+                "the snapshot this desk had begun cannot go on from the server: starting again"
             );
             client.snapshot_into(&part, None).await?
         }
@@ -332,11 +355,70 @@ async fn first_snapshot(store: &Store, client: &Client) -> Result<u64, Error> {
             .await?;
     }
     let applied = store.apply_snapshot_from(body).await;
+    finish_snapshot(store, &part, applied).await
+}
+
+/// Removes the part file once its snapshot is applied or refused as not one; a cut keeps it.
+async fn finish_snapshot(
+    store: &Store,
+    part: &Path,
+    applied: Result<u64, Error>,
+) -> Result<u64, Error> {
     if !matches!(applied, Err(Error::Unreachable { .. })) {
-        let _ = std::fs::remove_file(&part);
+        let _ = std::fs::remove_file(part);
         store.set_meta("snapshot_part", "0").await?;
     }
     applied
+}
+
+/// Snapshot range sizes, bytes: where a pass starts (meta `snapshot_range` keeps the size that
+/// last went through), the least, and the most.
+const SNAPSHOT_RANGE: u64 = 256 * 1024;
+const MIN_RANGE: u64 = 8 * 1024;
+const MAX_RANGE: u64 = 4 * 1024 * 1024;
+
+/// The rest of the snapshot `part` holds the start of, asked for range by range until it is
+/// whole. A range that went through doubles the next; one the link cut keeps what arrived and
+/// the next pass asks for a quarter of it: whatever the server sent after a cut is lost on the
+/// way, so on a link cut every few seconds a desk asks for about what gets through between
+/// cuts, where the whole rest (protocol 3) lost everything in flight at each cut.
+async fn snapshot_rest(
+    store: &Store,
+    client: &Client,
+    part: &Path,
+    cursor: u64,
+) -> Result<(), Error> {
+    let mut range = match store.meta_u64("snapshot_range").await? {
+        0 => SNAPSHOT_RANGE,
+        n => n.clamp(MIN_RANGE, MAX_RANGE),
+    };
+    let held = || {
+        std::fs::metadata(part)
+            .map(|m| m.len())
+            .map_err(|source| Error::DataDir {
+                path: part.to_owned(),
+                source,
+            })
+    };
+    loop {
+        match client.snapshot_range(part, cursor, held()?, range).await {
+            Ok(size) if held()? >= size => {
+                store
+                    .set_meta("snapshot_range", &(range * 2).min(MAX_RANGE).to_string())
+                    .await?;
+                return Ok(());
+            }
+            Ok(_) => range = (range * 2).min(MAX_RANGE),
+            Err(e @ Error::Unreachable { .. }) => {
+                let smaller = (range / 4).max(MIN_RANGE);
+                if let Err(why) = store.set_meta("snapshot_range", &smaller.to_string()).await {
+                    tracing::warn!(%why, "the smaller snapshot range could not be kept");
+                }
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// How long a desk goes on without a hello once it has one: the server's time comes back with
@@ -397,6 +479,8 @@ pub async fn sync_once_with(
                 .write_from(Origin::Bookkeeping, "", wall_clock_ms())
                 .await?;
             meta::set(w.conn(), "hello_at_ms", &started.to_string()).await?;
+            // What a pass that skips the hello may ask of this server (snapshot ranges: 4).
+            meta::set(w.conn(), "server_protocol", &h.protocol.to_string()).await?;
             learn_server_clock(w.conn(), h.server_time_ms).await?;
             w.commit().await?;
             let server_ms = h.server_time_ms;
