@@ -25,7 +25,14 @@ impl BeijingTime {
         (year, month, day): (i32, u32, u32),
         (hour, minute, second): (u32, u32, u32),
     ) -> Result<Self, Error> {
-        let t = Self { year, month, day, hour, minute, second };
+        let t = Self {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+        };
         let ok = (1..=12).contains(&month)
             && day >= 1
             && day <= days_in_month(year, month)
@@ -35,7 +42,10 @@ impl BeijingTime {
         if ok {
             Ok(t)
         } else {
-            Err(Error::BadTime { what, text: t.to_string() })
+            Err(Error::BadTime {
+                what,
+                text: t.to_string(),
+            })
         }
     }
 
@@ -124,9 +134,17 @@ mod tests {
             // 1970-01-01 08:00 Beijing is the epoch itself.
             ((1970, 1, 1), (8, 0, 0), 0),
             // 2000-03-01 00:00 Beijing = 2000-02-29 16:00Z; 2000-02-29 00:00Z is day 11_016.
-            ((2000, 3, 1), (0, 0, 0), (11_016 * 86_400 + 16 * 3_600) * 1_000),
+            (
+                (2000, 3, 1),
+                (0, 0, 0),
+                (11_016 * 86_400 + 16 * 3_600) * 1_000,
+            ),
             // 2024-07-15 14:30:15 Beijing = 06:30:15Z on day 19_919.
-            ((2024, 7, 15), (14, 30, 15), (19_919 * 86_400 + 6 * 3_600 + 30 * 60 + 15) * 1_000),
+            (
+                (2024, 7, 15),
+                (14, 30, 15),
+                (19_919 * 86_400 + 6 * 3_600 + 30 * 60 + 15) * 1_000,
+            ),
         ];
         for (date, time, utc) in cases {
             let t = BeijingTime::new("test", date, time).unwrap();
@@ -145,7 +163,10 @@ mod tests {
             ((2024, 1, 1), (0, 60, 0)),
             ((2024, 1, 0), (0, 0, 0)),
         ] {
-            assert!(BeijingTime::new("test", date, time).is_err(), "{date:?} {time:?}");
+            assert!(
+                BeijingTime::new("test", date, time).is_err(),
+                "{date:?} {time:?}"
+            );
         }
         assert!(BeijingTime::new("test", (2024, 2, 29), (23, 59, 59)).is_ok());
     }

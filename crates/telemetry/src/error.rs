@@ -7,7 +7,11 @@ pub enum Error {
     #[error("不是 SL 651 帧: 应以 7E 7E (HEX/BCD) 或 01 (ASCII) 开始, 收到 {found}")]
     NotAFrame { found: String },
     #[error("报文不完整: {what} 需要 {needed} 字节, 只有 {had} 字节 (连接中断或分段未收齐)")]
-    Truncated { what: &'static str, needed: usize, had: usize },
+    Truncated {
+        what: &'static str,
+        needed: usize,
+        had: usize,
+    },
     #[error("帧校验错误 (CRC): 按报文计算为 {computed:04X}, 帧内为 {found:04X}; 检查信道干扰或遥测站的报文设置")]
     Crc { computed: u16, found: u16 },
     #[error("帧长度错误: 长度字段为 {declared} 字节, 实际 {actual} 字节")]
@@ -53,7 +57,11 @@ pub enum Error {
 
     // --- encoding ---
     #[error("要素 {code} 的值 {value} 超出 {digits} 位数字可表示的范围")]
-    ValueOutOfRange { code: String, value: f64, digits: u8 },
+    ValueOutOfRange {
+        code: String,
+        value: f64,
+        digits: u8,
+    },
     #[error("正文 {len} 字节, 超过 SL 651 长度字段的上限 4095")]
     BodyTooLong { len: usize },
     #[error("{element} 不是 SL 651 要素, 无法编码")]
@@ -72,5 +80,8 @@ pub enum Error {
     #[error("设备报文的观测时间 {text} 超出合理范围 ({why})")]
     TimeOutOfRange { text: String, why: &'static str },
     #[error("设备报文中没有 {device} 的任何测值字段 ({expected})")]
-    NoValues { device: &'static str, expected: String },
+    NoValues {
+        device: &'static str,
+        expected: String,
+    },
 }

@@ -224,7 +224,14 @@ mod tests {
             assert_eq!(Element::from_code(&e.code()), Some(e), "{}", e.code());
             assert!(!e.label().is_empty() && !e.unit().is_empty());
         }
-        for bad in ["rain.period.0", "rain.period.05", "rain.period.+5", "gnss.w", "", "rain"] {
+        for bad in [
+            "rain.period.0",
+            "rain.period.05",
+            "rain.period.+5",
+            "gnss.w",
+            "",
+            "rain",
+        ] {
             assert_eq!(Element::from_code(bad), None, "{bad}");
         }
     }
@@ -232,7 +239,11 @@ mod tests {
     #[test]
     fn labels_read_as_a_duty_officer_expects() {
         let cases = [
-            (Element::PeriodRain { minutes: 60 }, "1 小时时段降水量", "mm"),
+            (
+                Element::PeriodRain { minutes: 60 },
+                "1 小时时段降水量",
+                "mm",
+            ),
             (Element::PeriodRain { minutes: 5 }, "5 分钟时段降水量", "mm"),
             (Element::RiverLevel, "瞬时河道水位", "m"),
             (Element::GnssDisplacement(Axis::X), "GNSS X 向位移", "mm"),
@@ -246,7 +257,9 @@ mod tests {
 
     #[test]
     fn a_reading_older_than_the_lateness_is_historical() {
-        let lag = Lateness { after_ms: 3_600_000 };
+        let lag = Lateness {
+            after_ms: 3_600_000,
+        };
         let cases = [(0, 3_600_000, false), (0, 3_600_001, true), (10, 0, false)];
         for (observed, received, historical) in cases {
             assert_eq!(lag.is_historical(observed, received), historical);

@@ -9,7 +9,10 @@
 
 use super::crc::crc16;
 use super::element::{self, guide};
-use super::frame::{Direction, Encoding, End, Frame, Function, Header, Packet, StationAddress, ASCII_START, MAX_LEN, STX, SYN};
+use super::frame::{
+    Direction, Encoding, End, Frame, Function, Header, Packet, StationAddress, ASCII_START,
+    MAX_LEN, STX, SYN,
+};
 use super::report::{self, Observation, Report, SkipReason, Skipped};
 use crate::beijing::BeijingTime;
 use crate::Error;
@@ -18,9 +21,14 @@ use crate::Error;
 pub(crate) const HEAD: usize = 24;
 
 fn hex(text: &[u8], what: &'static str) -> Result<u32, Error> {
-    let s = std::str::from_utf8(text).ok().filter(|s| s.bytes().all(|b| b.is_ascii_hexdigit()));
+    let s = std::str::from_utf8(text)
+        .ok()
+        .filter(|s| s.bytes().all(|b| b.is_ascii_hexdigit()));
     s.and_then(|s| u32::from_str_radix(s, 16).ok())
-        .ok_or_else(|| Error::Hex { what, text: String::from_utf8_lossy(text).into_owned() })
+        .ok_or_else(|| Error::Hex {
+            what,
+            text: String::from_utf8_lossy(text).into_owned(),
+        })
 }
 
 /// The whole length of the ASCII frame whose first 23 bytes are given.
@@ -31,11 +39,19 @@ pub(crate) fn total_len(head: &[u8]) -> Result<usize, Error> {
 
 pub(crate) fn decode_frame(bytes: &[u8]) -> Result<Frame, Error> {
     if bytes.len() < HEAD {
-        return Err(Error::Truncated { what: "帧头", needed: HEAD, had: bytes.len() });
+        return Err(Error::Truncated {
+            what: "帧头",
+            needed: HEAD,
+            had: bytes.len(),
+        });
     }
     let total = total_len(bytes)?;
     if bytes.len() < total {
-        return Err(Error::Truncated { what: "整帧", needed: total, had: bytes.len() });
+        return Err(Error::Truncated {
+            what: "整帧",
+            needed: total,
+            had: bytes.len(),
+        });
     }
     let computed = crc16(&bytes[..total - 4]);
     let found = hex(&bytes[total - 4..total], "校验码")? as u16;
@@ -43,7 +59,10 @@ pub(crate) fn decode_frame(bytes: &[u8]) -> Result<Frame, Error> {
         return Err(Error::Crc { computed, found });
     }
     if bytes.len() > total {
-        return Err(Error::Length { declared: total - HEAD - 5, actual: bytes.len() - HEAD - 5 });
+        return Err(Error::Length {
+            declared: total - HEAD - 5,
+            actual: bytes.len() - HEAD - 5,
+        });
     }
     let length = hex(&bytes[19..23], "长度")?;
     let direction = Direction::from_nibble((length >> 12) as u8)?;
@@ -67,13 +86,26 @@ pub(crate) fn decode_frame(bytes: &[u8]) -> Result<Frame, Error> {
         STX => (Packet::Single, text),
         SYN => {
             if text.len() < 6 {
-                return Err(Error::Truncated { what: "包总数及序号", needed: 6, had: text.len() });
+                return Err(Error::Truncated {
+                    what: "包总数及序号",
+                    needed: 6,
+                    had: text.len(),
+                });
             }
-            (Packet::from_bits(hex(&text[..6], "包总数及序号")?)?, &text[6..])
+            (
+                Packet::from_bits(hex(&text[..6], "包总数及序号")?)?,
+                &text[6..],
+            )
         }
         found => return Err(Error::StartOfText { found }),
     };
-    Ok(Frame { encoding: Encoding::Ascii, header, packet, body: body.to_vec(), end: End::from_byte(bytes[total - 5])? })
+    Ok(Frame {
+        encoding: Encoding::Ascii,
+        header,
+        packet,
+        body: body.to_vec(),
+        end: End::from_byte(bytes[total - 5])?,
+    })
 }
 
 pub(crate) fn encode_frame(frame: &Frame) -> Result<Vec<u8>, Error> {
@@ -82,8 +114,10 @@ pub(crate) fn encode_frame(frame: &Frame) -> Result<Vec<u8>, Error> {
     if let Some(bits) = frame.packet.bits() {
         text.push_str(&format!("{bits:06X}"));
     }
-    let body = std::str::from_utf8(&frame.body)
-        .map_err(|_| Error::Hex { what: "ASCII 正文", text: String::from_utf8_lossy(&frame.body).into_owned() })?;
+    let body = std::str::from_utf8(&frame.body).map_err(|_| Error::Hex {
+        what: "ASCII 正文",
+        text: String::from_utf8_lossy(&frame.body).into_owned(),
+    })?;
     text.push_str(body);
     if text.len() > MAX_LEN {
         return Err(Error::BodyTooLong { len: text.len() });
@@ -94,8 +128,18 @@ pub(crate) fn encode_frame(frame: &Frame) -> Result<Vec<u8>, Error> {
     };
     let len = text.len() as u16 | (u16::from(h.direction.nibble()) << 12);
     let mut out = vec![ASCII_START];
-    out.extend(format!("{first}{second}{:04X}{:02X}{len:04X}", h.password, h.function.0).bytes());
-    out.push(if frame.packet == Packet::Single { STX } else { SYN });
+    out.extend(
+        format!(
+            "{first}{second}{:04X}{:02X}{len:04X}",
+            h.password, h.function.0
+        )
+        .bytes(),
+    );
+    out.push(if frame.packet == Packet::Single {
+        STX
+    } else {
+        SYN
+    });
     out.extend(text.bytes());
     out.push(frame.end.byte());
     let crc = crc16(&out);
@@ -105,7 +149,10 @@ pub(crate) fn encode_frame(frame: &Frame) -> Result<Vec<u8>, Error> {
 
 fn digits_time(text: &str, what: &'static str) -> Result<BeijingTime, Error> {
     if !(text.len() == 10 || text.len() == 12) || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::BadTime { what, text: text.into() });
+        return Err(Error::BadTime {
+            what,
+            text: text.into(),
+        });
     }
     let f = |i: usize| text[i..i + 2].parse::<u32>().unwrap_or(99);
     let second = if text.len() == 12 { f(10) } else { 0 };
@@ -116,15 +163,23 @@ fn digits_time(text: &str, what: &'static str) -> Result<BeijingTime, Error> {
 fn number(text: &str) -> Option<f64> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
-    let ok = !int.is_empty() && !frac.is_empty() && (int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit());
+    let ok = !int.is_empty()
+        && !frac.is_empty()
+        && (int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit());
     ok.then(|| text.parse().ok()).flatten()
 }
 
 pub(crate) fn decode_body(header: &Header, body: &[u8]) -> Result<Report, Error> {
-    let text = std::str::from_utf8(body)
-        .map_err(|_| Error::Hex { what: "ASCII 正文", text: String::from_utf8_lossy(body).into_owned() })?;
+    let text = std::str::from_utf8(body).map_err(|_| Error::Hex {
+        what: "ASCII 正文",
+        text: String::from_utf8_lossy(body).into_owned(),
+    })?;
     if text.len() < 16 || !text.is_char_boundary(16) {
-        return Err(Error::Truncated { what: "流水号与发报时间", needed: 16, had: text.len() });
+        return Err(Error::Truncated {
+            what: "流水号与发报时间",
+            needed: 16,
+            had: text.len(),
+        });
     }
     let serial = hex(&text.as_bytes()[..4], "流水号")? as u16;
     let sent_at_ms = digits_time(&text[4..16], "发报时间")?.to_utc_ms();
@@ -141,20 +196,23 @@ pub(crate) fn decode_body(header: &Header, body: &[u8]) -> Result<Report, Error>
         return Ok(report);
     }
     if !header.function.carries_readings() {
-        return Err(Error::NotAReport { function: header.function.0 });
+        return Err(Error::NotAReport {
+            function: header.function.0,
+        });
     }
     let mut tokens = text[16..].split_ascii_whitespace().peekable();
     let mut next = |what: &'static str| tokens.next().ok_or(Error::Missing { what });
     let mut observed_at: Option<i64> = None;
     let mut step: Option<i64> = None;
-    // `next` borrows `tokens`; collect the rest once the identifiers are consumed one by one.
-    loop {
-        let Ok(id) = next("要素标识符") else { break };
+    while let Ok(id) = next("要素标识符") {
         match id {
             "ST" => {
                 let address = next("遥测站地址")?;
                 if address.len() != 10 {
-                    return Err(Error::Hex { what: "遥测站地址", text: address.into() });
+                    return Err(Error::Hex {
+                        what: "遥测站地址",
+                        text: address.into(),
+                    });
                 }
                 let mut a = [0u8; 5];
                 for (i, b) in a.iter_mut().enumerate() {
@@ -167,8 +225,11 @@ pub(crate) fn decode_body(header: &Header, body: &[u8]) -> Result<Report, Error>
             "TT" => observed_at = Some(digits_time(next("观测时间")?, "观测时间")?.to_utc_ms()),
             guide::FIVE_MINUTE_RAIN_ASCII => {
                 let values = next("5 分钟时段雨量")?;
-                if values.len() % 2 != 0 {
-                    return Err(Error::Hex { what: "5 分钟时段雨量", text: values.into() });
+                if !values.len().is_multiple_of(2) {
+                    return Err(Error::Hex {
+                        what: "5 分钟时段雨量",
+                        text: values.into(),
+                    });
                 }
                 let mut data = Vec::new();
                 for pair in values.as_bytes().chunks(2) {
@@ -178,7 +239,9 @@ pub(crate) fn decode_body(header: &Header, body: &[u8]) -> Result<Report, Error>
                 report::five_minute_rain(&mut report, at, &data);
             }
             _ if id.len() == 5 && id.starts_with("DR") => {
-                let n: u64 = id[3..].parse().map_err(|_| Error::TimeStep { text: id.into() })?;
+                let n: u64 = id[3..]
+                    .parse()
+                    .map_err(|_| Error::TimeStep { text: id.into() })?;
                 let (d, h, m) = match &id[2..3] {
                     "D" => (n, 0, 0),
                     "H" => (0, n, 0),
@@ -194,7 +257,10 @@ pub(crate) fn decode_body(header: &Header, body: &[u8]) -> Result<Report, Error>
                     if number(value).is_none() && value != "FF" {
                         return Err(Error::UnknownElement { code: id.into() });
                     }
-                    report.skipped.push(Skipped { code: id.into(), why: SkipReason::NotRead });
+                    report.skipped.push(Skipped {
+                        code: id.into(),
+                        why: SkipReason::NotRead,
+                    });
                     continue;
                 };
                 let at = observed_at.ok_or(Error::NoObservationTime { code: id.into() })?;
@@ -207,11 +273,21 @@ pub(crate) fn decode_body(header: &Header, body: &[u8]) -> Result<Report, Error>
                 for (i, v) in values.into_iter().enumerate() {
                     let observed_at_ms = at + i as i64 * step.unwrap_or(0);
                     if v == "FF" {
-                        report.skipped.push(Skipped { code: id.into(), why: SkipReason::NoData });
+                        report.skipped.push(Skipped {
+                            code: id.into(),
+                            why: SkipReason::NoData,
+                        });
                         continue;
                     }
-                    let value = number(v).ok_or(Error::BadValue { code: id.into(), text: v.into() })?;
-                    report.observations.push(Observation { element: d.element, observed_at_ms, value });
+                    let value = number(v).ok_or(Error::BadValue {
+                        code: id.into(),
+                        text: v.into(),
+                    })?;
+                    report.observations.push(Observation {
+                        element: d.element,
+                        observed_at_ms,
+                        value,
+                    });
                 }
             }
         }
@@ -222,7 +298,14 @@ pub(crate) fn decode_body(header: &Header, body: &[u8]) -> Result<Report, Error>
 pub(crate) fn encode_body(r: &Report) -> Result<Vec<u8>, Error> {
     let stamp = |ms: i64, seconds: bool| {
         let t = BeijingTime::from_utc_ms(ms);
-        let mut s = format!("{:02}{:02}{:02}{:02}{:02}", t.year.rem_euclid(100), t.month, t.day, t.hour, t.minute);
+        let mut s = format!(
+            "{:02}{:02}{:02}{:02}{:02}",
+            t.year.rem_euclid(100),
+            t.month,
+            t.day,
+            t.hour,
+            t.minute
+        );
         if seconds {
             s.push_str(&format!("{:02}", t.second));
         }
@@ -232,7 +315,11 @@ pub(crate) fn encode_body(r: &Report) -> Result<Vec<u8>, Error> {
     if r.function == Function::LINK {
         return Ok(out.into_bytes());
     }
-    out.push_str(&format!("ST {} {} ", r.station, char::from(r.kind.unwrap_or(b'P'))));
+    out.push_str(&format!(
+        "ST {} {} ",
+        r.station,
+        char::from(r.kind.unwrap_or(b'P'))
+    ));
     for (at, group) in r.groups() {
         out.push_str(&format!("TT {} ", stamp(at, false)));
         for o in group {
@@ -243,7 +330,12 @@ pub(crate) fn encode_body(r: &Report) -> Result<Vec<u8>, Error> {
             let value = if d.decimals == 0 {
                 format!("{sign}{n}")
             } else {
-                format!("{sign}{}.{:0w$}", n / scale, n % scale, w = usize::from(d.decimals))
+                format!(
+                    "{sign}{}.{:0w$}",
+                    n / scale,
+                    n % scale,
+                    w = usize::from(d.decimals)
+                )
             };
             out.push_str(&format!("{} {value} ", d.ascii));
         }

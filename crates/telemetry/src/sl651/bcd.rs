@@ -71,7 +71,10 @@ pub fn encode_time(t: BeijingTime, with_seconds: bool) -> Vec<u8> {
     if with_seconds {
         fields.push(u64::from(t.second));
     }
-    fields.into_iter().flat_map(|f| encode(f, 1).unwrap_or_default()).collect()
+    fields
+        .into_iter()
+        .flat_map(|f| encode(f, 1).unwrap_or_default())
+        .collect()
 }
 
 #[cfg(test)]
@@ -95,7 +98,10 @@ mod tests {
     #[test]
     fn a_digit_above_nine_is_refused() {
         for bytes in [&[0x0A][..], &[0x00, 0xA0], &[0xFF, 0x1F]] {
-            assert!(matches!(value(bytes, 0), Err(Error::Bcd { .. })), "{bytes:02X?}");
+            assert!(
+                matches!(value(bytes, 0), Err(Error::Bcd { .. })),
+                "{bytes:02X?}"
+            );
         }
     }
 

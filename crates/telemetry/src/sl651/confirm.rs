@@ -9,8 +9,17 @@ use super::report::Report;
 use crate::Error;
 
 /// The reply to the frame with `header` and 流水号 `serial`, stamped with the centre's time.
-pub fn confirmation(header: &Header, encoding: super::Encoding, serial: u16, centre_time_ms: i64, end: End) -> Result<Frame, Error> {
-    let down = Header { direction: Direction::Down, ..*header };
+pub fn confirmation(
+    header: &Header,
+    encoding: super::Encoding,
+    serial: u16,
+    centre_time_ms: i64,
+    end: End,
+) -> Result<Frame, Error> {
+    let down = Header {
+        direction: Direction::Down,
+        ..*header
+    };
     let link = Report {
         function: super::Function::LINK,
         serial,
@@ -22,5 +31,11 @@ pub fn confirmation(header: &Header, encoding: super::Encoding, serial: u16, cen
     };
     // A link body is exactly 流水号 + 发报时间, which is what a confirmation carries.
     let body = link.encode(encoding)?;
-    Ok(Frame { encoding, header: down, packet: Packet::Single, body, end })
+    Ok(Frame {
+        encoding,
+        header: down,
+        packet: Packet::Single,
+        body,
+        end,
+    })
 }

@@ -48,7 +48,14 @@ const fn row(
     digits: u8,
     decimals: u8,
 ) -> Definition {
-    Definition { code, ascii, name, element, digits, decimals }
+    Definition {
+        code,
+        ascii,
+        name,
+        element,
+        digits,
+        decimals,
+    }
 }
 
 const fn period(minutes: u16) -> Element {
@@ -71,7 +78,14 @@ pub const TABLE: &[Definition] = &[
     row(0x26, "PT", "降水量累计值", Element::AccumulatedRain, 6, 1),
     row(0x38, "VT", "电源电压", Element::SupplyVoltage, 4, 2),
     row(0x39, "Z", "瞬时河道水位、潮位", Element::RiverLevel, 7, 3),
-    row(0x3B, "ZU", "库(闸、站)上水位", Element::ReservoirLevel, 7, 3),
+    row(
+        0x3B,
+        "ZU",
+        "库(闸、站)上水位",
+        Element::ReservoirLevel,
+        7,
+        3,
+    ),
 ];
 
 /// Identifiers with a layout of their own (附录 C's F0H–FDH guide rows).
@@ -125,7 +139,12 @@ mod tests {
         // (code, the data-definition byte the worked frames carry)
         for (code, definition) in [(0x20, 0x19), (0x26, 0x19), (0x39, 0x23), (0x38, 0x12)] {
             let d = by_code(code).unwrap();
-            assert_eq!(((d.bytes() as u8) << 3) | d.decimals, definition, "{}", d.name);
+            assert_eq!(
+                ((d.bytes() as u8) << 3) | d.decimals,
+                definition,
+                "{}",
+                d.name
+            );
         }
     }
 }

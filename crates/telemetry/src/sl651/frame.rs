@@ -237,7 +237,9 @@ impl Frame {
         match bytes {
             [0x7E, 0x7E, ..] => decode_hex(bytes),
             [ASCII_START, ..] => ascii::decode_frame(bytes),
-            _ => Err(Error::NotAFrame { found: preview(bytes) }),
+            _ => Err(Error::NotAFrame {
+                found: preview(bytes),
+            }),
         }
     }
 
@@ -252,7 +254,9 @@ impl Frame {
     /// [`super::Reassembly`] first.
     pub fn report(&self) -> Result<super::Report, Error> {
         if self.packet != Packet::Single {
-            return Err(Error::Missing { what: "其余分包 (多包报文须先拼包)" });
+            return Err(Error::Missing {
+                what: "其余分包 (多包报文须先拼包)",
+            });
         }
         super::Report::decode(&self.header, self.encoding, &self.body)
     }
@@ -275,11 +279,19 @@ pub(crate) fn hex_total_len(head: &[u8]) -> usize {
 
 fn decode_hex(bytes: &[u8]) -> Result<Frame, Error> {
     if bytes.len() < HEX_HEAD {
-        return Err(Error::Truncated { what: "帧头", needed: HEX_HEAD, had: bytes.len() });
+        return Err(Error::Truncated {
+            what: "帧头",
+            needed: HEX_HEAD,
+            had: bytes.len(),
+        });
     }
     let total = hex_total_len(bytes);
     if bytes.len() < total {
-        return Err(Error::Truncated { what: "整帧", needed: total, had: bytes.len() });
+        return Err(Error::Truncated {
+            what: "整帧",
+            needed: total,
+            had: bytes.len(),
+        });
     }
     let computed = crc16(&bytes[..total - 2]);
     let found = u16::from_be_bytes([bytes[total - 2], bytes[total - 1]]);
@@ -287,7 +299,10 @@ fn decode_hex(bytes: &[u8]) -> Result<Frame, Error> {
         return Err(Error::Crc { computed, found });
     }
     if bytes.len() > total {
-        return Err(Error::Length { declared: total - HEX_HEAD - 3, actual: bytes.len() - HEX_HEAD - 3 });
+        return Err(Error::Length {
+            declared: total - HEX_HEAD - 3,
+            actual: bytes.len() - HEX_HEAD - 3,
+        });
     }
     let direction = Direction::from_nibble(bytes[11] >> 4)?;
     let mut station = [0u8; 5];
@@ -313,14 +328,24 @@ fn decode_hex(bytes: &[u8]) -> Result<Frame, Error> {
         STX => (Packet::Single, text),
         SYN => {
             if text.len() < 3 {
-                return Err(Error::Truncated { what: "包总数及序号", needed: 3, had: text.len() });
+                return Err(Error::Truncated {
+                    what: "包总数及序号",
+                    needed: 3,
+                    had: text.len(),
+                });
             }
             let bits = u32::from_be_bytes([0, text[0], text[1], text[2]]);
             (Packet::from_bits(bits)?, &text[3..])
         }
         found => return Err(Error::StartOfText { found }),
     };
-    Ok(Frame { encoding: Encoding::Hex, header, packet, body: body.to_vec(), end: End::from_byte(bytes[total - 3])? })
+    Ok(Frame {
+        encoding: Encoding::Hex,
+        header,
+        packet,
+        body: body.to_vec(),
+        end: End::from_byte(bytes[total - 3])?,
+    })
 }
 
 fn encode_hex(frame: &Frame) -> Result<Vec<u8>, Error> {
@@ -349,7 +374,11 @@ fn encode_hex(frame: &Frame) -> Result<Vec<u8>, Error> {
     out.push(h.function.0);
     let len = text.len() as u16 | (u16::from(h.direction.nibble()) << 12);
     out.extend_from_slice(&len.to_be_bytes());
-    out.push(if frame.packet == Packet::Single { STX } else { SYN });
+    out.push(if frame.packet == Packet::Single {
+        STX
+    } else {
+        SYN
+    });
     out.extend_from_slice(&text);
     out.push(frame.end.byte());
     let crc = crc16(&out);

@@ -38,7 +38,9 @@ pub struct Reassembly {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
     /// Stored (or an identical copy of a packet already held); these indices are still missing.
-    Waiting { missing: Vec<u16> },
+    Waiting {
+        missing: Vec<u16>,
+    },
     Complete(Assembled),
 }
 
@@ -66,22 +68,32 @@ pub struct Expired {
 
 impl Pending {
     fn missing(&self) -> Vec<u16> {
-        (1..=self.total).filter(|i| !self.packets.contains_key(i)).collect()
+        (1..=self.total)
+            .filter(|i| !self.packets.contains_key(i))
+            .collect()
     }
 }
 
 impl Reassembly {
     /// Messages still incomplete `max_age_ms` after their first packet are dropped by `expire`.
     pub fn new(max_age_ms: i64) -> Self {
-        Self { max_age_ms, pending: BTreeMap::new() }
+        Self {
+            max_age_ms,
+            pending: BTreeMap::new(),
+        }
     }
 
     pub fn accept(&mut self, frame: &Frame, now_ms: i64) -> Result<Progress, Error> {
-        let Packet::Multi { total, index } = frame.packet else { return Err(Error::NotMultiPacket) };
+        let Packet::Multi { total, index } = frame.packet else {
+            return Err(Error::NotMultiPacket);
+        };
         if index == 0 || index > total {
             return Err(Error::PacketOutOfRange { index, total });
         }
-        let key = Key { station: frame.header.station, function: frame.header.function };
+        let key = Key {
+            station: frame.header.station,
+            function: frame.header.function,
+        };
         let pending = self.pending.entry(key.clone()).or_insert_with(|| Pending {
             header: frame.header,
             encoding: frame.encoding,
@@ -90,7 +102,10 @@ impl Reassembly {
             first_seen_ms: now_ms,
         });
         if pending.total != total {
-            return Err(Error::PacketTotalChanged { before: pending.total, now: total });
+            return Err(Error::PacketTotalChanged {
+                before: pending.total,
+                now: total,
+            });
         }
         match pending.packets.get(&index) {
             Some(held) if *held != frame.body => return Err(Error::PacketConflict { index }),
@@ -118,11 +133,16 @@ impl Reassembly {
     /// Drops the messages older than the age given at `new`, naming what they lacked.
     pub fn expire(&mut self, now_ms: i64) -> Vec<Expired> {
         let max_age = self.max_age_ms;
-        let (old, kept): (BTreeMap<_, _>, BTreeMap<_, _>) =
-            std::mem::take(&mut self.pending).into_iter().partition(|(_, p)| now_ms - p.first_seen_ms > max_age);
+        let (old, kept): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|(_, p)| now_ms - p.first_seen_ms > max_age);
         self.pending = kept;
         old.into_iter()
-            .map(|(k, p)| Expired { station: k.station, function: k.function, missing: p.missing() })
+            .map(|(k, p)| Expired {
+                station: k.station,
+                function: k.function,
+                missing: p.missing(),
+            })
             .collect()
     }
 

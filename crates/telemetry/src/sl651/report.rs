@@ -110,7 +110,9 @@ pub(crate) fn encodable(o: &Observation) -> Result<&'static Definition, Error> {
             text: BeijingTime::from_utc_ms(o.observed_at_ms).to_string(),
         });
     }
-    element::for_element(o.element).ok_or(Error::NotSl651 { element: o.element.label() })
+    element::for_element(o.element).ok_or(Error::NotSl651 {
+        element: o.element.label(),
+    })
 }
 
 /// The scaled integer an observation's value is sent as, checked against N(x,y).
@@ -118,7 +120,11 @@ pub(crate) fn scaled(o: &Observation, d: &Definition) -> Result<(bool, u64), Err
     let scaled = (o.value * 10f64.powi(i32::from(d.decimals))).round();
     let limit = 10f64.powi(i32::from(d.digits));
     if !scaled.is_finite() || scaled.abs() >= limit {
-        return Err(Error::ValueOutOfRange { code: d.ascii.into(), value: o.value, digits: d.digits });
+        return Err(Error::ValueOutOfRange {
+            code: d.ascii.into(),
+            value: o.value,
+            digits: d.digits,
+        });
     }
     Ok((scaled < 0.0, scaled.abs() as u64))
 }
@@ -141,7 +147,11 @@ impl<'a> Cursor<'a> {
     fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], Error> {
         let rest = &self.bytes[self.at..];
         if rest.len() < n {
-            return Err(Error::Truncated { what, needed: n, had: rest.len() });
+            return Err(Error::Truncated {
+                what,
+                needed: n,
+                had: rest.len(),
+            });
         }
         self.at += n;
         Ok(&rest[..n])
@@ -179,7 +189,9 @@ fn decode_hex(header: &Header, body: &[u8]) -> Result<Report, Error> {
         return Ok(report);
     }
     if !header.function.carries_readings() {
-        return Err(Error::NotAReport { function: header.function.0 });
+        return Err(Error::NotAReport {
+            function: header.function.0,
+        });
     }
     let mut observed_at: Option<i64> = None;
     let mut step: Option<i64> = None;
@@ -189,7 +201,9 @@ fn decode_hex(header: &Header, body: &[u8]) -> Result<Report, Error> {
             guide::OBSERVED_AT | guide::STATION => {
                 let again = c.byte("标识符引导符")?;
                 if again != code {
-                    return Err(Error::UnknownElement { code: format!("{code:02X}{again:02X}") });
+                    return Err(Error::UnknownElement {
+                        code: format!("{code:02X}{again:02X}"),
+                    });
                 }
                 if code == guide::OBSERVED_AT {
                     observed_at = Some(bcd::time(c.take(5, "观测时间")?, "观测时间")?.to_utc_ms());
@@ -203,20 +217,28 @@ fn decode_hex(header: &Header, body: &[u8]) -> Result<Report, Error> {
             guide::MANUAL | guide::PICTURE => {
                 // Free text or picture bytes to the end: nothing after them is an element.
                 c.rest();
-                report.skipped.push(Skipped { code: format!("{code:02X}"), why: SkipReason::NotRead });
+                report.skipped.push(Skipped {
+                    code: format!("{code:02X}"),
+                    why: SkipReason::NotRead,
+                });
             }
             guide::EXTENDED => {
                 let second = c.byte("扩展要素标识符")?;
                 let definition = c.byte("数据定义")?;
                 let code = format!("FF{second:02X}");
                 c.take(length(&code, definition)?, "扩展要素数据")?;
-                report.skipped.push(Skipped { code, why: SkipReason::NotRead });
+                report.skipped.push(Skipped {
+                    code,
+                    why: SkipReason::NotRead,
+                });
             }
             guide::TIME_STEP => {
                 let definition = c.byte("数据定义")?;
                 let data = c.take(length("04", definition)?, "时间步长码")?;
                 let text = format!("{data:02X?}");
-                let [d, h, m] = data else { return Err(Error::TimeStep { text }) };
+                let [d, h, m] = data else {
+                    return Err(Error::TimeStep { text });
+                };
                 let n = |b: u8| bcd::number(&[b], "时间步长码");
                 step = Some(step_ms(n(*d)?, n(*h)?, n(*m)?, text)?);
             }
@@ -233,7 +255,10 @@ fn decode_hex(header: &Header, body: &[u8]) -> Result<Report, Error> {
                 let decimals = definition & 0x07;
                 let Some(d) = element::by_code(code) else {
                     c.take(len, "要素数据")?;
-                    report.skipped.push(Skipped { code: name, why: SkipReason::NotRead });
+                    report.skipped.push(Skipped {
+                        code: name,
+                        why: SkipReason::NotRead,
+                    });
                     continue;
                 };
                 let at = observed_at.ok_or(Error::NoObservationTime { code: name.clone() })?;
@@ -241,8 +266,11 @@ fn decode_hex(header: &Header, body: &[u8]) -> Result<Report, Error> {
                 let values: Vec<&[u8]> = match step {
                     Some(_) if header.function.is_uniform() => {
                         let rest = c.rest();
-                        if rest.len() % len != 0 {
-                            return Err(Error::Length { declared: rest.len() / len * len, actual: rest.len() });
+                        if !rest.len().is_multiple_of(len) {
+                            return Err(Error::Length {
+                                declared: rest.len() / len * len,
+                                actual: rest.len(),
+                            });
                         }
                         rest.chunks(len).collect()
                     }
@@ -251,8 +279,15 @@ fn decode_hex(header: &Header, body: &[u8]) -> Result<Report, Error> {
                 for (i, bytes) in values.into_iter().enumerate() {
                     let observed_at_ms = at + i as i64 * step.unwrap_or(0);
                     match bcd::value(bytes, decimals)? {
-                        Some(value) => report.observations.push(Observation { element: d.element, observed_at_ms, value }),
-                        None => report.skipped.push(Skipped { code: name.clone(), why: SkipReason::NoData }),
+                        Some(value) => report.observations.push(Observation {
+                            element: d.element,
+                            observed_at_ms,
+                            value,
+                        }),
+                        None => report.skipped.push(Skipped {
+                            code: name.clone(),
+                            why: SkipReason::NoData,
+                        }),
                     }
                 }
             }
@@ -263,7 +298,10 @@ fn decode_hex(header: &Header, body: &[u8]) -> Result<Report, Error> {
 
 fn length(code: &str, definition: u8) -> Result<usize, Error> {
     match usize::from(definition >> 3) {
-        0 => Err(Error::ZeroLength { code: code.into(), definition }),
+        0 => Err(Error::ZeroLength {
+            code: code.into(),
+            definition,
+        }),
         n => Ok(n),
     }
 }
@@ -274,7 +312,10 @@ pub(crate) fn five_minute_rain(report: &mut Report, observed_at_ms: i64, data: &
     let n = data.len() as i64;
     for (i, &b) in data.iter().enumerate() {
         if b == 0xFF {
-            report.skipped.push(Skipped { code: "F4".into(), why: SkipReason::NoData });
+            report.skipped.push(Skipped {
+                code: "F4".into(),
+                why: SkipReason::NoData,
+            });
             continue;
         }
         report.observations.push(Observation {
@@ -288,7 +329,10 @@ pub(crate) fn five_minute_rain(report: &mut Report, observed_at_ms: i64, data: &
 fn encode_hex(report: &Report) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     out.extend_from_slice(&report.serial.to_be_bytes());
-    out.extend(bcd::encode_time(BeijingTime::from_utc_ms(report.sent_at_ms), true));
+    out.extend(bcd::encode_time(
+        BeijingTime::from_utc_ms(report.sent_at_ms),
+        true,
+    ));
     if report.function == Function::LINK {
         return Ok(out);
     }

@@ -12,9 +12,15 @@ use crate::reading::{Element, Lateness};
 use crate::simulate;
 use crate::Error;
 
+/// Which error a case expects.
+type Is = fn(&Error) -> bool;
+
 fn hex(s: &str) -> Vec<u8> {
     let s: String = s.split_whitespace().collect();
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 fn utc(date: (i32, u32, u32), time: (u32, u32, u32)) -> i64 {
@@ -35,18 +41,20 @@ fn by_hand(function: u8, body: &[u8]) -> Vec<u8> {
 }
 
 fn values(report: &Report) -> Vec<(Element, i64, f64)> {
-    report.observations.iter().map(|o| (o.element, o.observed_at_ms, o.value)).collect()
+    report
+        .observations
+        .iter()
+        .map(|o| (o.element, o.observed_at_ms, o.value))
+        .collect()
 }
 
 #[test]
 fn a_timed_report_worked_by_hand_gives_its_station_times_and_values() {
-    let body = hex(
-        "0034 240715143015          \
+    let body = hex("0034 240715143015          \
          F1F1 0012345678 50         \
          F0F0 2407151430            \
          1A19 000125  2619 012345   \
-         3923 00010490  3B2B FF00012340  3812 1215",
-    );
+         3923 00010490  3B2B FF00012340  3812 1215");
     let frame = Frame::decode(&by_hand(0x32, &body)).unwrap();
     assert_eq!(frame.header.function, Function::TIMED);
     assert_eq!(frame.header.station.to_string(), "0012345678");
@@ -68,33 +76,75 @@ fn a_timed_report_worked_by_hand_gives_its_station_times_and_values() {
             (Element::SupplyVoltage, at, 12.15),
         ]
     );
-    let readings = report.readings(at + 60_000, Lateness { after_ms: 3_600_000 });
-    assert!(readings.iter().all(|r| r.station == "0012345678" && !r.historical));
+    let readings = report.readings(
+        at + 60_000,
+        Lateness {
+            after_ms: 3_600_000,
+        },
+    );
+    assert!(readings
+        .iter()
+        .all(|r| r.station == "0012345678" && !r.historical));
 }
 
 #[test]
 fn a_uniform_period_report_worked_by_hand_spreads_values_by_its_step() {
     // 均匀时段报: observed 08:00, step 00 days 01 hour 00 minutes, three river levels.
     let body = hex("0001 240715090000 F1F1 0012345678 48 F0F0 2407150800 0418 000100 3923 00002500 00002750 FFFFFFFF");
-    let report = Frame::decode(&by_hand(0x31, &body)).unwrap().report().unwrap();
+    let report = Frame::decode(&by_hand(0x31, &body))
+        .unwrap()
+        .report()
+        .unwrap();
     let at = utc((2024, 7, 15), (8, 0, 0));
-    assert_eq!(values(&report), vec![(Element::RiverLevel, at, 2.5), (Element::RiverLevel, at + 3_600_000, 2.75)]);
-    assert_eq!(report.skipped, vec![Skipped { code: "39".into(), why: SkipReason::NoData }]);
+    assert_eq!(
+        values(&report),
+        vec![
+            (Element::RiverLevel, at, 2.5),
+            (Element::RiverLevel, at + 3_600_000, 2.75)
+        ]
+    );
+    assert_eq!(
+        report.skipped,
+        vec![Skipped {
+            code: "39".into(),
+            why: SkipReason::NoData
+        }]
+    );
 }
 
 #[test]
 fn elements_yitu_does_not_read_are_skipped_by_their_length_and_listed() {
     // 02H 瞬时气温 N(3,1) in 2 bytes, a vendor's FF85 extension, then F4 five-minute rain.
     let body = hex("0002 240715090000 F1F1 0012345678 50 F0F0 2407150900 0211 0256 FF85 08 11 F460 000102030405060708090AFF");
-    let report = Frame::decode(&by_hand(0x34, &body)).unwrap().report().unwrap();
-    let codes: Vec<_> = report.skipped.iter().map(|s| (s.code.as_str(), s.why)).collect();
-    assert_eq!(codes, vec![("02", SkipReason::NotRead), ("FF85", SkipReason::NotRead), ("F4", SkipReason::NoData)]);
+    let report = Frame::decode(&by_hand(0x34, &body))
+        .unwrap()
+        .report()
+        .unwrap();
+    let codes: Vec<_> = report
+        .skipped
+        .iter()
+        .map(|s| (s.code.as_str(), s.why))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            ("02", SkipReason::NotRead),
+            ("FF85", SkipReason::NotRead),
+            ("F4", SkipReason::NoData)
+        ]
+    );
     // Eleven 5-minute values, the last ending 5 minutes before the 09:00 observation time.
     let at = utc((2024, 7, 15), (9, 0, 0));
     let five = values(&report);
     assert_eq!(five.len(), 11);
-    assert_eq!(five[0], (Element::PeriodRain { minutes: 5 }, at - 55 * 60_000, 0.0));
-    assert_eq!(five[10], (Element::PeriodRain { minutes: 5 }, at - 5 * 60_000, 1.0));
+    assert_eq!(
+        five[0],
+        (Element::PeriodRain { minutes: 5 }, at - 55 * 60_000, 0.0)
+    );
+    assert_eq!(
+        five[10],
+        (Element::PeriodRain { minutes: 5 }, at - 5 * 60_000, 1.0)
+    );
 }
 
 #[test]
@@ -117,10 +167,23 @@ fn a_published_timed_report_decodes_to_its_published_readings() {
         ]
     );
     // The centre's reply published with it: ESC, same 流水号, the up frame's time.
-    let reply = confirmation(&frame.header, Encoding::Hex, report.serial, report.sent_at_ms, End::Esc).unwrap();
-    assert_eq!(reply.encode().unwrap(), hex("7E7E00112233440503E83280080200341707181100161BE5D4"));
+    let reply = confirmation(
+        &frame.header,
+        Encoding::Hex,
+        report.serial,
+        report.sent_at_ms,
+        End::Esc,
+    )
+    .unwrap();
+    assert_eq!(
+        reply.encode().unwrap(),
+        hex("7E7E00112233440503E83280080200341707181100161BE5D4")
+    );
     let back = Frame::decode(&reply.encode().unwrap()).unwrap();
-    assert_eq!((back.header.direction, back.end), (Direction::Down, End::Esc));
+    assert_eq!(
+        (back.header.direction, back.end),
+        (Direction::Down, End::Esc)
+    );
 }
 
 #[test]
@@ -129,7 +192,14 @@ fn a_published_ascii_test_report_decodes_to_its_published_readings() {
     bytes.extend(b"06001234123404D230004D\x020019170718111204ST 0012341234 H TT 1707181112 PJ 0.5 PT 0.5 Z 0.301 VT 10.91 \x03FDEE");
     let frame = Frame::decode(&bytes).unwrap();
     assert_eq!(frame.encoding, Encoding::Ascii);
-    assert_eq!((frame.header.centre, frame.header.password, frame.header.function), (0x06, 0x04D2, Function::TEST));
+    assert_eq!(
+        (
+            frame.header.centre,
+            frame.header.password,
+            frame.header.function
+        ),
+        (0x06, 0x04D2, Function::TEST)
+    );
     let report = frame.report().unwrap();
     assert_eq!((report.serial, report.kind), (0x19, Some(b'H')));
     let at = utc((2017, 7, 18), (11, 12, 0));
@@ -157,24 +227,58 @@ fn bad_frames_are_refused_with_what_is_wrong() {
     };
     let mut long = good.clone();
     long.push(0);
-    let bad_bcd = by_hand(0x32, &hex("0001 240715090000 F1F1 0012345678 50 F0F0 2407150900 2019 00A005"));
-    let no_time = by_hand(0x32, &hex("0001 240715090000 F1F1 0012345678 50 2019 000005"));
-    let zero_len = by_hand(0x32, &hex("0001 240715090000 F1F1 0012345678 50 F0F0 2407150900 2001"));
-    let overrun = by_hand(0x32, &hex("0001 240715090000 F1F1 0012345678 50 F0F0 2407150900 2019 0000"));
-    let cases: Vec<(&str, Vec<u8>, fn(&Error) -> bool)> = vec![
-        ("a flipped data byte", flipped(40), |e| matches!(e, Error::Crc { .. })),
-        ("a flipped CRC byte", flipped(good.len() - 1), |e| matches!(e, Error::Crc { .. })),
-        ("truncated", good[..good.len() - 5].to_vec(), |e| matches!(e, Error::Truncated { .. })),
-        ("truncated head", good[..9].to_vec(), |e| matches!(e, Error::Truncated { .. })),
-        ("a trailing byte", long, |e| matches!(e, Error::Length { .. })),
-        ("not a frame", b"GET / HTTP/1.1".to_vec(), |e| matches!(e, Error::NotAFrame { .. })),
-        ("a BCD digit above 9", bad_bcd, |e| matches!(e, Error::Bcd { .. })),
-        ("an element before F0F0", no_time, |e| matches!(e, Error::NoObservationTime { .. })),
-        ("a zero length", zero_len, |e| matches!(e, Error::ZeroLength { .. })),
-        ("a value past the body", overrun, |e| matches!(e, Error::Truncated { .. })),
+    let bad_bcd = by_hand(
+        0x32,
+        &hex("0001 240715090000 F1F1 0012345678 50 F0F0 2407150900 2019 00A005"),
+    );
+    let no_time = by_hand(
+        0x32,
+        &hex("0001 240715090000 F1F1 0012345678 50 2019 000005"),
+    );
+    let zero_len = by_hand(
+        0x32,
+        &hex("0001 240715090000 F1F1 0012345678 50 F0F0 2407150900 2001"),
+    );
+    let overrun = by_hand(
+        0x32,
+        &hex("0001 240715090000 F1F1 0012345678 50 F0F0 2407150900 2019 0000"),
+    );
+    let cases: Vec<(&str, Vec<u8>, Is)> = vec![
+        ("a flipped data byte", flipped(40), |e| {
+            matches!(e, Error::Crc { .. })
+        }),
+        ("a flipped CRC byte", flipped(good.len() - 1), |e| {
+            matches!(e, Error::Crc { .. })
+        }),
+        ("truncated", good[..good.len() - 5].to_vec(), |e| {
+            matches!(e, Error::Truncated { .. })
+        }),
+        ("truncated head", good[..9].to_vec(), |e| {
+            matches!(e, Error::Truncated { .. })
+        }),
+        ("a trailing byte", long, |e| {
+            matches!(e, Error::Length { .. })
+        }),
+        ("not a frame", b"GET / HTTP/1.1".to_vec(), |e| {
+            matches!(e, Error::NotAFrame { .. })
+        }),
+        ("a BCD digit above 9", bad_bcd, |e| {
+            matches!(e, Error::Bcd { .. })
+        }),
+        ("an element before F0F0", no_time, |e| {
+            matches!(e, Error::NoObservationTime { .. })
+        }),
+        ("a zero length", zero_len, |e| {
+            matches!(e, Error::ZeroLength { .. })
+        }),
+        ("a value past the body", overrun, |e| {
+            matches!(e, Error::Truncated { .. })
+        }),
     ];
     for (name, bytes, is) in cases {
-        let err = Frame::decode(&bytes).and_then(|f| f.report()).expect_err(name);
+        let err = Frame::decode(&bytes)
+            .and_then(|f| f.report())
+            .expect_err(name);
         assert!(is(&err), "{name}: {err}");
         assert!(!err.to_string().is_empty());
     }
@@ -191,10 +295,19 @@ fn an_unknown_ascii_identifier_without_a_number_is_refused() {
     };
     let ok = b"0001240715090000ST 0012345678 P TT 2407150900 AI 25.6 PJ 1.5 ";
     let report = Report::decode(&header, Encoding::Ascii, ok).unwrap();
-    assert_eq!(report.skipped, vec![Skipped { code: "AI".into(), why: SkipReason::NotRead }]);
+    assert_eq!(
+        report.skipped,
+        vec![Skipped {
+            code: "AI".into(),
+            why: SkipReason::NotRead
+        }]
+    );
     assert_eq!(report.observations.len(), 1);
     let bad = b"0001240715090000ST 0012345678 P TT 2407150900 QQ ZZ PJ 1.5 ";
-    assert!(matches!(Report::decode(&header, Encoding::Ascii, bad), Err(Error::UnknownElement { .. })));
+    assert!(matches!(
+        Report::decode(&header, Encoding::Ascii, bad),
+        Err(Error::UnknownElement { .. })
+    ));
 }
 
 fn station() -> StationAddress {
@@ -205,7 +318,11 @@ fn station() -> StationAddress {
 fn simulated_days_decode_back_and_the_storm_is_there() {
     let day = utc((2024, 7, 15), (8, 0, 0));
     let frames = simulate::rain_day(7, station(), day);
-    assert_eq!(frames, simulate::rain_day(7, station(), day), "the same seed gives the same frames");
+    assert_eq!(
+        frames,
+        simulate::rain_day(7, station(), day),
+        "the same seed gives the same frames"
+    );
     let hourly: Vec<f64> = frames
         .iter()
         .map(|f| Frame::decode(f).unwrap().report().unwrap())
@@ -216,7 +333,10 @@ fn simulated_days_decode_back_and_the_storm_is_there() {
     assert!(peak > 25.0, "a storm: {hourly:?}");
 
     let rise = simulate::river_rise(3, station(), day, 181.2, 184.5);
-    let last = Frame::decode(rise.last().unwrap()).unwrap().report().unwrap();
+    let last = Frame::decode(rise.last().unwrap())
+        .unwrap()
+        .report()
+        .unwrap();
     assert_eq!(last.observations[0].element, Element::RiverLevel);
     assert!(last.observations[0].value > 184.5);
 }
@@ -224,13 +344,21 @@ fn simulated_days_decode_back_and_the_storm_is_there() {
 #[test]
 fn packets_out_of_order_and_duplicated_reassemble_into_the_whole_message() {
     let start = utc((2024, 7, 1), (0, 0, 0));
-    let frames: Vec<Frame> = simulate::multi_packet(5, station(), start, 4).iter().map(|b| Frame::decode(b).unwrap()).collect();
+    let frames: Vec<Frame> = simulate::multi_packet(5, station(), start, 4)
+        .iter()
+        .map(|b| Frame::decode(b).unwrap())
+        .collect();
     assert_eq!(frames.len(), 4);
     let mut r = Reassembly::new(600_000);
     for i in [2, 0, 2, 3] {
-        assert!(matches!(r.accept(&frames[i], 0).unwrap(), Progress::Waiting { .. }));
+        assert!(matches!(
+            r.accept(&frames[i], 0).unwrap(),
+            Progress::Waiting { .. }
+        ));
     }
-    let Progress::Complete(whole) = r.accept(&frames[1], 10).unwrap() else { panic!("all four arrived") };
+    let Progress::Complete(whole) = r.accept(&frames[1], 10).unwrap() else {
+        panic!("all four arrived")
+    };
     let report = whole.report().unwrap();
     assert_eq!(report.observations.len(), 168);
     assert_eq!(report.serial, 7);
@@ -240,25 +368,43 @@ fn packets_out_of_order_and_duplicated_reassemble_into_the_whole_message() {
 #[test]
 fn a_conflicting_or_out_of_range_packet_is_refused_and_a_missing_one_expires() {
     let start = utc((2024, 7, 1), (0, 0, 0));
-    let frames: Vec<Frame> = simulate::multi_packet(5, station(), start, 3).iter().map(|b| Frame::decode(b).unwrap()).collect();
+    let frames: Vec<Frame> = simulate::multi_packet(5, station(), start, 3)
+        .iter()
+        .map(|b| Frame::decode(b).unwrap())
+        .collect();
     let mut r = Reassembly::new(600_000);
     r.accept(&frames[0], 0).unwrap();
     let mut changed = frames[0].clone();
     changed.body[0] ^= 1;
-    assert!(matches!(r.accept(&changed, 1), Err(Error::PacketConflict { index: 1 })));
+    assert!(matches!(
+        r.accept(&changed, 1),
+        Err(Error::PacketConflict { index: 1 })
+    ));
     let mut beyond = frames[1].clone();
     beyond.packet = Packet::Multi { total: 3, index: 4 };
-    assert!(matches!(r.accept(&beyond, 1), Err(Error::PacketOutOfRange { .. })));
+    assert!(matches!(
+        r.accept(&beyond, 1),
+        Err(Error::PacketOutOfRange { .. })
+    ));
     let mut other_total = frames[1].clone();
     other_total.packet = Packet::Multi { total: 5, index: 2 };
-    assert!(matches!(r.accept(&other_total, 1), Err(Error::PacketTotalChanged { .. })));
+    assert!(matches!(
+        r.accept(&other_total, 1),
+        Err(Error::PacketTotalChanged { .. })
+    ));
     r.accept(&frames[2], 2).unwrap();
     assert!(r.expire(600_000).is_empty(), "not yet old");
     let expired = r.expire(600_001);
     assert_eq!(expired.len(), 1);
     assert_eq!(expired[0].missing, vec![2]);
     assert!(r.is_empty());
-    assert!(matches!(Reassembly::new(1).accept(&Frame::decode(&simulate::rain_day(1, station(), start)[0]).unwrap(), 0), Err(Error::NotMultiPacket)));
+    assert!(matches!(
+        Reassembly::new(1).accept(
+            &Frame::decode(&simulate::rain_day(1, station(), start)[0]).unwrap(),
+            0
+        ),
+        Err(Error::NotMultiPacket)
+    ));
 }
 
 #[test]
@@ -279,23 +425,29 @@ fn a_byte_stream_is_cut_into_frames_past_garbage_and_a_corrupt_frame() {
             got.push(result.map(|f| f.encode().unwrap()));
         }
     }
-    let ok: Vec<_> = got.iter().filter_map(|r| r.as_ref().ok()).cloned().collect();
+    let ok: Vec<_> = got
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .cloned()
+        .collect();
     assert_eq!(ok, vec![frames[0].clone(), frames[2].clone()]);
     assert!(got.iter().any(|r| matches!(r, Err(Error::Crc { .. }))));
 }
 
 fn observation() -> impl Strategy<Value = Observation> {
-    (0..TABLE.len(), any::<u32>(), any::<bool>(), 0i64..10_000).prop_map(|(row, n, negative, minute)| {
-        let d = &TABLE[row];
-        let n = u64::from(n) % 10u64.pow(u32::from(d.digits));
-        let value = n as f64 / 10f64.powi(i32::from(d.decimals));
-        Observation {
-            element: d.element,
-            // Minutes from 2024-01-01 Beijing, as the frame's YYMMDDHHmm carries them.
-            observed_at_ms: 1_704_038_400_000 + minute * 60_000,
-            value: if negative && n != 0 { -value } else { value },
-        }
-    })
+    (0..TABLE.len(), any::<u32>(), any::<bool>(), 0i64..10_000).prop_map(
+        |(row, n, negative, minute)| {
+            let d = &TABLE[row];
+            let n = u64::from(n) % 10u64.pow(u32::from(d.digits));
+            let value = n as f64 / 10f64.powi(i32::from(d.decimals));
+            Observation {
+                element: d.element,
+                // Minutes from 2024-01-01 Beijing, as the frame's YYMMDDHHmm carries them.
+                observed_at_ms: 1_704_038_400_000 + minute * 60_000,
+                value: if negative && n != 0 { -value } else { value },
+            }
+        },
+    )
 }
 
 proptest! {
