@@ -19,7 +19,7 @@
 
 use serde_json::Value;
 
-use crate::beijing::BeijingTime;
+use crate::beijing;
 use crate::reading::{Axis, Element, Lateness, Reading};
 use crate::Error;
 
@@ -223,12 +223,12 @@ fn beijing(s: &str) -> Result<i64, Error> {
         return Err(bad());
     }
     let f = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| bad());
-    let t = BeijingTime::new(
+    let t = beijing::read(
         "设备观测时间",
         (f(0..4)? as i32, f(5..7)?, f(8..10)?),
         (f(11..13)?, f(14..16)?, f(17..19)?),
     )?;
-    Ok(t.to_utc_ms())
+    Ok(t.to_unix_ms())
 }
 
 #[cfg(test)]

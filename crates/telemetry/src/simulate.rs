@@ -3,33 +3,12 @@
 //! warning level, a multi-packet message, and geohazard devices' MQTT payloads.
 
 use crate::device::DeviceType;
+// The demo dataset's generator: the same numbers on every platform for a seed.
 use crate::reading::Element;
 use crate::sl651::{
     Direction, Encoding, End, Frame, Function, Header, Observation, Packet, Report, StationAddress,
 };
-
-/// SplitMix64: small, seedable, the same numbers on every platform.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use yitu_domain::demo::rng::SplitMix64 as Rng;
 
 fn round(v: f64, decimals: i32) -> f64 {
     let s = 10f64.powi(decimals);

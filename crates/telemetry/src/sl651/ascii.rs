@@ -14,7 +14,7 @@ use super::frame::{
     MAX_LEN, STX, SYN,
 };
 use super::report::{self, Observation, Report, SkipReason, Skipped};
-use crate::beijing::BeijingTime;
+use crate::beijing::{self, BeijingTime};
 use crate::Error;
 
 /// SOH + 22 header characters + start of text.
@@ -156,7 +156,7 @@ fn digits_time(text: &str, what: &'static str) -> Result<BeijingTime, Error> {
     }
     let f = |i: usize| text[i..i + 2].parse::<u32>().unwrap_or(99);
     let second = if text.len() == 12 { f(10) } else { 0 };
-    BeijingTime::new(what, (2000 + f(0) as i32, f(2), f(4)), (f(6), f(8), second))
+    beijing::read(what, (2000 + f(0) as i32, f(2), f(4)), (f(6), f(8), second))
 }
 
 /// A decimal number as the ASCII encoding writes it: optional minus, digits, optional fraction.
@@ -182,23 +182,10 @@ pub(crate) fn decode_body(header: &Header, body: &[u8]) -> Result<Report, Error>
         });
     }
     let serial = hex(&text.as_bytes()[..4], "流水号")? as u16;
-    let sent_at_ms = digits_time(&text[4..16], "发报时间")?.to_utc_ms();
-    let mut report = Report {
-        function: header.function,
-        serial,
-        sent_at_ms,
-        station: header.station,
-        kind: None,
-        observations: Vec::new(),
-        skipped: Vec::new(),
-    };
+    let sent_at_ms = digits_time(&text[4..16], "发报时间")?.to_unix_ms();
+    let mut report = report::opened(header, serial, sent_at_ms)?;
     if header.function == Function::LINK {
         return Ok(report);
-    }
-    if !header.function.carries_readings() {
-        return Err(Error::NotAReport {
-            function: header.function.0,
-        });
     }
     let mut tokens = text[16..].split_ascii_whitespace().peekable();
     let mut next = |what: &'static str| tokens.next().ok_or(Error::Missing { what });
@@ -222,7 +209,7 @@ pub(crate) fn decode_body(header: &Header, body: &[u8]) -> Result<Report, Error>
                 let kind = next("遥测站分类码")?;
                 report.kind = kind.bytes().next();
             }
-            "TT" => observed_at = Some(digits_time(next("观测时间")?, "观测时间")?.to_utc_ms()),
+            "TT" => observed_at = Some(digits_time(next("观测时间")?, "观测时间")?.to_unix_ms()),
             guide::FIVE_MINUTE_RAIN_ASCII => {
                 let values = next("5 分钟时段雨量")?;
                 if !values.len().is_multiple_of(2) {
@@ -297,7 +284,7 @@ pub(crate) fn decode_body(header: &Header, body: &[u8]) -> Result<Report, Error>
 
 pub(crate) fn encode_body(r: &Report) -> Result<Vec<u8>, Error> {
     let stamp = |ms: i64, seconds: bool| {
-        let t = BeijingTime::from_utc_ms(ms);
+        let t = BeijingTime::from_unix_ms(ms);
         let mut s = format!(
             "{:02}{:02}{:02}{:02}{:02}",
             t.year.rem_euclid(100),

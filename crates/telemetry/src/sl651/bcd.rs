@@ -1,7 +1,7 @@
 //! Packed BCD as SL 651's HEX/BCD encoding uses it: two decimal digits a byte, high nibble first;
 //! the element values' sign and "no data" conventions; the frames' YYMMDDHHmm(ss) times.
 
-use crate::beijing::BeijingTime;
+use crate::beijing::{self, BeijingTime};
 use crate::Error;
 
 /// The decimal number the BCD bytes spell, or an error naming the byte with a digit above 9.
@@ -53,7 +53,7 @@ fn two(b: u8, what: &'static str) -> Result<u32, Error> {
 pub fn time(bytes: &[u8], what: &'static str) -> Result<BeijingTime, Error> {
     let field = |i: usize| two(bytes[i], what);
     let second = if bytes.len() == 6 { field(5)? } else { 0 };
-    BeijingTime::new(
+    beijing::read(
         what,
         (2000 + field(0)? as i32, field(1)?, field(2)?),
         (field(3)?, field(4)?, second),

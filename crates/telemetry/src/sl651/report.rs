@@ -107,7 +107,10 @@ pub(crate) fn encodable(o: &Observation) -> Result<&'static Definition, Error> {
     if o.observed_at_ms.rem_euclid(60_000) != 0 {
         return Err(Error::BadTime {
             what: "观测时间 (报文只到分钟)",
-            text: BeijingTime::from_utc_ms(o.observed_at_ms).to_string(),
+            text: format!(
+                "{} (北京时间)",
+                BeijingTime::from_unix_ms(o.observed_at_ms).datetime()
+            ),
         });
     }
     element::for_element(o.element).ok_or(Error::NotSl651 {
@@ -172,11 +175,16 @@ impl<'a> Cursor<'a> {
     }
 }
 
-fn decode_hex(header: &Header, body: &[u8]) -> Result<Report, Error> {
-    let mut c = Cursor { bytes: body, at: 0 };
-    let serial = u16::from_be_bytes(c.take(2, "流水号")?.try_into().unwrap_or_default());
-    let sent_at_ms = bcd::time(c.take(6, "发报时间")?, "发报时间")?.to_utc_ms();
-    let mut report = Report {
+/// A report's opening fields, checked against its function: a link-keeping message (`LINK`)
+/// is whole with none; any other function that carries no readings is not a report. HEX and
+/// ASCII bodies open alike.
+pub(crate) fn opened(header: &Header, serial: u16, sent_at_ms: i64) -> Result<Report, Error> {
+    if header.function != Function::LINK && !header.function.carries_readings() {
+        return Err(Error::NotAReport {
+            function: header.function.0,
+        });
+    }
+    Ok(Report {
         function: header.function,
         serial,
         sent_at_ms,
@@ -184,14 +192,16 @@ fn decode_hex(header: &Header, body: &[u8]) -> Result<Report, Error> {
         kind: None,
         observations: Vec::new(),
         skipped: Vec::new(),
-    };
+    })
+}
+
+fn decode_hex(header: &Header, body: &[u8]) -> Result<Report, Error> {
+    let mut c = Cursor { bytes: body, at: 0 };
+    let serial = u16::from_be_bytes(c.take(2, "流水号")?.try_into().unwrap_or_default());
+    let sent_at_ms = bcd::time(c.take(6, "发报时间")?, "发报时间")?.to_unix_ms();
+    let mut report = opened(header, serial, sent_at_ms)?;
     if header.function == Function::LINK {
         return Ok(report);
-    }
-    if !header.function.carries_readings() {
-        return Err(Error::NotAReport {
-            function: header.function.0,
-        });
     }
     let mut observed_at: Option<i64> = None;
     let mut step: Option<i64> = None;
@@ -206,7 +216,7 @@ fn decode_hex(header: &Header, body: &[u8]) -> Result<Report, Error> {
                     });
                 }
                 if code == guide::OBSERVED_AT {
-                    observed_at = Some(bcd::time(c.take(5, "观测时间")?, "观测时间")?.to_utc_ms());
+                    observed_at = Some(bcd::time(c.take(5, "观测时间")?, "观测时间")?.to_unix_ms());
                 } else {
                     let mut address = [0u8; 5];
                     address.copy_from_slice(c.take(5, "遥测站地址")?);
@@ -330,7 +340,7 @@ fn encode_hex(report: &Report) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     out.extend_from_slice(&report.serial.to_be_bytes());
     out.extend(bcd::encode_time(
-        BeijingTime::from_utc_ms(report.sent_at_ms),
+        BeijingTime::from_unix_ms(report.sent_at_ms),
         true,
     ));
     if report.function == Function::LINK {
@@ -341,7 +351,7 @@ fn encode_hex(report: &Report) -> Result<Vec<u8>, Error> {
     out.push(report.kind.unwrap_or(b'P'));
     for (at, group) in report.groups() {
         out.extend_from_slice(&[guide::OBSERVED_AT, guide::OBSERVED_AT]);
-        out.extend(bcd::encode_time(BeijingTime::from_utc_ms(at), false));
+        out.extend(bcd::encode_time(BeijingTime::from_unix_ms(at), false));
         for o in group {
             let d = encodable(o)?;
             let (negative, n) = scaled(o, d)?;

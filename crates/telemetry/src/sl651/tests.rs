@@ -7,7 +7,7 @@ use super::crc::crc16;
 use super::element::TABLE;
 use super::stream::FrameBuffer;
 use super::*;
-use crate::beijing::BeijingTime;
+use crate::beijing;
 use crate::reading::{Element, Lateness};
 use crate::simulate;
 use crate::Error;
@@ -24,7 +24,7 @@ fn hex(s: &str) -> Vec<u8> {
 }
 
 fn utc(date: (i32, u32, u32), time: (u32, u32, u32)) -> i64 {
-    BeijingTime::new("test", date, time).unwrap().to_utc_ms()
+    beijing::read("test", date, time).unwrap().to_unix_ms()
 }
 
 /// A frame laid out byte by byte from the standard's field order, its CRC appended high first.
