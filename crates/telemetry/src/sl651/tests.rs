@@ -243,7 +243,12 @@ fn bad_frames_are_refused_with_what_is_wrong() {
         0x32,
         &hex("0001 240715090000 F1F1 0012345678 50 F0F0 2407150900 2019 0000"),
     );
+    // 0x40 (a parameter-setting answer) carries no readings: not decoded as a report.
+    let not_a_report = by_hand(0x40, &hex("0001 240715090000"));
     let cases: Vec<(&str, Vec<u8>, Is)> = vec![
+        ("a function that carries no readings", not_a_report, |e| {
+            matches!(e, Error::NotAReport { function: 0x40 })
+        }),
         ("a flipped data byte", flipped(40), |e| {
             matches!(e, Error::Crc { .. })
         }),
@@ -282,6 +287,12 @@ fn bad_frames_are_refused_with_what_is_wrong() {
         assert!(is(&err), "{name}: {err}");
         assert!(!err.to_string().is_empty());
     }
+    // A link-keeping message (2FH) is a whole report with no readings.
+    let link = Frame::decode(&by_hand(0x2F, &hex("0007 240715090000")))
+        .and_then(|f| f.report())
+        .unwrap();
+    assert_eq!((link.serial, link.observations.len()), (7, 0));
+    assert_eq!(link.sent_at_ms, utc((2024, 7, 15), (9, 0, 0)));
 }
 
 #[test]
