@@ -278,10 +278,6 @@ impl Client {
         resume: Option<u64>,
     ) -> Result<(Option<u64>, SnapshotBody), Error> {
         let server = self.credential.server.clone();
-        let unreachable = |source| Error::Unreachable {
-            url: server.clone(),
-            source,
-        };
         let part_err = |source| Error::DataDir {
             path: part.to_owned(),
             source,
@@ -294,18 +290,7 @@ impl Client {
             Some(cursor) => format!("/v1/snapshot?cursor={cursor}&offset={held}"),
             None => "/v1/snapshot".to_owned(),
         };
-        let request = self.http.get(self.url(&path));
-        let mut response = self
-            .auth(request)
-            .timeout(Duration::from_secs(600))
-            .send()
-            .await
-            .map_err(unreachable)?;
-        let status = response.status();
-        if !status.is_success() {
-            let bytes = response.bytes().await.map_err(unreachable)?;
-            return Err(refusal(status, &bytes));
-        }
+        let mut response = self.snapshot_response(&path).await?;
         // None from a server before protocol 3: its snapshot cannot be resumed (what arrives
         // is still kept, and thrown away at the next pass).
         let cursor = response
@@ -364,6 +349,27 @@ impl Client {
         ))
     }
 
+    /// A snapshot request's answer once its status says the body follows; a refusal read as
+    /// [`Error::Server`], a transport failure as [`Error::Unreachable`].
+    async fn snapshot_response(&self, path: &str) -> Result<reqwest::Response, Error> {
+        let unreachable = |source| Error::Unreachable {
+            url: self.credential.server.clone(),
+            source,
+        };
+        let response = self
+            .auth(self.http.get(self.url(path)))
+            .timeout(Duration::from_secs(600))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let status = response.status();
+        if !status.is_success() {
+            let bytes = response.bytes().await.map_err(unreachable)?;
+            return Err(refusal(status, &bytes));
+        }
+        Ok(response)
+    }
+
     /// Bytes `offset .. offset + length` of the kept snapshot consistent with `cursor`, appended
     /// to `part` as they arrive (protocol 4), and the whole snapshot's size. `part` must hold
     /// exactly `offset` bytes. A cut midway keeps what arrived and reads as
@@ -386,17 +392,7 @@ impl Client {
             source,
         };
         let path = format!("/v1/snapshot?cursor={cursor}&offset={offset}&length={length}");
-        let mut response = self
-            .auth(self.http.get(self.url(&path)))
-            .timeout(Duration::from_secs(600))
-            .send()
-            .await
-            .map_err(unreachable)?;
-        let status = response.status();
-        if !status.is_success() {
-            let bytes = response.bytes().await.map_err(unreachable)?;
-            return Err(refusal(status, &bytes));
-        }
+        let mut response = self.snapshot_response(&path).await?;
         let size = response
             .headers()
             .get(yitu_domain::sync::wire::SNAPSHOT_SIZE)
