@@ -28,6 +28,8 @@ pub enum Error {
         #[source]
         source: calamine::Error,
     },
+    #[error("{path} is not a readable Excel workbook: its sheet is malformed")]
+    MalformedWorkbook { path: PathBuf },
     #[error("{path} has no worksheet")]
     NoSheet { path: PathBuf },
     #[error("{path} is not valid GeoJSON")]

@@ -5,7 +5,20 @@ use crate::{Error, Row, SourceEncoding, SourceKind, Table};
 use calamine::{Data, Reader};
 use std::path::Path;
 
+/// The first worksheet as a table. calamine panics on some malformed sheets (a cell reference
+/// whose column overflows, found by fuzzing: `fuzz/corpus/xlsx/regression-cell-reference-overflow`),
+/// and the window or `yitu import` must not go down with it: such a file is refused like any
+/// other unreadable workbook. (The release profile keeps calamine's overflow checks on, so it
+/// panics there too instead of reading a wrapped-around column.)
 pub fn read(path: &Path) -> Result<Table, Error> {
+    std::panic::catch_unwind(|| read_sheet(path)).unwrap_or_else(|_| {
+        Err(Error::MalformedWorkbook {
+            path: path.to_owned(),
+        })
+    })
+}
+
+fn read_sheet(path: &Path) -> Result<Table, Error> {
     let mut book = calamine::open_workbook_auto(path).map_err(|source| Error::Workbook {
         path: path.to_owned(),
         source,

@@ -151,6 +151,36 @@ fn a_gbk_shapefile_of_roads_reads_with_and_without_cpg() {
     }
 }
 
+/// Found by fuzzing (`fuzz/corpus/xlsx/regression-cell-reference-overflow`): a workbook whose
+/// sheet names a cell with a column past what calamine counts in 32 bits made it panic, which
+/// would take the window or `yitu import` down. Now the file is refused with a message, and a
+/// good workbook still reads after it.
+#[test]
+fn a_workbook_whose_cell_reference_overflows_is_refused_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("shelters.xlsx");
+    let crash = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/corpus/xlsx/regression-cell-reference-overflow"
+    );
+    std::fs::copy(crash, &bad).unwrap();
+    let e = read(&bad).unwrap_err().to_string();
+    assert!(
+        e.contains("shelters.xlsx") && e.contains("not a readable Excel workbook"),
+        "{e}"
+    );
+    let good = dir.path().join("good.xlsx");
+    let headers = vec!["名称".to_owned()];
+    write_xlsx(
+        &good,
+        "shelters",
+        &headers,
+        &[vec!["钓鱼城避难场所".to_owned()]],
+    )
+    .unwrap();
+    assert_eq!(read(&good).unwrap().rows.len(), 1);
+}
+
 /// Found by fuzzing (`fuzz/corpus/shapefile/regression-oom-parts`): a record whose count of
 /// parts is broken had the shapefile crate reserve gigabytes before reading a byte of them.
 /// Now the file is refused, naming the record, and the good file beside it still reads.

@@ -401,12 +401,19 @@ async fn snapshot_rest(
             })
     };
     loop {
-        match client.snapshot_range(part, cursor, held()?, range).await {
+        let before = held()?;
+        match client.snapshot_range(part, cursor, before, range).await {
             Ok(size) if held()? >= size => {
                 store
                     .set_meta("snapshot_range", &(range * 2).min(MAX_RANGE).to_string())
                     .await?;
                 return Ok(());
+            }
+            // A range that brought nothing short of the end would be asked for forever.
+            Ok(size) if held()? == before => {
+                return Err(Error::Sync(format!(
+                    "the server sent an empty range of snapshot {cursor} at byte {before} of {size}"
+                )))
             }
             Ok(_) => range = (range * 2).min(MAX_RANGE),
             Err(e @ Error::Unreachable { .. }) => {
