@@ -6,7 +6,8 @@
 //! warnings), `command` (incidents, decisions, their workflow and signed chain), `space`
 //! (positions, coordinate systems, the district, areas, roads, measures), `dispatch` (who is
 //! nearest and free, filters, search, readiness), `map` (clusters and vector tiles), `import`,
-//! `sync` (the change vocabulary and its merge rules) and `demo` (the demonstration dataset).
+//! `monitoring` (stations, readings, thresholds, alarms, warnings), `sync` (the change
+//! vocabulary and its merge rules) and `demo` (the demonstration dataset).
 
 pub mod beijing_time;
 pub mod command;
@@ -17,6 +18,7 @@ pub mod id;
 pub mod import;
 pub mod label;
 pub mod map;
+pub mod monitoring;
 pub mod registries;
 pub mod space;
 pub mod stock;

@@ -8,9 +8,10 @@
 pub mod beijing;
 pub mod device;
 mod error;
-pub mod reading;
 pub mod simulate;
 pub mod sl651;
 
 pub use error::Error;
-pub use reading::{Element, Lateness, Reading, ReadingKey};
+/// The reading is the domain's (`yitu_domain::monitoring`), so thresholds and the store share it.
+pub use yitu_domain::monitoring::reading;
+pub use yitu_domain::monitoring::{Element, Lateness, Reading, ReadingKey};
