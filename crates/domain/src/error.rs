@@ -42,4 +42,29 @@ pub enum Error {
     /// A sync body that is not of its protocol's shape (serde's message: the error is `Clone`).
     #[error("the body cannot be read: {0}")]
     Body(String),
+    /// A station's threshold that is not a usable number (monitoring).
+    #[error("阈值无效：{rule}（{level}）为 {value}，应为正的有限数 (threshold is not a usable positive number)")]
+    ThresholdValue {
+        rule: &'static str,
+        level: &'static str,
+        value: f64,
+    },
+    /// A station's thresholds whose colours are not in ascending order.
+    #[error("阈值次序有误：{rule} 的{lower} {lower_value} 应小于{upper} {upper_value} (thresholds must rise with the level)")]
+    ThresholdOrder {
+        rule: &'static str,
+        lower: &'static str,
+        lower_value: f64,
+        upper: &'static str,
+        upper_value: f64,
+    },
+    /// A field of a monitoring station's register record that cannot be used.
+    #[error("测站{field}有误：{reason}")]
+    Station {
+        field: &'static str,
+        reason: &'static str,
+    },
+    /// A station placed far from the district: most often longitude and latitude swapped.
+    #[error("测站位置 {lon}, {lat} 离合川区过远，经纬度是否填反？(station too far from Hechuan; are longitude and latitude swapped?)")]
+    StationFar { lon: f64, lat: f64 },
 }

@@ -1,8 +1,17 @@
 //! Risk monitoring (the plan's 风险监测预警一张图): what stations observe (`reading`), the
-//! station register and its thresholds, the alarms a run of readings raises, and the warnings a
-//! commander issues to an area. Pure: decoders of the stations' own formats live in
+//! station register and its health (`station`), its thresholds (`threshold`), and the alarms a
+//! run of readings raises. Pure: decoders of the stations' own formats live in
 //! `yitu-telemetry`, the sockets in the server.
 
 pub mod reading;
+pub mod station;
+pub mod threshold;
 
 pub use reading::{Axis, Element, Lateness, Reading, ReadingKey};
+pub use station::{
+    Health, HealthKind, Power, Sensor, Station, StationKind, Status, OFFLINE_AFTER_INTERVALS,
+};
+pub use threshold::{
+    AlarmLevel, DeformationThresholds, Hold, Hysteresis, RainLimits, RainThresholds, Rule, Steps,
+    TangentAngle, Thresholds, WaterThresholds,
+};
