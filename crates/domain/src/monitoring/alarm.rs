@@ -301,8 +301,9 @@ impl Entry {
 pub struct Alarm {
     pub episode: Episode,
     pub state: AlarmState,
-    /// The first acknowledgement, call or manual clear since the peak was reached: a rise to a
-    /// higher colour needs seeing again, an 橙色 acknowledged does not cover the 红色 after it.
+    /// The first acknowledgement, call or manual clear covering the peak: a rise to a higher
+    /// colour needs seeing again, an 橙色 acknowledged (or cleared) does not cover the 红色
+    /// after it.
     pub seen_at_ms: Option<i64>,
     pub first_call_at_ms: Option<i64>,
     pub answered_at_ms: Option<i64>,
@@ -314,12 +315,18 @@ pub struct Alarm {
 
 /// Folds the steps that name `episode` (others are skipped) into its alarm.
 ///
-/// Only steps at or after the peak count toward the state: what was done about an 橙色 is in
+/// Only steps covering the peak count toward the state: what was done about an 橙色 is in
 /// the log, but a 红色 reached later is 未确认 until someone sees it. An automatic clear ends
 /// the alarm only once someone has seen it: an alarm nobody looked at must not slip into
 /// 已解除 unseen, and it keeps escalating.
 pub fn fold(episode: &Episode, steps: &[Step]) -> Alarm {
     let steps = ordered(steps.iter().filter(|s| s.alarm() == episode.id));
+    // A step naming the alarm was made after someone saw it, whatever its clock says (a
+    // station's clock running ahead puts the raise after the desk's acknowledgement): every
+    // step covers the level it was raised at. A later, higher level is covered by steps from
+    // its time on.
+    let counts =
+        |s: &Step| episode.peak_at_ms == episode.raised_at_ms || s.at_ms() >= episode.peak_at_ms;
     let mut seen = None;
     let mut first_call = None;
     let mut answered = None;
@@ -330,7 +337,7 @@ pub fn fold(episode: &Episode, steps: &[Step]) -> Alarm {
         if let Step::Escalated { at_ms, .. } = s {
             last_escalated = Some(*at_ms);
         }
-        if s.at_ms() < episode.peak_at_ms {
+        if !counts(s) {
             continue;
         }
         match s {
@@ -403,11 +410,19 @@ pub fn fold(episode: &Episode, steps: &[Step]) -> Alarm {
     }
 }
 
+/// How long an alarm of each colour may stay unacknowledged, ms (`None`: never chased).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Deadlines {
+    pub blue_ms: Option<i64>,
+    pub yellow_ms: Option<i64>,
+    pub orange_ms: Option<i64>,
+    pub red_ms: Option<i64>,
+}
+
 /// How long an alarm may wait before it is passed up. Placeholders a district sets.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Escalation {
-    /// Unacknowledged, per colour (`None`: never escalated for want of acknowledgement).
-    pub unacknowledged_ms: [Option<i64>; 4],
+    pub unacknowledged: Deadlines,
     /// A call not answered by anyone.
     pub unanswered_ms: i64,
 }
@@ -417,7 +432,12 @@ impl Default for Escalation {
     /// for 15 minutes. 蓝色 and 黄色 are watched, not chased.
     fn default() -> Self {
         Self {
-            unacknowledged_ms: [None, None, Some(30 * 60_000), Some(10 * 60_000)],
+            unacknowledged: Deadlines {
+                blue_ms: None,
+                yellow_ms: None,
+                orange_ms: Some(30 * 60_000),
+                red_ms: Some(10 * 60_000),
+            },
             unanswered_ms: 15 * 60_000,
         }
     }
@@ -425,7 +445,13 @@ impl Default for Escalation {
 
 impl Escalation {
     fn unacknowledged(&self, level: AlarmLevel) -> Option<i64> {
-        self.unacknowledged_ms[level as usize]
+        let d = &self.unacknowledged;
+        match level {
+            AlarmLevel::Blue => d.blue_ms,
+            AlarmLevel::Yellow => d.yellow_ms,
+            AlarmLevel::Orange => d.orange_ms,
+            AlarmLevel::Red => d.red_ms,
+        }
     }
 }
 
@@ -1060,6 +1086,24 @@ mod tests {
                 &rose,
                 vec![ack(id, T0 + M)],
                 AlarmState::Raised,
+            ),
+            (
+                "an 橙 cleared by hand reopens when it turns 红",
+                &rose,
+                vec![ack(id, T0 + M), clear(id, T0 + 10 * M)],
+                AlarmState::Raised,
+            ),
+            (
+                "seen as 红 after it turned",
+                &rose,
+                vec![ack(id, T0 + M), ack(id, T0 + 21 * M)],
+                AlarmState::Acknowledged,
+            ),
+            (
+                "an acknowledgement stamped before the raise (the station's clock ahead)",
+                &e,
+                vec![ack(id, T0 - 2 * M)],
+                AlarmState::Acknowledged,
             ),
             (
                 "escalating is not acknowledging",

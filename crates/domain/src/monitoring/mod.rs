@@ -11,8 +11,8 @@ pub mod station;
 pub mod threshold;
 
 pub use alarm::{
-    board, current_level, evaluate, fold, Alarm, AlarmState, Board, Clearing, Entry, Episode,
-    Escalation, LevelChange, Overdue, OverdueKind, Step,
+    board, current_level, evaluate, fold, Alarm, AlarmState, Board, Clearing, Deadlines, Entry,
+    Episode, Escalation, LevelChange, Overdue, OverdueKind, Step,
 };
 pub use reading::{Axis, Element, Lateness, Reading, ReadingKey};
 pub use series::{Point, Rainfall};
