@@ -9,6 +9,7 @@ pub mod edit;
 mod error;
 pub mod import;
 pub mod incident;
+pub mod monitoring;
 pub mod movement;
 pub mod printout;
 pub mod readiness;

@@ -1,7 +1,7 @@
 //! Loading the demonstration dataset into the store: all or nothing, and idempotent (the same
 //! seed gives the same ids, so a second load inserts nothing and changes nothing).
 
-use crate::table::{ledger_entry, meta, resource, stock_line, town};
+use crate::table::{ledger_entry, meta, resource, station, stock_line, town};
 use crate::{Error, Store};
 use yitu_domain::demo::{self, DemoDataset};
 
@@ -75,6 +75,10 @@ impl Store {
         for e in &data.ledger {
             ledger_entries_inserted +=
                 u64::from(ledger_entry::insert_if_absent(w.conn(), e).await?);
+        }
+        // The demo's monitoring stations (演示数据 too): seeded, never pushed, like its records.
+        for st in demo::stations::stations(data) {
+            station::insert_if_absent(w.conn(), &st).await?;
         }
         meta::set_once(w.conn(), "demo_seed", &seed.to_string()).await?;
         w.commit().await?;

@@ -39,6 +39,12 @@ pub enum Error {
     SnapshotGone { cursor: u64 },
     #[error("a change in the store cannot be read")]
     Corrupt(#[source] serde_json::Error),
+    /// The readings' writer failed (the database, or the server stopping): the listener does
+    /// not confirm, so the station or the broker sends them again.
+    #[error("readings could not be stored: {0}")]
+    Intake(String),
+    #[error("a stored reading names an unknown element {0:?}")]
+    CorruptReading(String),
     #[error("the operating system's random source failed: {0}")]
     Random(String),
     #[error("cannot read the TLS file {}", .path.display())]

@@ -5,9 +5,11 @@
 pub mod countersign;
 mod error;
 pub mod http;
+pub mod readings;
 mod secret;
 mod snapshot;
 pub mod store;
+pub mod telemetry;
 pub mod tls;
 
 pub use error::Error;

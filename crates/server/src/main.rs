@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use yitu_domain::command::role::Role;
-use yitu_server::{http::now_ms, Store};
+use yitu_server::{http::now_ms, telemetry, Store};
 
 #[derive(Parser)]
 #[command(
@@ -37,6 +37,29 @@ enum Command {
         /// The certificate's private key (PEM).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<std::path::PathBuf>,
+        /// Take SL 651-2014 frames from monitoring stations on this TCP address (e.g.
+        /// 0.0.0.0:5005).
+        #[arg(long)]
+        sl651_listen: Option<String>,
+        /// Subscribe to geohazard devices' messages at this broker (mqtt://HOST[:PORT]).
+        #[arg(long)]
+        mqtt: Option<String>,
+        /// The topic filter; a topic's segment names the device type (gnss/GP, crack/LF,
+        /// tilt/QJ, rain, moisture).
+        #[arg(long, default_value = "hechuan/geohazard/#")]
+        mqtt_topic: String,
+        /// The persistent session's client id at the broker (the same at every start).
+        #[arg(long, default_value = "yitu-server")]
+        mqtt_client_id: String,
+        /// A reading arriving more than this many minutes after it was observed is kept as
+        /// historical: drawn, never alarmed on.
+        #[arg(long, default_value_t = 60)]
+        lateness_min: i64,
+    },
+    /// Monitoring readings: what was refused, what a station sent, and a simulator.
+    Telemetry {
+        #[command(subcommand)]
+        what: TelemetryCommand,
     },
     /// Users and their roles.
     User {
@@ -122,6 +145,39 @@ fn role_parser() -> impl TypedValueParser<Value = Role> {
 }
 
 #[derive(Subcommand)]
+enum TelemetryCommand {
+    /// Frames and messages refused, oldest first: time, source, sender, why, first bytes.
+    Refused,
+    /// A station's readings held: observation time (Beijing), element, value.
+    Readings { station: String },
+    /// Send simulated readings (for tests and drills): a rain day from `--stations` rain
+    /// gauges to an SL 651 listener, or `--devices` geohazard devices' messages to a broker.
+    Simulate {
+        /// An SL 651 listener's address (HOST:PORT).
+        #[arg(long, required_unless_present = "mqtt")]
+        sl651: Option<String>,
+        /// A broker (mqtt://HOST[:PORT]).
+        #[arg(long)]
+        mqtt: Option<String>,
+        /// The topic prefix messages are published under (the device type and id follow).
+        #[arg(long, default_value = "hechuan/geohazard")]
+        topic_prefix: String,
+        /// Rain gauges (SL 651) or devices (MQTT) to simulate.
+        #[arg(long, default_value_t = 3)]
+        stations: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The first observation (Unix ms); by default 23 hours ago, so the last reports are
+        /// live and the earlier ones historical.
+        #[arg(long)]
+        start_ms: Option<i64>,
+        /// A pause between one station's frames (ms).
+        #[arg(long, default_value_t = 0)]
+        pace_ms: u64,
+    },
+}
+
+#[derive(Subcommand)]
 enum DeviceCommand {
     /// List devices: id, user, label, revoked, last sequence.
     List,
@@ -157,12 +213,52 @@ async fn run() -> Result<()> {
             listen,
             tls_cert,
             tls_key,
+            sl651_listen,
+            mqtt,
+            mqtt_topic,
+            mqtt_client_id,
+            lateness_min,
         } => {
             // The certificate is read before the port is taken: a wrong path fails at once.
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(yitu_server::tls::config(&cert, &key).await?),
                 _ => None,
             };
+            let mqtt = mqtt
+                .map(|url| telemetry::mqtt::Settings::parse(&url, &mqtt_client_id, &mqtt_topic))
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let lateness = yitu_domain::monitoring::Lateness {
+                after_ms: lateness_min.max(0) * 60_000,
+            };
+            let intake = telemetry::Intake::start(store.clone(), now_ms);
+            if let Some(addr) = sl651_listen {
+                let stations = tokio::net::TcpListener::bind(&addr)
+                    .await
+                    .with_context(|| format!("listening for SL 651 stations on {addr}"))?;
+                tracing::info!(addr = %stations.local_addr()?, "taking SL 651 frames");
+                let listener = telemetry::sl651::Listener {
+                    intake: intake.clone(),
+                    store: store.clone(),
+                    clock: now_ms,
+                    lateness,
+                };
+                tokio::spawn(async move {
+                    if let Err(e) = listener.serve(stations).await {
+                        tracing::error!(error = %e, "the SL 651 listener stopped");
+                    }
+                });
+            }
+            if let Some(settings) = mqtt {
+                tracing::info!(broker = %settings.host, topic = %settings.topic, "subscribing to MQTT");
+                tokio::spawn(telemetry::mqtt::subscribe(
+                    settings,
+                    intake.clone(),
+                    store.clone(),
+                    now_ms,
+                    lateness,
+                ));
+            }
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .with_context(|| format!("listening on {listen}"))?;
@@ -173,6 +269,7 @@ async fn run() -> Result<()> {
                 None => yitu_server::serve(listener, store).await?,
             }
         }
+        Command::Telemetry { what } => telemetry_command(&store, what).await?,
         Command::User { what } => match what {
             UserCommand::Add {
                 name,
@@ -255,4 +352,98 @@ fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+async fn telemetry_command(store: &Store, what: TelemetryCommand) -> Result<()> {
+    use yitu_domain::beijing_time::BeijingTime;
+    match what {
+        TelemetryCommand::Refused => {
+            for r in store.telemetry_refusals().await? {
+                let at = BeijingTime::from_unix_ms(r.at_ms).datetime();
+                println!("{at}\t{}\t{}\t{}\t{}", r.source, r.peer, r.reason, r.head);
+            }
+        }
+        TelemetryCommand::Readings { station } => {
+            let readings = store.readings_of(&station).await?;
+            if readings.is_empty() {
+                anyhow::bail!("no readings held for station {station:?}");
+            }
+            for r in readings {
+                let at = BeijingTime::from_unix_ms(r.observed_at_ms).datetime();
+                let late = if r.historical { "\t历史补报" } else { "" };
+                println!(
+                    "{at}\t{}\t{}\t{}{late}",
+                    r.element.label(),
+                    r.value,
+                    r.element.unit()
+                );
+            }
+        }
+        TelemetryCommand::Simulate {
+            sl651,
+            mqtt,
+            topic_prefix,
+            stations,
+            seed,
+            start_ms,
+            pace_ms,
+        } => {
+            use yitu_telemetry::sl651::StationAddress;
+            // A whole minute, as stations report.
+            let start = start_ms.unwrap_or_else(|| (now_ms() - 23 * 3_600_000) / 60_000 * 60_000);
+            if let Some(addr) = sl651 {
+                let mut sent = 0;
+                let mut confirmed = 0;
+                for i in 0..stations {
+                    let mut address = [0u8; 5];
+                    address[1..].copy_from_slice(&(9_000_000 + i).to_be_bytes());
+                    let frames = yitu_telemetry::simulate::rain_day(
+                        seed + u64::from(i),
+                        StationAddress(address),
+                        start,
+                    );
+                    sent += frames.len();
+                    confirmed += telemetry::simulate::send_frames(
+                        &addr,
+                        &frames,
+                        std::time::Duration::from_millis(pace_ms),
+                        telemetry::simulate::CONFIRM_WAIT,
+                    )
+                    .await
+                    .with_context(|| format!("sending to {addr}"))?;
+                }
+                println!("{sent} frames sent from {stations} simulated stations, {confirmed} confirmed");
+            }
+            if let Some(url) = mqtt {
+                let settings = telemetry::mqtt::Settings::parse(&url, "yitu-simulator", "#")
+                    .map_err(anyhow::Error::msg)?;
+                let mut messages = Vec::new();
+                for i in 0..stations {
+                    let kind = yitu_telemetry::device::DeviceType::ALL[i as usize % 5];
+                    let code = ["GP", "LF", "QJ", "rain", "moisture"][i as usize % 5];
+                    let id = format!("SIM{:05}", i + 1);
+                    for payload in yitu_telemetry::simulate::device_payloads(
+                        seed + u64::from(i),
+                        kind,
+                        &id,
+                        start,
+                        24,
+                        3_600_000,
+                    ) {
+                        messages.push((format!("{topic_prefix}/{code}/{id}"), payload));
+                    }
+                }
+                let n = telemetry::simulate::publish(
+                    &settings.host,
+                    settings.port,
+                    &format!("yitu-simulator-{seed}"),
+                    messages,
+                )
+                .await
+                .map_err(anyhow::Error::msg)?;
+                println!("{n} messages published from {stations} simulated devices");
+            }
+        }
+    }
+    Ok(())
 }

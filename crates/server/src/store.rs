@@ -634,6 +634,11 @@ impl Store {
                         if let Some(hash) = signed {
                             self.countersign(&mut tx, head, hash, now_ms).await?;
                         }
+                        // A desk's imported readings join the server's own, so a station's
+                        // frame arriving after the file is known as a repeat.
+                        if let Op::Readings { source, readings } = &change.op {
+                            crate::readings::upsert(&mut tx, source, readings, now_ms).await?;
+                        }
                         reply.accepted.push(seq);
                     }
                     Err(refusal) => {
@@ -849,11 +854,11 @@ impl Store {
 }
 
 /// An accepted change as stored: server sequence, device sequence, stamp, kind, author, body.
-type Taken = (i64, u64, String, &'static str, String, String);
+pub(crate) type Taken = (i64, u64, String, &'static str, String, String);
 
 /// Inserts a push's accepted changes, 250 to a statement: one statement per change was most of
 /// the cost of a large push.
-async fn insert_changes(
+pub(crate) async fn insert_changes(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     device: &str,
     taken: &[Taken],

@@ -1717,3 +1717,6 @@ mod enrol;
 /// Hostile and bad input at the server's door, in one table (`sync/hostile.rs`).
 #[path = "sync/hostile.rs"]
 mod hostile;
+
+#[path = "sync/telemetry.rs"]
+mod telemetry;

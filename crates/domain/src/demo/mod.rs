@@ -3,6 +3,7 @@
 //! schematic (示意), names and phones invented. The same seed always gives the same data.
 
 pub mod rng;
+pub mod stations;
 
 use crate::demo::rng::SplitMix64;
 use crate::registries::depot::{Depot, DepotLevel};

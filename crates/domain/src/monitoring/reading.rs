@@ -70,8 +70,10 @@ impl Axis {
 }
 
 /// What was measured. `code()` is the stable text the store keeps; `label()` and `unit()` are
-/// what a duty officer reads.
+/// what a duty officer reads. It crosses the wire and the store as that code too, so a
+/// reading's JSON reads `"element": "rain.period.60"` and a renamed variant breaks nothing kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum Element {
     /// 时段降水量 over the given minutes (SL 651's 1, 5, 10, 30 minute and 1–12 hour periods).
     PeriodRain { minutes: u16 },
@@ -95,6 +97,20 @@ pub enum Element {
     Tilt(Axis),
     /// 含水率, %.
     MoistureContent,
+}
+
+impl From<Element> for String {
+    fn from(e: Element) -> String {
+        e.code()
+    }
+}
+
+impl TryFrom<String> for Element {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Self, String> {
+        Element::from_code(&code).ok_or_else(|| format!("unknown element {code:?} / 未知的监测要素"))
+    }
 }
 
 impl Element {
@@ -253,6 +269,22 @@ mod tests {
         for (e, label, unit) in cases {
             assert_eq!((e.label().as_str(), e.unit()), (label, unit));
         }
+    }
+
+    #[test]
+    fn a_reading_crosses_the_wire_with_its_elements_code() {
+        let r = Reading {
+            station: "0012345678".into(),
+            element: Element::PeriodRain { minutes: 60 },
+            observed_at_ms: 1_700_000_000_000,
+            value: 12.5,
+            historical: false,
+        };
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(text.contains(r#""element":"rain.period.60""#), "{text}");
+        assert_eq!(serde_json::from_str::<Reading>(&text).unwrap(), r);
+        let bad = text.replace("rain.period.60", "rain.period.05");
+        assert!(serde_json::from_str::<Reading>(&bad).is_err());
     }
 
     #[test]

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 crate::labelled_enum! {
-    /// The collections whose records merge field by field: the five registries and incidents.
+    /// The collections whose records merge field by field: the five registries, incidents,
+/// decision drafts and the monitoring-station register.
     /// Closed: a push naming any other is refused whole, before anything is written.
     Collection {
         Teams => ("teams", "救援队伍", "Team"),
@@ -18,6 +19,7 @@ crate::labelled_enum! {
         Hazards => ("hazards", "隐患点", "Hazard"),
         Incidents => ("incidents", "事件", "Incident"),
         Decisions => ("decisions", "决策", "Decision"),
+        Stations => ("stations", "监测站", "Monitoring station"),
     }
 }
 
@@ -31,7 +33,7 @@ impl Collection {
             Collection::Depots => Some(Layer::Depots),
             Collection::Shelters => Some(Layer::Shelters),
             Collection::Hazards => Some(Layer::Hazards),
-            Collection::Incidents | Collection::Decisions => None,
+            Collection::Incidents | Collection::Decisions | Collection::Stations => None,
         }
     }
 
@@ -111,7 +113,24 @@ pub enum Op {
     Act {
         transition: Box<crate::command::transition::Transition>,
     },
+    /// Monitoring readings, appended (the server's from SL 651 frames and MQTT, a desk's from
+    /// an imported file). Merged by union on (station, element, observation time); two copies
+    /// of one key differing keep the greater value, and are historical only when both are
+    /// (`merge::reading`), so every replica holds the same whatever the order.
+    Readings {
+        /// Where they came from (`sl651`, `mqtt`, `file`): for the station's log.
+        source: String,
+        readings: Vec<crate::monitoring::Reading>,
+    },
+    /// What a desk did about an alarm (确认, 叫应, 升级, 人工解除). The alarm itself is not
+    /// pushed: every desk derives it from the readings (`monitoring::evaluate`, the same id
+    /// everywhere); its steps merge by union and fold in time order (`monitoring::fold`).
+    AlarmStep { step: crate::monitoring::Step },
 }
+
+/// The most readings one change carries: a frame or a file is cut into changes of this size,
+/// so no page or push grows without bound.
+pub const MAX_READINGS: usize = 2_000;
 
 impl Op {
     /// A record write of `values` (every field but the record's id and layer tag, which the
@@ -146,6 +165,8 @@ impl Op {
             Op::Log { .. } => "log",
             Op::Event { .. } => "decision event",
             Op::Act { .. } => "decision act",
+            Op::Readings { .. } => "readings",
+            Op::AlarmStep { .. } => "alarm step",
         }
     }
 
@@ -192,9 +213,52 @@ impl Op {
                 Some("a log entry must be an object".into())
             }
             Op::Act { transition } => transition.problem(),
+            Op::Readings { readings, .. } => readings_problem(readings),
+            Op::AlarmStep { step } => {
+                use crate::monitoring::Step;
+                let named = match step {
+                    Step::Acknowledged { by, .. } | Step::Cleared { by, .. } => by,
+                    Step::Called { who, .. } => who,
+                    Step::Escalated { to, .. } => to,
+                };
+                named
+                    .trim()
+                    .is_empty()
+                    .then(|| "an alarm step names nobody (who saw, was called, or cleared it)".into())
+            }
             Op::Log { .. } | Op::Event { .. } => None,
         }
     }
+}
+
+/// Why a batch of readings cannot be kept: checked at the door, before anything is written.
+fn readings_problem(readings: &[crate::monitoring::Reading]) -> Option<String> {
+    // 2000-01-01T00:00Z: an earlier time is a station whose clock was never set.
+    const EARLIEST_MS: i64 = 946_684_800_000;
+    if readings.is_empty() {
+        return Some("a readings change carries no reading".into());
+    }
+    if readings.len() > MAX_READINGS {
+        return Some(format!(
+            "{} readings in one change (at most {MAX_READINGS})",
+            readings.len()
+        ));
+    }
+    readings.iter().find_map(|r| {
+        if r.station.trim().is_empty() || r.station.len() > 64 {
+            Some(format!("station code {:?} is empty or too long", r.station))
+        } else if !r.value.is_finite() {
+            Some(format!("{} of {}: not a number", r.element.code(), r.station))
+        } else if r.observed_at_ms < EARLIEST_MS {
+            Some(format!(
+                "{} of {} observed before 2000: the station's clock was not set",
+                r.element.code(),
+                r.station
+            ))
+        } else {
+            None
+        }
+    })
 }
 
 #[cfg(test)]

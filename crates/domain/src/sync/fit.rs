@@ -14,14 +14,15 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// One known good record per collection, as JSON objects (registries: the first demo record of
-/// each layer; an incident and a decision draft written here).
+/// each layer and its first station; an incident and a decision draft written here).
 fn templates() -> &'static BTreeMap<Collection, Map<String, Value>> {
     static T: OnceLock<BTreeMap<Collection, Map<String, Value>>> = OnceLock::new();
     T.get_or_init(|| {
         let mut out = BTreeMap::new();
-        for r in crate::demo::generate(crate::demo::DEFAULT_SEED).resources {
+        let demo = crate::demo::generate(crate::demo::DEFAULT_SEED);
+        for r in &demo.resources {
             let c = Collection::of_layer(r.layer());
-            if let (false, Ok(Value::Object(m))) = (out.contains_key(&c), serde_json::to_value(&r))
+            if let (false, Ok(Value::Object(m))) = (out.contains_key(&c), serde_json::to_value(r))
             {
                 out.insert(c, m);
             }
@@ -68,6 +69,12 @@ fn templates() -> &'static BTreeMap<Collection, Map<String, Value>> {
         if let Ok(fields) = crate::command::draft::fields(&draft) {
             out.insert(Collection::Decisions, fields.into_iter().collect());
         }
+        if let Some(Ok(Value::Object(m))) = crate::demo::stations::stations(&demo)
+            .first()
+            .map(serde_json::to_value)
+        {
+            out.insert(Collection::Stations, m);
+        }
         out
     })
 }
@@ -113,6 +120,12 @@ fn read<'a>(
         Collection::Incidents => serde_json::from_value::<Incident>(Value::Object(m))
             .map(drop)
             .map_err(|e| e.to_string()),
+        Collection::Stations => {
+            serde_json::from_value::<crate::monitoring::station::Station>(Value::Object(m))
+                .map_err(|e| e.to_string())?
+                .validate()
+                .map_err(|e| e.to_string())
+        }
         Collection::Decisions => {
             let values: BTreeMap<String, Value> = m.into_iter().collect();
             crate::command::draft::from_fields(EntityId::v7(0, [0; 10]), &values)
@@ -158,6 +171,10 @@ mod tests {
             (Collection::Decisions, "class", json!("technical"), true),
             (Collection::Decisions, "class", json!("绝密"), false),
             (Collection::Shelters, "retired", json!(true), true),
+            (Collection::Stations, "reports_every_min", json!(5), true),
+            (Collection::Stations, "reports_every_min", json!("五分钟"), false),
+            (Collection::Stations, "kind", json!("water_level"), true),
+            (Collection::Stations, "location", json!({"lon": 116.4, "lat": 39.9}), false),
         ];
         for (c, field, value, ok) in cases {
             let got = fits(c, field, &value);

@@ -11,6 +11,7 @@
 use super::change::{Change, Collection, FieldWrite, Op, RETIRED};
 use super::Stamp;
 use crate::stock::{Balance, LedgerEntry};
+use crate::monitoring::ReadingKey;
 use crate::EntityId;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -98,6 +99,22 @@ pub struct State {
     events: BTreeMap<String, (EntityId, i64)>,
     /// Each decision's acts with their stamps, by decision (a re-delivery is folded away).
     acts: BTreeMap<EntityId, Vec<crate::command::fold::Stamped>>,
+    /// Readings by their key: (value, historical) as [`reading`] merges them.
+    readings: BTreeMap<ReadingKey, (f64, bool)>,
+    /// Alarm steps as their text (a step names itself whole: a repeat is the same text).
+    alarm_steps: BTreeSet<String>,
+}
+
+/// Two copies of one reading (station, element and observation time alike) merged: the greater
+/// value, historical only when both are. Commutative, associative and idempotent, so replicas
+/// agree whatever order copies arrive in; a station's resent frame is the same copy, and a
+/// live copy keeps its power to alarm whichever came first. The replica's `reading` table
+/// keeps the same rule in SQL (`MAX` value, `MIN` historical).
+pub fn reading(a: (f64, bool), b: (f64, bool)) -> (f64, bool) {
+    (
+        if b.0.total_cmp(&a.0).is_gt() { b.0 } else { a.0 },
+        a.1 && b.1,
+    )
 }
 
 /// One record's writes resolved field by field: what every replica and the server's view show
@@ -163,6 +180,12 @@ pub struct View {
     /// Decision id → its state and number as its acts fold ("issued 合川现指〔2026〕7C2A9F-1号").
     #[serde(default)]
     pub decisions: BTreeMap<String, String>,
+    /// "station/element/observed_ms" → "value" (", historical" after it when it is).
+    #[serde(default)]
+    pub readings: BTreeMap<String, String>,
+    /// Every alarm step, as its JSON.
+    #[serde(default)]
+    pub alarm_steps: BTreeSet<String>,
 }
 
 impl State {
@@ -212,6 +235,19 @@ impl State {
                         t: (**transition).clone(),
                     },
                 );
+            }
+            Op::AlarmStep { step } => {
+                self.alarm_steps
+                    .insert(serde_json::to_string(step).unwrap_or_default());
+            }
+            Op::Readings { readings, .. } => {
+                for r in readings {
+                    let copy = (r.value, r.historical);
+                    self.readings
+                        .entry(r.key())
+                        .and_modify(|held| *held = reading(*held, copy))
+                        .or_insert(copy);
+                }
             }
             Op::Log { incident, id, body } => {
                 let new = (*incident, body.clone());
@@ -276,6 +312,13 @@ impl State {
         for (hash, (incident, seq)) in &self.events {
             view.events
                 .insert(hash.clone(), format!("{incident}/{seq}"));
+        }
+        view.alarm_steps = self.alarm_steps.clone();
+        for (k, (value, historical)) in &self.readings {
+            view.readings.insert(
+                format!("{}/{}/{}", k.station, k.element.code(), k.observed_at_ms),
+                format!("{value}{}", if *historical { ", historical" } else { "" }),
+            );
         }
         view
     }
@@ -345,6 +388,21 @@ mod tests {
     }
 
     #[test]
+    fn copies_of_one_reading_keep_the_greater_value_and_alarm_if_either_was_live() {
+        let cases = [
+            ((1.0, true), (2.0, true), (2.0, true)),
+            ((2.0, false), (1.0, true), (2.0, false)),
+            ((1.5, true), (1.5, false), (1.5, false)),
+            ((-0.5, true), (-1.0, true), (-0.5, true)),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(reading(a, b), want);
+            assert_eq!(reading(b, a), want);
+            assert_eq!(reading(reading(a, b), b), want);
+        }
+    }
+
+    #[test]
     fn a_pick_that_saw_both_versions_ends_the_conflict() {
         let mut ops = vec![op(5, "a", Some(1), 2), op(4, "b", Some(1), 3)];
         ops.push(FieldOp {
@@ -380,6 +438,8 @@ mod tests {
                 }),
                 (0u8..3, 1i64..50).prop_map(|(r, q)| (1u8, r, "", json!(null), None, q)),
                 (0u8..3).prop_map(|r| (2u8, r, "", json!(null), None, 0)),
+                // Readings: few keys, so copies of one key with other values and lateness meet.
+                (0u8..2, 0i64..3).prop_map(|(r, q)| (3u8, r, "", json!(null), None, q)),
             ],
         )
             .prop_map(|(node, ms, counter, (kind, r, f, value, base, q))| {
@@ -428,10 +488,20 @@ mod tests {
                         unit: "床".into(),
                         terms: None,
                     },
-                    _ => Op::Log {
+                    2 => Op::Log {
                         incident: rid,
                         id: eid,
                         body: json!({"text": "续报"}),
+                    },
+                    _ => Op::Readings {
+                        source: node.into(),
+                        readings: vec![crate::monitoring::Reading {
+                            station: format!("00000000{r}"),
+                            element: crate::monitoring::Element::PeriodRain { minutes: 60 },
+                            observed_at_ms: 946_684_800_000 + (ms as i64 % 3) * 3_600_000,
+                            value: q as f64 + f64::from(counter) / 2.0,
+                            historical: counter % 2 == 0,
+                        }],
                     },
                 };
                 Change {

@@ -84,7 +84,11 @@ pub fn admit(role: Role, change: &Change, now_ms: u64) -> Result<(), Refusal> {
         Role::DrillController => match &change.op {
             Op::Record { collection, .. } => *collection == Collection::Incidents,
             Op::Log { .. } => true,
-            Op::Ledger { .. } | Op::Event { .. } | Op::Act { .. } => false,
+            Op::Ledger { .. }
+            | Op::Event { .. }
+            | Op::Act { .. }
+            | Op::Readings { .. }
+            | Op::AlarmStep { .. } => false,
         },
         Role::Observer => false,
     };

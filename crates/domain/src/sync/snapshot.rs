@@ -116,6 +116,18 @@ impl Entries {
             Op::Log { id, .. } => format!("log/{id}"),
             Op::Event { event } => format!("event/{}", event.hash),
             Op::Act { transition } => format!("act/{}", transition.id),
+            Op::AlarmStep { step } => format!(
+                "alarm/{}/{}",
+                step.alarm(),
+                serde_json::to_string(step).unwrap_or_default()
+            ),
+            // Readings merge by union and each replica keeps them by their own key, so every
+            // batch is carried; one seen twice (a desk's import of what a station sent) is
+            // merged again to the same rows.
+            Op::Readings { .. } => {
+                self.changes.push(change);
+                return;
+            }
         };
         if self.seen.insert(key) {
             self.changes.push(change);

@@ -288,6 +288,12 @@ async fn apply_change(conn: &mut Conn, change: &Change) -> Result<(), Error> {
             device::insert_if_absent(conn, &e.device, &label, e.at_ms).await?;
             chain_event::insert_if_absent(conn, e).await?;
         }
+        Op::Readings { source, readings } => {
+            crate::table::reading::merge(conn, source, readings).await?;
+        }
+        Op::AlarmStep { step } => {
+            crate::table::alarm_step::insert_if_absent(conn, step).await?;
+        }
         Op::Log {
             incident: of,
             id,

@@ -1,6 +1,7 @@
 //! Records as merged from their field writes: the writes known for a record (local and pulled),
 //! the record's row rebuilt from the winners, and the conflicts a person resolves.
 
+use yitu_domain::monitoring::station::Station;
 use crate::table::record_op::{self, OpRow};
 use crate::table::{change_log, incident, resource, sync_conflict, Conn};
 use crate::{Error, Store};
@@ -116,6 +117,8 @@ pub(crate) async fn apply_writes(
             write_conflicts(conn, collection, id, m.several, &versions(&m.conflicts)).await?;
             if collection == Collection::Incidents {
                 write_incident(conn, id, &m).await?;
+            } else if collection == Collection::Stations {
+                write_station(conn, id, &m).await?;
             } else if collection == Collection::Decisions {
                 crate::decisions::rebuild(conn, ws[0].id, None).await?;
             } else if let Some(row) =
@@ -140,7 +143,7 @@ pub(crate) fn prepare(writes: &[Incoming]) -> Result<Option<Prepared>, Error> {
     };
     if matches!(
         first.collection,
-        Collection::Incidents | Collection::Decisions
+        Collection::Incidents | Collection::Decisions | Collection::Stations
     ) {
         return Ok(None);
     }
@@ -373,6 +376,9 @@ pub(crate) async fn materialize(
     if collection == Collection::Incidents {
         return write_incident(conn, &id_s, &m).await;
     }
+    if collection == Collection::Stations {
+        return write_station(conn, &id_s, &m).await;
+    }
     if collection == Collection::Decisions {
         return crate::decisions::rebuild(conn, id, None).await.map(drop);
     }
@@ -403,6 +409,24 @@ async fn write_incident(conn: &mut Conn, id: &str, m: &Merged) -> Result<(), Err
     // desk running slow makes a decision that sorts before its incident in one page) waited
     // for it: built now.
     crate::decisions::rebuild_waiting(conn).await
+}
+
+async fn write_station(conn: &mut Conn, id: &str, m: &Merged) -> Result<(), Error> {
+    if m.newest.is_none() {
+        return Ok(());
+    }
+    let mut winners = m.winners.clone();
+    let retired = winners
+        .remove(RETIRED)
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let old = crate::table::station::body(conn, id).await?;
+    let body = overlay(old.as_deref(), winners, None, id);
+    let Ok(merged) = serde_json::from_value::<Station>(body) else {
+        tracing::warn!(record = %id, "station incomplete after merge; waiting for more");
+        return Ok(());
+    };
+    crate::table::station::upsert(conn, &merged, retired).await
 }
 
 /// The row's body with the winning values laid over it.
@@ -454,12 +478,16 @@ async fn fits(
     }
     let old = if collection == Collection::Incidents {
         incident::body(conn, &id_s).await?
+    } else if collection == Collection::Stations {
+        crate::table::station::body(conn, &id_s).await?
     } else {
         resource::body(conn, &id_s).await?
     };
     let one = BTreeMap::from([(field.to_owned(), value.clone())]);
     let readable = if collection == Collection::Incidents {
         serde_json::from_value::<Incident>(overlay(old.as_deref(), one, None, &id_s)).map(drop)
+    } else if collection == Collection::Stations {
+        serde_json::from_value::<Station>(overlay(old.as_deref(), one, None, &id_s)).map(drop)
     } else {
         serde_json::from_value::<Resource>(overlay(
             old.as_deref(),

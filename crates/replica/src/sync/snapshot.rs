@@ -183,7 +183,10 @@ fn record(line: &str) -> Result<Record, Error> {
         alone: None,
     };
     let one = match &r.writes[..] {
-        [w] if !matches!(r.collection, Collection::Incidents | Collection::Decisions) => {
+        [w] if !matches!(
+            r.collection,
+            Collection::Incidents | Collection::Decisions | Collection::Stations
+        ) => {
             prepare_one(r.collection, r.id, &w.text)
         }
         _ => None,

@@ -2,6 +2,7 @@
 //! its module instead of writing the statement again. Functions take a connection (inside a
 //! [`Write`](crate::write::Write) for anything that changes rows) and speak domain types.
 
+pub(crate) mod alarm_step;
 pub(crate) mod app_user;
 pub(crate) mod chain_event;
 pub(crate) mod change_log;
@@ -15,10 +16,12 @@ pub(crate) mod incident_log;
 pub(crate) mod ledger_entry;
 pub(crate) mod login_failure;
 pub(crate) mod meta;
+pub(crate) mod reading;
 pub(crate) mod outbox;
 pub(crate) mod record_op;
 pub(crate) mod resource;
 pub(crate) mod shelter_reservation;
+pub(crate) mod station;
 pub(crate) mod stock_line;
 pub(crate) mod sync_conflict;
 pub(crate) mod town;
