@@ -4,5 +4,7 @@
 //! `yitu-telemetry`, the sockets in the server.
 
 pub mod reading;
+pub mod warning;
 
 pub use reading::{Axis, Element, Lateness, Reading, ReadingKey};
+pub use warning::{Warning, WarningArea, WarningError, WarningKind, WarningLevel, WarningStatus};
