@@ -77,8 +77,9 @@ impl WarningArea {
     }
 }
 
-/// The ring without consecutive repeats and without a closing point.
-fn open_ring(points: &[LonLat]) -> Vec<LonLat> {
+/// The ring without consecutive repeats and without a closing point: the form a polygon is
+/// kept in, whether it was drawn or read from a message (which closes it).
+pub fn open_ring(points: &[LonLat]) -> Vec<LonLat> {
     let mut ring: Vec<LonLat> = Vec::with_capacity(points.len());
     for p in points {
         if ring.last() != Some(p) {
