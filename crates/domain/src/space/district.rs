@@ -11,6 +11,10 @@ pub const OUTLINE_COARSE_GEOJSON: &str =
 pub const OUTLINE_DETAILED_GEOJSON: &str =
     include_str!("../../../../assets/geo/hechuan_boundary_wgs84_simplified20m.geojson");
 
+/// Hechuan's GB/T 2260 administrative division code: the first six digits of every town's and
+/// village's code, and what a warning message names the district by.
+pub const GB2260_CODE: &str = "500117";
+
 /// How far outside the district a point may lie and still be worked from here (an incident just
 /// over the border); farther is taken for a typing error.
 pub const WORKING_MARGIN_KM: f64 = 20.0;
