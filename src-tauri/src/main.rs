@@ -144,6 +144,9 @@ commands! {
     [command::overlay] overlay_remove: call::OverlayRemove,
     [command::overlay] overlay_show: call::OverlayShow,
     [command::overlay] overlay_geojson: call::OverlayGeojson,
+    [command::monitoring] monitoring: call::Monitoring,
+    [command::monitoring] station_readings: call::StationReadings,
+    [command::monitoring] alarm_step: call::AlarmStep,
 }
 
 /// The app serving `state`: the file chooser, the page-load hook, the three schemes (tiles,

@@ -3,7 +3,9 @@
 //! reaches, `Reply` what it answers with. Ids cross as text; the shell parses them (`invalid`
 //! when malformed, `not_found` when unknown). Grouped as the shell's `command` modules are.
 
-use crate::{app, basemap, decision, dispatch, import, incident, overlay, registry, stock, sync};
+use crate::{
+    app, basemap, decision, dispatch, import, incident, monitoring, overlay, registry, stock, sync,
+};
 use crate::{user, Command};
 use serde::{Deserialize, Serialize};
 use yitu_domain::command::decision::{Content, Decision};
@@ -787,4 +789,38 @@ mod tests {
         let none: AppInfo = serde_json::from_value(serde_json::json!({})).unwrap();
         assert_eq!(none, AppInfo {});
     }
+}
+
+// --- Monitoring (`command::monitoring`) ------------------------------------------------------
+
+/// The desk's monitoring now: stations with their health, the alarm board, what is overdue.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Monitoring {}
+impl Command for Monitoring {
+    const NAME: &'static str = "monitoring";
+    type Reply = monitoring::Monitoring;
+}
+
+/// A station's readings observed in `[fromMs, toMs)`, oldest first: its chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StationReadings {
+    pub code: String,
+    pub from_ms: i64,
+    pub to_ms: i64,
+}
+impl Command for StationReadings {
+    const NAME: &'static str = "station_readings";
+    type Reply = Vec<yitu_domain::monitoring::Reading>;
+}
+
+/// What the logged-in user did about an alarm (确认, 叫应, 升级, 人工解除).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlarmStep {
+    pub step: monitoring::AlarmStep,
+}
+impl Command for AlarmStep {
+    const NAME: &'static str = "alarm_step";
+    type Reply = monitoring::Monitoring;
 }

@@ -16,6 +16,7 @@ pub mod dispatch;
 mod failure;
 pub mod import;
 pub mod incident;
+pub mod monitoring;
 pub mod overlay;
 pub mod registry;
 pub mod stock;

@@ -2,13 +2,20 @@
 //! field like a registry record) and the readings it holds (pulled from the server, or imported
 //! here), by station and time, for the layer, the charts and the alarms.
 
-use crate::table::{reading, station};
+use crate::table::{alarm_step, reading, station};
 use crate::user::Actor;
 use crate::{Error, Store};
+use std::collections::BTreeMap;
 use yitu_domain::monitoring::station::Station;
-use yitu_domain::monitoring::Reading;
+use yitu_domain::monitoring::{self as m, Element, Reading, Step};
 use yitu_domain::sync::change::RETIRED;
 use yitu_domain::sync::{Collection, Op};
+pub use yitu_ipc::monitoring::{AlarmView, Monitoring, StationState};
+
+/// How far back a desk looks for alarms: a week covers the longest window (24 h rain, a
+/// day's deformation rate) with room, so an alarm raised in it keeps its id as readings come.
+pub const LOOK_BACK_MS: i64 = 7 * 24 * 3_600_000;
+const DAY_MS: i64 = 24 * 3_600_000;
 
 impl Store {
     /// Registers a new station, as `actor` at `now_ms`: refused when it is not valid or its
@@ -49,6 +56,98 @@ impl Store {
         ))
         .await?;
         w.commit().await
+    }
+
+    /// Records what someone did about an alarm (确认, 叫应, 升级, 人工解除), as `actor`: kept
+    /// and pushed, folded on every desk into the alarm's state.
+    pub async fn alarm_step(&self, actor: &Actor, step: &Step, now_ms: i64) -> Result<(), Error> {
+        actor.may_write()?;
+        let op = Op::AlarmStep { step: step.clone() };
+        if op.problem().is_some() {
+            return Err(Error::Invalid(yitu_domain::Error::Station {
+                field: "处置记录 (alarm step)",
+                reason:
+                    "须写明是谁：确认人、被叫应人或解除人 (name who saw, was called or cleared it)",
+            }));
+        }
+        let mut w = self.write(&actor.name, now_ms).await?;
+        alarm_step::insert_if_absent(w.conn(), step).await?;
+        w.change(&op).await?;
+        w.commit().await
+    }
+
+    /// The desk's monitoring at `now_ms`: every station's health and latest values, the
+    /// alarms its readings raise (derived here, as on every desk) with what was done about
+    /// them, and what is overdue.
+    pub async fn monitoring(&self, now_ms: i64) -> Result<Monitoring, Error> {
+        let mut conn = self.pool.acquire().await?;
+        let stations = station::all_live(&mut conn).await?;
+        let steps = alarm_step::all(&mut conn).await?;
+        let mut out = Monitoring {
+            now_ms,
+            stations: Vec::new(),
+            alarms: Vec::new(),
+            overdue: Vec::new(),
+        };
+        let mut boards = Vec::new();
+        for s in stations {
+            let readings =
+                reading::of_station(&mut conn, &s.code, now_ms - LOOK_BACK_MS, now_ms + DAY_MS)
+                    .await?;
+            let episodes = m::evaluate(&s, &readings);
+            let level = m::current_level(&episodes);
+            let status = s.status(&readings, level, now_ms);
+            let mut latest: BTreeMap<Element, &Reading> = BTreeMap::new();
+            for r in &readings {
+                latest
+                    .entry(r.element)
+                    .and_modify(|held| {
+                        if r.observed_at_ms >= held.observed_at_ms {
+                            *held = r;
+                        }
+                    })
+                    .or_insert(r);
+            }
+            let measures_rain = s.sensors.iter().any(|x| x.reports(Element::CurrentRain));
+            let rain_24h_mm =
+                measures_rain.then(|| m::Rainfall::new(&readings).within(DAY_MS, now_ms));
+            let board = m::board(&episodes, &steps);
+            for a in &board.alarms {
+                out.alarms.push(AlarmView {
+                    station_code: s.code.clone(),
+                    station_name: s.name.clone(),
+                    alarm: a.clone(),
+                });
+            }
+            boards.push(board);
+            let last_heard_ms = readings.iter().map(|r| r.observed_at_ms).max();
+            out.stations.push(StationState {
+                health: status.health.kind(),
+                health_zh: status.health.label_zh(),
+                level,
+                last_heard_ms,
+                power: status.power,
+                latest: latest.into_values().cloned().collect(),
+                rain_24h_mm,
+                station: s,
+            });
+        }
+        let policy = m::Escalation::default();
+        out.overdue = boards.iter().flat_map(|b| b.due(now_ms, &policy)).collect();
+        out.overdue.sort_by_key(|o| o.due_at_ms);
+        out.alarms.sort_by(|a, b| {
+            let open = |x: &AlarmView| x.alarm.episode.is_open();
+            open(b)
+                .cmp(&open(a))
+                .then(b.alarm.episode.level().cmp(&a.alarm.episode.level()))
+                .then(
+                    b.alarm
+                        .episode
+                        .raised_at_ms
+                        .cmp(&a.alarm.episode.raised_at_ms),
+                )
+        });
+        Ok(out)
     }
 
     /// Every live station of the register, by code.

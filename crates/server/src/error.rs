@@ -79,6 +79,8 @@ impl Error {
             | Self::Migrate(_)
             | Self::Db(_)
             | Self::Corrupt(_)
+            | Self::CorruptReading(_)
+            | Self::Intake(_)
             | Self::Random(_)
             | Self::Role(_) => "internal",
             Self::Url(_) => "url",

@@ -412,7 +412,9 @@ async fn telemetry_command(store: &Store, what: TelemetryCommand) -> Result<()> 
                     .await
                     .with_context(|| format!("sending to {addr}"))?;
                 }
-                println!("{sent} frames sent from {stations} simulated stations, {confirmed} confirmed");
+                println!(
+                    "{sent} frames sent from {stations} simulated stations, {confirmed} confirmed"
+                );
             }
             if let Some(url) = mqtt {
                 let settings = telemetry::mqtt::Settings::parse(&url, "yitu-simulator", "#")

@@ -44,10 +44,8 @@ fn merged(readings: &[Reading]) -> Vec<Reading> {
         by_key
             .entry(r.key())
             .and_modify(|held| {
-                (held.value, held.historical) = merge::reading(
-                    (held.value, held.historical),
-                    (r.value, r.historical),
-                )
+                (held.value, held.historical) =
+                    merge::reading((held.value, held.historical), (r.value, r.historical))
             })
             .or_insert_with(|| r.clone());
     }

@@ -10,6 +10,7 @@ mod failure;
 pub mod file;
 pub mod import;
 pub mod incident;
+pub mod monitoring;
 pub mod overlay;
 pub mod sync;
 #[cfg(test)]

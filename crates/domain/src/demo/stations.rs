@@ -14,9 +14,30 @@ use crate::{EntityId, LonLat};
 
 /// (code, name, river, position, 警戒水位, 保证水位): schematic gauges, invented levels.
 const RIVER_GAUGES: &[(&str, &str, &str, (f64, f64), f64, f64)] = &[
-    ("0050117101", "嘉陵江合川水位站（演示）", "嘉陵江", (106.272, 29.985), 200.0, 206.0),
-    ("0050117102", "涪江小河坝水位站（演示）", "涪江", (106.214, 30.018), 203.0, 208.5),
-    ("0050117103", "渠江罗渡水位站（演示）", "渠江", (106.335, 30.052), 202.0, 207.0),
+    (
+        "0050117101",
+        "嘉陵江合川水位站（演示）",
+        "嘉陵江",
+        (106.272, 29.985),
+        200.0,
+        206.0,
+    ),
+    (
+        "0050117102",
+        "涪江小河坝水位站（演示）",
+        "涪江",
+        (106.214, 30.018),
+        203.0,
+        208.5,
+    ),
+    (
+        "0050117103",
+        "渠江罗渡水位站（演示）",
+        "渠江",
+        (106.335, 30.052),
+        202.0,
+        207.0,
+    ),
 ];
 
 fn station(
@@ -53,7 +74,10 @@ pub fn stations(data: &DemoDataset) -> Vec<Station> {
             .iter()
             .find(|(c, _)| *c == town.code)
             .map(|(_, p)| *p)
-            .unwrap_or(LonLat { lon: 106.27, lat: 29.99 });
+            .unwrap_or(LonLat {
+                lon: 106.27,
+                lat: 29.99,
+            });
         let code = format!("00501170{:02}", i + 1);
         out.push(station(
             &code,
@@ -86,13 +110,19 @@ pub fn stations(data: &DemoDataset) -> Vec<Station> {
         .resources
         .iter()
         .filter_map(|r| match r {
-            Resource::Hazard(h) if matches!(h.kind, HazardKind::Landslide | HazardKind::Rockfall) => {
+            Resource::Hazard(h)
+                if matches!(h.kind, HazardKind::Landslide | HazardKind::Rockfall) =>
+            {
                 Some(h)
             }
             _ => None,
         })
         .collect();
-    slopes.sort_by(|a, b| b.threatened_people.cmp(&a.threatened_people).then(a.id.cmp(&b.id)));
+    slopes.sort_by(|a, b| {
+        b.threatened_people
+            .cmp(&a.threatened_people)
+            .then(a.id.cmp(&b.id))
+    });
     for (i, h) in slopes.iter().take(8).enumerate() {
         let code = format!("HC-GH-{:03}", i + 1);
         let mut s = station(
@@ -131,6 +161,10 @@ mod tests {
         for s in stations.iter().filter(|s| s.kind == StationKind::Geohazard) {
             assert!(data.resources.iter().any(|r| r.id() == s.watches[0]));
         }
-        assert_eq!(stations, super::stations(&data), "the same dataset, the same stations");
+        assert_eq!(
+            stations,
+            super::stations(&data),
+            "the same dataset, the same stations"
+        );
     }
 }

@@ -109,7 +109,8 @@ impl TryFrom<String> for Element {
     type Error = String;
 
     fn try_from(code: String) -> Result<Self, String> {
-        Element::from_code(&code).ok_or_else(|| format!("unknown element {code:?} / 未知的监测要素"))
+        Element::from_code(&code)
+            .ok_or_else(|| format!("unknown element {code:?} / 未知的监测要素"))
     }
 }
 

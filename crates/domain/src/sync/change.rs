@@ -221,10 +221,9 @@ impl Op {
                     Step::Called { who, .. } => who,
                     Step::Escalated { to, .. } => to,
                 };
-                named
-                    .trim()
-                    .is_empty()
-                    .then(|| "an alarm step names nobody (who saw, was called, or cleared it)".into())
+                named.trim().is_empty().then(|| {
+                    "an alarm step names nobody (who saw, was called, or cleared it)".into()
+                })
             }
             Op::Log { .. } | Op::Event { .. } => None,
         }
@@ -248,7 +247,11 @@ fn readings_problem(readings: &[crate::monitoring::Reading]) -> Option<String> {
         if r.station.trim().is_empty() || r.station.len() > 64 {
             Some(format!("station code {:?} is empty or too long", r.station))
         } else if !r.value.is_finite() {
-            Some(format!("{} of {}: not a number", r.element.code(), r.station))
+            Some(format!(
+                "{} of {}: not a number",
+                r.element.code(),
+                r.station
+            ))
         } else if r.observed_at_ms < EARLIEST_MS {
             Some(format!(
                 "{} of {} observed before 2000: the station's clock was not set",

@@ -22,8 +22,7 @@ fn templates() -> &'static BTreeMap<Collection, Map<String, Value>> {
         let demo = crate::demo::generate(crate::demo::DEFAULT_SEED);
         for r in &demo.resources {
             let c = Collection::of_layer(r.layer());
-            if let (false, Ok(Value::Object(m))) = (out.contains_key(&c), serde_json::to_value(r))
-            {
+            if let (false, Ok(Value::Object(m))) = (out.contains_key(&c), serde_json::to_value(r)) {
                 out.insert(c, m);
             }
         }
@@ -172,9 +171,19 @@ mod tests {
             (Collection::Decisions, "class", json!("绝密"), false),
             (Collection::Shelters, "retired", json!(true), true),
             (Collection::Stations, "reports_every_min", json!(5), true),
-            (Collection::Stations, "reports_every_min", json!("五分钟"), false),
+            (
+                Collection::Stations,
+                "reports_every_min",
+                json!("五分钟"),
+                false,
+            ),
             (Collection::Stations, "kind", json!("water_level"), true),
-            (Collection::Stations, "location", json!({"lon": 116.4, "lat": 39.9}), false),
+            (
+                Collection::Stations,
+                "location",
+                json!({"lon": 116.4, "lat": 39.9}),
+                false,
+            ),
         ];
         for (c, field, value, ok) in cases {
             let got = fits(c, field, &value);

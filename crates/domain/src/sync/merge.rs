@@ -10,8 +10,8 @@
 
 use super::change::{Change, Collection, FieldWrite, Op, RETIRED};
 use super::Stamp;
-use crate::stock::{Balance, LedgerEntry};
 use crate::monitoring::ReadingKey;
+use crate::stock::{Balance, LedgerEntry};
 use crate::EntityId;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -112,7 +112,11 @@ pub struct State {
 /// keeps the same rule in SQL (`MAX` value, `MIN` historical).
 pub fn reading(a: (f64, bool), b: (f64, bool)) -> (f64, bool) {
     (
-        if b.0.total_cmp(&a.0).is_gt() { b.0 } else { a.0 },
+        if b.0.total_cmp(&a.0).is_gt() {
+            b.0
+        } else {
+            a.0
+        },
         a.1 && b.1,
     )
 }

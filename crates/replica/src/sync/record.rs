@@ -1,7 +1,6 @@
 //! Records as merged from their field writes: the writes known for a record (local and pulled),
 //! the record's row rebuilt from the winners, and the conflicts a person resolves.
 
-use yitu_domain::monitoring::station::Station;
 use crate::table::record_op::{self, OpRow};
 use crate::table::{change_log, incident, resource, sync_conflict, Conn};
 use crate::{Error, Store};
@@ -9,6 +8,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use yitu_domain::command::incident::Incident;
+use yitu_domain::monitoring::station::Station;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::sync::change::RETIRED;
 use yitu_domain::sync::merge::{self, Merged};

@@ -186,7 +186,8 @@ fn record(line: &str) -> Result<Record, Error> {
         [w] if !matches!(
             r.collection,
             Collection::Incidents | Collection::Decisions | Collection::Stations
-        ) => {
+        ) =>
+        {
             prepare_one(r.collection, r.id, &w.text)
         }
         _ => None,

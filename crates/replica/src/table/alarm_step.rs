@@ -26,6 +26,8 @@ pub(crate) async fn all(conn: &mut Conn) -> Result<Vec<Step>, Error> {
             .fetch_all(&mut *conn)
             .await?;
     rows.into_iter()
-        .map(|(id, body)| serde_json::from_str(&body).map_err(|source| Error::Corrupt { id, source }))
+        .map(|(id, body)| {
+            serde_json::from_str(&body).map_err(|source| Error::Corrupt { id, source })
+        })
         .collect()
 }

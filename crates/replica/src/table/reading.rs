@@ -9,7 +9,11 @@ use yitu_domain::monitoring::{Element, Reading};
 
 /// Merges `readings` in: a new key is added; a copy of a held one keeps the greater value and
 /// is historical only when both were. `source` names where a new row came from.
-pub(crate) async fn merge(conn: &mut Conn, source: &str, readings: &[Reading]) -> Result<(), Error> {
+pub(crate) async fn merge(
+    conn: &mut Conn,
+    source: &str,
+    readings: &[Reading],
+) -> Result<(), Error> {
     // 6 parameters a row: 150 rows stay under SQLite's default limit of 32,766.
     for chunk in readings.chunks(150) {
         let rows = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");

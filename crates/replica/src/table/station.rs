@@ -65,6 +65,8 @@ pub(crate) async fn all_live(conn: &mut Conn) -> Result<Vec<Station>, Error> {
             .fetch_all(&mut *conn)
             .await?;
     rows.into_iter()
-        .map(|(id, body)| serde_json::from_str(&body).map_err(|source| Error::Corrupt { id, source }))
+        .map(|(id, body)| {
+            serde_json::from_str(&body).map_err(|source| Error::Corrupt { id, source })
+        })
         .collect()
 }

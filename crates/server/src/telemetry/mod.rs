@@ -41,7 +41,11 @@ impl Intake {
 
     /// Stores `readings` and answers once they are committed (a listener confirms to the
     /// station only then, so a crash before commit makes the station send again).
-    pub async fn take(&self, source: &'static str, readings: Vec<Reading>) -> Result<Ingested, Error> {
+    pub async fn take(
+        &self,
+        source: &'static str,
+        readings: Vec<Reading>,
+    ) -> Result<Ingested, Error> {
         if readings.is_empty() {
             return Ok(Ingested::default());
         }
@@ -93,7 +97,10 @@ async fn write(store: Store, clock: fn() -> i64, mut rx: mpsc::Receiver<Batch>) 
                 Err(_) => break,
             }
         }
-        let all: Vec<Reading> = group.iter().flat_map(|b| b.readings.iter().cloned()).collect();
+        let all: Vec<Reading> = group
+            .iter()
+            .flat_map(|b| b.readings.iter().cloned())
+            .collect();
         let result = store.ingest_keys(source, &all, clock()).await;
         for b in group {
             let answer = match &result {

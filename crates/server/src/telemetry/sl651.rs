@@ -67,8 +67,12 @@ impl Listener {
                 }
             }
             if frames.len() > MAX_FRAME {
-                self.refuse(&peer_text, "帧超长: 缓冲区超过一帧的最大长度, 断开连接", &[])
-                    .await;
+                self.refuse(
+                    &peer_text,
+                    "帧超长: 缓冲区超过一帧的最大长度, 断开连接",
+                    &[],
+                )
+                .await;
                 return Ok(());
             }
             for lost in packets.expire((self.clock)()) {
@@ -120,7 +124,8 @@ impl Listener {
     }
 
     fn confirm(&self, frame: &Frame, serial: u16, now: i64, end: End) -> Option<Vec<u8>> {
-        match confirmation(&frame.header, frame.encoding, serial, now, end).and_then(|f| f.encode()) {
+        match confirmation(&frame.header, frame.encoding, serial, now, end).and_then(|f| f.encode())
+        {
             Ok(bytes) => Some(bytes),
             Err(e) => {
                 tracing::error!(error = %e, "SL 651 confirmation could not be made");

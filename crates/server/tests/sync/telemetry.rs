@@ -72,14 +72,21 @@ async fn frames_reach_the_desks_once(backend: Backend) {
     assert_eq!(expected.len(), 96);
     let held = sorted(server.store.readings_of("0012345678").await.unwrap());
     assert_eq!(held, expected);
-    assert_eq!(held.iter().filter(|r| !r.historical).count(), 4, "only the last hour is live");
+    assert_eq!(
+        held.iter().filter(|r| !r.historical).count(),
+        4,
+        "only the last hour is live"
+    );
     let log_after_first = server.store.change_count().await.unwrap();
 
     // A station that heard no confirmation sends again: nothing new is stored or sent.
     let again = telemetry::simulate::send_frames(&addr, &frames[20..], Duration::ZERO, WAIT)
         .await
         .unwrap();
-    assert_eq!(again, 4, "a repeat is confirmed too, or the station would go on resending");
+    assert_eq!(
+        again, 4,
+        "a repeat is confirmed too, or the station would go on resending"
+    );
     assert_eq!(server.store.reading_count().await.unwrap(), 96);
     assert_eq!(server.store.change_count().await.unwrap(), log_after_first);
 
@@ -90,9 +97,10 @@ async fn frames_reach_the_desks_once(backend: Backend) {
     let mut damaged = good[23].clone();
     let at = damaged.len() - 6;
     damaged[at] ^= 0x01;
-    let sent = telemetry::simulate::send_frames(&addr, &[damaged, good[22].clone()], Duration::ZERO, WAIT)
-        .await
-        .unwrap();
+    let sent =
+        telemetry::simulate::send_frames(&addr, &[damaged, good[22].clone()], Duration::ZERO, WAIT)
+            .await
+            .unwrap();
     assert_eq!(sent, 1, "the damaged frame gets no confirmation");
     let other_held = server.store.readings_of("0012345679").await.unwrap();
     assert_eq!(sorted(other_held), carried(&good[22..23], now()));
@@ -187,8 +195,14 @@ async fn device_messages_through_mosquitto_are_stored_once_and_a_returning_subsc
         }
     };
     let start = (now() - 30 * 60_000) / 60_000 * 60_000;
-    let payloads =
-        yitu_telemetry::simulate::device_payloads(3, DeviceType::Gnss, "GP-0001", start, 10, 60_000);
+    let payloads = yitu_telemetry::simulate::device_payloads(
+        3,
+        DeviceType::Gnss,
+        "GP-0001",
+        start,
+        10,
+        60_000,
+    );
     let topic = format!("{prefix}/GP/GP-0001");
     let on_topic = |p: &[Vec<u8>]| -> Vec<(String, Vec<u8>)> {
         p.iter().map(|p| (topic.clone(), p.clone())).collect()
@@ -211,7 +225,11 @@ async fn device_messages_through_mosquitto_are_stored_once_and_a_returning_subsc
     assert!(first.iter().all(|r| !r.historical));
 
     // A message that is not a device's JSON is refused and logged, nothing stored.
-    publish(vec![(topic.clone(), b"{\"deviceId\": \"GP-0001\", \"dat".to_vec())]).await;
+    publish(vec![(
+        topic.clone(),
+        b"{\"deviceId\": \"GP-0001\", \"dat".to_vec(),
+    )])
+    .await;
     for _ in 0..100 {
         if !server.store.telemetry_refusals().await.unwrap().is_empty() {
             break;
@@ -220,7 +238,10 @@ async fn device_messages_through_mosquitto_are_stored_once_and_a_returning_subsc
     }
     let refused = server.store.telemetry_refusals().await.unwrap();
     assert_eq!(refused.len(), 1, "{refused:?}");
-    assert_eq!((refused[0].source.as_str(), refused[0].peer.as_str()), ("mqtt", topic.as_str()));
+    assert_eq!(
+        (refused[0].source.as_str(), refused[0].peer.as_str()),
+        ("mqtt", topic.as_str())
+    );
     assert_eq!(server.store.readings_of("GP-0001").await.unwrap().len(), 15);
 
     // The server goes away; the device goes on publishing; the broker keeps the messages for
