@@ -108,9 +108,14 @@ impl Store {
                     })
                     .or_insert(r);
             }
-            let measures_rain = s.sensors.iter().any(|x| x.reports(Element::CurrentRain));
-            let rain_24h_mm =
-                measures_rain.then(|| m::Rainfall::new(&readings).within(DAY_MS, now_ms));
+            // Only where it has sent rain: a gauge never heard has no total, not a dry day.
+            let sent_rain = readings.iter().any(|r| {
+                matches!(
+                    r.element,
+                    Element::PeriodRain { .. } | Element::CurrentRain | Element::AccumulatedRain
+                )
+            });
+            let rain_24h_mm = sent_rain.then(|| m::Rainfall::new(&readings).within(DAY_MS, now_ms));
             let board = m::board(&episodes, &steps);
             for a in &board.alarms {
                 out.alarms.push(AlarmView {
@@ -148,6 +153,41 @@ impl Store {
                 )
         });
         Ok(out)
+    }
+
+    /// Keeps readings read from a file here (`yitu monitor import`), as `actor`: merged like
+    /// pulled ones and pushed, so other desks and the server get them. Answers how many rows
+    /// were new to this desk.
+    pub async fn import_readings(
+        &self,
+        actor: &Actor,
+        readings: &[Reading],
+        now_ms: i64,
+    ) -> Result<u64, Error> {
+        actor.may_write()?;
+        let mut w = self.write(&actor.name, now_ms).await?;
+        let before = reading::count(w.conn()).await?;
+        for chunk in readings.chunks(yitu_domain::sync::change::MAX_READINGS) {
+            let op = Op::Readings {
+                source: "file".into(),
+                readings: chunk.to_vec(),
+            };
+            if let Some(why) = op.problem() {
+                return Err(Error::Invalid(yitu_domain::Error::Station {
+                    field: "监测数据 (readings)",
+                    reason: if why.contains("2000") {
+                        "观测时间早于 2000 年：测站时钟未设置 (observed before 2000)"
+                    } else {
+                        "测站编码为空或过长，或数值无效 (empty station code or bad value)"
+                    },
+                }));
+            }
+            reading::merge(w.conn(), "file", chunk).await?;
+            w.change(&op).await?;
+        }
+        let added = reading::count(w.conn()).await? - before;
+        w.commit().await?;
+        Ok(added)
     }
 
     /// Every live station of the register, by code.
