@@ -20,6 +20,7 @@ mod readiness;
 mod roads;
 mod sync;
 mod user;
+mod warning;
 
 #[derive(Parser)]
 #[command(
@@ -161,6 +162,9 @@ enum Command {
     /// Monitoring (风险监测): stations and their health, the alarm board, a station's readings,
     /// a readings file imported, an alarm acknowledged, called (叫应) or cleared.
     Monitor(monitor::MonitorArgs),
+    /// Warnings (预警): issue, update, lift, list, show whom one reaches (叫应), write one as
+    /// CAP 1.2, take in another unit's CAP file.
+    Warning(warning::WarningArgs),
 }
 
 /// Where to look from and how many to list.
@@ -287,7 +291,8 @@ async fn run(cli: Cli) -> Result<()> {
             | Command::Conflicts(_)
             | Command::Incident(_)
             | Command::Decision(_)
-            | Command::Monitor(_),
+            | Command::Monitor(_)
+            | Command::Warning(_),
         ) => Some(user::acting(&store, name).await?),
         _ => None,
     };
@@ -390,6 +395,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Login(args) => user::login(&store, args, &mut out).await?,
         Command::Incident(args) => incident::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Monitor(args) => monitor::run(&store, actor.as_ref(), args, &mut out).await?,
+        Command::Warning(args) => warning::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Decision(args) => decision::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Verify => decision::verify(&store, &mut out).await?,
         Command::Inbox => {

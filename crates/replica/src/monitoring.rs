@@ -219,3 +219,108 @@ impl Store {
         reading::count(&mut conn).await
     }
 }
+
+/// A warning as the desk shows it: whether it is in force, and whom it reaches.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WarningState {
+    pub warning: m::Warning,
+    /// Issued or updated, not lifted, not superseded by a later message, and not expired (one
+    /// whose onset is still ahead counts: people prepare before it).
+    pub in_force: bool,
+    /// Where a later message replaced it, that message's id.
+    pub superseded_by: Option<yitu_domain::EntityId>,
+    pub recipients: m::warning::Recipients,
+}
+
+impl Store {
+    /// Issues, updates or lifts a warning (an update or a lift is a new message naming the one
+    /// it replaces), as `actor` at `now_ms`: refused when it does not validate or names a
+    /// warning this desk does not hold.
+    pub async fn issue_warning(
+        &self,
+        actor: &Actor,
+        w: &m::Warning,
+        now_ms: i64,
+    ) -> Result<(), Error> {
+        actor.may_write()?;
+        w.validate().map_err(yitu_domain::Error::from)?;
+        let mut tx = self.write(&actor.name, now_ms).await?;
+        if let Some(old) = w.supersedes {
+            if crate::table::warning::body(tx.conn(), &old.to_string())
+                .await?
+                .is_none()
+            {
+                return Err(Error::NotFound {
+                    what: "warning",
+                    id: old.to_string(),
+                });
+            }
+        }
+        crate::table::warning::upsert(tx.conn(), w, false).await?;
+        let body = serde_json::to_value(w).map_err(|source| Error::Corrupt {
+            id: w.id.to_string(),
+            source,
+        })?;
+        let fields = body
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .chain([(RETIRED.to_owned(), serde_json::Value::Bool(false))]);
+        tx.change(&Op::record(
+            Collection::Warnings,
+            w.id,
+            fields,
+            &Default::default(),
+        ))
+        .await?;
+        tx.commit().await
+    }
+
+    /// Every warning held, newest first, with whether it is in force at `now_ms` and whom it
+    /// reaches among this desk's hazards and shelters.
+    pub async fn warnings(&self, now_ms: i64) -> Result<Vec<WarningState>, Error> {
+        use yitu_domain::registries::resource::Resource;
+        let mut conn = self.pool.acquire().await?;
+        let all = crate::table::warning::all(&mut conn).await?;
+        drop(conn);
+        let hazards: Vec<_> = self
+            .resources(yitu_domain::Layer::Hazards)
+            .await?
+            .into_iter()
+            .filter_map(|r| match r {
+                Resource::Hazard(h) => Some(h),
+                _ => None,
+            })
+            .collect();
+        let shelters: Vec<_> = self
+            .resources(yitu_domain::Layer::Shelters)
+            .await?
+            .into_iter()
+            .filter_map(|r| match r {
+                Resource::Shelter(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        let villages = yitu_domain::registries::town::villages();
+        let mut out: Vec<WarningState> = all
+            .iter()
+            .map(|w| {
+                let superseded_by = all
+                    .iter()
+                    .find(|later| later.supersedes == Some(w.id))
+                    .map(|later| later.id);
+                WarningState {
+                    in_force: superseded_by.is_none()
+                        && w.status != m::WarningStatus::Lifted
+                        && now_ms < w.expires_ms,
+                    superseded_by,
+                    recipients: m::warning::recipients(w, &hazards, &shelters, &villages),
+                    warning: w.clone(),
+                }
+            })
+            .collect();
+        out.reverse();
+        Ok(out)
+    }
+}
