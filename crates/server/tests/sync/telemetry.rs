@@ -40,12 +40,12 @@ fn carried(frames: &[Vec<u8>], now: i64) -> Vec<Reading> {
             report.readings(now, Lateness { after_ms: HOUR })
         })
         .collect();
-    all.sort_by(|a, b| a.key().cmp(&b.key()));
+    all.sort_by_key(Reading::key);
     all
 }
 
 fn sorted(mut r: Vec<Reading>) -> Vec<Reading> {
-    r.sort_by(|a, b| a.key().cmp(&b.key()));
+    r.sort_by_key(Reading::key);
     r
 }
 
@@ -260,7 +260,7 @@ async fn device_messages_through_mosquitto_are_stored_once_and_a_returning_subsc
                 .unwrap()
         })
         .collect();
-    expected.sort_by(|a, b| a.key().cmp(&b.key()));
+    expected.sort_by_key(Reading::key);
     assert_eq!(sorted(all), expected);
 }
 
