@@ -248,8 +248,8 @@ pub async fn run(
     Ok(())
 }
 
-/// Records a step, refusing one for an alarm this desk does not know (a mistyped id would
-/// otherwise be kept and synced as an orphan).
+/// Records a step (the store refuses one for an alarm this desk does not know) and says the
+/// alarm's state after it.
 async fn step_taken(
     store: &Store,
     who: &Actor,
@@ -257,30 +257,31 @@ async fn step_taken(
     now: i64,
     out: &mut impl Write,
 ) -> Result<()> {
-    let view = store.monitoring(now).await?;
-    let Some(a) = view
-        .alarms
-        .iter()
-        .find(|a| a.alarm.episode.id == step.alarm())
-    else {
-        bail!(
-            "no alarm {} on this desk (see `yitu monitor alarms`)",
-            step.alarm()
-        );
-    };
-    store.alarm_step(who, step, now).await?;
+    store
+        .alarm_step(who, step, now)
+        .await
+        .map_err(|e| match e {
+            yitu_replica::Error::NotFound { .. } => {
+                anyhow::anyhow!(
+                    "no alarm {} on this desk (see `yitu monitor alarms`)",
+                    step.alarm()
+                )
+            }
+            other => other.into(),
+        })?;
     let after = store.monitoring(now).await?;
-    let state = after
+    if let Some(a) = after
         .alarms
         .iter()
         .find(|x| x.alarm.episode.id == step.alarm())
-        .map(|x| x.alarm.state.zh())
-        .unwrap_or("—");
-    writeln!(
-        out,
-        "{}\t{}\t{state}",
-        a.station_name,
-        a.alarm.episode.rule.zh()
-    )?;
+    {
+        writeln!(
+            out,
+            "{}\t{}\t{}",
+            a.station_name,
+            a.alarm.episode.rule.zh(),
+            a.alarm.state.zh()
+        )?;
+    }
     Ok(())
 }

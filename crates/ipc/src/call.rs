@@ -82,6 +82,9 @@ pub const NAMES: &[&str] = &[
     OverlayRemove::NAME,
     OverlayShow::NAME,
     OverlayGeojson::NAME,
+    Monitoring::NAME,
+    StationReadings::NAME,
+    AlarmStep::NAME,
 ];
 
 // --- The app, the registries and analysis (`command`) -------------------------------------
@@ -770,7 +773,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), NAMES.len(), "a name listed twice");
-        assert_eq!(NAMES.len(), 60);
+        assert_eq!(NAMES.len(), 63);
     }
 
     #[test]

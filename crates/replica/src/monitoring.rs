@@ -70,6 +70,19 @@ impl Store {
                     "须写明是谁：确认人、被叫应人或解除人 (name who saw, was called or cleared it)",
             }));
         }
+        // A step for an alarm this desk does not know (a mistyped id) would be kept and synced
+        // as an orphan nobody sees.
+        let known = self.monitoring(now_ms).await?;
+        if !known
+            .alarms
+            .iter()
+            .any(|a| a.alarm.episode.id == step.alarm())
+        {
+            return Err(Error::NotFound {
+                what: "alarm",
+                id: step.alarm().to_string(),
+            });
+        }
         let mut w = self.write(&actor.name, now_ms).await?;
         alarm_step::insert_if_absent(w.conn(), step).await?;
         w.change(&op).await?;

@@ -176,12 +176,42 @@ fn every_command_answers_its_reply_type_through_the_ipc_layer() {
     imports_and_exports(&shell, &data);
     base_maps_overlays_and_files(&shell);
     sync(&shell, &data);
+    monitoring(&shell);
     let called = shell.called.borrow();
     let missing: Vec<_> = crate::REGISTERED
         .iter()
         .filter(|n| !called.contains(**n))
         .collect();
     assert!(missing.is_empty(), "never called: {missing:?}");
+}
+
+/// The demo's stations, none heard yet (未知, never 正常), no readings, and a step for an alarm
+/// the desk does not know refused.
+fn monitoring(shell: &Shell) {
+    let m = shell.ok(&call::Monitoring {});
+    assert_eq!(m.stations.len(), 21);
+    assert!(m
+        .stations
+        .iter()
+        .all(|s| s.health == yitu_domain::monitoring::HealthKind::Unknown));
+    assert!(m.alarms.is_empty());
+    let readings = shell.ok(&call::StationReadings {
+        code: "0050117001".into(),
+        from_ms: 0,
+        to_ms: i64::MAX,
+    });
+    assert!(readings.is_empty());
+    let why = shell.fails(
+        &call::AlarmStep {
+            step: yitu_domain::monitoring::Step::Acknowledged {
+                alarm: yitu_domain::EntityId::v7(1, [7; 10]),
+                by: "张指挥".into(),
+                at_ms: 1,
+            },
+        },
+        ErrorCode::NotFound,
+    );
+    assert!(!why.is_empty());
 }
 
 fn registries_and_analysis(shell: &Shell, data: &DemoDataset) {
