@@ -52,7 +52,7 @@ pub fn count(alarms: &[Alarm]) -> (usize, bool) {
 }
 
 /// The earliest overdue of an alarm, if any is.
-pub fn overdue_of<'a>(alarm: EntityId, overdue: &'a [Overdue]) -> Option<&'a Overdue> {
+pub fn overdue_of(alarm: EntityId, overdue: &[Overdue]) -> Option<&Overdue> {
     overdue
         .iter()
         .filter(|o| o.alarm == alarm)

@@ -13,7 +13,15 @@ use crate::registries::resource::Resource;
 use crate::{EntityId, LonLat};
 
 /// (code, name, river, position, 警戒水位, 保证水位): schematic gauges, invented levels.
-const RIVER_GAUGES: &[(&str, &str, &str, (f64, f64), f64, f64)] = &[
+type RiverGauge = (
+    &'static str,
+    &'static str,
+    &'static str,
+    (f64, f64),
+    f64,
+    f64,
+);
+const RIVER_GAUGES: &[RiverGauge] = &[
     (
         "0050117101",
         "嘉陵江合川水位站（演示）",
