@@ -14,11 +14,13 @@ mod edit;
 mod export;
 mod import;
 mod incident;
+mod monitor;
 mod overlay;
 mod readiness;
 mod roads;
 mod sync;
 mod user;
+mod warning;
 
 #[derive(Parser)]
 #[command(
@@ -157,6 +159,12 @@ enum Command {
     Sync(sync::SyncArgs),
     /// Fields changed concurrently on two devices, with both versions (JSON); or resolve one.
     Conflicts(sync::ConflictArgs),
+    /// Monitoring (风险监测): stations and their health, the alarm board, a station's readings,
+    /// a readings file imported, an alarm acknowledged, called (叫应) or cleared.
+    Monitor(monitor::MonitorArgs),
+    /// Warnings (预警): issue, update, lift, list, show whom one reaches (叫应), write one as
+    /// CAP 1.2, take in another unit's CAP file.
+    Warning(warning::WarningArgs),
 }
 
 /// Where to look from and how many to list.
@@ -236,7 +244,7 @@ enum Format {
 }
 
 /// Writes `value` as indented JSON and a newline: every `--json` answer and every report.
-fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<()> {
+pub(crate) fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)?;
     Ok(())
@@ -282,7 +290,9 @@ async fn run(cli: Cli) -> Result<()> {
             | Command::Stock(_)
             | Command::Conflicts(_)
             | Command::Incident(_)
-            | Command::Decision(_),
+            | Command::Decision(_)
+            | Command::Monitor(_)
+            | Command::Warning(_),
         ) => Some(user::acting(&store, name).await?),
         _ => None,
     };
@@ -384,6 +394,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(args) => user::run(&store, args, &mut out).await?,
         Command::Login(args) => user::login(&store, args, &mut out).await?,
         Command::Incident(args) => incident::run(&store, actor.as_ref(), args, &mut out).await?,
+        Command::Monitor(args) => monitor::run(&store, actor.as_ref(), args, &mut out).await?,
+        Command::Warning(args) => warning::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Decision(args) => decision::run(&store, actor.as_ref(), args, &mut out).await?,
         Command::Verify => decision::verify(&store, &mut out).await?,
         Command::Inbox => {

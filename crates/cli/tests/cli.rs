@@ -371,6 +371,9 @@ mod sync;
 #[path = "cli/users.rs"]
 mod users;
 
+#[path = "cli/monitoring.rs"]
+mod monitoring;
+
 /// `yitu basemap` on tile packages made by the test (issue 3).
 #[path = "cli/basemap.rs"]
 mod basemap;

@@ -108,9 +108,14 @@ impl Store {
                     })
                     .or_insert(r);
             }
-            let measures_rain = s.sensors.iter().any(|x| x.reports(Element::CurrentRain));
-            let rain_24h_mm =
-                measures_rain.then(|| m::Rainfall::new(&readings).within(DAY_MS, now_ms));
+            // Only where it has sent rain: a gauge never heard has no total, not a dry day.
+            let sent_rain = readings.iter().any(|r| {
+                matches!(
+                    r.element,
+                    Element::PeriodRain { .. } | Element::CurrentRain | Element::AccumulatedRain
+                )
+            });
+            let rain_24h_mm = sent_rain.then(|| m::Rainfall::new(&readings).within(DAY_MS, now_ms));
             let board = m::board(&episodes, &steps);
             for a in &board.alarms {
                 out.alarms.push(AlarmView {
@@ -150,6 +155,41 @@ impl Store {
         Ok(out)
     }
 
+    /// Keeps readings read from a file here (`yitu monitor import`), as `actor`: merged like
+    /// pulled ones and pushed, so other desks and the server get them. Answers how many rows
+    /// were new to this desk.
+    pub async fn import_readings(
+        &self,
+        actor: &Actor,
+        readings: &[Reading],
+        now_ms: i64,
+    ) -> Result<u64, Error> {
+        actor.may_write()?;
+        let mut w = self.write(&actor.name, now_ms).await?;
+        let before = reading::count(w.conn()).await?;
+        for chunk in readings.chunks(yitu_domain::sync::change::MAX_READINGS) {
+            let op = Op::Readings {
+                source: "file".into(),
+                readings: chunk.to_vec(),
+            };
+            if let Some(why) = op.problem() {
+                return Err(Error::Invalid(yitu_domain::Error::Station {
+                    field: "监测数据 (readings)",
+                    reason: if why.contains("2000") {
+                        "观测时间早于 2000 年：测站时钟未设置 (observed before 2000)"
+                    } else {
+                        "测站编码为空或过长，或数值无效 (empty station code or bad value)"
+                    },
+                }));
+            }
+            reading::merge(w.conn(), "file", chunk).await?;
+            w.change(&op).await?;
+        }
+        let added = reading::count(w.conn()).await? - before;
+        w.commit().await?;
+        Ok(added)
+    }
+
     /// Every live station of the register, by code.
     pub async fn stations(&self) -> Result<Vec<Station>, Error> {
         let mut conn = self.pool.acquire().await?;
@@ -177,5 +217,110 @@ impl Store {
     pub async fn reading_count(&self) -> Result<u64, Error> {
         let mut conn = self.pool.acquire().await?;
         reading::count(&mut conn).await
+    }
+}
+
+/// A warning as the desk shows it: whether it is in force, and whom it reaches.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WarningState {
+    pub warning: m::Warning,
+    /// Issued or updated, not lifted, not superseded by a later message, and not expired (one
+    /// whose onset is still ahead counts: people prepare before it).
+    pub in_force: bool,
+    /// Where a later message replaced it, that message's id.
+    pub superseded_by: Option<yitu_domain::EntityId>,
+    pub recipients: m::warning::Recipients,
+}
+
+impl Store {
+    /// Issues, updates or lifts a warning (an update or a lift is a new message naming the one
+    /// it replaces), as `actor` at `now_ms`: refused when it does not validate or names a
+    /// warning this desk does not hold.
+    pub async fn issue_warning(
+        &self,
+        actor: &Actor,
+        w: &m::Warning,
+        now_ms: i64,
+    ) -> Result<(), Error> {
+        actor.may_write()?;
+        w.validate().map_err(yitu_domain::Error::from)?;
+        let mut tx = self.write(&actor.name, now_ms).await?;
+        if let Some(old) = w.supersedes {
+            if crate::table::warning::body(tx.conn(), &old.to_string())
+                .await?
+                .is_none()
+            {
+                return Err(Error::NotFound {
+                    what: "warning",
+                    id: old.to_string(),
+                });
+            }
+        }
+        crate::table::warning::upsert(tx.conn(), w, false).await?;
+        let body = serde_json::to_value(w).map_err(|source| Error::Corrupt {
+            id: w.id.to_string(),
+            source,
+        })?;
+        let fields = body
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .chain([(RETIRED.to_owned(), serde_json::Value::Bool(false))]);
+        tx.change(&Op::record(
+            Collection::Warnings,
+            w.id,
+            fields,
+            &Default::default(),
+        ))
+        .await?;
+        tx.commit().await
+    }
+
+    /// Every warning held, newest first, with whether it is in force at `now_ms` and whom it
+    /// reaches among this desk's hazards and shelters.
+    pub async fn warnings(&self, now_ms: i64) -> Result<Vec<WarningState>, Error> {
+        use yitu_domain::registries::resource::Resource;
+        let mut conn = self.pool.acquire().await?;
+        let all = crate::table::warning::all(&mut conn).await?;
+        drop(conn);
+        let hazards: Vec<_> = self
+            .resources(yitu_domain::Layer::Hazards)
+            .await?
+            .into_iter()
+            .filter_map(|r| match r {
+                Resource::Hazard(h) => Some(h),
+                _ => None,
+            })
+            .collect();
+        let shelters: Vec<_> = self
+            .resources(yitu_domain::Layer::Shelters)
+            .await?
+            .into_iter()
+            .filter_map(|r| match r {
+                Resource::Shelter(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        let villages = yitu_domain::registries::town::villages();
+        let mut out: Vec<WarningState> = all
+            .iter()
+            .map(|w| {
+                let superseded_by = all
+                    .iter()
+                    .find(|later| later.supersedes == Some(w.id))
+                    .map(|later| later.id);
+                WarningState {
+                    in_force: superseded_by.is_none()
+                        && w.status != m::WarningStatus::Lifted
+                        && now_ms < w.expires_ms,
+                    superseded_by,
+                    recipients: m::warning::recipients(w, &hazards, &shelters, &villages),
+                    warning: w.clone(),
+                }
+            })
+            .collect();
+        out.reverse();
+        Ok(out)
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use yitu_domain::sync::upcast;
 use yitu_domain::sync::wire::{
-    EnrolRequest, ErrorBody, Hello, PushRequest, UsersReply, MIN_PROTOCOL, PROTOCOL,
+    EnrolRequest, ErrorBody, Hello, PushRequest, UsersReply, MAX_WAIT_MS, MIN_PROTOCOL, PROTOCOL,
 };
 
 /// The most a request body may be, on the wire and once decompressed: a push is batched well
@@ -255,6 +255,9 @@ struct PullQuery {
     /// it had pushed after the backup.
     #[serde(default)]
     mine: bool,
+    /// Wait this long for news when there is none (protocol 5), at most `MAX_WAIT_MS`.
+    #[serde(default)]
+    wait_ms: u64,
 }
 
 fn default_limit() -> u32 {
@@ -268,7 +271,28 @@ async fn pull(
 ) -> Result<Response, Error> {
     let me = device(&app, &headers).await?;
     let Query(q) = q.map_err(|e| Error::BadRequest(e.body_text()))?;
-    let page = app.store.pull_raw(q.after, q.limit).await?;
+    let mut page = app.store.pull_raw(q.after, q.limit).await?;
+    if page.changes.is_empty() && q.wait_ms > 0 {
+        // Registered before each re-reading, so a commit between the two is not missed; the
+        // re-reading every second meets what another instance committed.
+        let wait = std::time::Duration::from_millis(q.wait_ms.min(MAX_WAIT_MS));
+        let deadline = tokio::time::Instant::now() + wait;
+        while page.changes.is_empty() && tokio::time::Instant::now() < deadline {
+            let news = app.store.news.notified();
+            tokio::pin!(news);
+            news.as_mut().enable();
+            page = app.store.pull_raw(q.after, q.limit).await?;
+            if !page.changes.is_empty() {
+                break;
+            }
+            let tick =
+                (tokio::time::Instant::now() + std::time::Duration::from_secs(1)).min(deadline);
+            tokio::select! {
+                _ = news => {}
+                _ = tokio::time::sleep_until(tick) => {}
+            }
+        }
+    }
     let cursor = page.changes.last().map_or(q.after, |c| c.0);
     // A `PullReply` written by hand around the stored JSON of each change (written by this
     // server with serde when it was pushed): parsing and writing each again was most of a

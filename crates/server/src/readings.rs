@@ -209,6 +209,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        if !taken.is_empty() {
+            self.news.notify_waiters();
+        }
         Ok(fresh)
     }
 

@@ -33,6 +33,9 @@ pub struct Store {
     backend: Backend,
     /// The last snapshot this instance made (`crate::snapshot`).
     pub(crate) kept: crate::snapshot::KeptSnapshot,
+    /// Woken after each commit that adds to the log here, so a pull waiting for news answers
+    /// at once (another instance's commits are met by the waiting pull's own re-reading).
+    pub(crate) news: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// Wrong enrolment codes within [`ENROL_WINDOW_MS`] after which every attempt is refused.
@@ -118,6 +121,7 @@ impl Store {
             pool,
             backend,
             kept: Default::default(),
+            news: Default::default(),
         };
         store.ensure_key().await?;
         Ok(store)
@@ -674,6 +678,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.news.notify_waiters();
         reply.last_seq = last;
         Ok(reply)
     }

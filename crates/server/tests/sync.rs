@@ -868,6 +868,66 @@ async fn two_server_instances_on_one_database_postgres() {
     two_instances(Backend::Postgres).await;
 }
 
+/// Between passes a desk waits at the server for news (protocol 5): another desk's edit starts
+/// its next pass at once, long before its 30 s interval; a wait with nothing to bring ends
+/// with an empty page when its time is up.
+#[tokio::test]
+async fn a_desk_between_passes_learns_of_another_desks_edit_at_once() {
+    let db = Db::new(Backend::Sqlite).await;
+    let server = Server::start(&db).await;
+    for name in ["张指挥", "王参谋"] {
+        server
+            .store
+            .add_user(name, Role::Staff, now())
+            .await
+            .unwrap();
+    }
+    let a = Replica::enrol(&server, "张指挥").await;
+    let b = Replica::enrol(&server, "王参谋").await;
+    let shelter = demo_shelter();
+    let id = shelter.id();
+    a.import(vec![shelter]).await;
+    a.sync().await;
+    b.sync().await;
+    let head = server.store.change_count().await.unwrap();
+
+    // A wait with nothing coming answers an empty page once its time is up.
+    let t = std::time::Instant::now();
+    assert!(!b.client.news_after(head, 300).await.unwrap());
+    assert!(t.elapsed() >= Duration::from_millis(300));
+
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(yitu_replica::sync::run(
+        b.store.clone(),
+        b.client.clone(),
+        yitu_replica::sync::LoopConfig::default(),
+        wake,
+        |_| {},
+        async move {
+            let _ = stop_rx.await;
+        },
+    ));
+    // The loop's first pass, then its wait.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let sent = std::time::Instant::now();
+    a.set(id, "capacity", "4321", "张指挥", now()).await;
+    a.sync().await;
+    let mut seen = None;
+    while sent.elapsed() < Duration::from_secs(20) {
+        if b.record(id).await["capacity"] == serde_json::json!(4321) {
+            seen = Some(sent.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = stop_tx.send(());
+    task.await.unwrap();
+    // Well inside the 30 s interval (±20 % jitter: at least 24 s): the wait brought it.
+    let seen = seen.expect("desk B never saw desk A's edit");
+    assert!(seen < Duration::from_secs(20), "{seen:?}");
+}
+
 /// The background loop retries what the outbox holds until the server answers again: a change
 /// made while the server was down reaches it without another local write.
 #[tokio::test]
@@ -898,6 +958,7 @@ async fn the_background_loop_pushes_once_the_server_is_back() {
         interval: Duration::from_millis(100),
         min_backoff: Duration::from_millis(50),
         max_backoff: Duration::from_millis(200),
+        ..Default::default()
     };
     let task = tokio::spawn(yitu_replica::sync::run(
         r.store.clone(),

@@ -199,6 +199,66 @@ pub fn multi_packet(
         .collect()
 }
 
+/// `count` 加报 (33H) frames from a rain gauge, one every `step_ms` from `start_ms` (whole
+/// minutes), each carrying the rain of its step (SL 651's period rain of `step_ms` minutes):
+/// drizzle with a shower now and then. The benchmark's network of gauges is made of these.
+pub fn interval_rain(
+    seed: u64,
+    station: StationAddress,
+    start_ms: i64,
+    step_ms: i64,
+    count: u32,
+) -> Vec<Vec<u8>> {
+    let mut rng = Rng::new(seed);
+    let minutes = (step_ms / 60_000).clamp(1, 60) as u16;
+    (1..=count)
+        .map(|i| {
+            let at = start_ms + i64::from(i) * step_ms;
+            let rain = if rng.unit() < 0.1 {
+                round(rng.unit() * 4.0, 1)
+            } else {
+                0.0
+            };
+            frame(
+                Function::ADDED,
+                station,
+                &report(
+                    Function::ADDED,
+                    (i % 65_535) as u16,
+                    station,
+                    b'P',
+                    at + 5_000,
+                    vec![Observation {
+                        element: Element::PeriodRain { minutes },
+                        observed_at_ms: at,
+                        value: rain,
+                    }],
+                ),
+            )
+        })
+        .collect()
+}
+
+/// One 加报 frame from a rain gauge: `mm` of rain over the `minutes` before `at_ms`.
+pub fn rain_report(station: StationAddress, at_ms: i64, minutes: u16, mm: f64) -> Vec<u8> {
+    frame(
+        Function::ADDED,
+        station,
+        &report(
+            Function::ADDED,
+            1,
+            station,
+            b'P',
+            at_ms + 5_000,
+            vec![Observation {
+                element: Element::PeriodRain { minutes },
+                observed_at_ms: at_ms,
+                value: mm,
+            }],
+        ),
+    )
+}
+
 /// `count` MQTT payloads from a device, one every `step_ms` from `start_ms` (UTC ms), in the
 /// shape `device::decode` documents: a slope creeping a little faster each reading.
 pub fn device_payloads(

@@ -12,40 +12,41 @@ use crate::registries::hazard::HazardKind;
 use crate::registries::resource::Resource;
 use crate::{EntityId, LonLat};
 
-/// (code, name, river, position, 警戒水位, 保证水位): schematic gauges, invented levels.
-type RiverGauge = (
-    &'static str,
-    &'static str,
-    &'static str,
-    (f64, f64),
-    f64,
-    f64,
-);
+/// A schematic river gauge: invented levels.
+struct RiverGauge {
+    code: &'static str,
+    name: &'static str,
+    river: &'static str,
+    at: (f64, f64),
+    warning_m: f64,
+    guarantee_m: f64,
+}
+
 const RIVER_GAUGES: &[RiverGauge] = &[
-    (
-        "0050117101",
-        "嘉陵江合川水位站（演示）",
-        "嘉陵江",
-        (106.272, 29.985),
-        200.0,
-        206.0,
-    ),
-    (
-        "0050117102",
-        "涪江小河坝水位站（演示）",
-        "涪江",
-        (106.214, 30.018),
-        203.0,
-        208.5,
-    ),
-    (
-        "0050117103",
-        "渠江罗渡水位站（演示）",
-        "渠江",
-        (106.335, 30.052),
-        202.0,
-        207.0,
-    ),
+    RiverGauge {
+        code: "0050117101",
+        name: "嘉陵江合川水位站（演示）",
+        river: "嘉陵江",
+        at: (106.272, 29.985),
+        warning_m: 200.0,
+        guarantee_m: 206.0,
+    },
+    RiverGauge {
+        code: "0050117102",
+        name: "涪江小河坝水位站（演示）",
+        river: "涪江",
+        at: (106.214, 30.018),
+        warning_m: 203.0,
+        guarantee_m: 208.5,
+    },
+    RiverGauge {
+        code: "0050117103",
+        name: "渠江罗渡水位站（演示）",
+        river: "渠江",
+        at: (106.335, 30.052),
+        warning_m: 202.0,
+        guarantee_m: 207.0,
+    },
 ];
 
 fn station(
@@ -99,18 +100,21 @@ pub fn stations(data: &DemoDataset) -> Vec<Station> {
             &town.code,
         ));
     }
-    for &(code, name, river, (lon, lat), warning, guarantee) in RIVER_GAUGES {
+    for g in RIVER_GAUGES {
         let mut s = station(
-            code,
-            name.into(),
+            g.code,
+            g.name.into(),
             StationKind::WaterLevel,
             "区水利局",
-            LonLat { lon, lat },
+            LonLat {
+                lon: g.at.0,
+                lat: g.at.1,
+            },
             "500117001",
         );
-        s.river = Some(river.into());
-        s.thresholds.water.warning_m = Some(warning);
-        s.thresholds.water.guarantee_m = Some(guarantee);
+        s.river = Some(g.river.into());
+        s.thresholds.water.warning_m = Some(g.warning_m);
+        s.thresholds.water.guarantee_m = Some(g.guarantee_m);
         s.reports_every_min = 15;
         out.push(s);
     }

@@ -5,6 +5,7 @@
 //! `yitu-telemetry`, the sockets in the server.
 
 pub mod alarm;
+pub mod import;
 pub mod reading;
 pub mod series;
 pub mod station;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 crate::labelled_enum! {
     /// The collections whose records merge field by field: the five registries, incidents,
-/// decision drafts and the monitoring-station register.
+/// decision drafts, the monitoring-station register and warnings (预警).
     /// Closed: a push naming any other is refused whole, before anything is written.
     Collection {
         Teams => ("teams", "救援队伍", "Team"),
@@ -20,6 +20,7 @@ crate::labelled_enum! {
         Incidents => ("incidents", "事件", "Incident"),
         Decisions => ("decisions", "决策", "Decision"),
         Stations => ("stations", "监测站", "Monitoring station"),
+        Warnings => ("warnings", "预警", "Warning"),
     }
 }
 
@@ -33,7 +34,10 @@ impl Collection {
             Collection::Depots => Some(Layer::Depots),
             Collection::Shelters => Some(Layer::Shelters),
             Collection::Hazards => Some(Layer::Hazards),
-            Collection::Incidents | Collection::Decisions | Collection::Stations => None,
+            Collection::Incidents
+            | Collection::Decisions
+            | Collection::Stations
+            | Collection::Warnings => None,
         }
     }
 

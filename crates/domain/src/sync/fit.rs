@@ -74,6 +74,29 @@ fn templates() -> &'static BTreeMap<Collection, Map<String, Value>> {
         {
             out.insert(Collection::Stations, m);
         }
+        let warning = crate::monitoring::Warning {
+            id,
+            level: crate::monitoring::WarningLevel::Yellow,
+            kind: crate::monitoring::WarningKind::Rainstorm,
+            area: crate::monitoring::WarningArea::Towns {
+                towns: vec!["500117001".into()],
+                villages: Vec::new(),
+            },
+            headline: "模板".into(),
+            description: String::new(),
+            instructions: "模板".into(),
+            issued_at_ms: 0,
+            onset_ms: 0,
+            expires_ms: 3_600_000,
+            issuer: "模板".into(),
+            sender: "模板".into(),
+            status: crate::monitoring::WarningStatus::Issued,
+            supersedes: None,
+            exercise: false,
+        };
+        if let Ok(Value::Object(m)) = serde_json::to_value(&warning) {
+            out.insert(Collection::Warnings, m);
+        }
         out
     })
 }
@@ -119,6 +142,13 @@ fn read<'a>(
         Collection::Incidents => serde_json::from_value::<Incident>(Value::Object(m))
             .map(drop)
             .map_err(|e| e.to_string()),
+        // Read as a warning only: whether it validates (an update must name what it replaces)
+        // depends on fields set together, which the desk checks when it issues one.
+        Collection::Warnings => {
+            serde_json::from_value::<crate::monitoring::Warning>(Value::Object(m))
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
         Collection::Stations => {
             serde_json::from_value::<crate::monitoring::station::Station>(Value::Object(m))
                 .map_err(|e| e.to_string())?
@@ -171,6 +201,9 @@ mod tests {
             (Collection::Decisions, "class", json!("绝密"), false),
             (Collection::Shelters, "retired", json!(true), true),
             (Collection::Stations, "reports_every_min", json!(5), true),
+            (Collection::Warnings, "level", json!("red"), true),
+            (Collection::Warnings, "level", json!("紫色"), false),
+            (Collection::Warnings, "expires_ms", json!("明天"), false),
             (
                 Collection::Stations,
                 "reports_every_min",

@@ -16,7 +16,13 @@ use serde::{Deserialize, Serialize};
 /// - 4: a resumed snapshot is asked for in bounded ranges (`&length=L`), its whole size named
 ///   in [`SNAPSHOT_SIZE`]: on a link cut every few seconds, what the server sent after the
 ///   cut is lost, so a desk asks for no more than it expects to get through.
-pub const PROTOCOL: u32 = 4;
+/// - 5: a pull may wait for news (`&wait_ms=N`, at most [`MAX_WAIT_MS`]): an empty page is
+///   answered once something is committed after the cursor, or when the wait ends. A desk
+///   between passes waits so, and an alarm raised by a reading reaches it in a second, not at
+///   its next pass.
+pub const PROTOCOL: u32 = 5;
+/// The longest a pull waits for news, ms: under the idle timeouts of proxies and NAT.
+pub const MAX_WAIT_MS: u64 = 25_000;
 pub const MIN_PROTOCOL: u32 = 1;
 
 /// The response header naming the cursor a snapshot (`GET /v1/snapshot`) is consistent with: a

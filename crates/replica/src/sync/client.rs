@@ -242,6 +242,22 @@ impl Client {
         .await
     }
 
+    /// Waits up to `wait_ms` for a change after `after` (protocol 5): answers whether one came.
+    /// What it brings is not applied here: the pass it starts pulls it.
+    pub async fn news_after(&self, after: u64, wait_ms: u64) -> Result<bool, Error> {
+        let reply: PullReply = send::<(), _>(
+            self.auth(
+                self.http
+                    .get(self.url(&format!("/v1/pull?after={after}&limit=1&wait_ms={wait_ms}")))
+                    .timeout(Duration::from_millis(wait_ms) + Duration::from_secs(15)),
+            ),
+            None,
+            &self.credential.server,
+        )
+        .await?;
+        Ok(reply.cursor > after)
+    }
+
     /// The server's snapshot as sent (zstd-compressed JSON lines), for `Store::apply_snapshot`
     /// to decompress as it applies.
     pub async fn snapshot(&self) -> Result<Vec<u8>, Error> {

@@ -697,6 +697,10 @@ pub struct LoopConfig {
     /// The first wait after a failure; doubled each failure up to `max_backoff`.
     pub min_backoff: Duration,
     pub max_backoff: Duration,
+    /// Between passes, wait at the server for news (protocol 5): a request held open up to
+    /// 25 s at a time. Off, the desk learns of others' changes at its next pass only (for a
+    /// link billed by the request, say).
+    pub wait_for_news: bool,
 }
 
 impl Default for LoopConfig {
@@ -705,6 +709,7 @@ impl Default for LoopConfig {
             interval: Duration::from_secs(30),
             min_backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(300),
+            wait_for_news: true,
         }
     }
 }
@@ -767,11 +772,29 @@ pub async fn run(
         let random = rng.unit();
         let sleep = tokio::time::sleep(backoff.next(failures, random));
         tokio::pin!(sleep);
+        // Between passes a desk on a protocol-5 server waits for news: what another desk or a
+        // station sent starts the next pass at once (an alarm in a second, not at the next
+        // interval). A wait that fails or ends with nothing is not asked again before the pass.
+        let cursor = store.meta_u64("sync_cursor").await.unwrap_or(0);
+        let waits = config.wait_for_news
+            && failures == 0
+            && store.meta_u64("server_protocol").await.unwrap_or(0) >= 5;
+        let news = client.news_after(cursor, yitu_domain::sync::wire::MAX_WAIT_MS);
+        tokio::pin!(news);
+        let mut waiting = waits;
         loop {
             tokio::select! {
                 _ = &mut stop => return,
                 _ = &mut sleep => break,
                 _ = wake.notified() => break,
+                came = &mut news, if waiting => {
+                    waiting = false;
+                    match came {
+                        Ok(true) => break,
+                        Ok(false) => {}
+                        Err(e) => tracing::debug!(error = %e, "waiting for news failed"),
+                    }
+                }
                 changed = changes.changed(), if failures == 0 => {
                     if changed.is_err() {
                         // Every store handle is gone: nothing more will be written.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use yitu_domain::command::incident::Incident;
-use yitu_domain::monitoring::station::Station;
+use yitu_domain::monitoring::{Station, Warning};
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::sync::change::RETIRED;
 use yitu_domain::sync::merge::{self, Merged};
@@ -119,6 +119,8 @@ pub(crate) async fn apply_writes(
                 write_incident(conn, id, &m).await?;
             } else if collection == Collection::Stations {
                 write_station(conn, id, &m).await?;
+            } else if collection == Collection::Warnings {
+                write_warning(conn, id, &m).await?;
             } else if collection == Collection::Decisions {
                 crate::decisions::rebuild(conn, ws[0].id, None).await?;
             } else if let Some(row) =
@@ -143,7 +145,7 @@ pub(crate) fn prepare(writes: &[Incoming]) -> Result<Option<Prepared>, Error> {
     };
     if matches!(
         first.collection,
-        Collection::Incidents | Collection::Decisions | Collection::Stations
+        Collection::Incidents | Collection::Decisions | Collection::Stations | Collection::Warnings
     ) {
         return Ok(None);
     }
@@ -379,6 +381,9 @@ pub(crate) async fn materialize(
     if collection == Collection::Stations {
         return write_station(conn, &id_s, &m).await;
     }
+    if collection == Collection::Warnings {
+        return write_warning(conn, &id_s, &m).await;
+    }
     if collection == Collection::Decisions {
         return crate::decisions::rebuild(conn, id, None).await.map(drop);
     }
@@ -427,6 +432,24 @@ async fn write_station(conn: &mut Conn, id: &str, m: &Merged) -> Result<(), Erro
         return Ok(());
     };
     crate::table::station::upsert(conn, &merged, retired).await
+}
+
+async fn write_warning(conn: &mut Conn, id: &str, m: &Merged) -> Result<(), Error> {
+    if m.newest.is_none() {
+        return Ok(());
+    }
+    let mut winners = m.winners.clone();
+    let retired = winners
+        .remove(RETIRED)
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let old = crate::table::warning::body(conn, id).await?;
+    let body = overlay(old.as_deref(), winners, None, id);
+    let Ok(merged) = serde_json::from_value::<Warning>(body) else {
+        tracing::warn!(record = %id, "warning incomplete after merge; waiting for more");
+        return Ok(());
+    };
+    crate::table::warning::upsert(conn, &merged, retired).await
 }
 
 /// The row's body with the winning values laid over it.
@@ -480,6 +503,8 @@ async fn fits(
         incident::body(conn, &id_s).await?
     } else if collection == Collection::Stations {
         crate::table::station::body(conn, &id_s).await?
+    } else if collection == Collection::Warnings {
+        crate::table::warning::body(conn, &id_s).await?
     } else {
         resource::body(conn, &id_s).await?
     };
@@ -488,6 +513,8 @@ async fn fits(
         serde_json::from_value::<Incident>(overlay(old.as_deref(), one, None, &id_s)).map(drop)
     } else if collection == Collection::Stations {
         serde_json::from_value::<Station>(overlay(old.as_deref(), one, None, &id_s)).map(drop)
+    } else if collection == Collection::Warnings {
+        serde_json::from_value::<Warning>(overlay(old.as_deref(), one, None, &id_s)).map(drop)
     } else {
         serde_json::from_value::<Resource>(overlay(
             old.as_deref(),

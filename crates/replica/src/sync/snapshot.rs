@@ -185,7 +185,10 @@ fn record(line: &str) -> Result<Record, Error> {
     let one = match &r.writes[..] {
         [w] if !matches!(
             r.collection,
-            Collection::Incidents | Collection::Decisions | Collection::Stations
+            Collection::Incidents
+                | Collection::Decisions
+                | Collection::Stations
+                | Collection::Warnings
         ) =>
         {
             prepare_one(r.collection, r.id, &w.text)

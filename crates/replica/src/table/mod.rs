@@ -25,6 +25,7 @@ pub(crate) mod station;
 pub(crate) mod stock_line;
 pub(crate) mod sync_conflict;
 pub(crate) mod town;
+pub(crate) mod warning;
 
 /// A connection or a transaction's connection: what every table function runs on.
 pub(crate) type Conn = sqlx::SqliteConnection;

@@ -435,6 +435,8 @@ pub fn said(op: &Op) -> String {
             format!("record {collection} {}", names.join(","))
         }
         Op::Log { .. } => "log".into(),
+        Op::Readings { source, readings } => format!("readings {source} {}", readings.len()),
+        Op::AlarmStep { step } => format!("alarm step {}", step.alarm()),
         Op::Act { transition: t } => match &t.event {
             Some(e) => format!(
                 "act {} event {} #{}",

@@ -34,8 +34,14 @@ pub struct Intake {
 impl Intake {
     /// Starts the writer over `store`; `clock` gives the server's time in Unix ms.
     pub fn start(store: Store, clock: fn() -> i64) -> Intake {
+        Self::start_with(store, clock, GATHER)
+    }
+
+    /// [`Intake::start`] gathering at most `gather` readings a transaction (1: a transaction
+    /// per frame, the benchmark's baseline).
+    pub fn start_with(store: Store, clock: fn() -> i64, gather: usize) -> Intake {
         let (tx, rx) = mpsc::channel(1024);
-        tokio::spawn(write(store, clock, rx));
+        tokio::spawn(write(store, clock, gather.max(1), rx));
         Intake { tx }
     }
 
@@ -71,7 +77,7 @@ impl Intake {
 
 /// The writer: takes the first batch waiting, gathers every other batch of the same source
 /// already queued (up to [`GATHER`] readings), stores them in one ingest and answers each.
-async fn write(store: Store, clock: fn() -> i64, mut rx: mpsc::Receiver<Batch>) {
+async fn write(store: Store, clock: fn() -> i64, gather: usize, mut rx: mpsc::Receiver<Batch>) {
     let mut held: Option<Batch> = None;
     loop {
         let first = match held.take() {
@@ -84,7 +90,7 @@ async fn write(store: Store, clock: fn() -> i64, mut rx: mpsc::Receiver<Batch>) 
         let source = first.source;
         let mut group = vec![first];
         let mut count = group[0].readings.len();
-        while count < GATHER {
+        while count < gather {
             match rx.try_recv() {
                 Ok(b) if b.source == source => {
                     count += b.readings.len();
