@@ -454,6 +454,13 @@ async fn story(c: &Client, d: &Driver, data: &Path, rain_id: &str, slope_id: &st
         Duration::from_secs(15),
     )
     .await?;
+    let ringed = c
+        .execute(
+            "return window.__yituMap.queryRenderedFeatures({layers: ['station-ring']}).length",
+            vec![],
+        )
+        .await?;
+    assert_eq!(ringed, json!(1), "the station is ringed");
     screenshot(c, d, "m07-board-acknowledged.png").await?;
     let button = text(c, "#alarms-open").await?;
     assert!(button.starts_with("告警"), "{button}");

@@ -8,7 +8,7 @@
 use crate::context::shared;
 use crate::i18n::Lang;
 use crate::map;
-use crate::monitoring::{short_time, value, LevelChip};
+use crate::monitoring::{minutes, short_time, value, LevelChip};
 use crate::tauri::invoke;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -189,6 +189,7 @@ pub fn AlarmBoard(on_close: impl Fn() + Copy + 'static) -> impl IntoView {
                 .map(|s| (s.station.location.lon, s.station.location.lat))
         });
         if let Some((lon, lat)) = at {
+            shared.station_focus.set(Some(code.to_owned()));
             shared.with_map(|m| map::fly_to(m, lon, lat));
         }
     };
@@ -233,8 +234,8 @@ pub fn AlarmBoard(on_close: impl Fn() + Copy + 'static) -> impl IntoView {
                 </div>
                 <div class="alarm-station">{a.station_name.clone()}</div>
                 <div class="alarm-facts">{raised}{now_level}</div>
-                {overdue.map(|(kind, minutes)| view! {
-                    <div class="overdue-note">{format!("{kind} {minutes} {}", l.t("分钟", "min"))}</div>
+                {overdue.map(|(kind, late_by)| view! {
+                    <div class="overdue-note">{format!("{kind} {}", minutes(l, late_by))}</div>
                 })}
                 {open.then(|| view! {
                     <div class="alarm-actions">

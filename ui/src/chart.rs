@@ -37,6 +37,31 @@ fn bar_colour(c: &Chart, mm: f64) -> &'static str {
         .map_or("#7aa6c9", map::alarm_colour)
 }
 
+/// What the chart's marks are, under it.
+#[component]
+pub fn ChartKey(kind: ChartKind, lang: Lang) -> impl IntoView {
+    let line = match kind {
+        ChartKind::Rain => lang.t("24 小时累计（右轴）", "24-hour total (right axis)"),
+        ChartKind::Level => lang.t("水位", "level"),
+        ChartKind::Displacement => lang.t("位移", "displacement"),
+    };
+    let limits = match kind {
+        ChartKind::Rain => Some(lang.t("1 小时雨量阈值", "1-hour rain limits")),
+        ChartKind::Level => Some(lang.t("警戒 / 保证水位", "warning / guarantee levels")),
+        ChartKind::Displacement => None,
+    };
+    view! {
+        <p class="chart-key">
+            {(kind == ChartKind::Rain).then(|| view! {
+                <span><i class="key-bar"></i>{lang.t("小时雨量", "hourly rain")}</span>
+            })}
+            <span><i class="key-line" style=format!("border-color:{}", line_colour(kind))></i>{line}</span>
+            {limits.map(|t| view! { <span><i class="key-dash"></i>{t}</span> })}
+            <span><i class="key-now"></i>{lang.t("现在", "now")}</span>
+        </p>
+    }
+}
+
 #[component]
 pub fn ChartSvg(chart: Chart, now_ms: i64, lang: Lang) -> impl IntoView {
     let c = chart;
@@ -140,12 +165,11 @@ pub fn ChartSvg(chart: Chart, now_ms: i64, lang: Lang) -> impl IntoView {
             }
         })
         .collect_view();
+    // Where now is: a dotted line (the legend under the chart says so; a word at the top
+    // would sit on the right axis's title).
     let now_line = (now_ms > c.from_ms && now_ms <= c.to_ms).then(|| {
         let xx = x(now_ms);
-        view! {
-            <line x1=xx x2=xx y1=TOP y2=TOP + ph stroke="#5f6b7a" stroke-dasharray="2 3"/>
-            <text x=xx y=TOP - 4.0 text-anchor="end" class="tick">{lang.t("现在", "now")}</text>
-        }
+        view! { <line class="now" x1=xx x2=xx y1=TOP y2=TOP + ph stroke="#5f6b7a" stroke-dasharray="2 3"/> }
     });
     let (left_zh, left_en) = (c.left.zh.clone(), c.left.en.clone());
     let right_label = c.right.as_ref().map(|r| {

@@ -77,6 +77,8 @@ pub struct Shared {
     /// The monitoring stations and the alarm board as the shell last answered (`monitoring`):
     /// read after first paint, after a change, every minute, and after each alarm step.
     pub monitoring: RwSignal<Option<Monitoring>>,
+    /// The station an alarm on the board brought into view: ringed while the board is open.
+    pub station_focus: RwSignal<Option<String>>,
 }
 
 impl Shared {
@@ -103,6 +105,7 @@ impl Shared {
             open_decision: RwSignal::new(None),
             table: RwSignal::new(false),
             monitoring: RwSignal::new(None),
+            station_focus: RwSignal::new(None),
         }
     }
 

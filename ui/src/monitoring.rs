@@ -64,7 +64,12 @@ pub fn follow() {
         }
     });
     Effect::new(move |_| {
-        let code = shared.side.with(|s| s.station().map(str::to_owned));
+        // The open station's, or on the board the one an alarm brought into view.
+        let code = shared.side.with(|s| match s.station() {
+            Some(code) => Some(code.to_owned()),
+            None if s.alarms() => shared.station_focus.get(),
+            None => None,
+        });
         let at = code.and_then(|code| {
             shared.monitoring.with(|m| {
                 m.as_ref()?
@@ -133,6 +138,18 @@ pub fn ago(lang: Lang, now_ms: i64, ms: i64) -> String {
         (Lang::En, m) if m < 48 * 60 => format!("{} h ago", m / 60),
         (Lang::Zh, m) => format!("{} 天前", m / (24 * 60)),
         (Lang::En, m) => format!("{} days ago", m / (24 * 60)),
+    }
+}
+
+/// A span of minutes as read aloud: 12 分钟, 17 小时 58 分钟.
+pub fn minutes(lang: Lang, m: i64) -> String {
+    match (lang, m / 60, m % 60) {
+        (Lang::Zh, 0, m) => format!("{m} 分钟"),
+        (Lang::En, 0, m) => format!("{m} min"),
+        (Lang::Zh, h, 0) => format!("{h} 小时"),
+        (Lang::En, h, 0) => format!("{h} h"),
+        (Lang::Zh, h, m) => format!("{h} 小时 {m} 分钟"),
+        (Lang::En, h, m) => format!("{h} h {m} min"),
     }
 }
 

@@ -4,7 +4,7 @@
 //! alarms, and its chart over the last 48 hours (read with `call::StationReadings` when it
 //! opens and each time the board is read again).
 
-use crate::chart::ChartSvg;
+use crate::chart::{ChartKey, ChartSvg};
 use crate::context::shared;
 use crate::i18n::Lang;
 use crate::map;
@@ -256,10 +256,11 @@ fn body(
             Some(Ok(rs)) => match chart::chart(&chart_station, &rs, now) {
                 None => view! { <p class="muted">{l.t("此类测站无曲线", "No chart for this kind of station")}</p> }.into_any(),
                 Some(c) => {
-                    let empty = c.empty;
+                    let (empty, kind) = (c.empty, c.kind);
                     view! {
                         <div class="chart-wrap">
                             <ChartSvg chart=c now_ms=now lang=l/>
+                            <ChartKey kind=kind lang=l/>
                             {empty.then(|| view! {
                                 <p class="chart-empty muted" id="chart-empty">{l.t("近 48 小时没有观测数据", "No observations in the last 48 hours")}</p>
                             })}

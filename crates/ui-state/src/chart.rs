@@ -290,7 +290,13 @@ fn line_chart(
     });
     let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
     let pad = ((hi - lo) * 0.08).max(0.1);
-    let (min, max, ticks) = nice(lo - pad, hi + pad);
+    // A displacement from zero is drawn from zero, not from a padding below it.
+    let floor = if lo >= 0.0 {
+        (lo - pad).max(0.0)
+    } else {
+        lo - pad
+    };
+    let (min, max, ticks) = nice(floor, hi + pad);
     Chart {
         kind,
         from_ms: from,
