@@ -12,7 +12,7 @@ use std::path::Path;
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 use yitu_domain::command::act::Act;
 use yitu_domain::command::incident::{IncidentKind, IncidentLevel};
 use yitu_domain::command::role::Role;
@@ -34,7 +34,7 @@ const CENTRE: [f64; 2] = [106.27, 29.99];
 /// The app on the mock runtime over a fresh data folder, and the window's webview.
 struct Shell {
     dir: tempfile::TempDir,
-    _app: App<MockRuntime>,
+    app: App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
     /// Commands called so far, to check every registered one was.
     called: RefCell<BTreeSet<String>>,
@@ -58,7 +58,7 @@ impl Shell {
             .expect("a webview");
         Self {
             dir,
-            _app: app,
+            app,
             webview,
             called: RefCell::default(),
         }
@@ -804,7 +804,7 @@ const HOUR: i64 = 3_600_000;
 /// reads them back; the logged-in user acknowledges it and the board in the reply says so.
 fn monitoring(shell: &Shell) {
     let now = now();
-    let state = shell._app.state::<startup::AppState>();
+    let state = shell.app.state::<startup::AppState>();
     let store = state.store.as_ref().expect("the store is open");
     let actor = yitu_ipc::user::Actor {
         name: "张指挥".into(),
