@@ -43,6 +43,9 @@ step "tests: unit (the window's state in yitu-ui-state too), store, command line
 # --nocapture: the end-to-end test prints its figures (cold start, memory) and screenshot paths.
 cargo test --workspace --exclude yitu-ui -- --nocapture
 
+step "benchmarks, smoke: each README benchmark that runs in seconds, at tiny sizes, so a broken one fails here"
+cargo run -q -p yitu-server --example telemetry_bench -- 5 12 0
+
 step "fuzz: a short run of each target from its seed corpus (scripts/fuzz.sh; crashes found before are in the corpus)"
 YITU_FUZZ_SMOKE=1 ./scripts/fuzz.sh
 

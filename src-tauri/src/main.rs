@@ -147,6 +147,11 @@ commands! {
     [command::monitoring] monitoring: call::Monitoring,
     [command::monitoring] station_readings: call::StationReadings,
     [command::monitoring] alarm_step: call::AlarmStep,
+    [command::monitoring] warnings: call::Warnings,
+    [command::monitoring] issue_warning: call::IssueWarning,
+    [command::monitoring] lift_warning: call::LiftWarning,
+    [command::monitoring] warning_cap: call::WarningCap,
+    [command::monitoring] import_cap: call::ImportCap,
 }
 
 /// The app serving `state`: the file chooser, the page-load hook, the three schemes (tiles,

@@ -43,6 +43,10 @@ enum MonitorAction {
         #[arg(long, default_value_t = 60)]
         lateness_min: i64,
     },
+    /// Register stations from a CSV or XLSX file (columns 测站编码, 测站名称, 测站类型, 主管部门,
+    /// 经度, 纬度, 所属镇街; optional 报送间隔 (minutes), 警戒水位, 保证水位, 河段). A code already
+    /// registered is that station, its record replaced by the row. All or nothing.
+    Register { file: PathBuf },
     /// 确认: acknowledge an alarm as the `--as` user.
     Ack { alarm: String },
     /// 叫应: record a call about an alarm (who was called, their phone and role, answered or not).
@@ -205,6 +209,47 @@ pub async fn run(
                 parsed.readings.len()
             )?;
         }
+        MonitorAction::Register { file } => {
+            let who = crate::user::need(who)?;
+            let table =
+                yitu_formats::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let rows: Vec<SourceRow> = table
+                .rows
+                .iter()
+                .map(|r| SourceRow {
+                    line: r.line,
+                    cells: &r.cells,
+                    geometry: None,
+                })
+                .collect();
+            let held = store.stations().await?;
+            let mut fresh = crate::import::id_source(now);
+            let (stations, issues) = m::import::stations(&table.headers, &rows, |code| {
+                held.iter()
+                    .find(|s| s.code == code)
+                    .map(|s| s.id)
+                    .unwrap_or_else(&mut fresh)
+            });
+            if !issues.is_empty() {
+                for i in &issues {
+                    eprintln!("line {}: {}: {}", i.line, i.field, i.reason);
+                }
+                bail!(
+                    "{} rows refused; nothing registered / {} 行有误，未登记",
+                    issues.len(),
+                    issues.len()
+                );
+            }
+            for s in &stations {
+                store.register_station(who, s, now).await?;
+            }
+            writeln!(
+                out,
+                "{} stations registered / 登记测站 {} 个",
+                stations.len(),
+                stations.len()
+            )?;
+        }
         MonitorAction::Ack { alarm } => {
             let who = crate::user::need(who)?;
             let step = Step::Acknowledged {
@@ -248,8 +293,8 @@ pub async fn run(
     Ok(())
 }
 
-/// Records a step, refusing one for an alarm this desk does not know (a mistyped id would
-/// otherwise be kept and synced as an orphan).
+/// Records a step (the store refuses one for an alarm this desk does not know) and says the
+/// alarm's state after it.
 async fn step_taken(
     store: &Store,
     who: &Actor,
@@ -257,30 +302,31 @@ async fn step_taken(
     now: i64,
     out: &mut impl Write,
 ) -> Result<()> {
-    let view = store.monitoring(now).await?;
-    let Some(a) = view
-        .alarms
-        .iter()
-        .find(|a| a.alarm.episode.id == step.alarm())
-    else {
-        bail!(
-            "no alarm {} on this desk (see `yitu monitor alarms`)",
-            step.alarm()
-        );
-    };
-    store.alarm_step(who, step, now).await?;
+    store
+        .alarm_step(who, step, now)
+        .await
+        .map_err(|e| match e {
+            yitu_replica::Error::NotFound { .. } => {
+                anyhow::anyhow!(
+                    "no alarm {} on this desk (see `yitu monitor alarms`)",
+                    step.alarm()
+                )
+            }
+            other => other.into(),
+        })?;
     let after = store.monitoring(now).await?;
-    let state = after
+    if let Some(a) = after
         .alarms
         .iter()
         .find(|x| x.alarm.episode.id == step.alarm())
-        .map(|x| x.alarm.state.zh())
-        .unwrap_or("—");
-    writeln!(
-        out,
-        "{}\t{}\t{state}",
-        a.station_name,
-        a.alarm.episode.rule.zh()
-    )?;
+    {
+        writeln!(
+            out,
+            "{}\t{}\t{}",
+            a.station_name,
+            a.alarm.episode.rule.zh(),
+            a.alarm.state.zh()
+        )?;
+    }
     Ok(())
 }

@@ -3,22 +3,17 @@
 //! CAP file from another unit (the meteorological bureau's). JSON with `--json`.
 
 use crate::dispatch::parse_point;
-use crate::import::{id_source, now_ms};
+use crate::import::now_ms;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
-use yitu_cap::{Context as CapContext, Reference, UnitCode};
 use yitu_domain::beijing_time::BeijingTime;
-use yitu_domain::monitoring::{Warning, WarningArea, WarningKind, WarningLevel, WarningStatus};
+use yitu_domain::monitoring::{WarningArea, WarningKind, WarningLevel};
 use yitu_domain::{EntityId, LonLat};
-use yitu_replica::monitoring::WarningState;
+use yitu_replica::monitoring::{NewWarning, WarningState, PLACEHOLDER_UNIT};
 use yitu_replica::user::Actor;
 use yitu_replica::Store;
-
-/// The sender's unit code when none is given: 合川区 (500117), unit 000 — a placeholder until
-/// the district's 机构行业编码 (GB/T 4657) is set with `--unit-code` or `YITU_CAP_UNIT`.
-const PLACEHOLDER_UNIT: &str = "50011700000000";
 
 #[derive(Args)]
 pub struct WarningArgs {
@@ -152,15 +147,8 @@ fn area(t: &Terms) -> Result<WarningArea> {
     bail!("say where: --towns CODES, --circle LON,LAT,KM or --polygon LON,LAT;…")
 }
 
-fn warning(
-    t: Terms,
-    who: &Actor,
-    status: WarningStatus,
-    supersedes: Option<EntityId>,
-) -> Result<Warning> {
-    let now = now_ms();
-    Ok(Warning {
-        id: id_source(now)(),
+fn new_warning(t: Terms, replaces: Option<EntityId>) -> Result<NewWarning> {
+    Ok(NewWarning {
         level: level(&t.level)?,
         kind: WarningKind::from_code(&t.kind).map_err(|_| {
             anyhow::anyhow!(
@@ -172,54 +160,16 @@ fn warning(
         headline: t.headline,
         description: t.description,
         instructions: t.instructions,
-        // Whole seconds: the CAP identifier and its times have no fractions.
-        issued_at_ms: now / 1000 * 1000,
-        onset_ms: now / 1000 * 1000,
-        expires_ms: now / 1000 * 1000 + t.hours.max(1) * 3_600_000,
-        issuer: who.name.clone(),
+        hours: t.hours,
         sender: t.sender,
-        status,
-        supersedes,
         exercise: t.exercise,
+        replaces,
     })
 }
 
-async fn find(store: &Store, id: &str) -> Result<WarningState> {
-    let id = EntityId::parse(id)
-        .with_context(|| format!("{id:?} is no warning id (see `yitu warning list`)"))?;
-    store
-        .warnings(now_ms())
-        .await?
-        .into_iter()
-        .find(|w| w.warning.id == id)
-        .with_context(|| format!("no warning {id} on this desk"))
-}
-
-/// The references of a message replacing `state`: every earlier message of its chain, as
-/// this desk wrote them (same unit, sequence 0), so the national system can follow it.
-async fn references(
-    store: &Store,
-    state: &WarningState,
-    unit: &UnitCode,
-) -> Result<Vec<Reference>> {
-    let all = store.warnings(now_ms()).await?;
-    let mut out = Vec::new();
-    let mut at = state.warning.supersedes;
-    while let Some(id) = at {
-        let Some(earlier) = all.iter().find(|w| w.warning.id == id) else {
-            break;
-        };
-        let ctx = CapContext {
-            unit: unit.clone(),
-            sequence: 0,
-            references: Vec::new(),
-        };
-        let alert = yitu_cap::Alert::from_warning(&earlier.warning, &ctx)?;
-        out.push(Reference::to(&alert));
-        at = earlier.warning.supersedes;
-    }
-    out.reverse();
-    Ok(out)
+fn id_of(text: &str) -> Result<EntityId> {
+    EntityId::parse(text)
+        .with_context(|| format!("{text:?} is no warning id (see `yitu warning list`)"))
 }
 
 fn line(s: &WarningState) -> String {
@@ -245,52 +195,27 @@ pub async fn run(
     out: &mut impl Write,
 ) -> Result<()> {
     let json = args.json;
+    let now = now_ms();
     match args.action {
         WarningAction::Issue(terms) => {
             let who = crate::user::need(who)?;
-            let w = warning(terms, who, WarningStatus::Issued, None)?;
-            store.issue_warning(who, &w, now_ms()).await?;
-            let state = find(store, &w.id.to_string()).await?;
+            let state = store
+                .issue_new_warning(who, &new_warning(terms, None)?, now)
+                .await?;
             show(&state, json, out)?;
         }
         WarningAction::Update { id, terms } => {
             let who = crate::user::need(who)?;
-            let old = find(store, &id).await?;
-            if !old.in_force {
-                bail!("warning {id} is no longer in force: issue a new one");
-            }
-            let w = warning(terms, who, WarningStatus::Updated, Some(old.warning.id))?;
-            store.issue_warning(who, &w, now_ms()).await?;
-            show(&find(store, &w.id.to_string()).await?, json, out)?;
+            let new = new_warning(terms, Some(id_of(&id)?))?;
+            show(&store.issue_new_warning(who, &new, now).await?, json, out)?;
         }
         WarningAction::Lift { id, reason } => {
             let who = crate::user::need(who)?;
-            let old = find(store, &id).await?;
-            if !old.in_force {
-                bail!("warning {id} is no longer in force");
-            }
-            let now = now_ms() / 1000 * 1000;
-            let w = Warning {
-                id: id_source(now)(),
-                status: WarningStatus::Lifted,
-                supersedes: Some(old.warning.id),
-                headline: format!(
-                    "解除{}{}预警",
-                    old.warning.kind.zh(),
-                    old.warning.level.zh()
-                ),
-                description: reason,
-                issued_at_ms: now,
-                onset_ms: now,
-                expires_ms: now.max(old.warning.expires_ms).max(now + 60_000),
-                issuer: who.name.clone(),
-                ..old.warning.clone()
-            };
-            store.issue_warning(who, &w, now).await?;
-            show(&find(store, &w.id.to_string()).await?, json, out)?;
+            let state = store.lift_warning(who, id_of(&id)?, &reason, now).await?;
+            show(&state, json, out)?;
         }
         WarningAction::List => {
-            let all = store.warnings(now_ms()).await?;
+            let all = store.warnings(now).await?;
             if json {
                 return crate::print_json(out, &all);
             }
@@ -298,20 +223,13 @@ pub async fn run(
                 writeln!(out, "{}", line(s))?;
             }
         }
-        WarningAction::Show { id } => show(&find(store, &id).await?, json, out)?,
+        WarningAction::Show { id } => show(&store.warning(id_of(&id)?, now).await?, json, out)?,
         WarningAction::Cap {
             id,
             unit_code,
             out: file,
         } => {
-            let state = find(store, &id).await?;
-            let unit = UnitCode::parse(&unit_code)?;
-            let ctx = CapContext {
-                references: references(store, &state, &unit).await?,
-                unit,
-                sequence: 0,
-            };
-            let xml = yitu_cap::write(&state.warning, &ctx)?;
+            let xml = store.warning_cap(id_of(&id)?, &unit_code, now).await?;
             match file {
                 Some(path) => std::fs::write(&path, xml)
                     .with_context(|| format!("writing {}", path.display()))?,
@@ -322,21 +240,11 @@ pub async fn run(
             let who = crate::user::need(who)?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let alert = yitu_cap::read(&text)
+            let state = store
+                .import_cap(who, &text, now)
+                .await
                 .with_context(|| format!("{} is not a CAP 1.2 warning", file.display()))?;
-            yitu_cap::check(&alert)?;
-            // The message's own name is its id here: the same file taken in twice, or from two
-            // desks, is one warning; an update names the message it replaces the same way.
-            let id = |sender: &str, identifier: &str| {
-                EntityId::derived(&[b"cap", sender.as_bytes(), identifier.as_bytes()])
-            };
-            let supersedes = alert
-                .references
-                .last()
-                .map(|r| id(&r.sender, &r.identifier));
-            let w = alert.to_warning(id(&alert.sender, &alert.identifier), supersedes)?;
-            store.issue_warning(who, &w, now_ms()).await?;
-            show(&find(store, &w.id.to_string()).await?, json, out)?;
+            show(&state, json, out)?;
         }
     }
     Ok(())

@@ -47,4 +47,6 @@ pub enum FileKind {
     Tiles,
     /// A vector overlay: GeoJSON, Shapefile or GeoPackage.
     Overlay,
+    /// A CAP 1.2 warning message (XML) from another unit.
+    Cap,
 }

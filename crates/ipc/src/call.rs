@@ -82,6 +82,14 @@ pub const NAMES: &[&str] = &[
     OverlayRemove::NAME,
     OverlayShow::NAME,
     OverlayGeojson::NAME,
+    Monitoring::NAME,
+    StationReadings::NAME,
+    AlarmStep::NAME,
+    Warnings::NAME,
+    IssueWarning::NAME,
+    LiftWarning::NAME,
+    WarningCap::NAME,
+    ImportCap::NAME,
 ];
 
 // --- The app, the registries and analysis (`command`) -------------------------------------
@@ -770,7 +778,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), NAMES.len(), "a name listed twice");
-        assert_eq!(NAMES.len(), 60);
+        assert_eq!(NAMES.len(), 68);
     }
 
     #[test]
@@ -823,4 +831,57 @@ pub struct AlarmStep {
 impl Command for AlarmStep {
     const NAME: &'static str = "alarm_step";
     type Reply = monitoring::Monitoring;
+}
+
+/// The warnings held, newest first, with whether each is in force and whom it reaches.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Warnings {}
+impl Command for Warnings {
+    const NAME: &'static str = "warnings";
+    type Reply = Vec<monitoring::WarningState>;
+}
+
+/// Issues (or, naming `replaces`, updates) a warning as the logged-in user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueWarning {
+    pub new: monitoring::NewWarning,
+}
+impl Command for IssueWarning {
+    const NAME: &'static str = "issue_warning";
+    type Reply = monitoring::WarningState;
+}
+
+/// Lifts (解除) a warning in force, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiftWarning {
+    pub id: yitu_domain::EntityId,
+    pub reason: String,
+}
+impl Command for LiftWarning {
+    const NAME: &'static str = "lift_warning";
+    type Reply = monitoring::WarningState;
+}
+
+/// Writes a warning as a CAP 1.2 message into the data folder's `exports/`; answers the path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WarningCap {
+    pub id: yitu_domain::EntityId,
+}
+impl Command for WarningCap {
+    const NAME: &'static str = "warning_cap";
+    type Reply = String;
+}
+
+/// Takes in the CAP 1.2 file at `path` (another unit's warning) as the logged-in user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportCap {
+    pub path: String,
+}
+impl Command for ImportCap {
+    const NAME: &'static str = "import_cap";
+    type Reply = monitoring::WarningState;
 }

@@ -66,6 +66,10 @@ pub enum Error {
     },
     #[error("cannot print")]
     Print(#[from] yitu_print::Error),
+    /// A CAP message that cannot be written or read (a broken file, not a warning, a rule of
+    /// the protocol broken).
+    #[error("{0}")]
+    Cap(#[from] yitu_cap::Error),
     /// Sync bookkeeping that cannot be read or written (a stamp, a stored change).
     #[error("sync: {0}")]
     Sync(String),
@@ -129,6 +133,7 @@ impl Error {
             Self::DeviceKey { .. } => "device_key",
             Self::Font { .. } => "font",
             Self::Print(_) => "print",
+            Self::Cap(_) => "cap",
             Self::Sync(_) => "sync",
             Self::Unreachable { .. } => "offline",
             Self::Server { .. } => "server",

@@ -70,6 +70,19 @@ impl Store {
                     "须写明是谁：确认人、被叫应人或解除人 (name who saw, was called or cleared it)",
             }));
         }
+        // A step for an alarm this desk does not know (a mistyped id) would be kept and synced
+        // as an orphan nobody sees.
+        let known = self.monitoring(now_ms).await?;
+        if !known
+            .alarms
+            .iter()
+            .any(|a| a.alarm.episode.id == step.alarm())
+        {
+            return Err(Error::NotFound {
+                what: "alarm",
+                id: step.alarm().to_string(),
+            });
+        }
         let mut w = self.write(&actor.name, now_ms).await?;
         alarm_step::insert_if_absent(w.conn(), step).await?;
         w.change(&op).await?;
@@ -220,17 +233,11 @@ impl Store {
     }
 }
 
-/// A warning as the desk shows it: whether it is in force, and whom it reaches.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct WarningState {
-    pub warning: m::Warning,
-    /// Issued or updated, not lifted, not superseded by a later message, and not expired (one
-    /// whose onset is still ahead counts: people prepare before it).
-    pub in_force: bool,
-    /// Where a later message replaced it, that message's id.
-    pub superseded_by: Option<yitu_domain::EntityId>,
-    pub recipients: m::warning::Recipients,
-}
+pub use yitu_ipc::monitoring::{NewWarning, WarningState};
+
+/// The sender's unit code when none is set: 合川区 (500117), unit 000 — a placeholder until the
+/// district's 机构行业编码 (GB/T 4657) is given (`YITU_CAP_UNIT`, `yitu warning cap --unit-code`).
+pub const PLACEHOLDER_UNIT: &str = "50011700000000";
 
 impl Store {
     /// Issues, updates or lifts a warning (an update or a lift is a new message naming the one
@@ -322,5 +329,170 @@ impl Store {
             .collect();
         out.reverse();
         Ok(out)
+    }
+}
+
+impl Store {
+    /// Issues a warning from what a commander filled in (`new.replaces` makes it an update of a
+    /// warning in force), as `actor` now: answers it as the desk shows it.
+    pub async fn issue_new_warning(
+        &self,
+        actor: &Actor,
+        new: &NewWarning,
+        now_ms: i64,
+    ) -> Result<WarningState, Error> {
+        // Whole seconds: the CAP identifier and its times have none.
+        let now = now_ms / 1000 * 1000;
+        if let Some(old) = new.replaces {
+            self.in_force(old, now).await?;
+        }
+        let w = m::Warning {
+            id: crate::id_source(now_ms)(),
+            level: new.level,
+            kind: new.kind,
+            area: new.area.clone(),
+            headline: new.headline.trim().to_owned(),
+            description: new.description.trim().to_owned(),
+            instructions: new.instructions.trim().to_owned(),
+            issued_at_ms: now,
+            onset_ms: now,
+            expires_ms: now + new.hours.max(1) * 3_600_000,
+            issuer: actor.name.clone(),
+            sender: if new.sender.trim().is_empty() {
+                "合川区应急管理局".into()
+            } else {
+                new.sender.trim().to_owned()
+            },
+            status: if new.replaces.is_some() {
+                m::WarningStatus::Updated
+            } else {
+                m::WarningStatus::Issued
+            },
+            supersedes: new.replaces,
+            exercise: new.exercise,
+        };
+        self.issue_warning(actor, &w, now_ms).await?;
+        self.warning(w.id, now_ms).await
+    }
+
+    /// Lifts (解除) a warning in force, with the reason, as `actor` now.
+    pub async fn lift_warning(
+        &self,
+        actor: &Actor,
+        id: yitu_domain::EntityId,
+        reason: &str,
+        now_ms: i64,
+    ) -> Result<WarningState, Error> {
+        let now = now_ms / 1000 * 1000;
+        let old = self.in_force(id, now).await?.warning;
+        let w = m::Warning {
+            id: crate::id_source(now_ms)(),
+            status: m::WarningStatus::Lifted,
+            supersedes: Some(old.id),
+            headline: format!("解除{}{}预警", old.kind.zh(), old.level.zh()),
+            description: reason.trim().to_owned(),
+            issued_at_ms: now,
+            onset_ms: now,
+            expires_ms: now.max(old.expires_ms).max(now + 60_000),
+            issuer: actor.name.clone(),
+            ..old
+        };
+        self.issue_warning(actor, &w, now_ms).await?;
+        self.warning(w.id, now_ms).await
+    }
+
+    /// One warning as the desk shows it.
+    pub async fn warning(
+        &self,
+        id: yitu_domain::EntityId,
+        now_ms: i64,
+    ) -> Result<WarningState, Error> {
+        self.warnings(now_ms)
+            .await?
+            .into_iter()
+            .find(|w| w.warning.id == id)
+            .ok_or_else(|| Error::NotFound {
+                what: "warning",
+                id: id.to_string(),
+            })
+    }
+
+    async fn in_force(
+        &self,
+        id: yitu_domain::EntityId,
+        now_ms: i64,
+    ) -> Result<WarningState, Error> {
+        let w = self.warning(id, now_ms).await?;
+        if !w.in_force {
+            return Err(Error::Invalid(yitu_domain::Error::Station {
+                field: "预警 (warning)",
+                reason: "已解除、已被更新或已过期 (lifted, replaced or expired): 请发布新预警",
+            }));
+        }
+        Ok(w)
+    }
+
+    /// A warning as a CAP 1.2 message from the unit `unit_code` (14 digits), naming every
+    /// earlier message of its chain (an update's, a lift's) as its references.
+    pub async fn warning_cap(
+        &self,
+        id: yitu_domain::EntityId,
+        unit_code: &str,
+        now_ms: i64,
+    ) -> Result<String, Error> {
+        let unit = yitu_cap::UnitCode::parse(unit_code)?;
+        let all = self.warnings(now_ms).await?;
+        let state = all
+            .iter()
+            .find(|w| w.warning.id == id)
+            .ok_or_else(|| Error::NotFound {
+                what: "warning",
+                id: id.to_string(),
+            })?;
+        let mut references = Vec::new();
+        let mut at = state.warning.supersedes;
+        while let Some(earlier) = at.and_then(|id| all.iter().find(|w| w.warning.id == id)) {
+            let ctx = yitu_cap::Context {
+                unit: unit.clone(),
+                sequence: 0,
+                references: Vec::new(),
+            };
+            references.push(yitu_cap::Reference::to(&yitu_cap::Alert::from_warning(
+                &earlier.warning,
+                &ctx,
+            )?));
+            at = earlier.warning.supersedes;
+        }
+        references.reverse();
+        let ctx = yitu_cap::Context {
+            unit,
+            sequence: 0,
+            references,
+        };
+        Ok(yitu_cap::write(&state.warning, &ctx)?)
+    }
+
+    /// Takes in another unit's CAP 1.2 message (the meteorological bureau's), as `actor`: its
+    /// warning joins the layer, keyed by the message's sender and identifier, so the same
+    /// message taken in twice, or on two desks, is one warning; an update names the message it
+    /// replaces the same way.
+    pub async fn import_cap(
+        &self,
+        actor: &Actor,
+        xml: &str,
+        now_ms: i64,
+    ) -> Result<WarningState, Error> {
+        let alert = yitu_cap::read(xml)?;
+        yitu_cap::check(&alert)?;
+        let id = |sender: &str, identifier: &str| {
+            yitu_domain::EntityId::derived(&[b"cap", sender.as_bytes(), identifier.as_bytes()])
+        };
+        let supersedes = alert
+            .references
+            .last()
+            .map(|r| id(&r.sender, &r.identifier));
+        let w = alert.to_warning(id(&alert.sender, &alert.identifier), supersedes)?;
+        self.issue_warning(actor, &w, now_ms).await?;
+        self.warning(w.id, now_ms).await
     }
 }

@@ -95,6 +95,8 @@ impl CommandError {
                 )
             }
             E::Invalid(_) => (ErrorCode::Invalid, e.to_string()),
+            // A CAP file that is broken or not a warning: its reason is the user's to read.
+            E::Cap(_) => (ErrorCode::Invalid, e.to_string()),
             E::NotFound { .. } => (ErrorCode::NotFound, e.to_string()),
             E::Refused(_) => (ErrorCode::Refused, e.to_string()),
             // The refusal's own words are its source.

@@ -14,6 +14,7 @@ pub async fn pick_file<R: tauri::Runtime>(
 ) -> Answer<call::PickFile> {
     let (name, extensions): (&str, &[&str]) = match ask.kind {
         FileKind::Tiles => ("MBTiles / PMTiles", &["mbtiles", "pmtiles"]),
+        FileKind::Cap => ("CAP 1.2 预警 (XML)", &["xml", "cap"]),
         FileKind::Overlay => (
             "GeoJSON / Shapefile / GeoPackage",
             &["geojson", "json", "shp", "gpkg"],

@@ -180,12 +180,93 @@ fn every_command_answers_its_reply_type_through_the_ipc_layer() {
     imports_and_exports(&shell, &data);
     base_maps_overlays_and_files(&shell);
     sync(&shell, &data);
+    monitoring(&shell);
     let called = shell.called.borrow();
     let missing: Vec<_> = crate::REGISTERED
         .iter()
         .filter(|n| !called.contains(**n))
         .collect();
     assert!(missing.is_empty(), "never called: {missing:?}");
+}
+
+/// The demo's stations, none heard yet (未知, never 正常), no readings, and a step for an alarm
+/// the desk does not know refused.
+fn monitoring(shell: &Shell) {
+    let m = shell.ok(&call::Monitoring {});
+    assert_eq!(m.stations.len(), 21);
+    assert!(m
+        .stations
+        .iter()
+        .all(|s| s.health == yitu_domain::monitoring::HealthKind::Unknown));
+    assert!(m.alarms.is_empty());
+    let readings = shell.ok(&call::StationReadings {
+        code: "0050117001".into(),
+        from_ms: 0,
+        to_ms: i64::MAX,
+    });
+    assert!(readings.is_empty());
+    let why = shell.fails(
+        &call::AlarmStep {
+            step: yitu_domain::monitoring::Step::Acknowledged {
+                alarm: yitu_domain::EntityId::v7(1, [7; 10]),
+                by: "张指挥".into(),
+                at_ms: 1,
+            },
+        },
+        ErrorCode::NotFound,
+    );
+    assert!(!why.is_empty());
+
+    // A warning for two towns, written as CAP into exports/, taken in again (the same message:
+    // one more warning, keyed by its identifier), then lifted.
+    let issued = shell.ok(&call::IssueWarning {
+        new: yitu_ipc::monitoring::NewWarning {
+            level: yitu_domain::monitoring::WarningLevel::Orange,
+            kind: yitu_domain::monitoring::WarningKind::Rainstorm,
+            area: yitu_domain::monitoring::WarningArea::Towns {
+                towns: vec!["500117101".into(), "500117120".into()],
+                villages: Vec::new(),
+            },
+            headline: "暴雨橙色预警".into(),
+            description: String::new(),
+            instructions: "停止户外作业，转移危险区域人员".into(),
+            hours: 6,
+            sender: String::new(),
+            exercise: false,
+            replaces: None,
+        },
+    });
+    assert!(issued.in_force);
+    assert_eq!(issued.recipients.totals.towns, 2);
+    let path = shell.ok(&call::WarningCap {
+        id: issued.warning.id,
+    });
+    let xml = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        xml.contains("<msgType>Alert</msgType>") && xml.contains("+08:00"),
+        "{xml}"
+    );
+    let taken = shell.ok(&call::ImportCap { path: path.clone() });
+    assert_eq!(taken.warning.headline, issued.warning.headline);
+    assert_eq!(shell.ok(&call::Warnings {}).len(), 2);
+    let broken = shell.path("broken.xml");
+    std::fs::write(&broken, "<alert>").unwrap();
+    shell.fails(
+        &call::ImportCap {
+            path: broken.display().to_string(),
+        },
+        ErrorCode::Invalid,
+    );
+    let lifted = shell.ok(&call::LiftWarning {
+        id: issued.warning.id,
+        reason: "雨势减弱".into(),
+    });
+    assert!(!lifted.in_force);
+    assert!(shell
+        .ok(&call::Warnings {})
+        .iter()
+        .find(|w| w.warning.id == issued.warning.id)
+        .is_some_and(|w| !w.in_force));
 }
 
 fn registries_and_analysis(shell: &Shell, data: &DemoDataset) {

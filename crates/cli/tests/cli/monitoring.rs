@@ -353,3 +353,93 @@ fn dirs_tools() -> std::path::PathBuf {
             std::path::PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/yitu-tools")
         })
 }
+
+#[test]
+fn a_department_register_file_adds_its_stations_and_their_readings_alarm_against_its_levels() {
+    let dir = seeded();
+    let d = dir.path();
+    let register = d.join("水位站登记表.csv");
+    std::fs::write(
+        &register,
+        "测站编码,测站名称,测站类型,主管部门,经度,纬度,所属镇街,报送间隔,警戒水位,保证水位,河段\n\
+         0050117201,草街水位站,水位站,区水利局,106.35,30.12,草街街道,5,201.5,205,嘉陵江\n",
+    )
+    .unwrap();
+    let out = ok(&yitu_as(
+        d,
+        &["monitor", "register", register.to_str().unwrap()],
+    ));
+    assert!(out.contains("1 stations registered"), "{out}");
+    // Registered twice, it is the same station, not a second one.
+    ok(&yitu(
+        d,
+        &[
+            "--as",
+            "测试员",
+            "monitor",
+            "register",
+            register.to_str().unwrap(),
+        ],
+    ));
+    let stations = json_of(&yitu(d, &["monitor", "stations", "--json"]));
+    let mine: Vec<_> = stations
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["station"]["code"] == "0050117201")
+        .collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        mine[0]["station"]["thresholds"]["water"]["warning_m"],
+        201.5
+    );
+    // Two reports over its own 警戒水位 (201.5 m) but under 保证 raise its 橙色 alarm.
+    let now = now_ms() / 60_000 * 60_000;
+    let readings = d.join("r.csv");
+    std::fs::write(
+        &readings,
+        format!(
+            "测站编码,要素,观测时间,值\n0050117201,level.river,{},201.6\n0050117201,level.river,{},201.7\n",
+            beijing(now - 10 * 60_000),
+            beijing(now - 5 * 60_000)
+        ),
+    )
+    .unwrap();
+    ok(&yitu(
+        d,
+        &[
+            "--as",
+            "测试员",
+            "monitor",
+            "import",
+            readings.to_str().unwrap(),
+        ],
+    ));
+    let board = json_of(&yitu(d, &["monitor", "alarms", "--json"]));
+    let levels: Vec<_> = board["alarms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["station_code"] == "0050117201" && a["alarm"]["episode"]["rule"] == "level")
+        .collect();
+    assert_eq!(levels.len(), 1, "{board}");
+    assert_eq!(levels[0]["alarm"]["episode"]["peak"], "orange");
+    // A register row far from the district (longitude and latitude swapped) is refused.
+    std::fs::write(
+        &register,
+        "测站编码,测站名称,测站类型,主管部门,经度,纬度,所属镇街\n0050117209,错站,雨量站,区水利局,30.1,106.3,太和镇\n",
+    )
+    .unwrap();
+    let out = yitu(
+        d,
+        &[
+            "--as",
+            "测试员",
+            "monitor",
+            "register",
+            register.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
+}

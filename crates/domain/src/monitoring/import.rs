@@ -3,7 +3,8 @@
 //! whose data came on a USB stick, still has its readings. Columns by their Chinese or English
 //! header: 测站编码 (station), 要素 (element: its code such as `rain.period.60`, or its label such
 //! as 1 小时时段降水量), 观测时间 (time, Beijing, `2026-07-12 14:00[:00]`, with `-`, `/` or `T`,
-//! or RFC 3339 with its offset), 值 (value).
+//! or RFC 3339 with its offset), 值 (value). A file of stations (the register a department
+//! keeps) is read by [`stations`].
 
 use super::reading::{Element, Lateness, Reading};
 use crate::beijing_time::BeijingTime;
@@ -114,6 +115,168 @@ pub fn parse(
         out.readings.clear();
     }
     out
+}
+
+/// The columns of a station register file: (name, accepted headers, required).
+const STATION_COLUMNS: [(&str, &[&str], bool); 10] = [
+    ("测站编码", &["测站编码", "站码", "code"], true),
+    ("测站名称", &["测站名称", "名称", "站名", "name"], true),
+    ("测站类型", &["测站类型", "类型", "kind"], true),
+    ("主管部门", &["主管部门", "管理单位", "owner"], true),
+    ("经度", &["经度", "lon", "longitude"], true),
+    ("纬度", &["纬度", "lat", "latitude"], true),
+    ("所属镇街", &["所属镇街", "镇街", "town"], true),
+    (
+        "报送间隔",
+        &[
+            "报送间隔",
+            "报送间隔(分钟)",
+            "报送间隔（分钟）",
+            "interval_min",
+        ],
+        false,
+    ),
+    ("警戒水位", &["警戒水位", "warning_m"], false),
+    ("保证水位", &["保证水位", "guarantee_m"], false),
+];
+
+/// Stations read from a register file (a CSV or XLSX a department keeps), every row checked
+/// (`Station::validate`); `id` names each new station. Thresholds start from the kind's and
+/// take the file's 警戒水位 and 保证水位; a river reach is read from a 河段 column where there is
+/// one. Nothing is kept when a row is bad.
+pub fn stations(
+    headers: &[String],
+    rows: &[SourceRow<'_>],
+    mut id: impl FnMut(&str) -> crate::EntityId,
+) -> (Vec<super::Station>, Vec<Issue>) {
+    use super::{Station, StationKind, Thresholds};
+    let mut issues = Vec::new();
+    let find = |accepted: &[&str]| {
+        headers
+            .iter()
+            .position(|h| accepted.iter().any(|a| h.trim().eq_ignore_ascii_case(a)))
+    };
+    let mut at: [Option<usize>; 10] = [None; 10];
+    for (i, (name, accepted, required)) in STATION_COLUMNS.iter().enumerate() {
+        at[i] = find(accepted);
+        if at[i].is_none() && *required {
+            issues.push(Issue {
+                line: 1,
+                field: (*name).into(),
+                reason: format!("缺少“{name}”列 / missing column"),
+            });
+        }
+    }
+    let river_at = find(&["河段", "河流", "river"]);
+    if !issues.is_empty() {
+        return (Vec::new(), issues);
+    }
+    let towns = crate::registries::town::all();
+    let mut out = Vec::new();
+    for row in rows {
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| row.cells.get(i))
+                .map(|c| c.trim())
+                .unwrap_or("")
+        };
+        let mut bad = |field: &str, reason: String| {
+            issues.push(Issue {
+                line: row.line,
+                field: field.into(),
+                reason,
+            })
+        };
+        let number = |text: &str| text.parse::<f64>().ok().filter(|v| v.is_finite());
+        let Ok(kind) = StationKind::from_code(cell(at[2])) else {
+            bad(
+                "测站类型",
+                format!(
+                    "“{}”不是测站类型（雨量站、水位站、地质灾害监测点、气象站、林火视频监控）",
+                    cell(at[2])
+                ),
+            );
+            continue;
+        };
+        let (Some(lon), Some(lat)) = (number(cell(at[4])), number(cell(at[5]))) else {
+            bad(
+                "经度",
+                format!(
+                    "“{}, {}”不是经纬度数字 / not a longitude and latitude",
+                    cell(at[4]),
+                    cell(at[5])
+                ),
+            );
+            continue;
+        };
+        let town = cell(at[6]);
+        let Some(town_code) = towns
+            .iter()
+            .find(|t| t.code == town || t.name == town)
+            .map(|t| t.code.clone())
+        else {
+            bad(
+                "所属镇街",
+                format!("“{town}”不是合川区的镇街（名称或 9 位代码）"),
+            );
+            continue;
+        };
+        let interval = match cell(at[7]) {
+            "" => 60,
+            t => match t.parse::<u32>() {
+                Ok(n) => n,
+                Err(_) => {
+                    bad(
+                        "报送间隔",
+                        format!("“{t}”不是分钟数 / not a number of minutes"),
+                    );
+                    continue;
+                }
+            },
+        };
+        let mut thresholds = Thresholds::for_kind(kind);
+        for (i, field, slot) in [
+            (8, "警戒水位", &mut thresholds.water.warning_m),
+            (9, "保证水位", &mut thresholds.water.guarantee_m),
+        ] {
+            match cell(at[i]) {
+                "" => {}
+                t => match number(t) {
+                    Some(v) => *slot = Some(v),
+                    None => bad(field, format!("“{t}”不是水位数字 (m)")),
+                },
+            }
+        }
+        let code = cell(at[0]).to_owned();
+        if out.iter().any(|s: &Station| s.code == code) {
+            bad(
+                "测站编码",
+                format!("“{code}”在文件中出现两次 / listed twice"),
+            );
+            continue;
+        }
+        let station = Station {
+            id: id(&code),
+            name: cell(at[1]).to_owned(),
+            kind,
+            sensors: kind.usual_sensors(),
+            owner: cell(at[3]).to_owned(),
+            location: crate::LonLat { lon, lat },
+            town_code,
+            watches: Vec::new(),
+            river: Some(cell(river_at).to_owned()).filter(|r| !r.is_empty()),
+            thresholds,
+            reports_every_min: interval,
+            code,
+        };
+        match station.validate() {
+            Ok(()) => out.push(station),
+            Err(e) => bad("测站", e.to_string()),
+        }
+    }
+    if !issues.is_empty() {
+        out.clear();
+    }
+    (out, issues)
 }
 
 /// An element by its stored code or its Chinese label.
@@ -274,6 +437,138 @@ mod tests {
             "three hours late is historical"
         );
         assert_eq!(p.readings[2].element, Element::RiverLevel);
+    }
+
+    #[test]
+    fn a_register_file_gives_stations_with_their_levels_and_a_bad_row_refuses_it() {
+        let headers: Vec<String> = [
+            "测站编码",
+            "测站名称",
+            "测站类型",
+            "主管部门",
+            "经度",
+            "纬度",
+            "所属镇街",
+            "报送间隔",
+            "警戒水位",
+            "保证水位",
+            "河段",
+        ]
+        .iter()
+        .map(|h| (*h).to_owned())
+        .collect();
+        let good = rows(&[
+            &[
+                "0050117201",
+                "草街水位站",
+                "水位站",
+                "区水利局",
+                "106.35",
+                "30.12",
+                "草街街道",
+                "5",
+                "201.5",
+                "205",
+                "嘉陵江",
+            ],
+            &[
+                "0050117202",
+                "太和雨量站",
+                "雨量站",
+                "区水利局",
+                "106.11",
+                "30.16",
+                "太和镇",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ]);
+        let src = |cells: &[Vec<String>]| -> Vec<Vec<String>> { cells.to_vec() };
+        let cells = src(&good);
+        let source: Vec<SourceRow> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| SourceRow {
+                line: i + 2,
+                cells: c,
+                geometry: None,
+            })
+            .collect();
+        let (stations, issues) = stations(&headers, &source, |code| {
+            crate::EntityId::derived(&[code.as_bytes()])
+        });
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(stations.len(), 2);
+        assert_eq!(stations[0].thresholds.water.warning_m, Some(201.5));
+        assert_eq!(stations[0].thresholds.water.guarantee_m, Some(205.0));
+        assert_eq!(stations[0].reports_every_min, 5);
+        assert_eq!(stations[0].river.as_deref(), Some("嘉陵江"));
+        assert_eq!(stations[1].reports_every_min, 60);
+        assert_eq!(stations[1].town_code, "500117124");
+
+        let bad = rows(&[
+            &[
+                "0050117203",
+                "错站",
+                "雨量站",
+                "区水利局",
+                "29.9",
+                "106.3",
+                "太和镇",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "0050117204",
+                "错站二",
+                "雷达站",
+                "区水利局",
+                "106.3",
+                "29.9",
+                "太和镇",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "0050117205",
+                "错站三",
+                "雨量站",
+                "区水利局",
+                "106.3",
+                "29.9",
+                "北京市",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ]);
+        let source: Vec<SourceRow> = bad
+            .iter()
+            .enumerate()
+            .map(|(i, c)| SourceRow {
+                line: i + 2,
+                cells: c,
+                geometry: None,
+            })
+            .collect();
+        let (stations, issues) = super::stations(&headers, &source, |c| {
+            crate::EntityId::derived(&[c.as_bytes()])
+        });
+        assert!(stations.is_empty());
+        let fields: Vec<(usize, &str)> =
+            issues.iter().map(|i| (i.line, i.field.as_str())).collect();
+        assert_eq!(
+            fields,
+            [(2, "测站"), (3, "测站类型"), (4, "所属镇街")],
+            "{issues:?}"
+        );
     }
 
     #[test]

@@ -293,7 +293,7 @@ fn polygon(ring: &[LonLat]) -> geo::Polygon<f64> {
 }
 
 /// A town or street to call, and whether the whole of it is in the area.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TownCall {
     pub code: String,
     pub name: String,
@@ -303,7 +303,7 @@ pub struct TownCall {
 }
 
 /// A village or community to call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VillageCall {
     pub code: String,
     pub name: String,
@@ -311,7 +311,7 @@ pub struct VillageCall {
 }
 
 /// A hazard point in the area: its 群测群防员 is called, its people warned.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HazardCall {
     pub id: EntityId,
     pub name: String,
@@ -326,7 +326,7 @@ pub struct HazardCall {
 }
 
 /// A shelter in the area, to be opened (or kept open) for those moved.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShelterCall {
     pub id: EntityId,
     pub name: String,
@@ -340,7 +340,7 @@ pub struct ShelterCall {
 }
 
 /// What the lists add up to, for the 叫应 report's first line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Totals {
     pub towns: usize,
     pub villages: usize,
@@ -355,7 +355,7 @@ pub struct Totals {
 /// Who the duty officer calls when a warning goes out (叫应, 到村到户到人): the towns and
 /// villages covered, each hazard point's monitor with the people and households it threatens,
 /// the shelters to open, and the totals.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recipients {
     pub towns: Vec<TownCall>,
     pub villages: Vec<VillageCall>,
