@@ -464,6 +464,18 @@ async fn story(c: &Client, d: &Driver, data: &Path, rain_id: &str, slope_id: &st
     screenshot(c, d, "m07-board-acknowledged.png").await?;
     let button = text(c, "#alarms-open").await?;
     assert!(button.starts_with("告警"), "{button}");
+
+    // 9. The legend says what the stations' colours and characters are.
+    let legend = text(c, "#legend-stations").await?;
+    for want in ["正常", "超阈值（红色）", "离线", "未知", "雨 雨量站"] {
+        assert!(legend.contains(want), "the legend says {want}: {legend}");
+    }
+    c.execute(
+        "document.querySelector('#legend-stations').scrollIntoView({block: 'center'})",
+        vec![],
+    )
+    .await?;
+    screenshot(c, d, "m08-legend.png").await?;
     Ok(())
 }
 
