@@ -1,7 +1,7 @@
 //! The window's layout: the top bar; the side bar (layers, incidents, analysis tools, base map
 //! and overlays, roads, filters, legend); the map; the side panel. `App` makes the shared state
 //! (`context`), gives it to everything below, and starts what follows it: the map's loading,
-//! the filters' redraws, the analyses and the shapes drawn on the map.
+//! the filters' redraws, the analyses, the shapes drawn on the map and the monitoring stations.
 
 use crate::about::{About, AppInfo};
 use crate::analyses;
@@ -15,6 +15,7 @@ use crate::legend::Legend;
 use crate::loading;
 use crate::map;
 use crate::mapview::MapView;
+use crate::monitoring;
 use crate::overlay::OverlayControl;
 use crate::pointer::Pointer;
 use crate::shapes;
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
     filters::redraw_on_change();
     let answers = analyses::follow();
     shapes::follow();
+    monitoring::follow();
 
     view! {
         <div class="app">

@@ -1,7 +1,8 @@
 //! The window's shared state, made once by `App` and given to every component below it with
 //! `provide_context`, instead of being passed down as props: the language, the side panel and
 //! the map tool (`yitu-ui-state`), the map and how far it has loaded, the loaded records, the
-//! filters and what they keep, who is logged in, the incidents and their drawings.
+//! filters and what they keep, who is logged in, the incidents and their drawings, and the
+//! monitoring network's state (stations and alarms).
 
 use crate::analysis::Roads;
 use crate::i18n::Lang;
@@ -15,6 +16,7 @@ use yitu_domain::command::incident::Incident;
 use yitu_domain::dispatch::filter::Filter;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::Layer;
+use yitu_ipc::monitoring::Monitoring;
 use yitu_ui_state::{MapTool, Side, Window};
 
 /// The state of the map, also written on the map element (`data-state`) for tests.
@@ -72,6 +74,11 @@ pub struct Shared {
     pub open_decision: RwSignal<Option<(String, String)>>,
     /// The table view over the map.
     pub table: RwSignal<bool>,
+    /// The monitoring stations and the alarm board as the shell last answered (`monitoring`):
+    /// read after first paint, after a change, every minute, and after each alarm step.
+    pub monitoring: RwSignal<Option<Monitoring>>,
+    /// The station an alarm on the board brought into view: ringed while the board is open.
+    pub station_focus: RwSignal<Option<String>>,
 }
 
 impl Shared {
@@ -97,6 +104,8 @@ impl Shared {
             acted: RwSignal::new(0),
             open_decision: RwSignal::new(None),
             table: RwSignal::new(false),
+            monitoring: RwSignal::new(None),
+            station_focus: RwSignal::new(None),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The layer list at the top of the side bar: each resource layer's symbol, name, how many
 //! records it shows after the filters, how recent its data is, and the toggle that shows or
-//! hides it on the map.
+//! hides it on the map; and the monitoring stations' (监测站), with how many are in alarm,
+//! offline or never heard.
 
 use crate::context::shared;
 use crate::i18n::Lang;
@@ -11,6 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
+use yitu_domain::monitoring::HealthKind;
 use yitu_domain::Layer;
 use yitu_ipc::call;
 pub use yitu_ipc::registry::Stats;
@@ -85,6 +87,57 @@ pub fn LayerList() -> impl IntoView {
                     </li>
                 }
             }).collect_view()}
+            <StationLayer/>
         </ul>
+    }
+}
+
+/// The 监测站 row: its toggle, how many stations, and how many of them are not 正常.
+#[component]
+fn StationLayer() -> impl IntoView {
+    let shared = shared();
+    let lang = shared.lang;
+    let visible = RwSignal::new(true);
+    Effect::new(move |_| {
+        let on = visible.get();
+        if !shared.ready() {
+            return;
+        }
+        shared.with_map(|m| map::set_stations_visible(m, on));
+    });
+    let counts = Memo::new(move |_| {
+        shared.monitoring.with(|m| {
+            let mut by = BTreeMap::<HealthKind, usize>::new();
+            for s in m.iter().flat_map(|m| &m.stations) {
+                *by.entry(s.health).or_default() += 1;
+            }
+            by
+        })
+    });
+    let summary = move || {
+        let l = lang.get();
+        let by = counts.get();
+        if by.is_empty() {
+            return l.t("读取中…", "reading…").to_owned();
+        }
+        HealthKind::ALL
+            .iter()
+            .filter_map(|h| by.get(h).map(|n| format!("{} {n}", l.t(h.zh(), h.en()))))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    view! {
+        <li class="layer" data-layer="stations">
+            <label>
+                <input type="checkbox" id="stations-toggle"
+                    prop:checked=move || visible.get()
+                    on:change=move |ev| visible.set(event_target_checked(&ev))/>
+                <span class="symbol station-symbol">"测"</span>
+                <span class="name"><span class="label">{move || lang.get().t("监测站", "Monitoring stations")}</span>
+                    <small class="as-of" id="stations-summary">{summary}</small>
+                </span>
+                <span class="count" id="stations-count">{move || counts.get().values().sum::<usize>()}</span>
+            </label>
+        </li>
     }
 }

@@ -1,8 +1,10 @@
 //! The legend under the filters: what the symbols' colours say (teams by readiness, hazards by
-//! level, shelters by occupancy, depots by level), clusters, the briefing's marks, the base map.
+//! level, shelters by occupancy, depots by level, monitoring stations by health and alarm
+//! colour, with their kinds' characters), clusters, the briefing's marks, the base map.
 
 use crate::map;
 use leptos::prelude::*;
+use yitu_domain::monitoring::{AlarmLevel, StationKind};
 use yitu_domain::registries::hazard::RiskLevel;
 use yitu_domain::registries::team::Readiness;
 use yitu_domain::Layer;
@@ -52,6 +54,23 @@ pub fn Legend() -> impl IntoView {
                 {map::DEPOT_LEVELS.into_iter().map(|(level, c)| view! {
                     <li><span class="dot" style=format!("background:{c}")></span>{move || lang.get().t(level.zh(), level.en())}</li>
                 }).collect_view()}
+            </ul>
+            <h3>{move || lang.get().t("监测站（按状态）", "Monitoring stations (by state)")}</h3>
+            <ul id="legend-stations">
+                <li><span class="dot" style=format!("background:{}", map::STATION_NORMAL)></span>{move || lang.get().t("正常", "Normal")}</li>
+                {AlarmLevel::ALL.iter().rev().map(|l| {
+                    let l = *l;
+                    view! {
+                        <li><span class="dot" style=format!("background:{}", map::alarm_colour(l))></span>
+                            {move || format!("{}（{}）", lang.get().t("超阈值", "Over threshold"), lang.get().t(l.zh(), l.en()))}</li>
+                    }
+                }).collect_view()}
+                <li><span class="dot ring" style=format!("background:{};border-color:{}", map::STATION_OFFLINE.0, map::STATION_OFFLINE.1)></span>{move || lang.get().t("离线（外圈为离线前告警色）", "Offline (ring: its alarm when it went silent)")}</li>
+                <li><span class="dot ring" style=format!("background:{};border-color:{}", map::STATION_UNKNOWN.0, map::STATION_UNKNOWN.1)></span>{move || lang.get().t("未知（从未报送）", "Unknown (never heard)")}</li>
+                <li class="kinds">{move || {
+                    let l = lang.get();
+                    StationKind::ALL.iter().map(|k| format!("{} {}", map::kind_letter(*k), l.t(k.zh(), k.en()))).collect::<Vec<_>>().join(" · ")
+                }}</li>
             </ul>
             <h3>{move || lang.get().t("聚合", "Clusters")}</h3>
             <ul>

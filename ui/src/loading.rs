@@ -89,7 +89,7 @@ async fn load(m: Map, shared: Shared) {
 }
 
 /// Another desktop's changes arrived (or a conflict was settled, or an import wrote): read the
-/// records, incidents and counts again; the filters redraw the map.
+/// records, incidents, counts and the monitoring stations again; the filters redraw the map.
 pub fn reload_on_change() {
     let shared = shared();
     Effect::new(move |first: Option<()>| {
@@ -97,6 +97,8 @@ pub fn reload_on_change() {
         if first.is_none() || shared.map_state.get_untracked() != MapState::Ready {
             return;
         }
+        // Readings and alarm steps come by sync too: the stations and the board again.
+        crate::monitoring::refresh(shared);
         spawn_local(async move {
             let Ok(fresh) = fetch_records().await else {
                 return;
@@ -132,6 +134,8 @@ async fn load_layers(m: &Map) -> Result<BaseMap, String> {
         map::add_resource_layer(m, layer, &base.features_url(layer, 0));
         timing::mark(&format!("yitu:{}:added", layer.code()));
     }
+    // The monitoring stations over the resources (their data once the map is ready).
+    map::add_station_layer(m);
     map::add_analysis_layers(m);
     map::add_overlays(m);
     map::add_command_layers(m);

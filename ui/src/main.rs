@@ -1,11 +1,13 @@
 //! yitu's window: the one map of Hechuan and its panels, in Leptos (client-side rendered).
 
 mod about;
+mod alarms;
 mod analyses;
 mod analysis;
 mod app;
 mod basemap;
 mod briefing;
+mod chart;
 mod context;
 mod create;
 mod decision;
@@ -22,11 +24,13 @@ mod loading;
 mod login;
 mod map;
 mod mapview;
+mod monitoring;
 mod overlay;
 mod pointer;
 mod search;
 mod shapes;
 mod side;
+mod station;
 mod stock;
 mod symbols;
 mod sync;

@@ -1,6 +1,7 @@
 //! What the pointer does on the map: a click goes first to the map tool in use
 //! (`yitu_ui_state::Window::click`), and only when no tool wants it opens what it landed on (a
-//! record's details, a cluster zoomed into, a user overlay feature's attributes); the read-out
+//! record's details, a monitoring station's panel, a cluster zoomed into, a user overlay
+//! feature's attributes); the read-out
 //! of where the pointer is, in WGS-84 or GCJ-02.
 
 use crate::context::{shared, Shared};
@@ -49,6 +50,7 @@ fn select(m: &Map, shared: Shared, pointer: Pointer, hit: Option<Hit>) {
     pointer.overlay.set(None);
     match hit {
         Some(Hit::Record(layer, id)) => shared.act(|w| w.side.open_record(layer, id)),
+        Some(Hit::Station(code)) => shared.act(|w| w.side.open_station(code)),
         Some(Hit::Cluster {
             lon,
             lat,

@@ -1,8 +1,10 @@
 //! The side panel on the right: whichever panel `Side` says, built anew only when that panel
-//! changes (`Side::shown`), with what each panel's actions do to the rest of the window. The
+//! changes (`Side::shown`), with what each panel's actions do to the rest of the window (a
+//! monitoring station's panel and the alarm board among them). The
 //! record whose details are shown is loaded here (and a depot's stock), and read again when
 //! the store changed under the window.
 
+use crate::alarms::AlarmBoard;
 use crate::analyses::Answers;
 use crate::analysis::{AreaPanel, CoveragePanel, ReadinessPanel};
 use crate::briefing::BriefingPanel;
@@ -11,6 +13,7 @@ use crate::create::CreatePanel;
 use crate::details::DetailsPanel;
 use crate::import::ImportPanel;
 use crate::incident::{IncidentForm, IncidentPanel};
+use crate::station::StationPanel;
 use crate::stock::StockRow;
 use crate::tauri::invoke;
 use crate::warnings::WarningsPanel;
@@ -157,6 +160,8 @@ pub fn SidePanel(answers: Answers) -> impl IntoView {
         Shown::Warnings => Some(view! {
             <WarningsPanel on_open=move |id| open_record(Layer::Depots, id) on_close=close/>
         }.into_any()),
+        Shown::Station(code) => Some(view! { <StationPanel code=code on_close=close/> }.into_any()),
+        Shown::Alarms => Some(view! { <AlarmBoard on_close=close/> }.into_any()),
     }
     }
 }

@@ -1,7 +1,8 @@
-//! The top bar: the title, the 演示数据 badge, search, sync, the login box, About, the map or
-//! table view, and the language.
+//! The top bar: the title, the 演示数据 badge, search, the 告警 button, sync, the login box,
+//! About, the map or table view, and the language.
 
 use crate::about::AppInfo;
+use crate::alarms::AlarmButton;
 use crate::context::shared;
 use crate::i18n::Lang;
 use crate::inbox::InboxBox;
@@ -29,6 +30,7 @@ pub fn TopBar(info: ReadSignal<Option<AppInfo>>, about: RwSignal<bool>) -> impl 
                 shared.act(|w| w.side.open_record(layer, hit.id));
             }/>
             <span class="spacer"></span>
+            <AlarmButton/>
             <SyncBox on_changed=move || shared.changed.update(|v| *v += 1)/>
             <InboxBox/>
             <LoginBox/>

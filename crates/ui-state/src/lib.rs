@@ -1,8 +1,12 @@
 //! The window's state as plain values: what the side panel shows ([`Side`]), what a click on
-//! the map means ([`MapTool`]), and the shape a panel asks to be drawn ([`sketch`]). No web
-//! calls, no signals: the window (`yitu-ui`) holds each in a signal and calls these transitions,
-//! and they are tested here, natively.
+//! the map means ([`MapTool`]), and the shape a panel asks to be drawn ([`sketch`]); and what
+//! the monitoring panels show, computed from the shell's answers: a station's chart
+//! ([`chart`]) and the alarm board's order and words ([`board`]). No web calls, no signals:
+//! the window (`yitu-ui`) holds each in a signal and calls these transitions, and they are
+//! tested here, natively.
 
+pub mod board;
+pub mod chart;
 pub mod side;
 pub mod sketch;
 pub mod tool;
@@ -105,6 +109,16 @@ impl Window {
         }
     }
 
+    /// The 告警 button: opens the alarm board in place of whatever the side shows, or closes
+    /// it (with a station's panel opened from it) when it is open.
+    pub fn toggle_alarms(&mut self) {
+        if self.side.alarms() {
+            self.open(Side::Empty);
+        } else {
+            self.open(Side::Alarms);
+        }
+    }
+
     /// A panel closes itself, and ends what it had asked of the map: a record's edit form and
     /// the new-record form a position, the incident desk a sketch. Other tools stay on.
     pub fn close_panel(&mut self) {
@@ -138,6 +152,8 @@ mod tests {
         Locate,
         Cordon,
         OpenRecord,
+        OpenStation,
+        Alarms,
         ClosePanel,
         Open(Side),
     }
@@ -337,6 +353,41 @@ mod tests {
                 vec![],
             ),
             (
+                "the alarm button opens the board in place of a record, ending its position request",
+                window(record(None), MapTool::Locate),
+                vec![Step::Alarms, Step::Click(A)],
+                window(Side::Alarms, MapTool::Select),
+                vec![Click::Select],
+            ),
+            (
+                "the alarm button again closes the board",
+                window(Side::Alarms, MapTool::Select),
+                vec![Step::Alarms],
+                Window::default(),
+                vec![],
+            ),
+            (
+                "and closes it with the station opened from it",
+                window(Side::Alarms, MapTool::Select),
+                vec![Step::OpenStation, Step::Alarms],
+                Window::default(),
+                vec![],
+            ),
+            (
+                "a station's panel over an incident keeps the incident's sketch going",
+                window(Side::Incident("i".into()), cordon(vec![A])),
+                vec![Step::OpenStation, Step::Click(B), Step::ClosePanel],
+                window(Side::Incident("i".into()), cordon(vec![A, B])),
+                vec![Click::Taken],
+            ),
+            (
+                "the alarm button over a station opened from a briefing opens the board",
+                window(Side::Briefing(ask(C)), MapTool::Select),
+                vec![Step::OpenStation, Step::Alarms],
+                window(Side::Alarms, MapTool::Select),
+                vec![],
+            ),
+            (
                 "closing a panel leaves the ruler on",
                 window(Side::Readiness, MapTool::Measure(vec![A])),
                 vec![Step::ClosePanel],
@@ -359,6 +410,8 @@ mod tests {
                         DrawingKind::Cordon,
                     )))),
                     Step::OpenRecord => w.side.open_record(Layer::Teams, "t"),
+                    Step::OpenStation => w.side.open_station("0050117001"),
+                    Step::Alarms => w.toggle_alarms(),
                     Step::ClosePanel => w.close_panel(),
                     Step::Open(panel) => w.open(panel),
                 }

@@ -1,5 +1,6 @@
 //! What the right-hand side panel shows: one value, so two panels can never both claim it. A
-//! record's details cover the panel they were opened from, which comes back when they close.
+//! record's details, and a monitoring station's panel, cover the panel they were opened from
+//! (the alarm board, a briefing), which comes back when they close.
 
 use crate::Point;
 use yitu_domain::registries::expert::ExpertField;
@@ -69,6 +70,14 @@ pub enum Side {
     Create,
     /// The stock warnings.
     Warnings,
+    /// A monitoring station (by 测站编码): its state, values, thresholds and chart, over the
+    /// panel it was opened from (never a record's details or another station's).
+    Station {
+        code: String,
+        over: Option<Box<Side>>,
+    },
+    /// 告警: the alarm board.
+    Alarms,
 }
 
 /// Which panel is shown, leaving out what it holds that changes while it stays open (a
@@ -87,17 +96,15 @@ pub enum Shown {
     Import,
     Create,
     Warnings,
+    Station(String),
+    Alarms,
 }
 
 impl Side {
     /// Opens a record's details over what is shown (the panel beneath stays for when they
     /// close; a record already shown gives way, its panel stays beneath).
     pub fn open_record(&mut self, layer: Layer, id: impl Into<String>) {
-        let over = match std::mem::take(self) {
-            Side::Empty => None,
-            Side::Record { over, .. } => over,
-            panel => Some(Box::new(panel)),
-        };
+        let over = self.take_beneath();
         *self = Side::Record {
             layer,
             id: id.into(),
@@ -105,11 +112,33 @@ impl Side {
         };
     }
 
-    /// Closes what is shown: a record's details give back the panel beneath them; any other
-    /// panel leaves the side empty.
+    /// Opens a monitoring station's panel over what is shown, as a record's details are (a
+    /// station clicked on the map while the alarm board is open leaves the board beneath).
+    pub fn open_station(&mut self, code: impl Into<String>) {
+        let over = self.take_beneath();
+        *self = Side::Station {
+            code: code.into(),
+            over,
+        };
+    }
+
+    /// What a record's or a station's panel opened now covers: the panel shown, or the one
+    /// beneath the details shown (details never stack on details).
+    fn take_beneath(&mut self) -> Option<Box<Side>> {
+        match std::mem::take(self) {
+            Side::Empty => None,
+            Side::Record { over, .. } | Side::Station { over, .. } => over,
+            panel => Some(Box::new(panel)),
+        }
+    }
+
+    /// Closes what is shown: a record's details and a station's panel give back the panel
+    /// beneath them; any other panel leaves the side empty.
     pub fn close(&mut self) {
         *self = match std::mem::take(self) {
-            Side::Record { over, .. } => over.map_or(Side::Empty, |p| *p),
+            Side::Record { over, .. } | Side::Station { over, .. } => {
+                over.map_or(Side::Empty, |p| *p)
+            }
             _ => Side::Empty,
         };
     }
@@ -132,8 +161,12 @@ impl Side {
 
     fn drop_panel(&mut self, which: impl Fn(&Side) -> bool) {
         match self {
-            Side::Record { over, .. } if over.as_deref().is_some_and(&which) => *over = None,
-            Side::Record { .. } => {}
+            Side::Record { over, .. } | Side::Station { over, .. }
+                if over.as_deref().is_some_and(&which) =>
+            {
+                *over = None
+            }
+            Side::Record { .. } | Side::Station { .. } => {}
             panel if which(panel) => *panel = Side::Empty,
             _ => {}
         }
@@ -160,6 +193,8 @@ impl Side {
             Side::Import => Shown::Import,
             Side::Create => Shown::Create,
             Side::Warnings => Shown::Warnings,
+            Side::Station { code, .. } => Shown::Station(code.clone()),
+            Side::Alarms => Shown::Alarms,
         }
     }
 
@@ -168,7 +203,7 @@ impl Side {
     /// while a record opened from it is read.
     fn beneath(&self) -> &Side {
         match self {
-            Side::Record { over: Some(p), .. } => p,
+            Side::Record { over: Some(p), .. } | Side::Station { over: Some(p), .. } => p,
             s => s,
         }
     }
@@ -179,6 +214,19 @@ impl Side {
             Side::Record { layer, id, .. } => Some((*layer, id.as_str())),
             _ => None,
         }
+    }
+
+    /// The station whose panel is shown, by 测站编码: ringed on the map.
+    pub fn station(&self) -> Option<&str> {
+        match self {
+            Side::Station { code, .. } => Some(code.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Whether the alarm board is open, shown or beneath a station's panel or a record.
+    pub fn alarms(&self) -> bool {
+        matches!(self.beneath(), Side::Alarms)
     }
 
     /// The briefing in force (shown or beneath a record).
@@ -262,6 +310,7 @@ mod tests {
     #[derive(Debug, Clone)]
     enum Step {
         OpenRecord(&'static str),
+        OpenStation(&'static str),
         Close,
         Pick(Point),
         EndArea,
@@ -272,6 +321,7 @@ mod tests {
     fn take(side: &mut Side, step: Step) {
         match step {
             Step::OpenRecord(id) => side.open_record(Layer::Shelters, id),
+            Step::OpenStation(code) => side.open_station(code),
             Step::Close => side.close(),
             Step::Pick(at) => side.pick(at),
             Step::EndArea => side.end_area(),
@@ -297,6 +347,10 @@ mod tests {
             material: None,
         });
         let new_incident = |area: Option<Vec<Point>>| Side::NewIncident { point: AT, area };
+        let station = |code: &str, over: Option<Side>| Side::Station {
+            code: code.into(),
+            over: over.map(Box::new),
+        };
         // Name, side before, what the user does, side after.
         type Case = (&'static str, Side, Vec<Step>, Side);
         let cases: Vec<Case> = vec![
@@ -403,6 +457,55 @@ mod tests {
                 new_incident(Some(vec![AT, AT, AT])),
             ),
             (
+                "a station clicked on an empty side has nothing beneath",
+                Side::Empty,
+                vec![Step::OpenStation("0050117001")],
+                station("0050117001", None),
+            ),
+            (
+                "a station opened from the alarm board covers it, and closing gives it back",
+                Side::Alarms,
+                vec![Step::OpenStation("0050117001"), Step::Close],
+                Side::Alarms,
+            ),
+            (
+                "a second station replaces the first, the board stays beneath",
+                Side::Alarms,
+                vec![
+                    Step::OpenStation("0050117001"),
+                    Step::OpenStation("0050117101"),
+                ],
+                station("0050117101", Some(Side::Alarms)),
+            ),
+            (
+                "a record opened from a station's panel replaces it: details never stack",
+                Side::Alarms,
+                vec![Step::OpenStation("0050117001"), Step::OpenRecord("a")],
+                record("a", Some(Side::Alarms)),
+            ),
+            (
+                "a station opened over a record's details takes the record's place",
+                briefing(),
+                vec![Step::OpenRecord("a"), Step::OpenStation("HC-GH-001")],
+                station("HC-GH-001", Some(briefing())),
+            ),
+            (
+                "one close after a record and a station returns to the briefing",
+                briefing(),
+                vec![
+                    Step::OpenRecord("a"),
+                    Step::OpenStation("HC-GH-001"),
+                    Step::Close,
+                ],
+                briefing(),
+            ),
+            (
+                "drawing a new area closes the one beneath a station, which stays",
+                area(),
+                vec![Step::OpenStation("0050117001"), Step::EndArea],
+                station("0050117001", None),
+            ),
+            (
                 "an affected area needs a new incident to belong to",
                 Side::Empty,
                 vec![Step::IncidentArea(Some(vec![AT, AT, AT]))],
@@ -439,6 +542,24 @@ mod tests {
             side.briefing_mut().is_none(),
             "but its question is changed only while it is shown"
         );
+    }
+
+    #[test]
+    fn what_stays_in_force_beneath_a_station() {
+        let mut side = Side::Alarms;
+        side.open_station("0050117001");
+        assert_eq!(side.station(), Some("0050117001"));
+        assert!(side.alarms(), "the board stays open beneath");
+        assert_eq!(side.shown(), Shown::Station("0050117001".into()));
+        assert!(side.record().is_none());
+        side.close();
+        assert_eq!(side.shown(), Shown::Alarms);
+        assert!(side.station().is_none() && side.alarms());
+
+        let mut side = Side::Incident("i".into());
+        side.open_station("0050117101");
+        assert_eq!(side.incident(), Some("i"), "the incident stays marked open");
+        assert!(!side.alarms());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::path::Path;
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 use yitu_domain::command::act::Act;
 use yitu_domain::command::incident::{IncidentKind, IncidentLevel};
 use yitu_domain::command::role::Role;
@@ -20,6 +20,7 @@ use yitu_domain::command::workflow::DecisionState;
 use yitu_domain::demo::{self, DemoDataset};
 use yitu_domain::dispatch::filter::Filter;
 use yitu_domain::import::{sheet, ImportKind};
+use yitu_domain::monitoring::{AlarmLevel, AlarmState, Element, HealthKind, Reading, Rule, Step};
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::registries::team::Readiness;
 use yitu_domain::space::crs::Crs;
@@ -33,7 +34,7 @@ const CENTRE: [f64; 2] = [106.27, 29.99];
 /// The app on the mock runtime over a fresh data folder, and the window's webview.
 struct Shell {
     dir: tempfile::TempDir,
-    _app: App<MockRuntime>,
+    app: App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
     /// Commands called so far, to check every registered one was.
     called: RefCell<BTreeSet<String>>,
@@ -57,7 +58,7 @@ impl Shell {
             .expect("a webview");
         Self {
             dir,
-            _app: app,
+            app,
             webview,
             called: RefCell::default(),
         }
@@ -169,6 +170,8 @@ fn undecodable_arguments_answer_bad_request() {
 fn every_command_answers_its_reply_type_through_the_ipc_layer() {
     let shell = Shell::open();
     let data = demo_data();
+    // Before anyone logs in: the monitoring board reads, its steps are refused.
+    monitoring_unheard(&shell, &data);
     // Users first: every write after them is made as the user logged in.
     users_incidents_and_decisions(&shell);
     registries_and_analysis(&shell, &data);
@@ -177,6 +180,8 @@ fn every_command_answers_its_reply_type_through_the_ipc_layer() {
     base_maps_overlays_and_files(&shell);
     sync(&shell, &data);
     monitoring(&shell);
+    // Last: readings in the store change every station's health.
+    monitoring_storm(&shell);
     let called = shell.called.borrow();
     let missing: Vec<_> = crate::REGISTERED
         .iter()
@@ -834,6 +839,121 @@ fn users_incidents_and_decisions(shell: &Shell) {
         name: "张指挥".into(),
         password: String::new(),
     });
+}
+
+/// The demo's stations as the window gets them before anyone logs in: the demo's own, each
+/// named （演示）; an alarm step needs someone logged in, and says so (the window shows it).
+fn monitoring_unheard(shell: &Shell, data: &DemoDataset) {
+    let m = shell.ok(&call::Monitoring {});
+    let codes = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect::<BTreeSet<_>>();
+    assert_eq!(
+        codes(m.stations.iter().map(|s| s.station.code.as_str()).collect()),
+        codes(
+            demo::stations::stations(data)
+                .iter()
+                .map(|s| s.code.as_str())
+                .collect()
+        )
+    );
+    for s in &m.stations {
+        assert!(s.station.name.ends_with("（演示）"), "{}", s.station.name);
+    }
+    let refused = shell.fails(
+        &call::AlarmStep {
+            step: Step::Acknowledged {
+                alarm: yitu_domain::EntityId::v7(1, [7; 10]),
+                by: "值班员".into(),
+                at_ms: m.now_ms,
+            },
+        },
+        ErrorCode::Login,
+    );
+    assert!(!refused.is_empty());
+}
+
+/// The demo's 沙鱼镇 gauge (0050117001).
+const RAIN_GAUGE: &str = "0050117001";
+const HOUR: i64 = 3_600_000;
+
+/// A storm's readings in the store (imported as `yitu monitor import` does): an hour of 55 mm
+/// at a gauge (over its 50 mm 立即转移) raises a red alarm on the board; the gauge's chart
+/// reads them back; the logged-in user acknowledges it and the board in the reply says so.
+fn monitoring_storm(shell: &Shell) {
+    let now = now();
+    let state = shell.app.state::<startup::AppState>();
+    let store = state.store.as_ref().expect("the store is open");
+    let actor = yitu_ipc::user::Actor {
+        name: "张指挥".into(),
+        role: Role::Commander,
+    };
+    let at = now / 60_000 * 60_000 - 10 * 60_000;
+    let readings: Vec<Reading> = [(2, 5.0), (1, 50.0), (0, 55.0)]
+        .into_iter()
+        .map(|(hours_ago, mm)| Reading {
+            station: RAIN_GAUGE.into(),
+            element: Element::PeriodRain { minutes: 60 },
+            observed_at_ms: at - hours_ago * HOUR,
+            value: mm,
+            historical: false,
+        })
+        .collect();
+    let added = tauri::async_runtime::block_on(store.import_readings(&actor, &readings, now))
+        .expect("the readings are stored");
+    assert_eq!(added, 3);
+
+    let m = shell.ok(&call::Monitoring {});
+    let gauge = m
+        .stations
+        .iter()
+        .find(|s| s.station.code == RAIN_GAUGE)
+        .expect("the gauge");
+    assert_eq!(gauge.health, HealthKind::Alarm);
+    assert_eq!(gauge.level, Some(AlarmLevel::Red));
+    assert_eq!(gauge.rain_24h_mm, Some(110.0));
+    let alarm = m
+        .alarms
+        .iter()
+        .find(|a| a.station_code == RAIN_GAUGE && a.alarm.episode.rule == Rule::Rain1h)
+        .expect("the 1 h rain alarm");
+    assert_eq!(alarm.alarm.state, AlarmState::Raised);
+    assert_eq!(alarm.alarm.episode.level(), AlarmLevel::Red);
+
+    let chart = shell.ok(&call::StationReadings {
+        code: RAIN_GAUGE.into(),
+        from_ms: now - 48 * HOUR,
+        to_ms: now + 1,
+    });
+    assert_eq!(chart, readings, "oldest first, as stored");
+
+    let id = alarm.alarm.episode.id;
+    let after = shell.ok(&call::AlarmStep {
+        step: Step::Acknowledged {
+            alarm: id,
+            by: actor.name.clone(),
+            at_ms: now,
+        },
+    });
+    let acked = after
+        .alarms
+        .iter()
+        .find(|a| a.alarm.episode.id == id)
+        .expect("the alarm on the board after the step");
+    assert_eq!(acked.alarm.state, AlarmState::Acknowledged);
+    // An empty name is refused before anything is stored.
+    shell.fails(
+        &call::AlarmStep {
+            step: Step::Called {
+                alarm: id,
+                who: " ".into(),
+                phone: String::new(),
+                role: "群测群防员".into(),
+                at_ms: now,
+                answered: false,
+                note: String::new(),
+            },
+        },
+        ErrorCode::Invalid,
+    );
 }
 
 fn new_incident(point: [f64; 2]) -> yitu_ipc::incident::NewIncident {

@@ -2,13 +2,15 @@
 //! the map's life (made, loaded, idle); its parts each own one side of the map: `style` the
 //! colours and layer names, `layers` the sources and layers added, `tiles` a tile package under
 //! them, `camera` where the map looks, `picking` what a click or the pointer lands on,
-//! `drawing` the shapes the window's state asks to be drawn, `overlay` the user's overlays.
+//! `drawing` the shapes the window's state asks to be drawn, `overlay` the user's overlays,
+//! `stations` the monitoring stations.
 
 mod camera;
 mod drawing;
 mod layers;
 mod overlay;
 mod picking;
+mod stations;
 mod style;
 mod tiles;
 
@@ -20,6 +22,10 @@ pub use layers::{
 };
 pub use overlay::{remove_user_overlay, set_user_overlay};
 pub use picking::{on_click, on_cursor, Hit};
+pub use stations::{
+    add_station_layer, alarm_colour, kind_letter, set_station_ring, set_stations,
+    set_stations_visible, station_look, STATION_NORMAL, STATION_OFFLINE, STATION_UNKNOWN,
+};
 pub use style::{base_colour, DEPOT_LEVELS, DRAW_ORDER, SHELTER_CLOSED, SHELTER_FILL};
 pub use tiles::{set_tile_base, TileBase};
 

@@ -1,6 +1,7 @@
-//! What a click or the pointer lands on: a record's symbol, a cluster, a user overlay's
-//! feature, and where on the earth it is.
+//! What a click or the pointer lands on: a monitoring station, a record's symbol, a cluster,
+//! a user overlay's feature, and where on the earth it is.
 
+use super::stations::STATION_DISC;
 use super::style::{style_layers, DRAW_ORDER};
 use super::{js, Map};
 use serde_json::json;
@@ -23,6 +24,8 @@ fn lng_lat(event: &JsValue) -> Option<(f64, f64)> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Hit {
     Record(Layer, String),
+    /// A monitoring station, by its 测站编码 (drawn over the resources).
+    Station(String),
     Cluster {
         lon: f64,
         lat: f64,
@@ -78,16 +81,14 @@ fn overlay_hit(map: &Map, point: &JsValue) -> Option<Hit> {
     Some(Hit::Overlay { id, attributes })
 }
 
-/// Calls `f(hit, lon, lat)` on every click: `hit` is the resource symbol or cluster under the
-/// pointer, if any (topmost first). Shows a pointer cursor over them.
+/// Calls `f(hit, lon, lat)` on every click: `hit` is the station, resource symbol or cluster
+/// under the pointer, if any (topmost first). Shows a pointer cursor over them.
 pub fn on_click(map: &Map, f: impl Fn(Option<Hit>, f64, f64) + 'static) {
-    let targets: Vec<String> = DRAW_ORDER
-        .iter()
-        .rev()
-        .flat_map(|l| {
+    let targets: Vec<String> = std::iter::once(STATION_DISC.to_owned())
+        .chain(DRAW_ORDER.iter().rev().flat_map(|l| {
             let [disc, _, _, cluster, _] = style_layers(*l);
             [disc, cluster]
-        })
+        }))
         .collect();
     let query_options = js(&json!({ "layers": targets }));
     let hit = {
@@ -101,6 +102,10 @@ pub fn on_click(map: &Map, f: impl Fn(Option<Hit>, f64, f64) + 'static) {
             }
             let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
             let props = get(&first, "properties")?;
+            let layer_id = get(&first, "layer").and_then(|l| get(&l, "id"));
+            if layer_id.and_then(|id| id.as_string()).as_deref() == Some(STATION_DISC) {
+                return Some(Hit::Station(get(&props, "code")?.as_string()?));
+            }
             if get(&props, "cluster").is_some_and(|c| c.is_truthy()) {
                 let coords = get(&get(&first, "geometry")?, "coordinates")?;
                 let coords: &js_sys::Array = coords.dyn_ref()?;
