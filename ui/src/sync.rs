@@ -151,8 +151,10 @@ pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
     let server = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let label = RwSignal::new(String::new());
-    // The last pass already seen, so a pass that pulled changes reloads the map once.
+    // The last pass already seen (for the lists), and the pulled commits already drawn: the
+    // map reloads when more changes were applied, whichever pass applied them.
     let seen_pass = StoredValue::new(None::<i64>);
+    let seen_pulled = StoredValue::new(0u64);
 
     let lists = move || {
         spawn_local(async move {
@@ -172,11 +174,14 @@ pub fn SyncBox(on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
             if let Some(p) = &s.last_pass {
                 if seen_pass.get_value() != Some(p.at_ms) {
                     seen_pass.set_value(Some(p.at_ms));
-                    if p.report.as_ref().is_some_and(|r| r.pulled > 0) {
-                        on_changed();
-                    }
                     lists();
                 }
+            }
+            // Counted from the app's start: a pull before the window's first look is drawn too
+            // (one reload more at worst).
+            if seen_pulled.get_value() != s.pulled_commits {
+                seen_pulled.set_value(s.pulled_commits);
+                on_changed();
             }
             if s.conflicts != status.with_untracked(|o| o.conflicts) {
                 lists();

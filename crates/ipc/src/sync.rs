@@ -28,6 +28,11 @@ pub struct SyncStatus {
     pub last_pass: Option<Pass>,
     pub conflicts: usize,
     pub refused: usize,
+    /// Commits that applied changes pulled from the server since the app started: the window
+    /// reloads the map when it grows. Not a pass's own count, which two passes close together
+    /// (the loop woken by news, then "sync now") would hide.
+    #[serde(default)]
+    pub pulled_commits: u64,
 }
 
 /// What one pass ended with.

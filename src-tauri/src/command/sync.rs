@@ -29,6 +29,7 @@ async fn status(state: &State<'_, AppState>) -> Result<SyncStatus, CommandError>
         last_pass,
         conflicts: store.conflicts().await?.len(),
         refused: store.refused_changes().await?.len(),
+        pulled_commits: store.changes().borrow().pulled,
     })
 }
 
