@@ -40,6 +40,7 @@ mod timing;
 mod tools;
 mod topbar;
 mod warnings;
+mod area_warnings;
 
 fn main() {
     console_error_panic_hook::set_once();

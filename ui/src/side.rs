@@ -5,6 +5,7 @@
 //! the store changed under the window.
 
 use crate::alarms::AlarmBoard;
+use crate::area_warnings::AreaWarningsPanel;
 use crate::analyses::Answers;
 use crate::analysis::{AreaPanel, CoveragePanel, ReadinessPanel};
 use crate::briefing::BriefingPanel;
@@ -162,6 +163,7 @@ pub fn SidePanel(answers: Answers) -> impl IntoView {
         }.into_any()),
         Shown::Station(code) => Some(view! { <StationPanel code=code on_close=close/> }.into_any()),
         Shown::Alarms => Some(view! { <AlarmBoard on_close=close/> }.into_any()),
+        Shown::AreaWarnings => Some(view! { <AreaWarningsPanel on_close=close/> }.into_any()),
     }
     }
 }
