@@ -115,20 +115,20 @@ pub fn WarningChip(level: WarningLevel) -> impl IntoView {
     }
 }
 
-/// Where a warning stands, as the list says it.
-fn standing(w: &WarningState, l: Lang) -> (&'static str, &'static str) {
-    if w.in_force {
-        ("in-force", l.t("生效中", "In force"))
-    } else if w.superseded_by.is_some() || w.warning.status == WarningStatus::Updated {
-        if w.superseded_by.is_some() {
-            ("updated", l.t("已更新", "Updated"))
-        } else {
-            ("ended", l.t("已失效", "Expired"))
+/// Where a warning stands, as the list says it: a lift or an update is a record of its own
+/// naming the one it replaces, so a replaced warning is 已解除 or 已更新 by what replaced it.
+fn standing(w: &WarningState, all: &[WarningState], l: Lang) -> (&'static str, &'static str) {
+    let by = w
+        .superseded_by
+        .and_then(|id| all.iter().find(|x| x.warning.id == id))
+        .map(|x| x.warning.status);
+    match (w.in_force, w.warning.status, by) {
+        (true, ..) => ("in-force", l.t("生效中", "In force")),
+        (false, WarningStatus::Lifted, _) | (false, _, Some(WarningStatus::Lifted)) => {
+            ("lifted", l.t("已解除", "Lifted"))
         }
-    } else if w.warning.status == WarningStatus::Lifted {
-        ("lifted", l.t("已解除", "Lifted"))
-    } else {
-        ("ended", l.t("已失效", "Expired"))
+        (false, _, Some(_)) => ("updated", l.t("已更新", "Updated")),
+        (false, _, None) => ("ended", l.t("已失效", "Expired")),
     }
 }
 
@@ -409,7 +409,7 @@ pub fn AreaWarningsPanel(on_close: impl Fn() + Copy + Send + Sync + 'static) -> 
             Some(all) => {
                 let items = all.iter().map(|w| {
                     let id = w.warning.id;
-                    let (state, state_words) = standing(w, l);
+                    let (state, state_words) = standing(w, all, l);
                     let w0 = w.warning.clone();
                     view! {
                         <li class="warning" class:ended=!w.in_force data-warning=id.to_string()
@@ -434,13 +434,13 @@ pub fn AreaWarningsPanel(on_close: impl Fn() + Copy + Send + Sync + 'static) -> 
     };
 
     let one = move |id: EntityId, l: Lang| {
-        let Some(w) = shared
-            .warnings
-            .with(|all| all.iter().flatten().find(|w| w.warning.id == id).cloned())
-        else {
+        let Some((w, (state, state_words))) = shared.warnings.with(|all| {
+            let all = all.as_deref().unwrap_or_default();
+            let w = all.iter().find(|w| w.warning.id == id)?;
+            Some((w.clone(), standing(w, all, l)))
+        }) else {
             return view! { <p class="muted">{l.t("加载中…", "Loading…")}</p> }.into_any();
         };
-        let (state, state_words) = standing(&w, l);
         let w0 = w.warning.clone();
         let in_force = w.in_force;
         let again = w.clone();
