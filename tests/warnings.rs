@@ -180,16 +180,28 @@ async fn story(
         "the form kept what was filled in"
     );
     click(c, "#warning-submit").await?;
-    shown(c, "the warning issued, its 叫应 list", "#warning-one #call-list").await?;
+    shown(
+        c,
+        "the warning issued, its 叫应 list",
+        "#warning-one #call-list",
+    )
+    .await?;
     let one = text(c, "#warning-one").await?;
-    assert!(one.contains("合川区暴雨红色预警") && one.contains("生效中"), "{one}");
+    assert!(
+        one.contains("合川区暴雨红色预警") && one.contains("生效中"),
+        "{one}"
+    );
     let rows = c
         .execute(
             "return document.querySelectorAll('#call-hazards tbody tr').length",
             vec![],
         )
         .await?;
-    assert_eq!(rows, json!(hazards), "every hazard point of both towns is called");
+    assert_eq!(
+        rows,
+        json!(hazards),
+        "every hazard point of both towns is called"
+    );
     let totals = text(c, "#call-totals").await?;
     assert!(
         totals.contains("镇街 2") && totals.contains(&format!("隐患点 {hazards}")),
@@ -268,7 +280,12 @@ async fn story(
     // Lifted: 已解除, no longer counted or drawn.
     click(c, "#warning-one button.lift").await?;
     shown(c, "the lift form", "#warning-one .lift-form").await?;
-    set_value(c, "#warning-one .lift-form input[name=reason]", "降雨减弱，风险解除").await?;
+    set_value(
+        c,
+        "#warning-one .lift-form input[name=reason]",
+        "降雨减弱，风险解除",
+    )
+    .await?;
     click(c, "#warning-one .lift-form button[type=submit]").await?;
     wait_for(
         c,
@@ -280,7 +297,12 @@ async fn story(
     )
     .await?;
     click(c, "#warning-one button.back").await?;
-    shown(c, "the lifted warning listed", "li.warning[data-state=lifted]").await?;
+    shown(
+        c,
+        "the lifted warning listed",
+        "li.warning[data-state=lifted]",
+    )
+    .await?;
     assert!(
         c.execute(
             "return document.querySelectorAll('li.warning[data-state=in-force]').length",

@@ -5,8 +5,8 @@
 
 use crate::about::{About, AppInfo};
 use crate::analyses;
-use crate::area_warnings;
 use crate::analysis::{self, RoadsControl};
+use crate::area_warnings;
 use crate::basemap::BasemapControl;
 use crate::context::{MapState, Shared};
 use crate::filters::{self, FilterPanel};

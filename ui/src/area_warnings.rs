@@ -223,14 +223,17 @@ impl Form {
             WarningArea::Circle { centre, radius_m } => {
                 self.shape.set(Shape::Circle);
                 self.centre.set(Some(*centre));
-                self.radius_km.set(crate::monitoring::value(radius_m / 1000.0));
+                self.radius_km
+                    .set(crate::monitoring::value(radius_m / 1000.0));
             }
         }
         self.headline.set(w0.headline.clone());
         self.headline_typed.set(true);
         self.description.set(w0.description.clone());
         self.instructions.set(w0.instructions.clone());
-        let left = ((w0.expires_ms - now_ms) as f64 / 3_600_000.0).ceil().max(1.0);
+        let left = ((w0.expires_ms - now_ms) as f64 / 3_600_000.0)
+            .ceil()
+            .max(1.0);
         self.hours.set(format!("{left}"));
         self.exercise.set(w0.exercise);
         self.replaces.set(Some(w0.id));
@@ -247,26 +250,26 @@ impl Form {
             Shape::Drawn => WarningArea::drawn(&self.ring.get_untracked()),
             Shape::Circle => {
                 let Some(centre) = self.centre.get_untracked() else {
-                    return Err(l.t("请在地图上点选圆心", "Pick the centre on the map").into());
+                    return Err(l
+                        .t("请在地图上点选圆心", "Pick the centre on the map")
+                        .into());
                 };
-                let km: f64 = self
-                    .radius_km
-                    .get_untracked()
-                    .trim()
-                    .parse()
-                    .map_err(|_| l.t("半径须为数字（公里）", "The radius must be a number (km)"))?;
+                let km: f64 =
+                    self.radius_km.get_untracked().trim().parse().map_err(|_| {
+                        l.t("半径须为数字（公里）", "The radius must be a number (km)")
+                    })?;
                 WarningArea::Circle {
                     centre,
                     radius_m: km * 1000.0,
                 }
             }
         };
-        let hours: i64 = self
-            .hours
-            .get_untracked()
-            .trim()
-            .parse()
-            .map_err(|_| l.t("有效时长须为整数小时", "Hours in force must be a whole number"))?;
+        let hours: i64 = self.hours.get_untracked().trim().parse().map_err(|_| {
+            l.t(
+                "有效时长须为整数小时",
+                "Hours in force must be a whole number",
+            )
+        })?;
         Ok(NewWarning {
             level: self.level.get_untracked(),
             kind: self.kind.get_untracked(),
@@ -446,8 +449,17 @@ pub fn AreaWarningsPanel(on_close: impl Fn() + Copy + Send + Sync + 'static) -> 
         let again = w.clone();
         let area_words = match &w0.area {
             WarningArea::Towns { .. } => l.t("按镇街", "By town").to_owned(),
-            WarningArea::Polygon { ring } => format!("{}（{} {}）", l.t("圈画区域", "Drawn area"), ring.len(), l.t("个顶点", "corners")),
-            WarningArea::Circle { radius_m, .. } => format!("{} {} km", l.t("圆形 半径", "Circle, radius"), crate::monitoring::value(radius_m / 1000.0)),
+            WarningArea::Polygon { ring } => format!(
+                "{}（{} {}）",
+                l.t("圈画区域", "Drawn area"),
+                ring.len(),
+                l.t("个顶点", "corners")
+            ),
+            WarningArea::Circle { radius_m, .. } => format!(
+                "{} {} km",
+                l.t("圆形 半径", "Circle, radius"),
+                crate::monitoring::value(radius_m / 1000.0)
+            ),
         };
         view! {
             <div class="warning-one" id="warning-one" data-warning=id.to_string() data-state=state>
@@ -665,13 +677,25 @@ fn CallList(recipients: Recipients) -> impl IntoView {
         let t = &r.totals;
         let totals = format!(
             "{} {} · {} {} · {} {} {} {} · {} {}（{} {}）",
-            l.t("镇街", "towns"), t.towns,
-            l.t("隐患点", "hazards"), t.hazards,
-            l.t("受威胁", "threatened"), t.threatened_people, l.t("人", "people"), t.threatened_households,
-            l.t("避难场所", "shelters"), t.shelters,
-            l.t("可容纳", "capacity"), t.shelter_capacity,
+            l.t("镇街", "towns"),
+            t.towns,
+            l.t("隐患点", "hazards"),
+            t.hazards,
+            l.t("受威胁", "threatened"),
+            t.threatened_people,
+            l.t("人", "people"),
+            t.threatened_households,
+            l.t("避难场所", "shelters"),
+            t.shelters,
+            l.t("可容纳", "capacity"),
+            t.shelter_capacity,
         );
-        let towns = r.towns.iter().map(|t| t.name.clone()).collect::<Vec<_>>().join("、");
+        let towns = r
+            .towns
+            .iter()
+            .map(|t| t.name.clone())
+            .collect::<Vec<_>>()
+            .join("、");
         view! {
             <section class="call-list" id="call-list">
                 <h3>{l.t("叫应名单", "Whom to call")}</h3>

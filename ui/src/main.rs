@@ -5,6 +5,7 @@ mod alarms;
 mod analyses;
 mod analysis;
 mod app;
+mod area_warnings;
 mod basemap;
 mod briefing;
 mod chart;
@@ -40,7 +41,6 @@ mod timing;
 mod tools;
 mod topbar;
 mod warnings;
-mod area_warnings;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -5,9 +5,9 @@
 //! the store changed under the window.
 
 use crate::alarms::AlarmBoard;
-use crate::area_warnings::AreaWarningsPanel;
 use crate::analyses::Answers;
 use crate::analysis::{AreaPanel, CoveragePanel, ReadinessPanel};
+use crate::area_warnings::AreaWarningsPanel;
 use crate::briefing::BriefingPanel;
 use crate::context::{shared, MapState};
 use crate::create::CreatePanel;
