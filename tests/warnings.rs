@@ -41,7 +41,7 @@ fn busiest_towns(data: &Path) -> Result<(Vec<String>, usize)> {
     let mut by = BTreeMap::<String, usize>::new();
     for f in hazards["features"].as_array().context("features")? {
         let p = &f["properties"];
-        if p["status"] == "closed" || p["status"] == "已销号" {
+        if p["status"] == "resolved" {
             continue;
         }
         *by.entry(p["town_code"].as_str().context("town")?.to_owned())
