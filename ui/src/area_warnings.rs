@@ -676,7 +676,7 @@ fn CallList(recipients: Recipients) -> impl IntoView {
         let l = lang.get();
         let t = &r.totals;
         let totals = format!(
-            "{} {} · {} {} · {} {} {} {} · {} {}（{} {}）",
+            "{} {} · {} {} · {} {} {} {} {} · {} {}（{} {}）",
             l.t("镇街", "towns"),
             t.towns,
             l.t("隐患点", "hazards"),
@@ -685,6 +685,7 @@ fn CallList(recipients: Recipients) -> impl IntoView {
             t.threatened_people,
             l.t("人", "people"),
             t.threatened_households,
+            l.t("户", "households"),
             l.t("避难场所", "shelters"),
             t.shelters,
             l.t("可容纳", "capacity"),
@@ -699,7 +700,7 @@ fn CallList(recipients: Recipients) -> impl IntoView {
         view! {
             <section class="call-list" id="call-list">
                 <h3>{l.t("叫应名单", "Whom to call")}</h3>
-                <p class="summary" id="call-totals">{totals}{l.t(" 户", " households")}</p>
+                <p class="summary" id="call-totals">{totals}</p>
                 <p><b>{l.t("镇街：", "Towns: ")}</b>{if towns.is_empty() { l.t("无", "none").to_owned() } else { towns }}</p>
                 <h4>{format!("{}（{}）", l.t("隐患点 · 群测群防员", "Hazard points · monitors"), r.hazards.len())}</h4>
                 <table class="call-table" id="call-hazards">
