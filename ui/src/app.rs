@@ -6,6 +6,7 @@
 use crate::about::{About, AppInfo};
 use crate::analyses;
 use crate::analysis::{self, RoadsControl};
+use crate::area_warnings;
 use crate::basemap::BasemapControl;
 use crate::context::{MapState, Shared};
 use crate::filters::{self, FilterPanel};
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
     let answers = analyses::follow();
     shapes::follow();
     monitoring::follow();
+    area_warnings::follow();
 
     view! {
         <div class="app">

@@ -16,7 +16,7 @@ use yitu_domain::command::incident::Incident;
 use yitu_domain::dispatch::filter::Filter;
 use yitu_domain::registries::resource::Resource;
 use yitu_domain::Layer;
-use yitu_ipc::monitoring::Monitoring;
+use yitu_ipc::monitoring::{Monitoring, WarningState};
 use yitu_ui_state::{MapTool, Side, Window};
 
 /// The state of the map, also written on the map element (`data-state`) for tests.
@@ -79,6 +79,9 @@ pub struct Shared {
     pub monitoring: RwSignal<Option<Monitoring>>,
     /// The station an alarm on the board brought into view: ringed while the board is open.
     pub station_focus: RwSignal<Option<String>>,
+    /// The warnings (预警) as the shell last answered (`warnings`), newest first: read with the
+    /// stations (same triggers) and after each warning sent, lifted or taken in.
+    pub warnings: RwSignal<Option<Vec<WarningState>>>,
 }
 
 impl Shared {
@@ -106,6 +109,7 @@ impl Shared {
             table: RwSignal::new(false),
             monitoring: RwSignal::new(None),
             station_focus: RwSignal::new(None),
+            warnings: RwSignal::new(None),
         }
     }
 

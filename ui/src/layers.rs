@@ -1,7 +1,7 @@
 //! The layer list at the top of the side bar: each resource layer's symbol, name, how many
 //! records it shows after the filters, how recent its data is, and the toggle that shows or
 //! hides it on the map; and the monitoring stations' (监测站), with how many are in alarm,
-//! offline or never heard.
+//! offline or never heard; and the warnings in force (预警), with how many by colour.
 
 use crate::context::shared;
 use crate::i18n::Lang;
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
-use yitu_domain::monitoring::HealthKind;
+use yitu_domain::monitoring::{HealthKind, WarningLevel};
 use yitu_domain::Layer;
 use yitu_ipc::call;
 pub use yitu_ipc::registry::Stats;
@@ -88,6 +88,7 @@ pub fn LayerList() -> impl IntoView {
                 }
             }).collect_view()}
             <StationLayer/>
+            <WarningLayer/>
         </ul>
     }
 }
@@ -137,6 +138,57 @@ fn StationLayer() -> impl IntoView {
                     <small class="as-of" id="stations-summary">{summary}</small>
                 </span>
                 <span class="count" id="stations-count">{move || counts.get().values().sum::<usize>()}</span>
+            </label>
+        </li>
+    }
+}
+
+/// The 预警 row: its toggle, how many warnings are in force, and how many of each colour.
+#[component]
+fn WarningLayer() -> impl IntoView {
+    let shared = shared();
+    let lang = shared.lang;
+    let visible = RwSignal::new(true);
+    Effect::new(move |_| {
+        let on = visible.get();
+        if !shared.ready() {
+            return;
+        }
+        shared.with_map(|m| map::set_warnings_visible(m, on));
+    });
+    let by = Memo::new(move |_| {
+        shared.warnings.with(|w| {
+            let mut by = BTreeMap::<WarningLevel, usize>::new();
+            for w in w.iter().flatten().filter(|w| w.in_force) {
+                *by.entry(w.warning.level).or_default() += 1;
+            }
+            by
+        })
+    });
+    let summary = move || {
+        let l = lang.get();
+        let by = by.get();
+        if by.is_empty() {
+            return l.t("无生效预警", "none in force").to_owned();
+        }
+        WarningLevel::ALL
+            .iter()
+            .rev()
+            .filter_map(|v| by.get(v).map(|n| format!("{} {n}", l.t(v.zh(), v.en()))))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    view! {
+        <li class="layer" data-layer="warnings">
+            <label>
+                <input type="checkbox" id="warnings-toggle"
+                    prop:checked=move || visible.get()
+                    on:change=move |ev| visible.set(event_target_checked(&ev))/>
+                <span class="symbol warning-symbol">"预"</span>
+                <span class="name"><span class="label">{move || lang.get().t("预警（生效中）", "Warnings in force")}</span>
+                    <small class="as-of" id="warnings-summary">{summary}</small>
+                </span>
+                <span class="count" id="warnings-count">{move || by.get().values().sum::<usize>()}</span>
             </label>
         </li>
     }

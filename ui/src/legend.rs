@@ -1,10 +1,10 @@
 //! The legend under the filters: what the symbols' colours say (teams by readiness, hazards by
 //! level, shelters by occupancy, depots by level, monitoring stations by health and alarm
-//! colour, with their kinds' characters), clusters, the briefing's marks, the base map.
+//! colour, with their kinds' characters), warning areas by colour, clusters, the briefing's marks, the base map.
 
 use crate::map;
 use leptos::prelude::*;
-use yitu_domain::monitoring::{AlarmLevel, StationKind};
+use yitu_domain::monitoring::{AlarmLevel, StationKind, WarningLevel};
 use yitu_domain::registries::hazard::RiskLevel;
 use yitu_domain::registries::team::Readiness;
 use yitu_domain::Layer;
@@ -71,6 +71,19 @@ pub fn Legend() -> impl IntoView {
                     let l = lang.get();
                     StationKind::ALL.iter().map(|k| format!("{} {}", map::kind_letter(*k), l.t(k.zh(), k.en()))).collect::<Vec<_>>().join(" · ")
                 }}</li>
+            </ul>
+            <h3>{move || lang.get().t("预警区域（生效中）", "Warning areas (in force)")}</h3>
+            <ul id="legend-warnings">
+                {WarningLevel::ALL.iter().rev().map(|l| {
+                    let l = *l;
+                    let c = map::warning_colour(l);
+                    view! {
+                        <li><span class="swatch" style=format!("background:{c}30;border:2px solid {c}")></span>
+                            {move || format!("{}{}", lang.get().t(l.zh(), l.en()), lang.get().t("预警", " warning"))}</li>
+                    }
+                }).collect_view()}
+                <li><span class="dot ring" style=format!("background:transparent;border-color:{}", map::warning_colour(WarningLevel::Red))></span>{move || lang.get().t(
+                    "按镇街发布：圈出所涉隐患点（无镇街边界）", "Issued by town: its hazard points ringed (no town outlines held)")}</li>
             </ul>
             <h3>{move || lang.get().t("聚合", "Clusters")}</h3>
             <ul>

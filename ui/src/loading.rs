@@ -124,6 +124,8 @@ async fn load_layers(m: &Map) -> Result<BaseMap, String> {
         map::set_tile_base(m, tiles.active.as_ref());
     }
     map::add_roads_layer(m);
+    // The warnings' areas under the resources' symbols (their data once the map is ready).
+    map::add_warning_layer(m);
     // Marks for the map benchmark: added (the source) → loaded (the tiles in view decoded).
     timing::mark_sources_loaded(m, map::DRAW_ORDER.iter().map(|l| l.code()).collect());
     // Each layer's symbols are vector tiles the shell cuts from its clustered index (the

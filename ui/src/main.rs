@@ -5,6 +5,7 @@ mod alarms;
 mod analyses;
 mod analysis;
 mod app;
+mod area_warnings;
 mod basemap;
 mod briefing;
 mod chart;

@@ -20,13 +20,15 @@ use yitu_ipc::monitoring::Monitoring;
 /// How often the board and the stations' health are read again without a change.
 const EVERY: Duration = Duration::from_secs(60);
 
-/// Reads the stations and alarms again (once the map is ready: before, nothing draws them).
+/// Reads the stations and alarms (and the warnings) again (once the map is ready: before, nothing draws them).
 pub fn refresh(shared: Shared) {
     spawn_local(async move {
         if let Ok(m) = invoke(&call::Monitoring {}).await {
             shared.monitoring.set(Some(m));
         }
     });
+    // The warnings in force change with the same events (a sync, an import, the hour).
+    crate::area_warnings::refresh(shared);
 }
 
 /// Keeps the stations read and drawn, and the open station ringed.

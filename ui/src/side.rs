@@ -7,6 +7,7 @@
 use crate::alarms::AlarmBoard;
 use crate::analyses::Answers;
 use crate::analysis::{AreaPanel, CoveragePanel, ReadinessPanel};
+use crate::area_warnings::AreaWarningsPanel;
 use crate::briefing::BriefingPanel;
 use crate::context::{shared, MapState};
 use crate::create::CreatePanel;
@@ -162,6 +163,7 @@ pub fn SidePanel(answers: Answers) -> impl IntoView {
         }.into_any()),
         Shown::Station(code) => Some(view! { <StationPanel code=code on_close=close/> }.into_any()),
         Shown::Alarms => Some(view! { <AlarmBoard on_close=close/> }.into_any()),
+        Shown::AreaWarnings => Some(view! { <AreaWarningsPanel on_close=close/> }.into_any()),
     }
     }
 }

@@ -1,8 +1,9 @@
-//! The top bar: the title, the 演示数据 badge, search, the 告警 button, sync, the login box,
+//! The top bar: the title, the 演示数据 badge, search, the 告警 and 预警 buttons, sync, the login box,
 //! About, the map or table view, and the language.
 
 use crate::about::AppInfo;
 use crate::alarms::AlarmButton;
+use crate::area_warnings::WarningButton;
 use crate::context::shared;
 use crate::i18n::Lang;
 use crate::inbox::InboxBox;
@@ -31,6 +32,7 @@ pub fn TopBar(info: ReadSignal<Option<AppInfo>>, about: RwSignal<bool>) -> impl 
             }/>
             <span class="spacer"></span>
             <AlarmButton/>
+            <WarningButton/>
             <SyncBox on_changed=move || shared.changed.update(|v| *v += 1)/>
             <InboxBox/>
             <LoginBox/>

@@ -119,11 +119,26 @@ impl Window {
         }
     }
 
+    /// The 预警 button: opens the warnings panel in place of whatever the side shows, or closes
+    /// it when it is open.
+    pub fn toggle_area_warnings(&mut self) {
+        if self.side.area_warnings() {
+            self.open(Side::Empty);
+        } else {
+            self.open(Side::AreaWarnings);
+        }
+    }
+
     /// A panel closes itself, and ends what it had asked of the map: a record's edit form and
-    /// the new-record form a position, the incident desk a sketch. Other tools stay on.
+    /// the new-record form a position, the incident desk a sketch, the 预警 form its area being
+    /// drawn or its circle's centre. Other tools stay on.
     pub fn close_panel(&mut self) {
         match self.side {
             Side::Record { .. } | Side::Create => self.tool.end_locate(),
+            Side::AreaWarnings => {
+                self.tool.end_locate();
+                self.tool.take_area();
+            }
             Side::NewIncident { .. } | Side::Incident(_) => self.tool.end_sketch(),
             _ => {}
         }
@@ -154,6 +169,8 @@ mod tests {
         OpenRecord,
         OpenStation,
         Alarms,
+        AreaWarnings,
+        TakeArea,
         ClosePanel,
         Open(Side),
     }
@@ -388,6 +405,34 @@ mod tests {
                 vec![],
             ),
             (
+                "the 预警 button opens its panel in place of the alarm board, and again closes it",
+                window(Side::Alarms, MapTool::Select),
+                vec![Step::AreaWarnings],
+                window(Side::AreaWarnings, MapTool::Select),
+                vec![],
+            ),
+            (
+                "the 预警 form draws its area with the 圈选 tool and takes it without opening 圈选区域",
+                window(Side::AreaWarnings, MapTool::Select),
+                vec![Step::Area, Step::Click(A), Step::Click(B), Step::Click(C), Step::TakeArea],
+                window(Side::AreaWarnings, MapTool::Select),
+                vec![Click::Taken, Click::Taken, Click::Taken],
+            ),
+            (
+                "the 预警 button again ends its area being drawn and its centre asked for",
+                window(Side::AreaWarnings, MapTool::DrawArea(vec![A])),
+                vec![Step::AreaWarnings],
+                Window::default(),
+                vec![],
+            ),
+            (
+                "a record opened over the 预警 panel keeps it beneath, and the button closes both",
+                window(Side::AreaWarnings, MapTool::Select),
+                vec![Step::OpenRecord, Step::AreaWarnings],
+                Window::default(),
+                vec![],
+            ),
+            (
                 "closing a panel leaves the ruler on",
                 window(Side::Readiness, MapTool::Measure(vec![A])),
                 vec![Step::ClosePanel],
@@ -412,6 +457,10 @@ mod tests {
                     Step::OpenRecord => w.side.open_record(Layer::Teams, "t"),
                     Step::OpenStation => w.side.open_station("0050117001"),
                     Step::Alarms => w.toggle_alarms(),
+                    Step::AreaWarnings => w.toggle_area_warnings(),
+                    Step::TakeArea => {
+                        w.tool.take_area();
+                    }
                     Step::ClosePanel => w.close_panel(),
                     Step::Open(panel) => w.open(panel),
                 }

@@ -78,6 +78,8 @@ pub enum Side {
     },
     /// 告警: the alarm board.
     Alarms,
+    /// 预警: the district's warnings to an area (发布, 叫应, 解除, CAP), not the stock's.
+    AreaWarnings,
 }
 
 /// Which panel is shown, leaving out what it holds that changes while it stays open (a
@@ -98,6 +100,7 @@ pub enum Shown {
     Warnings,
     Station(String),
     Alarms,
+    AreaWarnings,
 }
 
 impl Side {
@@ -195,6 +198,7 @@ impl Side {
             Side::Warnings => Shown::Warnings,
             Side::Station { code, .. } => Shown::Station(code.clone()),
             Side::Alarms => Shown::Alarms,
+            Side::AreaWarnings => Shown::AreaWarnings,
         }
     }
 
@@ -227,6 +231,11 @@ impl Side {
     /// Whether the alarm board is open, shown or beneath a station's panel or a record.
     pub fn alarms(&self) -> bool {
         matches!(self.beneath(), Side::Alarms)
+    }
+
+    /// Whether the 预警 panel is open, shown or beneath a record's details.
+    pub fn area_warnings(&self) -> bool {
+        matches!(self.beneath(), Side::AreaWarnings)
     }
 
     /// The briefing in force (shown or beneath a record).

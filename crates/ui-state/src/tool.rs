@@ -55,6 +55,18 @@ impl MapTool {
         }
     }
 
+    /// Ends the area being drawn (圈画, `DrawArea`) and gives its corners to the panel that
+    /// asked for them (the 预警 form), without opening what lies inside as 圈选区域 does.
+    pub fn take_area(&mut self) -> Option<Vec<Point>> {
+        match std::mem::take(self) {
+            MapTool::DrawArea(corners) => Some(corners),
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
+
     pub fn locating(&self) -> bool {
         *self == MapTool::Locate
     }

@@ -13,6 +13,7 @@ mod picking;
 mod stations;
 mod style;
 mod tiles;
+mod warnings;
 
 pub use camera::{fly_to, jump_to, zoom_into};
 pub use drawing::{set_area, set_highlight, set_incidents, set_measure, set_routes, set_sketch};
@@ -28,6 +29,9 @@ pub use stations::{
 };
 pub use style::{base_colour, DEPOT_LEVELS, DRAW_ORDER, SHELTER_CLOSED, SHELTER_FILL};
 pub use tiles::{set_tile_base, TileBase};
+pub use warnings::{
+    add_warning_layer, area_geometry, set_warnings, set_warnings_visible, warning_colour,
+};
 
 use camera::DISTRICT_BOUNDS;
 use serde_json::{json, Value};
