@@ -124,21 +124,21 @@ async fn story(
 ) -> Result<()> {
     map_ready(c).await?;
     // The layer list, the legend and the button know the warnings before any is issued.
-    shown(c, "the warnings' layer row", "#warnings-count").await?;
+    shown(c, "the warnings' layer row", "#area-warnings-count").await?;
     wait_for(
         c,
         "the warnings read",
-        "return document.querySelector('#warnings-summary').textContent.includes('无生效预警')",
+        "return document.querySelector('#area-warnings-summary').textContent.includes('无生效预警')",
         vec![],
         Duration::from_secs(20),
     )
     .await?;
-    assert_eq!(text(c, "#warnings-count").await?, "0");
+    assert_eq!(text(c, "#area-warnings-count").await?, "0");
     shown(c, "the legend's warnings", "#legend-warnings").await?;
 
-    click(c, "#warnings-open").await?;
+    click(c, "#area-warnings-open").await?;
     shown(c, "the 预警 panel", "#area-warnings").await?;
-    shown(c, "no warnings yet", "#warnings-none").await?;
+    shown(c, "no warnings yet", "#area-warnings-none").await?;
     screenshot(c, d, "w01-panel.png").await?;
 
     click(c, "#warning-new").await?;
@@ -171,7 +171,7 @@ async fn story(
     shown(c, "the refusal", "#warning-error").await?;
     let refusal = text(c, "#warning-error").await?;
     assert!(!refusal.trim().is_empty());
-    assert_eq!(text(c, "#warnings-count").await?, "0");
+    assert_eq!(text(c, "#area-warnings-count").await?, "0");
 
     log_in(c, data, "预警值班").await?;
     assert_eq!(
@@ -230,8 +230,8 @@ async fn story(
     wait_for(
         c,
         "the button and the layer row count it",
-        "return document.querySelector('#warnings-open').dataset.count === '1' &&
-           document.querySelector('#warnings-count').textContent === '1'",
+        "return document.querySelector('#area-warnings-open').dataset.count === '1' &&
+           document.querySelector('#area-warnings-count').textContent === '1'",
         vec![],
         Duration::from_secs(10),
     )
@@ -290,7 +290,7 @@ async fn story(
     wait_for(
         c,
         "the warning lifted",
-        "return document.querySelector('#warnings-open').dataset.count === '0' &&
+        "return document.querySelector('#area-warnings-open').dataset.count === '0' &&
            document.querySelector('#warning-one') !== null",
         vec![],
         Duration::from_secs(10),

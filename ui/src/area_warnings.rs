@@ -87,7 +87,7 @@ pub fn WarningButton() -> impl IntoView {
     let lang = shared.lang;
     let count = Memo::new(move |_| in_force(shared));
     view! {
-        <button id="warnings-open" class="alarms-button warnings-button"
+        <button id="area-warnings-open" class="alarms-button warnings-button"
             class:some=move || { count.get() > 0 }
             class:active=move || shared.side.with(Side::area_warnings)
             data-count=move || count.get().to_string()
@@ -407,7 +407,7 @@ pub fn AreaWarningsPanel(on_close: impl Fn() + Copy + Send + Sync + 'static) -> 
         shared.warnings.with(|all| match all {
             None => view! { <p class="muted">{l.t("加载中…", "Loading…")}</p> }.into_any(),
             Some(all) if all.is_empty() => view! {
-                <p class="muted" id="warnings-none">{l.t("尚未发布预警", "No warnings issued")}</p>
+                <p class="muted" id="area-warnings-none">{l.t("尚未发布预警", "No warnings issued")}</p>
             }.into_any(),
             Some(all) => {
                 let items = all.iter().map(|w| {

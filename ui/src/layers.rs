@@ -181,14 +181,14 @@ fn WarningLayer() -> impl IntoView {
     view! {
         <li class="layer" data-layer="warnings">
             <label>
-                <input type="checkbox" id="warnings-toggle"
+                <input type="checkbox" id="area-warnings-toggle"
                     prop:checked=move || visible.get()
                     on:change=move |ev| visible.set(event_target_checked(&ev))/>
                 <span class="symbol warning-symbol">"预"</span>
                 <span class="name"><span class="label">{move || lang.get().t("预警（生效中）", "Warnings in force")}</span>
-                    <small class="as-of" id="warnings-summary">{summary}</small>
+                    <small class="as-of" id="area-warnings-summary">{summary}</small>
                 </span>
-                <span class="count" id="warnings-count">{move || by.get().values().sum::<usize>()}</span>
+                <span class="count" id="area-warnings-count">{move || by.get().values().sum::<usize>()}</span>
             </label>
         </li>
     }
