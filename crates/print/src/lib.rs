@@ -4,8 +4,11 @@
 //! lines (district outline, incident point and area, the decision's drawings). Takes the font's
 //! bytes, gives the PDF's bytes: no IO here, so the desktop and the command line share it.
 
+mod chart;
 mod pdf;
 mod subset;
+
+pub use chart::StationChart;
 
 use pdf::{Font, Fonts, Page, PAGE_H, PAGE_W};
 use serde_json::Value;
@@ -350,6 +353,8 @@ pub struct Briefing<'a> {
     pub log: &'a [LogEntry],
     /// The incident's decisions, oldest first, each with the recipients who acknowledged it.
     pub decisions: &'a [(Decision, Vec<String>)],
+    /// The monitoring stations near the incident, their last hours drawn (雨水情).
+    pub stations: &'a [StationChart],
     pub printed_at_ms: i64,
     pub printed_by: &'a str,
 }
@@ -477,6 +482,19 @@ pub fn incident_briefing(
             BODY,
             &format!("{}　{}　起草：{}", d.number, d.state.zh(), d.drafted.by),
         );
+    }
+    if !b.stations.is_empty() {
+        f.heading("七、雨水情监测（事发点 10 公里内）");
+        for c in b.stations {
+            f.room(chart::HEIGHT + LEAD);
+            let top = f.y;
+            {
+                let Flow { font, pages, .. } = &mut f;
+                let page = pages.last_mut().expect("a flow always has a page");
+                chart::draw(page, font, c, MARGIN, top, PAGE_W - 2.0 * MARGIN);
+            }
+            f.y = top - chart::HEIGHT - 6.0;
+        }
     }
     f.para(
         0.0,

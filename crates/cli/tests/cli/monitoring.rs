@@ -165,6 +165,54 @@ fn a_readings_file_raises_the_alarms_a_duty_officer_acknowledges_and_calls() {
         .find(|a| a["alarm"]["episode"]["id"] == id.as_str())
         .unwrap();
     assert_eq!(rain["alarm"]["state"], "answered", "{rain}");
+    // An incident near the gauge: its printed briefing draws the gauge's last hours (雨水情)
+    // with its limits; read back with pdftotext.
+    let loc = &gauge["station"]["location"];
+    let at = format!(
+        "{},{}",
+        loc["lon"].as_f64().unwrap() + 0.01,
+        loc["lat"].as_f64().unwrap()
+    );
+    let incident = json_of(&yitu(
+        d,
+        &[
+            "--as",
+            "测试员",
+            "incident",
+            "new",
+            "--kind",
+            "flood",
+            "--level",
+            "general",
+            "--at",
+            &at,
+        ],
+    ));
+    let pdf = d.join("briefing.pdf");
+    ok(&yitu(
+        d,
+        &[
+            "incident",
+            "pdf",
+            incident["id"].as_str().unwrap(),
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    ));
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian poppler-utils; scripts/setup.sh installs it)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("雨水情监测"), "{text}");
+    assert!(text.contains("沙鱼镇雨量站（演示）"), "{text}");
+    assert!(text.contains("立即转移（1 小时） 50"), "{text}");
+    assert!(
+        !text.contains("嘉陵江合川水位站"),
+        "a station 60 km away is not drawn: {text}"
+    );
+
     // A mistyped alarm id is refused, nothing kept.
     let out = yitu(
         d,
