@@ -72,6 +72,24 @@ enum MonitorAction {
     },
 }
 
+/// A CSV or XLSX file read into a table of text cells.
+fn read_table(file: &std::path::Path) -> Result<yitu_formats::Table> {
+    yitu_formats::read(file).with_context(|| format!("reading {}", file.display()))
+}
+
+/// The table's rows as the domain's parsers take them.
+fn source_rows(table: &yitu_formats::Table) -> Vec<SourceRow<'_>> {
+    table
+        .rows
+        .iter()
+        .map(|r| SourceRow {
+            line: r.line,
+            cells: &r.cells,
+            geometry: None,
+        })
+        .collect()
+}
+
 fn beijing(ms: i64) -> String {
     BeijingTime::from_unix_ms(ms).datetime()
 }
@@ -166,17 +184,8 @@ pub async fn run(
         }
         MonitorAction::Import { file, lateness_min } => {
             let who = crate::user::need(who)?;
-            let table =
-                yitu_formats::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let rows: Vec<SourceRow> = table
-                .rows
-                .iter()
-                .map(|r| SourceRow {
-                    line: r.line,
-                    cells: &r.cells,
-                    geometry: None,
-                })
-                .collect();
+            let table = read_table(&file)?;
+            let rows = source_rows(&table);
             let parsed = m::import::parse(
                 &table.headers,
                 &rows,
@@ -211,17 +220,8 @@ pub async fn run(
         }
         MonitorAction::Register { file } => {
             let who = crate::user::need(who)?;
-            let table =
-                yitu_formats::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let rows: Vec<SourceRow> = table
-                .rows
-                .iter()
-                .map(|r| SourceRow {
-                    line: r.line,
-                    cells: &r.cells,
-                    geometry: None,
-                })
-                .collect();
+            let table = read_table(&file)?;
+            let rows = source_rows(&table);
             let held = store.stations().await?;
             let mut fresh = crate::import::id_source(now);
             let (stations, issues) = m::import::stations(&table.headers, &rows, |code| {

@@ -7,7 +7,6 @@ use crate::{Error, Store};
 use yitu_domain::command::incident::{Incident, LogEntry};
 use yitu_domain::space::area::Area;
 use yitu_domain::space::district::{District, WORKING_MARGIN_KM};
-use yitu_domain::sync::change::RETIRED;
 use yitu_domain::sync::{Collection, Op};
 use yitu_domain::EntityId;
 
@@ -37,19 +36,8 @@ impl Store {
         let mut w = self.write(&actor.name, now_ms).await?;
         incident::upsert(w.conn(), incident, false).await?;
         let body = serde_json::to_value(incident).map_err(corrupt(incident.id))?;
-        let fields = body
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .chain([(RETIRED.to_owned(), serde_json::Value::Bool(false))]);
-        w.change(&Op::record(
-            Collection::Incidents,
-            incident.id,
-            fields,
-            &Default::default(),
-        ))
-        .await?;
+        w.change(&Op::created(Collection::Incidents, incident.id, &body))
+            .await?;
         w.commit().await
     }
 

@@ -8,7 +8,6 @@ use crate::{Error, Store};
 use std::collections::BTreeMap;
 use yitu_domain::monitoring::station::Station;
 use yitu_domain::monitoring::{self as m, Element, Reading, Step};
-use yitu_domain::sync::change::RETIRED;
 use yitu_domain::sync::{Collection, Op};
 pub use yitu_ipc::monitoring::{AlarmView, Monitoring, StationState};
 
@@ -42,19 +41,8 @@ impl Store {
             id: s.id.to_string(),
             source,
         })?;
-        let fields = body
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .chain([(RETIRED.to_owned(), serde_json::Value::Bool(false))]);
-        w.change(&Op::record(
-            Collection::Stations,
-            s.id,
-            fields,
-            &Default::default(),
-        ))
-        .await?;
+        w.change(&Op::created(Collection::Stations, s.id, &body))
+            .await?;
         w.commit().await
     }
 
@@ -268,19 +256,8 @@ impl Store {
             id: w.id.to_string(),
             source,
         })?;
-        let fields = body
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .chain([(RETIRED.to_owned(), serde_json::Value::Bool(false))]);
-        tx.change(&Op::record(
-            Collection::Warnings,
-            w.id,
-            fields,
-            &Default::default(),
-        ))
-        .await?;
+        tx.change(&Op::created(Collection::Warnings, w.id, &body))
+            .await?;
         tx.commit().await
     }
 

@@ -161,6 +161,18 @@ impl Op {
         }
     }
 
+    /// A record made here, whole: every field of its JSON object (but its id and layer tag),
+    /// not retired, replacing nothing.
+    pub fn created(collection: Collection, id: EntityId, body: &serde_json::Value) -> Op {
+        let fields = body
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .chain([(RETIRED.to_owned(), serde_json::Value::Bool(false))]);
+        Op::record(collection, id, fields, &BTreeMap::new())
+    }
+
     /// A short name for reports and refusals.
     pub fn kind(&self) -> &'static str {
         match self {

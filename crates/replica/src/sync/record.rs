@@ -394,19 +394,32 @@ pub(crate) async fn materialize(
     Ok(())
 }
 
-async fn write_incident(conn: &mut Conn, id: &str, m: &Merged) -> Result<(), Error> {
-    if m.newest.is_none() {
-        return Ok(());
-    }
+/// A record's stored row with its winning values laid over it, read as `T`, and whether it is
+/// retired; `None` when nothing is written yet or the record is incomplete (its creation not
+/// arrived: it is built when it does).
+fn merged_row<T: serde::de::DeserializeOwned>(
+    old: Option<&str>,
+    m: &Merged,
+    id: &str,
+) -> Option<(T, bool)> {
+    m.newest.as_ref()?;
     let mut winners = m.winners.clone();
     let retired = winners
         .remove(RETIRED)
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
+    match serde_json::from_value::<T>(overlay(old, winners, None, id)) {
+        Ok(row) => Some((row, retired)),
+        Err(_) => {
+            tracing::warn!(record = %id, "record incomplete after merge; waiting for more");
+            None
+        }
+    }
+}
+
+async fn write_incident(conn: &mut Conn, id: &str, m: &Merged) -> Result<(), Error> {
     let old = incident::body(conn, id).await?;
-    let body = overlay(old.as_deref(), winners, None, id);
-    let Ok(merged) = serde_json::from_value::<Incident>(body) else {
-        tracing::warn!(record = %id, "incident incomplete after merge; waiting for more");
+    let Some((merged, retired)) = merged_row::<Incident>(old.as_deref(), m, id) else {
         return Ok(());
     };
     incident::upsert(conn, &merged, retired).await?;
@@ -417,39 +430,19 @@ async fn write_incident(conn: &mut Conn, id: &str, m: &Merged) -> Result<(), Err
 }
 
 async fn write_station(conn: &mut Conn, id: &str, m: &Merged) -> Result<(), Error> {
-    if m.newest.is_none() {
-        return Ok(());
-    }
-    let mut winners = m.winners.clone();
-    let retired = winners
-        .remove(RETIRED)
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
     let old = crate::table::station::body(conn, id).await?;
-    let body = overlay(old.as_deref(), winners, None, id);
-    let Ok(merged) = serde_json::from_value::<Station>(body) else {
-        tracing::warn!(record = %id, "station incomplete after merge; waiting for more");
-        return Ok(());
-    };
-    crate::table::station::upsert(conn, &merged, retired).await
+    match merged_row::<Station>(old.as_deref(), m, id) {
+        Some((merged, retired)) => crate::table::station::upsert(conn, &merged, retired).await,
+        None => Ok(()),
+    }
 }
 
 async fn write_warning(conn: &mut Conn, id: &str, m: &Merged) -> Result<(), Error> {
-    if m.newest.is_none() {
-        return Ok(());
-    }
-    let mut winners = m.winners.clone();
-    let retired = winners
-        .remove(RETIRED)
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
     let old = crate::table::warning::body(conn, id).await?;
-    let body = overlay(old.as_deref(), winners, None, id);
-    let Ok(merged) = serde_json::from_value::<Warning>(body) else {
-        tracing::warn!(record = %id, "warning incomplete after merge; waiting for more");
-        return Ok(());
-    };
-    crate::table::warning::upsert(conn, &merged, retired).await
+    match merged_row::<Warning>(old.as_deref(), m, id) {
+        Some((merged, retired)) => crate::table::warning::upsert(conn, &merged, retired).await,
+        None => Ok(()),
+    }
 }
 
 /// The row's body with the winning values laid over it.
