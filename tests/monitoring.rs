@@ -450,6 +450,49 @@ async fn story(c: &Client, d: &Driver, data: &Path, rain_id: &str, slope_id: &st
     )
     .await?;
 
+    // 7b. 升级: the slope's alarm passed up to the bureau's 带班领导, with why; the store
+    // keeps the step (read back through the command line, not the window).
+    click(c, &format!("{slope_item} button.escalate")).await?;
+    shown(
+        c,
+        "the escalate form",
+        &format!("{slope_item} form.escalate-form"),
+    )
+    .await?;
+    let to = c
+        .execute(
+            "return document.querySelector(arguments[0] + ' form.escalate-form').to.value",
+            vec![json!(slope_item)],
+        )
+        .await?;
+    assert_eq!(to, "区应急局带班领导", "the form names whom to report to");
+    yitu_system_tests::webview::set_value(
+        c,
+        &format!("{slope_item} form.escalate-form input[name=reason]"),
+        "裂缝持续扩大，请求专家会商",
+    )
+    .await?;
+    click(
+        c,
+        &format!("{slope_item} form.escalate-form button[type=submit]"),
+    )
+    .await?;
+    wait_for(
+        c,
+        "the escalation in the alarm's log",
+        "const li = document.querySelector(arguments[0]);
+         return !!li && li.textContent.includes('升级至 区应急局带班领导') && !li.querySelector('form')",
+        vec![json!(slope_item)],
+        Duration::from_secs(10),
+    )
+    .await?;
+    let slope_log =
+        alarm_of(&board(data)?, SLOPE, "displacement_rate")?["alarm"]["log"].to_string();
+    assert!(
+        slope_log.contains("\"escalated\"") && slope_log.contains("裂缝持续扩大"),
+        "the store keeps the 升级: {slope_log}"
+    );
+
     // 8. An alarm clicked brings its station into view.
     click(c, &format!("{rain_item} .alarm-head")).await?;
     let (lon, lat) = (

@@ -2,7 +2,7 @@
 //! board: every alarm with its station, rule, colour, when it was raised and at what value,
 //! its state and its log, what is overdue first and marked; and what a duty officer does
 //! about one — 确认, 叫应 (whom, phone, role, answered, a note; the watched hazard's
-//! 群测群防员 filled in), 解除 (why) — each a step sent to the shell as the logged-in user,
+//! 群测群防员 filled in), 升级 (to whom, why), 解除 (why) — each a step sent to the shell as the logged-in user,
 //! whose reply is the board after it. A refusal (nobody logged in) shows the shell's words.
 
 use crate::context::shared;
@@ -50,6 +50,7 @@ pub fn AlarmButton() -> impl IntoView {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Form {
     Call,
+    Escalate,
     Clear,
 }
 
@@ -146,6 +147,7 @@ pub fn AlarmBoard(on_close: impl Fn() + Copy + 'static) -> impl IntoView {
         note: RwSignal::new(String::new()),
     };
     let reason = RwSignal::new(String::new());
+    let escalate_to = RwSignal::new(String::new());
     // The board is read afresh when it opens.
     crate::monitoring::refresh(shared);
     let by = move || {
@@ -245,6 +247,11 @@ pub fn AlarmBoard(on_close: impl Fn() + Copy + 'static) -> impl IntoView {
                             })>{l.t("确认", "Acknowledge")}</button>
                         })}
                         <button class="call" on:click=move |_| open_call(id, &s2)>{l.t("叫应", "Call")}</button>
+                        <button class="escalate" on:click=move |_| {
+                            reason.set(String::new());
+                            escalate_to.set("区应急局带班领导".to_owned());
+                            form.set(Some((id, Form::Escalate)));
+                        }>{l.t("升级", "Escalate")}</button>
                         <button class="clear" on:click=move |_| {
                             reason.set(String::new());
                             form.set(Some((id, Form::Clear)));
@@ -291,6 +298,32 @@ pub fn AlarmBoard(on_close: impl Fn() + Copy + 'static) -> impl IntoView {
                                     on:input=move |ev| call_form.note.set(event_target_value(&ev))/></label>
                             <div class="buttons">
                                 <button type="submit" class="primary">{l.t("记录叫应", "Record the call")}</button>
+                                <button type="button" on:click=move |_| form.set(None)>{l.t("取消", "Cancel")}</button>
+                            </div>
+                        </form>
+                    }.into_any()),
+                    Some((f, Form::Escalate)) if f == id => Some(view! {
+                        <form class="alarm-form escalate-form" on:submit=move |ev| {
+                            ev.prevent_default();
+                            send(Step::Escalated {
+                                alarm: id,
+                                to: escalate_to.get_untracked().trim().to_owned(),
+                                at_ms: now(),
+                                reason: reason.get_untracked().trim().to_owned(),
+                            });
+                        }>
+                            <label class="wide">{l.t("报告给", "Escalate to")}
+                                <input name="to" list="escalate-to" prop:value=move || escalate_to.get()
+                                    on:input=move |ev| escalate_to.set(event_target_value(&ev))/></label>
+                            <datalist id="escalate-to">
+                                <option value="区应急局带班领导"/><option value="区防汛抗旱指挥部办公室"/>
+                                <option value="区规划自然资源局"/><option value="区委区政府总值班室"/>
+                            </datalist>
+                            <label class="wide">{l.t("升级原因", "Why")}
+                                <input name="reason" prop:value=move || reason.get()
+                                    on:input=move |ev| reason.set(event_target_value(&ev))/></label>
+                            <div class="buttons">
+                                <button type="submit" class="primary">{l.t("升级上报", "Escalate")}</button>
                                 <button type="button" on:click=move |_| form.set(None)>{l.t("取消", "Cancel")}</button>
                             </div>
                         </form>

@@ -1,9 +1,10 @@
 //! 预警: the warnings the district issues to an area, in the window — the top bar's button
 //! (how many are in force), their areas on the map, and the panel: the list newest first, one
 //! warning's 叫应 list (towns, hazard points with their 群测群防员, shelters, totals), 解除,
-//! 更新, 导出 CAP, and the form that issues one (按镇街, 在地图上圈画 with the 圈选 tool, or
-//! 圆形 round a point picked on the map). Each act goes to the shell as the logged-in user; a
-//! refusal shows the shell's words. (库存预警, the stock's, is `warnings.rs`.)
+//! 更新, 导出 CAP, 导入 CAP (a path typed or chosen), and the form that issues one (按镇街,
+//! 在地图上圈画 with the 圈选 tool, or 圆形 round a point picked on the map). Each act goes to
+//! the shell as the logged-in user; a refusal shows the shell's words. (库存预警, the stock's,
+//! is `warnings.rs`.)
 
 use crate::context::{shared, Shared};
 use crate::i18n::Lang;
@@ -369,19 +370,39 @@ pub fn AreaWarningsPanel(on_close: impl Fn() + Copy + Send + Sync + 'static) -> 
             }
         });
     };
-    let import = move |_| {
+    // 导入 CAP: a path typed or chosen (浏览…), as overlays are added, so a path pasted from
+    // the bureau's mail works as well as the chooser.
+    let importing = RwSignal::new(false);
+    let cap_path = RwSignal::new(String::new());
+    let browse = move |_| {
         spawn_local(async move {
-            let path = match invoke(&call::PickFile {
+            match invoke(&call::PickFile {
                 kind: FileKind::Cap,
             })
             .await
             {
-                Ok(Some(p)) => p,
-                Ok(None) => return,
-                Err(e) => return set_error.set(Some(e.message)),
-            };
+                Ok(Some(p)) => cap_path.set(p),
+                Ok(None) => {}
+                Err(e) => set_error.set(Some(e.message)),
+            }
+        });
+    };
+    let import = move || {
+        let path = cap_path.get_untracked().trim().to_owned();
+        if path.is_empty() {
+            return set_error.set(Some(
+                lang.get_untracked()
+                    .t("请填写或选择 CAP 文件", "Type or choose a CAP file")
+                    .to_owned(),
+            ));
+        }
+        spawn_local(async move {
             match invoke(&call::ImportCap { path }).await {
-                Ok(w) => answered(w),
+                Ok(w) => {
+                    importing.set(false);
+                    cap_path.set(String::new());
+                    answered(w);
+                }
                 Err(e) => set_error.set(Some(e.message)),
             }
         });
@@ -512,8 +533,20 @@ pub fn AreaWarningsPanel(on_close: impl Fn() + Copy + Send + Sync + 'static) -> 
             <h2>{move || lang.get().t("预警", "Warnings")}</h2>
             <div class="alarm-actions top">
                 <button class="primary" id="warning-new" on:click=move |_| open_form(None)>{move || lang.get().t("发布预警", "Issue a warning")}</button>
-                <button id="warning-import" on:click=import>{move || lang.get().t("导入 CAP", "Import CAP")}</button>
+                <button id="warning-import" class:active=move || importing.get()
+                    on:click=move |_| importing.update(|o| *o = !*o)>{move || lang.get().t("导入 CAP", "Import CAP")}</button>
             </div>
+            {move || importing.get().then(|| view! {
+                <form class="alarm-form cap-import" id="cap-import" on:submit=move |ev| { ev.prevent_default(); import() }>
+                    <label class="wide">{move || lang.get().t("CAP 1.2 文件（气象台等发布的预警）", "CAP 1.2 file (from the weather bureau, say)")}
+                        <input id="cap-import-path" placeholder=move || lang.get().t("文件路径", "File path")
+                            prop:value=move || cap_path.get() on:input=move |ev| cap_path.set(event_target_value(&ev))/></label>
+                    <div class="buttons">
+                        <button type="button" id="cap-browse" on:click=browse>{move || lang.get().t("浏览…", "Browse…")}</button>
+                        <button type="submit" class="primary" id="cap-import-go">{move || lang.get().t("导入", "Import")}</button>
+                    </div>
+                </form>
+            })}
             {move || error.get().map(|e| view! { <p class="error" id="warning-error">{e}</p> })}
             {move || {
                 let l = lang.get();

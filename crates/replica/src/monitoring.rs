@@ -117,7 +117,8 @@ impl Store {
                 )
             });
             let rain_24h_mm = sent_rain.then(|| m::Rainfall::new(&readings).within(DAY_MS, now_ms));
-            let board = m::board(&episodes, &steps);
+            let instants: Vec<i64> = readings.iter().map(|r| r.observed_at_ms).collect();
+            let board = m::board(&episodes, &steps, &instants);
             for a in &board.alarms {
                 out.alarms.push(AlarmView {
                     station_code: s.code.clone(),

@@ -259,6 +259,27 @@ pub fn rain_report(station: StationAddress, at_ms: i64, minutes: u16, mm: f64) -
     )
 }
 
+/// One 加报 frame from a water-level gauge: the level `m` observed at `at_ms` (a report that
+/// was held up on a cut link, for tests of late live readings).
+pub fn level_report(station: StationAddress, at_ms: i64, m: f64) -> Vec<u8> {
+    frame(
+        Function::ADDED,
+        station,
+        &report(
+            Function::ADDED,
+            1,
+            station,
+            b'H',
+            at_ms + 5_000,
+            vec![Observation {
+                element: Element::RiverLevel,
+                observed_at_ms: at_ms,
+                value: m,
+            }],
+        ),
+    )
+}
+
 /// `count` MQTT payloads from a device, one every `step_ms` from `start_ms` (UTC ms), in the
 /// shape `device::decode` documents: a slope creeping a little faster each reading.
 pub fn device_payloads(

@@ -115,6 +115,7 @@ mod tests {
                 }],
                 cleared_at_ms: None,
                 cleared_value: None,
+                after_ms: None,
             },
             state,
             seen_at_ms: None,

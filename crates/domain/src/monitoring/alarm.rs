@@ -36,6 +36,11 @@ pub struct Episode {
     /// When the value held under the last level's band (the automatic clear).
     pub cleared_at_ms: Option<i64>,
     pub cleared_value: Option<f64>,
+    /// When this rule's previous episode at the station cleared (none for the first): the
+    /// instants after it, up to this one's clear, are this episode's alone, whichever of them
+    /// a desk reckoned the raise at before a late reading moved it.
+    #[serde(default)]
+    pub after_ms: Option<i64>,
 }
 
 impl Episode {
@@ -57,6 +62,20 @@ impl Episode {
 
     pub fn is_open(&self) -> bool {
         self.cleared_at_ms.is_none()
+    }
+
+    /// Whether `id` is this episode's id as a desk could have reckoned it from fewer readings:
+    /// derived from one of the station's `instants` within this episode's span. A late live
+    /// reading (a station cut off, its backlog arriving within the lateness allowed) can move
+    /// the raise earlier, or break the hold and move it later; the steps desks recorded under
+    /// the old id still belong here.
+    pub fn was_known_as(&self, id: EntityId, instants: &[i64]) -> bool {
+        id == self.id
+            || instants
+                .iter()
+                .filter(|&&t| self.after_ms.is_none_or(|a| t > a))
+                .filter(|&&t| self.cleared_at_ms.is_none_or(|c| t <= c))
+                .any(|&t| Self::id_for(&self.station, self.rule, t) == id)
     }
 }
 
@@ -148,6 +167,7 @@ fn run(station: &str, rule: Rule, t: &Thresholds, points: &[Point], gap_ms: i64)
                     changes: vec![change(k)],
                     cleared_at_ms: None,
                     cleared_value: None,
+                    after_ms: done.last().and_then(|d: &Episode| d.cleared_at_ms),
                 },
                 k,
             )),
@@ -225,6 +245,19 @@ impl Step {
             | Step::Escalated { alarm, .. }
             | Step::Cleared { alarm, .. } => *alarm,
         }
+    }
+
+    /// The same step, naming `alarm`: how a step recorded under an earlier reckoning of an
+    /// episode's id is folded into the episode.
+    fn renamed(&self, to: EntityId) -> Step {
+        let mut s = self.clone();
+        match &mut s {
+            Step::Acknowledged { alarm, .. }
+            | Step::Called { alarm, .. }
+            | Step::Escalated { alarm, .. }
+            | Step::Cleared { alarm, .. } => *alarm = to,
+        }
+        s
     }
 
     pub fn at_ms(&self) -> i64 {
@@ -532,11 +565,39 @@ pub struct Board {
     pub orphans: Vec<Step>,
 }
 
-pub fn board(episodes: &[Episode], steps: &[Step]) -> Board {
+/// The station's alarms with their handling. `instants` are the observation times of the
+/// station's readings: a step naming an id no episode has now is looked for among the ids the
+/// episodes could have had (see [`Episode::was_known_as`]), and folded into the one it names;
+/// only a step no episode answers to is an orphan.
+pub fn board(episodes: &[Episode], steps: &[Step], instants: &[i64]) -> Board {
     let ids: std::collections::BTreeSet<EntityId> = episodes.iter().map(|e| e.id).collect();
+    let mut mine: Vec<Vec<Step>> = episodes
+        .iter()
+        .map(|e| {
+            steps
+                .iter()
+                .filter(|s| s.alarm() == e.id)
+                .cloned()
+                .collect()
+        })
+        .collect();
+    let mut orphans = Vec::new();
+    for s in steps.iter().filter(|s| !ids.contains(&s.alarm())) {
+        match episodes
+            .iter()
+            .position(|e| e.was_known_as(s.alarm(), instants))
+        {
+            Some(i) => mine[i].push(s.renamed(episodes[i].id)),
+            None => orphans.push(s.clone()),
+        }
+    }
     Board {
-        alarms: episodes.iter().map(|e| fold(e, steps)).collect(),
-        orphans: ordered(steps.iter().filter(|s| !ids.contains(&s.alarm()))),
+        alarms: episodes
+            .iter()
+            .zip(&mine)
+            .map(|(e, steps)| fold(e, steps))
+            .collect(),
+        orphans: ordered(orphans.iter()),
     }
 }
 
@@ -942,6 +1003,7 @@ mod tests {
             changes: vec![change(at, AlarmLevel::Red, 55.0)],
             cleared_at_ms: None,
             cleared_value: None,
+            after_ms: None,
         }
     }
 
@@ -1018,7 +1080,7 @@ mod tests {
             steps[1].clone(),
         ];
         assert_eq!(fold(&e, &mixed), a);
-        let b = board(std::slice::from_ref(&e), &mixed);
+        let b = board(std::slice::from_ref(&e), &mixed, &[]);
         assert_eq!(b.alarms, vec![a]);
         assert_eq!(b.orphans, vec![steps[3].clone()]);
     }
@@ -1182,9 +1244,84 @@ mod tests {
 
         // The board lists the longest overdue first.
         let later = red_at(T0 + 5 * M);
-        let b = board(&[later.clone(), e.clone()], &[]);
+        let b = board(&[later.clone(), e.clone()], &[], &[]);
         let ids: Vec<EntityId> = b.due(T0 + H, &policy).iter().map(|o| o.alarm).collect();
         assert_eq!(ids, vec![e.id, later.id]);
+    }
+
+    /// A gauge cut off sends its backlog live within the lateness allowed: the reading that
+    /// arrives late moves the raise, so the alarm's id on every desk changes. What a desk did
+    /// under the id it saw first must stay with the alarm, not drift off as an orphan.
+    #[test]
+    fn a_late_reading_moving_the_raise_keeps_the_steps_with_the_alarm() {
+        let s = water_station(200.0, 202.0, None);
+        let at = |i: i64| T0 + i * 15 * M;
+        let level = |i: i64, v: f64| r(Element::RiverLevel, at(i), v);
+        let instants = |rs: &[Reading]| rs.iter().map(|r| r.observed_at_ms).collect::<Vec<_>>();
+        let cases: [(&str, Vec<Reading>, Reading, i64, i64); 2] = [
+            // Hold of two: raised at 3 first; the late 200.2 at 1 makes 1–2 the pair.
+            (
+                "earlier",
+                vec![level(0, 199.0), level(2, 200.3), level(3, 200.4)],
+                level(1, 200.2),
+                3,
+                2,
+            ),
+            // Raised at 3 (1 and 3 in a row); the late 199.0 at 2 breaks the pair, so 3–4.
+            (
+                "later",
+                vec![
+                    level(0, 199.0),
+                    level(1, 200.2),
+                    level(3, 200.4),
+                    level(4, 200.5),
+                ],
+                level(2, 199.0),
+                3,
+                4,
+            ),
+        ];
+        for (name, first, late, was, now) in cases {
+            let before = evaluate(&s, &first);
+            assert_eq!(before[0].raised_at_ms, at(was), "{name}");
+            let seen = ack(before[0].id, at(was) + M);
+            let mut all = first.clone();
+            all.push(late);
+            let after = evaluate(&s, &all);
+            assert_eq!(after[0].raised_at_ms, at(now), "{name}");
+            assert_ne!(after[0].id, before[0].id, "{name}");
+            let b = board(&after, std::slice::from_ref(&seen), &instants(&all));
+            assert_eq!(b.orphans, vec![], "{name}");
+            assert_eq!(b.alarms[0].state, AlarmState::Acknowledged, "{name}");
+            assert_eq!(b.alarms[0].seen_at_ms, Some(at(was) + M), "{name}");
+        }
+    }
+
+    /// The span an episode answers for ends where the next begins: a step for the first of
+    /// two episodes of one rule is not taken by the second.
+    #[test]
+    fn a_step_is_re_attached_only_within_its_episodes_span() {
+        let s = water_station(200.0, 202.0, None);
+        let at = |i: i64| T0 + i * 15 * M;
+        let values = [200.3, 200.4, 199.0, 199.0, 200.3, 200.4];
+        let readings: Vec<Reading> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| r(Element::RiverLevel, at(i as i64), v))
+            .collect();
+        let e = evaluate(&s, &readings);
+        assert_eq!(e.len(), 2, "{e:#?}");
+        assert_eq!(e[1].after_ms, e[0].cleared_at_ms);
+        let instants: Vec<i64> = readings.iter().map(|r| r.observed_at_ms).collect();
+        // An id reckoned from the first episode's opening reading belongs to the first.
+        let stray = ack(Episode::id_for(CODE, Rule::Level, at(0)), at(2));
+        let b = board(&e, std::slice::from_ref(&stray), &instants);
+        // Seen, then fallen back under its band: 已解除; the second, unseen, still 未确认.
+        assert_eq!(b.alarms[0].seen_at_ms, Some(at(2)));
+        assert_eq!(b.alarms[0].state, AlarmState::Cleared);
+        assert_eq!(b.alarms[1].seen_at_ms, None);
+        assert_eq!(b.alarms[1].state, AlarmState::Raised);
+        assert_eq!(b.orphans, vec![]);
     }
 
     #[test]

@@ -369,6 +369,31 @@ async fn an_alarm_is_raised_once_on_both_desks(backend: Backend) {
     assert_eq!(after_b.len(), 1);
     assert_eq!(after_b[0].alarm.state, AlarmState::Acknowledged);
 
+    // A report held up on a cut link arrives late but within the lateness allowed: 200.1 m
+    // seven minutes after the first report over 警戒 (a frame carries whole minutes). The pair
+    // is now made earlier, so the alarm is raised earlier and its id changes on both desks;
+    // the acknowledgement made under the old id stays with it.
+    let first_over = levels
+        .windows(2)
+        .find(|w| w[0].1 >= 200.0 && w[1].1 >= 200.0)
+        .map(|w| w[0].0)
+        .unwrap();
+    let held_up =
+        yitu_telemetry::simulate::level_report(address(gauge), first_over + 420_000, 200.1);
+    telemetry::simulate::send_frames(&addr, &[held_up], Duration::ZERO, WAIT)
+        .await
+        .unwrap();
+    a.sync().await;
+    b.sync().await;
+    for desk in [&a, &b] {
+        let now_seen = level_alarms(&desk.store.monitoring(now()).await.unwrap());
+        assert_eq!(now_seen.len(), 1, "{now_seen:?}");
+        assert_eq!(now_seen[0].alarm.episode.raised_at_ms, first_over + 420_000);
+        assert_ne!(now_seen[0].alarm.episode.id, alarm);
+        assert_eq!(now_seen[0].alarm.state, AlarmState::Acknowledged);
+        assert!(now_seen[0].alarm.seen_at_ms.is_some());
+    }
+
     // A backlog of yesterday's flood at another gauge, over its 保证水位 but two days late:
     // kept and drawn, and no alarm anywhere.
     let late = "0050117102";
