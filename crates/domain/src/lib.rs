@@ -13,6 +13,7 @@ pub mod beijing_time;
 pub mod command;
 pub mod demo;
 pub mod dispatch;
+pub mod duty;
 pub mod error;
 pub mod id;
 pub mod import;
