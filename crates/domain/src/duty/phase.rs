@@ -375,13 +375,10 @@ mod tests {
                 (got, want) => panic!("{name}: got {got:?}, wanted {want:?}"),
             }
         }
-        assert_eq!(
-            step(Handling, Handling)
-                .unwrap_err()
-                .to_string()
-                .contains("已处于该阶段"),
-            true
-        );
+        assert!(step(Handling, Handling)
+            .unwrap_err()
+            .to_string()
+            .contains("已处于该阶段"));
     }
 
     #[test]
@@ -415,7 +412,12 @@ mod tests {
             change(ResponseEnded, Aftermath, 50, ""),
             change(Aftermath, Closed, 60, ""),
         ];
-        let cases: [(&str, &[PhaseChange], Result<(IncidentPhase, i64), &str>); 8] = [
+        type Case<'a> = (
+            &'a str,
+            &'a [PhaseChange],
+            Result<(IncidentPhase, i64), &'a str>,
+        );
+        let cases: [Case; 8] = [
             ("nothing recorded", &[], Ok((Reported, 0))),
             ("in the response", &life[..3], Ok((Handling, 30))),
             ("the whole life", &life, Ok((Closed, 60))),
