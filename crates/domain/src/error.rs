@@ -66,6 +66,69 @@ pub enum Error {
         field: &'static str,
         reason: &'static str,
     },
+    /// A field a duty officer must fill in (接报登记, 值班, 报告) that was left empty.
+    #[error("未填写{field} ({field_en} is required)")]
+    Required {
+        field: &'static str,
+        field_en: &'static str,
+    },
+    /// Two times of one record in the wrong order (事发 after 接报, a shift ending before it
+    /// starts); the times are Beijing clock readings so the user can see which is wrong.
+    #[error("{later}（{later_at}）早于{earlier}（{earlier_at}），请核对时间 ({later_en} is before {earlier_en})")]
+    TimeOrder {
+        earlier: &'static str,
+        earlier_en: &'static str,
+        earlier_at: String,
+        later: &'static str,
+        later_en: &'static str,
+        later_at: String,
+    },
+    /// A phone number holding something other than digits, `-`, `+` and spaces.
+    #[error("电话号码“{0}”只能由数字、“-”、“+”和空格组成 (a phone number may hold only digits, -, + and spaces)")]
+    Phone(String),
+    /// A reported place far from the district: most often longitude and latitude swapped.
+    #[error("事发地点 {lon}, {lat} 不在合川区及周边，经纬度是否填反？(the place is not in or near Hechuan; are longitude and latitude swapped?)")]
+    PlaceFar { lon: f64, lat: f64 },
+    /// A town code that is not one of the district's 30 towns and streets.
+    #[error(
+        "{0:?} 不是合川区的镇街代码 (not one of Hechuan's town codes, 9 digits starting 500117)"
+    )]
+    UnknownTown(String),
+    /// A quantity (a toll's count or area, a year's GDP) that cannot be used.
+    #[error("{field}为 {value}，应为{expected} ({field} must be {expected})")]
+    Quantity {
+        field: &'static str,
+        value: f64,
+        expected: &'static str,
+    },
+    /// A step of an incident's life that a duty officer does not take (结束 is final).
+    #[error("不能从“{from}”转为“{to}”：{why} (this step of the incident's life is not allowed)")]
+    PhaseStep {
+        from: &'static str,
+        to: &'static str,
+        why: &'static str,
+    },
+    /// A recorded change (of phase or level) that does not start where the previous one left
+    /// the incident: the record is out of order or a change is missing.
+    #[error("第{number}条{what}变更记为从“{given}”开始，但此时应为“{expected}” (change {number} does not start from the current {what})")]
+    ChangeFrom {
+        what: &'static str,
+        number: usize,
+        expected: &'static str,
+        given: &'static str,
+    },
+    /// A level change to the level the incident already has.
+    #[error("响应级别未变（仍为{0}），无需记录升级或降级 (the level is unchanged)")]
+    LevelUnchanged(&'static str),
+    /// A part of a toll larger than the whole it is part of (绝收 more than 成灾, 重伤 more
+    /// than 受伤).
+    #[error("{part}（{part_value}）不应多于{whole}（{whole_value}） ({part} is part of {whole})")]
+    TollPart {
+        part: &'static str,
+        part_value: f64,
+        whole: &'static str,
+        whole_value: f64,
+    },
     /// A station placed far from the district: most often longitude and latitude swapped.
     #[error("测站位置 {lon}, {lat} 离合川区过远，经纬度是否填反？(station too far from Hechuan; are longitude and latitude swapped?)")]
     StationFar { lon: f64, lat: f64 },

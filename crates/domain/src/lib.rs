@@ -7,12 +7,15 @@
 //! (positions, coordinate systems, the district, areas, roads, measures), `dispatch` (who is
 //! nearest and free, filters, search, readiness), `map` (clusters and vector tiles), `import`,
 //! `monitoring` (stations, readings, thresholds, alarms, warnings), `sync` (the change
-//! vocabulary and its merge rules) and `demo` (the demonstration dataset).
+//! vocabulary and its merge rules), `duty` (the duty officer's day: roster, call intake, the
+//! incident's phases, the statistics' toll, suggested levels, names, reports upward and their
+//! deadline clock, the plan's core indicators) and `demo` (the demonstration dataset).
 
 pub mod beijing_time;
 pub mod command;
 pub mod demo;
 pub mod dispatch;
+pub mod duty;
 pub mod error;
 pub mod id;
 pub mod import;
