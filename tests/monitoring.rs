@@ -20,7 +20,7 @@ use yitu_system_tests::webview::{
     click, click_at, colour_share, log_in, map_ready, run_in_window, screen_point, screenshot,
     shown, text, wait_for, yitu,
 };
-use yitu_system_tests::{screenshot_dir, Driver};
+use yitu_system_tests::{now_ms, screenshot_dir, Driver};
 
 /// The demo's 沙鱼镇 rain gauge, 嘉陵江合川 river gauge (警戒 200 m, 保证 206 m) and the
 /// geohazard point at the slope threatening the most people.
@@ -34,14 +34,6 @@ const OFFLINE_GREY: &str = "#7d868f";
 /// The map's 红色 (the alarm colour of `ui/src/map/stations.rs`).
 const RED: &str = "#e02020";
 const HOUR: i64 = 3_600_000;
-
-#[allow(clippy::disallowed_methods)] // the test hands the time to the file it writes
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_millis() as i64
-}
 
 /// A Beijing clock reading, as the bureau's export writes it ("2026-12-04 14:00").
 fn beijing(ms: i64) -> String {

@@ -22,7 +22,7 @@ use yitu_system_tests::webview::{
     click, colour_share, log_in, map_ready, run_in_window, screenshot, set_value, shown, text,
     wait_for,
 };
-use yitu_system_tests::{screenshot_dir, Driver};
+use yitu_system_tests::{now_ms, screenshot_dir, Driver};
 
 /// The map's 红色 (`ui/src/map/warnings.rs`).
 const RED: &str = "#e02020";
@@ -103,6 +103,23 @@ async fn value_of(c: &Client, css: &str) -> Result<String> {
     v.as_str()
         .map(str::to_owned)
         .with_context(|| format!("no input {css}"))
+}
+
+/// How many hazard points the open warning's 叫应 list names.
+async fn called_hazards(c: &Client) -> Result<Value> {
+    Ok(c.execute(
+        "return document.querySelectorAll('#call-hazards tbody tr').length",
+        vec![],
+    )
+    .await?)
+}
+
+/// The warnings as the store holds them (`yitu warning list --json`), not as the window shows.
+fn stored_warnings(data: &Path) -> Result<Value> {
+    Ok(serde_json::from_slice(&yitu_raw(
+        data,
+        &["warning", "list", "--json"],
+    )?)?)
 }
 
 /// How many warning features the map draws (areas and rings).
@@ -196,12 +213,7 @@ async fn story(
         one.contains("合川区暴雨红色预警") && one.contains("生效中"),
         "{one}"
     );
-    let rows = c
-        .execute(
-            "return document.querySelectorAll('#call-hazards tbody tr').length",
-            vec![],
-        )
-        .await?;
+    let rows = called_hazards(c).await?;
     assert_eq!(
         rows,
         json!(hazards),
@@ -347,14 +359,6 @@ fn cap_time(unix_ms: i64) -> String {
     )
 }
 
-#[allow(clippy::disallowed_methods)] // the test hands the time to the file it writes
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_millis() as i64
-}
-
 /// A 暴雨橙色预警 from the district's meteorological observatory, written by hand as its CAP
 /// feed sends one: a closed polygon over the middle of the district, in force for six hours.
 fn observatory_cap(now_ms: i64) -> String {
@@ -432,7 +436,7 @@ async fn circle_updated_and_imported(c: &Client, d: &Driver, data: &Path) -> Res
     click(c, "#warning-submit").await?;
     shown(c, "the circle's 叫应 list", "#warning-one #call-list").await?;
     // The oracle: the hazard points within the stored circle, by the test's own haversine.
-    let all: Value = serde_json::from_slice(&yitu_raw(data, &["warning", "list", "--json"])?)?;
+    let all = stored_warnings(data)?;
     let circle = all
         .as_array()
         .context("warnings")?
@@ -455,12 +459,7 @@ async fn circle_updated_and_imported(c: &Client, d: &Driver, data: &Path) -> Res
         .filter(|p| haversine_m(stored, **p) <= radius)
         .count();
     assert!(within >= 1, "the clicked hazard is inside");
-    let rows = c
-        .execute(
-            "return document.querySelectorAll('#call-hazards tbody tr').length",
-            vec![],
-        )
-        .await?;
+    let rows = called_hazards(c).await?;
     assert_eq!(
         rows,
         json!(within),
@@ -554,7 +553,7 @@ async fn circle_updated_and_imported(c: &Client, d: &Driver, data: &Path) -> Res
     set_value(c, "#cap-import-path", file.to_str().context("path")?).await?;
     click(c, "#cap-import-go").await?;
     shown(c, "the imported warning again", "#warning-one").await?;
-    let listed: Value = serde_json::from_slice(&yitu_raw(data, &["warning", "list", "--json"])?)?;
+    let listed = stored_warnings(data)?;
     let from_observatory = listed
         .as_array()
         .context("warnings")?
@@ -596,7 +595,7 @@ async fn circle_updated_and_imported(c: &Client, d: &Driver, data: &Path) -> Res
     screenshot(c, d, "w10-drawn-form.png").await?;
     click(c, "#warning-submit").await?;
     shown(c, "the drawn area's 叫应 list", "#warning-one #call-list").await?;
-    let all: Value = serde_json::from_slice(&yitu_raw(data, &["warning", "list", "--json"])?)?;
+    let all = stored_warnings(data)?;
     let ring: Vec<(f64, f64)> = all
         .as_array()
         .context("warnings")?
@@ -613,12 +612,7 @@ async fn circle_updated_and_imported(c: &Client, d: &Driver, data: &Path) -> Res
     assert_eq!(ring.len(), 4, "{ring:?}");
     let inside = points.iter().filter(|p| in_ring(**p, &ring)).count();
     assert!(inside >= 1, "the hazard in the middle is inside");
-    let rows = c
-        .execute(
-            "return document.querySelectorAll('#call-hazards tbody tr').length",
-            vec![],
-        )
-        .await?;
+    let rows = called_hazards(c).await?;
     assert_eq!(
         rows,
         json!(inside),

@@ -38,6 +38,16 @@ pub fn screenshot_dir() -> PathBuf {
     dir
 }
 
+/// The wall clock in Unix ms, for the files and messages a test writes (dated now, as a
+/// station or a bureau would send them).
+#[allow(clippy::disallowed_methods)] // the test hands the time to what it writes
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis() as i64
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

@@ -241,27 +241,18 @@ pub fn interval_rain(
 
 /// One 加报 frame from a rain gauge: `mm` of rain over the `minutes` before `at_ms`.
 pub fn rain_report(station: StationAddress, at_ms: i64, minutes: u16, mm: f64) -> Vec<u8> {
-    frame(
-        Function::ADDED,
-        station,
-        &report(
-            Function::ADDED,
-            1,
-            station,
-            b'P',
-            at_ms + 5_000,
-            vec![Observation {
-                element: Element::PeriodRain { minutes },
-                observed_at_ms: at_ms,
-                value: mm,
-            }],
-        ),
-    )
+    added(station, b'P', Element::PeriodRain { minutes }, at_ms, mm)
 }
 
 /// One 加报 frame from a water-level gauge: the level `m` observed at `at_ms` (a report that
 /// was held up on a cut link, for tests of late live readings).
 pub fn level_report(station: StationAddress, at_ms: i64, m: f64) -> Vec<u8> {
+    added(station, b'H', Element::RiverLevel, at_ms, m)
+}
+
+/// A 加报 carrying one observation, sent five seconds after it; `kind` is the station's
+/// 遥测站分类码 (P rain, H river).
+fn added(station: StationAddress, kind: u8, element: Element, at_ms: i64, value: f64) -> Vec<u8> {
     frame(
         Function::ADDED,
         station,
@@ -269,12 +260,12 @@ pub fn level_report(station: StationAddress, at_ms: i64, m: f64) -> Vec<u8> {
             Function::ADDED,
             1,
             station,
-            b'H',
+            kind,
             at_ms + 5_000,
             vec![Observation {
-                element: Element::RiverLevel,
+                element,
                 observed_at_ms: at_ms,
-                value: m,
+                value,
             }],
         ),
     )
