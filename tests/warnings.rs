@@ -395,6 +395,27 @@ fn observatory_cap(now_ms: i64) -> String {
     )
 }
 
+/// The map over `centre`, and the issue form opened with its level and kind chosen.
+async fn new_warning_at(c: &Client, centre: (f64, f64), level: &str, kind: &str) -> Result<()> {
+    c.execute(
+        "window.__yituMap.jumpTo({center: arguments[0], zoom: 11})",
+        vec![json!([centre.0, centre.1])],
+    )
+    .await?;
+    click(c, "#warning-new").await?;
+    shown(c, "the issue form", "#warning-form").await?;
+    select(c, "#warning-form select[name=level]", level).await?;
+    select(c, "#warning-form select[name=kind]", kind).await
+}
+
+/// 导入 CAP with the file's path typed in, as a path pasted from the bureau's mail.
+async fn import_cap(c: &Client, file: &Path) -> Result<()> {
+    click(c, "#warning-import").await?;
+    shown(c, "the import row", "#cap-import").await?;
+    set_value(c, "#cap-import-path", file.to_str().context("path")?).await?;
+    click(c, "#cap-import-go").await
+}
+
 async fn circle_updated_and_imported(c: &Client, d: &Driver, data: &Path) -> Result<()> {
     // 7. 圆形: an orange 地质灾害 warning round a hazard point, the centre picked on the map.
     let hazards: Value = serde_json::from_slice(&yitu_raw(data, &["export", "hazards"])?)?;
@@ -409,15 +430,7 @@ async fn circle_updated_and_imported(c: &Client, d: &Driver, data: &Path) -> Res
         })
         .collect();
     let centre = *points.first().context("a hazard point")?;
-    c.execute(
-        "window.__yituMap.jumpTo({center: arguments[0], zoom: 11})",
-        vec![json!([centre.0, centre.1])],
-    )
-    .await?;
-    click(c, "#warning-new").await?;
-    shown(c, "the issue form", "#warning-form").await?;
-    select(c, "#warning-form select[name=level]", "orange").await?;
-    select(c, "#warning-form select[name=kind]", "geohazard").await?;
+    new_warning_at(c, centre, "orange", "geohazard").await?;
     click(c, "#shape-circle").await?;
     click(c, "#centre-pick").await?;
     let (x, y) = yitu_system_tests::webview::screen_point(c, centre.0, centre.1).await?;
@@ -508,10 +521,7 @@ async fn circle_updated_and_imported(c: &Client, d: &Driver, data: &Path) -> Res
     // 9. 导入 CAP: the observatory's orange rainstorm warning read in and drawn.
     let file = data.join("observatory.xml");
     std::fs::write(&file, observatory_cap(now_ms()))?;
-    click(c, "#warning-import").await?;
-    shown(c, "the import row", "#cap-import").await?;
-    set_value(c, "#cap-import-path", file.to_str().context("path")?).await?;
-    click(c, "#cap-import-go").await?;
+    import_cap(c, &file).await?;
     shown(c, "the imported warning", "#warning-one").await?;
     let one = text(c, "#warning-one").await?;
     assert!(
@@ -549,9 +559,7 @@ async fn circle_updated_and_imported(c: &Client, d: &Driver, data: &Path) -> Res
     .await?;
     screenshot(c, d, "w09-cap-imported.png").await?;
     // Read twice, it is the same warning (keyed by sender and identifier): still two.
-    click(c, "#warning-import").await?;
-    set_value(c, "#cap-import-path", file.to_str().context("path")?).await?;
-    click(c, "#cap-import-go").await?;
+    import_cap(c, &file).await?;
     shown(c, "the imported warning again", "#warning-one").await?;
     let listed = stored_warnings(data)?;
     let from_observatory = listed
@@ -565,15 +573,7 @@ async fn circle_updated_and_imported(c: &Client, d: &Driver, data: &Path) -> Res
     // 10. 在地图上圈画: a blue 山洪 warning for a square drawn corner by corner round the
     // first hazard point; its 叫应 list against the test's own point-in-polygon count.
     click(c, "#warning-one button.back").await?;
-    c.execute(
-        "window.__yituMap.jumpTo({center: arguments[0], zoom: 11})",
-        vec![json!([centre.0, centre.1])],
-    )
-    .await?;
-    click(c, "#warning-new").await?;
-    shown(c, "the issue form", "#warning-form").await?;
-    select(c, "#warning-form select[name=level]", "blue").await?;
-    select(c, "#warning-form select[name=kind]", "flash_flood").await?;
+    new_warning_at(c, centre, "blue", "flash_flood").await?;
     click(c, "#shape-drawn").await?;
     click(c, "#draw-start").await?;
     let half = 0.03;

@@ -5,10 +5,11 @@
 use crate::table::{alarm_step, reading, station};
 use crate::user::Actor;
 use crate::{Error, Store};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use yitu_domain::monitoring::station::Station;
 use yitu_domain::monitoring::{self as m, Element, Reading, Step};
 use yitu_domain::sync::{Collection, Op};
+use yitu_domain::EntityId;
 pub use yitu_ipc::monitoring::{AlarmView, Monitoring, StationState};
 
 /// How far back a desk looks for alarms: a week covers the longest window (24 h rain, a
@@ -90,12 +91,35 @@ impl Store {
             alarms: Vec::new(),
             overdue: Vec::new(),
         };
-        let mut boards = Vec::new();
+        let mut evaluated = Vec::with_capacity(stations.len());
         for s in stations {
             let readings =
                 reading::of_station(&mut conn, &s.code, now_ms - LOOK_BACK_MS, now_ms + DAY_MS)
                     .await?;
             let episodes = m::evaluate(&s, &readings);
+            evaluated.push((s, readings, episodes));
+        }
+        // Each station's board is given the steps naming its alarms, and the strays: steps
+        // naming no alarm any station has now, which a late reading may have renamed. A stray
+        // older than the look-back names an alarm out of view, and is not searched for (the
+        // search hashes an id per instant of the station's readings).
+        let known: BTreeSet<EntityId> = evaluated
+            .iter()
+            .flat_map(|(_, _, episodes)| episodes.iter().map(|e| e.id))
+            .collect();
+        let strays: Vec<&Step> = steps
+            .iter()
+            .filter(|st| !known.contains(&st.alarm()) && st.at_ms() >= now_ms - LOOK_BACK_MS)
+            .collect();
+        let mut boards = Vec::new();
+        for (s, readings, episodes) in evaluated {
+            let ids: BTreeSet<EntityId> = episodes.iter().map(|e| e.id).collect();
+            let mine: Vec<Step> = steps
+                .iter()
+                .filter(|st| ids.contains(&st.alarm()))
+                .chain(strays.iter().copied())
+                .cloned()
+                .collect();
             let level = m::current_level(&episodes);
             let status = s.status(&readings, level, now_ms);
             let mut latest: BTreeMap<Element, &Reading> = BTreeMap::new();
@@ -117,8 +141,10 @@ impl Store {
                 )
             });
             let rain_24h_mm = sent_rain.then(|| m::Rainfall::new(&readings).within(DAY_MS, now_ms));
-            let instants: Vec<i64> = readings.iter().map(|r| r.observed_at_ms).collect();
-            let board = m::board(&episodes, &steps, &instants);
+            let mut instants: Vec<i64> = readings.iter().map(|r| r.observed_at_ms).collect();
+            instants.sort_unstable();
+            instants.dedup();
+            let board = m::board(&episodes, &mine, &instants);
             for a in &board.alarms {
                 out.alarms.push(AlarmView {
                     station_code: s.code.clone(),
